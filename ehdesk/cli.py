@@ -1,0 +1,69 @@
+"""The ``ehdesk`` command: the desktop app by default, headless sub-commands for IT, support,
+automation, demos, tests and benchmarks (../shared/CLI.md is the contract).
+
+Every error a user can cause ends as one plain-English line on stderr and exit status 2; an
+unexpected failure prints one line too (never a traceback, which could carry personal data)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from ehdesk import __version__
+from ehdesk.commands import COMMAND_MODULES
+from ehdesk.errors import EhdeskError
+from ehdesk.paths import default_data_dir
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage dump
+        self.exit(2, f"ehdesk: {message} (see 'ehdesk --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ehdesk",
+        description="Early Help case recording that works offline. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"ehdesk {__version__}")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, metavar="DIR", help="where profiles live (default: user data folder)"
+    )
+    parser.add_argument("--demo", action="store_true", help="open the app on a demo profile (made on first use)")
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="FILE.png", help="with --demo: render the main window to a PNG and exit"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data_dir = args.data_dir or default_data_dir()
+    try:
+        if args.command is None:
+            if args.screenshot and not args.demo:
+                raise EhdeskError("--screenshot needs --demo.")
+            from ehdesk.ui.app import run_app
+
+            return run_app(args)
+        return int(args.handler(args) or 0)
+    except EhdeskError as exc:
+        print(f"ehdesk: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("ehdesk: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001
+        # The class name only: the message of an unexpected error may quote personal data.
+        print(f"ehdesk: something went wrong ({type(exc).__name__}). Nothing further was changed.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Headless sub-commands of ``ehdesk``, one module per command family. Each module has
+``register(subparsers)`` that adds its parser(s) and sets ``handler`` on them."""
+
+COMMAND_MODULES = [
+    "ehdesk.commands.profile",
+    "ehdesk.commands.demo",
+    "ehdesk.commands.family",
+    "ehdesk.commands.export",
+]

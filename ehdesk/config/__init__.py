@@ -1,0 +1,1 @@
+"""Council configuration pack and machine-wide settings."""

@@ -1,0 +1,139 @@
+"""The council configuration pack: the lists, levels, timescales and publication rules that differ
+between councils (DESIGN.md §1). Data under ``resources/packs/<id>/pack.json``, validated here;
+nothing in code hard-wires a council's choices."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ehdesk.errors import EhdeskError
+from ehdesk.paths import resources_dir
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Strict):
+    code: str
+    label: str
+    description: str = ""
+
+
+class Level(_Strict):
+    code: int = Field(ge=1, le=9)
+    label: str
+    description: str = ""
+
+
+class Ethnicity(_Strict):
+    code: str = Field(min_length=2, max_length=8)
+    label: str
+    group: str
+
+
+class Relationship(_Strict):
+    code: str
+    label: str
+    role: str = Field(pattern="^(adult|child)$")
+
+
+class Heading(_Strict):
+    code: str
+    label: str
+    prompt: str = ""
+
+
+class AgeBand(_Strict):
+    label: str
+    unborn: bool = False
+    min: int | None = None
+    max: int | None = None
+
+
+class Timescales(_Strict):
+    first_taf_within_days: int = Field(default=42, gt=0)
+    review_interval_max_days: int = Field(default=84, gt=0)
+    episode_limit_days: int = Field(default=365, gt=0)
+    count_working_days: bool = False
+    bank_holidays: list[str] = Field(default_factory=list)
+
+
+class Suppression(_Strict):
+    min_count_shown: int = Field(default=6, ge=1)
+    symbol: str = "c"
+    secondary: bool = True
+    statement: str
+
+
+class CouncilPack(_Strict):
+    format: str = Field(pattern="^ehdesk-council-pack$")
+    version: int
+    id: str
+    council_name: str
+    levels_of_need: list[Level]
+    genders: list[Choice]
+    ethnicities: list[Ethnicity]
+    relationships: list[Relationship]
+    agencies: list[Choice]
+    referral_sources: list[Choice]
+    referral_outcomes: list[Choice]
+    presenting_factors: list[Choice]
+    early_help_criteria: list[Choice]
+    case_types: list[Choice]
+    closure_reasons: list[Choice]
+    consent_scopes: list[Choice]
+    session_types: list[Choice]
+    session_note_headings: list[Heading]
+    age_bands: list[AgeBand]
+    timescales: Timescales
+    suppression: Suppression
+
+    def codes(self, list_name: str) -> list:
+        return [item.code for item in getattr(self, list_name)]
+
+    def label(self, list_name: str, code) -> str:
+        for item in getattr(self, list_name):
+            if item.code == code:
+                return item.label
+        return str(code) if code not in (None, "") else ""
+
+
+def packs_dir() -> Path:
+    return resources_dir() / "packs"
+
+
+def load_pack_file(path: Path) -> CouncilPack:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise EhdeskError(f"The council pack {path} cannot be read ({exc.strerror}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EhdeskError(f"The council pack {path} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
+    try:
+        return CouncilPack.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise EhdeskError(f"The council pack {path} is wrong at {where}: {first['msg']}.") from None
+
+
+@lru_cache(maxsize=8)
+def load_pack(pack_id: str = "default") -> CouncilPack:
+    """The pack a council installed (``pack_id`` folder or a path to a pack.json)."""
+    candidate = Path(pack_id)
+    if candidate.suffix == ".json":
+        return load_pack_file(candidate)
+    return load_pack_file(packs_dir() / pack_id / "pack.json")
+
+
+def current_pack() -> CouncilPack:
+    from ehdesk.config.settings import device_settings
+
+    return load_pack(device_settings().council_pack)

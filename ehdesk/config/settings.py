@@ -1,0 +1,65 @@
+"""Machine-wide settings a council sets at install time (server address, recovery public key,
+council pack, idle-lock minutes, profile expiry). Read from, in order: the file named by
+``EHDESK_CONFIG``; ``ehdesk.toml`` beside the executable (bundle installs); the platform's
+site config folder. Missing file: sensible defaults. No personal data lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ehdesk.errors import EhdeskError
+
+
+class DeviceSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    server_url: str | None = None
+    recovery_public_key_file: str | None = None
+    council_pack: str = "default"
+    idle_lock_minutes: float = Field(default=5, gt=0, le=240)
+    profile_expiry_days: int = Field(default=30, gt=0)
+    sync_interval_minutes: float = Field(default=5, gt=0)
+
+    def recovery_public_key_pem(self) -> bytes | None:
+        if not self.recovery_public_key_file:
+            return None
+        try:
+            return Path(self.recovery_public_key_file).read_bytes()
+        except OSError:
+            raise EhdeskError(
+                f"The recovery public key file {self.recovery_public_key_file} named in the settings "
+                "cannot be read."
+            ) from None
+
+
+def settings_candidates() -> list[Path]:
+    found = []
+    if os.environ.get("EHDESK_CONFIG"):
+        found.append(Path(os.environ["EHDESK_CONFIG"]))
+    if getattr(sys, "frozen", False):
+        found.append(Path(sys.executable).resolve().parent / "ehdesk.toml")
+    found.append(Path(platformdirs.site_config_dir("ehdesk", appauthor=False)) / "ehdesk.toml")
+    return found
+
+
+@lru_cache(maxsize=1)
+def device_settings() -> DeviceSettings:
+    for path in settings_candidates():
+        if path.is_file():
+            try:
+                return DeviceSettings.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+            except tomllib.TOMLDecodeError as exc:
+                raise EhdeskError(f"The settings file {path} is not valid TOML ({exc}).") from None
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                raise EhdeskError(
+                    f"The settings file {path} is wrong at {'.'.join(map(str, first['loc']))}: {first['msg']}."
+                ) from None
+    return DeviceSettings()

@@ -1,0 +1,145 @@
+"""Synthetic households, their requests for support, episodes and consent."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from ehdesk.config.pack import CouncilPack
+from ehdesk.demo.names import CULTURES, PROFESSIONALS, SCHOOLS, STREETS, TOWNS
+from ehdesk.models import Consent, Episode, Family, Person, Referral
+from ehdesk.models.types import new_id
+
+
+def valid_nhs_number(rng: random.Random) -> str:
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(9)]
+        digits[0] = rng.randint(4, 9)
+        total = sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True))
+        check = 11 - total % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def _postcode(rng: random.Random, prefix: str) -> str:
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"{prefix}{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+
+
+def _birth(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
+    days = rng.randint(min_age * 365, max_age * 365 + 364)
+    return today - timedelta(days=days)
+
+
+def make_family(
+    session: Session, rng: random.Random, pack: CouncilPack, index: int, seed: int, today: date, worker: tuple[str, str]
+) -> None:
+    weights = [c[1] for c in CULTURES]
+    codes, _, female, male, surnames, language, interpreter_share = rng.choices(CULTURES, weights)[0]
+    surname = rng.choice(surnames)
+    town, prefix = rng.choice(TOWNS)
+    family = Family(
+        id=new_id(),
+        reference=f"EH-{seed:02d}{index:06d}",
+        household_name=surname,
+        address_line1=f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+        town=town,
+        postcode=_postcode(rng, prefix),
+        main_language=language,
+        interpreter_needed=rng.random() < interpreter_share,
+    )
+    session.add(family)
+
+    adults: list[Person] = []
+    mother = Person(
+        id=new_id(), family_id=family.id, given_name=rng.choice(female), family_name=surname,
+        date_of_birth=_birth(rng, today, 19, 48), gender="female", ethnicity_code=rng.choice(codes),
+        role="adult", relationship="mother", parental_responsibility=True, nhs_number=valid_nhs_number(rng),
+    )
+    adults.append(mother)
+    if rng.random() < 0.55:
+        adults.append(
+            Person(
+                id=new_id(), family_id=family.id, given_name=rng.choice(male), family_name=surname,
+                date_of_birth=_birth(rng, today, 21, 55), gender="male", ethnicity_code=rng.choice(codes),
+                role="adult", relationship=rng.choice(["father", "father", "step_parent", "partner_of_parent"]),
+                parental_responsibility=rng.random() < 0.8, nhs_number=valid_nhs_number(rng),
+            )
+        )
+    children: list[Person] = []
+    for _ in range(rng.choices([1, 2, 3, 4], [35, 35, 20, 10])[0]):
+        girl = rng.random() < 0.5
+        dob = _birth(rng, today, 0, 17)
+        age = (today - dob).days // 365
+        children.append(
+            Person(
+                id=new_id(), family_id=family.id, given_name=rng.choice(female if girl else male),
+                family_name=surname, date_of_birth=dob, gender="female" if girl else "male",
+                ethnicity_code=rng.choice(codes), role="child", relationship="daughter" if girl else "son",
+                school_or_setting=rng.choice(SCHOOLS) if age >= 3 else "",
+                disability_sen="Speech and language needs; on SEN support" if rng.random() < 0.12 else "",
+                nhs_number=valid_nhs_number(rng),
+            )
+        )
+    if rng.random() < 0.08:
+        children.append(
+            Person(
+                id=new_id(), family_id=family.id, given_name="Baby", family_name=surname,
+                due_date=today + timedelta(days=rng.randint(20, 200)), gender="unborn",
+                ethnicity_code=rng.choice(codes), role="child", relationship="unborn_child",
+            )
+        )
+    session.add_all(adults + children)
+
+    received = today - timedelta(days=rng.randint(10, 700))
+    factors = rng.sample(pack.codes("presenting_factors"), rng.randint(1, 4))
+    level = rng.choices([1, 2, 3, 4], [5, 55, 35, 5])[0]
+    outcome = rng.choices(pack.codes("referral_outcomes"), [8, 5, 4, 8, 15, 55, 5])[0]
+    referral = Referral(
+        id=new_id(), family_id=family.id, received_on=received, source=rng.choice(pack.codes("referral_sources")),
+        presenting_needs=factors, level_of_need=level, outcome=outcome,
+        outcome_on=received + timedelta(days=rng.randint(0, 5)), consent_obtained=outcome != "no_consent",
+        summary="Request for support received from a partner agency.",
+    )
+    session.add(referral)
+    if outcome == "no_consent":
+        return
+
+    for adult in adults:
+        if adult.parental_responsibility:
+            for scope in ("assessment", "store_records", "share_information"):
+                session.add(
+                    Consent(
+                        id=new_id(), family_id=family.id, person_id=adult.id, given_by_name=adult.given_name,
+                        scope=scope, agencies=rng.sample(pack.codes("agencies"), 3) if scope == "share_information" else [],
+                        given_on=received + timedelta(days=rng.randint(1, 10)),
+                        method="signed" if rng.random() < 0.9 else "verbal",
+                    )
+                )
+
+    if outcome not in ("family_service", "childrens_centre"):
+        return
+    opened = referral.outcome_on + timedelta(days=rng.randint(1, 10))
+    allocated = opened + timedelta(days=rng.randint(0, 6))
+    lead_name, lead_role, lead_agency = rng.choice(PROFESSIONALS)
+    age_days = (today - opened).days
+    closed = age_days > 200 and rng.random() < 0.6
+    lead_child = max(children, key=lambda c: c.date_of_birth or date.min)
+    episode = Episode(
+        id=new_id(), family_id=family.id, referral_id=referral.id,
+        case_type="childrens_centre" if outcome == "childrens_centre" else "early_help",
+        opened_on=opened, allocated_worker_id=worker[0], allocated_worker_name=worker[1], allocated_on=allocated,
+        lead_professional_name=worker[1], lead_professional_role="Family worker", lead_professional_agency=lead_agency,
+        lead_child_id=lead_child.id, level_of_need=min(level, 3) if level > 1 else 2,
+        criteria_met=rng.sample(pack.codes("early_help_criteria"), rng.randint(2, 3)), presenting_factors=factors,
+        status="closed" if closed else "open",
+    )
+    if lead_role and lead_name:
+        episode.closure_note = ""
+    if closed:
+        episode.closed_on = opened + timedelta(days=rng.randint(90, min(age_days, 400)))
+        episode.closure_reason = rng.choices(pack.codes("closure_reasons"), [55, 15, 10, 8, 7, 5])[0]
+    session.add(episode)

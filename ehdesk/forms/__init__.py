@@ -1,0 +1,1 @@
+"""Form and tool definitions (data) and the engine that validates and scores them."""

@@ -1,0 +1,29 @@
+"""The domain model. Importing this package registers every table on ``Base.metadata``.
+
+Each aggregate lives in its own module; a new one is imported here so migrations and the sync
+engine see it."""
+
+from ehdesk.models.audit import AuditEvent
+from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
+from ehdesk.models.casefile import Consent, Episode, Referral
+from ehdesk.models.family import Family, Person
+from ehdesk.models.org import Team, User
+from ehdesk.models.sync_meta import OutboxEntry, SyncState
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Consent",
+    "Episode",
+    "Family",
+    "FamilyScoped",
+    "OutboxEntry",
+    "Person",
+    "Referral",
+    "Synced",
+    "SyncState",
+    "Team",
+    "User",
+    "model_for_table",
+    "synced_models",
+]

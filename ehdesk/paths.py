@@ -1,0 +1,32 @@
+"""Where ehdesk keeps things on disk. Only the data dir holds user data; it is chosen once per
+process (``--data-dir`` or the platform's user data folder) and passed down explicitly."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "ehdesk"
+
+
+def default_data_dir() -> Path:
+    override = os.environ.get("EHDESK_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
+
+
+def resources_dir() -> Path:
+    """The shipped forms, tools, templates, council packs and fonts.
+
+    Looked up beside the package in a checkout, or inside the PyInstaller bundle."""
+    override = os.environ.get("EHDESK_RESOURCES")
+    if override:
+        return Path(override)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

@@ -1,0 +1,1 @@
+"""reportlab documents: agreement, TAF plan, assessment, progress charts."""

@@ -1,0 +1,1 @@
+"""The council's central server (FastAPI). Never imports ``ehdesk.ui``."""

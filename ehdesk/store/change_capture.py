@@ -1,0 +1,93 @@
+"""Every local change to a synced row lands in the outbox in the same transaction (DESIGN.md §4).
+
+Installed on a profile's sessionmaker. ``before_flush`` stamps the change time (hybrid logical
+clock) on each new or changed row; ``after_flush`` records which fields changed, while attribute
+history is still available, and writes the outbox rows on the flush's own connection, so the
+change and its outbox entry commit or roll back together.
+
+A session whose ``info["applying_remote"]`` is true (the sync engine applying pulled changes)
+is not captured: those changes came from the server and must not echo back."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from ehdesk.models import OutboxEntry, Synced
+from ehdesk.models.clock import HybridClock
+from ehdesk.models.types import new_id
+from ehdesk.models.wire import to_json_value
+
+
+class TombstonesOnly(RuntimeError):
+    """Synced rows are never deleted; set ``deleted = True`` so the deletion can sync."""
+
+
+def _changed_fields(obj) -> dict:
+    state = inspect(obj)
+    skip = Synced.SYNC_META_FIELDS
+    changed = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in skip:
+            continue
+        history = state.attrs[attr.key].history
+        if history.added:
+            changed[attr.key] = to_json_value(history.added[0])
+    return changed
+
+
+def _all_fields(obj) -> dict:
+    skip = Synced.SYNC_META_FIELDS
+    return {
+        attr.key: to_json_value(getattr(obj, attr.key))
+        for attr in inspect(obj).mapper.column_attrs
+        if attr.key not in skip
+    }
+
+
+def install(factory: sessionmaker, device_id: str, clock: HybridClock) -> None:
+    @event.listens_for(factory, "before_flush")
+    def _stamp(session: Session, flush_context, instances) -> None:
+        if session.info.get("applying_remote"):
+            return
+        for obj in session.deleted:
+            if isinstance(obj, Synced):
+                raise TombstonesOnly(f"{type(obj).__name__} rows are tombstoned, never deleted")
+        for obj in session.new:
+            if isinstance(obj, Synced):
+                if obj.id is None:
+                    obj.id = new_id()
+                obj.client_changed_at = clock.now()
+        for obj in session.dirty:
+            if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+                obj.client_changed_at = clock.now()
+
+    @event.listens_for(factory, "after_flush")
+    def _record(session: Session, flush_context) -> None:
+        if session.info.get("applying_remote"):
+            return
+        rows = []
+        for obj in session.new:
+            if isinstance(obj, Synced):
+                rows.append(_entry(obj, "insert", _all_fields(obj), 0))
+        for obj in session.dirty:
+            if not isinstance(obj, Synced):
+                continue
+            fields = _changed_fields(obj)
+            if not fields:
+                continue
+            op = "delete" if fields.get("deleted") is True else "update"
+            rows.append(_entry(obj, op, fields, obj.server_revision or 0))
+        if rows:
+            session.connection().execute(insert(OutboxEntry.__table__), rows)
+
+    def _entry(obj, op: str, fields: dict, base_revision: int) -> dict:
+        return {
+            "device_id": device_id,
+            "entity": obj.__tablename__,
+            "row_id": obj.id,
+            "op": op,
+            "fields": fields,
+            "base_revision": base_revision,
+            "changed_at": obj.client_changed_at,
+        }

@@ -1,0 +1,125 @@
+"""An unlocked worker store: the engine, sessions that capture changes, and the identity of the
+device and worker that every change and audit event is stamped with. Closing it (lock, sign out,
+switching worker) disposes the engine and forgets the key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ehdesk.errors import StoreLocked
+from ehdesk.models import SyncState
+from ehdesk.models.clock import HybridClock
+from ehdesk.store import change_capture
+from ehdesk.store.engine import checkpoint
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    id: str
+    name: str
+    path: Path
+    created_at: str
+    server_url: str | None = None
+    username: str | None = None
+    role: str = "practitioner"
+    team_id: str | None = None
+    last_online_at: str | None = None
+    user_id: str | None = None
+
+    @property
+    def worker_id(self) -> str:
+        """The id episodes are allocated to: the server's user id, or the profile's own offline."""
+        return self.user_id or self.id
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / "store.db"
+
+
+class Store:
+    def __init__(self, profile: ProfileInfo, engine: Engine) -> None:
+        self.profile = profile
+        self._engine: Engine | None = engine
+        self.device_id = self._read_state("device_id")
+        self.clock = HybridClock(self.device_id)
+        last = self._read_state("hlc_last", "")
+        if last:
+            self.clock.observe(last)
+        self._factory = sessionmaker(engine, expire_on_commit=False)
+        change_capture.install(self._factory, self.device_id, self.clock)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise StoreLocked("This worker's store is locked. Sign in again to carry on.")
+        return self._engine
+
+    @property
+    def is_open(self) -> bool:
+        return self._engine is not None
+
+    @property
+    def worker_id(self) -> str:
+        return self.profile.worker_id
+
+    @property
+    def actor(self) -> str:
+        return self.profile.username or self.profile.name
+
+    def _read_state(self, key: str, default: str | None = None) -> str:
+        with Session(self.engine) as s:
+            value = s.scalar(select(SyncState.value).where(SyncState.key == key))
+        if value is None:
+            if default is None:
+                raise KeyError(key)
+            return default
+        return value
+
+    def new_session(self, *, applying_remote: bool = False) -> Session:
+        self.engine  # noqa: B018  (raises StoreLocked when closed)
+        session = self._factory()
+        session.info.update(
+            actor=self.actor,
+            device_id=self.device_id,
+            profile_id=self.profile.id,
+            worker_id=self.profile.worker_id,
+            worker_name=self.profile.name,
+            applying_remote=applying_remote,
+        )
+        return session
+
+    @contextmanager
+    def session(self, *, applying_remote: bool = False) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back everything on any error."""
+        session = self.new_session(applying_remote=applying_remote)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def get_state(self, key: str, default: str = "") -> str:
+        return self._read_state(key, default)
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.session() as s:
+            s.merge(SyncState(key=key, value=value))
+
+    def close(self) -> None:
+        if self._engine is None:
+            return
+        try:
+            checkpoint(self._engine)
+        except Exception:  # noqa: BLE001  (closing must never fail a lock)
+            pass
+        self._engine.dispose()
+        self._engine = None
