@@ -29,11 +29,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ehdesk {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, default=None, metavar="DIR", help="where profiles live (default: user data folder)"
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where profiles live (default: user data folder)",
     )
-    parser.add_argument("--demo", action="store_true", help="open the app on a demo profile (made on first use)")
     parser.add_argument(
-        "--screenshot", type=Path, metavar="FILE.png", help="with --demo: render the main window to a PNG and exit"
+        "--demo", action="store_true", help="open the app on a demo profile (made on first use)"
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="with --demo: render the main window to a PNG and exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
@@ -61,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001
         # The class name only: the message of an unexpected error may quote personal data.
-        print(f"ehdesk: something went wrong ({type(exc).__name__}). Nothing further was changed.", file=sys.stderr)
+        print(
+            f"ehdesk: something went wrong ({type(exc).__name__}). Nothing further was changed.",
+            file=sys.stderr,
+        )
         return 1
 
 

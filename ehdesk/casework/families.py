@@ -15,9 +15,9 @@ from ehdesk.casework.validation import (
     check_birth_date,
     check_due_date,
     check_name,
+    nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,
-    nhs_number_is_valid,
 )
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import NotFound, ValidationError
@@ -118,7 +118,9 @@ def _family_or_404(session: Session, family_id: str) -> Family:
 
 
 def list_families(session: Session) -> list[FamilySummary]:
-    families = session.scalars(select(Family).where(Family.deleted.is_(False)).order_by(Family.reference)).all()
+    families = session.scalars(
+        select(Family).where(Family.deleted.is_(False)).order_by(Family.reference)
+    ).all()
     names: dict[str, list[str]] = {}
     rows = session.execute(
         select(Person.family_id, Person.given_name, Person.family_name)
@@ -133,7 +135,9 @@ def list_families(session: Session) -> list[FamilySummary]:
 def get_family(session: Session, family_id: str, *, audit_view: bool = True) -> FamilyView:
     family = _family_or_404(session, family_id)
     members = session.scalars(
-        select(Person).where(Person.family_id == family_id, Person.deleted.is_(False)).order_by(Person.created_at)
+        select(Person)
+        .where(Person.family_id == family_id, Person.deleted.is_(False))
+        .order_by(Person.created_at)
     ).all()
     if audit_view:
         audit.record(session, "view", "family", family_id, family_id)
@@ -152,7 +156,9 @@ def _clean_family(data: dict) -> dict:
         raise ValueError(f"unknown family fields: {sorted(unknown)}")
     cleaned = dict(data)
     if "household_name" in cleaned:
-        cleaned["household_name"] = check_name(cleaned["household_name"], "The household name", errors, "household_name")
+        cleaned["household_name"] = check_name(
+            cleaned["household_name"], "The household name", errors, "household_name"
+        )
     if cleaned.get("postcode"):
         cleaned["postcode"] = normalise_postcode(cleaned["postcode"])
         if not POSTCODE.match(cleaned["postcode"]):
@@ -195,7 +201,9 @@ def clean_person(data: dict, pack: CouncilPack | None = None, today: date | None
     errors: dict[str, str] = {}
     cleaned = dict(data)
     cleaned["given_name"] = check_name(data.get("given_name", ""), "The first name", errors, "given_name")
-    cleaned["family_name"] = check_name(data.get("family_name", ""), "The last name", errors, "family_name", required=False)
+    cleaned["family_name"] = check_name(
+        data.get("family_name", ""), "The last name", errors, "family_name", required=False
+    )
     role = data.get("role", "child")
     if role not in ("adult", "child"):
         errors["role"] = "Choose whether this member is an adult or a child."

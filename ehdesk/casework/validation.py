@@ -47,7 +47,9 @@ def check_birth_date(value: date | None, today: date, errors: dict, field: str =
     if value is None:
         return
     if value > today:
-        errors[field] = f"The date of birth {value:%d/%m/%Y} is in the future. For a baby not yet born, choose 'Unborn' and give the due date."
+        errors[field] = (
+            f"The date of birth {value:%d/%m/%Y} is in the future. For a baby not yet born, choose 'Unborn' and give the due date."
+        )
     elif value < EARLIEST_BIRTH:
         errors[field] = f"The date of birth {value:%d/%m/%Y} is too long ago to be right."
 

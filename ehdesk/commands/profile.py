@@ -17,7 +17,9 @@ def register(sub) -> None:
 
     create = psub.add_parser("create", help="create a worker's encrypted store")
     create.add_argument("--name", required=True, help="the worker's name, as shown on the sign-in screen")
-    create.add_argument("--server", metavar="URL", help="sign in to the council server and provision the profile")
+    create.add_argument(
+        "--server", metavar="URL", help="sign in to the council server and provision the profile"
+    )
     create.add_argument("--username", help="the worker's user name on the server (default: --name)")
     create.set_defaults(handler=_create)
 
@@ -25,7 +27,9 @@ def register(sub) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=_list)
 
-    change = psub.add_parser("change-password", help="change a worker's password (the store is not re-encrypted)")
+    change = psub.add_parser(
+        "change-password", help="change a worker's password (the store is not re-encrypted)"
+    )
     change.add_argument("--name", required=True)
     change.set_defaults(handler=_change_password)
 

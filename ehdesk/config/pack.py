@@ -115,7 +115,9 @@ def load_pack_file(path: Path) -> CouncilPack:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EhdeskError(f"The council pack {path} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
+        raise EhdeskError(
+            f"The council pack {path} is not valid JSON (line {exc.lineno}: {exc.msg})."
+        ) from None
     try:
         return CouncilPack.model_validate(data)
     except ValidationError as exc:

@@ -35,7 +35,13 @@ def _birth(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
 
 
 def make_family(
-    session: Session, rng: random.Random, pack: CouncilPack, index: int, seed: int, today: date, worker: tuple[str, str]
+    session: Session,
+    rng: random.Random,
+    pack: CouncilPack,
+    index: int,
+    seed: int,
+    today: date,
+    worker: tuple[str, str],
 ) -> None:
     weights = [c[1] for c in CULTURES]
     codes, _, female, male, surnames, language, interpreter_share = rng.choices(CULTURES, weights)[0]
@@ -55,18 +61,33 @@ def make_family(
 
     adults: list[Person] = []
     mother = Person(
-        id=new_id(), family_id=family.id, given_name=rng.choice(female), family_name=surname,
-        date_of_birth=_birth(rng, today, 19, 48), gender="female", ethnicity_code=rng.choice(codes),
-        role="adult", relationship="mother", parental_responsibility=True, nhs_number=valid_nhs_number(rng),
+        id=new_id(),
+        family_id=family.id,
+        given_name=rng.choice(female),
+        family_name=surname,
+        date_of_birth=_birth(rng, today, 19, 48),
+        gender="female",
+        ethnicity_code=rng.choice(codes),
+        role="adult",
+        relationship="mother",
+        parental_responsibility=True,
+        nhs_number=valid_nhs_number(rng),
     )
     adults.append(mother)
     if rng.random() < 0.55:
         adults.append(
             Person(
-                id=new_id(), family_id=family.id, given_name=rng.choice(male), family_name=surname,
-                date_of_birth=_birth(rng, today, 21, 55), gender="male", ethnicity_code=rng.choice(codes),
-                role="adult", relationship=rng.choice(["father", "father", "step_parent", "partner_of_parent"]),
-                parental_responsibility=rng.random() < 0.8, nhs_number=valid_nhs_number(rng),
+                id=new_id(),
+                family_id=family.id,
+                given_name=rng.choice(male),
+                family_name=surname,
+                date_of_birth=_birth(rng, today, 21, 55),
+                gender="male",
+                ethnicity_code=rng.choice(codes),
+                role="adult",
+                relationship=rng.choice(["father", "father", "step_parent", "partner_of_parent"]),
+                parental_responsibility=rng.random() < 0.8,
+                nhs_number=valid_nhs_number(rng),
             )
         )
     children: list[Person] = []
@@ -76,9 +97,15 @@ def make_family(
         age = (today - dob).days // 365
         children.append(
             Person(
-                id=new_id(), family_id=family.id, given_name=rng.choice(female if girl else male),
-                family_name=surname, date_of_birth=dob, gender="female" if girl else "male",
-                ethnicity_code=rng.choice(codes), role="child", relationship="daughter" if girl else "son",
+                id=new_id(),
+                family_id=family.id,
+                given_name=rng.choice(female if girl else male),
+                family_name=surname,
+                date_of_birth=dob,
+                gender="female" if girl else "male",
+                ethnicity_code=rng.choice(codes),
+                role="child",
+                relationship="daughter" if girl else "son",
                 school_or_setting=rng.choice(SCHOOLS) if age >= 3 else "",
                 disability_sen="Speech and language needs; on SEN support" if rng.random() < 0.12 else "",
                 nhs_number=valid_nhs_number(rng),
@@ -87,9 +114,15 @@ def make_family(
     if rng.random() < 0.08:
         children.append(
             Person(
-                id=new_id(), family_id=family.id, given_name="Baby", family_name=surname,
-                due_date=today + timedelta(days=rng.randint(20, 200)), gender="unborn",
-                ethnicity_code=rng.choice(codes), role="child", relationship="unborn_child",
+                id=new_id(),
+                family_id=family.id,
+                given_name="Baby",
+                family_name=surname,
+                due_date=today + timedelta(days=rng.randint(20, 200)),
+                gender="unborn",
+                ethnicity_code=rng.choice(codes),
+                role="child",
+                relationship="unborn_child",
             )
         )
     session.add_all(adults + children)
@@ -99,9 +132,15 @@ def make_family(
     level = rng.choices([1, 2, 3, 4], [5, 55, 35, 5])[0]
     outcome = rng.choices(pack.codes("referral_outcomes"), [8, 5, 4, 8, 15, 55, 5])[0]
     referral = Referral(
-        id=new_id(), family_id=family.id, received_on=received, source=rng.choice(pack.codes("referral_sources")),
-        presenting_needs=factors, level_of_need=level, outcome=outcome,
-        outcome_on=received + timedelta(days=rng.randint(0, 5)), consent_obtained=outcome != "no_consent",
+        id=new_id(),
+        family_id=family.id,
+        received_on=received,
+        source=rng.choice(pack.codes("referral_sources")),
+        presenting_needs=factors,
+        level_of_need=level,
+        outcome=outcome,
+        outcome_on=received + timedelta(days=rng.randint(0, 5)),
+        consent_obtained=outcome != "no_consent",
         summary="Request for support received from a partner agency.",
     )
     session.add(referral)
@@ -113,8 +152,14 @@ def make_family(
             for scope in ("assessment", "store_records", "share_information"):
                 session.add(
                     Consent(
-                        id=new_id(), family_id=family.id, person_id=adult.id, given_by_name=adult.given_name,
-                        scope=scope, agencies=rng.sample(pack.codes("agencies"), 3) if scope == "share_information" else [],
+                        id=new_id(),
+                        family_id=family.id,
+                        person_id=adult.id,
+                        given_by_name=adult.given_name,
+                        scope=scope,
+                        agencies=rng.sample(pack.codes("agencies"), 3)
+                        if scope == "share_information"
+                        else [],
                         given_on=received + timedelta(days=rng.randint(1, 10)),
                         method="signed" if rng.random() < 0.9 else "verbal",
                     )
@@ -129,12 +174,21 @@ def make_family(
     closed = age_days > 200 and rng.random() < 0.6
     lead_child = max(children, key=lambda c: c.date_of_birth or date.min)
     episode = Episode(
-        id=new_id(), family_id=family.id, referral_id=referral.id,
+        id=new_id(),
+        family_id=family.id,
+        referral_id=referral.id,
         case_type="childrens_centre" if outcome == "childrens_centre" else "early_help",
-        opened_on=opened, allocated_worker_id=worker[0], allocated_worker_name=worker[1], allocated_on=allocated,
-        lead_professional_name=worker[1], lead_professional_role="Family worker", lead_professional_agency=lead_agency,
-        lead_child_id=lead_child.id, level_of_need=min(level, 3) if level > 1 else 2,
-        criteria_met=rng.sample(pack.codes("early_help_criteria"), rng.randint(2, 3)), presenting_factors=factors,
+        opened_on=opened,
+        allocated_worker_id=worker[0],
+        allocated_worker_name=worker[1],
+        allocated_on=allocated,
+        lead_professional_name=worker[1],
+        lead_professional_role="Family worker",
+        lead_professional_agency=lead_agency,
+        lead_child_id=lead_child.id,
+        level_of_need=min(level, 3) if level > 1 else 2,
+        criteria_met=rng.sample(pack.codes("early_help_criteria"), rng.randint(2, 3)),
+        presenting_factors=factors,
         status="closed" if closed else "open",
     )
     if lead_role and lead_name:
