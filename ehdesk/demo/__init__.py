@@ -1,8 +1,10 @@
 """Deterministic synthetic data for demos, tests and benchmarks: the same seed gives the same
 families (names, dates, cases); ids are fresh so two demo profiles never collide when synced.
 
-Each feature adds a step to ``STEPS``: a function ``step(session, rng, pack, today, worker)`` run
-once per batch after the families of that batch exist (see ``ehdesk.demo.families``)."""
+Each feature adds a step to ``STEPS``: ``step(session, rng, pack, today, worker, family_ids)`` is
+called once per batch, in the batch's transaction, after that batch's families, members,
+referrals, consent and episodes exist (``family_ids``: the ids made in this batch; ``worker``:
+``(worker_id, worker_name)``). A step draws only from ``rng`` so the data stays deterministic."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from ehdesk.demo.families import make_family
 from ehdesk.store import Store
 
 BATCH = 250
+
+# Later features append their steps here (assessments, readings, plans, meetings, agreements ...).
+STEPS: list[Callable] = []
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates
 
 
@@ -34,8 +39,12 @@ def generate(
     while done < families:
         size = min(BATCH, families - done)
         with store.session() as session:
-            for i in range(done, done + size):
-                make_family(session, rng, pack, i + 1, seed, today, worker)
+            family_ids = [
+                make_family(session, rng, pack, i + 1, seed, today, worker) for i in range(done, done + size)
+            ]
+            session.flush()
+            for step in STEPS:
+                step(session, rng, pack, today, worker, family_ids)
             if done + size >= families:
                 audit.record(session, "change", "demo_data", "", None, families=families, seed=seed)
         done += size

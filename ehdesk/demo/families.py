@@ -42,7 +42,7 @@ def make_family(
     seed: int,
     today: date,
     worker: tuple[str, str],
-) -> None:
+) -> str:
     weights = [c[1] for c in CULTURES]
     codes, _, female, male, surnames, language, interpreter_share = rng.choices(CULTURES, weights)[0]
     surname = rng.choice(surnames)
@@ -145,7 +145,7 @@ def make_family(
     )
     session.add(referral)
     if outcome == "no_consent":
-        return
+        return family.id
 
     for adult in adults:
         if adult.parental_responsibility:
@@ -166,10 +166,10 @@ def make_family(
                 )
 
     if outcome not in ("family_service", "childrens_centre"):
-        return
+        return family.id
     opened = referral.outcome_on + timedelta(days=rng.randint(1, 10))
     allocated = opened + timedelta(days=rng.randint(0, 6))
-    lead_name, lead_role, lead_agency = rng.choice(PROFESSIONALS)
+    _, _, lead_agency = rng.choice(PROFESSIONALS)
     age_days = (today - opened).days
     closed = age_days > 200 and rng.random() < 0.6
     lead_child = max(children, key=lambda c: c.date_of_birth or date.min)
@@ -191,9 +191,8 @@ def make_family(
         presenting_factors=factors,
         status="closed" if closed else "open",
     )
-    if lead_role and lead_name:
-        episode.closure_note = ""
     if closed:
         episode.closed_on = opened + timedelta(days=rng.randint(90, min(age_days, 400)))
         episode.closure_reason = rng.choices(pack.codes("closure_reasons"), [55, 15, 10, 8, 7, 5])[0]
     session.add(episode)
+    return family.id
