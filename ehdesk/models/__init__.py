@@ -9,6 +9,7 @@ from ehdesk.models.casefile import Consent, Episode, Referral
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
+from ehdesk.models.ui_draft import UiDraft
 
 __all__ = [
     "AuditEvent",
@@ -24,6 +25,7 @@ __all__ = [
     "SyncState",
     "Team",
     "User",
+    "UiDraft",
     "model_for_table",
     "synced_models",
 ]
