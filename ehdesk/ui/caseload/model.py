@@ -1,0 +1,150 @@
+"""The caseload table: one row per family shown (the worker's open cases, or search results)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+
+from ehdesk.casework.caseload import CaseloadRow
+from ehdesk.ui.style import warning_colour
+
+COLUMNS = ("Family", "Reference", "Lead child", "Level", "Allocated", "Next due", "When")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+FAMILY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Row:
+    family_id: str
+    household_name: str
+    reference: str
+    lead_child: str = ""
+    level_of_need: int | None = None
+    level_label: str = ""
+    allocated_on: date | None = None
+    next_due_label: str = ""
+    next_due_on: date | None = None
+    overdue: bool = False
+    on_caseload: bool = True
+    members: str = ""
+
+    @classmethod
+    def from_caseload(cls, r: CaseloadRow) -> Row:
+        return cls(
+            r.family_id,
+            r.household_name,
+            r.reference,
+            r.lead_child,
+            r.level_of_need,
+            r.level_label,
+            r.allocated_on,
+            r.next_due_label,
+            r.next_due_on,
+            r.overdue,
+        )
+
+
+class CaseloadModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == FAMILY_ID_ROLE:
+            return row.family_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, col)
+        if role == SORT_ROLE:
+            return self._sort_key(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0 and row.members:
+            return row.members
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._text(row, col)
+        if row.overdue and col in (5, 6):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return warning_colour()
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return None
+
+    @staticmethod
+    def _text(row: Row, col: int) -> str:
+        if col == 0:
+            return row.household_name
+        if col == 1:
+            return row.reference
+        if col == 2:
+            return row.lead_child if row.on_caseload else row.members
+        if col == 3:
+            return str(row.level_of_need) if row.level_of_need else ""
+        if col == 4:
+            return f"{row.allocated_on:%d/%m/%Y}" if row.allocated_on else ""
+        if col == 5:
+            if not row.on_caseload:
+                return "Not on your caseload"
+            return row.next_due_label
+        if col == 6:
+            if row.next_due_on is None:
+                return ""
+            # Overdue is said in words and marked with a symbol, not only with colour.
+            return (
+                f"⚠ Overdue since {row.next_due_on:%d/%m/%Y}"
+                if row.overdue
+                else f"{row.next_due_on:%d/%m/%Y}"
+            )
+        return ""
+
+    @staticmethod
+    def _sort_key(row: Row, col: int):
+        if col in (4, 6):
+            value = row.allocated_on if col == 4 else row.next_due_on
+            return (value or date.max).toordinal()
+        if col == 3:
+            return row.level_of_need or 0
+        return CaseloadModel._text(row, col).casefold()
+
+
+class CaseloadFilter(QSortFilterProxyModel):
+    """Overdue-only and level filters on top of the sort."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.mode: str = "all"
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        row: Row = self.sourceModel().rows[source_row]
+        if self.mode == "overdue":
+            return row.overdue
+        if self.mode.startswith("level:"):
+            return row.level_of_need == int(self.mode.split(":")[1])
+        return True

@@ -1,0 +1,505 @@
+"""The case side of a family record: the episode (opened, allocated, lead professional, level,
+criteria, presenting factors), requests for support with their outcome, and consent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import consent, episodes, referrals
+from ehdesk.casework.consent import ConsentView
+from ehdesk.casework.episodes import EpisodeView
+from ehdesk.casework.families import MemberView
+from ehdesk.casework.referrals import ReferralView
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import ValidationError
+from ehdesk.ui.family.form import RecordForm, parse_dates
+from ehdesk.ui.widgets import CheckList, combo, heading
+
+
+def _date_text(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _choices(list_name: str) -> list[tuple[str, str]]:
+    return [(c.code, c.label) for c in getattr(current_pack(), list_name)]
+
+
+class EpisodeForm(RecordForm):
+    def __init__(self, store, writer, family_id, parent=None) -> None:
+        super().__init__(store, writer, family_id, autosave=False, parent=parent)
+        pack = current_pack()
+        self.episode_id: str | None = None
+        self.allocated: tuple[str | None, str] = (None, "")
+        self.add_field("case_type", "Type of case", combo(_choices("case_types"), "Type of case"))
+        self.add_field("opened_on", "Opened on", QLineEdit())
+        self.add_field("allocated_on", "Allocated on", QLineEdit())
+        self.allocated_label = QLabel()
+        self.form.layout_.addRow("Allocated to", self.allocated_label)
+        self.add_field("lead_professional_name", "Lead professional", QLineEdit())
+        self.add_field("lead_professional_role", "Their role", QLineEdit())
+        self.add_field(
+            "lead_professional_agency",
+            "Their agency",
+            combo(_choices("agencies"), "Lead professional's agency", blank="Not recorded"),
+        )
+        self.add_field("lead_child_id", "Lead child", combo([], "Lead child", blank="Not chosen"))
+        self.add_field(
+            "level_of_need",
+            "Level of need",
+            combo([(lv.code, lv.label) for lv in pack.levels_of_need], "Level of need", blank="Not set"),
+        )
+        self.add_field(
+            "criteria_met", "Criteria met", CheckList(_choices("early_help_criteria"), "Criteria met")
+        )
+        self.add_field(
+            "presenting_factors",
+            "Presenting factors",
+            CheckList(_choices("presenting_factors"), "Presenting factors"),
+        )
+        for name in ("opened_on", "allocated_on"):
+            self.form.fields[name].setPlaceholderText("dd/mm/yyyy")
+
+    def draft_key(self) -> str:
+        return f"family:{self.family_id}:episode:{self.episode_id or 'new'}"
+
+    def set_children(self, members: list[MemberView]) -> None:
+        box = self.form.fields["lead_child_id"]
+        current = box.currentData()
+        self._loading = True
+        box.clear()
+        box.addItem("Not chosen", None)
+        for m in members:
+            if m.role == "child":
+                box.addItem(m.full_name, m.id)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        self._loading = False
+
+    def show_episode(self, episode: EpisodeView | None, draft: dict | None) -> None:
+        self.episode_id = episode.id if episode else None
+        if episode is None:
+            self.allocated = (self.store.worker_id, self.store.profile.name)
+            raw = {
+                "case_type": "early_help",
+                "opened_on": _date_text(date.today()),
+                "allocated_on": _date_text(date.today()),
+                "lead_professional_name": self.store.profile.name,
+                "lead_professional_role": "Family worker",
+                "lead_professional_agency": "family_service",
+                "lead_child_id": None,
+                "level_of_need": None,
+                "criteria_met": [],
+                "presenting_factors": [],
+            }
+        else:
+            self.allocated = (episode.allocated_worker_id, episode.allocated_worker_name)
+            raw = {name: getattr(episode, name) for name in self.form.fields}
+            raw["opened_on"] = _date_text(episode.opened_on)
+            raw["allocated_on"] = _date_text(episode.allocated_on)
+        self.allocated_label.setText(self.allocated[1] or "Not allocated")
+        self.load_raw(raw)
+        if draft:
+            self.load_raw(draft, dirty=True)
+
+    def allocate_to_me(self) -> None:
+        self.allocated = (self.store.worker_id, self.store.profile.name)
+        self.allocated_label.setText(self.allocated[1])
+        if not self.form.fields["allocated_on"].text():
+            self.form.fields["allocated_on"].setText(_date_text(date.today()))
+        self._changed()
+
+    def build_save(self, raw: dict):
+        data = dict(raw)
+        data.update(
+            parse_dates(raw, {"opened_on": "the opening date", "allocated_on": "the allocation date"})
+        )
+        data["lead_professional_agency"] = data.get("lead_professional_agency") or ""
+        data["allocated_worker_id"], data["allocated_worker_name"] = self.allocated
+        if data["allocated_on"] is None:
+            data["allocated_worker_id"], data["allocated_worker_name"] = None, ""
+        family_id, episode_id = self.family_id, self.episode_id
+        if episode_id:
+            return lambda s: (episodes.update_episode(s, episode_id, data), episode_id)[1]
+        return lambda s: episodes.open_episode(s, family_id, data)
+
+    def _after_save(self, result, generation) -> None:
+        if result.saved and self.episode_id is None:
+            self.episode_id = result.value
+        super()._after_save(result, generation)
+
+
+class ReferralForm(RecordForm):
+    def __init__(self, store, writer, family_id, parent=None) -> None:
+        super().__init__(store, writer, family_id, autosave=False, parent=parent)
+        pack = current_pack()
+        self.referral_id: str | None = None
+        self.add_field("received_on", "Received on", QLineEdit())
+        self.add_field(
+            "source",
+            "Requested by",
+            combo(_choices("referral_sources"), "Requested by", blank="Not recorded"),
+        )
+        self.add_field(
+            "level_of_need",
+            "Level of need",
+            combo([(lv.code, lv.label) for lv in pack.levels_of_need], "Level of need", blank="Not set"),
+        )
+        self.add_field(
+            "presenting_needs",
+            "Presenting needs",
+            CheckList(_choices("presenting_factors"), "Presenting needs"),
+        )
+        self.add_field("consent_obtained", "Consent", QCheckBox("The family consented to the request"))
+        summary = self.add_field("summary", "Summary", QPlainTextEdit())
+        summary.setTabChangesFocus(True)
+        summary.setMaximumHeight(summary.fontMetrics().lineSpacing() * 5)
+        self.add_field(
+            "outcome", "Outcome", combo(_choices("referral_outcomes"), "Outcome", blank="Not decided yet")
+        )
+        self.add_field("outcome_on", "Outcome decided on", QLineEdit())
+        for name in ("received_on", "outcome_on"):
+            self.form.fields[name].setPlaceholderText("dd/mm/yyyy")
+
+    def draft_key(self) -> str:
+        return f"family:{self.family_id}:referral:{self.referral_id or 'new'}"
+
+    def show_referral(self, referral: ReferralView | None, draft: dict | None = None) -> None:
+        self.referral_id = referral.id if referral else None
+        if referral is None:
+            raw = {
+                "received_on": _date_text(date.today()),
+                "source": None,
+                "level_of_need": None,
+                "presenting_needs": [],
+                "consent_obtained": False,
+                "summary": "",
+                "outcome": None,
+                "outcome_on": "",
+            }
+        else:
+            raw = {name: getattr(referral, name) for name in self.form.fields}
+            raw["received_on"] = _date_text(referral.received_on)
+            raw["outcome_on"] = _date_text(referral.outcome_on)
+        self.load_raw(raw)
+        if draft:
+            self.load_raw(draft, dirty=True)
+
+    def build_save(self, raw: dict):
+        data = dict(raw)
+        data.update(parse_dates(raw, {"received_on": "the date received", "outcome_on": "the outcome date"}))
+        data["source"] = data.get("source") or ""
+        data["outcome"] = data.get("outcome") or ""
+        family_id, referral_id = self.family_id, self.referral_id
+        if referral_id:
+            return lambda s: (referrals.update_referral(s, referral_id, data), referral_id)[1]
+        return lambda s: referrals.record_referral(s, family_id, data)
+
+    def _after_save(self, result, generation) -> None:
+        if result.saved and self.referral_id is None:
+            self.referral_id = result.value
+        super()._after_save(result, generation)
+
+
+class ConsentForm(RecordForm):
+    def __init__(self, store, writer, family_id, parent=None) -> None:
+        super().__init__(store, writer, family_id, autosave=False, parent=parent)
+        self.add_field("person_id", "Given by", combo([], "Given by", blank="Choose a family member"))
+        self.add_field("scope", "For", combo(_choices("consent_scopes"), "Consent for"))
+        self.add_field(
+            "method", "How", combo([("signed", "Signed"), ("verbal", "Verbal")], "How consent was given")
+        )
+        self.add_field("given_on", "Given on", QLineEdit())
+        self.form.fields["given_on"].setPlaceholderText("dd/mm/yyyy")
+        self.add_field(
+            "agencies", "Agencies (sharing)", CheckList(_choices("agencies"), "Agencies to share with")
+        )
+
+    def draft_key(self) -> str:
+        return f"family:{self.family_id}:consent:new"
+
+    def set_people(self, members: list[MemberView]) -> None:
+        box = self.form.fields["person_id"]
+        current = box.currentData()
+        self._loading = True
+        box.clear()
+        box.addItem("Choose a family member", None)
+        for m in members:
+            box.addItem(m.full_name, m.id)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        self._loading = False
+
+    def reset(self, draft: dict | None = None) -> None:
+        self.load_raw(
+            {
+                "person_id": None,
+                "scope": "assessment",
+                "method": "signed",
+                "given_on": _date_text(date.today()),
+                "agencies": [],
+            }
+        )
+        if draft:
+            self.load_raw(draft, dirty=True)
+
+    def build_save(self, raw: dict):
+        dates = parse_dates(raw, {"given_on": "the date consent was given"})
+        family_id = self.family_id
+        return lambda s: consent.record_consent(
+            s,
+            family_id,
+            person_id=raw.get("person_id"),
+            scope=raw.get("scope"),
+            given_on=dates["given_on"],
+            method=raw.get("method") or "signed",
+            agencies=raw.get("agencies") or [],
+        )
+
+
+def _section(title: str, body: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 8, 0, 8)
+    layout.addWidget(heading(title, "section"))
+    layout.addWidget(body)
+    return box
+
+
+class CaseTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, store, writer, family_id, parent=None) -> None:
+        super().__init__(parent)
+        self.store, self.writer, self.family_id = store, writer, family_id
+        self.referral_list: list[ReferralView] = []
+        self.consent_list: list[ConsentView] = []
+
+        # Episode
+        self.episode_form = EpisodeForm(store, writer, family_id)
+        self.episode_state = QLabel()
+        self.episode_state.setProperty("role", "note")
+        self.allocate_button = QPushButton("Allocate to &me")
+        self.episode_save = QPushButton("Save &case")
+        self.episode_save.setProperty("primary", True)
+        episode_box = QWidget()
+        ep = QVBoxLayout(episode_box)
+        ep.setContentsMargins(0, 0, 0, 0)
+        ep.addWidget(self.episode_state)
+        ep.addWidget(self.episode_form)
+        row = QHBoxLayout()
+        row.addWidget(self.allocate_button)
+        row.addStretch(1)
+        row.addWidget(self.episode_save)
+        ep.addLayout(row)
+
+        # Requests for support
+        self.referrals = QListWidget()
+        self.referrals.setAccessibleName("Requests for support")
+        self.referrals.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.referral_form = ReferralForm(store, writer, family_id)
+        self.new_referral = QPushButton("&New request")
+        self.referral_save = QPushButton("Save &request")
+        self.referral_save.setProperty("primary", True)
+        ref_box = QWidget()
+        rl = QVBoxLayout(ref_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.referrals)
+        rl.addWidget(self.referral_form)
+        row = QHBoxLayout()
+        row.addWidget(self.new_referral)
+        row.addStretch(1)
+        row.addWidget(self.referral_save)
+        rl.addLayout(row)
+
+        # Consent
+        self.consents = QListWidget()
+        self.consents.setAccessibleName("Consent recorded")
+        self.consents.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.withdraw_date = QLineEdit()
+        self.withdraw_date.setPlaceholderText("dd/mm/yyyy")
+        self.withdraw_date.setAccessibleName("Date consent was withdrawn")
+        self.withdraw_date.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 9)
+        self.withdraw_button = QPushButton("&Withdraw selected consent")
+        self.withdraw_message = QLabel()
+        self.withdraw_message.setProperty("role", "error")
+        self.consent_form = ConsentForm(store, writer, family_id)
+        self.consent_save = QPushButton("Record c&onsent")
+        self.consent_save.setProperty("primary", True)
+        con_box = QWidget()
+        cl = QVBoxLayout(con_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.consents)
+        row = QHBoxLayout()
+        withdraw_label = QLabel("Withdrawn on")
+        withdraw_label.setBuddy(self.withdraw_date)
+        row.addWidget(withdraw_label)
+        row.addWidget(self.withdraw_date)
+        row.addWidget(self.withdraw_button)
+        row.addStretch(1)
+        cl.addLayout(row)
+        cl.addWidget(self.withdraw_message)
+        cl.addWidget(heading("Record new consent", "note"))
+        cl.addWidget(self.consent_form)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.consent_save)
+        cl.addLayout(row)
+
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.addWidget(_section("Case", episode_box))
+        layout.addWidget(_section("Requests for support", ref_box))
+        layout.addWidget(_section("Consent", con_box))
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.allocate_button.clicked.connect(self.episode_form.allocate_to_me)
+        self.episode_save.clicked.connect(self.episode_form.save)
+        self.episode_form.saved.connect(lambda _: self._episode_saved())
+        self.new_referral.clicked.connect(self._new_referral)
+        self.referral_save.clicked.connect(self.referral_form.save)
+        self.referral_form.saved.connect(lambda _: self.reload())
+        self.referrals.currentItemChanged.connect(self._referral_chosen)
+        self.consent_save.clicked.connect(self.consent_form.save)
+        self.consent_form.saved.connect(lambda _: (self.consent_form.reset(), self.reload()))
+        self.withdraw_button.clicked.connect(self._withdraw)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show_data(self, data, drafts: dict[str, dict]) -> None:
+        members = data.family.members
+        self.episode_form.set_children(members)
+        self.consent_form.set_people(members)
+        current = next((e for e in data.episodes if e.status == "open"), None)
+        key = f"family:{self.family_id}:episode:{current.id if current else 'new'}"
+        self.episode_form.show_episode(current, drafts.get(key))
+        self._describe_episode(current, data.episodes)
+        self._show_referrals(data.referrals)
+        self.referral_form.show_referral(None, drafts.get(f"family:{self.family_id}:referral:new"))
+        self._show_consents(data.consents)
+        self.consent_form.reset(drafts.get(f"family:{self.family_id}:consent:new"))
+
+    def _describe_episode(self, current: EpisodeView | None, all_episodes: list[EpisodeView]) -> None:
+        if current is not None:
+            self.episode_state.setText(f"Open since {current.opened_on:%d/%m/%Y}.")
+            self.episode_save.setText("Save &case")
+        else:
+            closed = len(all_episodes)
+            before = f" ({closed} earlier case{'s' if closed != 1 else ''}, now closed)" if closed else ""
+            self.episode_state.setText(f"No open case{before}. Fill in the details and open one.")
+            self.episode_save.setText("Open &case")
+
+    def _show_referrals(self, items: list[ReferralView]) -> None:
+        pack = current_pack()
+        self.referral_list = items
+        self.referrals.blockSignals(True)
+        self.referrals.clear()
+        for r in items:
+            outcome = pack.label("referral_outcomes", r.outcome) if r.outcome else "outcome not decided"
+            item = QListWidgetItem(
+                f"{r.received_on:%d/%m/%Y} · {pack.label('referral_sources', r.source) or 'source not recorded'} · {outcome}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            self.referrals.addItem(item)
+        self.referrals.blockSignals(False)
+
+    def _show_consents(self, items: list[ConsentView]) -> None:
+        pack = current_pack()
+        self.consent_list = items
+        self.consents.clear()
+        for c in items:
+            state = f"withdrawn {c.withdrawn_on:%d/%m/%Y}" if c.withdrawn_on else "in force"
+            text = (
+                f"{c.given_by_name}: {pack.label('consent_scopes', c.scope)} · {c.method} "
+                f"{c.given_on:%d/%m/%Y} · {state}"
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            self.consents.addItem(item)
+
+    def _referral_chosen(self, current, previous) -> None:
+        if current is None:
+            return
+        self.referral_form.flush_pending()
+        chosen = next((r for r in self.referral_list if r.id == current.data(Qt.ItemDataRole.UserRole)), None)
+        self.referral_form.show_referral(chosen)
+
+    def _new_referral(self) -> None:
+        self.referral_form.flush_pending()
+        self.referrals.setCurrentItem(None)
+        self.referral_form.show_referral(None)
+        self.referral_form.form.fields["received_on"].setFocus()
+
+    def _withdraw(self) -> None:
+        item = self.consents.currentItem()
+        if item is None:
+            self.withdraw_message.setText("Choose the consent to withdraw in the list first.")
+            return
+        text = self.withdraw_date.text().strip() or f"{date.today():%d/%m/%Y}"
+        try:
+            when = parse_dates({"d": text}, {"d": "the date"})["d"]
+        except ValidationError as exc:
+            self.withdraw_message.setText(exc.fields["d"])
+            return
+        store, consent_id = self.store, item.data(Qt.ItemDataRole.UserRole)
+
+        def withdraw():
+            with store.session() as s:
+                consent.withdraw_consent(s, consent_id, when)
+
+        def failed(exc):
+            self.withdraw_message.setText(getattr(exc, "message", "Withdrawing failed."))
+
+        self.withdraw_message.setText("")
+        self.writer.submit(withdraw, lambda _: self.reload(), failed)
+
+    def _episode_saved(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def reload(self) -> None:
+        store, family_id = self.store, self.family_id
+
+        def load():
+            with store.session() as s:
+                return (
+                    referrals.list_referrals(s, family_id),
+                    consent.list_consents(s, family_id),
+                    episodes.list_episodes(s, family_id),
+                )
+
+        def done(result):
+            refs, cons, eps = result
+            self._show_referrals(refs)
+            self._show_consents(cons)
+            current = next((e for e in eps if e.status == "open"), None)
+            self._describe_episode(current, eps)
+
+        self.writer.submit(load, done)
+
+    def set_members(self, members: list[MemberView]) -> None:
+        self.episode_form.set_children(members)
+        self.consent_form.set_people(members)
+
+    def flush_pending(self) -> None:
+        for form in (self.episode_form, self.referral_form, self.consent_form):
+            form.flush_pending()
