@@ -138,8 +138,13 @@ class CaseloadFilter(QSortFilterProxyModel):
         self.mode: str = "all"
 
     def set_mode(self, mode: str) -> None:
-        self.mode = mode
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9 replaces invalidateFilter()
+            self.beginFilterChange()
+            self.mode = mode
+            self.endFilterChange()
+        else:
+            self.mode = mode
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         row: Row = self.sourceModel().rows[source_row]
