@@ -94,6 +94,7 @@ def screenshot(app, window, target: Path) -> int:
         app.processEvents()
         window.grab().save(str(stem) + "-members.png")
     window.lock()
+    _finish_background_work()
     return 0 if ok else 1
 
 
@@ -104,4 +105,13 @@ def run_app(args) -> int:
     if args.demo:
         prepare_demo(window)
     window.show()
-    return app.exec()
+    code = app.exec()
+    _finish_background_work()
+    return code
+
+
+def _finish_background_work() -> None:
+    # Let running tasks (imports warmed at start, a last save) end before Python tears Qt down.
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(5000)

@@ -3,9 +3,11 @@ someone is; a status bar with who is signed in, the sync state and a Lock button
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
 
@@ -13,7 +15,10 @@ from ehdesk.config.settings import device_settings
 from ehdesk.store import ProfileManager, Store
 from ehdesk.ui.lock import IdleWatcher
 from ehdesk.ui.signin.screen import SignInScreen
-from ehdesk.ui.workspace import Workspace
+from ehdesk.ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from ehdesk.ui.workspace import Workspace
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +66,8 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.idle)
         self._show_signed_out()
         self.signin.refresh()
+        # Load the caseload screens' code while the worker types their password.
+        QTimer.singleShot(0, lambda: run_task(lambda: importlib.import_module("ehdesk.ui.workspace")))
 
     # -- status bar ------------------------------------------------------------------------
 
@@ -81,6 +88,8 @@ class MainWindow(QMainWindow):
     # -- signing in and locking --------------------------------------------------------------
 
     def open_store(self, store: Store) -> None:
+        from ehdesk.ui.workspace import Workspace  # not needed to show the tiles: keeps start-up quick
+
         self.store = store
         self.last_worker = store.profile.name
         self.workspace = Workspace(store)

@@ -19,7 +19,7 @@ from tests.ui.conftest import fill, open_new_family, settle, sign_in
 
 
 def shown_families(win) -> list[str]:
-    proxy = win.workspace.page.proxy
+    proxy = win.workspace.page.model
     return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
 
 
@@ -222,7 +222,7 @@ def test_open_a_case_and_it_joins_the_caseload(qtbot, window, profiles):
     qtbot.mouseClick(record.back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shown_families(window) == ["Nowak"], timeout=5000)
     page = window.workspace.page
-    assert page.proxy.index(0, 2).data() == "Kasia Nowak"
+    assert page.model.index(0, 2).data() == "Kasia Nowak"
     # Keyboard: Enter in the search box opens the first match.
     qtbot.keyClicks(page.search, "kasia")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
@@ -315,10 +315,10 @@ def test_caseload_filter_and_overdue_marked_in_words(qtbot, window, profiles):
     sign_in(qtbot, window, "Amira Patel", PASSWORD)
     page = window.workspace.page
     assert shown_families(window) == ["Late", "Fresh"]
-    assert page.proxy.index(0, 6).data().startswith("⚠ Overdue since")
+    assert page.model.index(0, 6).data().startswith("⚠ Overdue since")
     page.filter.setCurrentIndex(page.filter.findData("overdue"))
     assert shown_families(window) == ["Late"]
-    assert page.proxy.index(0, 0).data(FAMILY_ID_ROLE)
+    assert page.model.index(0, 0).data(FAMILY_ID_ROLE)
 
 
 def test_screenshot_command_writes_a_png(tmp_path):

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from ehdesk.casework.caseload import CaseloadRow
 from ehdesk.ui.style import warning_colour
 
 COLUMNS = ("Family", "Reference", "Lead child", "Level", "Allocated", "Next due", "When")
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FAMILY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
@@ -48,12 +47,44 @@ class Row:
 
 
 class CaseloadModel(QAbstractTableModel):
+    """Rows are filtered and sorted here in Python, in one go: a sort proxy would call back into
+    Python thousands of times per keystroke, which is what made typing feel slow."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.all_rows: list[Row] = []
         self.rows: list[Row] = []
+        self.mode = "all"
+        self.sort_column = 6
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
     def set_rows(self, rows: list[Row]) -> None:
+        self.all_rows = rows
+        self._refresh()
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self._refresh()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._refresh()
+
+    def _accepts(self, row: Row) -> bool:
+        if self.mode == "overdue":
+            return row.overdue
+        if self.mode.startswith("level:"):
+            return row.level_of_need == int(self.mode.split(":")[1])
+        return True
+
+    def _refresh(self) -> None:
         self.beginResetModel()
+        column = self.sort_column
+        rows = [r for r in self.all_rows if self._accepts(r)]
+        rows.sort(
+            key=lambda r: (self._sort_key(r, column), r.household_name.casefold()),
+            reverse=self.sort_order == Qt.SortOrder.DescendingOrder,
+        )
         self.rows = rows
         self.endResetModel()
 
@@ -73,16 +104,12 @@ class CaseloadModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._text(row, col)
         if role == FAMILY_ID_ROLE:
             return row.family_id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, col)
-        if role == SORT_ROLE:
-            return self._sort_key(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0 and row.members:
             return row.members
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._text(row, col)
         if row.overdue and col in (5, 6):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return warning_colour()
@@ -127,29 +154,3 @@ class CaseloadModel(QAbstractTableModel):
         if col == 3:
             return row.level_of_need or 0
         return CaseloadModel._text(row, col).casefold()
-
-
-class CaseloadFilter(QSortFilterProxyModel):
-    """Overdue-only and level filters on top of the sort."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.mode: str = "all"
-
-    def set_mode(self, mode: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9 replaces invalidateFilter()
-            self.beginFilterChange()
-            self.mode = mode
-            self.endFilterChange()
-        else:
-            self.mode = mode
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        row: Row = self.sourceModel().rows[source_row]
-        if self.mode == "overdue":
-            return row.overdue
-        if self.mode.startswith("level:"):
-            return row.level_of_need == int(self.mode.split(":")[1])
-        return True

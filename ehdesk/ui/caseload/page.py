@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework.caseload import CaseloadRow
 from ehdesk.casework.search import FamilyIndex
 from ehdesk.config.pack import current_pack
-from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadFilter, CaseloadModel, Row
+from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.widgets import heading
 
 
@@ -57,11 +57,9 @@ class CaseloadPage(QWidget):
         self.progress.setMaximumHeight(self.fontMetrics().height() // 2)
 
         self.model = CaseloadModel(self)
-        self.proxy = CaseloadFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setAccessibleName("Families")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -75,10 +73,13 @@ class CaseloadPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
         m = self.fontMetrics().horizontalAdvance("M")
         for col, width in enumerate((14, 9, 13, 4, 7, 20)):
             self.table.setColumnWidth(col, m * width)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring: quick resets
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 14)
 
         top = QHBoxLayout()
         titles = QVBoxLayout()
@@ -106,7 +107,7 @@ class CaseloadPage(QWidget):
 
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self._open_first)
-        self.filter.currentIndexChanged.connect(lambda: self.proxy.set_mode(self.filter.currentData()))
+        self.filter.currentIndexChanged.connect(lambda: self.model.set_mode(self.filter.currentData()))
         self.table.activated.connect(self._activated)
         self.new_button.clicked.connect(self._ask_new_family)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
@@ -157,7 +158,7 @@ class CaseloadPage(QWidget):
         self.title.setText(f"Families matching “{text}”: {len(rows)}")
         if rows:
             self.table.selectionModel().setCurrentIndex(
-                self.proxy.index(0, 0),
+                self.model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
 
@@ -167,8 +168,8 @@ class CaseloadPage(QWidget):
 
     def _open_first(self) -> None:
         index = self.table.currentIndex()
-        if not index.isValid() and self.proxy.rowCount():
-            index = self.proxy.index(0, 0)
+        if not index.isValid() and self.model.rowCount():
+            index = self.model.index(0, 0)
         if index.isValid():
             self._activated(index)
 
