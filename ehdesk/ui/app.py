@@ -84,8 +84,10 @@ def screenshot(app, window, target: Path) -> int:
         ),
     ):
         return 1
-    ok = window.grab().save(str(target))
     workspace = window.workspace
+    workspace.show_caseload()  # the last session's family may have reopened; the caseload comes first
+    app.processEvents()
+    ok = window.grab().save(str(target))
     if workspace.page.model.rows:
         workspace.open_family(workspace.page.model.rows[0].family_id)
         _wait_until(app, lambda: workspace.record is not None and workspace.record.is_loaded, 30)

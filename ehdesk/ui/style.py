@@ -33,12 +33,13 @@ QLabel[role="error"] {{ color: {warn}; }}
 QLabel[role="note"] {{ color: palette(placeholder-text); }}
 QLabel[role="banner"] {{ background: palette(alternate-base); border: 1px solid palette(mid);
     border-radius: 6px; padding: 8px 12px; }}
-QLineEdit, QPlainTextEdit, QComboBox, QListWidget, QTableView {{
+QLineEdit, QPlainTextEdit, QListWidget, QTableView {{
     border: 1px solid palette(mid); border-radius: 5px; padding: 4px 6px; background: palette(base); }}
-QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QListWidget:focus, QTableView:focus {{
+QLineEdit:focus, QPlainTextEdit:focus, QListWidget:focus, QTableView:focus {{
     border: 2px solid {accent}; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {{
     border: 2px solid {warn}; }}
+QListWidget::item {{ padding: 3px 2px; }}
 QPushButton {{ padding: 5px 14px; border-radius: 5px; border: 1px solid palette(mid);
     background: palette(button); }}
 QPushButton:focus {{ border: 2px solid {accent}; }}

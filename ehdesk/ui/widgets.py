@@ -49,6 +49,10 @@ def heading(text: str, role: str = "title") -> QLabel:
     label = QLabel(text)
     label.setProperty("role", role)
     label.setWordWrap(True)
+    # Absolute: a household name in Arabic or Urdu still sits where every other heading does.
+    label.setAlignment(
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+    )
     return label
 
 

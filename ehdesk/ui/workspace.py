@@ -55,7 +55,8 @@ class Workspace(QWidget):
             self.index, reopen = result
             self.page.set_index(self.index)
             self.index_ready.emit()
-            if reopen and reopen.get("family_id") and self.record is None:
+            untouched = self.record is None and not self.page.search.text()
+            if reopen and reopen.get("family_id") and untouched:
                 self.open_family(reopen["family_id"])
 
         run_task(build, built)

@@ -27,6 +27,7 @@ class HouseholdForm(RecordForm):
         notes = self.add_field("notes", "Notes", QPlainTextEdit())
         notes.setTabChangesFocus(True)
         notes.setMinimumHeight(notes.fontMetrics().lineSpacing() * 5)
+        self.form.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 52)
         self.form.fields["postcode"].setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 9)
 
     def draft_key(self) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -27,9 +28,32 @@ from ehdesk.ui.widgets import heading
 TILES_PER_ROW = 4
 
 
+AVATAR_COLOURS = ("#1a5fb4", "#26a269", "#a51d2d", "#c64600", "#613583", "#1c71d8", "#986a44", "#2a7f86")
+
+
 def initials(name: str) -> str:
     parts = [p for p in name.split() if p]
     return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+def avatar(name: str, size: int, ratio: float) -> QIcon:
+    """A coloured circle with the worker's initials, so a tile is recognised at a glance."""
+    pixmap = QPixmap(int(size * ratio), int(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(AVATAR_COLOURS[sum(map(ord, name)) % len(AVATAR_COLOURS)]))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    font = QFont(painter.font())
+    font.setPixelSize(int(size * 0.38))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(QRect(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, initials(name))
+    painter.end()
+    return QIcon(pixmap)
 
 
 class SignInScreen(QWidget):
@@ -50,6 +74,7 @@ class SignInScreen(QWidget):
         self.tiles.setExclusive(True)
         self.tile_grid = QGridLayout()
         self.tile_grid.setSpacing(12)
+        self.tile_grid.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.empty = QLabel("No workers use this laptop yet. Add yourself to begin.")
         self.empty.setProperty("role", "note")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -81,6 +106,8 @@ class SignInScreen(QWidget):
         box.setSpacing(12)
         box.addWidget(self.title)
         box.addWidget(self.subtitle)
+        for label in (self.title, self.subtitle):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addSpacing(8)
         box.addLayout(self.tile_grid)
         box.addWidget(self.empty)
@@ -127,11 +154,14 @@ class SignInScreen(QWidget):
             tile = QToolButton()
             tile.setProperty("tile", True)
             tile.setCheckable(True)
-            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            tile.setText(f"{initials(profile.name)}\n\n{profile.name}")
+            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            side = self.fontMetrics().height() * 3
+            tile.setIcon(avatar(profile.name, side, self.devicePixelRatioF()))
+            tile.setIconSize(QSize(side, side))
+            tile.setText(profile.name)
             tile.setAccessibleName(f"Sign in as {profile.name}")
-            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            tile.setMinimumHeight(self.fontMetrics().height() * 5)
+            tile.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            tile.setFixedSize(self.fontMetrics().horizontalAdvance("M") * 11, self.fontMetrics().height() * 6)
             self.tiles.addButton(tile, i)
             self.tile_grid.addWidget(tile, i // TILES_PER_ROW, i % TILES_PER_ROW)
         self.empty.setVisible(not self.profiles)
