@@ -13,6 +13,7 @@ from ehdesk.store import Store
 from ehdesk.ui.caseload.page import CaseloadPage
 from ehdesk.ui.family.record import FamilyRecord
 from ehdesk.ui.tasks import run_task
+from ehdesk.ui.widgets import alive
 from ehdesk.ui.writer import Writer
 
 OPEN_FAMILY_KEY = "ui:open_family"
@@ -50,7 +51,7 @@ class Workspace(QWidget):
                 return search.build_index(s), drafts.load_draft(s, OPEN_FAMILY_KEY)
 
         def built(result):
-            if not self.store.is_open:
+            if not alive(self) or not self.store.is_open:
                 return
             self.index, reopen = result
             self.page.set_index(self.index)
@@ -70,7 +71,7 @@ class Workspace(QWidget):
                 return caseload.caseload(s, store.worker_id, date.today())
 
         def loaded(rows):
-            if self.store.is_open:
+            if alive(self) and self.store.is_open:
                 self.page.set_caseload(rows)
                 self.caseload_loaded = True
                 self.caseload_ready.emit()
@@ -129,7 +130,7 @@ class Workspace(QWidget):
                 with store.session() as s:
                     search.refresh_family(s, index, family_id)
 
-        self.writer.submit(refresh, lambda _: self.reload_caseload())
+        self.writer.submit(refresh, lambda _: alive(self) and self.store.is_open and self.reload_caseload())
 
     def _remember_open(self, family_id: str | None) -> None:
         store = self.store

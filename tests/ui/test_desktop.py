@@ -343,3 +343,28 @@ def test_screenshot_command_writes_a_png(tmp_path):
     assert result.returncode == 0, result.stderr
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 10_000
     assert (tmp_path / "shot-family.png").stat().st_size > 10_000
+
+
+def test_switching_family_keeps_what_was_typed(qtbot, window, profiles):
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    first = open_new_family(qtbot, window, "Ahmed").family_id
+    fill(window.workspace.record.household, notes="Dad works nights")
+    open_new_family(qtbot, window, "Brown")  # straight away, before the autosave timer fires
+    settle(window)
+    window.workspace.open_family(first)
+    qtbot.waitUntil(lambda: window.workspace.record.is_loaded, timeout=5000)
+    assert window.workspace.record.household.form.fields["notes"].toPlainText() == "Dad works nights"
+    with window.store.session() as s:
+        assert families.get_family(s, first, audit_view=False).notes == "Dad works nights"
+
+
+def test_every_field_has_an_accessible_name(qtbot, window, profiles):
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    record = open_new_family(qtbot, window, "Ahmed")
+    forms = [record.household, record.members.editor, record.case.episode_form, record.case.referral_form]
+    for form in forms:
+        for name, widget in form.form.fields.items():
+            assert widget.accessibleName(), name
+    assert window.workspace.page.search.accessibleName()

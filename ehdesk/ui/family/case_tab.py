@@ -28,7 +28,7 @@ from ehdesk.casework.referrals import ReferralView
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.family.form import RecordForm, parse_dates
-from ehdesk.ui.widgets import CheckList, combo, heading
+from ehdesk.ui.widgets import CheckList, alive, combo, heading
 
 
 def _date_text(value: date | None) -> str:
@@ -359,6 +359,7 @@ class CaseTab(QWidget):
         cl.addLayout(row)
 
         inner = QWidget()
+        inner.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 64)
         layout = QVBoxLayout(inner)
         layout.addWidget(_section("Case", episode_box))
         layout.addWidget(_section("Requests for support", ref_box))
@@ -467,10 +468,12 @@ class CaseTab(QWidget):
                 consent.withdraw_consent(s, consent_id, when)
 
         def failed(exc):
+            if not alive(self):
+                return
             self.withdraw_message.setText(getattr(exc, "message", "Withdrawing failed."))
 
         self.withdraw_message.setText("")
-        self.writer.submit(withdraw, lambda _: self.reload(), failed)
+        self.writer.submit(withdraw, lambda _: alive(self) and self.reload(), failed)
 
     def _episode_saved(self) -> None:
         self.reload()
@@ -488,6 +491,8 @@ class CaseTab(QWidget):
                 )
 
         def done(result):
+            if not alive(self):
+                return
             refs, cons, eps = result
             self._show_referrals(refs)
             self._show_consents(cons)

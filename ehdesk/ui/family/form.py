@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ehdesk.errors import ValidationError
 from ehdesk.store import Store
 from ehdesk.ui.family.saving import SaveResult, save_or_draft
-from ehdesk.ui.widgets import CheckList, FieldForm, read_widget, write_widget
+from ehdesk.ui.widgets import CheckList, FieldForm, alive, read_widget, write_widget
 from ehdesk.ui.writer import Writer
 
 AUTOSAVE_MS = 800
@@ -151,6 +151,8 @@ class RecordForm(QWidget):
             self.save()
 
     def _after_save(self, result: SaveResult, generation: int) -> None:
+        if not alive(self):
+            return  # the record was closed; the save itself (or its draft) is already in the store
         self.form.show_errors(result.errors)
         if result.saved:
             if generation >= self._generation:
@@ -163,5 +165,7 @@ class RecordForm(QWidget):
             )
 
     def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
         message = getattr(exc, "message", None) or "Saving failed; what you typed is still on screen."
         self.status.setText(message)

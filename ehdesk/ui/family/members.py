@@ -25,7 +25,7 @@ from ehdesk.casework import families
 from ehdesk.casework.families import MemberView
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.family.form import RecordForm, parse_dates
-from ehdesk.ui.widgets import combo, heading
+from ehdesk.ui.widgets import alive, combo, heading
 
 NEW = "new"
 
@@ -262,7 +262,11 @@ class MembersTab(QWidget):
             with store.session() as s:
                 families.remove_person(s, member_id)
 
-        self.writer.submit(remove, lambda _: self.reload(), lambda exc: self.editor.status.setText(str(exc)))
+        self.writer.submit(
+            remove,
+            lambda _: alive(self) and self.reload(),
+            lambda exc: alive(self) and self.editor.status.setText(str(exc)),
+        )
 
     def _saved(self, member_id) -> None:
         self.reload(select_id=member_id)
@@ -275,6 +279,8 @@ class MembersTab(QWidget):
                 return families.get_family(s, family_id, audit_view=False).members
 
         def done(members):
+            if not alive(self):
+                return
             self.members = members
             self._fill_list(select_id)
             if select_id is None:

@@ -24,7 +24,7 @@ from ehdesk.ui.family.data import RecordData, load_record
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import heading
+from ehdesk.ui.widgets import alive, heading
 from ehdesk.ui.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class FamilyRecord(QWidget):
         hl.addStretch(1)
         self.tabs.addTab(household_page, "&Household")
         self.tabs.addTab(self.members, "&Members")
-        self.tabs.addTab(self.case, "C&ase")
+        self.tabs.addTab(self.case, "Cas&e")
         self.stack = QStackedWidget()
         self.message = QLabel("Opening the family record…")
         self.message.setProperty("role", "note")
@@ -87,7 +87,7 @@ class FamilyRecord(QWidget):
         run_task(lambda: load_record(store, family_id), self._show, self._failed)
 
     def _show(self, data: RecordData) -> None:
-        if not self.store.is_open:
+        if not alive(self) or not self.store.is_open:
             return
         family = data.family
         self.title.setText(family.household_name or "Unnamed household")
@@ -111,6 +111,8 @@ class FamilyRecord(QWidget):
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
         self.title.setText("This family record could not be opened")
         self.message.setText(getattr(exc, "message", "Something went wrong while reading the record."))
 
