@@ -91,10 +91,9 @@ def screenshot(app, window, target: Path) -> int:
     if workspace.page.model.rows:
         workspace.open_family(workspace.page.model.rows[0].family_id)
         _wait_until(app, lambda: workspace.record is not None and workspace.record.is_loaded, 30)
-        window.grab().save(str(stem) + "-family.png")
         workspace.record.tabs.setCurrentWidget(workspace.record.members)
         app.processEvents()
-        window.grab().save(str(stem) + "-members.png")
+        window.grab().save(str(stem) + "-family.png")
     window.lock()
     _finish_background_work()
     return 0 if ok else 1

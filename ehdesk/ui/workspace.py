@@ -76,11 +76,11 @@ class Workspace(QWidget):
                 self.caseload_loaded = True
                 self.caseload_ready.emit()
 
-        run_task(
-            load,
-            loaded,
-            lambda exc: self.page.set_loading(getattr(exc, "message", "The caseload could not be read.")),
-        )
+        def failed(exc):
+            if alive(self) and self.store.is_open:
+                self.page.set_loading(getattr(exc, "message", "The caseload could not be read."))
+
+        run_task(load, loaded, failed)
 
     # -- family records --------------------------------------------------------------------
 

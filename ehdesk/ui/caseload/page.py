@@ -74,6 +74,7 @@ class CaseloadPage(QWidget):
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         m = self.fontMetrics().horizontalAdvance("M")
         for col, width in enumerate((14, 9, 13, 4, 7, 20)):
             self.table.setColumnWidth(col, m * width)
