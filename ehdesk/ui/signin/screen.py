@@ -137,7 +137,8 @@ class SignInScreen(QWidget):
         self.tiles.idClicked.connect(self._tile_chosen)
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
-        self._retry_timer.timeout.connect(lambda: self.message.setText(""))
+        self._retry_timer.timeout.connect(lambda: self.show_message(""))
+        self.message.hide()
 
     # -- tiles -----------------------------------------------------------------------------
 
@@ -146,7 +147,7 @@ class SignInScreen(QWidget):
             self.profiles = self.manager.list()
         except EhdeskError as exc:
             self.profiles = []
-            self.message.setText(exc.message)
+            self.show_message(exc.message)
         for button in self.tiles.buttons():
             self.tiles.removeButton(button)
             button.deleteLater()
@@ -186,7 +187,7 @@ class SignInScreen(QWidget):
         profile = self.profiles[i]
         self.password.setPlaceholderText(f"Password for {profile.name}")
         self.password.setAccessibleName(f"Password for {profile.name}")
-        self.message.setText("")
+        self.show_message("")
         hint = self.hints.get(profile.name)
         self.hint.setText(f"This is the demo worker. Its password is: {hint}" if hint else "")
         self.hint.setVisible(bool(hint))
@@ -196,6 +197,7 @@ class SignInScreen(QWidget):
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
@@ -228,7 +230,7 @@ class SignInScreen(QWidget):
     def _signed_in(self, store: Store) -> None:
         self.set_busy(False)
         self.password.clear()
-        self.message.setText("")
+        self.show_message("")
         self.unlocked.emit(store)
 
     def _failed(self, exc: BaseException) -> None:
