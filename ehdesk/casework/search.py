@@ -68,15 +68,15 @@ class FamilyIndex:
             return []
         # Each word must start a name part ("ann" finds "Ann" and "Anne", not "Joanna"), except that
         # a word also matches after a space or hyphen inside a name ("smith" finds "Jones-Smith").
-        needles = [SEPARATOR + w for w in words]
-        loose = [(" " + w, "-" + w) for w in words]
-        hits = []
-        for entry in self._entries.values():
-            h = entry.haystack
-            if all(n in h or a in h or b in h for n, (a, b) in zip(needles, loose, strict=True)):
-                hits.append(entry.hit)
-                if len(hits) >= limit:
-                    break
+        entries = list(self._entries.values())
+        for w in words:  # narrow word by word: later words scan only what is left
+            starts, spaced, hyphened = SEPARATOR + w, " " + w, "-" + w
+            entries = [
+                e for e in entries if starts in e.haystack or spaced in e.haystack or hyphened in e.haystack
+            ]
+            if not entries:
+                return []
+        hits = [e.hit for e in entries[:limit]]
         hits.sort(key=lambda hit: (fold(hit.household_name), hit.reference))
         return hits
 

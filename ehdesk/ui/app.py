@@ -3,6 +3,7 @@ made on first use) and ``ehdesk --demo --screenshot FILE.png`` (renders the scre
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -106,6 +107,10 @@ def run_app(args) -> int:
     if args.demo:
         prepare_demo(window)
     window.show()
+    if os.environ.get("EHDESK_QUIT_WHEN_SHOWN"):  # bench/bench_desktop.py times start-up this way
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: (sys.stdout.write("SHOWN\n"), sys.stdout.flush(), app.quit()))
     code = app.exec()
     _finish_background_work()
     return code

@@ -13,6 +13,11 @@ from ehdesk.ui.style import warning_colour
 
 COLUMNS = ("Family", "Reference", "Lead child", "Level", "Allocated", "Next due", "When")
 FAMILY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,13 @@ class CaseloadModel(QAbstractTableModel):
         super().__init__(parent)
         self.all_rows: list[Row] = []
         self.rows: list[Row] = []
+        self._texts: dict[int, tuple[str, ...]] = {}
         self.mode = "all"
         self.sort_column = 6
         self.sort_order = Qt.SortOrder.AscendingOrder
+        self._warning = warning_colour()
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_rows(self, rows: list[Row]) -> None:
         self.all_rows = rows
@@ -86,6 +95,7 @@ class CaseloadModel(QAbstractTableModel):
             reverse=self.sort_order == Qt.SortOrder.DescendingOrder,
         )
         self.rows = rows
+        self._texts: dict[int, tuple[str, ...]] = {}
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
@@ -100,23 +110,29 @@ class CaseloadModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Called for every role of every visible cell on each repaint: roles we do not use return
+        # at once and texts are made once per row, so typing in the search box stays quick.
+        # Identity checks on the enum (its == is slow Python code); plain ints come from our code.
+        if role.__class__ is int:
+            if role == FAMILY_ID_ROLE:
+                return self.rows[index.row()].family_id
+            try:
+                role = Qt.ItemDataRole(role)
+            except ValueError:
+                return None
+        if role is _DISPLAY or role is _ACCESSIBLE:
+            r = index.row()
+            texts = self._texts.get(r)
+            if texts is None:
+                row = self.rows[r]
+                texts = self._texts[r] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+            return texts[index.column()]
+        if role is _FOREGROUND or role is _FONT:
+            if index.column() >= 5 and self.rows[index.row()].overdue:
+                return self._warning if role is _FOREGROUND else self._bold
             return None
-        row = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._text(row, col)
-        if role == FAMILY_ID_ROLE:
-            return row.family_id
-        if role == Qt.ItemDataRole.ToolTipRole and col == 0 and row.members:
-            return row.members
-        if row.overdue and col in (5, 6):
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return warning_colour()
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
+        if role is _TOOLTIP and index.column() == 0:
+            return self.rows[index.row()].members or None
         return None
 
     @staticmethod
