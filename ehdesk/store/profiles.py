@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ehdesk.errors import EhdeskError, NotAProfile, ProfileExists, ProfileNotFound, StoreDamaged
 from ehdesk.models import SyncState
-from ehdesk.store import migrate, vault
+from ehdesk.store import vault
 from ehdesk.store.engine import checkpoint, open_engine
 from ehdesk.store.files import read_json, write_json_atomic
 from ehdesk.store.lockout import Lockout
@@ -193,6 +193,8 @@ class ProfileManager:
             write_json_atomic(staging / "profile.json", meta)
             engine = open_engine(staging / "store.db", data_key)
             try:
+                from ehdesk.store import migrate  # alembic: imported when needed, not at app start
+
                 migrate.upgrade(engine, staging / "store.db")
                 from sqlalchemy.orm import Session
 
@@ -252,6 +254,8 @@ class ProfileManager:
             raise StoreDamaged(f'The store file of "{profile.name}" is missing.')
         engine = open_engine(profile.db_path, data_key)
         try:
+            from ehdesk.store import migrate  # alembic: imported when needed, not at app start
+
             migrate.upgrade(engine, profile.db_path, backup_dir=profile.path / "backups")
             return Store(profile, engine)
         except BaseException:

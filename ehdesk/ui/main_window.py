@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
 
-from ehdesk.config.settings import device_settings
 from ehdesk.store import ProfileManager, Store
 from ehdesk.ui.lock import IdleWatcher
 from ehdesk.ui.signin.screen import SignInScreen
@@ -59,7 +58,7 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lock)
         self.addAction(self.lock_action)
 
-        self.idle = IdleWatcher(device_settings().idle_lock_minutes, parent=self)
+        self.idle = IdleWatcher(5, parent=self)  # the setting is read at sign-in (see open_store)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
         if app is not None:
@@ -100,6 +99,9 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(True)
         self.workspace.start()
         self.workspace.page.focus_search()
+        from ehdesk.config.settings import device_settings  # pydantic: kept off the start-up path
+
+        self.idle.limit = device_settings().idle_lock_minutes * 60
         self.idle.start()
         self.signed_in.emit()
 
