@@ -33,8 +33,20 @@ class CaseloadRow:
 def caseload(session: Session, worker_id: str, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()
     pack = current_pack()
-    episodes = session.scalars(
-        select(Episode).where(
+    # Plain column rows, not ORM objects: thousands of open cases load in a fraction of the time.
+    # They carry the attributes facts_for_episodes reads (id, opened_on, allocated_on, status ...).
+    episodes = session.execute(
+        select(
+            Episode.id,
+            Episode.family_id,
+            Episode.lead_child_id,
+            Episode.level_of_need,
+            Episode.opened_on,
+            Episode.allocated_on,
+            Episode.status,
+            Episode.closed_on,
+            Episode.extension_close_by,
+        ).where(
             Episode.allocated_worker_id == worker_id,
             Episode.status == "open",
             Episode.deleted.is_(False),
@@ -43,7 +55,11 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
     family_ids = {e.family_id for e in episodes}
     families = {
         f.id: f
-        for f in session.scalars(select(Family).where(Family.id.in_(family_ids), Family.deleted.is_(False)))
+        for f in session.execute(
+            select(Family.id, Family.reference, Family.household_name).where(
+                Family.id.in_(family_ids), Family.deleted.is_(False)
+            )
+        )
     }
     child_ids = {e.lead_child_id for e in episodes if e.lead_child_id}
     children = {

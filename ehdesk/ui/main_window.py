@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from ehdesk.ui.workspace import Workspace
 
 
+def _warm_up() -> None:
+    for module in ("ehdesk.store.migrate", "ehdesk.ui.workspace", "ehdesk.config.pack"):
+        importlib.import_module(module)
+
+
 class MainWindow(QMainWindow):
     signed_in = Signal()
     locked = Signal()
@@ -65,8 +70,8 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.idle)
         self._show_signed_out()
         self.signin.refresh()
-        # Load the caseload screens' code while the worker types their password.
-        QTimer.singleShot(0, lambda: run_task(lambda: importlib.import_module("ehdesk.ui.workspace")))
+        # Load what unlocking needs (migrations, the caseload screens) while the worker types.
+        QTimer.singleShot(0, lambda: run_task(_warm_up))
 
     # -- status bar ------------------------------------------------------------------------
 
