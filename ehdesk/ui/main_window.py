@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
 
 from ehdesk.store import ProfileManager, Store
 from ehdesk.ui.lock import IdleWatcher
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         self.idle.stop()
+        self._close_dialogs()
         workspace, store = self.workspace, self.store
         try:
             if workspace is not None:
@@ -133,6 +134,12 @@ class MainWindow(QMainWindow):
             self.signin.show_message("")
             self.signin.subtitle.setText("Locked. Your work is saved; sign in again to carry on.")
             self.locked.emit()
+
+    def _close_dialogs(self) -> None:
+        # A question left open (remove a member? new family?) must not act after the lock.
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
 
     def closeEvent(self, event) -> None:
         # Closing the window must never drop typing: the same save-or-draft as a lock.

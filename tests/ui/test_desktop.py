@@ -368,3 +368,33 @@ def test_every_field_has_an_accessible_name(qtbot, window, profiles):
         for name, widget in form.form.fields.items():
             assert widget.accessibleName(), name
     assert window.workspace.page.search.accessibleName()
+
+
+def test_sync_state_widget_can_be_replaced(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    live = QLabel("Up to date at 10:42")
+    window.set_sync_status_widget(live)
+    assert window.sync_status is live
+    assert live.isVisibleTo(window)
+    assert live.parent() is window.statusBar() or live.parentWidget().parentWidget() is window.statusBar()
+
+
+def test_lock_closes_an_open_question_without_acting_on_it(qtbot, window, profiles):
+    from PySide6.QtCore import QTimer
+
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    record = open_new_family(qtbot, window, "Reid")
+    add_member(qtbot, window, record, given_name="Isla", gender="female", relationship="daughter")
+    QTimer.singleShot(50, window.lock)  # the laptop locks while "Remove Isla?" is on screen
+    record.members.remove_member()
+    family_id = record.family_id
+    assert window.store is None
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    try:
+        with store.session() as s:
+            names = [m.given_name for m in families.get_family(s, family_id, audit_view=False).members]
+    finally:
+        store.close()
+    assert names == ["Isla"]
