@@ -398,3 +398,23 @@ def test_lock_closes_an_open_question_without_acting_on_it(qtbot, window, profil
     finally:
         store.close()
     assert names == ["Isla"]
+
+
+def test_discarding_changes_forgets_the_draft(qtbot, window, profiles):
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    record = open_new_family(qtbot, window, "Reid")
+    record.members.add_member()
+    fill(record.members.editor, given_name="Typo", nhs_number="99")
+    record.members.editor.flush_pending()
+    settle(window)
+    assert "draft" in record.members.editor.status.text()
+    qtbot.mouseClick(record.members.discard_button, Qt.MouseButton.LeftButton)
+    settle(window)
+    assert record.members.editor.form.fields["given_name"].text() == ""
+    window.lock()
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    qtbot.waitUntil(
+        lambda: window.workspace.record is not None and window.workspace.record.is_loaded, timeout=5000
+    )
+    assert window.workspace.record.members.editor.form.fields["given_name"].text() == ""

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.casework import families
+from ehdesk.casework import drafts, families
 from ehdesk.casework.families import MemberView
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.family.form import RecordForm, parse_dates
@@ -157,6 +157,8 @@ class MembersTab(QWidget):
         self.save_button = QPushButton("&Save member")
         self.save_button.setProperty("primary", True)
         self.save_button.setToolTip("Save this member's details (Ctrl+S)")
+        self.discard_button = QPushButton("&Discard changes")
+        self.discard_button.setToolTip("Forget what was typed since the last save")
         self.editor = MemberEditor(store, writer, family_id)
         self.editor.saved.connect(self._saved)
         self.editor_title = heading("", "section")
@@ -183,6 +185,7 @@ class MembersTab(QWidget):
         right.addWidget(scroll, 1)
         save_row = QHBoxLayout()
         save_row.addWidget(self.editor.status, 1)  # "not saved yet" sits beside the button that saves
+        save_row.addWidget(self.discard_button)
         save_row.addWidget(self.save_button)
         right.addLayout(save_row)
         layout = QHBoxLayout(self)
@@ -192,6 +195,7 @@ class MembersTab(QWidget):
         self.add_button.clicked.connect(self.add_member)
         self.remove_button.clicked.connect(self.remove_member)
         self.save_button.clicked.connect(self.editor.save)
+        self.discard_button.clicked.connect(self.discard)
         QShortcut(QKeySequence.StandardKey.Save, self, self.editor.save)
         self.list.currentItemChanged.connect(self._selected)
 
@@ -271,6 +275,17 @@ class MembersTab(QWidget):
             lambda _: alive(self) and self.reload(),
             lambda exc: alive(self) and self.editor.status.setText(str(exc)),
         )
+
+    def discard(self) -> None:
+        """The one way typing is thrown away: on purpose, by the worker."""
+        store, key = self.store, self.editor.draft_key()
+
+        def forget():
+            with store.session() as s:
+                drafts.clear_draft(s, key)
+
+        self.writer.submit(forget)
+        self._edit(self._member(self.editor.member_id))
 
     def _saved(self, member_id) -> None:
         self.reload(select_id=member_id)
