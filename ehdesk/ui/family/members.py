@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import drafts, families
 from ehdesk.casework.families import MemberView
 from ehdesk.config.pack import current_pack
+from ehdesk.errors import ValidationError
 from ehdesk.ui.family.form import RecordForm, parse_dates
 from ehdesk.ui.widgets import alive, combo, heading
 
@@ -127,7 +128,18 @@ class MemberEditor(RecordForm):
     def build_save(self, raw: dict):
         data = dict(raw)
         data["relationship"] = data.get("relationship") or ""
-        data.update(parse_dates(raw, {"date_of_birth": "the date of birth", "due_date": "the due date"}))
+        try:
+            data.update(parse_dates(raw, {"date_of_birth": "the date of birth", "due_date": "the due date"}))
+        except ValidationError as bad_dates:
+            # Report every mistake at once: the unreadable date, and whatever else is wrong.
+            errors = {}
+            try:
+                families.clean_person({**data, "date_of_birth": None, "due_date": None})
+            except ValidationError as others:
+                errors.update(
+                    {k: v for k, v in others.fields.items() if k not in ("date_of_birth", "due_date")}
+                )
+            raise ValidationError({**errors, **bad_dates.fields}) from None
         if data.get("gender") == "unborn":
             data["date_of_birth"] = None
         family_id, member_id = self.family_id, self.member_id
