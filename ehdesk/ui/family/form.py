@@ -163,6 +163,11 @@ class RecordForm(QWidget):
             self.status.setText(
                 "Not saved yet: put right the marked fields. What you typed is kept as a draft."
             )
+            if not self.autosave and self.isVisible():
+                # Take a keyboard user straight to the first thing to put right.
+                first = next((w for name, w in self.form.fields.items() if name in result.errors), None)
+                if first is not None:
+                    first.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):
