@@ -99,8 +99,9 @@ class FamilyRecord(QWidget):
         for title, spec in tabs.FEATURE_TABS:
             try:
                 widget = _load_class(spec)(self.store, self.family_id)
-            except Exception:  # noqa: BLE001  (one broken feature must not hide the record)
-                log.exception("feature tab %s failed to open", title)
+            except Exception as exc:  # noqa: BLE001  (one broken feature must not hide the record)
+                # The class name only: a traceback could quote a family's details.
+                log.error("feature tab %s failed to open (%s)", title, type(exc).__name__)
                 continue
             self.feature_tabs.append(widget)
             self.tabs.addTab(widget, title)
@@ -133,5 +134,5 @@ class FamilyRecord(QWidget):
         for widget in self.feature_tabs:
             try:
                 widget.flush_pending()
-            except Exception:  # noqa: BLE001
-                log.exception("feature tab failed to save on flush")
+            except Exception as exc:  # noqa: BLE001
+                log.error("a feature tab failed to save on flush (%s)", type(exc).__name__)
