@@ -418,3 +418,30 @@ def test_discarding_changes_forgets_the_draft(qtbot, window, profiles):
         lambda: window.workspace.record is not None and window.workspace.record.is_loaded, timeout=5000
     )
     assert window.workspace.record.members.editor.form.fields["given_name"].text() == ""
+
+
+class RecordingTab:
+    """Stands in for a feature tab (assessment, plan ...) plugged in through FEATURE_TABS."""
+
+    flushed: list[str] = []
+
+    def __new__(cls, store, family_id, parent=None):
+        from PySide6.QtWidgets import QLabel
+
+        widget = QLabel("feature")
+        widget.flush_pending = lambda: cls.flushed.append(family_id)
+        return widget
+
+
+def test_registered_feature_tabs_are_shown_and_flushed_on_lock(qtbot, window, profiles, monkeypatch):
+    from ehdesk.ui.family import tabs
+
+    monkeypatch.setattr(tabs, "FEATURE_TABS", [("Plan", "tests.ui.test_desktop:RecordingTab")])
+    RecordingTab.flushed.clear()
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    record = open_new_family(qtbot, window, "Reid")
+    titles = [record.tabs.tabText(i) for i in range(record.tabs.count())]
+    assert titles == ["&Household", "&Members", "Cas&e", "Plan"]
+    window.lock()
+    assert RecordingTab.flushed == [record.family_id]
