@@ -39,6 +39,9 @@ QLineEdit:focus, QPlainTextEdit:focus, QListWidget:focus {{
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {{
     border: 2px solid {warn}; }}
 QListWidget::item {{ padding: 3px 2px; }}
+QLineEdit:disabled, QPlainTextEdit:disabled {{ background: palette(window); color: palette(placeholder-text);
+    border: 1px dashed palette(mid); }}
+QPushButton:disabled {{ color: palette(placeholder-text); }}
 QPushButton {{ padding: 5px 14px; border-radius: 5px; border: 1px solid palette(mid);
     background: palette(button); }}
 QPushButton:focus {{ border: 2px solid {accent}; }}

@@ -445,3 +445,31 @@ def test_registered_feature_tabs_are_shown_and_flushed_on_lock(qtbot, window, pr
     assert titles == ["&Household", "&Members", "Cas&e", "Plan"]
     window.lock()
     assert RecordingTab.flushed == [record.family_id]
+
+
+def test_keyboard_only_find_and_open(qtbot, window, profiles):
+    profiles.create("Amira Patel", PASSWORD)
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    with store.session() as s:
+        fid = families.create_family(s, {"household_name": "Ó Briain"})
+        families.add_person(s, fid, {"given_name": "Siobhán", "family_name": "Ó Briain"})
+    store.close()
+    window.signin.refresh()
+    qtbot.keyClicks(window.signin.password, PASSWORD)
+    qtbot.keyClick(window.signin.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: window.workspace is not None and window.workspace.index is not None, timeout=10_000
+    )
+    page = window.workspace.page
+    qtbot.keyClicks(page.search, "siobhan o bri")
+    assert shown_families(window) == ["Ó Briain"]
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus() or page.table.currentIndex().isValid()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: window.workspace.record is not None and window.workspace.record.is_loaded, timeout=5000
+    )
+    assert window.workspace.record.title.text() == "Ó Briain"
+    qtbot.keyClick(window.workspace.record, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.workspace.record is None, timeout=5000)
