@@ -123,3 +123,6 @@ class Store:
             pass
         self._engine.dispose()
         self._engine = None
+        # The session factory is bound to the engine, whose connect function holds the key: unbind
+        # it so the key goes with the engine even if something still refers to this Store.
+        self._factory.configure(bind=None)

@@ -3,9 +3,11 @@ lock with unsaved typing, and two workers sharing one laptop."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+import weakref
 from datetime import date, timedelta
 
 import pytest
@@ -241,8 +243,11 @@ def test_lock_keeps_unsaved_typing_and_gives_it_back(qtbot, window, profiles):
     fill(record.members.editor, given_name="Bilal", nhs_number="123")
     fill(record.household, household_name="", notes="Mum said the boiler is broken and")
 
+    engine = weakref.ref(store.engine)
     window.lock_action.trigger()
     assert window.store is None and not store.is_open
+    gc.collect()
+    assert engine() is None  # the engine, and the key its connect function held, are gone
     assert window.stack.currentWidget() is window.signin
     assert window.signin.chosen().name == "Amira Patel"
 
