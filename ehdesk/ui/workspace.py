@@ -30,6 +30,7 @@ class Workspace(QWidget):
         self.record: FamilyRecord | None = None
         self.index: search.FamilyIndex | None = None
         self.caseload_loaded = False
+        self.caseload_stale = False
         self.page = CaseloadPage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.page)
@@ -104,6 +105,9 @@ class Workspace(QWidget):
     def show_caseload(self) -> None:
         self.close_record()
         self._remember_open(None)
+        if self.caseload_stale:
+            self.caseload_stale = False
+            self.reload_caseload()
         self.stack.setCurrentWidget(self.page)
         self.page.focus_search()
 
@@ -130,7 +134,9 @@ class Workspace(QWidget):
                 with store.session() as s:
                     search.refresh_family(s, index, family_id)
 
-        self.writer.submit(refresh, lambda _: alive(self) and self.store.is_open and self.reload_caseload())
+        # The caseload is read again when the worker goes back to it, not after every keystroke save.
+        self.caseload_stale = True
+        self.writer.submit(refresh)
 
     def _remember_open(self, family_id: str | None) -> None:
         store = self.store
