@@ -143,6 +143,16 @@ def test_add_family_with_two_children_and_a_parent_then_edit_and_search(qtbot, w
     with window.store.session() as s:
         view = families.get_family(s, record.family_id, audit_view=False)
     assert {m.given_name: m.school_or_setting for m in view.members}["Chidi"] == "Valley Academy"
+    # Every edit is audited and queued for sync.
+    from sqlalchemy import select
+
+    from ehdesk.models import AuditEvent, OutboxEntry
+
+    with window.store.session() as s:
+        queued = s.scalars(select(OutboxEntry.row_id).where(OutboxEntry.entity == "person")).all()
+        audited = s.scalars(select(AuditEvent.entity_id).where(AuditEvent.entity == "person")).all()
+    assert chidi.id in queued and queued.count(chidi.id) >= 2  # made, then moved school
+    assert audited.count(chidi.id) >= 2
     assert {m.given_name: m.parental_responsibility for m in view.members}["Ngozi"] is True
 
     # Household details save as the worker goes.
