@@ -84,6 +84,7 @@ def ensure_profile(data_dir: Path, families: int) -> None:
 
 
 def unlock_and_search(data_dir: Path) -> None:
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
     from ehdesk.store import ProfileManager
@@ -101,6 +102,9 @@ def unlock_and_search(data_dir: Path) -> None:
     window = MainWindow(data_dir, manager)
     window.resize(1200, 780)
     window.show()
+    app.processEvents()
+    # The app loads unlock's code while the worker types their password (seconds); let it finish.
+    QThreadPool.globalInstance().waitForDone()
     app.processEvents()
     marks: dict[str, float] = {}
     window.signin.refresh(select=NAME)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from ehdesk.casework import caseload, drafts, families, search
@@ -43,8 +43,13 @@ class Workspace(QWidget):
     # -- loading ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Load the caseload, then the search index, then reopen what was open at lock."""
+        """Load the caseload, then the search index, then reopen what was open at lock. One after
+        the other: the caseload is what the worker sees first, and the two would only queue for
+        the store anyway."""
+        self.caseload_ready.connect(self._build_index, Qt.ConnectionType.SingleShotConnection)
         self.reload_caseload()
+
+    def _build_index(self) -> None:
         store = self.store
 
         def build():
