@@ -5,6 +5,7 @@ engine see it."""
 
 from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
+from ehdesk.models.blob import Blob
 from ehdesk.models.casefile import Consent, Episode, Referral
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
@@ -13,6 +14,7 @@ from ehdesk.models.sync_meta import OutboxEntry, SyncState
 __all__ = [
     "AuditEvent",
     "Base",
+    "Blob",
     "Consent",
     "Episode",
     "Family",
