@@ -3,6 +3,7 @@
 Each aggregate lives in its own module; a new one is imported here so migrations and the sync
 engine see it."""
 
+from ehdesk.models import closure, meeting, plan, session_note  # noqa: F401  (TAF plans, meetings, sessions, closure)
 from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
 from ehdesk.models.blob import Blob
