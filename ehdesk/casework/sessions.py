@@ -13,7 +13,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.episode_access import require_open
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound, ValidationError
-from ehdesk.models import Episode
+from ehdesk.models import Episode, SyncState
 from ehdesk.models.session_note import SESSION_STATUSES, SessionNote
 
 FIELDS = (
@@ -177,3 +177,18 @@ def next_planned_by_family(session: Session, today: date) -> dict[str, date]:
     for item in upcoming_sessions(session, today):
         found.setdefault(item.family_id, item.session_on)
     return found
+
+
+# A session note typed but not yet valid when the laptop locks is kept inside the encrypted
+# store (never in a temp file) and offered back next time.
+def _draft_key(family_id: str) -> str:
+    return f"draft.session_note.{family_id}"
+
+
+def get_draft(session: Session, family_id: str) -> str:
+    row = session.get(SyncState, _draft_key(family_id))
+    return row.value if row else ""
+
+
+def set_draft(session: Session, family_id: str, text: str) -> None:
+    session.merge(SyncState(key=_draft_key(family_id), value=text))

@@ -46,10 +46,6 @@ class SessionsScreen:
     draft: str
 
 
-def _draft_key(family_id: str) -> str:
-    return f"draft.session_note.{family_id}"
-
-
 def load_sessions_screen(s, tab: EpisodeTab) -> SessionsScreen:
     episode_id, read_only = tab.load_episode(s)
     if episode_id is None:
@@ -61,7 +57,7 @@ def load_sessions_screen(s, tab: EpisodeTab) -> SessionsScreen:
         sessions.list_sessions(s, episode_id),
         list(members),
         list(plans.get_plan(s, episode_id).outcomes),
-        tab.store.get_state(_draft_key(tab.family_id), ""),
+        sessions.get_draft(s, tab.family_id),
     )
 
 
@@ -277,15 +273,17 @@ class SessionsTab(EpisodeTab):
         if self.episode_id is None:
             return
         episode_id, session_id, values = self.episode_id, self.current_id, self.values()
-        family_key = _draft_key(self.family_id)
+        family_id = self.family_id
+        had_draft = self.screen is not None and bool(self.screen.draft)
 
         def work(s):
-            return sessions.save_session(s, episode_id, values, session_id)
+            saved = sessions.save_session(s, episode_id, values, session_id)
+            if had_draft:
+                sessions.set_draft(s, family_id, "")
+            return saved
 
         def done(saved_id):
             self.dirty = False
-            if self.screen is not None and self.screen.draft:
-                self.store.set_state(family_key, "")
             self.show_message("Session saved.")
             self.reload(select_id=saved_id)
 
@@ -296,10 +294,15 @@ class SessionsTab(EpisodeTab):
         if not self.dirty or self.episode_id is None or self.read_only:
             return
         episode_id, session_id, values = self.episode_id, self.current_id, self.values()
+        family_id = self.family_id
+
+        def save(s):
+            sessions.save_session(s, episode_id, values, session_id)
+            sessions.set_draft(s, family_id, "")
+
         try:
-            self.run_now(lambda s: sessions.save_session(s, episode_id, values, session_id))
-            self.store.set_state(_draft_key(self.family_id), "")
+            self.run_now(save)
         except EhdeskError:  # not yet valid: never lose what was typed
             draft = dict(values, id=session_id, session_on=values["session_on"].isoformat())
-            self.store.set_state(_draft_key(self.family_id), json.dumps(draft))
+            self.run_now(lambda s: sessions.set_draft(s, family_id, json.dumps(draft)))
         self.dirty = False
