@@ -99,6 +99,8 @@ class SessionsTab(EpisodeTab):
         self.seen = QTableWidget(0, 3)
         self.seen.setHorizontalHeaderLabels(["Family member", "Seen", "Child seen alone"])
         self.seen.horizontalHeader().setStretchLastSection(True)
+        self.seen.setColumnWidth(0, 240)
+        self.seen.setMinimumHeight(140)
         self.outcomes = QListWidget()
         self.save_button = QPushButton("Save session")
         self.save_button.clicked.connect(self.save)
