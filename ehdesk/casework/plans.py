@@ -39,6 +39,7 @@ class ActionView:
     by_when: date | None
     status: str
     rag: str
+    agreed_at_meeting_id: str = ""
 
     @property
     def who(self) -> str:
@@ -83,7 +84,17 @@ class VersionView:
 
 
 def _action_view(a: PlanAction) -> ActionView:
-    return ActionView(a.id, a.outcome_id, a.what, a.who_name, a.who_agency, a.by_when, a.status, a.rag)
+    return ActionView(
+        a.id,
+        a.outcome_id,
+        a.what,
+        a.who_name,
+        a.who_agency,
+        a.by_when,
+        a.status,
+        a.rag,
+        a.agreed_at_meeting_id,
+    )
 
 
 def get_plan(session: Session, episode_id: str) -> PlanView:
