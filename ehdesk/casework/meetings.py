@@ -235,6 +235,11 @@ def complete_meeting(session: Session, meeting_id: str) -> int | None:
     if row.status == "completed":
         raise EhdeskError("This meeting record is already complete.")
     errors = missing_for_completion(_view(row))
+    earlier = [m.held_on for m in _meetings(session, row.episode_id) if m.status == "completed"]
+    if earlier and row.held_on < max(earlier):
+        errors["held_on"] = (
+            f"This meeting can't be dated before the last completed one ({max(earlier):%d %b %Y})."
+        )
     if errors:
         raise ValidationError(errors)
     version = None

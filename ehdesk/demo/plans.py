@@ -163,11 +163,11 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
         )  # fmt: skip
         previous = snap
 
-    # PARA sessions every 2-3 weeks while open (at most 10), and one planned ahead if still open.
+    # PARA sessions every 3-5 weeks while open (at most 6), and one planned ahead if still open.
     types = pack.codes("session_types")
     on = start + timedelta(days=rng.randint(3, 10))
     count = 0
-    while on <= end and count < 10:
+    while on <= end and count < 6:
         rows.append(
             SessionNote(
                 id=new_id(), family_id=fid, episode_id=eid, session_on=on, session_type=rng.choice(types),
@@ -179,7 +179,7 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
                 outcome_ids=[rng.choice(outcomes).id],
             )
         )  # fmt: skip
-        on += timedelta(days=rng.randint(14, 21))
+        on += timedelta(days=rng.randint(21, 35))
         count += 1
     if episode.status == "open":
         rows.append(
