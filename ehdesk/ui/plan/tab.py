@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import closure, extensions, plans
 from ehdesk.casework.episode_access import current_episode
+from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
-from ehdesk.casework.timescales import EpisodeFacts, needs_signoff
+from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
@@ -59,9 +60,13 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
         if view and view.override_reason:
             text += f" Closed by a manager with items missing: {view.override_reason}"
         text += " The record is read-only."
-    facts = EpisodeFacts(
-        opened_on=episode.opened_on, status=episode.status, extension_close_by=episode.extension_close_by
-    )
+    facts = facts_for_episodes(s, [episode])[episode.id]
+    items = due_items(facts, pack.timescales, today)
+    if items:
+        text += " Next: " + "; ".join(_due_words(i) for i in items[:2]) + "."
+    missed = breaches(facts, pack.timescales, today)
+    if missed:
+        text += " Missed timescales: " + ", ".join(b.label[:1].lower() + b.label[1:] for b in missed) + "."
     return PlanScreen(
         episode.id,
         episode.status != "open",
@@ -70,6 +75,11 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
         plans.plan_history(s, episode.id),
         needs_signoff(facts, pack.timescales, today),
     )
+
+
+def _due_words(item: DueItem) -> str:
+    words = f"{item.label} {'was due' if item.overdue else 'due'} {item.due_on:%d %b %Y}"
+    return f"{words} ({item.detail})" if item.detail else words
 
 
 def history_html(history: list) -> str:
