@@ -90,4 +90,3 @@ def episodes_needing_signoff(
                 )
             )
     return sorted(found, key=lambda s: -s.days_over)
-

@@ -79,7 +79,9 @@ class VersionView:
     def headline(self) -> str:
         if self.version == 1:
             return f"Version 1, {self.recorded_on:%d %b %Y}: the plan was agreed"
-        outcome = REVIEW_OUTCOME_LABELS.get(self.review_outcome, "reviewed")
+        if not self.review_outcome:
+            return f"Version {self.version}, {self.recorded_on:%d %b %Y}: the plan was updated"
+        outcome = REVIEW_OUTCOME_LABELS.get(self.review_outcome, self.review_outcome)
         return f"Version {self.version}, {self.recorded_on:%d %b %Y}: reviewed — {outcome.lower()}"
 
 

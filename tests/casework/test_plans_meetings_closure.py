@@ -226,3 +226,28 @@ def test_signoff_list_and_manager_signoff(store, episode):
         assert extensions.episodes_needing_signoff(s, "team-a", date(2027, 1, 6)) == []
         facts = facts_for_episodes(s, [s.get(Episode, episode_id)])[episode_id]
     assert (facts.extension_close_by, facts.extension_signed_off_on) == (date(2027, 4, 1), date(2027, 1, 6))
+
+
+def test_moving_the_next_review_shows_beside_the_unchanged_due_date(store, episode):
+    from ehdesk.casework.timescales import due_items
+    from ehdesk.config.pack import current_pack
+
+    _, episode_id = episode
+    with store.session() as s:
+        first_id, _ = hold(s, episode_id, "initial_taf", date(2026, 2, 2), date(2026, 4, 20))
+        meetings.rebook_next_meeting(s, first_id, date(2026, 5, 4))  # moved past the 12 weeks
+        with pytest.raises(ValidationError):
+            meetings.rebook_next_meeting(s, first_id, date(2026, 1, 1))
+        facts = facts_for_episodes(s, [s.get(Episode, episode_id)])[episode_id]
+    review = {i.code: i for i in due_items(facts, current_pack().timescales, date(2026, 3, 1))}["review"]
+    assert review.due_on == date(2026, 4, 27)
+    assert review.detail == "booked for 04 May 2026, after it is due"
+
+
+def test_a_meeting_cannot_be_completed_before_the_last_one(store, episode):
+    _, episode_id = episode
+    with store.session() as s:
+        hold(s, episode_id, "initial_taf", date(2026, 2, 2), date(2026, 4, 20))
+        with pytest.raises(ValidationError) as err:
+            hold(s, episode_id, "taf_review", date(2026, 1, 30), date(2026, 4, 20), "no_change")
+    assert "can't be dated before the last completed one" in str(err.value)
