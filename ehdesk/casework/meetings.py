@@ -128,13 +128,19 @@ def create_meeting(session: Session, episode_id: str, kind: str, held_on: date, 
         m.kind == "initial_taf" and m.status == "completed" for m in existing
     ):
         raise ValidationError({"kind": "Complete the initial TAF meeting before recording a review."})
+    # The same people usually come again: start from the last meeting's list, attendance reset.
+    previous = [m for m in existing if m.status == "completed"]
+    attendees = [
+        {**a, "attendance": "attended", "written_update": ""}
+        for a in (previous[-1].attendees if previous else [])
+    ]
     row = Meeting(
         family_id=episode.family_id,
         episode_id=episode_id,
         kind=kind,
         held_on=held_on,
-        place=place.strip(),
-        attendees=[],
+        place=place.strip() or (previous[-1].place if previous else ""),
+        attendees=attendees,
         family_updates=[],
         practitioner_updates=[],
     )

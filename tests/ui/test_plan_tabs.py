@@ -67,9 +67,10 @@ def add_action(qtbot, tab, outcome_index, what, who_name="", agency=""):
     settle(qtbot, tab)
 
 
-def fill_meeting(tab, next_on: date | None):
-    tab._add_attendee({"name": "Jo Hill", "role": "Mum"})
-    tab._add_attendee({"name": "Ms Ali", "role": "Teacher", "agency": "School"})
+def fill_meeting(tab, next_on: date | None, attendees: bool = True):
+    if attendees:
+        tab._add_attendee({"name": "Jo Hill", "role": "Mum"})
+        tab._add_attendee({"name": "Ms Ali", "role": "Teacher", "agency": "School"})
     tab.confidentiality.setChecked(True)
     tab._add_family_update({"name": "Jo", "text": "Mornings are calmer"})
     tab._add_family_update({"name": "Sam", "is_child": True, "text": "I get to school on time"})
@@ -118,7 +119,8 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     status = meetings.actions.cellWidget(0, 2)
     status.setCurrentIndex(status.findData("done"))
     settle(qtbot, meetings)
-    fill_meeting(meetings, next_on=TODAY + timedelta(weeks=10))
+    assert meetings.attendees.rowCount() == 2  # the same people as last time, to start from
+    fill_meeting(meetings, next_on=TODAY + timedelta(weeks=10), attendees=False)
     meetings.review_outcome.setCurrentIndex(meetings.review_outcome.findData("positive_change"))
     meetings.complete_button.click()
     settle(qtbot, meetings)

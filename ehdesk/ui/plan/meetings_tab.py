@@ -115,6 +115,10 @@ class MeetingsTab(EpisodeTab):
         self.add_practitioner_update.clicked.connect(lambda: self._add_practitioner_update({}))
         self.actions = _table(["Action", "Who", "Status", "RAG"])
         self.actions.setObjectName("actions")
+        self.actions.horizontalHeader().setStretchLastSection(False)
+        for col, width in enumerate((340, 180, 130, 100)):
+            self.actions.setColumnWidth(col, width)
+        self.actions.setMinimumHeight(180)
         self.new_action = QPushButton("Add an action agreed here…")
         self.new_action.clicked.connect(self.add_action)
         self.review_outcome = _combo([("", "— choose —")] + list(REVIEW_OUTCOME_LABELS.items()))
