@@ -158,7 +158,7 @@ def _clean_attendees(attendees: list[dict]) -> list[dict]:
             continue
         attendance = a.get("attendance") or "attended"
         if attendance not in ATTENDANCE:
-            raise ValidationError({"attendees": f"Say whether {name} attended or sent apologies."})
+            raise ValidationError({"attendees": "Say whether each person attended or sent apologies."})
         clean.append(
             {
                 "name": name,
@@ -221,7 +221,9 @@ def missing_for_completion(m: MeetingView) -> dict[str, str]:
         errors["attendees"] = "List who came to the meeting (and who sent apologies)."
     for a in m.attendees:
         if a["attendance"] == "apologies" and not a["written_update"]:
-            errors["attendees"] = f"Add the written update {a['name']} sent with their apologies."
+            errors["attendees"] = (
+                "Add the written update from each person who sent apologies (or write that none came)."
+            )
     if not m.confidentiality_read:
         errors["confidentiality_read"] = "Confirm the confidentiality statement was read out."
     if m.kind == "taf_review" and not m.review_outcome:
