@@ -85,7 +85,7 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
     end = episode.closed_on or today
     rows: list = []
 
-    # The plan: 2-3 outcomes, 1-3 actions each.
+    # The plan: 2-3 outcomes, 1-2 actions each.
     outcomes, actions = [], []
     for pos, (what, whom, how, need) in enumerate(rng.sample(OUTCOMES, rng.randint(2, 3))):
         o = PlanOutcome(
@@ -94,7 +94,7 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
             how_we_will_know=how.format(**words), linked_need=pack.label("presenting_factors", need),
         )  # fmt: skip
         outcomes.append(o)
-        for apos, template in enumerate(rng.sample(ACTIONS, rng.randint(1, 3))):
+        for apos, template in enumerate(rng.sample(ACTIONS, rng.randint(1, 2))):
             person, agency = _who(rng, template, words)
             actions.append(
                 PlanAction(
@@ -163,11 +163,11 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
         )  # fmt: skip
         previous = snap
 
-    # PARA sessions every 3-5 weeks while open (at most 6), and one planned ahead if still open.
+    # PARA sessions every 3-5 weeks while open (at most 4), and one planned ahead if still open.
     types = pack.codes("session_types")
     on = start + timedelta(days=rng.randint(3, 10))
     count = 0
-    while on <= end and count < 6:
+    while on <= end and count < 4:
         rows.append(
             SessionNote(
                 id=new_id(), family_id=fid, episode_id=eid, session_on=on, session_type=rng.choice(types),
