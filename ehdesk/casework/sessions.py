@@ -171,6 +171,23 @@ def upcoming_sessions(session: Session, today: date, worker_id: str | None = Non
     return [UpcomingSession(*r) for r in session.execute(query)]
 
 
+def session_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]:
+    """Fact source for the timescale module: planned sessions not yet written up, per episode."""
+    if not episode_ids:
+        return {}
+    rows = session.execute(
+        select(SessionNote.episode_id, SessionNote.session_on).where(
+            SessionNote.episode_id.in_(episode_ids),
+            SessionNote.status == "planned",
+            SessionNote.deleted.is_(False),
+        )
+    )
+    found: dict[str, list[date]] = {}
+    for episode_id, on in rows:
+        found.setdefault(episode_id, []).append(on)
+    return {e: {"planned_session_dates": tuple(sorted(d))} for e, d in found.items()}
+
+
 def next_planned_by_family(session: Session, today: date) -> dict[str, date]:
     """{family_id: date of the next planned session}, for a caseload column."""
     found: dict[str, date] = {}

@@ -17,7 +17,9 @@ How days are counted:
   days, because it is a limit on how long a family is open, not on staff time.
 - Reviews are timed from the last TAF actually held. A review that was moved keeps the due date
   the last meeting set: moving it later does not move the timescale, moving it earlier restarts
-  the clock from the day it was held. A planned date is shown beside the due date, never instead."""
+  the clock from the day it was held. A planned date is shown beside the due date, never instead.
+- A planned session is listed among the things due (upcoming, then "not written up yet") so the
+  caseload shows it; it is a reminder, never a breach."""
 
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ class EpisodeFacts:
     extension_signed_off_on: date | None = None
     # The date the next TAF is booked for (set at the last meeting, perhaps moved since).
     next_meeting_planned_on: date | None = None
+    # Sessions with the family planned and not yet written up (the caseload shows them as upcoming).
+    planned_session_dates: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,10 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
             add("review_reading", "Progression reading before the review", review_due)
         if facts.agreement_signed_on is None:
             add("agreement", "Early help agreement signed", first, "should have been before the first TAF")
+    if facts.planned_session_dates:
+        planned = min(facts.planned_session_dates)
+        detail = "not written up yet" if today > planned else "upcoming"
+        add("session", "Planned session with the family", planned, detail)
     limit = episode_limit_due(facts, rules)
     label = (
         "New close-by date (signed off)"

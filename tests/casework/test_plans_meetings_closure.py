@@ -117,6 +117,9 @@ def test_planned_sessions_are_upcoming_and_held_ones_need_para(store, episode):
         upcoming = sessions.upcoming_sessions(s, date(2026, 3, 5))
         listed = sessions.list_sessions(s, episode_id)
     assert [(u.family_id, u.session_on) for u in upcoming] == [(family_id, date(2026, 3, 10))]
+    with store.session() as s:
+        facts = facts_for_episodes(s, [s.get(Episode, episode_id)])[episode_id]
+    assert facts.planned_session_dates == (date(2026, 3, 10),)
     held = [x for x in listed if x.status == "held"][0]
     assert [p["seen_alone"] for p in held.seen] == [True, False]  # only a child is "seen alone"
 

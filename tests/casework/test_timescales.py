@@ -191,3 +191,20 @@ def test_closed_episode_has_nothing_due_and_breaches_stop_at_closure():
     facts = EpisodeFacts(opened_on=ALLOCATED, status="closed", closed_on=date(2026, 2, 10))
     assert due_items(facts, RULES, date(2027, 1, 1)) == []
     assert codes(breaches(facts, RULES, date(2027, 1, 1))) == []
+
+
+def test_a_planned_session_is_upcoming_then_overdue_until_written_up():
+    facts = EpisodeFacts(
+        opened_on=ALLOCATED, first_taf_on=date(2026, 2, 2), agreement_signed_on=date(2026, 2, 1),
+        reading_dates=(date(2026, 2, 1),), planned_session_dates=(date(2026, 3, 12), date(2026, 3, 5)),
+    )  # fmt: skip
+    first = next_due(facts, RULES, date(2026, 3, 1))
+    assert (first.code, first.due_on, first.detail, first.overdue) == (
+        "session",
+        date(2026, 3, 5),
+        "upcoming",
+        False,
+    )
+    late = next_due(facts, RULES, date(2026, 3, 6))
+    assert (late.detail, late.overdue) == ("not written up yet", True)
+    assert "session" not in codes(breaches(facts, RULES, date(2026, 3, 6)))  # a reminder, not a timescale
