@@ -82,7 +82,7 @@ class LongTextField(Field):
         self.edit.setAccessibleName(question.label)
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(96)
-        self.edit.setMaximumHeight(180)
+        self.edit.setMaximumHeight(140)
         _row(self).addWidget(self.edit)
         self.edit.textChanged.connect(self.changed.emit)
 

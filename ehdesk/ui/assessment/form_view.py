@@ -35,9 +35,9 @@ QLabel[role="question"] { font-size: 10.5pt; font-weight: 600; color: #1f2933; }
 QLabel[role="help"], QLabel[role="muted"] { color: #616e7c; font-size: 9.5pt; }
 QLabel[role="error"] { color: #b42318; font-size: 9.5pt; font-weight: 600; }
 QLabel[role="required"] { color: #7b8794; font-size: 9pt; }
-QFrame[role="guidance"] { background: #fff4e5; border: 1px solid #f0b429; border-radius: 6px; }
-QFrame[role="question"][invalid="true"] { border-left: 3px solid #b42318; }
-QFrame[role="question"] { border-left: 3px solid transparent; }
+QFrame#guidance { background: #fff4e5; border: 1px solid #f0b429; border-radius: 6px; }
+QFrame#questionBlock { border: none; border-left: 3px solid #ffffff; }
+QFrame#questionBlock[invalid="true"] { border-left: 3px solid #b42318; }
 QListWidget#sections { background: #f5f7fa; border: none; font-size: 10.5pt; padding: 6px; }
 QListWidget#sections::item { padding: 7px 8px; border-radius: 4px; }
 QListWidget#sections::item:selected { background: #dbe7f3; color: #1f2933; }
@@ -66,7 +66,7 @@ class QuestionBlock(QFrame):
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
         if field is None:  # guidance: text to act on, no answer
-            self.setProperty("role", "guidance")
+            self.setObjectName("guidance")
             layout.setContentsMargins(14, 12, 14, 12)
             layout.addWidget(_label(question.label, "question"))
             if question.help:
@@ -75,7 +75,7 @@ class QuestionBlock(QFrame):
             self.error.hide()
             layout.addWidget(self.error)
             return
-        self.setProperty("role", "question")
+        self.setObjectName("questionBlock")
         layout.setContentsMargins(10, 6, 0, 10)
         top = QHBoxLayout()
         title = _label(question.label, "question")
@@ -117,6 +117,8 @@ class FormView(QWidget):
         self.nav.setObjectName("sections")
         self.nav.setFixedWidth(240)
         self.nav.setAccessibleName("Sections")
+        self.nav.setWordWrap(True)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         for section in self.sections:
             self.nav.addItem(QListWidgetItem(section.title))
