@@ -140,6 +140,7 @@ class FormView(QWidget):
         bottom.addWidget(self.page_label)
         bottom.addSpacing(16)
         bottom.addWidget(self.progress)
+        bottom.addSpacing(10)
         bottom.addWidget(self.progress_label)
         bottom.addStretch(1)
         bottom.addWidget(self.back)
