@@ -142,11 +142,15 @@ class FormDefinition(_Strict):
             if section.id in {s.id for s in self.sections[:si]}:
                 raise ValueError(f"section id '{section.id}' is used twice")
             if section.show_if is not None:
-                _check_condition(section.show_if, seen, section, f"sections[{si}].show_if", same_section=False)
+                _check_condition(
+                    section.show_if, seen, section, f"sections[{si}].show_if", same_section=False
+                )
             local: dict[str, Section] = {}
             for qi, question in enumerate(section.questions):
                 if question.id in seen or question.id in local:
-                    raise ValueError(f"question id '{question.id}' is used twice (sections[{si}].questions[{qi}])")
+                    raise ValueError(
+                        f"question id '{question.id}' is used twice (sections[{si}].questions[{qi}])"
+                    )
                 if question.show_if is not None:
                     _check_condition(
                         question.show_if,

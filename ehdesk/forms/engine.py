@@ -92,7 +92,9 @@ class FormEngine:
     def instances(self, section: Section) -> list[Member | None]:
         if section.repeat == "none":
             return [None]
-        wanted = {"per_child": {"child"}, "per_adult": {"adult"}, "everyone": {"child", "adult"}}[section.repeat]
+        wanted = {"per_child": {"child"}, "per_adult": {"adult"}, "everyone": {"child", "adult"}}[
+            section.repeat
+        ]
         return [m for m in self.members if m.role in wanted]
 
     def all_items(self) -> list[Item]:
@@ -111,7 +113,11 @@ class FormEngine:
             return (not is_empty(value)) == condition.answered
         if target.type == "multi_choice":
             ticked = {str(v) for v in value or []}
-            wanted = {str(condition.equals)} if condition.equals is not None else {str(v) for v in condition.any_of}
+            wanted = (
+                {str(condition.equals)}
+                if condition.equals is not None
+                else {str(v) for v in condition.any_of}
+            )
             return bool(ticked & wanted)
         if condition.equals is not None:
             if isinstance(condition.equals, bool) or isinstance(value, bool):
@@ -220,7 +226,11 @@ class FormEngine:
         if t == "single_choice":
             return self.option_label(question, value)
         if t == "multi_choice":
-            return "; ".join(self.option_label(question, v) for v in value) if isinstance(value, list) else str(value)
+            return (
+                "; ".join(self.option_label(question, v) for v in value)
+                if isinstance(value, list)
+                else str(value)
+            )
         if t == "date":
             try:
                 return date.fromisoformat(value).strftime("%-d %B %Y")
@@ -228,7 +238,9 @@ class FormEngine:
                 return str(value)
         if t == "scale":
             scale = question.scale
-            ends = f" ({scale.low_label} – {scale.high_label})" if scale.low_label and scale.high_label else ""
+            ends = (
+                f" ({scale.low_label} – {scale.high_label})" if scale.low_label and scale.high_label else ""
+            )
             return f"{value} out of {scale.max}{ends}"
         if t == "signature" and isinstance(value, dict):
             how = "signed" if value.get("method", "signed") == "signed" else "given verbally"

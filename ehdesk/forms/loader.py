@@ -138,7 +138,9 @@ def load_library(directory: Path | None = None, pack: CouncilPack | None = None)
             continue
         key = (definition.id, definition.version)
         if key in library.definitions:
-            message = f"The form definition {path} repeats form '{definition.id}' version {definition.version}."
+            message = (
+                f"The form definition {path} repeats form '{definition.id}' version {definition.version}."
+            )
             library.errors.append(message)
             log.warning("%s", message)
             continue

@@ -68,3 +68,19 @@ def test_listing_shows_titles_and_status(store):
         ("Early Help Assessment", "Draft"),
         ("Request for Support", "Draft"),
     ]
+
+
+def test_a_draft_save_is_queued_to_sync(store):
+    from ehdesk.models import OutboxEntry
+
+    with store.session() as s:
+        family_id, _, _ = family_of_four(s)
+        aid = ops.start_assessment(s, family_id)
+    with store.session() as s:
+        ops.save_draft(s, aid, {"reason": "Typed on the doorstep"})
+    with store.session() as s:
+        entries = (
+            s.query(OutboxEntry).filter_by(entity="assessment", row_id=aid).order_by(OutboxEntry.seq).all()
+        )
+    assert [e.op for e in entries] == ["insert", "update"]
+    assert entries[-1].fields["answers"] == {"reason": "Typed on the doorstep"}

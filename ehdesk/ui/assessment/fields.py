@@ -31,6 +31,12 @@ _NO_DATE = QDate(1900, 1, 1)
 _RADIO_LIMIT = 6  # more options than this read better as a drop-down
 
 
+def _freeze(widget: QWidget, read_only: bool) -> None:
+    """Read-only without greying out: a completed form must stay easy to read."""
+    widget.setAttribute(Qt.WA_TransparentForMouseEvents, read_only)
+    widget.setFocusPolicy(Qt.NoFocus if read_only else Qt.StrongFocus)
+
+
 class Field(QWidget):
     changed = Signal()
 
@@ -182,6 +188,10 @@ class _ButtonsField(Field):
             button.setChecked(value is not None and self.values[index] == value)
         self.group.setExclusive(True)
 
+    def set_read_only(self, read_only):
+        for button in self.group.buttons():
+            _freeze(button, read_only)
+
     def focus_widget(self):
         return self.group.buttons()[0]
 
@@ -218,6 +228,9 @@ class ComboChoiceField(Field):
     def value(self):
         return self.combo.currentData()
 
+    def set_read_only(self, read_only):
+        _freeze(self.combo, read_only)
+
     def set_value(self, value):
         index = self.combo.findData(None if value is None else str(value))
         self.combo.setCurrentIndex(max(index, 0))
@@ -250,6 +263,10 @@ class MultiChoiceField(Field):
             box.blockSignals(True)
             box.setChecked(code in chosen)
             box.blockSignals(False)
+
+    def set_read_only(self, read_only):
+        for box, _code in self.boxes:
+            _freeze(box, read_only)
 
     def focus_widget(self):
         return self.boxes[0][0]
@@ -332,6 +349,12 @@ class SignatureField(Field):
         self.when.set_iso(value.get("date"))
         for widget in (self.agreed, self.name, self.method, self.when):
             widget.blockSignals(False)
+
+    def set_read_only(self, read_only):
+        _freeze(self.agreed, read_only)
+        _freeze(self.method, read_only)
+        self.name.setReadOnly(read_only)
+        self.when.setReadOnly(read_only)
 
     def focus_widget(self):
         return self.agreed
