@@ -53,6 +53,8 @@ def test_fill_in_the_eha_for_a_family_of_four_and_complete_it(qtbot, store):
     assert editor.banner.isVisible() and "need attention" in editor.banner.text()
     family_hopes = form.blocks["family_hopes"]
     assert not family_hopes.error.isHidden() and family_hopes.error.text() == "This needs an answer."
+    reason_row = [s.id for s in form.sections].index("reason")
+    assert form.nav.item(reason_row).text().startswith("⚠")  # the section is flagged in the list
 
     # The safeguarding answer yes shows the guidance; no hides it again.
     form.set_answer("risk_of_significant_harm", True)
@@ -71,6 +73,7 @@ def test_fill_in_the_eha_for_a_family_of_four_and_complete_it(qtbot, store):
     for key, value in answers.items():
         form.set_answer(key, value)
     assert form.progress.value() == 100
+    assert form.nav.item(reason_row).text().startswith("✓")
 
     qtbot.mouseClick(editor.complete_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: editor.view.status == "completed", timeout=5000)

@@ -207,10 +207,16 @@ class AssessmentEditor(QWidget):
         if problems:
             self.form.show_errors(problems)
             count = len(problems)
-            self.banner.setText(
-                f"{count} answer{'s' if count != 1 else ''} need{'' if count != 1 else 's'} attention before "
-                "this can be completed. They are marked in red."
-            )
+            if self.engine.stopped_by(answers) is not None:
+                text = (
+                    "This form stops at the guidance marked in red: follow it instead of completing the form."
+                )
+            else:
+                text = (
+                    f"{count} answer{'s' if count != 1 else ''} need{'' if count != 1 else 's'} attention "
+                    "before this can be completed. They are marked in red."
+                )
+            self.banner.setText(text)
             self.banner.show()
             return
 

@@ -254,12 +254,34 @@ class FormView(QWidget):
             enabled = section.id in shown_sections
             flags = item.flags()
             item.setFlags(flags | Qt.ItemIsEnabled if enabled else flags & ~Qt.ItemIsEnabled)
+        self._shown_keys = keys
+        self._label_sections()
         progress = self.engine.progress(self._answers)
         self.progress.setValue(progress.percent)
         self.progress_label.setText(
             f"{progress.answered_required} of {progress.required} required answers ({progress.percent}%)"
         )
         self._update_buttons()
+
+    def _label_sections(self) -> None:
+        """Each section's name says where it stands: needs attention, done, or still to do."""
+        keys = getattr(self, "_shown_keys", set())
+        for row, section in enumerate(self.sections):
+            blocks = [
+                b for b in self.blocks.values() if b.item.section.id == section.id and b.item.key in keys
+            ]
+            flagged = any(not b.error.isHidden() for b in blocks)
+            required = [b for b in blocks if b.item.question.required]
+            # Done: every required answer given (and, with none required, at least one answer).
+            answered = [b for b in blocks if b.item.key in self._answers]
+            done = all(b.item.key in self._answers for b in required) and bool(required or answered)
+            item = self.nav.item(row)
+            if flagged:
+                item.setText("⚠  " + section.title)
+                item.setForeground(QColor("#b42318"))
+            else:
+                item.setText(("✓  " if done else "     ") + section.title)
+                item.setForeground(QColor("#1f2933"))
 
     def _enabled_rows(self) -> list[int]:
         return [r for r in range(self.nav.count()) if self.nav.item(r).flags() & Qt.ItemIsEnabled]
@@ -293,17 +315,12 @@ class FormView(QWidget):
     def show_errors(self, problems: dict[str, str]) -> None:
         """Put each message beside its field, mark the sections, and go to the first one."""
         first = None
-        bad_sections = set()
         for key, block in self.blocks.items():
             message = problems.get(key)
             block.set_error(message)
             if message:
-                bad_sections.add(block.item.section.id)
                 first = first or block
-        for row, section in enumerate(self.sections):
-            item = self.nav.item(row)
-            item.setForeground(QColor("#b42318") if section.id in bad_sections else QColor("#1f2933"))
-            item.setText(("⚠ " if section.id in bad_sections else "") + section.title)
+        self._label_sections()
         if first is not None:
             self.go_to_section(first.item.section.id)
             scroll = self.pages.currentWidget()
