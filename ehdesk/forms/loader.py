@@ -66,6 +66,8 @@ def parse_definition(text: str, source: str, pack: CouncilPack | None = None) ->
         first = exc.errors()[0]
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
         message = first["msg"].removeprefix("Value error, ")
+        if not loc:  # a whole-form check: its message names the place itself
+            raise FormDefinitionError(f"The form definition {source} is wrong: {message}.") from None
         line = _line_of(text, loc)
         at = f"line {line}, key {_where(loc)}" if line else f"key {_where(loc)}"
         raise FormDefinitionError(f"The form definition {source} is wrong at {at}: {message}.") from None

@@ -78,3 +78,67 @@ def test_progress_counts_required_answers_that_are_shown(eha):
     assert 0 < after.percent < 100
     # Saying yes to sharing adds no required question; needing an interpreter adds one.
     assert eha.progress({"interpreter_needed": True}).required == before.required + 1
+
+
+def test_everyone_sections_and_other_kinds_of_condition():
+    from ehdesk.forms.definition import FormDefinition
+
+    definition = FormDefinition.model_validate(
+        {
+            "format": "ehdesk-form",
+            "id": "mini",
+            "version": 1,
+            "title": "Mini",
+            "sections": [
+                {
+                    "id": "worries",
+                    "title": "Worries",
+                    "questions": [
+                        {
+                            "id": "areas",
+                            "type": "multi_choice",
+                            "label": "Areas",
+                            "options": [
+                                {"code": "money", "label": "Money"},
+                                {"code": "school", "label": "School"},
+                            ],
+                        },
+                        {
+                            "id": "debts",
+                            "type": "text",
+                            "label": "Debts",
+                            "required": True,
+                            "show_if": {"question": "areas", "equals": "money"},
+                        },
+                        {"id": "note", "type": "text", "label": "Note"},
+                    ],
+                },
+                {
+                    "id": "everyone",
+                    "title": "Everyone",
+                    "repeat": "everyone",
+                    "show_if": {"question": "note", "answered": True},
+                    "questions": [
+                        {"id": "mood", "type": "scale", "label": "Mood", "scale": {"min": 0, "max": 4}},
+                        {
+                            "id": "why",
+                            "type": "text",
+                            "label": "Why so low?",
+                            "required": True,
+                            "show_if": {"question": "mood", "any_of": [0, 1]},
+                        },
+                    ],
+                },
+            ],
+        }
+    )
+    engine = FormEngine(definition, MEMBERS)
+    assert "debts" not in engine.visible_keys({"areas": ["school"]})
+    assert engine.validate({"areas": ["school", "money"]}) == {"debts": "This needs an answer."}
+    # A section shown only once a note is written, asked of all four members.
+    assert not any(k.startswith("mood@") for k in engine.visible_keys({}))
+    keys = engine.visible_keys({"note": "see file"})
+    assert {f"mood@{m.id}" for m in MEMBERS} <= keys
+    # The follow-up is asked only of the member who scored low.
+    answers = {"note": "see file", "mood@c1": 1, "mood@a1": 4}
+    assert engine.validate(answers) == {"why@c1": "This needs an answer."}
