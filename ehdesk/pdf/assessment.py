@@ -97,7 +97,7 @@ def render(
                     "Manager sign-off",
                     f"{view.signed_off_by}, {_date(view.signed_off_on)}" if view.signed_off_by else "Not yet",
                 ),
-                ("Form", f"{definition.title}, version {definition.version}"),
+                ("Form", f"{definition.title} (version {definition.version})"),
             ]
         )
     ]

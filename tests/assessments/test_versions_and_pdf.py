@@ -58,7 +58,7 @@ def test_changing_the_definition_leaves_old_answers_readable(store, tmp_path):
     assert "What helped most of all?" in text
     assert "The Tuesday visits" in text
     assert "A new question?" not in text
-    assert "version 1" in text
+    assert "(version 1)" in text
 
 
 def test_pdf_contains_the_answers_and_the_family_names(store):
