@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -149,6 +150,8 @@ class AssessmentEditor(QWidget):
                 return ops.get_assessment(s, self.view.id, audit_view=False)
 
         def done(view):
+            if not shiboken6.isValid(self):
+                return
             self.view = view
             self._show_status()
             self.status_changed.emit(view.status)
@@ -156,6 +159,8 @@ class AssessmentEditor(QWidget):
         run_task(load, done, self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):  # closed while the work ran
+            return
         message = (
             exc.message if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
         )
@@ -184,6 +189,8 @@ class AssessmentEditor(QWidget):
         run_task(lambda: self._save(rev, answers), self._after_save, self._show_error)
 
     def _after_save(self, _wrote: bool) -> None:
+        if not shiboken6.isValid(self):  # closed while the save ran; the save itself is done
+            return
         if self._saved_rev >= self._rev:
             self.saved_label.setText("All changes saved")
             self.saved.emit()

@@ -3,6 +3,7 @@ episode, starting a new one, and opening one to fill in or read."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -126,6 +127,8 @@ class AssessmentTab(QWidget):
         run_task(load, self._show_list, self._show_error)
 
     def _show_list(self, result) -> None:
+        if not shiboken6.isValid(self):  # the family record closed while loading
+            return
         self.episode_id, described, self.summaries, forms, problems = result
         self.episode_label.setText(described)
         if problems:
@@ -151,6 +154,8 @@ class AssessmentTab(QWidget):
         self.loaded.emit()
 
     def _show_error(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.error.setText(
             exc.message if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
         )
@@ -187,6 +192,8 @@ class AssessmentTab(QWidget):
         run_task(load, self._show_editor, self._show_error)
 
     def _show_editor(self, loaded) -> None:
+        if not shiboken6.isValid(self):
+            return
         view, engine = loaded
         self._drop_editor()
         self.error.hide()
