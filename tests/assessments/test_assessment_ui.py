@@ -140,3 +140,24 @@ def test_typing_is_saved_in_the_background_after_a_pause(qtbot, store):
         assert ops.get_assessment(s, editor.view.id).answers["assessor_role"] == "Family worker"
     assert isinstance(editor.form.blocks["assessor_role"].field.edit, QLineEdit)
     assert isinstance(editor.form.blocks["reason"].field.edit, QPlainTextEdit)
+
+
+def test_a_broken_council_form_is_reported_and_the_others_are_offered(qtbot, store, tmp_path, monkeypatch):
+    import shutil
+
+    from ehdesk.config.pack import current_pack
+    from ehdesk.forms.loader import forms_dir, load_library
+    from ehdesk.ui.assessment import tab as tab_module
+
+    folder = tmp_path / "forms"
+    shutil.copytree(forms_dir(), folder)
+    (folder / "broken.json").write_text('{"format": "ehdesk-form", "id": "broken", "version": 1,}')
+    library = load_library(folder, current_pack())
+    monkeypatch.setattr(tab_module, "default_library", lambda: library)
+    with store.session() as s:
+        family_id, _, _ = family_of_four(s)
+    tab = open_tab(qtbot, store, family_id)
+    assert not tab.problems.isHidden()
+    assert "broken.json" in tab.problems.text() and "not valid JSON" in tab.problems.text()
+    offered = [tab.form_choice.itemText(i) for i in range(tab.form_choice.count())]
+    assert offered == ["Early Help Assessment", "How was it for you?", "Request for Support"]
