@@ -34,7 +34,9 @@ class ClosureBlocked(EhdeskError):
     def __init__(self, missing: list[str]) -> None:
         self.missing = list(missing)
         super().__init__(
-            "This case can't be closed yet: " + "; ".join(m.rstrip(".") for m in missing) + ". "
+            "This case can't be closed yet: "
+            + "; ".join(m[:1].lower() + m[1:].rstrip(".") for m in missing)
+            + ". "
             "A manager can close it anyway with a reason."
         )
 

@@ -182,8 +182,16 @@ def test_closure_says_what_is_missing_and_a_manager_can_override(store, episode,
     assert ops == ["close", "reopen"]
 
 
-def test_closure_with_nothing_missing_needs_no_override(store, episode):
+def test_closure_asks_for_the_feedback_form_from_assessments(store, episode):
     _, episode_id = episode
+    with store.session() as s:
+        missing = closure.missing_items(s, episode_id)
+    assert 'The family\'s "How was it for you?" feedback has not been completed for this case.' in missing
+
+
+def test_closure_with_nothing_missing_needs_no_override(store, episode, monkeypatch):
+    _, episode_id = episode
+    monkeypatch.setattr(closure, "CLOSURE_CHECKS", [])
     with store.session() as s:
         closure.close_episode(
             s, episode_id, reason="goals_achieved", closed_on=date(2026, 5, 1), today=date(2026, 5, 2)

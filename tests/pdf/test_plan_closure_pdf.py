@@ -83,9 +83,11 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
         closure.close_episode(
             s, episode_id, reason="stepped_up", closed_on=date(2026, 5, 1), today=date(2026, 5, 2),
             stepped_up_on=date(2026, 4, 30), stepped_up_to="Assessment team 2", note="Worries grew.",
+            override_reason="Stepped up before the feedback visit", actor_role="manager",
         )  # fmt: skip
         data, info = closure_pdf.render_latest(s, family_id, today=date(2026, 5, 2))
     text = pdf_text(data, tmp_path)
     for words in ("Closure summary", "Escalated to children's social care", "Assessment team 2", "Worries grew.",
-                  "Bedtime routine", "Not started", "Agreement signed before the first TAF"):  # fmt: skip
+                  "Bedtime routine", "Not started", "Agreement signed before the first TAF",
+                  "Stepped up before the feedback visit"):  # fmt: skip
         assert words in text, words

@@ -1,5 +1,6 @@
 """Driving the Plan, Meetings and Sessions tabs as a worker would."""
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -134,17 +135,21 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     assert "Morning routine chart: Not started → Done" in story
     assert plan.tree.topLevelItem(0).child(0).text(3) == "Done"
 
+    # The feedback form (assessments) is not done, so only a manager can close, with a reason.
+    store.profile = dataclasses.replace(store.profile, role="manager")
     plan.close_case()
     settle(qtbot, plan)
     dialog = plan.dialog
-    assert "Everything needed to close is in place" in dialog.missing.text()
+    assert "How was it for you?" in dialog.missing.text() and dialog.override.isEnabled()
     dialog.reason.setCurrentIndex(dialog.reason.findData("goals_achieved"))
     dialog.note.setPlainText("Sam's attendance is back to normal.")
+    dialog.override.setPlainText("Family moved before the feedback visit")
     dialog.accept()
     settle(qtbot, plan)
     assert "Case closed on" in plan.status.text() and "Goals achieved" in plan.status.text()
+    assert "Family moved before the feedback visit" in plan.status.text()
     assert not plan.add_outcome_button.isEnabled() and not plan.close_button.isEnabled()
-    assert plan.reopen_button.isVisible() is False or not plan.reopen_button.isEnabled()
+    assert plan.reopen_button.isEnabled()  # a manager may reopen (audited)
 
 
 def test_closure_lists_missing_items_and_only_a_manager_overrides(qtbot, store, family, monkeypatch):
