@@ -17,8 +17,8 @@ from ehdesk.casework.timescales import EpisodeFacts
 from ehdesk.models import Episode
 
 FACT_SOURCES: list[str] = [
+    "ehdesk.casework.agreements:agreement_facts",
     # "ehdesk.casework.meetings:taf_facts",        (TAF plans and meetings)
-    # "ehdesk.casework.agreements:agreement_facts",  (signed agreement)
     # "ehdesk.casework.readings:reading_facts",      (progression tools)
 ]
 

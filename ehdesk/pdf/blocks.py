@@ -161,6 +161,35 @@ def signature_block(
     return KeepTogether([table, spacer(3)])
 
 
+def bullet_list(items: Sequence[str]) -> Flowable:
+    """A bulleted list, one paragraph per item."""
+    st = styles()
+    bullet = ParagraphStyle("bullet", parent=st["body"], leftIndent=5 * mm, bulletIndent=1 * mm, spaceAfter=1)
+    return KeepTogether([Paragraph(markup(item), bullet, bulletText="•") for item in items])
+
+
+def audit_page(
+    signers: Sequence[tuple[str, str, str, str, str]], facts: Sequence[tuple[str, str]] = ()
+) -> list[Flowable]:
+    """A page that says who signed, in what role, how, when and on which device, and the ids and
+    hashes that tie the document to the record. ``signers``: (name, role, how, when, device)."""
+    story: list[Flowable] = [page_break(), heading("Audit of signatures")]
+    story.append(
+        grid_table(["Name", "Role", "How", "When", "Device"], signers, col_widths_mm=[38, 28, 42, 34, 32])
+    )
+    if facts:
+        story += [spacer(4), field_table(facts, label_width_mm=40)]
+    story.append(spacer(3))
+    story.append(
+        para(
+            "The SHA-256 of this PDF file is kept on the family's record. To check that a copy is "
+            "unchanged, use ehdesk's “Check a PDF” or the command ehdesk pdf verify.",
+            "small",
+        )
+    )
+    return story
+
+
 def _numbered_canvas(info: DocumentInfo):
     class NumberedCanvas(rl_canvas.Canvas):
         """Draws 'page x of y' once the page count is known (two passes over saved states)."""
