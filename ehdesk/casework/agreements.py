@@ -389,6 +389,13 @@ def sign_and_freeze(
     row.signed_on = today or date.today()
     row.status = "signed"
     session.flush()
+    _freeze_pdf(session, row, render)
+    audit.record(session, "sign", "agreement", row.id, row.family_id, version=row.version_number)
+    session.flush()
+    return _view(session, row)
+
+
+def _freeze_pdf(session: Session, row: Agreement, render=None) -> None:
     frozen = _view(session, row)
     if render is None:
         from ehdesk.pdf.agreement import agreement_pdf  # pdf sits beside casework; imported late
@@ -399,16 +406,18 @@ def sign_and_freeze(
     from ehdesk.casework.documents import record_issued
 
     record_issued(session, row.family_id, "agreement", row.id, pdf, channel="signed")
-    audit.record(session, "change", "agreement", row.id, row.family_id, op="sign", version=row.version_number)
     session.flush()
-    return _view(session, row)
 
 
 def signed_pdf(session: Session, family_id: str) -> tuple[bytes, AgreementView]:
-    """The frozen PDF of the family's latest signed agreement, byte for byte as signed."""
+    """The frozen PDF of the family's latest signed agreement, byte for byte as signed. (Demo
+    agreements are made without their PDF; it is frozen here the first time it is asked for.)"""
     view = latest_agreement(session, family_id, signed_only=True)
     if view is None:
         raise NotFound("This family has no signed agreement yet.")
+    if not view.pdf_sha256:
+        _freeze_pdf(session, _row(session, view.id))
+        view = get_agreement(session, view.id)
     return get_blob(session, view.pdf_sha256), view
 
 
