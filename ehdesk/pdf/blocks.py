@@ -50,7 +50,11 @@ class DocumentInfo:
 
 def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
-    body = ParagraphStyle("body", fontName=SANS, fontSize=10, leading=14, textColor=INK, alignment=TA_LEFT)
+    # shaping: HarfBuzz joins Arabic letters and orders right-to-left runs, so Arabic names look
+    # right on paper (text extraction then gives presentation forms; NFKC maps them back).
+    body = ParagraphStyle(
+        "body", fontName=SANS, fontSize=10, leading=14, textColor=INK, alignment=TA_LEFT, shaping=1
+    )
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=MUTED),

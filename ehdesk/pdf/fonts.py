@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import paragraph as rl_paragraph
 
 from ehdesk.paths import resources_dir
 
@@ -21,16 +22,41 @@ CJK = "EhCJK"
 ARABIC = "EhArabic"
 ARABIC_BOLD = "EhArabic-Bold"
 
+# reportlab shapes a whole word (text between spaces) with the font of its first character. Only
+# Arabic needs shaping, so only words starting in the Arabic font are shaped (see
+# ``_shape_arabic_only``), and punctuation touching an Arabic run is put in the Arabic font.
+_LEAD = r"[(\[\"'‘“]*"
+_TRAIL = r"[,.;:!?)\]\"'’”]*"
 _CJK_RUN = re.compile(
     r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+"
 )
 _ARABIC_RUN = re.compile(
-    r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+(?:[\s\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]*[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff])?"
+    _LEAD
+    + r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+(?:[\s\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]*[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff])?"
+    + _TRAIL
 )
+
+
+def _shape_arabic_only(shape):
+    """Wrap reportlab's word shaper so it only touches words set in the Arabic font: shaping a
+    CJK word that ends in a Latin comma with the CJK font (which has no comma) drops the comma."""
+
+    def shaped(word, *args, **kwargs):
+        for frag, _text in word[1:]:
+            if not hasattr(frag, "cbDefn"):
+                if frag.fontName in (ARABIC, ARABIC_BOLD):
+                    return shape(word, *args, **kwargs)
+                return word
+        return word
+
+    shaped.ehdesk_wrapped = True
+    return shaped
 
 
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
+    if not getattr(rl_paragraph.shapeFragWord, "ehdesk_wrapped", False):
+        rl_paragraph.shapeFragWord = _shape_arabic_only(rl_paragraph.shapeFragWord)
     folder = resources_dir() / "fonts"
     for name, file in (
         (SANS, "DejaVuSans.ttf"),
