@@ -61,6 +61,7 @@ class AgreementTab(QWidget):
         self._save_timer = QTimer(self, singleShot=True, interval=600)
         self._save_timer.timeout.connect(self.flush_pending)
         self._build()
+        self._set_enabled()  # nothing can be done until the record has loaded
         self.refresh()
 
     # --- layout ------------------------------------------------------------------------------

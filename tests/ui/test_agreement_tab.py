@@ -1,0 +1,99 @@
+import io
+import unicodedata
+
+import pypdf
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtPrintSupport import QPrinter
+
+from ehdesk.casework import agreements as ops
+from ehdesk.casework.documents import verify
+from ehdesk.ui.agreement.signature_pad import SignaturePad
+from ehdesk.ui.agreement.tab import AgreementTab
+from tests.agreement.factory import make_family
+
+
+def draw_signature(qtbot, pad: SignaturePad, strokes: int = 2, shift: int = 0) -> None:
+    for n in range(strokes):
+        y = 40 + n * 20 + shift * 3
+        qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(30, y))
+        for x in range(40, 300, 12):
+            qtbot.mouseMove(pad, QPoint(x, y + (10 if (x // 12) % 2 else -10)))
+        qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(300, y))
+
+
+def test_signature_pad_draws_undoes_clears_and_exports_png(qtbot):
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(480, 150)
+    pad.show()
+    assert pad.is_empty()
+    draw_signature(qtbot, pad, strokes=2)
+    assert pad.stroke_count() == 2 and not pad.is_empty()
+    png = pad.to_png()
+    assert png.startswith(b"\x89PNG")
+    pad.undo()
+    assert pad.stroke_count() == 1
+    pad.clear()
+    assert pad.is_empty() and pad.to_png() == b""
+
+
+def test_sign_on_screen_freeze_and_print(qtbot, store, tmp_path):
+    with store.session() as s:
+        family_id = make_family(s)
+    tab = AgreementTab(store, family_id)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 750)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.prepare_button.isEnabled(), timeout=5000)
+
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        qtbot.mouseClick(tab.prepare_button, Qt.MouseButton.LeftButton)
+    assert tab.view is not None and tab.view.editable
+    assert "Hassan-Wang" in tab.text.toPlainText()
+
+    # Choose the school as an agency; the choice is saved as the worker goes.
+    school = next(
+        tab.agencies.item(i)
+        for i in range(tab.agencies.count())
+        if tab.agencies.item(i).data(Qt.ItemDataRole.UserRole) == "school"
+    )
+    school.setCheckState(Qt.CheckState.Checked)
+    tab.flush_pending()
+    assert tab.view.agencies == ["school"]
+
+    # Each parent with parental responsibility and the worker sign on the pad.
+    for index in range(tab.signer.count()):
+        signer = tab.signer.itemData(index)
+        if signer.role == "young_person":
+            continue
+        tab.signer.setCurrentIndex(index)
+        draw_signature(qtbot, tab.pad, strokes=2 + index, shift=index)  # each person signs differently
+        with qtbot.waitSignal(tab.loaded, timeout=5000):
+            qtbot.mouseClick(tab.sign_button, Qt.MouseButton.LeftButton)
+    assert tab.signatures.count() == 3  # mother, father, worker
+
+    with qtbot.waitSignal(tab.loaded, timeout=10000):
+        qtbot.mouseClick(tab.freeze_button, Qt.MouseButton.LeftButton)
+    assert tab.view.status == "signed"
+    assert not tab.editor.isEnabled() and tab.print_button.isEnabled()
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    pages = tab.print_to(printer)
+    printed = pypdf.PdfReader(io.BytesIO(out.read_bytes()))
+    assert pages == len(printed.pages) >= 3
+
+    with store.session() as s:
+        pdf, view = ops.signed_pdf(s, family_id)
+        assert verify(s, pdf).kind == "agreement"
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Fatima Hassan-Wang" in text and "School" in text
+    assert "ليلى" in unicodedata.normalize("NFKC", text)
+    assert sum(len(p.images) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages) == 3
+
+    saved = tmp_path / "saved.pdf"
+    tab.save_to(saved)
+    assert saved.read_bytes() == pdf
+    assert tab.check_file(saved).startswith("This PDF is exactly the agreement")
