@@ -7,6 +7,7 @@ audited."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import agreements as ops
-from ehdesk.casework.agreement_templates import content_as_text
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
@@ -44,6 +44,18 @@ SHARED_LAPTOP_WARNING = (
     "read it. Only save a copy if you must, keep it somewhere safe, and delete it when it is no "
     "longer needed. Saving is recorded in the audit log."
 )
+
+
+def content_as_html(content: dict) -> str:
+    """The filled agreement for the on-screen reader, with headings and bullet lists."""
+    parts = [f"<h2>{escape(content['title'])}</h2>", f"<p>{escape(content['intro'])}</p>"]
+    for section in content["sections"]:
+        parts.append(f"<h3>{escape(section['heading'])}</h3>")
+        parts.extend(f"<p>{escape(p)}</p>" for p in section["paragraphs"])
+        if section["bullets"]:
+            parts.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in section["bullets"]) + "</ul>")
+    parts.append(f"<p><b>{escape(content['declaration'])}</b></p>")
+    return "".join(parts)
 
 
 class AgreementTab(QWidget):
@@ -119,6 +131,12 @@ class AgreementTab(QWidget):
         self.freeze_button.setDefault(True)
         signing = QGroupBox("Signatures")
         sl = QVBoxLayout(signing)
+        hint = QLabel(
+            "Each adult with parental responsibility, a young person if they are old enough to "
+            "understand, and you sign. Each signature is stamped with the name, role and time."
+        )
+        hint.setWordWrap(True)
+        sl.addWidget(hint)
         sl.addWidget(self.signer)
         sl.addWidget(self.pad)
         sl.addLayout(pad_buttons)
@@ -214,7 +232,7 @@ class AgreementTab(QWidget):
                 + (" (superseded)" if view.status == "superseded" else "")
             )
             self.status.setText(state)
-            self.text.setPlainText(content_as_text(view.content))
+            self.text.setHtml(content_as_html(view.content))
             for i in range(self.agencies.count()):
                 item = self.agencies.item(i)
                 chosen = item.data(Qt.ItemDataRole.UserRole) in view.agencies
@@ -271,7 +289,7 @@ class AgreementTab(QWidget):
         changes, self._pending = self._pending, {}
         with self.store.session() as s:
             self.view = ops.update_draft(s, self.view.id, **changes)
-        self.text.setPlainText(content_as_text(self.view.content))
+        self.text.setHtml(content_as_html(self.view.content))
 
     def prepare(self) -> None:
         name = self.store.profile.name
