@@ -139,9 +139,13 @@ def possible_signers(session: Session, family_id: str, worker_name: str) -> list
 
 def record_fields(session: Session, agreement: Agreement) -> dict[str, str]:
     """The values the template's placeholders take, from the record."""
+    return fields_from(
+        session.get(Family, agreement.family_id), _members(session, agreement.family_id), agreement
+    )
+
+
+def fields_from(family: Family | None, members: list[Person], agreement: Agreement) -> dict[str, str]:
     pack = current_pack()
-    family = session.get(Family, agreement.family_id)
-    members = _members(session, agreement.family_id)
     agencies = [pack.label("agencies", code) for code in agreement.agencies]
     return {
         "family_name": _family_name(family, members) if family else "",

@@ -22,18 +22,17 @@ CJK = "EhCJK"
 ARABIC = "EhArabic"
 ARABIC_BOLD = "EhArabic-Bold"
 
-# reportlab shapes a whole word (text between spaces) with the font of its first character. Only
-# Arabic needs shaping, so only words starting in the Arabic font are shaped (see
-# ``_shape_arabic_only``), and punctuation touching an Arabic run is put in the Arabic font.
-_LEAD = r"[(\[\"'‘“]*"
-_TRAIL = r"[,.;:!?)\]\"'’”]*"
+# reportlab shapes a whole word (text between spaces) with the font of its first character, and
+# has no bidi of its own here (rlbidi is not installed). Only Arabic needs shaping, so only words
+# set in the Arabic font are shaped (``_shape_arabic_only``); HarfBuzz then lays each Arabic run
+# out right to left as one unit. Punctuation touching a run is kept out of it by a thin space, so
+# a list of Arabic names reads name by name in the left-to-right line without losing its commas.
+THIN_SPACE = "\u2009"
 _CJK_RUN = re.compile(
     r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+"
 )
 _ARABIC_RUN = re.compile(
-    _LEAD
-    + r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+(?:[\s\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]*[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff])?"
-    + _TRAIL
+    r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+(?:[\s\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]*[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff])?"
 )
 
 
@@ -81,11 +80,17 @@ def register_fonts() -> None:
     addMapping(CJK, 1, 1, CJK)
 
 
+def _arabic(match: re.Match, text: str) -> str:
+    before = THIN_SPACE if match.start() > 0 and not text[match.start() - 1].isspace() else ""
+    after = THIN_SPACE if match.end() < len(text) and not text[match.end()].isspace() else ""
+    return f'{before}<font name="{ARABIC}">{match.group(0)}</font>{after}'
+
+
 def markup(text: str | None) -> str:
     """Escape ``text`` for a reportlab Paragraph and put each non-Latin run in a font that has it."""
     if not text:
         return ""
     escaped = escape(str(text))
     escaped = _CJK_RUN.sub(lambda m: f'<font name="{CJK}">{m.group(0)}</font>', escaped)
-    escaped = _ARABIC_RUN.sub(lambda m: f'<font name="{ARABIC}">{m.group(0)}</font>', escaped)
+    escaped = _ARABIC_RUN.sub(lambda m: _arabic(m, escaped), escaped)
     return escaped.replace("\n", "<br/>")
