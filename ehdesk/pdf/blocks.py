@@ -1,6 +1,7 @@
 """The building blocks every ehdesk document is made of: an A4 page template with the council's
 name, a title and a footer (document id, content hash, page x of y), headings, paragraphs,
-label/value tables, grids, signature blocks and an audit page. Documents (agreement, plan,
+label/value tables, grids, bullet lists, signature blocks and an audit page. A council's logo is
+drawn in the header when its pack folder has a ``logo.png``. Documents (agreement, plan,
 assessment, progress, closure) compose these and nothing else, so they all look alike.
 
 Output is deterministic (``invariant``): the same content gives the same bytes, which is what
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -194,7 +196,20 @@ def audit_page(
     return story
 
 
+def council_logo() -> Path | None:
+    """The council's logo, if its pack ships one: ``logo.png`` beside the pack's ``pack.json``."""
+    from ehdesk.config.pack import packs_dir
+    from ehdesk.config.settings import device_settings
+
+    chosen = Path(device_settings().council_pack)
+    folder = chosen.parent if chosen.suffix == ".json" else packs_dir() / str(chosen)
+    logo = folder / "logo.png"
+    return logo if logo.is_file() else None
+
+
 def _numbered_canvas(info: DocumentInfo):
+    logo = council_logo()
+
     class NumberedCanvas(rl_canvas.Canvas):
         """Draws 'page x of y' once the page count is known (two passes over saved states)."""
 
@@ -216,9 +231,23 @@ def _numbered_canvas(info: DocumentInfo):
 
         def _decorate(self, total: int) -> None:
             width, height = A4
+            left = 18 * mm
+            if logo is not None:
+                # At most 9 mm high and 30 mm wide, sitting on the header rule.
+                self.drawImage(
+                    str(logo),
+                    left,
+                    height - 13.5 * mm,
+                    width=30 * mm,
+                    height=9 * mm,
+                    preserveAspectRatio=True,
+                    anchor="sw",
+                    mask="auto",
+                )
+                left += 33 * mm
             self.setFont(SANS_BOLD, 9)
             self.setFillColor(ACCENT)
-            self.drawString(18 * mm, height - 12 * mm, info.council_name)
+            self.drawString(left, height - 12 * mm, info.council_name)
             self.setFont(SANS, 9)
             self.setFillColor(MUTED)
             self.drawRightString(width - 18 * mm, height - 12 * mm, info.title)

@@ -7,6 +7,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.documents import verify
+from ehdesk.models import AuditEvent
 from ehdesk.ui.agreement.signature_pad import SignaturePad
 from ehdesk.ui.agreement.tab import AgreementTab
 from tests.agreement.factory import make_family
@@ -88,6 +89,8 @@ def test_sign_on_screen_freeze_and_print(qtbot, store, tmp_path):
     with store.session() as s:
         pdf, view = ops.signed_pdf(s, family_id)
         assert verify(s, pdf).kind == "agreement"
+        printed_events = s.query(AuditEvent).filter_by(action="print", family_id=family_id).count()
+    assert printed_events == 1  # printing is audited; no copy of the PDF was written by ehdesk
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Fatima Hassan-Wang" in text and "School" in text
     assert "ليلى" in unicodedata.normalize("NFKC", text)
@@ -97,3 +100,51 @@ def test_sign_on_screen_freeze_and_print(qtbot, store, tmp_path):
     tab.save_to(saved)
     assert saved.read_bytes() == pdf
     assert tab.check_file(saved).startswith("This PDF is exactly the agreement")
+
+
+def test_verbal_consent_new_version_and_audited_save(qtbot, store, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from sqlalchemy import select
+
+    from ehdesk.models import AuditEvent, IssuedDocument
+
+    with store.session() as s:
+        family_id = make_family(s)
+    tab = AgreementTab(store, family_id)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.prepare_button.isEnabled(), timeout=5000)
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.prepare()
+    for index in range(tab.signer.count()):
+        if tab.signer.itemData(index).role in ("parent", "worker"):
+            tab.signer.setCurrentIndex(index)
+            with qtbot.waitSignal(tab.loaded, timeout=5000):
+                tab.add_verbal_consent("Interpreter by phone; no visit possible")
+    with qtbot.waitSignal(tab.loaded, timeout=10000):
+        tab.sign_and_freeze()
+    assert tab.view.status == "signed" and not tab.editor.isEnabled()
+    assert all(s.verbal_reason for s in tab.view.signatures)
+
+    # Saving asks first; cancelling the warning writes nothing and records nothing.
+    warned = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda *a, **k: warned.append(a[2]) or QMessageBox.StandardButton.Cancel
+    )
+    tab.save_dialog()
+    assert "not encrypted" in warned[0]
+    with store.session() as s:
+        assert [d.channel for d in s.scalars(select(IssuedDocument))] == ["signed"]
+
+    target = tmp_path / "copy.pdf"
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Save)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    tab.save_dialog()
+    assert target.read_bytes().startswith(b"%PDF")
+    with store.session() as s:
+        assert sorted(d.channel for d in s.scalars(select(IssuedDocument))) == ["save", "signed"]
+        assert s.scalars(select(AuditEvent).where(AuditEvent.action == "export")).first() is not None
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.new_version()
+    assert tab.view.version_number == 2 and tab.view.editable and tab.editor.isEnabled()
