@@ -285,6 +285,8 @@ def update_draft(
             raise ValidationError({"agencies": "Choose agencies from the council's list."})
         row.agencies = list(agencies)
     if review_date is not None:
+        if review_date <= date.today():
+            raise ValidationError({"review_date": "The review date must be after today."})
         row.review_date = review_date
     audit.record(session, "change", "agreement", row.id, row.family_id, op="edit")
     session.flush()

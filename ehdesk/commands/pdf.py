@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.commands.common import open_profile
-from ehdesk.errors import EhdeskError
+from ehdesk.errors import EhdeskError, NotFound
+from ehdesk.models import Family
 
 KINDS = {
     "agreement": "ehdesk.pdf.agreement:render_latest",
@@ -58,6 +59,11 @@ def _make(args) -> int:
     store = open_profile(args)
     try:
         with store.session() as s:
+            family = s.get(Family, args.family)
+            if family is None or family.deleted:
+                raise NotFound(
+                    "That family is not in this worker's records (check the id with ehdesk family list)."
+                )
             pdf, info = render(s, args.family)
             record_issued(s, args.family, args.kind, info.document_id, pdf, channel="cli")
             # Written inside the transaction: if the file cannot be written, nothing is recorded.

@@ -94,6 +94,8 @@ def test_freezing_needs_a_family_member_and_the_worker(store):
         assert "family member" in str(err.value)
         with pytest.raises(ValidationError):
             ops.add_signature(s, view.id, "Fatima Hassan-Wang", "parent")  # neither drawn nor verbal
+        with pytest.raises(ValidationError):
+            ops.update_draft(s, view.id, review_date=date.today() - timedelta(days=1))
     with store.session() as s:
         assert ops.latest_agreement(s, family_id).status == "draft"
 

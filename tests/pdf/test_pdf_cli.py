@@ -60,6 +60,22 @@ def test_cli_says_plainly_when_there_is_nothing_or_no_such_document(
     assert "This family has no signed agreement yet." in capsys.readouterr().err
     assert not out.exists()
 
+    assert (
+        _run(
+            data_dir,
+            "pdf",
+            "agreement",
+            "--profile",
+            "Test Worker",
+            "--family",
+            "no-such-id",
+            "--out",
+            str(out),
+        )
+        == 2
+    )
+    assert "not in this worker's records" in capsys.readouterr().err
+
     monkeypatch.setitem(pdf_command.KINDS, "closure", "ehdesk.pdf.not_written_yet:render_latest")
     assert (
         _run(data_dir, "pdf", "closure", "--profile", "Test Worker", "--family", bare_id, "--out", str(out))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -126,6 +127,7 @@ class AgreementTab(QWidget):
             pad_buttons.addWidget(b)
         self.signatures = QListWidget()
         self.signatures.setAccessibleName("Signatures collected")
+        self.signatures.setIconSize(QSize(120, 40))
         self.remove_button = QPushButton("Remove signature")
         self.freeze_button = QPushButton("Sign and freeze the agreement")
         self.freeze_button.setDefault(True)
@@ -210,12 +212,13 @@ class AgreementTab(QWidget):
                 episode = ops.current_episode(s, family_id)
                 view = ops.latest_agreement(s, family_id)
                 worker = view.worker_name if view else store.profile.name
-                return episode is not None, view, ops.possible_signers(s, family_id, worker)
+                images = ops.signature_images(s, view) if view else {}
+                return episode is not None, view, ops.possible_signers(s, family_id, worker), images
 
         run_task(load, self._show, self._failed)
 
     def _show(self, result) -> None:
-        self.has_episode, self.view, self.signers = result
+        self.has_episode, self.view, self.signers, images = result
         view = self.view
         self.agencies.blockSignals(True)
         self.review_date.blockSignals(True)
@@ -251,6 +254,10 @@ class AgreementTab(QWidget):
                 f"{s.signer_name} — {s.role_label}: {how}, {s.signed_at:%-d %b %Y %H:%M} UTC"
             )
             item.setData(Qt.ItemDataRole.UserRole, s.id)
+            if s.image_sha256 in images:
+                thumb = QPixmap()
+                thumb.loadFromData(images[s.image_sha256], "PNG")
+                item.setIcon(QIcon(thumb))
             self.signatures.addItem(item)
         self._set_enabled()
         self.loaded.emit()
