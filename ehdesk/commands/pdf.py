@@ -93,7 +93,7 @@ def _verify(args) -> int:
             "This PDF is not a document on record: it was changed, or it was not issued from this profile."
         )
     print(
-        f"Verified: this is the {found.kind} document {found.source_id}, "
-        f"issued {found.issued_at:%-d %B %Y at %H:%M} UTC."
+        f"Verified: this PDF is byte-for-byte the {found.kind} on record "
+        f"(record {found.source_id}, first issued {found.issued_at:%-d %B %Y at %H:%M} UTC)."
     )
     return 0

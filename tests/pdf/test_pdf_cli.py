@@ -37,7 +37,7 @@ def test_cli_writes_the_signed_agreement_and_verify_accepts_it_but_not_a_changed
     pdf = out.read_bytes()
     assert hashlib.sha256(pdf).hexdigest() == view.pdf_sha256  # the frozen bytes, not a re-render
     assert _run(data_dir, "pdf", "verify", str(out), "--profile", "Test Worker") == 0
-    assert "Verified: this is the agreement" in capsys.readouterr().out
+    assert "Verified: this PDF is byte-for-byte the agreement" in capsys.readouterr().out
 
     tampered = bytearray(pdf)
     tampered[-200] ^= 0x20
