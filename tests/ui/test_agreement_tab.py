@@ -148,3 +148,28 @@ def test_verbal_consent_new_version_and_audited_save(qtbot, store, tmp_path, mon
     with qtbot.waitSignal(tab.loaded, timeout=5000):
         tab.new_version()
     assert tab.view.version_number == 2 and tab.view.editable and tab.editor.isEnabled()
+
+
+def test_freezing_without_every_parent_asks_first(qtbot, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    with store.session() as s:
+        family_id = make_family(s)
+    tab = AgreementTab(store, family_id)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.prepare_button.isEnabled(), timeout=5000)
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.prepare()
+    for role in ("parent", "worker"):  # the first parent and the worker only
+        tab.signer.setCurrentIndex(
+            next(i for i in range(tab.signer.count()) if tab.signer.itemData(i).role == role)
+        )
+        with qtbot.waitSignal(tab.loaded, timeout=5000):
+            tab.add_verbal_consent("By phone")
+    assert tab.missing_parents() == ["王 伟"]
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    tab.sign_and_freeze()
+    assert "王 伟" in asked[0] and tab.view.status == "draft"

@@ -354,9 +354,24 @@ class AgreementTab(QWidget):
             signature_id = item.data(Qt.ItemDataRole.UserRole)
             self._run(lambda s: ops.remove_signature(s, signature_id))
 
-    def sign_and_freeze(self) -> None:
+    def missing_parents(self) -> list[str]:
+        """Adults with parental responsibility who have neither signed nor consented verbally."""
+        done = {(s.role, s.signer_name) for s in self.view.signatures} if self.view else set()
+        return [s.name for s in self.signers if s.role == "parent" and ("parent", s.name) not in done]
+
+    def sign_and_freeze(self, confirm: bool = True) -> None:
         if self.view is None:
             return
+        missing = self.missing_parents()
+        if confirm and missing:
+            answer = QMessageBox.question(
+                self,
+                "Sign and freeze",
+                f"Not everyone with parental responsibility has signed ({', '.join(missing)}). "
+                "Freeze the agreement without them?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self.flush_pending()
         agreement_id = self.view.id
         self._run(lambda s: ops.sign_and_freeze(s, agreement_id))
