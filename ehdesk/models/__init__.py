@@ -4,6 +4,7 @@ Each aggregate lives in its own module; a new one is imported here so migrations
 engine see it."""
 
 from ehdesk.models.agreement import Agreement, AgreementSignature, IssuedDocument
+from ehdesk.models.assessment import Assessment
 from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
 from ehdesk.models.blob import Blob
@@ -16,6 +17,7 @@ __all__ = [
     "Agreement",
     "AgreementSignature",
     "IssuedDocument",
+    "Assessment",
     "AuditEvent",
     "Base",
     "Blob",

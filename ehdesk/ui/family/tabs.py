@@ -1,6 +1,6 @@
-"""Feature tabs of the family record: (title, "module:Class"); each class is
-``Widget(store, family_id, parent=None)`` with ``flush_pending()``."""
+"""Feature screens shown as tabs on the family record: (tab title, "module:Class")."""
 
 FEATURE_TABS: list[tuple[str, str]] = [
+    ("Assessments", "ehdesk.ui.assessment.tab:AssessmentTab"),
     ("Agreement", "ehdesk.ui.agreement.tab:AgreementTab"),
 ]
