@@ -139,6 +139,8 @@ def test_verbal_consent_new_version_and_audited_save(qtbot, store, tmp_path, mon
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Save)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     tab.save_dialog()
+    # Written off the UI thread: wait until the whole file is there.
+    qtbot.waitUntil(lambda: target.exists() and target.read_bytes().rstrip().endswith(b"%%EOF"), timeout=5000)
     assert target.read_bytes().startswith(b"%PDF")
     with store.session() as s:
         assert sorted(d.channel for d in s.scalars(select(IssuedDocument))) == ["save", "signed"]

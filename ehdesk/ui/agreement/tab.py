@@ -393,11 +393,18 @@ class AgreementTab(QWidget):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the signed agreement")
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            try:
-                self.print_to(printer)
-            except EhdeskError as exc:
-                self._failed(exc)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        # The stored bytes are read off the UI thread; painting onto the printer happens here.
+        run_task(
+            lambda: self._signed_pdf("print"), lambda pdf: self._print_loaded(pdf, printer), self._failed
+        )
+
+    def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:
+        try:
+            print_pdf(pdf, printer)
+        except EhdeskError as exc:
+            self._failed(exc)
 
     def save_to(self, path: Path) -> None:
         pdf = self._signed_pdf("save")
@@ -423,13 +430,13 @@ class AgreementTab(QWidget):
         )
         path, _ = QFileDialog.getSaveFileName(self, "Save the signed agreement as PDF", name, "PDF (*.pdf)")
         if path:
-            try:
-                self.save_to(Path(path))
-            except EhdeskError as exc:
-                self._failed(exc)
+            run_task(lambda: self.save_to(Path(path)), None, self._failed)
 
     def check_file(self, path: Path) -> str:
-        data = Path(path).read_bytes()
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise EhdeskError(f"The file could not be read: {exc.strerror}.") from exc
         with self.store.session() as s:
             found = verify(s, data)
         if found is None:
@@ -439,4 +446,8 @@ class AgreementTab(QWidget):
     def check_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Check a PDF against the record", "", "PDF (*.pdf)")
         if path:
-            QMessageBox.information(self, "Check a PDF", self.check_file(Path(path)))
+            run_task(
+                lambda: self.check_file(Path(path)),
+                lambda message: QMessageBox.information(self, "Check a PDF", message),
+                self._failed,
+            )
