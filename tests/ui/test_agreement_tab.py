@@ -175,3 +175,42 @@ def test_freezing_without_every_parent_asks_first(qtbot, store, monkeypatch):
     )
     tab.sign_and_freeze()
     assert "王 伟" in asked[0] and tab.view.status == "draft"
+
+
+def test_signature_pad_takes_a_pen_with_pressure(qtbot):
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QPointingDevice, QTabletEvent
+    from PySide6.QtWidgets import QApplication
+
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(480, 150)
+    pad.show()
+    device = QPointingDevice.primaryPointingDevice()
+
+    def pen(kind, x, y, pressure):
+        event = QTabletEvent(
+            kind,
+            device,
+            QPointF(x, y),
+            QPointF(x, y),
+            pressure,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+        )
+        QApplication.sendEvent(pad, event)
+
+    pen(QEvent.Type.TabletPress, 20, 50, 0.2)
+    for x in range(30, 200, 10):
+        pen(QEvent.Type.TabletMove, x, 50 + x % 20, 0.9)
+    pen(QEvent.Type.TabletRelease, 200, 50, 0.0)
+    assert pad.stroke_count() == 1 and not pad.is_empty()
+    widths = [w for _, w in pad._strokes[0]]
+    assert min(widths) < max(widths)  # a light touch draws thinner than a firm one
+    assert pad.to_png().startswith(b"\x89PNG")
