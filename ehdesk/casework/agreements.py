@@ -20,7 +20,7 @@ from ehdesk.casework.agreement_templates import fill, get_template, latest_templ
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
-from ehdesk.models import Agreement, AgreementSignature, Episode, Family, Person
+from ehdesk.models import Agreement, AgreementSignature, Consent, Episode, Family, Person
 
 ROLES = {
     "parent": "Parent / carer",
@@ -394,11 +394,32 @@ def sign_and_freeze(
     row.frozen_content = draft.content
     row.signed_on = today or date.today()
     row.status = "signed"
+    _record_consent(session, row, draft.signatures)
     session.flush()
     _freeze_pdf(session, row, render)
     audit.record(session, "sign", "agreement", row.id, row.family_id, version=row.version_number)
     session.flush()
     return _view(session, row)
+
+
+def _record_consent(session: Session, row: Agreement, signatures: list[SignatureView]) -> None:
+    """Signing the agreement is each family signer's consent to share with the named agencies:
+    recorded in the family's consent list too, so the rest of the record (and the reports) see it."""
+    for sig in signatures:
+        if sig.role == "worker":
+            continue
+        session.add(
+            Consent(
+                family_id=row.family_id,
+                person_id=sig.person_id,
+                given_by_name=sig.signer_name,
+                scope="share_information",
+                agencies=list(row.agencies),
+                given_on=row.signed_on,
+                method="verbal" if sig.verbal_reason else "signed",
+                notes=f"Given in the early help agreement, version {row.version_number}.",
+            )
+        )
 
 
 def _freeze_pdf(session: Session, row: Agreement, render=None) -> None:

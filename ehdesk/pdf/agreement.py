@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ehdesk.casework.agreements import AgreementView, latest_agreement, signed_pdf
+from ehdesk.casework.agreements import AgreementView, signed_pdf
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import NotFound
 from ehdesk.pdf.blocks import (
     DocumentInfo,
     audit_page,
@@ -101,13 +100,3 @@ def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo
     """The family's latest signed agreement (current or last episode), exactly as signed."""
     pdf, view = signed_pdf(session, family_id)
     return pdf, document_info(view)
-
-
-def render_draft(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
-    """A preview of the open draft (never recorded as issued: it is not a signed document)."""
-    view = latest_agreement(session, family_id)
-    if view is None:
-        raise NotFound("This family has no agreement yet.")
-    from ehdesk.casework.agreements import signature_images
-
-    return agreement_pdf(view, signature_images(session, view)), document_info(view)

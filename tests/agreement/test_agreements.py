@@ -11,7 +11,7 @@ from ehdesk.casework.agreement_templates import content_as_text
 from ehdesk.casework.documents import verify
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.errors import ValidationError
-from ehdesk.models import Episode
+from ehdesk.models import Consent, Episode
 from tests.agreement.factory import ARABIC_CHILD, CHILD_CYRILLIC, FATHER_CJK, MOTHER, make_family, sign_all
 
 
@@ -119,3 +119,15 @@ def test_draft_fills_the_template_from_the_record(store):
     assert "{" not in text  # every placeholder filled from the record
     assert f"by {(date.today() + timedelta(days=30)):%-d %B %Y}" in text
     assert "Fatima Hassan-Wang, 王 伟, Олег Hassan-Wang" in text
+
+
+def test_signing_records_each_family_signers_consent_to_share(store):
+    with store.session() as s:
+        family_id = make_family(s)
+        sign_all(s, family_id, verbal_for="王 伟")
+        consents = s.query(Consent).filter_by(family_id=family_id, scope="share_information").all()
+    assert sorted((c.given_by_name, c.method) for c in consents) == [
+        ("Fatima Hassan-Wang", "signed"),
+        ("王 伟", "verbal"),
+    ]
+    assert all(c.agencies == ["school", "health_visitor"] and c.given_on == date.today() for c in consents)
