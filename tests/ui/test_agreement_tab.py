@@ -214,3 +214,16 @@ def test_signature_pad_takes_a_pen_with_pressure(qtbot):
     widths = [w for _, w in pad._strokes[0]]
     assert min(widths) < max(widths)  # a light touch draws thinner than a firm one
     assert pad.to_png().startswith(b"\x89PNG")
+
+
+def test_a_family_without_an_episode_has_nothing_to_prepare(qtbot, store):
+    from ehdesk.casework.families import create_family
+
+    with store.session() as s:
+        family_id = create_family(s, {"household_name": "Nowak"})
+    tab = AgreementTab(store, family_id)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        pass
+    assert "no open episode" in tab.status.text()
+    assert not tab.prepare_button.isEnabled() and not tab.editor.isEnabled()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -191,6 +192,8 @@ class AgreementTab(QWidget):
         self._set_enabled()
 
         def done(result):
+            if not shiboken6.isValid(self):  # the family record closed while the work ran
+                return
             self._busy = False
             if on_done:
                 on_done(result)
@@ -199,6 +202,8 @@ class AgreementTab(QWidget):
         run_task(job, done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._busy = False
         self._set_enabled()
         message = str(exc) if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
@@ -218,6 +223,8 @@ class AgreementTab(QWidget):
         run_task(load, self._show, self._failed)
 
     def _show(self, result) -> None:
+        if not shiboken6.isValid(self):  # closed while loading
+            return
         self.has_episode, self.view, self.signers, images = result
         view = self.view
         self.agencies.blockSignals(True)
