@@ -19,7 +19,7 @@ from ehdesk.models import Episode
 FACT_SOURCES: list[str] = [
     "ehdesk.casework.meetings:taf_facts",  # TAF meetings held and the next one booked
     "ehdesk.casework.sessions:session_facts",  # planned sessions (upcoming on the caseload)
-    # "ehdesk.casework.agreements:agreement_facts",  (signed agreement)
+    "ehdesk.casework.agreements:agreement_facts",  # signed agreement
     # "ehdesk.casework.readings:reading_facts",      (progression tools)
 ]
 

@@ -2,6 +2,7 @@
 
 FEATURE_TABS: list[tuple[str, str]] = [
     ("Assessments", "ehdesk.ui.assessment.tab:AssessmentTab"),
+    ("Agreement", "ehdesk.ui.agreement.tab:AgreementTab"),
     ("Plan", "ehdesk.ui.plan.tab:PlanTab"),
     ("Meetings", "ehdesk.ui.plan.meetings_tab:MeetingsTab"),
     ("Sessions", "ehdesk.ui.plan.sessions_tab:SessionsTab"),
