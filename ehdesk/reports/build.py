@@ -1,0 +1,96 @@
+"""From statistics to a publishable report, and from a report to bytes in a chosen format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework.statistics import Statistics, compute
+from ehdesk.casework.suppression import PublishedTable, publish
+from ehdesk.config.pack import CouncilPack, current_pack
+from ehdesk.errors import EhdeskError
+from ehdesk.models import Team
+
+FORMATS = ("csv", "pdf")
+TITLE = "Early help statistical return"
+
+
+@dataclass(frozen=True)
+class PublishedSection:
+    title: str
+    notes: tuple[str, ...]
+    tables: tuple[PublishedTable, ...]
+
+
+@dataclass(frozen=True)
+class PublishedReport:
+    title: str
+    council_name: str
+    date_from: date
+    date_to: date
+    scope: str  # which teams, in words
+    statement: str  # the suppression rule, as the pack states it ("" when not suppressed)
+    suppressed: bool
+    sections: tuple[PublishedSection, ...]
+
+    @property
+    def period(self) -> str:
+        return f"{self.date_from:%d %B %Y} to {self.date_to:%d %B %Y}"
+
+
+def team_scope(session: Session, teams: Sequence[str] | None) -> str:
+    if teams is None:
+        return "All families held"
+    names = dict(session.execute(select(Team.id, Team.name).where(Team.id.in_(list(teams)))).all())
+    return "Teams: " + ", ".join(sorted(names.get(t, t) for t in teams))
+
+
+def published(stats: Statistics, pack: CouncilPack, scope: str, suppress: bool = True) -> PublishedReport:
+    rules = pack.suppression
+    sections = tuple(
+        PublishedSection(s.title, s.notes, tuple(publish(t, rules, suppress) for t in s.tables))
+        for s in stats.sections
+    )
+    return PublishedReport(
+        title=TITLE,
+        council_name=stats.council_name,
+        date_from=stats.date_from,
+        date_to=stats.date_to,
+        scope=scope,
+        statement=rules.statement if suppress else "",
+        suppressed=suppress,
+        sections=sections,
+    )
+
+
+def render(report: PublishedReport, fmt: str) -> bytes:
+    if fmt == "csv":
+        from ehdesk.reports.csv_report import report_csv
+
+        return report_csv(report)
+    if fmt == "pdf":
+        from ehdesk.reports.pdf_report import report_pdf
+
+        return report_pdf(report)
+    raise EhdeskError(f"The format must be one of {', '.join(FORMATS)}, not {fmt!r}.")
+
+
+def build_report(
+    session: Session,
+    date_from: date,
+    date_to: date,
+    teams: Sequence[str] | None = None,
+    fmt: str = "pdf",
+    pack: CouncilPack | None = None,
+) -> bytes:
+    """The suppressed return for the period and teams (None: every family the session holds) as
+    CSV or PDF bytes. Never unsuppressed: files leave the manager's screen."""
+    if fmt not in FORMATS:
+        raise EhdeskError(f"The format must be one of {', '.join(FORMATS)}, not {fmt!r}.")
+    pack = pack or current_pack()
+    stats = compute(session, date_from, date_to, teams, pack)
+    return render(published(stats, pack, team_scope(session, teams), suppress=True), fmt)
