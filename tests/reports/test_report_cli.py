@@ -1,0 +1,103 @@
+"""``ehdesk report`` end to end: exit codes, plain-English errors, and files that publish only
+suppressed figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from ehdesk.cli import main
+from ehdesk.models import AuditEvent, Episode, Family, Person
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def profile(store, monkeypatch):
+    with store.session() as s:
+        for i, (opened, closed) in enumerate(
+            [(date(2025, 2, 1), None)] * 3 + [(date(2025, 3, 1), date(2025, 5, 1))] * 9
+        ):
+            family = Family(reference=f"R{i}")
+            s.add(family)
+            s.flush()
+            s.add(
+                Person(
+                    family_id=family.id, given_name="Zebedee", date_of_birth=date(2015, 5, 5), gender="male"
+                )
+            )
+            s.add(
+                Episode(
+                    family_id=family.id,
+                    opened_on=opened,
+                    closed_on=closed,
+                    status="closed" if closed else "open",
+                    case_type="early_help",
+                    closure_reason="goals_achieved" if closed else "",
+                )
+            )
+    store.close()
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    return store
+
+
+def run(*args) -> int:
+    return main(["report", "--profile", "Test Worker", *args])
+
+
+def test_csv_return_is_suppressed_and_audited(profile, profiles, tmp_path, capsys):
+    out = tmp_path / "return.csv"
+    assert run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv", "--out", str(out)) == 0
+    assert "Wrote the CSV return" in capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == ["Report", "Early help statistical return"]
+    assert rows[5][0] == "Suppression" and '"c"' in rows[5][1]
+    start = rows.index(["Table", "Episodes opened, closed and active, by case type"])
+    assert rows[start + 2] == ["Early help (family service)", "12", "9", "c"]
+    assert rows[start + 6] == ["Total", "12", "9", "c"]
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Zebedee" not in text and "R1" not in text
+    opened = profiles.unlock("Test Worker", PASSWORD)
+    try:
+        with opened.session() as s:
+            events = s.query(AuditEvent).filter_by(action="export", entity="report").all()
+        assert len(events) == 1 and events[0].detail["format"] == "csv"
+    finally:
+        opened.close()
+
+
+def test_pdf_return(profile, tmp_path):
+    out = tmp_path / "return.pdf"
+    assert run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "pdf", "--out", str(out)) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 5000
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--from", "2025-13-01", "--to", "2025-12-31"],
+            "The start date '2025-13-01' is not a date: write it as YYYY-MM-DD",
+        ),
+        (["--from", "2025-01-01", "--to", "31/12/2025"], "The end date '31/12/2025' is not a date"),
+        (["--from", "2025-06-01", "--to", "2025-01-01"], "The end of the period is before its start."),
+    ],
+)
+def test_bad_dates_are_explained_in_one_line(profile, tmp_path, capsys, args, message):
+    out = tmp_path / "r.csv"
+    assert run(*args, "--format", "csv", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_missing_folder_and_bad_format(profile, tmp_path, capsys):
+    missing = tmp_path / "nowhere" / "r.csv"
+    assert run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv", "--out", str(missing)) == 2
+    assert "does not exist" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "xls", "--out", str(tmp_path / "r"))
+    assert exc.value.code == 2
