@@ -42,6 +42,34 @@ class PublishedReport:
         return f"{self.date_from:%d %B %Y} to {self.date_to:%d %B %Y}"
 
 
+def _find(report: PublishedReport, key: str) -> PublishedTable | None:
+    for section in report.sections:
+        for table in section.tables:
+            if table.key == key:
+                return table
+    return None
+
+
+def key_figures(report: PublishedReport) -> list[tuple[str, str]]:
+    """The headline numbers (already suppressed as published), for the top of the report."""
+    figures: list[tuple[str, str]] = []
+    episodes = _find(report, "episodes_by_case_type")
+    if episodes and episodes.rows and episodes.rows[-1][0] == "Total":
+        total = episodes.rows[-1]
+        figures += [
+            ("Episodes opened in the period", total[1]),
+            ("Episodes closed in the period", total[2]),
+            (episodes.header[3].replace("Active", "Episodes active"), total[3]),
+        ]
+    requests = _find(report, "requests_by_source")
+    if requests and requests.rows and requests.rows[-1][0] == "Total":
+        figures.append(("Requests for support received", requests.rows[-1][1]))
+    people = _find(report, "people_by_ethnic_group")
+    if people and people.rows and people.rows[-1][0] == "Total":
+        figures += [("Children supported", people.rows[-1][1]), ("Adults supported", people.rows[-1][2])]
+    return figures
+
+
 def team_scope(session: Session, teams: Sequence[str] | None) -> str:
     if teams is None:
         return "All families held"

@@ -7,8 +7,8 @@ import hashlib
 
 from reportlab.platypus import KeepTogether
 
-from ehdesk.pdf.blocks import DocumentInfo, build_pdf, grid_table, heading, para, spacer
-from ehdesk.reports.build import PublishedReport
+from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
+from ehdesk.reports.build import PublishedReport, key_figures
 from ehdesk.reports.charts import bar_chart
 from ehdesk.reports.csv_report import report_csv
 
@@ -45,6 +45,9 @@ def report_pdf(report: PublishedReport) -> bytes:
             "small",
         )
     )
+    figures = key_figures(report)
+    if figures:
+        story += [heading("Key figures", 2), field_table(figures, label_width_mm=80), spacer(2)]
     for section in report.sections:
         # The section heading travels with its first table, never alone at the foot of a page.
         lead = [heading(section.title, 2)] + [para(note, "small") for note in section.notes]
