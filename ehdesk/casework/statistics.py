@@ -48,6 +48,14 @@ class CountTable:
     base_label: str = ""
     chart: bool = True
     note: str = ""
+    # Sub-totals inside the table: (sub-total row, its member rows). The Total row then sums the
+    # rows that are no one's member, and suppression protects each sub-total's sum as well.
+    parts: tuple[tuple[int, tuple[int, ...]], ...] = ()
+
+    @property
+    def top_rows(self) -> tuple[int, ...]:
+        members = {m for _, group in self.parts for m in group}
+        return tuple(r for r in range(len(self.rows)) if r not in members)
 
 
 @dataclass(frozen=True)
@@ -243,31 +251,33 @@ def people_section(session: Session, pack: CouncilPack, episodes: list[Episode],
         row_totals=True,
         note="Age on the first day the family was supported in the period.",
     )
-    group_table = CountTable(
-        key="people_by_ethnic_group",
-        title="Children and adults supported, by ethnic group",
-        row_heading="Ethnic group",
-        columns=("Children", "Adults"),
-        rows=tuple(
-            (g, (c["child"], c["adult"])) for g, c in by_group.items() if g in groups or sum(c.values())
-        ),
-        row_totals=True,
-    )
-    labels = {e.code: f"{e.label} ({e.code})" for e in pack.ethnicities}
-    code_table = CountTable(
+    # One table with group sub-totals rather than a group table and a code table: suppressed
+    # separately, a group total in one could give away a code hidden in the other.
+    rows: list[tuple[str, tuple[int, int]]] = []
+    parts: list[tuple[int, tuple[int, ...]]] = []
+    for group in groups:
+        members = [e for e in pack.ethnicities if e.group == group]
+        total = by_group[group]
+        head = len(rows)
+        rows.append((group, (total["child"], total["adult"])))
+        for e in members:
+            c = by_code[e.code]
+            rows.append((f"· {e.label} ({e.code})", (c["child"], c["adult"])))
+        parts.append((head, tuple(range(head + 1, len(rows)))))
+    unknown = by_group.get(NOT_RECORDED)
+    if unknown and sum(unknown.values()):
+        rows.append((NOT_RECORDED, (unknown["child"], unknown["adult"])))
+    ethnicity_table = CountTable(
         key="people_by_ethnicity",
-        title="Children and adults supported, by ethnicity (DfE codes)",
+        title="Children and adults supported, by ethnic group and ethnicity (DfE codes)",
         row_heading="Ethnicity",
         columns=("Children", "Adults"),
-        rows=tuple(
-            (labels.get(code, NOT_RECORDED), (c["child"], c["adult"]))
-            for code, c in by_code.items()
-            if code in labels or sum(c.values())
-        ),
+        rows=tuple(rows),
         row_totals=True,
-        chart=False,
+        parts=tuple(parts),
+        note="Groups as the council pack defines them; codes within each group are marked ·.",
     )
-    return Section("Children and adults supported", (age_table, group_table, code_table))
+    return Section("Children and adults supported", (age_table, ethnicity_table))
 
 
 # --- requests for support -------------------------------------------------------------------

@@ -50,34 +50,58 @@ def secondary(
     return hidden
 
 
-def with_totals(counts: Sequence[Sequence[int]], row_totals: bool, column_totals: bool) -> list[list[int]]:
+def with_totals(
+    counts: Sequence[Sequence[int]],
+    row_totals: bool,
+    column_totals: bool,
+    top_rows: Sequence[int] | None = None,
+) -> list[list[int]]:
+    """The counts with a Total column and a Total row; the Total row adds up ``top_rows`` (the
+    rows that are not parts of a sub-total), or every row."""
     grid = [list(row) + ([sum(row)] if row_totals else []) for row in counts]
-    if column_totals:
-        width = len(grid[0]) if grid else 0
-        grid.append([sum(row[c] for row in grid) for c in range(width)])
+    if column_totals and grid:
+        top = range(len(grid)) if top_rows is None else top_rows
+        grid.append([sum(grid[r][c] for r in top) for c in range(len(grid[0]))])
     return grid
 
 
-def sum_lines(n_rows: int, n_cols: int, row_totals: bool, column_totals: bool) -> list[list[Cell]]:
-    """The additive lines of a grid built by ``with_totals`` (sizes are of the counts only)."""
-    rows = n_rows + (1 if column_totals else 0)
+def sum_lines(
+    n_rows: int,
+    n_cols: int,
+    row_totals: bool,
+    column_totals: bool,
+    parts: Sequence[tuple[int, Sequence[int]]] = (),
+) -> list[list[Cell]]:
+    """The additive lines of a grid built by ``with_totals`` (sizes are of the counts only): each
+    row with its Total, each column's top rows with the Total row, each sub-total with its parts."""
     cols = n_cols + (1 if row_totals else 0)
+    members = {m for _, group in parts for m in group}
+    top = [r for r in range(n_rows) if r not in members]
     lines: list[list[Cell]] = []
     if row_totals:
-        lines += [[(r, c) for c in range(cols)] for r in range(rows)]
-    if column_totals:
-        lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+        lines += [[(r, c) for c in range(cols)] for r in range(n_rows + (1 if column_totals else 0))]
+    for c in range(cols):
+        if column_totals:
+            lines.append([(r, c) for r in top] + [(n_rows, c)])
+        for head, group in parts:
+            lines.append([(head, c)] + [(r, c) for r in group])
     return lines
 
 
 def suppress_grid(
-    counts: Sequence[Sequence[int]], rules: Suppression, row_totals: bool, column_totals: bool
+    counts: Sequence[Sequence[int]],
+    rules: Suppression,
+    row_totals: bool,
+    column_totals: bool,
+    parts: Sequence[tuple[int, Sequence[int]]] = (),
 ) -> tuple[list[list[int]], set[Cell]]:
     """The grid with its totals, and the cells that must not be published."""
-    grid = with_totals(counts, row_totals, column_totals)
+    members = {m for _, group in parts for m in group}
+    top = [r for r in range(len(counts)) if r not in members]
+    grid = with_totals(counts, row_totals, column_totals, top)
     hidden = primary(grid, rules)
     if rules.secondary and grid:
-        lines = sum_lines(len(counts), len(counts[0]) if counts else 0, row_totals, column_totals)
+        lines = sum_lines(len(counts), len(counts[0]), row_totals, column_totals, parts)
         hidden = secondary(grid, hidden, lines)
     return grid, hidden
 
@@ -103,6 +127,7 @@ class PublishedTable:
     chart_unit: str  # "count" | "%" | value heading
     notes: tuple[str, ...]
     hidden_cells: int
+    emphasis_rows: tuple[int, ...] = ()  # sub-totals and the Total row, shown stronger
 
 
 def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True) -> PublishedTable:
@@ -111,9 +136,10 @@ def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True)
     if not counts:
         counts_grid, hidden = [], set()
     elif suppress:
-        counts_grid, hidden = suppress_grid(counts, rules, table.row_totals, table.column_totals)
+        counts_grid, hidden = suppress_grid(counts, rules, table.row_totals, table.column_totals, table.parts)
     else:
-        counts_grid, hidden = with_totals(counts, table.row_totals, table.column_totals), set()
+        counts_grid = with_totals(counts, table.row_totals, table.column_totals, table.top_rows)
+        hidden = set()
     symbol = rules.symbol
 
     def shown(r: int, c: int) -> str:
@@ -138,7 +164,11 @@ def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True)
             cells.append(shown(r, c))
             if table.percent_of == "column":
                 whole_cell = (total_row, c) if table.column_totals else None
-                whole = counts_grid[total_row][c] if whole_cell else sum(row[c] for row in counts_grid)
+                whole = (
+                    counts_grid[total_row][c]
+                    if whole_cell
+                    else sum(counts_grid[r][c] for r in table.top_rows)
+                )
                 hide = (r, c) in hidden or (whole_cell in hidden)
                 cells.append(symbol if hide else percent(counts_grid[r][c], whole))
             elif table.percent_of == "row" and c < n_cols:
@@ -150,7 +180,8 @@ def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True)
                 cells.append(symbol if hide else percent(counts_grid[r][c], table.base))
         rows.append(tuple(cells))
 
-    data_rows = range(len(table.rows))
+    # Charts show the top rows only (the sub-totals, not their parts).
+    data_rows = table.top_rows
     if table.percent_of == "row":
         # The chart of a rate table is the rate of its first column (e.g. "% met").
         values = []
@@ -175,12 +206,14 @@ def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True)
         title=table.title,
         header=tuple(header),
         rows=tuple(rows),
-        categories=tuple(label for label, _ in table.rows),
+        categories=tuple(table.rows[r][0] for r in data_rows),
         series=series,
         chart=table.chart,
         chart_unit=unit,
         notes=tuple(notes),
         hidden_cells=len(hidden),
+        emphasis_rows=tuple(head for head, _ in table.parts)
+        + ((len(rows) - 1,) if table.column_totals and rows else ()),
     )
 
 

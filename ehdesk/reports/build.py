@@ -64,7 +64,7 @@ def key_figures(report: PublishedReport) -> list[tuple[str, str]]:
     requests = _find(report, "requests_by_source")
     if requests and requests.rows and requests.rows[-1][0] == "Total":
         figures.append(("Requests for support received", requests.rows[-1][1]))
-    people = _find(report, "people_by_ethnic_group")
+    people = _find(report, "people_by_ethnicity")
     if people and people.rows and people.rows[-1][0] == "Total":
         figures += [("Children supported", people.rows[-1][1]), ("Adults supported", people.rows[-1][2])]
     return figures

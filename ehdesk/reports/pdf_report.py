@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from reportlab.platypus import KeepTogether
+from reportlab.platypus import KeepTogether, TableStyle
 
-from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
+from ehdesk.pdf.blocks import SHADE, DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 from ehdesk.reports.build import PublishedReport, key_figures
 from ehdesk.reports.charts import bar_chart
 from ehdesk.reports.csv_report import report_csv
@@ -63,7 +63,12 @@ def report_pdf(report: PublishedReport) -> bytes:
             if long_table:
                 story.append(KeepTogether(block))
                 block = []
-            block.append(grid_table(table.header, table.rows, _widths(len(table.header))))
+            grid = grid_table(table.header, table.rows, _widths(len(table.header)))
+            # Sub-totals and totals shaded like the header (row 0 of the grid is the header).
+            grid.setStyle(
+                TableStyle([("BACKGROUND", (0, r + 1), (-1, r + 1), SHADE) for r in table.emphasis_rows])
+            )
+            block.append(grid)
             block += [para(note, "small") for note in table.notes]
             block.append(spacer(3))
             # A long table may split across pages; a short one stays with its chart.

@@ -114,9 +114,12 @@ def test_people_by_age_gender_and_ethnicity(session):
 
     group = {e.code: e.group for e in PACK.ethnicities}
     by_group = Counter((group.get(p["ethnicity_code"], "Not recorded"), p["role"]) for p in people)
-    got_groups = rows_of(stats.table("people_by_ethnic_group"))
+    got_groups = rows_of(stats.table("people_by_ethnicity"))
     for name in ("White", "Mixed", "Asian or Asian British", "Not recorded"):
         assert got_groups[name] == (by_group[(name, "child")], by_group[(name, "adult")]), name
+    by_code = Counter((p["ethnicity_code"], p["role"]) for p in people)
+    assert got_groups["· White British (WBRI)"] == (by_code[("WBRI", "child")], by_code[("WBRI", "adult")])
+    assert got_groups["· Refused (REFU)"] == (by_code[("REFU", "child")], by_code[("REFU", "adult")])
 
 
 def test_requests_by_source_and_outcome_with_percentages(session):

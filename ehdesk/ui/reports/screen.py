@@ -79,7 +79,7 @@ def _table_widget(table: PublishedTable, symbol: str) -> QTableWidget:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if text == symbol:
                 item.setToolTip("Withheld so that no family can be identified")
-            if row[0] == "Total":
+            if r in table.emphasis_rows:
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)
