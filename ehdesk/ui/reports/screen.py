@@ -32,6 +32,7 @@ from ehdesk.casework.statistics import Statistics, compute
 from ehdesk.casework.suppression import PublishedTable
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
+from ehdesk.reports.arguments import report_filename
 from ehdesk.reports.build import published, render, team_scope
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.tasks import run_task
@@ -255,7 +256,7 @@ class ReportsScreen(QWidget):
 
     def _ask_export(self, fmt: str) -> None:
         date_from, date_to = self.period()
-        suggested = f"early-help-return-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{fmt}"
+        suggested = report_filename(date_from, date_to, fmt)
         path, _ = QFileDialog.getSaveFileName(
             self, "Save the return", suggested, "CSV (*.csv)" if fmt == "csv" else "PDF (*.pdf)"
         )
