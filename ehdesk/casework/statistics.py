@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.timescales import EpisodeFacts, breaches, first_taf_due
 from ehdesk.config.pack import CouncilPack, current_pack
+from ehdesk.errors import EhdeskError
 from ehdesk.models import Episode, Family, Person, Referral
 
 NOT_RECORDED = "Not recorded"
@@ -568,8 +569,6 @@ def compute(
 ) -> Statistics:
     """Every figure of the return for the period ``date_from``..``date_to`` (inclusive) and the
     given team ids (None: every family the session can see)."""
-    from ehdesk.errors import EhdeskError
-
     if date_to < date_from:
         raise EhdeskError("The end of the period is before its start.")
     pack = pack or current_pack()

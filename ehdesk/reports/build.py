@@ -18,6 +18,21 @@ from ehdesk.models import Team
 FORMATS = ("csv", "pdf")
 TITLE = "Early help statistical return"
 
+# How each figure is counted, printed with the return so a reader can compare councils fairly.
+DEFINITIONS = (
+    "The period includes its first and last days. Opened and closed: episodes whose opening or "
+    "closing date falls in the period. Active: episodes open at the end of the period.",
+    "Children and adults: every member of a family with an episode open at any time in the period, "
+    "counted once. Age is taken on the first day the family was supported in the period; a child "
+    "not yet born on that day counts as unborn.",
+    "Requests for support: requests received in the period, by where they came from and what was decided.",
+    "Presenting factors: episodes opened in the period with factors recorded at assessment.",
+    "Timescales: episodes open at any time in the period, judged on what was recorded by its last "
+    "day. A timescale is counted once it has fallen due.",
+    "Progression of change: average change per area between each episode's first and latest "
+    "reading. Averages over fewer episodes than the suppression threshold are withheld.",
+)
+
 
 @dataclass(frozen=True)
 class PublishedSection:

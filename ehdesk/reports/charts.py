@@ -20,11 +20,11 @@ PALETTE = [
     colors.HexColor("#7b6d8d"),
     colors.HexColor("#3a9da4"),
 ]
-LABEL_WIDTH = 62 * mm
+LABEL_WIDTH = 66 * mm
 BAR = 6.0  # points per bar
 
 
-def _short(label: str, limit: int = 42) -> str:
+def _short(label: str, limit: int = 50) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -41,7 +41,8 @@ def bar_chart(table: PublishedTable, width: float = 174 * mm) -> Drawing | None:
         return None
     categories = [_short(c) for c in table.categories]
     legend_height = 14 if len(series) > 1 else 0
-    group = BAR * len(series) + 5
+    bar = BAR * 2 if len(series) == 1 and table.chart_unit == "%" else BAR  # a rate chart has few rows
+    group = bar * len(series) + 5
     plot_height = group * len(categories)
     height = plot_height + 22 + legend_height
     drawing = Drawing(width, height)

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from ehdesk.reports.build import PublishedReport
+from ehdesk.reports.build import DEFINITIONS, PublishedReport
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -45,4 +45,7 @@ def report_csv(report: PublishedReport) -> bytes:
                 row(*cells)
             for note in table.notes:
                 row("Note", note)
+    row()
+    for text in DEFINITIONS:
+        row("Definition", text)
     return out.getvalue().encode("utf-8-sig")

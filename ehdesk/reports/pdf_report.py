@@ -8,7 +8,7 @@ import hashlib
 from reportlab.platypus import KeepTogether, TableStyle
 
 from ehdesk.pdf.blocks import SHADE, DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
-from ehdesk.reports.build import PublishedReport, key_figures
+from ehdesk.reports.build import DEFINITIONS, PublishedReport, key_figures
 from ehdesk.reports.charts import bar_chart
 from ehdesk.reports.csv_report import report_csv
 
@@ -73,4 +73,6 @@ def report_pdf(report: PublishedReport) -> bytes:
             block.append(spacer(3))
             # A long table may split across pages; a short one stays with its chart.
             story += block if long_table else [KeepTogether(block)]
+    story.append(heading("How the figures are counted", 2))
+    story += [para(text, "small") for text in DEFINITIONS]
     return build_pdf(info, story)
