@@ -324,10 +324,49 @@ def requests_section(session: Session, pack: CouncilPack, date_from: date, date_
 # --- presenting factors, closure ------------------------------------------------------------
 
 
-def factors_section(pack: CouncilPack, episodes: list[Episode], date_from: date, date_to: date) -> Section:
+EHA_FORM = "early-help-assessment"  # the form whose answers hold the factors "at assessment"
+
+
+def assessed_factors(session: Session, episode_ids: list[str]) -> dict[str, list[str]]:
+    """Factors on each episode's latest completed early help assessment, when the assessments
+    feature is installed (looked up by name so the figures work with or without it)."""
+    import ehdesk.models as models
+
+    assessment = getattr(models, "Assessment", None)
+    if assessment is None:
+        return {}
+    latest: dict[str, tuple[date, list[str]]] = {}
+    for start in range(0, len(episode_ids), 500):
+        rows = session.execute(
+            select(assessment.episode_id, assessment.completed_on, assessment.answers).where(
+                assessment.deleted.is_(False),
+                assessment.form_id == EHA_FORM,
+                assessment.status.in_(("completed", "signed_off")),
+                assessment.episode_id.in_(episode_ids[start : start + 500]),
+            )
+        )
+        for episode_id, completed_on, answers in rows:
+            # A question in a per-member section is keyed "presenting_factors@<member id>".
+            codes = {
+                code
+                for key, value in (answers or {}).items()
+                if key.split("@")[0] == "presenting_factors" and isinstance(value, list)
+                for code in value
+            }
+            on = completed_on or date.min
+            if episode_id not in latest or on >= latest[episode_id][0]:
+                latest[episode_id] = (on, sorted(codes))
+    return {episode_id: codes for episode_id, (_, codes) in latest.items()}
+
+
+def factors_section(
+    session: Session, pack: CouncilPack, episodes: list[Episode], date_from: date, date_to: date
+) -> Section:
     opened = [e for e in episodes if _opened_in(e, date_from, date_to)]
-    assessed = [e for e in opened if e.presenting_factors]
-    counts = Counter(code for e in assessed for code in set(e.presenting_factors))
+    from_assessment = assessed_factors(session, [e.id for e in opened])
+    factors = {e.id: from_assessment.get(e.id, e.presenting_factors or []) for e in opened}
+    assessed = [e for e in opened if factors[e.id]]
+    counts = Counter(code for e in assessed for code in set(factors[e.id]))
     table = CountTable(
         key="presenting_factors",
         title="Presenting factors at assessment (episodes opened in the period)",
@@ -338,7 +377,8 @@ def factors_section(pack: CouncilPack, episodes: list[Episode], date_from: date,
         percent_of="base",
         base=len(assessed),
         base_label="Episodes with factors recorded",
-        note="An episode can have several factors, so the percentages add up to more than 100.",
+        note="Factors from the episode's latest completed early help assessment, or as recorded when "
+        "the episode was opened. An episode can have several, so the percentages add up to more than 100.",
     )
     return Section("Presenting factors", (table,))
 
@@ -578,7 +618,7 @@ def compute(
         episode_section(pack, episodes, date_from, date_to),
         people_section(session, pack, episodes, date_from),
         requests_section(session, pack, date_from, date_to, teams),
-        factors_section(pack, episodes, date_from, date_to),
+        factors_section(session, pack, episodes, date_from, date_to),
         closure_section(pack, episodes, date_from, date_to),
         compliance_section(session, pack, episodes, date_to),
         progression_section(session, episodes),

@@ -9,8 +9,8 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Date, String, create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ehdesk.casework import episode_facts
 from ehdesk.casework.statistics import compute
@@ -21,6 +21,25 @@ from tests.reports import fake_facts
 from tests.reports.synthetic import build
 
 PACK = load_pack("default")
+
+
+class _OtherBase(DeclarativeBase):
+    pass
+
+
+class FakeAssessment(_OtherBase):
+    """The shape of the assessments feature's model, on its own metadata."""
+
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deleted: Mapped[bool] = mapped_column(default=False)
+    episode_id: Mapped[str] = mapped_column(String(36))
+    form_id: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12))
+    completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+
+
 FROM, TO = date(2025, 1, 1), date(2025, 6, 30)
 
 
@@ -287,3 +306,62 @@ def test_statistics_on_postgres(postgres_url, backend):
         with admin.begin() as c:
             c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_presenting_factors_come_from_the_completed_assessment_when_there_is_one(session, monkeypatch):
+    """With the assessments feature installed, "at assessment" means the completed EHA's answers."""
+    import ehdesk.models as models
+
+    real = getattr(models, "Assessment", None)  # present once the assessments feature is merged
+    if real is None:
+        _OtherBase.metadata.create_all(session.get_bind())
+        monkeypatch.setattr(models, "Assessment", FakeAssessment, raising=False)
+    model = real or FakeAssessment
+    family = Family(reference="F")
+    session.add(family)
+    session.flush()
+    episodes = [
+        Episode(family_id=family.id, opened_on=date(2025, 2, 1), presenting_factors=["housing"])
+        for _ in range(3)
+    ]
+    session.add_all(episodes)
+    session.flush()
+    eha = "early-help-assessment"
+
+    def Assessment(**fields):  # noqa: N802
+        if real is not None:
+            fields.update(family_id=family.id, form_version=1, started_on=date(2025, 2, 2))
+        return model(**fields)
+
+    session.add_all(
+        [
+            # the later completed assessment wins; per-member answers count too
+            Assessment(
+                episode_id=episodes[0].id,
+                form_id=eha,
+                status="completed",
+                completed_on=date(2025, 2, 10),
+                answers={"presenting_factors": ["finance"]},
+            ),
+            Assessment(
+                episode_id=episodes[0].id,
+                form_id=eha,
+                status="signed_off",
+                completed_on=date(2025, 3, 1),
+                answers={"presenting_factors@p1": ["domestic_abuse"], "presenting_factors": ["behaviour"]},
+            ),
+            # a draft does not count: the episode's own factors stand
+            Assessment(
+                episode_id=episodes[1].id,
+                form_id=eha,
+                status="draft",
+                answers={"presenting_factors": ["finance"]},
+            ),
+        ]
+    )
+    session.flush()
+    got = rows_of(compute(session, FROM, TO, pack=PACK).table("presenting_factors"))
+    label = {c.code: c.label for c in PACK.presenting_factors}
+    assert got[label["domestic_abuse"]] == (1,) and got[label["behaviour"]] == (1,)
+    assert got[label["finance"]] == (0,)
+    assert got[label["housing"]] == (2,)
