@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCharts import QChartView
@@ -112,3 +112,29 @@ def test_a_backwards_period_is_explained(qtbot, store):
     with qtbot.waitSignal(screen.failed, timeout=2000) as blocker:
         screen.show_button.click()
     assert blocker.args == ["The end of the period is before its start."]
+
+
+@pytest.mark.parametrize(
+    "today, year, quarter",
+    [
+        (date(2026, 11, 23), (date(2025, 4, 1), date(2026, 3, 31)), (date(2026, 7, 1), date(2026, 9, 30))),
+        (date(2026, 2, 10), (date(2024, 4, 1), date(2025, 3, 31)), (date(2025, 10, 1), date(2025, 12, 31))),
+        (date(2026, 4, 1), (date(2025, 4, 1), date(2026, 3, 31)), (date(2026, 1, 1), date(2026, 3, 31))),
+    ],
+)
+def test_period_presets_follow_the_financial_year(today, year, quarter):
+    from ehdesk.ui.reports.screen import presets
+
+    found = {label: (start, end) for label, start, end in presets(today)}
+    assert found["Last financial year"] == year
+    assert found["Last quarter"] == quarter
+    assert found["Last 12 months"] == (today - timedelta(days=364), today)
+
+
+def test_choosing_a_preset_sets_the_dates(qtbot, store):
+    screen = ReportsScreen(store)
+    qtbot.addWidget(screen)
+    screen.preset.setCurrentIndex(screen.preset.findText("Last financial year"))
+    start, end = screen.period()
+    assert (start.month, start.day, end.month, end.day) == (4, 1, 3, 31)
+    assert end.year == start.year + 1

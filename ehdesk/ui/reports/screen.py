@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QFileDialog,
     QFrame,
@@ -46,6 +47,23 @@ def _qdate(d: date) -> QDate:
 
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
+
+
+def presets(today: date) -> list[tuple[str, date, date]]:
+    """Periods managers are usually asked for: the last 12 months, the last complete financial
+    year (April to March) and the last complete quarter of that year."""
+    year_start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    last_year = (date(year_start.year - 1, 4, 1), year_start - timedelta(days=1))
+    quarter_months = ((today.month - 4) % 12) // 3 * 3  # months from April to this quarter
+    month = (4 + quarter_months - 1) % 12 + 1
+    this_quarter = date(year_start.year + (1 if month < 4 else 0), month, 1)
+    previous = this_quarter.month - 3
+    quarter_start = date(this_quarter.year - (1 if previous < 1 else 0), (previous - 1) % 12 + 1, 1)
+    return [
+        ("Last 12 months", today - timedelta(days=364), today),
+        ("Last financial year", *last_year),
+        ("Last quarter", quarter_start, this_quarter - timedelta(days=1)),
+    ]
 
 
 def load_statistics(store, date_from: date, date_to: date) -> tuple[Statistics, str]:
@@ -115,6 +133,11 @@ class ReportsScreen(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
+        self.preset = QComboBox()
+        self.preset.addItem("Choose dates", None)
+        for label, start, end in presets(today):
+            self.preset.addItem(label, (start, end))
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.show_button = QPushButton("Show figures")
         self.show_button.clicked.connect(self.refresh)
         self.unsuppressed = QCheckBox("Show all figures (on screen only)")
@@ -127,6 +150,7 @@ class ReportsScreen(QWidget):
         self.pdf_button.clicked.connect(lambda: self._ask_export("pdf"))
 
         bar = QHBoxLayout()
+        bar.addWidget(self.preset)
         bar.addWidget(QLabel("From"))
         bar.addWidget(self.date_from)
         bar.addWidget(QLabel("to"))
@@ -169,6 +193,11 @@ class ReportsScreen(QWidget):
     def set_period(self, date_from: date, date_to: date) -> None:
         self.date_from.setDate(_qdate(date_from))
         self.date_to.setDate(_qdate(date_to))
+
+    def _preset_chosen(self, index: int) -> None:
+        period = self.preset.itemData(index)
+        if period:
+            self.set_period(*period)
 
     def refresh(self) -> None:
         date_from, date_to = self.period()
