@@ -149,8 +149,10 @@ def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True)
     header: list[str] = [table.row_heading]
     for c, name in enumerate(count_names):
         header.append(name)
-        if table.percent_of == "column" or (table.percent_of == "row" and c < n_cols):
+        if table.percent_of == "column":
             header.append("%")
+        elif table.percent_of == "row" and c < n_cols:
+            header.append(f"% {name.lower()}")
         elif table.percent_of == "base":
             header.append(f"% of {table.base_label.lower()}")
     labels = [label for label, _ in table.rows] + (["Total"] if table.column_totals and counts else [])

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from ehdesk.errors import EhdeskError
-from ehdesk.reports.build import FORMATS
+from ehdesk.reports.build import FORMATS, build_report
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
@@ -46,3 +48,15 @@ def checked(args) -> tuple[date, date]:
 
 def report_filename(date_from: date, date_to: date, fmt: str) -> str:
     return f"early-help-return-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{fmt}"
+
+
+def download(
+    session: Session, date_from: str, date_to: str, fmt: str, teams: list[str] | None = None
+) -> tuple[bytes, str, str]:
+    """For a web endpoint: (body, media type, file name) of the suppressed return, from the raw
+    query values; a mistake raises EhdeskError with the sentence to send back."""
+    if fmt not in FORMATS:
+        raise EhdeskError(f"The format must be one of {', '.join(FORMATS)}, not {fmt!r}.")
+    start, end = parse_period(date_from, date_to)
+    body = build_report(session, start, end, teams, fmt)
+    return body, MEDIA_TYPES[fmt], report_filename(start, end, fmt)

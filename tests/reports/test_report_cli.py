@@ -108,3 +108,29 @@ def test_missing_folder_and_bad_format(profile, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "xls", "--out", str(tmp_path / "r"))
     assert exc.value.code == 2
+
+
+def test_download_for_the_server_endpoint(tmp_path):
+    """What the server's authenticated endpoint returns, on the server's kind of database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from ehdesk.errors import EhdeskError
+    from ehdesk.models import Base, Team
+    from ehdesk.reports.arguments import download
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        team = Team(name="West")
+        s.add(team)
+        s.flush()
+        s.add(Family(reference="W1", team_id=team.id))
+        body, media, name = download(s, "2025-04-01", "2026-03-31", "csv", [team.id])
+        assert media.startswith("text/csv") and name == "early-help-return-20250401-20260331.csv"
+        assert "Scope,Teams: West" in body.decode("utf-8-sig")
+        with pytest.raises(EhdeskError, match="YYYY-MM-DD"):
+            download(s, "1 April", "2026-03-31", "pdf")
+        with pytest.raises(EhdeskError, match="format"):
+            download(s, "2025-04-01", "2026-03-31", "xlsx")
+    engine.dispose()
