@@ -138,3 +138,16 @@ def test_choosing_a_preset_sets_the_dates(qtbot, store):
     start, end = screen.period()
     assert (start.month, start.day, end.month, end.day) == (4, 1, 3, 31)
     assert end.year == start.year + 1
+
+
+def test_closing_the_screen_while_it_loads_is_harmless(qtbot, store):
+    from PySide6.QtCore import QThreadPool
+
+    _fill(store)
+    screen = ReportsScreen(store)
+    screen.set_period(date(2025, 1, 1), date(2025, 12, 31))
+    screen.refresh()
+    screen.deleteLater()
+    qtbot.wait(10)
+    assert QThreadPool.globalInstance().waitForDone(10000)
+    qtbot.wait(50)  # the late result is delivered to a closed screen and ignored

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -209,6 +210,8 @@ class ReportsScreen(QWidget):
         run_task(lambda: load_statistics(store, date_from, date_to), self._loaded, self._error)
 
     def _loaded(self, result: tuple[Statistics, str]) -> None:
+        if not shiboken6.isValid(self):  # closed while the figures were worked out
+            return
         self._stats, self._scope = result
         self._set_busy(False)
         self._render()
@@ -306,6 +309,8 @@ class ReportsScreen(QWidget):
         run_task(lambda: export_report(store, date_from, date_to, fmt, path), self._exported, self._error)
 
     def _exported(self, path: Path) -> None:
+        if not shiboken6.isValid(self):  # closed while saving; the file is written
+            return
         self._set_busy(False)
         self.status.setText(f"Saved the return to {path}. It is suppressed and safe to share.")
         self.exported.emit(str(path))
@@ -319,6 +324,8 @@ class ReportsScreen(QWidget):
             self.status.setText(message)
 
     def _error(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._set_busy(False)
         if isinstance(exc, EhdeskError):
             self._fail(exc.message)
