@@ -74,5 +74,6 @@ def report_pdf(report: PublishedReport) -> bytes:
             # A long table may split across pages; a short one stays with its chart.
             story += block if long_table else [KeepTogether(block)]
     story.append(heading("How the figures are counted", 2))
-    story += [para(text, "small") for text in DEFINITIONS]
+    for text in DEFINITIONS:
+        story += [para(text, "small"), spacer(1)]
     return build_pdf(info, story)
