@@ -7,4 +7,5 @@ COMMAND_MODULES = [
     "ehdesk.commands.family",
     "ehdesk.commands.export",
     "ehdesk.commands.pdf",
+    "ehdesk.commands.report",
 ]
