@@ -33,20 +33,10 @@ class CaseloadRow:
 def caseload(session: Session, worker_id: str, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()
     pack = current_pack()
-    # Plain column rows, not ORM objects: thousands of open cases load in a fraction of the time.
-    # They carry the attributes facts_for_episodes reads (id, opened_on, allocated_on, status ...).
+    # Plain rows of every episode column, not ORM objects: thousands of open cases load in a
+    # fraction of the time, and they still carry whatever facts_for_episodes reads.
     episodes = session.execute(
-        select(
-            Episode.id,
-            Episode.family_id,
-            Episode.lead_child_id,
-            Episode.level_of_need,
-            Episode.opened_on,
-            Episode.allocated_on,
-            Episode.status,
-            Episode.closed_on,
-            Episode.extension_close_by,
-        ).where(
+        select(*Episode.__table__.columns).where(
             Episode.allocated_worker_id == worker_id,
             Episode.status == "open",
             Episode.deleted.is_(False),

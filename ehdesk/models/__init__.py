@@ -3,8 +3,12 @@
 Each aggregate lives in its own module; a new one is imported here so migrations and the sync
 engine see it."""
 
+from ehdesk.models import closure, meeting, plan, session_note  # noqa: F401  (TAF plans, meetings, sessions, closure)
+from ehdesk.models.agreement import Agreement, AgreementSignature, IssuedDocument
+from ehdesk.models.assessment import Assessment
 from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
+from ehdesk.models.blob import Blob
 from ehdesk.models.casefile import Consent, Episode, Referral
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
@@ -12,8 +16,13 @@ from ehdesk.models.sync_meta import OutboxEntry, SyncState
 from ehdesk.models.ui_draft import UiDraft
 
 __all__ = [
+    "Agreement",
+    "AgreementSignature",
+    "IssuedDocument",
+    "Assessment",
     "AuditEvent",
     "Base",
+    "Blob",
     "Consent",
     "Episode",
     "Family",

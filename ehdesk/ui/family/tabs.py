@@ -1,5 +1,9 @@
-"""Feature tabs shown on a family record, as (tab title, "module:Class"). Each class is built as
-``Widget(store, family_id, parent=None)`` and implements ``flush_pending()``. Only registered tabs
-are shown."""
+"""Feature screens shown as tabs on the family record: (tab title, "module:Class")."""
 
-FEATURE_TABS: list[tuple[str, str]] = []
+FEATURE_TABS: list[tuple[str, str]] = [
+    ("Assessments", "ehdesk.ui.assessment.tab:AssessmentTab"),
+    ("Agreement", "ehdesk.ui.agreement.tab:AgreementTab"),
+    ("Plan", "ehdesk.ui.plan.tab:PlanTab"),
+    ("Meetings", "ehdesk.ui.plan.meetings_tab:MeetingsTab"),
+    ("Sessions", "ehdesk.ui.plan.sessions_tab:SessionsTab"),
+]
