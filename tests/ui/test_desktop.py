@@ -488,3 +488,24 @@ def test_keyboard_only_find_and_open(qtbot, window, profiles):
     assert window.workspace.record.title.text() == "Ó Briain"
     qtbot.keyClick(window.workspace.record, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.workspace.record is None, timeout=5000)
+
+
+def test_unsaved_change_to_an_existing_request_survives_a_lock(qtbot, window, profiles):
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    record = open_new_family(qtbot, window, "Reid")
+    case = record.case
+    fill(case.referral_form, source="school")
+    qtbot.mouseClick(case.referral_save, Qt.MouseButton.LeftButton)
+    settle(window)
+    case.referrals.setCurrentRow(0)
+    fill(case.referral_form, outcome="family_service", outcome_on="not a date")
+    window.lock()
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    qtbot.waitUntil(
+        lambda: window.workspace.record is not None and window.workspace.record.is_loaded, timeout=5000
+    )
+    form = window.workspace.record.case.referral_form
+    assert form.referral_id is not None
+    assert form.form.fields["outcome_on"].text() == "not a date"
+    assert form.form.fields["outcome"].currentData() == "family_service"

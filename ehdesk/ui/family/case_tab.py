@@ -156,9 +156,23 @@ class CaseTab(QWidget):
         self.episode_form.show_episode(current, drafts.get(key))
         self._describe_episode(current, data.episodes)
         self._show_referrals(data.referrals)
-        self.referral_form.show_referral(None, drafts.get(f"family:{self.family_id}:referral:new"))
+        self._restore_referral(data.referrals, drafts)
         self._show_consents(data.consents)
         self.consent_form.reset(drafts.get(f"family:{self.family_id}:consent:new"))
+
+    def _restore_referral(self, items: list[ReferralView], drafts: dict[str, dict]) -> None:
+        """Show the request that has unsaved typing, if any; otherwise a blank new one."""
+        prefix = f"family:{self.family_id}:referral:"
+        for r in items:
+            if prefix + r.id in drafts:
+                for i in range(self.referrals.count()):
+                    if self.referrals.item(i).data(Qt.ItemDataRole.UserRole) == r.id:
+                        self.referrals.blockSignals(True)
+                        self.referrals.setCurrentRow(i)
+                        self.referrals.blockSignals(False)
+                self.referral_form.show_referral(r, drafts[prefix + r.id])
+                return
+        self.referral_form.show_referral(None, drafts.get(prefix + "new"))
 
     def _describe_episode(self, current: EpisodeView | None, all_episodes: list[EpisodeView]) -> None:
         if current is not None:
