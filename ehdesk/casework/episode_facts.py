@@ -19,7 +19,7 @@ from ehdesk.models import Episode
 FACT_SOURCES: list[str] = [
     # "ehdesk.casework.meetings:taf_facts",        (TAF plans and meetings)
     # "ehdesk.casework.agreements:agreement_facts",  (signed agreement)
-    # "ehdesk.casework.readings:reading_facts",      (progression tools)
+    "ehdesk.casework.readings:reading_facts",
 ]
 
 

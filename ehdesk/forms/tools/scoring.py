@@ -178,10 +178,8 @@ def score(tool: ToolDef, answers: dict, subject: Subject | None = None) -> Score
 
 
 def chart_values(tool: ToolDef, answers: dict, scores: Scores) -> dict[str, float | None]:
-    """The values the charts plot, keyed as ``tool.axes()``. Items are plotted as answered (a
-    family scored 7, the chart shows 7); subscales as scored."""
+    """The values the charts plot, keyed as ``tool.axes()``: items after reverse-scoring (so
+    "further out" always means the same direction on every spoke), or subscale scores."""
     if tool.chart == "items":
-        return {
-            key: (float(answers[key]) if answers.get(key) is not None else None) for key, _ in tool.axes()
-        }
+        return {key: scores.items.get(key) for key, _ in tool.axes()}
     return {key: scores.subscales.get(key) for key, _ in tool.axes()}
