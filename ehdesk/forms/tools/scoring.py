@@ -6,6 +6,7 @@ laptop, in the PDF and in the reports."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -74,7 +75,12 @@ def clean_answers(tool: ToolDef, answers: dict) -> dict[str, int]:
         if value is None:
             continue
         scale = tool.scale_of(item)
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or int(value) != value
+        ):
             errors[item.id] = (
                 f"{item.display()}: the answer must be a whole number from {scale.min} to {scale.max}."
             )
