@@ -452,3 +452,39 @@ def change_by_area(session: Session, episode_ids: Iterable[str], tools: ToolSet 
             },
         }
     return result
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    id: str
+    name: str
+    role: str  # adult | child
+
+
+@dataclass(frozen=True)
+class FamilyProgress:
+    """Everything the Progress tab shows for a family's current (or last) case."""
+
+    family_id: str
+    episode_id: str | None
+    episode_label: str
+    episode_open: bool
+    members: list[MemberChoice]
+    series: list[Series]
+
+
+def family_progress(session: Session, family_id: str, tools: ToolSet | None = None) -> FamilyProgress:
+    episode = episode_for_family(session, family_id)
+    members = sorted(_members(session, family_id).values(), key=lambda p: (p.role != "adult", p.created_at))
+    choices = [MemberChoice(p.id, p.full_name, p.role) for p in members]
+    if episode is None:
+        return FamilyProgress(family_id, None, "No case is open for this family.", False, choices, [])
+    opened = episode.opened_on.strftime("%d %b %Y")
+    label = (
+        f"Case opened {opened}"
+        if episode.status == "open"
+        else f"Case opened {opened}, closed {episode.closed_on.strftime('%d %b %Y') if episode.closed_on else ''}"
+    )
+    return FamilyProgress(
+        family_id, episode.id, label, episode.status == "open", choices, series(session, episode.id, tools)
+    )
