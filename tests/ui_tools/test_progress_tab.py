@@ -101,9 +101,12 @@ def test_baseline_and_review_show_as_two_series_with_their_values(qtbot, store, 
     assert lines[0].pen().color() != lines[1].pen().color()
     assert lines[0].pen().style() != lines[1].pen().style()
     assert tab.table.rowCount() == 2
-    timeline = line_series(tab.timeline_view.chart())
-    assert len(timeline) == 10
-    assert [p.y() for p in timeline[6].points()] == [2, 4]  # "Home": baseline then review
+    tab.area_box.setCurrentIndex(tab.area_box.findData("home"))
+    [home] = line_series(tab.timeline_view.chart())
+    assert home.name() == "Home"
+    assert [p.y() for p in home.points()] == [2, 4]  # baseline, then review
+    tab.area_box.setCurrentIndex(0)  # all areas
+    assert len(line_series(tab.timeline_view.chart())) == 10
     with store.session() as s:
         [series] = readings.family_progress(s, family["family"]).series
         assert series.readings[0].comments == {"home": "Damp bedroom"}
