@@ -15,12 +15,13 @@ from datetime import date
 from ehdesk.casework import audit
 from ehdesk.config.pack import current_pack
 from ehdesk.demo.families import make_family
+from ehdesk.demo.readings import readings_step
 from ehdesk.store import Store
 
 BATCH = 250
 
 # Later features append their steps here (assessments, readings, plans, meetings, agreements ...).
-STEPS: list[Callable] = []
+STEPS: list[Callable] = [readings_step]
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates
 
 

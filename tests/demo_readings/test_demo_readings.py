@@ -1,0 +1,41 @@
+"""Demo data takes baseline, review and closure readings with believable change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ehdesk import demo
+from ehdesk.casework import readings
+from ehdesk.models import Episode, Reading
+
+
+def test_demo_cases_have_baseline_reviews_and_closure_with_change(store):
+    demo.generate(store, 60, seed=5, today=date(2026, 6, 1))
+    with store.session() as s:
+        episodes = s.scalars(select(Episode)).all()
+        rows = s.scalars(select(Reading)).all()
+        assert episodes and rows
+        by_episode: dict[str, list[Reading]] = {}
+        for row in rows:
+            by_episode.setdefault(row.episode_id, []).append(row)
+        for episode in episodes:
+            found = sorted(
+                (r for r in by_episode.get(episode.id, []) if r.tool_id == "family_spider"),
+                key=lambda r: r.taken_on,
+            )
+            if not found:
+                continue
+            assert found[0].occasion == "baseline"
+            assert all(r.occasion in ("review", "closure") for r in found[1:])
+            assert all(
+                episode.opened_on <= r.taken_on <= (episode.closed_on or date(2026, 6, 1)) for r in found
+            )
+            assert all(1 <= v <= 10 for r in found for v in r.item_scores.values())
+        closed = [e for e in episodes if e.status == "closed"]
+        with_closure = [e for e in closed if any(r.occasion == "closure" for r in by_episode.get(e.id, []))]
+        assert len(with_closure) >= len(closed) * 0.6
+        change = readings.change_by_area(s, [e.id for e in episodes])["family_spider"]["areas"]
+        assert change["health"]["episodes"] > 5
+        assert sum(a["average_change"] for a in change.values()) / len(change) > 0.3  # mostly better
