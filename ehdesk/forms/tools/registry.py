@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ehdesk.forms.tools.loader import ToolFileError, ToolSet, load_directory
 from ehdesk.forms.tools.schema import ToolDef
-from ehdesk.forms.tools.wording import apply_wording, read_wording
+from ehdesk.forms.tools.wording import apply_wording, import_wording, read_wording
 from ehdesk.paths import default_data_dir, resources_dir
 
 
@@ -17,9 +17,22 @@ def tools_dir() -> Path:
     return resources_dir() / "tools"
 
 
+_data_dir: Path | None = None
+
+
+def use_data_dir(data_dir: Path | None) -> None:
+    """Where this process keeps its data (``--data-dir``); imported wording lives beside it.
+    None goes back to the default data folder."""
+    global _data_dir
+    _data_dir = Path(data_dir) if data_dir else None
+    available.cache_clear()
+
+
 def wording_dir() -> Path:
     override = os.environ.get("EHDESK_TOOL_WORDING")
-    return Path(override) if override else default_data_dir() / "tool-wording"
+    if override:
+        return Path(override)
+    return (_data_dir or default_data_dir()) / "tool-wording"
 
 
 def load_all(directory: Path | None = None, wording: Path | None = None) -> ToolSet:
@@ -38,6 +51,14 @@ def load_all(directory: Path | None = None, wording: Path | None = None) -> Tool
 @lru_cache(maxsize=1)
 def available() -> ToolSet:
     return load_all()
+
+
+def import_file(source: Path, tool_id: str, version: int | None = None) -> ToolDef:
+    """Import a council's licensed wording for a shipped tool; later loads show it."""
+    base = load_directory(tools_dir()).get(tool_id, version)  # without any earlier wording
+    imported = import_wording(source, base, wording_dir())
+    available.cache_clear()
+    return imported
 
 
 def tool(tool_id: str, version: int | None = None) -> ToolDef:
