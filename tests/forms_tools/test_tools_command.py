@@ -9,7 +9,7 @@ from ehdesk.forms.tools import registry
 
 
 def test_list_then_import_wording(tmp_path, capsys):
-    data_dir = tmp_path / "data"
+    data_dir = tmp_path / "cli-data"
     assert main(["--data-dir", str(data_dir), "tools", "list"]) == 0
     assert "score15 v1\tSCORE-15\t15 items\twording not included" in capsys.readouterr().out
 
@@ -28,5 +28,6 @@ def test_list_then_import_wording(tmp_path, capsys):
     )
     assert registry.tool("score15").items[0].display() == "Licensed statement 1"
     assert (data_dir / "tool-wording" / "score15-1.json").is_file()
-    registry.use_data_dir(None)  # leave no wording behind for other tests
+    registry.use_data_dir(tmp_path / "another-laptop")
     assert registry.tool("score15").items[0].display() == "Item 1"
+    registry.use_data_dir(None)
