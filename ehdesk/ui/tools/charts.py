@@ -70,6 +70,18 @@ def _style_axis(axis, title: str = "") -> None:
         axis.setTitleBrush(INK)
 
 
+def _ticks(axis: QValueAxis, low: float, high: float) -> None:
+    """One tick per scale point on short scales; otherwise about five steps, whole where possible."""
+    span = high - low
+    if span == int(span) and span <= 10:
+        axis.setTickCount(int(span) + 1)
+        axis.setLabelFormat("%d")
+        return
+    steps = next((n for n in (5, 6, 4, 3) if (span / n).is_integer()), 5)
+    axis.setTickCount(steps + 1)
+    axis.setLabelFormat("%d" if (span / steps).is_integer() and low == int(low) else "%.1f")
+
+
 def _add_line(
     chart: QChart, name: str, points: Sequence[QPointF], marks: Sequence[QPointF], style: LineStyle, axes
 ) -> QLineSeries:
@@ -110,7 +122,9 @@ def radar_chart(series: Series, shown: Sequence[tuple[ReadingView, LineStyle]]) 
     tool = series.tool
     chart = QPolarChart()
     who = "" if series.subject_person_id is None else f" — {series.subject_name}"
-    _style_chart(chart, f"{tool.title}{who}")
+    # Outward means "more"; say which way is good so nobody reads a worsening as progress.
+    direction = "" if tool.higher_is_better else " (lower is better)"
+    _style_chart(chart, f"{tool.title}{who}{direction}")
     axes = series.axes
     count = len(axes)
     angular = QCategoryAxis()
@@ -124,9 +138,7 @@ def radar_chart(series: Series, shown: Sequence[tuple[ReadingView, LineStyle]]) 
     low = min(0.0, low)
     radial = QValueAxis()
     radial.setRange(low, high)
-    span = high - low
-    radial.setTickCount(int(span) + 1 if span <= 10 and span == int(span) else 6)
-    radial.setLabelFormat("%d" if span == int(span) and span <= 10 else "%.1f")
+    _ticks(radial, low, high)
     _style_axis(radial)
     chart.addAxis(angular, QPolarChart.PolarOrientation.PolarOrientationAngular)
     chart.addAxis(radial, QPolarChart.PolarOrientation.PolarOrientationRadial)
@@ -168,9 +180,7 @@ def timeline_chart(series: Series, keys: Sequence[str]) -> QChart:
     low, high = tool.axis_range()
     y_axis = QValueAxis()
     y_axis.setRange(min(0.0, low), high)
-    span = high - min(0.0, low)
-    y_axis.setTickCount(int(span) + 1 if span <= 10 and span == int(span) else 6)
-    y_axis.setLabelFormat("%d" if span == int(span) and span <= 10 else "%.1f")
+    _ticks(y_axis, min(0.0, low), high)
     _style_axis(y_axis, "Score" if tool.higher_is_better else "Score (lower is better)")
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)

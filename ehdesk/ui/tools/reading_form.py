@@ -89,6 +89,8 @@ class ReadingForm(QWidget):
                 if member.role == wanted:
                     self.subject.addItem(member.name, member.id)
             details.addRow("About" if tool.about == "child" else "About (parent or carer)", self.subject)
+            if self.subject.count() == 2:  # only one child (or parent) to choose: choose them
+                self.subject.setCurrentIndex(1)
         self.participants: dict[str, QCheckBox] = {}
         who = QHBoxLayout()
         for member in members:
@@ -197,7 +199,7 @@ class ReadingForm(QWidget):
         if isinstance(taken, date):
             self.taken_on.setDate(QDate(taken.year, taken.month, taken.day))
         index = self.subject.findData(data.get("subject_person_id"))
-        if index >= 0:
+        if index >= 0 and data.get("subject_person_id"):
             self.subject.setCurrentIndex(index)
         chosen = set(data.get("participant_ids") or [])
         for member_id, box in self.participants.items():

@@ -48,9 +48,14 @@ class ScoreButtons(QWidget):
         for end in (low, high):
             end.setStyleSheet("color: #52606d; font-size: 9pt;")
             ends.addWidget(end)
-        outer.addLayout(ends)
+        if low.text() or high.text():  # scales without words (licensed tools) need no row
+            outer.addLayout(ends)
+        else:
+            low.deleteLater()
+            high.deleteLater()
         self.meaning = QLabel("")
         self.meaning.setStyleSheet("color: #1f2933; font-size: 9pt;")
+        self.meaning.hide()
         outer.addWidget(self.meaning)
 
     def value(self) -> int | None:
@@ -61,9 +66,8 @@ class ScoreButtons(QWidget):
         for point, button in self.buttons.items():
             button.setChecked(point == self._value)
         label = self.scale.label(self._value) if self._value is not None else ""
-        self.meaning.setText(
-            f"Chosen: {self._value}{' — ' + label if label else ''}" if self._value is not None else ""
-        )
+        self.meaning.setText(f"Chosen: {self._value} — {label}" if label else "")
+        self.meaning.setVisible(bool(label))
 
     def _clicked(self, point: int) -> None:
         self.setValue(None if self._value == point else point)
