@@ -362,7 +362,8 @@ def series(session: Session, episode_id: str, tools: ToolSet | None = None) -> l
         except KeyError:
             continue  # a tool this laptop does not have cannot be drawn
         result.append(Series(tool, subject_id, views[0].subject_name, tool.axes(), views))
-    return sorted(result, key=lambda s: (s.tool.title, s.subject_name))
+    # The whole family's tools first, then each member's.
+    return sorted(result, key=lambda s: (s.subject_person_id is not None, s.tool.title, s.subject_name))
 
 
 def _rows(session: Session, episode_ids: Sequence[str], *columns):

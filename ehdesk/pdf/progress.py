@@ -202,10 +202,8 @@ def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo
             "in black and white."
         ),
     ]
-    # Family-wide tools first, then each member's; each tool on its own page so a TAF can hand
-    # out the pages separately.
-    ordered = sorted(progress.series, key=lambda s: s.subject_person_id is not None)
-    for index, series in enumerate(ordered):
+    # Each tool on its own page so a TAF can hand the pages out separately.
+    for index, series in enumerate(progress.series):
         if index:
             story.append(page_break())
         story.extend(_series_story(series))

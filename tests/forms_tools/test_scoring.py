@@ -185,3 +185,24 @@ def test_every_shipped_tool_refuses_off_scale_answers(tool):
         assert item.id in err.value.fields
 
     check()
+
+
+def test_scores_stay_in_bounds_when_allowed_gaps_are_left():
+    tool = TOOLS.get("family_spider")  # up to two areas may be left unscored
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.integers(1, 10), min_size=10, max_size=10), st.sets(st.integers(0, 9), max_size=4))
+    def check(values, gaps):
+        answers = {item.id: v for item, v in zip(tool.items, values, strict=True)}
+        for index in gaps:
+            answers.pop(tool.items[index].id)
+        if len(gaps) > 2:
+            with pytest.raises(ValidationError):
+                score(tool, answers)
+            return
+        overall = score(tool, answers).subscales["overall"]
+        kept = [v for i, v in enumerate(values) if i not in gaps]
+        assert overall == round(sum(kept) / len(kept), 2)
+        assert 1 <= overall <= 10
+
+    check()

@@ -203,6 +203,13 @@ class ProgressTab(QWidget):
             self.message.setText("Readings are taken during a case; this family has none.")
         else:
             self.message.setText("")
+        problems = registry.available().errors
+        if problems:
+            # A damaged or tampered tool file is named, not hidden; the other tools still work.
+            self.message.setText(
+                (self.message.text() + " " if self.message.text() else "")
+                + " ".join(str(p) for p in problems)
+            )
         if not self._draft_checked:
             self._draft_checked = True
             self._resume_draft()
@@ -235,6 +242,7 @@ class ProgressTab(QWidget):
         self.area_box.clear()
         if series:
             total = next((s for s in series.tool.subscales if not s.on_chart), None)
+            self.table.horizontalHeaderItem(3).setText(total.label if total else "")
             for row, view in enumerate(series.readings):
                 self.table.insertRow(row)
                 overall = view.scores.subscales.get(total.id) if total else None
