@@ -133,3 +133,43 @@ def test_unfinished_reading_survives_flush_and_comes_back(qtbot, store, family):
     assert again.form is not None
     assert again.form.scores["money"].value() == 8
     assert again.form.comment_boxes["money"].text() == "New job started"
+
+
+def take(store, family_id, occasion, days_ago, value):
+    with store.session() as s:
+        episode_id = readings.episode_for_family(s, family_id).id
+        mum = next(m.id for m in readings.family_progress(s, family_id).members if m.role == "adult")
+        data = {
+            "occasion": occasion,
+            "taken_on": date.today() - timedelta(days=days_ago),
+            "participant_ids": [mum],
+            "answers": dict.fromkeys(AREAS, value),
+        }
+        return readings.take_reading(s, episode_id, "family_spider", data)
+
+
+def test_choosing_an_earlier_reading_adds_a_third_outline(qtbot, store, family):
+    take(store, family["family"], "baseline", 100, 2)
+    take(store, family["family"], "review", 60, 4)
+    take(store, family["family"], "review", 10, 7)
+    tab = open_tab(qtbot, store, family["family"])
+    lines = line_series(tab.radar_view.chart())
+    assert [line.points()[0].y() for line in lines] == [2, 7]  # baseline and latest
+    tab.compare_box.setCurrentIndex(1)
+    lines = line_series(tab.radar_view.chart())
+    assert [line.points()[0].y() for line in lines] == [2, 4, 7]
+    assert len({line.pen().style() for line in lines}) == 3
+    assert len({line.pen().color().name() for line in lines}) == 3
+
+
+def test_correcting_a_reading_redraws_the_chart(qtbot, store, family):
+    take(store, family["family"], "baseline", 100, 2)
+    tab = open_tab(qtbot, store, family["family"])
+    tab.table.selectRow(0)
+    tab.edit_selected()
+    assert tab.form.scores["home"].value() == 2
+    tab.form.scores["home"].buttons[5].click()
+    save(qtbot, tab)
+    [line] = line_series(tab.radar_view.chart())
+    assert line.points()[AREAS.index("home")].y() == 5
+    assert tab.table.rowCount() == 1
