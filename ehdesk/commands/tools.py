@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ehdesk.errors import EhdeskError
 from ehdesk.forms.tools import registry
+from ehdesk.forms.tools.loader import seal_file
 
 
 def register(sub) -> None:
@@ -19,6 +20,11 @@ def register(sub) -> None:
     wording.add_argument("--tool", required=True, metavar="ID", help="e.g. score15, rcads")
     wording.add_argument("--version", type=int, metavar="N", help="the tool version (default: newest)")
     wording.set_defaults(handler=_import)
+    sealing = actions.add_parser(
+        "seal", help="check a tool file written or changed on purpose, and stamp its checksum"
+    )
+    sealing.add_argument("file", type=Path, metavar="TOOL.json")
+    sealing.set_defaults(handler=_seal)
 
 
 def _list(args) -> int:
@@ -45,4 +51,12 @@ def _import(args) -> int:
     except KeyError:
         raise EhdeskError(f"There is no tool called {args.tool!r} (see: ehdesk tools list).") from None
     print(f"Imported the licensed wording of {tool.title} version {tool.version} ({len(tool.items)} items).")
+    return 0
+
+
+def _seal(args) -> int:
+    if not args.file.is_file():
+        raise EhdeskError(f"The file {args.file} does not exist.")
+    tool = seal_file(args.file)
+    print(f"{args.file.name}: {tool.title} version {tool.version} checked and sealed.")
     return 0

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from ehdesk.forms.tools.loader import ToolFileError, load_directory, load_tool
+from ehdesk.forms.tools.loader import ToolFileError, load_directory, load_tool, seal_file
 from ehdesk.forms.tools.registry import load_all, tools_dir
 from ehdesk.forms.tools.wording import import_wording
 
@@ -115,3 +115,14 @@ def test_wording_for_another_tool_is_refused(tmp_path, overrides, key):
         import_wording(wording_file(tmp_path, **overrides), tool, tmp_path / "store")
     assert err.value.key == key
     assert not (tmp_path / "store").exists()
+
+
+def test_removing_the_checksum_is_no_way_round_it_and_seal_restamps(tool_dir):
+    path = tool_dir / "rcads-1.json"
+    edit(path, lambda d: (d.pop("integrity"), d["items"][0].update(reverse=True)))
+    found = load_directory(tool_dir)
+    assert [(e.file, e.key) for e in found.errors] == [("rcads-1.json", "integrity")]
+    assert "no checksum" in str(found.errors[0])
+    seal_file(path)  # a council changing a tool on purpose re-seals it
+    found = load_directory(tool_dir)
+    assert found.errors == [] and found.get("rcads").items[0].reverse is True

@@ -35,6 +35,22 @@ def seal(data: dict) -> dict:
     return {**data, "integrity": fingerprint(data)}
 
 
+def seal_file(path: Path) -> ToolDef:
+    """Check a tool file someone has written or changed on purpose, then stamp its checksum."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolFileError(path.name, f"line {exc.lineno}", f"it is not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ToolFileError(path.name, "", "it must hold one JSON object")
+    data.pop("integrity", None)
+    sealed = seal(data)
+    tool = parse_tool(sealed, path.name)
+    path.write_text(json.dumps(sealed, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return tool
+
+
 def _key(loc: tuple) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
@@ -57,7 +73,7 @@ def parse_tool(data: object, file: str) -> ToolDef:
     return tool
 
 
-def load_tool(path: Path) -> ToolDef:
+def load_tool(path: Path, require_integrity: bool = False) -> ToolDef:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -66,7 +82,11 @@ def load_tool(path: Path) -> ToolDef:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ToolFileError(path.name, f"line {exc.lineno}", f"it is not valid JSON ({exc.msg})") from None
-    return parse_tool(data, path.name)
+    tool = parse_tool(data, path.name)
+    if require_integrity and not tool.integrity:
+        # Removing the checksum must not be a way round it.
+        raise ToolFileError(path.name, "integrity", "it has no checksum, so it may have been changed by hand")
+    return tool
 
 
 @dataclass
@@ -91,13 +111,15 @@ class ToolSet:
         return sorted(newest.values(), key=lambda t: t.title.lower())
 
 
-def load_directory(directory: Path, into: ToolSet | None = None) -> ToolSet:
+def load_directory(directory: Path, into: ToolSet | None = None, require_integrity: bool = True) -> ToolSet:
+    """Every tool file in ``directory``; files that cannot be used are listed in ``errors``.
+    Published tool folders require the integrity checksum (``ehdesk tools seal`` adds it)."""
     found = into or ToolSet()
     if not directory.is_dir():
         return found
     for path in sorted(directory.glob("*.json")):
         try:
-            tool = load_tool(path)
+            tool = load_tool(path, require_integrity)
         except ToolFileError as exc:
             found.errors.append(exc)
             continue
