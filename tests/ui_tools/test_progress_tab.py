@@ -173,3 +173,22 @@ def test_correcting_a_reading_redraws_the_chart(qtbot, store, family):
     [line] = line_series(tab.radar_view.chart())
     assert line.points()[AREAS.index("home")].y() == 5
     assert tab.table.rowCount() == 1
+
+
+def test_the_chosen_tool_stays_chosen_after_saving(qtbot, store, family):
+    take(store, family["family"], "baseline", 100, 2)
+    tab = open_tab(qtbot, store, family["family"])
+    tab.new_tool_box.setCurrentIndex(tab.new_tool_box.findData("child_wellbeing"))
+    tab.start_reading()
+    assert tab.form.subject.currentData() == family["kid"]  # the only child, chosen already
+    for buttons in tab.form.scores.values():
+        buttons.buttons[2].click()
+    tab.form.participants[family["kid"]].setChecked(True)
+    save(qtbot, tab)
+    assert tab.series_box.count() == 2
+    assert tab.series_box.currentText() == "Family spider graph"  # the family's tools come first
+    tab.series_box.setCurrentIndex(1)
+    assert tab.series_box.currentText() == "Child wellbeing scale — Kuba Nowak"
+    tab.reload()
+    qtbot.waitSignal(tab.loaded, timeout=5000).wait()
+    assert tab.series_box.currentText() == "Child wellbeing scale — Kuba Nowak"

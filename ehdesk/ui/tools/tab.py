@@ -220,8 +220,9 @@ class ProgressTab(QWidget):
         return series.tool.title + ("" if series.subject_person_id is None else f" — {series.subject_name}")
 
     @staticmethod
-    def _series_key(series: Series) -> tuple:
-        return (series.tool.id, series.subject_person_id)
+    def _series_key(series: Series) -> str:
+        # A plain string survives the trip through Qt's item data unchanged (tuples do not).
+        return f"{series.tool.id}|{series.subject_person_id or ''}"
 
     def current_series(self) -> Series | None:
         if not self.progress or self.series_box.currentIndex() < 0:
@@ -230,10 +231,6 @@ class ProgressTab(QWidget):
 
     def _show_series(self) -> None:
         series = self.current_series()
-        # The combo holds indexes; remember the (tool, subject) so a reload keeps the choice.
-        self.series_box.setItemData(
-            self.series_box.currentIndex(), self._series_key(series) if series else None
-        )
         self.table.setRowCount(0)
         self.compare_box.blockSignals(True)
         self.compare_box.clear()
