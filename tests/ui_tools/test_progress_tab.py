@@ -192,3 +192,15 @@ def test_the_chosen_tool_stays_chosen_after_saving(qtbot, store, family):
     tab.reload()
     qtbot.waitSignal(tab.loaded, timeout=5000).wait()
     assert tab.series_box.currentText() == "Child wellbeing scale — Kuba Nowak"
+
+
+def test_flush_while_a_save_is_under_way_does_not_save_twice(qtbot, store, family):
+    tab = open_tab(qtbot, store, family["family"])
+    tab.start_reading()
+    fill(tab, [5] * 10, days_ago=3)
+    with qtbot.waitSignal(tab.saved, timeout=5000):
+        tab.form.save_button.click()  # saving in the background ...
+        tab.flush_pending()  # ... when the laptop locks
+    with store.session() as s:
+        [series] = readings.family_progress(s, family["family"]).series
+        assert len(series.readings) == 1

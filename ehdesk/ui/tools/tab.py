@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,6 +73,7 @@ class ProgressTab(QWidget):
         self.form: ReadingForm | None = None
         self._form_reading_id: str | None = None
         self._saving = False
+        self._saved_in_background = False
         self._draft_checked = False
 
         layout = QVBoxLayout(self)
@@ -411,13 +412,25 @@ class ProgressTab(QWidget):
                     return
             self._failed(exc)
 
-        run_task(lambda: self._write(tool_id, reading_id, data), done, failed)
+        def write() -> str:
+            saved_id = self._write(tool_id, reading_id, data)
+            self._saved_in_background = True  # read by flush_pending if it runs before done()
+            return saved_id
+
+        self._saved_in_background = False
+        run_task(write, done, failed)
 
     def flush_pending(self) -> None:
         """Before lock, switching family or closing: save a complete reading; keep an incomplete
         one as a draft inside the encrypted store, offered again when the tab next opens."""
         if self.form is None or not self.form.dirty:
             return
+        if self._saving:
+            # A save is on its way: let it finish rather than write the reading twice.
+            QThreadPool.globalInstance().waitForDone(10_000)
+            if self._saved_in_background:
+                self.form.dirty = False
+                return
         data = self.form.data()
         tool_id, reading_id = self.form.tool.id, self._form_reading_id
         try:
