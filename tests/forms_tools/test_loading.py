@@ -56,9 +56,10 @@ def test_tampered_file_is_refused_naming_integrity_and_others_still_load(tool_di
     [
         (lambda d: d["scale"].update(max=0), "scale", "must be above its min"),
         (lambda d: d["items"][2].pop("id"), "items.2.id", "Field required"),
-        (lambda d: d["subscales"][0]["items"].append("i99"), "(top level)", "does not exist: 'i99'"),
+        (lambda d: d["subscales"][0]["items"].append("i99"), "subscales.0.items", "does not exist: 'i99'"),
         (lambda d: d.update(about="dog"), "about", "'family', 'child' or 'parent'"),
-        (lambda d: d["items"][0].update(text="Leaked wording"), "(top level)", "marked not included"),
+        (lambda d: d["items"][0].update(text="Leaked wording"), "wording", "marked not included"),
+        (lambda d: d["items"][3].update(number=3), "items", "numbered 1, 2, 3"),
     ],
 )
 def test_malformed_file_names_the_key(tool_dir, change, key, words):

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError as PydanticError
 
 from ehdesk.errors import EhdeskError
-from ehdesk.forms.tools.schema import ToolDef
+from ehdesk.forms.tools.schema import KEYED, ToolDef
 
 
 class ToolFileError(EhdeskError):
@@ -63,7 +63,12 @@ def parse_tool(data: object, file: str) -> ToolDef:
     except PydanticError as exc:
         first = exc.errors()[0]
         message = first["msg"].removeprefix("Value error, ")
-        raise ToolFileError(file, _key(first["loc"]), message) from None
+        key = _key(first["loc"])
+        keyed = KEYED.match(message)
+        if keyed:
+            key = ".".join(p for p in (_key(first["loc"]) if first["loc"] else "", keyed["key"]) if p)
+            message = keyed["message"]
+        raise ToolFileError(file, key, message) from None
     if tool.integrity and tool.integrity != fingerprint(data):
         raise ToolFileError(
             file,

@@ -9,11 +9,21 @@ Licensed tools ship with ``wording: "not_included"``: their items carry no text 
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FORMAT = "ehdesk-tool/1"
+
+
+KEYED = re.compile(r"^\[(?P<key>[^\]]+)\] (?P<message>.*)$", re.S)
+
+
+def _fail(key: str, message: str) -> None:
+    """A whole-tool check failed at ``key``; pydantic gives such errors no location of their own,
+    so the key travels in the message and the loader takes it back out."""
+    raise ValueError(f"[{key}] {message}")
 
 
 class _Strict(BaseModel):
@@ -163,39 +173,54 @@ class ToolDef(_Strict):
     def _consistent(self) -> ToolDef:
         ids = [i.id for i in self.items]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"item ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+            _fail("items", f"item ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
         numbers = sorted(i.number for i in self.items)
         if numbers != list(range(1, len(self.items) + 1)):
-            raise ValueError("items must be numbered 1, 2, 3 … with no gaps or repeats")
+            _fail("items", "items must be numbered 1, 2, 3 … with no gaps or repeats")
         sub_ids = [s.id for s in self.subscales]
         if len(set(sub_ids)) != len(sub_ids):
-            raise ValueError("subscale ids repeat")
+            _fail("subscales", "subscale ids repeat")
         known_items = set(ids)
         seen: set[str] = set()
-        for sub in self.subscales:  # totals may only use subscales defined above them: no cycles
+        for n, sub in enumerate(self.subscales):  # totals only use subscales above them: no cycles
             for item in sub.items:
                 if item not in known_items:
-                    raise ValueError(f"subscale {sub.id!r} names an item that does not exist: {item!r}")
+                    _fail(
+                        f"subscales.{n}.items",
+                        f"subscale {sub.id!r} names an item that does not exist: {item!r}",
+                    )
             for part in sub.subscales:
                 if part not in seen:
-                    raise ValueError(f"subscale {sub.id!r} uses {part!r}, which must be defined above it")
+                    _fail(
+                        f"subscales.{n}.subscales",
+                        f"subscale {sub.id!r} uses {part!r}, which must be defined above it",
+                    )
             if len(set(sub.items)) != len(sub.items):
-                raise ValueError(f"subscale {sub.id!r} lists an item twice")
+                _fail(f"subscales.{n}.items", f"subscale {sub.id!r} lists an item twice")
             if sub.allow_missing >= max(len(sub.items), 1) and sub.items:
-                raise ValueError(f"subscale {sub.id!r} allows every item to be missing")
+                _fail(f"subscales.{n}.allow_missing", f"subscale {sub.id!r} allows every item to be missing")
             seen.add(sub.id)
-        for threshold in self.thresholds:
+        for n, threshold in enumerate(self.thresholds):
             if threshold.subscale not in seen:
-                raise ValueError(f"a threshold names a subscale that does not exist: {threshold.subscale!r}")
+                _fail(
+                    f"thresholds.{n}.subscale",
+                    f"a threshold names a subscale that does not exist: {threshold.subscale!r}",
+                )
             if threshold.on == "lookup" and threshold.subscale not in {lk.subscale for lk in self.lookups}:
-                raise ValueError(f"threshold on {threshold.subscale!r} uses a lookup table it does not have")
-        for lookup in self.lookups:
+                _fail(
+                    f"thresholds.{n}.on",
+                    f"threshold on {threshold.subscale!r} uses a lookup table it does not have",
+                )
+        for n, lookup in enumerate(self.lookups):
             if lookup.subscale not in seen:
-                raise ValueError(f"a lookup table names a subscale that does not exist: {lookup.subscale!r}")
+                _fail(
+                    f"lookups.{n}.subscale",
+                    f"a lookup table names a subscale that does not exist: {lookup.subscale!r}",
+                )
         if self.chart == "subscales" and not any(s.on_chart for s in self.subscales):
-            raise ValueError("chart is 'subscales' but the tool has none to chart")
+            _fail("chart", "chart is 'subscales' but the tool has none to chart")
         if self.wording == "not_included" and any(i.text for i in self.items):
-            raise ValueError("the wording is marked not included, but items carry text")
+            _fail("wording", "the wording is marked not included, but items carry text")
         return self
 
     @property
