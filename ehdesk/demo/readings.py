@@ -1,7 +1,8 @@
-"""Demo progression readings: a baseline shortly after allocation, a review reading about every
-ten to twelve weeks, and a closing reading for closed cases, with change that is mostly upward,
-sometimes flat, occasionally backwards. Readings are built directly (the answers are valid by
-construction) and scored with the real engine, so the charts and reports see true scores."""
+"""Demo progression readings: a baseline before the first TAF meeting, a reading before each TAF
+review (the meetings the plans step made; a few cases miss one), and a closing reading for
+closed cases, with change that is mostly upward, sometimes flat, occasionally backwards.
+Readings are built directly (the answers are valid by construction) and scored with the real
+engine, so the charts and reports see true scores."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.schema import ToolDef
 from ehdesk.forms.tools.scoring import Subject, chart_values, score
 from ehdesk.models import Episode, Person, Reading
+from ehdesk.models.meeting import Meeting
 from ehdesk.models.types import new_id
 
 COMMENTS = {
@@ -26,25 +28,42 @@ COMMENTS = {
 }
 
 
-def _dates(rng: random.Random, episode: Episode, today: date) -> list[tuple[str, date]]:
+def _dates(
+    rng: random.Random, episode: Episode, today: date, meetings: list[tuple[str, date]]
+) -> list[tuple[str, date]]:
+    """When readings were taken: before the first TAF and before each review (as the guidance
+    asks; a few cases miss one), and at closure. Without meetings, on a 9–12 week rhythm."""
     start = episode.allocated_on or episode.opened_on
     end = episode.closed_on or today
-    if rng.random() < 0.08:  # some cases missed the baseline before the first TAF
-        start += timedelta(days=rng.randint(45, 70))
     taken: list[tuple[str, date]] = []
-    day = start + timedelta(days=rng.randint(3, 30))
-    if day > end:
-        return taken
-    taken.append(("baseline", day))
-    while True:
-        day += timedelta(days=rng.randint(63, 84))
-        if day >= end - timedelta(days=10):
-            break
-        taken.append(("review", day))
-    if episode.status == "closed" and rng.random() < 0.9:
-        taken.append(
-            ("closure", max(end - timedelta(days=rng.randint(0, 7)), taken[-1][1] + timedelta(days=1)))
-        )
+    if meetings:
+        for index, (_, held_on) in enumerate(meetings):
+            if held_on > end:
+                break
+            before = held_on - timedelta(days=rng.randint(1, 12))
+            if rng.random() < 0.07:  # missed: taken late, after the meeting
+                before = held_on + timedelta(days=rng.randint(3, 20))
+            earliest = taken[-1][1] + timedelta(days=1) if taken else episode.opened_on
+            day = min(max(before, earliest), end)
+            if day < earliest:
+                break
+            taken.append(("baseline" if index == 0 else "review", day))
+    else:
+        if rng.random() < 0.08:  # some cases missed the baseline before the first TAF
+            start += timedelta(days=rng.randint(45, 70))
+        day = start + timedelta(days=rng.randint(3, 30))
+        if day > end:
+            return taken
+        taken.append(("baseline", day))
+        while True:
+            day += timedelta(days=rng.randint(63, 84))
+            if day >= end - timedelta(days=10):
+                break
+            taken.append(("review", day))
+    if taken and episode.status == "closed" and rng.random() < 0.9:
+        closing = max(end - timedelta(days=rng.randint(0, 7)), taken[-1][1] + timedelta(days=1))
+        if closing <= today:
+            taken.append(("closure", closing))
     return taken
 
 
@@ -92,6 +111,18 @@ def readings_step(
     episodes = session.scalars(select(Episode).where(Episode.family_id.in_(family_ids))).all()
     if not episodes:
         return
+    meetings: dict[str, list[tuple[str, date]]] = {}
+    rows_found = session.execute(
+        select(Meeting.episode_id, Meeting.kind, Meeting.held_on).where(
+            Meeting.episode_id.in_([e.id for e in episodes]),
+            Meeting.kind.in_(("initial_taf", "taf_review")),
+            Meeting.deleted.is_(False),
+        )
+    )
+    for episode_id, kind, held_on in rows_found:
+        meetings.setdefault(episode_id, []).append((kind, held_on))
+    for found in meetings.values():
+        found.sort(key=lambda m: m[1])
     people: dict[str, list[Person]] = {}
     for person in session.scalars(
         select(Person).where(Person.family_id.in_({e.family_id for e in episodes}))
@@ -101,7 +132,7 @@ def readings_step(
     for episode in sorted(episodes, key=lambda e: e.id):
         members = people.get(episode.family_id, [])
         adults = [p.id for p in members if p.role == "adult"]
-        plan = _dates(rng, episode, today)
+        plan = _dates(rng, episode, today, meetings.get(episode.id, []))
         if not plan:
             continue
         jobs: list[tuple[ToolDef, Person | None]] = [(spider, None)]

@@ -39,3 +39,22 @@ def test_demo_cases_have_baseline_reviews_and_closure_with_change(store):
         change = readings.change_by_area(s, [e.id for e in episodes])["family_spider"]["areas"]
         assert change["health"]["episodes"] > 5
         assert sum(a["average_change"] for a in change.values()) / len(change) > 0.3  # mostly better
+
+
+def test_demo_readings_mostly_come_before_each_taf_meeting(store):
+    from ehdesk.casework.episode_facts import facts_for_episodes
+    from ehdesk.casework.timescales import breaches
+    from ehdesk.config.pack import current_pack
+
+    today = date(2026, 6, 1)
+    demo.generate(store, 80, seed=7, today=today)
+    rules = current_pack().timescales
+    with store.session() as s:
+        episodes = s.scalars(select(Episode)).all()
+        facts = facts_for_episodes(s, episodes)
+    with_taf = [f for f in facts.values() if f.first_taf_on is not None]
+    assert len(with_taf) > 10
+    missed = [f for f in with_taf if any(b.code == "baseline_reading" for b in breaches(f, rules, today))]
+    # A few cases miss the baseline (so the flags have something to show), most do not.
+    assert len(missed) <= len(with_taf) * 0.25
+    assert all(f.reading_dates for f in with_taf)
