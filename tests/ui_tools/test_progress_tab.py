@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate
+import shiboken6
+from PySide6.QtCore import QDate, QThreadPool
 
 from ehdesk.casework import readings
 from ehdesk.models import Episode, Family, Person
@@ -205,3 +206,12 @@ def test_flush_while_a_save_is_under_way_does_not_save_twice(qtbot, store, famil
     with store.session() as s:
         [series] = readings.family_progress(s, family["family"]).series
         assert len(series.readings) == 1
+
+
+def test_results_arriving_after_the_tab_closed_are_ignored(qtbot, store, family):
+    tab = ProgressTab(store, family["family"])  # starts loading at once
+    tab.deleteLater()
+    qtbot.wait(50)  # the deletion happens ...
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(50)  # ... and the load result arrives for a widget that is gone, without error
+    assert not shiboken6.isValid(tab)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import shiboken6
 from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QPainter
@@ -179,11 +180,15 @@ class ProgressTab(QWidget):
         run_task(load, self._loaded, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):  # the family record closed while the work ran
+            return
         text = str(exc) if isinstance(exc, EhdeskError) else "The readings could not be loaded. Try again."
         self.message.setText(text)
         self.failed.emit(text)
 
     def _loaded(self, progress: FamilyProgress) -> None:
+        if not shiboken6.isValid(self):  # closed while loading
+            return
         self.progress = progress
         self.episode_label.setText(progress.episode_label)
         self.take_button.setEnabled(progress.episode_id is not None)
@@ -363,7 +368,7 @@ class ProgressTab(QWidget):
                 readings.remove_reading(session, reading_id)
             return reading_id
 
-        run_task(remove, lambda _: self.reload(), self._failed)
+        run_task(remove, lambda _: self.reload() if shiboken6.isValid(self) else None, self._failed)
 
     def _close_form(self) -> None:
         if self.form is not None:
@@ -397,6 +402,8 @@ class ProgressTab(QWidget):
         self.form.save_button.setEnabled(False)
 
         def done(saved_id: str) -> None:
+            if not shiboken6.isValid(self):  # saved; the tab closed meanwhile
+                return
             self._saving = False
             self.store.set_state(_draft_key(self.family_id), "")
             self._close_form()
@@ -404,6 +411,8 @@ class ProgressTab(QWidget):
             self.saved.emit(saved_id)
 
         def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
             self._saving = False
             if self.form is not None:
                 self.form.save_button.setEnabled(True)
