@@ -4,9 +4,6 @@ over time, and the form for taking a reading with the family."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 import shiboken6
 from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import Qt, QThreadPool, Signal
@@ -36,29 +33,10 @@ from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.store import Store
 from ehdesk.ui.tasks import run_task
 from ehdesk.ui.tools.charts import radar_chart, timeline_chart
+from ehdesk.ui.tools.drafts import decode_draft, draft_key, encode_draft
 from ehdesk.ui.tools.reading_form import ReadingForm
 
 DEFAULT_TOOL = "family_spider"
-
-
-def _draft_key(family_id: str) -> str:
-    return f"ui.progress.draft.{family_id}"
-
-
-def _encode_draft(tool_id: str, reading_id: str | None, data: dict) -> str:
-    return json.dumps(
-        {"tool": tool_id, "reading": reading_id, "data": {**data, "taken_on": data["taken_on"].isoformat()}}
-    )
-
-
-def _decode_draft(text: str) -> tuple[str, str | None, dict] | None:
-    try:
-        raw = json.loads(text)
-        data = dict(raw["data"])
-        data["taken_on"] = date.fromisoformat(data["taken_on"])
-        return raw["tool"], raw.get("reading"), data
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 class ProgressTab(QWidget):
@@ -381,7 +359,7 @@ class ProgressTab(QWidget):
 
     def cancel_reading(self) -> None:
         self._close_form()
-        self.store.set_state(_draft_key(self.family_id), "")
+        self.store.set_state(draft_key(self.family_id), "")
 
     def _write(self, tool_id: str, reading_id: str | None, data: dict) -> str:
         """Save in one transaction (runs off the UI thread, or on it from flush_pending)."""
@@ -405,7 +383,7 @@ class ProgressTab(QWidget):
             if not shiboken6.isValid(self):  # saved; the tab closed meanwhile
                 return
             self._saving = False
-            self.store.set_state(_draft_key(self.family_id), "")
+            self.store.set_state(draft_key(self.family_id), "")
             self._close_form()
             self.reload()
             self.saved.emit(saved_id)
@@ -445,13 +423,13 @@ class ProgressTab(QWidget):
         try:
             self._write(tool_id, reading_id, data)
         except ValidationError:
-            self.store.set_state(_draft_key(self.family_id), _encode_draft(tool_id, reading_id, data))
+            self.store.set_state(draft_key(self.family_id), encode_draft(tool_id, reading_id, data))
         else:
-            self.store.set_state(_draft_key(self.family_id), "")
+            self.store.set_state(draft_key(self.family_id), "")
             self.form.dirty = False
 
     def _resume_draft(self) -> None:
-        draft = _decode_draft(self.store.get_state(_draft_key(self.family_id), ""))
+        draft = decode_draft(self.store.get_state(draft_key(self.family_id), ""))
         if draft is None or not self.progress or not self.progress.episode_id:
             return
         tool_id, reading_id, data = draft
