@@ -62,8 +62,10 @@ def _dates(
             taken.append(("review", day))
     if taken and episode.status == "closed" and rng.random() < 0.9:
         closing = max(end - timedelta(days=rng.randint(0, 7)), taken[-1][1] + timedelta(days=1))
-        if closing <= today:
+        if closing <= end:
             taken.append(("closure", closing))
+        elif len(taken) > 1:  # the last review was on the closing day: it was the closing reading
+            taken[-1] = ("closure", taken[-1][1])
     return taken
 
 
@@ -129,8 +131,12 @@ def readings_step(
     ):
         people.setdefault(person.family_id, []).append(person)
     rows: list[Reading] = []
-    for episode in sorted(episodes, key=lambda e: e.id):
-        members = people.get(episode.family_id, [])
+    # Ids are random, so order by the batch's own (seeded) family order: same seed, same data.
+    order = {family_id: index for index, family_id in enumerate(family_ids)}
+    for episode in sorted(episodes, key=lambda e: (order.get(e.family_id, 0), e.opened_on)):
+        members = sorted(
+            people.get(episode.family_id, []), key=lambda p: (p.role, p.relationship, p.given_name)
+        )
         adults = [p.id for p in members if p.role == "adult"]
         plan = _dates(rng, episode, today, meetings.get(episode.id, []))
         if not plan:
