@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.timescales import next_due
@@ -33,45 +33,37 @@ class CaseloadRow:
 def caseload(session: Session, worker_id: str, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()
     pack = current_pack()
-    # Plain rows of every episode column, not ORM objects: thousands of open cases load in a
-    # fraction of the time, and they still carry whatever facts_for_episodes reads.
+    # One query, plain rows (not ORM objects): every episode column (whatever facts_for_episodes
+    # reads) with the family and the lead child joined on, so thousands of cases load quickly.
+    lead = aliased(Person)
     episodes = session.execute(
-        select(*Episode.__table__.columns).where(
+        select(
+            *Episode.__table__.columns,
+            Family.reference.label("family_reference"),
+            Family.household_name.label("family_household_name"),
+            lead.given_name.label("lead_given_name"),
+            lead.family_name.label("lead_family_name"),
+        )
+        .join(Family, Family.id == Episode.family_id)
+        .outerjoin(lead, (lead.id == Episode.lead_child_id) & lead.deleted.is_(False))
+        .where(
             Episode.allocated_worker_id == worker_id,
             Episode.status == "open",
             Episode.deleted.is_(False),
+            Family.deleted.is_(False),
         )
     ).all()
-    family_ids = {e.family_id for e in episodes}
-    families = {
-        f.id: f
-        for f in session.execute(
-            select(Family.id, Family.reference, Family.household_name).where(
-                Family.id.in_(family_ids), Family.deleted.is_(False)
-            )
-        )
-    }
-    child_ids = {e.lead_child_id for e in episodes if e.lead_child_id}
-    children = {
-        pid: " ".join(p for p in (given, last) if p)
-        for pid, given, last in session.execute(
-            select(Person.id, Person.given_name, Person.family_name).where(Person.id.in_(child_ids))
-        )
-    }
     facts = facts_for_episodes(session, episodes)
     rows = []
     for e in episodes:
-        family = families.get(e.family_id)
-        if family is None:
-            continue
         due = next_due(facts[e.id], pack.timescales, today)
         rows.append(
             CaseloadRow(
-                family_id=family.id,
-                reference=family.reference,
-                household_name=family.household_name,
+                family_id=e.family_id,
+                reference=e.family_reference,
+                household_name=e.family_household_name,
                 episode_id=e.id,
-                lead_child=children.get(e.lead_child_id or "", ""),
+                lead_child=" ".join(p for p in (e.lead_given_name, e.lead_family_name) if p),
                 level_of_need=e.level_of_need,
                 level_label=pack.label("levels_of_need", e.level_of_need) if e.level_of_need else "",
                 allocated_on=e.allocated_on,
