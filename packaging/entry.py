@@ -20,7 +20,9 @@ def _self_test_pdf(out: str) -> int:
     info = DocumentInfo(title="Bundle self-test", council_name="ehdesk", document_id="self-test")
     story = [
         para("This document was made by the installed ehdesk bundle to check that printing works."),
-        field_table([("Latin", "Małgorzata Nowak"), ("Chinese", "王芳"), ("Arabic", "فاطمة"), ("Greek", "Ελένη")]),
+        field_table(
+            [("Latin", "Małgorzata Nowak"), ("Chinese", "王芳"), ("Arabic", "فاطمة"), ("Greek", "Ελένη")]
+        ),
     ]
     with open(out, "wb") as fh:
         fh.write(build_pdf(info, story))
