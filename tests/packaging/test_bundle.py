@@ -21,6 +21,7 @@ BUILD = ROOT / "packaging" / "build"
 REPORT = ROOT / "packaging" / "build-out" / "report.json"
 SIZE_TARGET_BYTES = 250_000_000
 SMOKE_STEPS = {
+    "bundle contents",
     "version",
     "screenshot",
     "profile create + list",
