@@ -28,6 +28,7 @@ SMOKE_STEPS = {
     "demo-data + family list",
     "pdf",
     "store from release 0.1.0 opens",
+    "ehdesk.toml beside the executable",
 }
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
