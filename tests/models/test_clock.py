@@ -15,3 +15,17 @@ def test_a_remote_stamp_moves_the_clock_past_it():
     clock = HybridClock("device-a", now_ms=lambda: 1_000)
     clock.observe(HybridClock("device-b", now_ms=lambda: 9_000).now())
     assert Stamp.decode(clock.now()).wall_ms == 9_000
+
+
+def test_a_reopened_store_never_stamps_earlier_than_before(profiles, monkeypatch):
+    from ehdesk.models.clock import Stamp as S
+
+    profiles.create("Jo Pearce", "correct horse battery")
+    store = profiles.unlock("Jo Pearce", "correct horse battery")
+    store.clock._now_ms = lambda: 50_000_000
+    last = store.clock.now()
+    store.close()
+    reopened = profiles.unlock("Jo Pearce", "correct horse battery")
+    reopened.clock._now_ms = lambda: 1_000  # the laptop's clock was set back
+    assert S.decode(reopened.clock.now()) > S.decode(last)
+    reopened.close()
