@@ -8,4 +8,5 @@ COMMAND_MODULES = [
     "ehdesk.commands.export",
     "ehdesk.commands.pdf",
     "ehdesk.commands.report",
+    "ehdesk.commands.tools",
 ]

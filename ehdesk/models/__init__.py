@@ -12,6 +12,7 @@ from ehdesk.models.blob import Blob
 from ehdesk.models.casefile import Consent, Episode, Referral
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
+from ehdesk.models.reading import Reading
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "FamilyScoped",
     "OutboxEntry",
     "Person",
+    "Reading",
     "Referral",
     "Synced",
     "SyncState",
