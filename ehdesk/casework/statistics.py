@@ -12,7 +12,6 @@ only from ``timescales``, so the compliance figures follow whatever features are
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -545,45 +544,24 @@ def compliance_section(
 # --- progression of change ------------------------------------------------------------------
 
 
-def _pair(value) -> tuple[int, float | None]:
-    """(episodes, average change) from whatever shape ``change_by_area`` gives for one area."""
-    if isinstance(value, dict):
-        n = next((value[k] for k in ("episodes", "count", "n") if k in value), 0)
-        avg = next(
-            (value[k] for k in ("average_change", "average", "mean_change", "mean", "change") if k in value),
-            None,
-        )
-        return int(n), None if avg is None else float(avg)
-    if isinstance(value, list | tuple):
-        return int(value[0]), None if value[1] is None else float(value[1])
-    n = next((getattr(value, k) for k in ("episodes", "count", "n") if hasattr(value, k)), 0)
-    avg = next(
-        (
-            getattr(value, k)
-            for k in ("average_change", "average", "mean_change", "mean")
-            if hasattr(value, k)
-        ),
-        None,
-    )
-    return int(n), None if avg is None else float(avg)
-
-
 def progression_section(session: Session, episodes: list[Episode]) -> Section:
-    try:
-        readings = importlib.import_module("ehdesk.casework.readings")
-        change_by_area = readings.change_by_area
-    except (ImportError, AttributeError):
-        return Section(
-            "Progression of change", (), ("No progression readings are recorded, so no change can be shown.",)
-        )
+    """Average change per area from each episode's first to its latest reading, per tool, as
+    ``ehdesk.casework.readings.change_by_area`` computes it (the same figures the caseload uses)."""
+    from ehdesk.casework.readings import change_by_area
+
     changes = change_by_area(session, [e.id for e in episodes]) or {}
     tables = []
-    for tool, areas in changes.items():
-        rows = tuple((str(area), *_pair(value)) for area, value in areas.items())
+    for tool_id, tool in changes.items():
+        direction = "higher is better" if tool.get("higher_is_better", True) else "lower is better"
+        rows = tuple(
+            (area["label"], int(area["episodes"]), area["average_change"]) for area in tool["areas"].values()
+        )
+        if not rows:
+            continue
         tables.append(
             MeasureTable(
-                key=f"progression_{tool}",
-                title=f"Average change from first to latest reading: {tool}",
+                key=f"progression_{tool_id}",
+                title=f"Average change from first to latest reading: {tool.get('title', tool_id)} ({direction})",
                 row_heading="Area",
                 value_heading="Average change",
                 rows=rows,

@@ -3,8 +3,6 @@ itself from the plain records (not with the code under test)."""
 
 from __future__ import annotations
 
-import sys
-import types
 from collections import Counter
 from datetime import date, timedelta
 
@@ -253,22 +251,29 @@ def test_compliance_from_the_fact_sources(session, monkeypatch):
     assert publish(stats.table("timescales"), PACK.suppression).rows[0][1] == "c"
 
 
-def test_progression_uses_the_readings_feature_when_installed(session, monkeypatch):
+def test_progression_reports_the_change_by_area_the_readings_feature_computes(session, monkeypatch):
+    import ehdesk.casework.readings as readings
+
     stats = compute(session, FROM, TO, pack=PACK)
-    section = stats.sections[-1]
-    if "ehdesk.casework.readings" not in sys.modules:
-        try:
-            import ehdesk.casework.readings  # noqa: F401
-        except ImportError:
-            assert section.tables == ()
-            assert "No progression readings are recorded" in section.notes[0]
-    module = types.ModuleType("ehdesk.casework.readings")
-    module.change_by_area = lambda s, ids: {
-        "Family scale": {"Home": (8, 1.5), "Money": {"episodes": 3, "average_change": 2.0}}
-    }
-    monkeypatch.setitem(sys.modules, "ehdesk.casework.readings", module)
+    assert "No progression readings are recorded" in stats.sections[-1].notes[0]
+
+    monkeypatch.setattr(
+        readings,
+        "change_by_area",
+        lambda s, ids: {
+            "family_spider": {
+                "title": "Family spider graph",
+                "higher_is_better": True,
+                "areas": {
+                    "home": {"label": "Home", "episodes": 8, "average_change": 1.5},
+                    "money": {"label": "Money", "episodes": 3, "average_change": 2.0},
+                },
+            }
+        },
+    )
     stats = compute(session, FROM, TO, pack=PACK)
     table = stats.sections[-1].tables[0]
+    assert "Family spider graph" in table.title
     assert publish(table, PACK.suppression).rows == (("Home", "8", "1.5"), ("Money", "c", "c"))
 
 
