@@ -510,3 +510,22 @@ def test_unsaved_change_to_an_existing_request_survives_a_lock(qtbot, window, pr
     assert form.referral_id is not None
     assert form.form.fields["outcome_on"].text() == "not a date"
     assert form.form.fields["outcome"].currentData() == "family_service"
+
+
+def test_idle_minutes_come_from_the_device_settings(qtbot, window, profiles, tmp_path):
+    from ehdesk.config import settings
+
+    (tmp_path / "ehdesk.toml").write_text("idle_lock_minutes = 2\n", encoding="utf-8")
+    settings.device_settings.cache_clear()
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    assert window.idle.limit == 120
+    now = [5000.0]
+    window.idle.clock = lambda: now[0]
+    window.idle.start()
+    now[0] += 119
+    window.idle.check()
+    assert window.store is not None
+    now[0] += 2
+    window.idle.check()
+    assert window.store is None
