@@ -332,6 +332,10 @@ def test_caseload_filter_and_overdue_marked_in_words(qtbot, window, profiles):
     page = window.workspace.page
     assert shown_families(window) == ["Late", "Fresh"]
     assert page.model.index(0, 6).data().startswith("⚠ Overdue since")
+    page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # as a click on the Family header does
+    assert shown_families(window) == ["Late", "Fresh"]
+    page.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert shown_families(window) == ["Fresh", "Late"]
     page.filter.setCurrentIndex(page.filter.findData("overdue"))
     assert shown_families(window) == ["Late"]
     assert page.model.index(0, 0).data(FAMILY_ID_ROLE)
