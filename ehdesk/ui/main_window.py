@@ -11,7 +11,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
 
-from ehdesk.store import ProfileManager, Store
+from ehdesk.store import ProfileManager
+
+if TYPE_CHECKING:
+    from ehdesk.store.store import Store
 from ehdesk.ui.lock import IdleWatcher
 from ehdesk.ui.signin.screen import SignInScreen
 from ehdesk.ui.tasks import run_task
@@ -21,8 +24,21 @@ if TYPE_CHECKING:
 
 
 def _warm_up() -> None:
-    for module in ("ehdesk.store.migrate", "ehdesk.ui.workspace", "ehdesk.config.pack"):
+    """Import what unlocking needs while the worker types their password, so the caseload is not
+    held up by first-time imports (the sign-in screen itself loads none of them)."""
+    for module in (
+        "ehdesk.store.vault",
+        "ehdesk.store.store",
+        "ehdesk.store.migrate",
+        "ehdesk.ui.workspace",
+        "ehdesk.config.pack",
+        "ehdesk.casework.episode_facts",
+    ):
         importlib.import_module(module)
+    from ehdesk.casework.episode_facts import FACT_SOURCES
+
+    for source in FACT_SOURCES:
+        importlib.import_module(source.partition(":")[0])
 
 
 class MainWindow(QMainWindow):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -19,8 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.errors import EhdeskError, TooManyAttempts
-from ehdesk.store import ProfileManager, Store
-from ehdesk.store.store import ProfileInfo
+from ehdesk.store import ProfileManager
+
+if TYPE_CHECKING:
+    from ehdesk.store.store import Store
+from ehdesk.store.profile_info import ProfileInfo
 from ehdesk.ui.signin.add_worker import AddWorkerDialog
 from ehdesk.ui.tasks import run_task
 from ehdesk.ui.widgets import heading
