@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ehdesk.casework import caseload, drafts, families, search
 from ehdesk.store import Store
@@ -34,11 +35,68 @@ class Workspace(QWidget):
         self.page = CaseloadPage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.page)
+        # Screens beyond the caseload (reports, sign-offs, sync conflicts), made on first visit.
+        self.screens: dict[str, QWidget] = {}
+        self.nav = QHBoxLayout()
+        self.nav.setContentsMargins(8, 6, 8, 0)
+        self.nav_buttons: dict[str, QPushButton] = {}
+        self.add_screen_button("caseload", "My &caseload", "Ctrl+1", self.show_caseload)
+        self.add_screen_button("reports", "&Reports", "Ctrl+2", lambda: self.show_screen("reports"))
+        if store.profile.role in ("manager", "admin"):
+            self.add_screen_button(
+                "signoffs", "&Sign-offs needed", "Ctrl+3", lambda: self.show_screen("signoffs")
+            )
+        self.nav.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.nav)
         layout.addWidget(self.stack)
         self.page.open_family.connect(self.open_family)
         self.page.new_family.connect(self.create_family)
+
+    # -- screens ---------------------------------------------------------------------------
+
+    def add_screen_button(self, key: str, text: str, shortcut: str, action) -> QPushButton:
+        button = QPushButton(text)
+        button.setCheckable(True)
+        button.setAutoExclusive(True)
+        button.setFlat(True)
+        button.setShortcut(QKeySequence(shortcut))
+        button.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+        button.setAccessibleName(text.replace("&", ""))
+        button.clicked.connect(action)
+        self.nav.insertWidget(len(self.nav_buttons), button)
+        self.nav_buttons[key] = button
+        if key == "caseload":
+            button.setChecked(True)
+        return button
+
+    def _make_screen(self, key: str) -> QWidget:
+        if key == "reports":
+            from ehdesk.ui.reports.screen import ReportsScreen
+
+            return ReportsScreen(self.store)
+        if key == "signoffs":
+            from ehdesk.ui.plan.signoff_list import SignoffList
+
+            screen = SignoffList(self.store, self.store.profile.team_id)
+            screen.family_chosen.connect(self.open_family)
+            return screen
+        raise KeyError(key)
+
+    def register_screen(self, key: str, widget: QWidget) -> None:
+        """A screen made elsewhere (e.g. the sync conflicts view) shown through the navigation."""
+        self.screens[key] = widget
+        self.stack.addWidget(widget)
+
+    def show_screen(self, key: str) -> None:
+        self.close_record()
+        self._remember_open(None)
+        if key not in self.screens:
+            self.register_screen(key, self._make_screen(key))
+        self.stack.setCurrentWidget(self.screens[key])
+        if key in self.nav_buttons:
+            self.nav_buttons[key].setChecked(True)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -114,6 +172,7 @@ class Workspace(QWidget):
             self.caseload_stale = False
             self.reload_caseload()
         self.stack.setCurrentWidget(self.page)
+        self.nav_buttons["caseload"].setChecked(True)
         self.page.focus_search()
 
     def create_family(self, household_name: str) -> None:
@@ -160,4 +219,8 @@ class Workspace(QWidget):
     def flush_pending(self) -> None:
         if self.record is not None:
             self.record.flush_pending()
+        for screen in self.screens.values():
+            flush = getattr(screen, "flush_pending", None)
+            if flush is not None:
+                flush()
         self.writer.wait()
