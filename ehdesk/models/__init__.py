@@ -6,6 +6,7 @@ engine see it."""
 from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
 from ehdesk.models.blob import Blob
+from ehdesk.models.conflict import SyncConflict
 from ehdesk.models.casefile import Consent, Episode, Referral
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
@@ -23,6 +24,7 @@ __all__ = [
     "Person",
     "Referral",
     "Synced",
+    "SyncConflict",
     "SyncState",
     "Team",
     "User",

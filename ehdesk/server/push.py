@@ -1,0 +1,244 @@
+"""Applying a pushed batch: in order, exactly once, field by field (DESIGN.md §4).
+
+The whole batch is one transaction, and the device's last applied sequence number is written in
+that same transaction, so a batch interrupted anywhere (connection cut, server killed) is either
+wholly applied and remembered or not applied at all; a resent batch is acknowledged, not re-applied.
+
+Merging: each field a mutation sets is compared with what other devices changed on the row since
+the revision the laptop based its change on. A field only this laptop changed is applied; a field
+both changed differently becomes a ``SyncConflict`` holding both values (the server's value stays
+on the row until a person chooses). A deletion always wins. Nothing is dropped: a mutation the
+worker may not make is kept aside in the quarantine and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.models import AuditEvent, Family, FamilyScoped, SyncConflict, Synced, model_for_table
+from ehdesk.models.wire import dict_to_columns, to_json_value
+from ehdesk.server.changelog import Revisions, family_of, log_row
+from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
+from ehdesk.server.scope import Principal, family_in_scope
+from ehdesk.sync.protocol import Mutation, MutationResult, PushRequest, PushResponse
+
+# Never taken from a laptop: the server owns them.
+PROTECTED = frozenset({"id", "server_revision", "created_at", "updated_at"})
+LOCAL_ONLY = frozenset({"outbox", "sync_state"})
+
+
+class BadPush(Exception):
+    """The batch is malformed: nothing of it is applied."""
+
+
+class Refused(Exception):
+    def __init__(self, reason: str, family_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.family_id = family_id
+
+
+@dataclass
+class _Batch:
+    session: Session
+    principal: Principal
+    revisions: Revisions
+    new_family_teams: dict[str, str | None]
+
+
+def apply_push(session: Session, principal: Principal, request: PushRequest) -> PushResponse:
+    if request.device_id != principal.device_id:
+        raise BadPush("The batch names another device.")
+    previous = 0
+    for m in request.mutations:
+        if m.device_id != principal.device_id:
+            raise BadPush("A change in the batch names another device.")
+        if m.seq <= previous:
+            raise BadPush("The changes in the batch are out of order.")
+        previous = m.seq
+    device = session.get(Device, principal.device_id, with_for_update=True)
+    batch = _Batch(
+        session,
+        principal,
+        Revisions(session),
+        {m.row_id: m.fields.get("team_id") for m in request.mutations if m.entity == "family"},
+    )
+    results = []
+    for m in request.mutations:
+        if m.seq <= device.last_seq:
+            results.append(MutationResult(seq=m.seq, status="duplicate"))
+            continue
+        try:
+            conflicts = _apply(batch, m)
+        except Refused as refused:
+            _quarantine(session, principal, m, refused)
+            results.append(MutationResult(seq=m.seq, status="refused"))
+        else:
+            status = "conflict" if conflicts else "applied"
+            results.append(MutationResult(seq=m.seq, status=status, conflicts=conflicts))
+        device.last_seq = m.seq
+    session.flush()
+    head = batch.revisions._counter.value if batch.revisions._counter else 0
+    return PushResponse(last_seq=device.last_seq, results=results, revision=head)
+
+
+def _model(entity: str) -> type:
+    if entity in LOCAL_ONLY:
+        raise BadPush(f"The table {entity} does not sync.")
+    try:
+        model = model_for_table(entity)
+    except KeyError:
+        raise BadPush(f"The server does not know the table {entity}.") from None
+    if not issubclass(model, Synced):
+        raise BadPush(f"The table {entity} does not sync.")
+    return model
+
+
+def _decode(model: type, fields: dict) -> dict:
+    cleaned = {k: v for k, v in fields.items() if k not in PROTECTED}
+    try:
+        return dict_to_columns(model, cleaned)
+    except (TypeError, ValueError, AttributeError):
+        raise BadPush("A change in the batch has a value of the wrong kind.") from None
+
+
+def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> str | None:
+    """Raise Refused unless the principal may make this change; return the row's family id."""
+    p = batch.principal
+    if model.__tablename__ in ("team", "user_account"):
+        if not p.is_admin:
+            raise Refused("Only an administrator changes teams and users.")
+        return None
+    if model is Family:
+        if obj is None:
+            team = values.get("team_id") or p.home_team
+            if not p.team_in_scope(team):
+                raise Refused("The family would belong to another team.", m.row_id)
+            values["team_id"] = team
+            return m.row_id
+        if not p.team_in_scope(obj.team_id):
+            raise Refused("The family belongs to another team.", obj.id)
+        if "team_id" in values and values["team_id"] != obj.team_id:
+            raise Refused("Families move between teams through the server's move-family command.", obj.id)
+        return obj.id
+    if model is AuditEvent:
+        if obj is not None:
+            raise Refused("Audit events are never changed.")
+        family_id = values.get("family_id")
+        if family_id and not _family_ok(batch, family_id):
+            raise Refused("The audit event is about a family of another team.", family_id)
+        return family_id
+    if issubclass(model, FamilyScoped):
+        family_ids = {values.get("family_id")} if obj is None else {obj.family_id, values.get("family_id")}
+        family_ids.discard(None)
+        if not family_ids:
+            raise BadPush("A change to a family's record does not say which family.")
+        for family_id in family_ids:
+            if not _family_ok(batch, family_id):
+                raise Refused("The record belongs to a family of another team.", family_id)
+        return obj.family_id if obj is not None else values["family_id"]
+    raise Refused("The server does not accept changes to this table.")
+
+
+def _family_ok(batch: _Batch, family_id: str) -> bool:
+    if family_in_scope(batch.session, batch.principal, family_id):
+        return True
+    if batch.session.get(Family, family_id) is None and family_id in batch.new_family_teams:
+        team = batch.new_family_teams[family_id] or batch.principal.home_team
+        return batch.principal.team_in_scope(team)
+    return False
+
+
+def _apply(batch: _Batch, m: Mutation) -> int:
+    session = batch.session
+    model = _model(m.entity)
+    values = _decode(model, m.fields)
+    obj = session.get(model, m.row_id)
+    _authorise(batch, model, m, obj, values)
+    device_id = batch.principal.device_id
+    if obj is None:
+        if m.op != "insert":
+            raise Refused("The change is to a record the server does not have.")
+        obj = model(id=m.row_id, **values)
+        session.add(obj)
+        try:
+            session.flush()
+        except Exception:
+            raise BadPush("A new record in the batch is missing required values.") from None
+        log_row(session, batch.revisions, obj, list(values), device_id)
+        return 0
+
+    touched_by_others = _changed_since(session, m.entity, m.row_id, m.base_revision, device_id)
+    changed, conflicts = [], []
+    for key, value in values.items():
+        current = getattr(obj, key)
+        if current == value:
+            continue
+        if key == "deleted" or m.op == "delete" or key not in touched_by_others:
+            setattr(obj, key, value)
+            changed.append(key)
+        else:
+            conflicts.append((key, current))
+    if not changed and not conflicts:
+        return 0
+    # Logged even when every field conflicted: the laptop then receives the server's value.
+    log_row(session, batch.revisions, obj, changed, device_id)
+    family_id = family_of(obj) or ""
+    for key, server_value in conflicts:
+        conflict = SyncConflict(
+            family_id=family_id,
+            entity=m.entity,
+            row_id=m.row_id,
+            field=key,
+            base_revision=m.base_revision,
+            server_value=to_json_value(server_value),
+            client_value=m.fields.get(key),
+            client_device_id=device_id,
+            client_actor=batch.principal.username,
+            status="open",
+            client_changed_at=m.changed_at,
+        )
+        session.add(conflict)
+        session.flush()
+        log_row(session, batch.revisions, conflict, ["status"], "")
+    return len(conflicts)
+
+
+def _changed_since(session: Session, entity: str, row_id: str, base: int, device_id: str) -> set[str]:
+    rows = session.scalars(
+        select(ChangeLog.changed).where(
+            ChangeLog.entity == entity,
+            ChangeLog.row_id == row_id,
+            ChangeLog.revision > base,
+            ChangeLog.device_id != device_id,
+        )
+    )
+    touched: set[str] = set()
+    for names in rows:
+        touched.update(names)
+    return touched
+
+
+def _quarantine(session: Session, principal: Principal, m: Mutation, refused: Refused) -> None:
+    session.add(
+        Quarantine(
+            device_id=principal.device_id,
+            user_id=principal.user_id,
+            seq=m.seq,
+            mutation=m.model_dump(),
+            reason=refused.reason,
+        )
+    )
+    session.add(
+        ServerAudit(
+            user_id=principal.user_id,
+            device_id=principal.device_id,
+            action="refused_write",
+            entity=m.entity,
+            entity_id=m.row_id,
+            family_id=refused.family_id,
+            detail={"seq": m.seq, "reason": refused.reason},
+        )
+    )
