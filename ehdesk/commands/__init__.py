@@ -6,4 +6,5 @@ COMMAND_MODULES = [
     "ehdesk.commands.demo",
     "ehdesk.commands.family",
     "ehdesk.commands.export",
+    "ehdesk.commands.sync",
 ]

@@ -13,7 +13,7 @@ from ehdesk.models import Family
 from ehdesk.server.changelog import head
 from ehdesk.server.models import ChangeLog, Device, ScopeMove
 from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_filter
-from ehdesk.sync.protocol import Change, PullRequest, PullResponse
+from ehdesk.sync.protocol import BlobRef, Change, PullRequest, PullResponse
 
 
 def pull_page(session: Session, principal: Principal, request: PullRequest) -> PullResponse:
@@ -40,7 +40,11 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
     changes, blobs = [], []
     for row in rows:
         if row.entity == "blob":
-            blobs.append(row.row_id)
+            blobs.append(
+                BlobRef(
+                    sha256=row.row_id, media_type=row.fields.get("media_type", ""), family_id=row.family_id
+                )
+            )
         else:
             changes.append(
                 Change(

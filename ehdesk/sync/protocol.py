@@ -118,12 +118,18 @@ class Change(WireModel):
     deleted: bool = False
 
 
+class BlobRef(WireModel):
+    sha256: str = SHA256
+    media_type: str
+    family_id: str | None = None
+
+
 class PullResponse(WireModel):
     changes: list[Change]
     # Families that left this worker's scope since the cursor: purge them from the laptop.
     remove_families: list[str] = Field(default_factory=list)
     # Blobs (content hashes) of families in scope that arrived since the cursor.
-    blobs: list[str] = Field(default_factory=list)
+    blobs: list[BlobRef] = Field(default_factory=list)
     cursor: int
     has_more: bool
     # The server's newest revision, for "syncing n%".
