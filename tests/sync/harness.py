@@ -127,6 +127,7 @@ class Laptop:
         self.data_dir = root / f"laptop-{username}"
         self.server_url = server_url
         self.client_options = client_options
+        self.username = username
         args = argparse.Namespace(name=username, server=server_url, username=username, data_dir=self.data_dir)
         client = SyncClient(server_url, **client_options)
         provision_profile(args, PASSWORD, client=client)
@@ -171,6 +172,12 @@ class Laptop:
         with self.store.session() as s:
             return s.get(model, row_id)
 
+    def max_seq(self) -> int:
+        from ehdesk.models import OutboxEntry
+
+        with self.store.session() as s:
+            return s.scalar(select(func.max(OutboxEntry.seq))) or 0
+
     def rows(self, model, *where):
         with self.store.session() as s:
             return list(s.scalars(select(model).where(*where)))
@@ -187,10 +194,12 @@ class CuttingProxy:
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self.port = free_port()
-        self.cut_reply = False
-        self.cut_reply_after_bytes = 0
+        self.cut_after_bytes = 0
+        self.direction = "reply"
+        self.skip = 0
         self.times = 0
         self.cuts = 0
+        self.connections = 0
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", self.port))
@@ -202,9 +211,13 @@ class CuttingProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def arm(self, after_bytes: int = 0, times: int = 1) -> None:
-        self.cut_reply_after_bytes = after_bytes
+    def arm(self, after_bytes: int = 0, times: int = 1, skip: int = 0, direction: str = "reply") -> None:
+        """Cut ``times`` connections, after letting ``skip`` more through, ``after_bytes`` into
+        the reply (or, with direction="request", into the request)."""
+        self.cut_after_bytes = after_bytes
         self.times = times
+        self.skip = skip
+        self.direction = direction
 
     def _accept(self) -> None:
         while self._running:
@@ -220,11 +233,17 @@ class CuttingProxy:
         except OSError:
             client.close()
             return
-        cut = self.times > 0
-        if cut:
+        self.connections += 1
+        cut = False
+        if self.skip > 0:
+            self.skip -= 1
+        elif self.times > 0:
             self.times -= 1
-        threading.Thread(target=self._pump, args=(client, upstream, None), daemon=True).start()
-        self._pump(upstream, client, self.cut_reply_after_bytes if cut else None)
+            cut = True
+        request_cut = self.cut_after_bytes if cut and self.direction == "request" else None
+        reply_cut = self.cut_after_bytes if cut and self.direction == "reply" else None
+        threading.Thread(target=self._pump, args=(client, upstream, request_cut), daemon=True).start()
+        self._pump(upstream, client, reply_cut)
 
     def _pump(self, source: socket.socket, sink: socket.socket, cut_after: int | None) -> None:
         sent = 0
