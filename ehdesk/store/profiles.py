@@ -144,7 +144,10 @@ class ProfileManager:
         team_id: str | None = None,
         device_id: str | None = None,
         user_id: str | None = None,
+        schema_target: str = "heads",
     ) -> ProfileInfo:
+        """Create a worker's encrypted store. ``schema_target`` exists so tests can make a store
+        as an older release would have left it."""
         name = name.strip()
         if not name:
             raise EhdeskError("The worker's name is empty. Type the name to show on the sign-in screen.")
@@ -193,7 +196,7 @@ class ProfileManager:
             write_json_atomic(staging / "profile.json", meta)
             engine = open_engine(staging / "store.db", data_key)
             try:
-                migrate.upgrade(engine, staging / "store.db")
+                migrate.upgrade(engine, staging / "store.db", target=schema_target)
                 from sqlalchemy.orm import Session
 
                 with Session(engine) as s, s.begin():

@@ -118,6 +118,11 @@ class Store:
         if self._engine is None:
             return
         try:
+            # Remember the clock so stamps keep increasing even if the laptop clock is set back.
+            self.set_state("hlc_last", self.clock.now())
+        except Exception:  # noqa: BLE001  (closing must never fail a lock)
+            pass
+        try:
             checkpoint(self._engine)
         except Exception:  # noqa: BLE001  (closing must never fail a lock)
             pass

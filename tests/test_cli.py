@@ -1,0 +1,131 @@
+"""The command-line contract (../shared/CLI.md): results on stdout, one plain line on errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ehdesk import __version__
+from ehdesk.cli import main
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def run(monkeypatch, capsys, data_dir):
+    def _run(*argv, password=PASSWORD):
+        if password is None:
+            monkeypatch.delenv("EHDESK_PASSWORD", raising=False)
+        else:
+            monkeypatch.setenv("EHDESK_PASSWORD", password)
+        code = main(["--data-dir", str(data_dir), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_profile_create_and_list(run):
+    assert run("profile", "create", "--name", "Jo Pearce")[0] == 0
+    code, out, _ = run("profile", "list")
+    assert code == 0 and "Jo Pearce" in out
+    code, out, _ = run("profile", "list", "--json")
+    assert json.loads(out)[0]["name"] == "Jo Pearce"
+
+
+def test_errors_are_one_plain_line_with_a_non_zero_exit(run):
+    run("profile", "create", "--name", "Jo Pearce")
+    cases = [
+        (("profile", "create", "--name", "jo pearce"), "already exists"),
+        (("family", "list", "--profile", "Nobody", "--json"), "no worker profile"),
+        (("demo-data", "--profile", "Jo Pearce", "--families", "0"), "between 1 and 100000"),
+    ]
+    for argv, message in cases:
+        code, _, err = run(*argv)
+        assert code != 0
+        assert message in err
+        assert err.count("\n") == 1 and "Traceback" not in err
+    code, _, err = run("family", "list", "--profile", "Jo Pearce", "--json", password="wrong password")
+    assert code == 2 and err == "ehdesk: That password is not right for this worker.\n"
+
+
+def test_no_password_and_no_terminal_is_a_clear_error(run, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    code, _, err = run("profile", "create", "--name", "Jo", password=None)
+    assert code == 2 and "EHDESK_PASSWORD" in err
+
+
+def test_demo_data_family_list_and_subject_access_export(run, tmp_path):
+    run("profile", "create", "--name", "Jo Pearce")
+    code, out, _ = run("demo-data", "--profile", "Jo Pearce", "--families", "40", "--seed", "7")
+    assert code == 0 and "40" in out
+    code, out, _ = run("family", "list", "--profile", "Jo Pearce", "--json")
+    families = json.loads(out)
+    assert len(families) == 40
+    assert all(f["members"] and f["reference"].startswith("EH-") for f in families)
+
+    chosen = families[3]
+    target = tmp_path / "sar.json"
+    code, out, _ = run("export", "--profile", "Jo Pearce", "--family", chosen["id"], "--out", str(target))
+    assert code == 0 and "not encrypted" in out
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert {f["id"] for f in exported["tables"]["family"]} == {chosen["id"]}
+    names = {
+        f"{p['given_name']} {p['family_name']}" for p in exported["tables"]["person"] if not p["deleted"]
+    }
+    assert names == set(chosen["members"])
+    assert exported["tables"]["referral"]
+
+    # The export itself is on the record.
+    code, out, _ = run("export", "--profile", "Jo Pearce", "--out", str(tmp_path / "all.json"))
+    everything = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    exports = [e for e in everything["tables"].get("audit_event", []) if e["action"] == "export"]
+    assert exports and exports[0]["family_id"] == chosen["id"]
+
+
+def test_export_to_a_missing_folder_is_refused(run, tmp_path):
+    run("profile", "create", "--name", "Jo Pearce")
+    code, _, err = run("export", "--profile", "Jo Pearce", "--out", str(tmp_path / "nope" / "x.json"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_demo_data_is_deterministic_for_a_seed(run):
+    run("profile", "create", "--name", "A")
+    run("profile", "create", "--name", "B")
+    run("demo-data", "--profile", "A", "--families", "15", "--seed", "3")
+    run("demo-data", "--profile", "B", "--families", "15", "--seed", "3")
+    a = json.loads(run("family", "list", "--profile", "A", "--json")[1])
+    b = json.loads(run("family", "list", "--profile", "B", "--json")[1])
+    assert [(f["reference"], f["members"]) for f in a] == [(f["reference"], f["members"]) for f in b]
+    assert {f["id"] for f in a}.isdisjoint({f["id"] for f in b})  # fresh ids: no sync collisions
+
+
+def test_the_installed_command_never_prints_a_traceback(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ehdesk.cli",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "family",
+            "list",
+            "--profile",
+            "X",
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "EHDESK_PASSWORD": "whatever1", "EHDESK_KDF_COST": "minimum"},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == 'ehdesk: There is no worker profile called "X" on this computer.'
