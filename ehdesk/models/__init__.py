@@ -6,8 +6,8 @@ engine see it."""
 from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
 from ehdesk.models.blob import Blob
-from ehdesk.models.conflict import SyncConflict
 from ehdesk.models.casefile import Consent, Episode, Referral
+from ehdesk.models.conflict import SyncConflict
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
 from ehdesk.models.sync_meta import OutboxEntry, SyncState

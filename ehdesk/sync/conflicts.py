@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Session
 
 from ehdesk.errors import EhdeskError, NotFound
@@ -51,7 +51,18 @@ def _view(c: SyncConflict) -> ConflictView:
         server_value=c.server_value,
         client_value=c.client_value,
         client_actor=c.client_actor,
-        is_text=isinstance(c.server_value, str) and isinstance(c.client_value, str),
+        is_text=_is_text_field(c.entity, c.field),
+    )
+
+
+def _is_text_field(entity: str, field: str) -> bool:
+    """Only free text can be merged by editing; codes, dates and flags are chosen, not merged."""
+    try:
+        column = model_for_table(entity).__mapper__.columns[field]
+    except KeyError:
+        return False
+    return isinstance(column.type, Text) or (
+        isinstance(column.type, String) and (column.type.length or 0) >= 200
     )
 
 
