@@ -45,7 +45,12 @@ def family_of(obj) -> str | None:
 
 
 def log_row(
-    session: Session, revisions: Revisions, obj: Synced, changed: list[str], device_id: str = ""
+    session: Session,
+    revisions: Revisions,
+    obj: Synced,
+    changed: list[str],
+    device_id: str = "",
+    origin_has_it: bool = False,
 ) -> int:
     """Stamp ``obj`` with a new revision and append its whole row to the log."""
     revision = revisions.next()
@@ -60,6 +65,7 @@ def log_row(
             changed=sorted(changed),
             deleted=bool(obj.deleted),
             device_id=device_id,
+            origin_has_it=origin_has_it,
         )
     )
     return revision

@@ -90,6 +90,9 @@ class ChangeLog(ServerBase):
     changed: Mapped[list] = mapped_column(nullable=False, default=list)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     device_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    # The device that pushed this change already holds exactly this row (every field it sent was
+    # applied as sent): it is not sent back to that device, saving a round of bytes per edit.
+    origin_has_it: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
 
 

@@ -28,6 +28,7 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
                 ChangeLog.revision > request.cursor,
                 ChangeLog.revision <= newest,
                 ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
+                ~((ChangeLog.device_id == principal.device_id) & ChangeLog.origin_has_it),
                 log_scope_filter(principal),
             )
             .order_by(ChangeLog.revision)

@@ -71,13 +71,13 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
             results.append(MutationResult(seq=m.seq, status="duplicate"))
             continue
         try:
-            conflicts = _apply(batch, m)
+            conflicts, revision = _apply(batch, m)
         except Refused as refused:
             _quarantine(session, principal, m, refused)
             results.append(MutationResult(seq=m.seq, status="refused"))
         else:
             status = "conflict" if conflicts else "applied"
-            results.append(MutationResult(seq=m.seq, status=status, conflicts=conflicts))
+            results.append(MutationResult(seq=m.seq, status=status, conflicts=conflicts, revision=revision))
         device.last_seq = m.seq
     session.flush()
     head = batch.revisions._counter.value if batch.revisions._counter else 0
@@ -151,10 +151,12 @@ def _family_ok(batch: _Batch, family_id: str) -> bool:
     return False
 
 
-def _apply(batch: _Batch, m: Mutation) -> int:
+def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
+    """Returns (conflicts made, the row's revision if the laptop already holds exactly it)."""
     session = batch.session
     model = _model(m.entity)
     values = _decode(model, m.fields)
+    as_sent = dict(values)
     obj = session.get(model, m.row_id)
     _authorise(batch, model, m, obj, values)
     device_id = batch.principal.device_id
@@ -167,10 +169,11 @@ def _apply(batch: _Batch, m: Mutation) -> int:
             session.flush()
         except Exception:
             raise BadPush("A new record in the batch is missing required values.") from None
-        log_row(session, batch.revisions, obj, list(values), device_id)
-        return 0
+        clean = values == as_sent
+        revision = log_row(session, batch.revisions, obj, list(values), device_id, origin_has_it=clean)
+        return 0, revision if clean else 0
 
-    touched_by_others = _changed_since(session, m.entity, m.row_id, m.base_revision, device_id)
+    touched_by_others, others_since = _changed_since(session, m.entity, m.row_id, m.base_revision, device_id)
     changed, conflicts = [], []
     for key, value in values.items():
         current = getattr(obj, key)
@@ -182,9 +185,11 @@ def _apply(batch: _Batch, m: Mutation) -> int:
         else:
             conflicts.append((key, current))
     if not changed and not conflicts:
-        return 0
+        return 0, 0
     # Logged even when every field conflicted: the laptop then receives the server's value.
-    log_row(session, batch.revisions, obj, changed, device_id)
+    # Only when nobody else touched the row since the laptop's base does the laptop hold it all.
+    clean = not conflicts and not others_since and values == as_sent
+    revision = log_row(session, batch.revisions, obj, changed, device_id, origin_has_it=clean)
     family_id = family_of(obj) or ""
     for key, server_value in conflicts:
         conflict = SyncConflict(
@@ -203,10 +208,14 @@ def _apply(batch: _Batch, m: Mutation) -> int:
         session.add(conflict)
         session.flush()
         log_row(session, batch.revisions, conflict, ["status"], "")
-    return len(conflicts)
+    return len(conflicts), revision if clean else 0
 
 
-def _changed_since(session: Session, entity: str, row_id: str, base: int, device_id: str) -> set[str]:
+def _changed_since(
+    session: Session, entity: str, row_id: str, base: int, device_id: str
+) -> tuple[set[str], bool]:
+    """Fields other devices (or the server) changed on the row after ``base``; and whether any
+    other log entry for the row exists after ``base`` at all."""
     rows = session.scalars(
         select(ChangeLog.changed).where(
             ChangeLog.entity == entity,
@@ -216,9 +225,11 @@ def _changed_since(session: Session, entity: str, row_id: str, base: int, device
         )
     )
     touched: set[str] = set()
+    seen = False
     for names in rows:
+        seen = True
         touched.update(names)
-    return touched
+    return touched, seen
 
 
 def _quarantine(session: Session, principal: Principal, m: Mutation, refused: Refused) -> None:

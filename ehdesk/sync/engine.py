@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from ehdesk.errors import EhdeskError
-from ehdesk.models import Blob, OutboxEntry, SyncConflict
+from ehdesk.models import Blob, OutboxEntry, SyncConflict, model_for_table
 from ehdesk.store import Store
 from ehdesk.sync import protocol as p
 from ehdesk.sync.apply import (
@@ -158,6 +158,7 @@ class SyncEngine:
             with self.store.session(applying_remote=True) as s:
                 write_state(s, ACKED_KEY, reply.last_seq)
                 s.execute(delete(OutboxEntry).where(OutboxEntry.seq < reply.last_seq))
+                _stamp_revisions(s, entries, reply)
             summary.pushed += sum(1 for r in reply.results if r.status in ("applied", "conflict"))
             summary.refused += sum(1 for r in reply.results if r.status == "refused")
             summary.conflicts_new += sum(r.conflicts for r in reply.results)
@@ -214,6 +215,24 @@ class SyncEngine:
             self._report(percent=50 + int(50 * (cursor - start) / span))
             if not page.has_more:
                 return
+
+
+def _stamp_revisions(session, entries: list[OutboxEntry], reply: p.PushResponse) -> None:
+    """Rows the server took exactly as sent are not pulled back: record their revision here."""
+    by_seq = {e.seq: e for e in entries}
+    for result in reply.results:
+        entry = by_seq.get(result.seq)
+        if entry is None or not result.revision:
+            continue
+        try:
+            model = model_for_table(entry.entity)
+        except KeyError:
+            continue
+        session.execute(
+            update(model)
+            .where(model.id == entry.row_id, model.server_revision < result.revision)
+            .values(server_revision=result.revision)
+        )
 
 
 def _mutation(entry: OutboxEntry, device_id: str) -> p.Mutation:

@@ -91,6 +91,9 @@ class MutationResult(WireModel):
     # fields kept as a conflict) | refused (outside the worker's scope: kept aside, not applied)
     status: Literal["applied", "duplicate", "conflict", "refused"]
     conflicts: int = 0
+    # The row's new revision when the laptop already holds exactly what the server has (so it is
+    # not sent back by pull): the laptop stamps it on its copy. 0 otherwise.
+    revision: int = 0
 
 
 class PushResponse(WireModel):

@@ -179,8 +179,16 @@ def test_manager_sees_their_team_admin_sees_all(server, north, south):
     boss = Api(server, "boss")
     seen = {c["row_id"] for c in boss.pull().json()["changes"] if c["entity"] == "family"}
     assert {family_n, family_s} <= seen
-    seen_by_ann = {c["row_id"] for c in north.pull().json()["changes"] if c["entity"] == "family"}
+    # A manager sees their team's families only (and the pushing laptop is not sent its own rows back).
+    meg = Api(server, "meg")
+    seen_by_meg = {c["row_id"] for c in meg.pull().json()["changes"] if c["entity"] == "family"}
+    assert family_s in seen_by_meg and family_n not in seen_by_meg
+    ann_elsewhere = Api(server, "ann")
+    seen_by_ann = {c["row_id"] for c in ann_elsewhere.pull().json()["changes"] if c["entity"] == "family"}
     assert family_n in seen_by_ann and family_s not in seen_by_ann
+    assert north.pull().json()["changes"] == [] or all(
+        c["row_id"] != family_n for c in north.pull().json()["changes"]
+    )
 
 
 def test_replayed_push_is_acknowledged_but_applied_once(server, north):

@@ -87,6 +87,7 @@ class ServerHarness:
             admin.create_user(s, "ann", "North", "practitioner", PASSWORD)
             admin.create_user(s, "bob", "North", "practitioner", PASSWORD)
             admin.create_user(s, "sue", "South", "practitioner", PASSWORD)
+            admin.create_user(s, "meg", "South", "manager", PASSWORD)
             admin.create_user(s, "boss", "North", "admin", PASSWORD)
 
     def count(self, model, *where) -> int:

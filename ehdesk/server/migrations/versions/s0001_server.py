@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("changed", sa.JSON(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("device_id", sa.String(length=36), nullable=False),
+        sa.Column("origin_has_it", sa.Boolean(), nullable=False),
         sa.Column("at", ehdesk.models.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("revision", name=op.f("pk_server_change_log")),
     )
