@@ -67,6 +67,31 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
     )
 
 
+def needs_pull(session: Session, principal: Principal, after: int, upto: int) -> bool:
+    """Is there anything in (after, upto] this laptop would receive?"""
+    if upto <= after:
+        return False
+    device = session.get(Device, principal.device_id)
+    if device is not None and device.wipe:
+        return True
+    if session.scalar(
+        select(ScopeMove.revision).where(ScopeMove.revision > after, ScopeMove.revision <= upto).limit(1)
+    ):
+        return True
+    found = session.scalar(
+        select(ChangeLog.revision)
+        .where(
+            ChangeLog.revision > after,
+            ChangeLog.revision <= upto,
+            ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
+            ~((ChangeLog.device_id == principal.device_id) & ChangeLog.origin_has_it),
+            log_scope_filter(principal),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def _left_scope(session: Session, principal: Principal, after: int, upto: int) -> list[str]:
     if principal.is_admin:
         return []

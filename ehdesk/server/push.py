@@ -13,15 +13,19 @@ worker may not make is kept aside in the quarantine and audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ehdesk.models import AuditEvent, Family, FamilyScoped, SyncConflict, Synced, model_for_table
+from ehdesk.models.types import new_id
 from ehdesk.models.wire import dict_to_columns, to_json_value
-from ehdesk.server.changelog import Revisions, family_of, log_row
+from ehdesk.server.changelog import LogBuffer, Revisions, family_of, head
 from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
-from ehdesk.server.scope import Principal, family_in_scope
+from ehdesk.server.pull import needs_pull
+from ehdesk.server.scope import Principal
 from ehdesk.sync.protocol import Mutation, MutationResult, PushRequest, PushResponse
 
 # Never taken from a laptop: the server owns them.
@@ -45,7 +49,19 @@ class _Batch:
     session: Session
     principal: Principal
     revisions: Revisions
+    log: LogBuffer
     new_family_teams: dict[str, str | None]
+    # (table, row id) -> the row, loaded once for the whole batch; rows inserted by it are added.
+    rows: dict[tuple[str, str], object]
+    existed: set[tuple[str, str]]
+
+    def family(self, family_id: str) -> Family | None:
+        key = ("family", family_id)
+        if key not in self.rows:
+            self.rows[key] = self.session.get(Family, family_id)
+            if self.rows[key] is not None:
+                self.existed.add(key)
+        return self.rows[key]
 
 
 def apply_push(session: Session, principal: Principal, request: PushRequest) -> PushResponse:
@@ -59,31 +75,68 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
             raise BadPush("The changes in the batch are out of order.")
         previous = m.seq
     device = session.get(Device, principal.device_id, with_for_update=True)
+    revisions = Revisions(session)
     batch = _Batch(
         session,
         principal,
-        Revisions(session),
+        revisions,
+        LogBuffer(revisions),
         {m.row_id: m.fields.get("team_id") for m in request.mutations if m.entity == "family"},
+        {},
+        set(),
     )
-    results = []
-    for m in request.mutations:
-        if m.seq <= device.last_seq:
-            results.append(MutationResult(seq=m.seq, status="duplicate"))
-            continue
-        try:
-            conflicts, revision = _apply(batch, m)
-        except Refused as refused:
-            _quarantine(session, principal, m, refused)
-            results.append(MutationResult(seq=m.seq, status="refused"))
-        else:
-            status = "conflict" if conflicts else "applied"
-            results.append(MutationResult(seq=m.seq, status=status, conflicts=conflicts, revision=revision))
-        device.last_seq = m.seq
-    session.flush()
-    head = batch.revisions._counter.value if batch.revisions._counter else 0
-    return PushResponse(last_seq=device.last_seq, results=results, revision=head)
+    # No autoflush: new rows are written once, at the end, with their change-log rows.
+    with session.no_autoflush:
+        fresh = [m for m in request.mutations if m.seq > device.last_seq]
+        _preload(batch, fresh)
+        results = []
+        for m in request.mutations:
+            if m.seq <= device.last_seq:
+                results.append(MutationResult(seq=m.seq, status="duplicate"))
+                continue
+            try:
+                conflicts, revision = _apply(batch, m)
+            except Refused as refused:
+                _quarantine(session, principal, m, refused)
+                results.append(MutationResult(seq=m.seq, status="refused"))
+            else:
+                status = "conflict" if conflicts else "applied"
+                results.append(
+                    MutationResult(seq=m.seq, status=status, conflicts=conflicts, revision=revision)
+                )
+            device.last_seq = m.seq
+    try:
+        batch.log.write(session)
+    except (IntegrityError, DataError):
+        raise BadPush("A new record in the batch is missing required values or has a wrong one.") from None
+    newest = batch.revisions._counter.value if batch.revisions._counter else head(session)
+    pull_needed = request.cursor is None or needs_pull(session, principal, request.cursor, newest)
+    return PushResponse(last_seq=device.last_seq, results=results, revision=newest, pull_needed=pull_needed)
 
 
+def _preload(batch: _Batch, mutations: list[Mutation]) -> None:
+    """Fetch every row the batch touches, and the families they belong to, in a few queries."""
+    wanted: dict[str, set[str]] = {}
+    for m in mutations:
+        wanted.setdefault(m.entity, set()).add(m.row_id)
+        family_id = m.fields.get("family_id")
+        if isinstance(family_id, str):
+            wanted.setdefault("family", set()).add(family_id)
+    for entity, ids in wanted.items():
+        model = _model(entity)
+        ids = sorted(ids)
+        for start in range(0, len(ids), 500):
+            for obj in batch.session.scalars(select(model).where(model.id.in_(ids[start : start + 500]))):
+                batch.rows[(entity, obj.id)] = obj
+                batch.existed.add((entity, obj.id))
+        for row_id in ids:
+            batch.rows.setdefault((entity, row_id), None)
+    for (entity, _), obj in list(batch.rows.items()):
+        if obj is not None and entity != "family" and getattr(obj, "family_id", None):
+            batch.family(obj.family_id)
+
+
+@lru_cache(maxsize=256)
 def _model(entity: str) -> type:
     if entity in LOCAL_ONLY:
         raise BadPush(f"The table {entity} does not sync.")
@@ -143,9 +196,10 @@ def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> st
 
 
 def _family_ok(batch: _Batch, family_id: str) -> bool:
-    if family_in_scope(batch.session, batch.principal, family_id):
-        return True
-    if batch.session.get(Family, family_id) is None and family_id in batch.new_family_teams:
+    family = batch.family(family_id)
+    if family is not None:
+        return batch.principal.team_in_scope(family.team_id)
+    if family_id in batch.new_family_teams:
         team = batch.new_family_teams[family_id] or batch.principal.home_team
         return batch.principal.team_in_scope(team)
     return False
@@ -157,7 +211,8 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     model = _model(m.entity)
     values = _decode(model, m.fields)
     as_sent = dict(values)
-    obj = session.get(model, m.row_id)
+    key = (m.entity, m.row_id)
+    obj = batch.rows.get(key) if key in batch.rows else session.get(model, m.row_id)
     _authorise(batch, model, m, obj, values)
     device_id = batch.principal.device_id
     if obj is None:
@@ -165,15 +220,17 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
             raise Refused("The change is to a record the server does not have.")
         obj = model(id=m.row_id, **values)
         session.add(obj)
-        try:
-            session.flush()
-        except Exception:
-            raise BadPush("A new record in the batch is missing required values.") from None
+        batch.rows[key] = obj
         clean = values == as_sent
-        revision = log_row(session, batch.revisions, obj, list(values), device_id, origin_has_it=clean)
+        revision = batch.log.add(obj, list(values), device_id, origin_has_it=clean)
         return 0, revision if clean else 0
 
-    touched_by_others, others_since = _changed_since(session, m.entity, m.row_id, m.base_revision, device_id)
+    if key in batch.existed:
+        touched_by_others, others_since = _changed_since(
+            session, m.entity, m.row_id, m.base_revision, device_id
+        )
+    else:  # born in this very batch, from this device
+        touched_by_others, others_since = set(), False
     changed, conflicts = [], []
     for key, value in values.items():
         current = getattr(obj, key)
@@ -189,10 +246,12 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     # Logged even when every field conflicted: the laptop then receives the server's value.
     # Only when nobody else touched the row since the laptop's base does the laptop hold it all.
     clean = not conflicts and not others_since and values == as_sent
-    revision = log_row(session, batch.revisions, obj, changed, device_id, origin_has_it=clean)
+    revision = batch.log.add(obj, changed, device_id, origin_has_it=clean)
     family_id = family_of(obj) or ""
     for key, server_value in conflicts:
         conflict = SyncConflict(
+            id=new_id(),
+            deleted=False,
             family_id=family_id,
             entity=m.entity,
             row_id=m.row_id,
@@ -206,8 +265,7 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
             client_changed_at=m.changed_at,
         )
         session.add(conflict)
-        session.flush()
-        log_row(session, batch.revisions, conflict, ["status"], "")
+        batch.log.add(conflict, ["status"], "")
     return len(conflicts), revision if clean else 0
 
 

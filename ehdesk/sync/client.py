@@ -82,9 +82,9 @@ class SyncClient:
         self.device_id = reply.device_id
         return reply
 
-    def push(self, mutations: list[p.Mutation]) -> p.PushResponse:
+    def push(self, mutations: list[p.Mutation], cursor: int | None = None) -> p.PushResponse:
         request = p.PushRequest(
-            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, mutations=mutations
+            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, mutations=mutations, cursor=cursor
         )
         return p.PushResponse.model_validate_json(self._send("POST", "/v1/sync/push", request))
 

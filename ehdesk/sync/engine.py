@@ -76,6 +76,7 @@ class SyncEngine:
         self.push_batch = push_batch
         self.pull_page = pull_page
         self.status = SyncStatus()
+        self._skip_pull_upto: int | None = None
         self.refresh_counts(report=False)
 
     # -- status -------------------------------------------------------------------------------
@@ -104,6 +105,7 @@ class SyncEngine:
 
     def sync(self) -> SyncSummary:
         summary = SyncSummary()
+        self._skip_pull_upto: int | None = None
         self._report(state="syncing", percent=0, last_error="")
         try:
             self._push_blobs(summary)
@@ -150,7 +152,8 @@ class SyncEngine:
                 )
             if not entries:
                 return
-            reply = self.client.push([_mutation(e, self.store.device_id) for e in entries])
+            cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
+            reply = self.client.push([_mutation(e, self.store.device_id) for e in entries], cursor=cursor)
             if reply.last_seq < entries[-1].seq:
                 raise EhdeskError(
                     "The council server did not take every change. They are kept to send again."
@@ -159,6 +162,10 @@ class SyncEngine:
                 write_state(s, ACKED_KEY, reply.last_seq)
                 s.execute(delete(OutboxEntry).where(OutboxEntry.seq < reply.last_seq))
                 _stamp_revisions(s, entries, reply)
+                if not reply.pull_needed:
+                    # Nothing new for this laptop up to the server's newest revision.
+                    write_state(s, CURSOR_KEY, max(reply.revision, cursor))
+                    self._skip_pull_upto = reply.revision
             summary.pushed += sum(1 for r in reply.results if r.status in ("applied", "conflict"))
             summary.refused += sum(1 for r in reply.results if r.status == "refused")
             summary.conflicts_new += sum(r.conflicts for r in reply.results)
@@ -188,6 +195,8 @@ class SyncEngine:
 
     def _pull(self, summary: SyncSummary) -> None:
         cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
+        if self._skip_pull_upto is not None and cursor >= self._skip_pull_upto:
+            return  # the push reply said there is nothing to fetch
         start = cursor
         while True:
             page = self.client.pull(cursor, self.pull_page)

@@ -83,6 +83,9 @@ class Mutation(WireModel):
 class PushRequest(Versioned):
     device_id: str = ID
     mutations: list[Mutation] = Field(max_length=MAX_PUSH_BATCH)
+    # The laptop's pull cursor (schema 2): lets the server say whether a pull is needed at all,
+    # so one edit costs one round trip.
+    cursor: int | None = Field(default=None, ge=0)
 
 
 class MutationResult(WireModel):
@@ -99,7 +102,11 @@ class MutationResult(WireModel):
 class PushResponse(WireModel):
     last_seq: int
     results: list[MutationResult]
+    # The server's newest revision after this batch.
     revision: int
+    # False when nothing after the request's cursor (up to ``revision``) is for this laptop:
+    # it may move its cursor to ``revision`` without pulling.
+    pull_needed: bool = True
 
 
 # -- pull ------------------------------------------------------------------------------------

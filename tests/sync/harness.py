@@ -50,7 +50,13 @@ class ServerHarness:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            build(self.engine), host="127.0.0.1", port=self.port, log_level="error", access_log=False
+            build(self.engine),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="error",
+            access_log=False,
+            server_header=False,
+            date_header=False,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -201,6 +207,8 @@ class CuttingProxy:
         self.times = 0
         self.cuts = 0
         self.connections = 0
+        self.bytes_up = 0  # client -> server, as on the wire (headers and bodies)
+        self.bytes_down = 0
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", self.port))
@@ -243,10 +251,10 @@ class CuttingProxy:
             cut = True
         request_cut = self.cut_after_bytes if cut and self.direction == "request" else None
         reply_cut = self.cut_after_bytes if cut and self.direction == "reply" else None
-        threading.Thread(target=self._pump, args=(client, upstream, request_cut), daemon=True).start()
-        self._pump(upstream, client, reply_cut)
+        threading.Thread(target=self._pump, args=(client, upstream, request_cut, "up"), daemon=True).start()
+        self._pump(upstream, client, reply_cut, "down")
 
-    def _pump(self, source: socket.socket, sink: socket.socket, cut_after: int | None) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, cut_after: int | None, way: str = "") -> None:
         sent = 0
         try:
             while True:
@@ -259,6 +267,10 @@ class CuttingProxy:
                     break
                 sink.sendall(data)
                 sent += len(data)
+                if way == "up":
+                    self.bytes_up += len(data)
+                else:
+                    self.bytes_down += len(data)
         except OSError:
             pass
         finally:

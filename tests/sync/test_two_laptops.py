@@ -155,3 +155,22 @@ def test_change_log_revisions_only_grow_and_every_push_is_logged_once(laptops, s
         rows = list(s.scalars(select(ChangeLog).where(ChangeLog.family_id == family_id)))
     assert len(rows) == 4
     assert ann.get(Family, family_id).server_revision == server.get(Family, family_id).server_revision > 0
+
+
+def test_one_edit_costs_one_round_trip_each_way(laptops, server):
+    ann, bob = laptops("ann"), laptops("bob")
+    family_id = ann.add_family("EH-7")
+    ann.sync()
+    bob.sync()
+    ann.edit(Family, family_id, town="Selby")
+    engine = ann.engine()
+    engine.client._renew()
+    before = engine.client.round_trips
+    engine.sync()
+    assert engine.client.round_trips - before == 1  # the push; its reply says there is nothing to pull
+    engine = bob.engine()
+    engine.client._renew()
+    before = engine.client.round_trips
+    assert engine.sync().pulled == 1
+    assert engine.client.round_trips - before == 1
+    assert bob.get(Family, family_id).town == "Selby"
