@@ -28,7 +28,10 @@ def default_url(data_dir: Path) -> str:
 def make_engine(url: str, schema: str | None = None) -> Engine:
     """``schema`` (PostgreSQL only) puts every table in that schema: tests share one database."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # hide_parameters: an error report never quotes a family's data.
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -46,7 +49,14 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
 
         return engine
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect_args)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args=connect_args,
+        hide_parameters=True,
+    )
 
 
 def server_alembic_config() -> Config:

@@ -1,6 +1,7 @@
 """Two workers of one team edit offline, sync, and end up with the same records, with every
 same-field clash kept as a conflict holding both values."""
 
+import pytest
 from sqlalchemy import select
 
 from ehdesk.models import Family, Person, SyncConflict
@@ -174,3 +175,41 @@ def test_one_edit_costs_one_round_trip_each_way(laptops, server):
     assert engine.sync().pulled == 1
     assert engine.client.round_trips - before == 1
     assert bob.get(Family, family_id).town == "Selby"
+
+
+def test_revoked_laptop_is_told_in_plain_words_and_keeps_its_changes(laptops, server):
+    from ehdesk.sync.client import SignedOut
+
+    ann = laptops("ann")
+    ann.add_family("EH-8")
+    with server.session() as s:
+        admin.revoke_device(s, username="ann")
+    with pytest.raises(SignedOut, match="Sign in online again"):
+        ann.sync()
+    assert ann.statuses[-1].state == "error" and ann.statuses[-1].waiting == 2
+
+
+def test_wipe_profile_removes_every_record_at_next_sync(laptops, server):
+    ann = laptops("ann")
+    family_id = ann.add_family("EH-9", members=2)
+    ann.sync()
+    with server.session() as s:
+        admin.wipe_profile(s, username="ann")
+    assert ann.sync().wiped is True
+    assert ann.get(Family, family_id) is None and ann.rows(Person) == []
+    assert server.get(Family, family_id) is not None
+
+
+def test_refresh_token_falls_back_into_the_store_without_a_keyring(store, monkeypatch):
+    import keyring
+    from keyring.errors import NoKeyringError
+
+    from ehdesk.sync.tokens import load_refresh_token, save_refresh_token
+
+    def broken(*args):
+        raise NoKeyringError("no backend")
+
+    monkeypatch.setattr(keyring, "set_password", broken)
+    monkeypatch.setattr(keyring, "get_password", broken)
+    assert save_refresh_token(store, "secret-token-value") == "store"
+    assert load_refresh_token(store) == "secret-token-value"
