@@ -17,8 +17,9 @@ from ehdesk.casework.timescales import EpisodeFacts
 from ehdesk.models import Episode
 
 FACT_SOURCES: list[str] = [
-    # "ehdesk.casework.meetings:taf_facts",        (TAF plans and meetings)
-    # "ehdesk.casework.agreements:agreement_facts",  (signed agreement)
+    "ehdesk.casework.meetings:taf_facts",  # TAF meetings held and the next one booked
+    "ehdesk.casework.sessions:session_facts",  # planned sessions (upcoming on the caseload)
+    "ehdesk.casework.agreements:agreement_facts",  # signed agreement
     # "ehdesk.casework.readings:reading_facts",      (progression tools)
 ]
 
@@ -40,6 +41,7 @@ def facts_for_episodes(session: Session, episodes: Iterable[Episode]) -> dict[st
             status=e.status,
             closed_on=e.closed_on,
             extension_close_by=e.extension_close_by,
+            extension_signed_off_on=e.extension_signed_off_on,
             **extra[e.id],
         )
         for e in episodes

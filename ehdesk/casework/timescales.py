@@ -4,11 +4,26 @@ Defaults (from the council pack): first TAF within 6 weeks of allocation; the ag
 and a baseline progression reading before the first TAF; TAF reviews at most 12 weeks apart,
 each preceded by a new reading; a 12-month limit after which a manager signs off a new close-by
 date. The caseload, the family record and the reports all ask these functions, so a rule is
-changed in one place. Councils that count working days set ``count_working_days`` and list their
-bank holidays in the pack."""
+changed in one place.
+
+How days are counted:
+- "Within N days" ends on the Nth day after the start: a TAF held exactly 6 weeks after
+  allocation is on time, the day after is late. Something done on the same day as the meeting
+  it must precede (a reading taken at the review) counts as before it.
+- Councils that count working days set ``count_working_days`` (and give the first-TAF and review
+  numbers in working days); weekends and the pack's bank holidays are skipped.
+- The episode limit is counted in calendar months when the pack sets ``episode_limit_months``
+  (opened 29 February: limit 28 February next year), otherwise in calendar days; never in working
+  days, because it is a limit on how long a family is open, not on staff time.
+- Reviews are timed from the last TAF actually held. A review that was moved keeps the due date
+  the last meeting set: moving it later does not move the timescale, moving it earlier restarts
+  the clock from the day it was held. A planned date is shown beside the due date, never instead.
+- A planned session is listed among the things due (upcoming, then "not written up yet") so the
+  caseload shows it; it is a reminder, never a breach."""
 
 from __future__ import annotations
 
+import calendar as _cal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,6 +41,11 @@ class EpisodeFacts:
     agreement_signed_on: date | None = None
     reading_dates: tuple[date, ...] = ()
     extension_close_by: date | None = None
+    extension_signed_off_on: date | None = None
+    # The date the next TAF is booked for (set at the last meeting, perhaps moved since).
+    next_meeting_planned_on: date | None = None
+    # Sessions with the family planned and not yet written up (the caseload shows them as upcoming).
+    planned_session_dates: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,13 @@ class Breach:
     happened_on: date | None  # None: still not done
 
 
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later, or that month's last day when it is shorter."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, _cal.monthrange(year, month)[1]))
+
+
 @dataclass
 class _Calendar:
     rules: Timescales
@@ -53,30 +80,61 @@ class _Calendar:
     def __post_init__(self) -> None:
         self.holidays = {date.fromisoformat(d) for d in self.rules.bank_holidays}
 
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays
+
     def add(self, start: date, days: int) -> date:
         if not self.rules.count_working_days:
             return start + timedelta(days=days)
         current, left = start, days
         while left > 0:
             current += timedelta(days=1)
-            if current.weekday() < 5 and current not in self.holidays:
+            if self.is_working_day(current):
                 left -= 1
         return current
+
+
+def working_days_between(start: date, end: date, rules: Timescales) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    cal = _Calendar(rules)
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if cal.is_working_day(current):
+            count += 1
+    return count
 
 
 def first_taf_due(facts: EpisodeFacts, rules: Timescales) -> date:
     return _Calendar(rules).add(facts.allocated_on or facts.opened_on, rules.first_taf_within_days)
 
 
-def _last_meeting(facts: EpisodeFacts) -> date | None:
-    held = [d for d in (facts.first_taf_on, *facts.review_dates) if d]
-    return max(held) if held else None
+def _meetings(facts: EpisodeFacts) -> list[date]:
+    """Every TAF held, in order (a review recorded without an initial TAF still counts)."""
+    return sorted({d for d in (facts.first_taf_on, *facts.review_dates) if d})
+
+
+def _first_taf(facts: EpisodeFacts) -> date | None:
+    held = _meetings(facts)
+    return held[0] if held else None
+
+
+def original_limit(facts: EpisodeFacts, rules: Timescales) -> date:
+    if rules.episode_limit_months:
+        return add_months(facts.opened_on, rules.episode_limit_months)
+    return facts.opened_on + timedelta(days=rules.episode_limit_days)
 
 
 def episode_limit_due(facts: EpisodeFacts, rules: Timescales) -> date:
     if facts.extension_close_by:
         return facts.extension_close_by
-    return facts.opened_on + timedelta(days=rules.episode_limit_days)
+    return original_limit(facts, rules)
+
+
+def _limit_words(rules: Timescales) -> str:
+    if rules.episode_limit_months:
+        return f"{rules.episode_limit_months}-month limit"
+    return f"{rules.episode_limit_days}-day limit"
 
 
 def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueItem]:
@@ -89,31 +147,39 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
     def add(code: str, label: str, due_on: date, detail: str = "") -> None:
         items.append(DueItem(code, label, due_on, today > due_on, detail))
 
+    def planned_detail(due_on: date) -> str:
+        planned = facts.next_meeting_planned_on
+        if planned is None:
+            return "no date set yet"
+        if planned > due_on:
+            return f"booked for {planned:%d %b %Y}, after it is due"
+        return f"booked for {planned:%d %b %Y}"
+
     taf_due = first_taf_due(facts, rules)
-    if facts.first_taf_on is None:
-        add("first_taf", "First TAF meeting", taf_due)
+    first = _first_taf(facts)
+    if first is None:
+        add("first_taf", "First TAF meeting", taf_due, planned_detail(taf_due))
         if facts.agreement_signed_on is None:
             add("agreement", "Early help agreement signed", taf_due, "before the first TAF")
         if not facts.reading_dates:
             add("baseline_reading", "Baseline progression reading", taf_due, "before the first TAF")
     else:
-        last = _last_meeting(facts)
+        last = _meetings(facts)[-1]
         review_due = calendar.add(last, rules.review_interval_max_days)
-        add("review", "TAF review", review_due)
+        add("review", "TAF review", review_due, planned_detail(review_due))
         if not any(d > last for d in facts.reading_dates):
             add("review_reading", "Progression reading before the review", review_due)
         if facts.agreement_signed_on is None:
-            add(
-                "agreement",
-                "Early help agreement signed",
-                facts.first_taf_on,
-                "should have been before the first TAF",
-            )
+            add("agreement", "Early help agreement signed", first, "should have been before the first TAF")
+    if facts.planned_session_dates:
+        planned = min(facts.planned_session_dates)
+        detail = "not written up yet" if today > planned else "upcoming"
+        add("session", "Planned session with the family", planned, detail)
     limit = episode_limit_due(facts, rules)
     label = (
         "New close-by date (signed off)"
         if facts.extension_close_by
-        else "12-month limit: close or get sign-off"
+        else f"{_limit_words(rules).capitalize()}: close or get sign-off"
     )
     add("episode_limit", label, limit)
     return sorted(items, key=lambda i: (i.due_on, i.code))
@@ -124,48 +190,63 @@ def next_due(facts: EpisodeFacts, rules: Timescales, today: date) -> DueItem | N
     return items[0] if items else None
 
 
+def needs_signoff(facts: EpisodeFacts, rules: Timescales, today: date) -> bool:
+    """Open, at or past the limit, and no manager has signed off a new close-by date yet."""
+    return (
+        facts.status == "open" and facts.extension_close_by is None and today >= original_limit(facts, rules)
+    )
+
+
 def breaches(facts: EpisodeFacts, rules: Timescales, today: date) -> list[Breach]:
     """Timescales missed during the episode (done late, or not done and now past due)."""
     calendar = _Calendar(rules)
     found: list[Breach] = []
     end = facts.closed_on or today
     taf_due = first_taf_due(facts, rules)
-    if facts.first_taf_on is None:
+    meetings = _meetings(facts)
+    first = meetings[0] if meetings else None
+    if first is None:
         if end > taf_due:
             found.append(Breach("first_taf", "First TAF within the timescale", taf_due, None))
-    elif facts.first_taf_on > taf_due:
-        found.append(Breach("first_taf", "First TAF within the timescale", taf_due, facts.first_taf_on))
-    if facts.first_taf_on is not None:
-        if facts.agreement_signed_on is None or facts.agreement_signed_on > facts.first_taf_on:
+    else:
+        if first > taf_due:
+            found.append(Breach("first_taf", "First TAF within the timescale", taf_due, first))
+        if facts.agreement_signed_on is None or facts.agreement_signed_on > first:
             found.append(
-                Breach(
-                    "agreement",
-                    "Agreement signed before the first TAF",
-                    facts.first_taf_on,
-                    facts.agreement_signed_on,
-                )
+                Breach("agreement", "Agreement signed before the first TAF", first, facts.agreement_signed_on)
             )
         first_reading = min(facts.reading_dates) if facts.reading_dates else None
-        if first_reading is None or first_reading > facts.first_taf_on:
+        if first_reading is None or first_reading > first:
             found.append(
-                Breach(
-                    "baseline_reading",
-                    "Baseline reading before the first TAF",
-                    facts.first_taf_on,
-                    first_reading,
-                )
+                Breach("baseline_reading", "Baseline reading before the first TAF", first, first_reading)
             )
-        meetings = sorted(d for d in (facts.first_taf_on, *facts.review_dates) if d)
         for previous, current in zip(meetings, meetings[1:], strict=False):
             due = calendar.add(previous, rules.review_interval_max_days)
             if current > due:
                 found.append(Breach("review", "Review within the interval", due, current))
             if not any(previous < d <= current for d in facts.reading_dates):
                 found.append(Breach("review_reading", "Reading before the review", current, None))
+        # Still waiting for the next review (or closed without one after it fell due).
         due = calendar.add(meetings[-1], rules.review_interval_max_days)
-        if facts.status == "open" and end > due:
+        if end > due:
             found.append(Breach("review", "Review within the interval", due, None))
-    limit = episode_limit_due(facts, rules)
-    if end > limit:
-        found.append(Breach("episode_limit", "Closed or signed off within the limit", limit, facts.closed_on))
+    limit = original_limit(facts, rules)
+    words = _limit_words(rules)
+    if facts.extension_close_by:
+        signed = facts.extension_signed_off_on
+        if signed is not None and signed > limit:
+            found.append(Breach("episode_limit", f"Signed off before the {words}", limit, signed))
+        if end > facts.extension_close_by:
+            found.append(
+                Breach(
+                    "extension_limit",
+                    "Closed by the signed-off close-by date",
+                    facts.extension_close_by,
+                    facts.closed_on,
+                )
+            )
+    elif end > limit:
+        found.append(
+            Breach("episode_limit", f"Closed or signed off within the {words}", limit, facts.closed_on)
+        )
     return found

@@ -6,5 +6,6 @@ COMMAND_MODULES = [
     "ehdesk.commands.demo",
     "ehdesk.commands.family",
     "ehdesk.commands.export",
+    "ehdesk.commands.pdf",
     "ehdesk.commands.sync",
 ]

@@ -59,6 +59,9 @@ class Timescales(_Strict):
     first_taf_within_days: int = Field(default=42, gt=0)
     review_interval_max_days: int = Field(default=84, gt=0)
     episode_limit_days: int = Field(default=365, gt=0)
+    # "12 months" is not 365 days across a leap year: when set, the limit is counted in calendar
+    # months (the same day of the month, or the month's last day) and wins over the days.
+    episode_limit_months: int | None = Field(default=None, gt=0)
     count_working_days: bool = False
     bank_holidays: list[str] = Field(default_factory=list)
 

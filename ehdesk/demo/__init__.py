@@ -14,13 +14,16 @@ from datetime import date
 
 from ehdesk.casework import audit
 from ehdesk.config.pack import current_pack
+from ehdesk.demo.agreements import sign_demo_agreements
+from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.families import make_family
+from ehdesk.demo.plans import plans_step
 from ehdesk.store import Store
 
 BATCH = 250
 
 # Later features append their steps here (assessments, readings, plans, meetings, agreements ...).
-STEPS: list[Callable] = []
+STEPS: list[Callable] = [add_assessments, sign_demo_agreements, plans_step]
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates
 
 

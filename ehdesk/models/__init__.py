@@ -3,6 +3,9 @@
 Each aggregate lives in its own module; a new one is imported here so migrations and the sync
 engine see it."""
 
+from ehdesk.models import closure, meeting, plan, session_note  # noqa: F401  (TAF plans, meetings, sessions, closure)
+from ehdesk.models.agreement import Agreement, AgreementSignature, IssuedDocument
+from ehdesk.models.assessment import Assessment
 from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
 from ehdesk.models.blob import Blob
@@ -13,6 +16,10 @@ from ehdesk.models.org import Team, User
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
 
 __all__ = [
+    "Agreement",
+    "AgreementSignature",
+    "IssuedDocument",
+    "Assessment",
     "AuditEvent",
     "Base",
     "Blob",

@@ -1,6 +1,7 @@
 """The building blocks every ehdesk document is made of: an A4 page template with the council's
 name, a title and a footer (document id, content hash, page x of y), headings, paragraphs,
-label/value tables, grids, signature blocks and an audit page. Documents (agreement, plan,
+label/value tables, grids, bullet lists, signature blocks and an audit page. A council's logo is
+drawn in the header when its pack folder has a ``logo.png``. Documents (agreement, plan,
 assessment, progress, closure) compose these and nothing else, so they all look alike.
 
 Output is deterministic (``invariant``): the same content gives the same bytes, which is what
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -50,7 +52,11 @@ class DocumentInfo:
 
 def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
-    body = ParagraphStyle("body", fontName=SANS, fontSize=10, leading=14, textColor=INK, alignment=TA_LEFT)
+    # shaping: HarfBuzz joins Arabic letters and orders right-to-left runs, so Arabic names look
+    # right on paper (text extraction then gives presentation forms; NFKC maps them back).
+    body = ParagraphStyle(
+        "body", fontName=SANS, fontSize=10, leading=14, textColor=INK, alignment=TA_LEFT, shaping=1
+    )
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=MUTED),
@@ -161,7 +167,49 @@ def signature_block(
     return KeepTogether([table, spacer(3)])
 
 
+def bullet_list(items: Sequence[str]) -> Flowable:
+    """A bulleted list, one paragraph per item."""
+    st = styles()
+    bullet = ParagraphStyle("bullet", parent=st["body"], leftIndent=5 * mm, bulletIndent=1 * mm, spaceAfter=1)
+    return KeepTogether([Paragraph(markup(item), bullet, bulletText="•") for item in items])
+
+
+def audit_page(
+    signers: Sequence[tuple[str, str, str, str, str]], facts: Sequence[tuple[str, str]] = ()
+) -> list[Flowable]:
+    """A page that says who signed, in what role, how, when and on which device, and the ids and
+    hashes that tie the document to the record. ``signers``: (name, role, how, when, device)."""
+    story: list[Flowable] = [page_break(), heading("Audit of signatures")]
+    story.append(
+        grid_table(["Name", "Role", "How", "When", "Device"], signers, col_widths_mm=[38, 28, 42, 34, 32])
+    )
+    if facts:
+        story += [spacer(4), field_table(facts, label_width_mm=40)]
+    story.append(spacer(3))
+    story.append(
+        para(
+            "The SHA-256 of this PDF file is kept on the family's record. To check that a copy is "
+            "unchanged, use ehdesk's “Check a PDF” or the command ehdesk pdf verify.",
+            "small",
+        )
+    )
+    return story
+
+
+def council_logo() -> Path | None:
+    """The council's logo, if its pack ships one: ``logo.png`` beside the pack's ``pack.json``."""
+    from ehdesk.config.pack import packs_dir
+    from ehdesk.config.settings import device_settings
+
+    chosen = Path(device_settings().council_pack)
+    folder = chosen.parent if chosen.suffix == ".json" else packs_dir() / str(chosen)
+    logo = folder / "logo.png"
+    return logo if logo.is_file() else None
+
+
 def _numbered_canvas(info: DocumentInfo):
+    logo = council_logo()
+
     class NumberedCanvas(rl_canvas.Canvas):
         """Draws 'page x of y' once the page count is known (two passes over saved states)."""
 
@@ -183,9 +231,23 @@ def _numbered_canvas(info: DocumentInfo):
 
         def _decorate(self, total: int) -> None:
             width, height = A4
+            left = 18 * mm
+            if logo is not None:
+                # At most 9 mm high and 30 mm wide, sitting on the header rule.
+                self.drawImage(
+                    str(logo),
+                    left,
+                    height - 13.5 * mm,
+                    width=30 * mm,
+                    height=9 * mm,
+                    preserveAspectRatio=True,
+                    anchor="sw",
+                    mask="auto",
+                )
+                left += 33 * mm
             self.setFont(SANS_BOLD, 9)
             self.setFillColor(ACCENT)
-            self.drawString(18 * mm, height - 12 * mm, info.council_name)
+            self.drawString(left, height - 12 * mm, info.council_name)
             self.setFont(SANS, 9)
             self.setFillColor(MUTED)
             self.drawRightString(width - 18 * mm, height - 12 * mm, info.title)

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import paragraph as rl_paragraph
 
 from ehdesk.paths import resources_dir
 
@@ -21,6 +22,12 @@ CJK = "EhCJK"
 ARABIC = "EhArabic"
 ARABIC_BOLD = "EhArabic-Bold"
 
+# reportlab shapes a whole word (text between spaces) with the font of its first character, and
+# has no bidi of its own here (rlbidi is not installed). Only Arabic needs shaping, so only words
+# set in the Arabic font are shaped (``_shape_arabic_only``); HarfBuzz then lays each Arabic run
+# out right to left as one unit. Punctuation touching a run is kept out of it by a thin space, so
+# a list of Arabic names reads name by name in the left-to-right line without losing its commas.
+THIN_SPACE = "\u2009"
 _CJK_RUN = re.compile(
     r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+"
 )
@@ -29,8 +36,26 @@ _ARABIC_RUN = re.compile(
 )
 
 
+def _shape_arabic_only(shape):
+    """Wrap reportlab's word shaper so it only touches words set in the Arabic font: shaping a
+    CJK word that ends in a Latin comma with the CJK font (which has no comma) drops the comma."""
+
+    def shaped(word, *args, **kwargs):
+        for frag, _text in word[1:]:
+            if not hasattr(frag, "cbDefn"):
+                if frag.fontName in (ARABIC, ARABIC_BOLD):
+                    return shape(word, *args, **kwargs)
+                return word
+        return word
+
+    shaped.ehdesk_wrapped = True
+    return shaped
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
+    if not getattr(rl_paragraph.shapeFragWord, "ehdesk_wrapped", False):
+        rl_paragraph.shapeFragWord = _shape_arabic_only(rl_paragraph.shapeFragWord)
     folder = resources_dir() / "fonts"
     for name, file in (
         (SANS, "DejaVuSans.ttf"),
@@ -55,11 +80,17 @@ def register_fonts() -> None:
     addMapping(CJK, 1, 1, CJK)
 
 
+def _arabic(match: re.Match, text: str) -> str:
+    before = THIN_SPACE if match.start() > 0 and not text[match.start() - 1].isspace() else ""
+    after = THIN_SPACE if match.end() < len(text) and not text[match.end()].isspace() else ""
+    return f'{before}<font name="{ARABIC}">{match.group(0)}</font>{after}'
+
+
 def markup(text: str | None) -> str:
     """Escape ``text`` for a reportlab Paragraph and put each non-Latin run in a font that has it."""
     if not text:
         return ""
     escaped = escape(str(text))
     escaped = _CJK_RUN.sub(lambda m: f'<font name="{CJK}">{m.group(0)}</font>', escaped)
-    escaped = _ARABIC_RUN.sub(lambda m: f'<font name="{ARABIC}">{m.group(0)}</font>', escaped)
+    escaped = _ARABIC_RUN.sub(lambda m: _arabic(m, escaped), escaped)
     return escaped.replace("\n", "<br/>")

@@ -1,0 +1,465 @@
+"""The early help agreement: drafting it from the council's template, collecting signatures, and
+freezing it. Freezing stores the exact words, the signatures and the SHA-256 of the PDF; from then
+on the agreement cannot be edited, and any change starts a new version (the old one is kept,
+marked superseded)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework import audit
+from ehdesk.casework.agreement_templates import fill, get_template, latest_template
+from ehdesk.casework.blobs import get_blob, put_blob
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import EhdeskError, NotFound, ValidationError
+from ehdesk.models import Agreement, AgreementSignature, Consent, Episode, Family, Person
+
+ROLES = {
+    "parent": "Parent / carer",
+    "young_person": "Young person",
+    "worker": "Family worker",
+    "other_adult": "Other adult",
+}
+DEFAULT_REVIEW_WEEKS = 12
+
+
+class AgreementSigned(EhdeskError):
+    """The agreement is signed: its words and signatures can no longer change."""
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    id: str
+    signer_name: str
+    role: str
+    person_id: str | None
+    image_sha256: str
+    verbal_reason: str
+    signed_at: datetime
+    device: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Someone who may sign: each adult with parental responsibility, each child old enough to
+    be asked (the worker decides whether they are competent), and the worker."""
+
+    name: str
+    role: str
+    person_id: str | None
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    id: str
+    family_id: str
+    episode_id: str
+    status: str
+    version_number: int
+    template_id: str
+    template_version: int
+    agencies: list[str]
+    review_date: date | None
+    signed_on: date | None
+    pdf_sha256: str
+    worker_name: str
+    content: dict  # the filled template: frozen once signed, live while a draft
+    signatures: list[SignatureView] = field(default_factory=list)
+    family_reference: str = ""
+    family_name: str = ""
+    member_names: list[str] = field(default_factory=list)
+
+    @property
+    def editable(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the words and the signatures as stored: printed in the PDF footer."""
+        payload = {
+            "content": self.content,
+            "signatures": [
+                [s.signer_name, s.role, s.image_sha256, s.verbal_reason, s.signed_at.isoformat()]
+                for s in self.signatures
+            ],
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def current_episode(session: Session, family_id: str) -> Episode | None:
+    """The family's open episode, or its most recent one."""
+    return session.scalars(
+        select(Episode)
+        .where(Episode.family_id == family_id, Episode.deleted.is_(False))
+        .order_by((Episode.status == "open").desc(), Episode.opened_on.desc(), Episode.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def _members(session: Session, family_id: str) -> list[Person]:
+    return list(
+        session.scalars(
+            select(Person)
+            .where(Person.family_id == family_id, Person.deleted.is_(False))
+            .order_by(Person.created_at)
+        )
+    )
+
+
+def _family_name(family: Family, members: list[Person]) -> str:
+    if family.household_name:
+        return family.household_name
+    surnames = [p.family_name for p in members if p.family_name]
+    return surnames[0] if surnames else family.reference
+
+
+def possible_signers(session: Session, family_id: str, worker_name: str) -> list[Signer]:
+    signers = []
+    for p in _members(session, family_id):
+        if p.role == "adult" and p.parental_responsibility:
+            signers.append(Signer(p.full_name, "parent", p.id))
+    for p in _members(session, family_id):
+        if p.role == "child" and p.date_of_birth and (date.today() - p.date_of_birth).days >= 12 * 365:
+            signers.append(Signer(p.full_name, "young_person", p.id))
+    signers.append(Signer(worker_name, "worker", None))
+    return signers
+
+
+def record_fields(session: Session, agreement: Agreement) -> dict[str, str]:
+    """The values the template's placeholders take, from the record."""
+    return fields_from(
+        session.get(Family, agreement.family_id), _members(session, agreement.family_id), agreement
+    )
+
+
+def fields_from(family: Family | None, members: list[Person], agreement: Agreement) -> dict[str, str]:
+    pack = current_pack()
+    agencies = [pack.label("agencies", code) for code in agreement.agencies]
+    return {
+        "family_name": _family_name(family, members) if family else "",
+        "members": ", ".join(p.full_name for p in members) or "the family",
+        "worker_name": agreement.worker_name,
+        "council_name": pack.council_name,
+        "agencies": "; ".join(agencies) if agencies else "no other agency (none chosen)",
+        "review_date": agreement.review_date.strftime("%-d %B %Y")
+        if agreement.review_date
+        else "a date to agree",
+    }
+
+
+def _view(session: Session, row: Agreement) -> AgreementView:
+    sigs = session.scalars(
+        select(AgreementSignature)
+        .where(AgreementSignature.agreement_id == row.id, AgreementSignature.deleted.is_(False))
+        .order_by(AgreementSignature.signed_at, AgreementSignature.created_at)
+    ).all()
+    family = session.get(Family, row.family_id)
+    members = _members(session, row.family_id)
+    if row.status == "draft":
+        content = fill(get_template(row.template_id, row.template_version), record_fields(session, row))
+    else:
+        content = row.frozen_content
+    return AgreementView(
+        id=row.id,
+        family_id=row.family_id,
+        episode_id=row.episode_id,
+        status=row.status,
+        version_number=row.version_number,
+        template_id=row.template_id,
+        template_version=row.template_version,
+        agencies=list(row.agencies),
+        review_date=row.review_date,
+        signed_on=row.signed_on,
+        pdf_sha256=row.pdf_sha256,
+        worker_name=row.worker_name,
+        content=content,
+        signatures=[
+            SignatureView(
+                s.id,
+                s.signer_name,
+                s.role,
+                s.person_id,
+                s.image_sha256,
+                s.verbal_reason,
+                s.signed_at,
+                s.device,
+            )
+            for s in sigs
+        ],
+        family_reference=family.reference if family else "",
+        family_name=_family_name(family, members) if family else "",
+        member_names=[p.full_name for p in members],
+    )
+
+
+def _row(session: Session, agreement_id: str) -> Agreement:
+    row = session.get(Agreement, agreement_id)
+    if row is None or row.deleted:
+        raise NotFound("That agreement is not in this worker's records.")
+    return row
+
+
+def _editable(session: Session, agreement_id: str) -> Agreement:
+    row = _row(session, agreement_id)
+    if row.status != "draft":
+        raise AgreementSigned(
+            "This agreement has been signed and cannot be changed. Start a new version to make a change."
+        )
+    return row
+
+
+def get_agreement(session: Session, agreement_id: str) -> AgreementView:
+    return _view(session, _row(session, agreement_id))
+
+
+def latest_agreement(session: Session, family_id: str, *, signed_only: bool = False) -> AgreementView | None:
+    """The newest version for the family's current (or last) episode: the draft if one is open,
+    else the signed one. ``signed_only`` skips drafts."""
+    episode = current_episode(session, family_id)
+    if episode is None:
+        return None
+    query = select(Agreement).where(Agreement.episode_id == episode.id, Agreement.deleted.is_(False))
+    if signed_only:
+        query = query.where(Agreement.status == "signed")
+    row = session.scalars(query.order_by(Agreement.version_number.desc()).limit(1)).first()
+    return _view(session, row) if row else None
+
+
+def start_agreement(
+    session: Session, family_id: str, worker_name: str = "", today: date | None = None
+) -> AgreementView:
+    """The draft to work on: the open draft if there is one, else a new version (copying the
+    agencies and review date of the last signed one, if any)."""
+    episode = current_episode(session, family_id)
+    if episode is None:
+        raise NotFound("This family has no episode of early help yet, so there is nothing to agree.")
+    latest = session.scalars(
+        select(Agreement)
+        .where(Agreement.episode_id == episode.id, Agreement.deleted.is_(False))
+        .order_by(Agreement.version_number.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and latest.status == "draft":
+        return _view(session, latest)
+    template = latest_template()
+    today = today or date.today()
+    row = Agreement(
+        family_id=family_id,
+        episode_id=episode.id,
+        template_id=template.id,
+        template_version=template.version,
+        status="draft",
+        agencies=list(latest.agencies) if latest else [],
+        review_date=latest.review_date if latest else today + timedelta(weeks=DEFAULT_REVIEW_WEEKS),
+        version_number=(latest.version_number + 1) if latest else 1,
+        worker_name=worker_name or session.info.get("worker_name", "") or episode.allocated_worker_name,
+    )
+    if latest is not None and latest.review_date and latest.review_date < today:
+        row.review_date = today + timedelta(weeks=DEFAULT_REVIEW_WEEKS)
+    session.add(row)
+    session.flush()
+    audit.record(session, "change", "agreement", row.id, family_id, op="draft", version=row.version_number)
+    return _view(session, row)
+
+
+def update_draft(
+    session: Session, agreement_id: str, *, agencies: list[str] | None = None, review_date: date | None = None
+) -> AgreementView:
+    row = _editable(session, agreement_id)
+    if agencies is not None:
+        known = set(current_pack().codes("agencies"))
+        unknown = [a for a in agencies if a not in known]
+        if unknown:
+            raise ValidationError({"agencies": "Choose agencies from the council's list."})
+        row.agencies = list(agencies)
+    if review_date is not None:
+        if review_date <= date.today():
+            raise ValidationError({"review_date": "The review date must be after today."})
+        row.review_date = review_date
+    audit.record(session, "change", "agreement", row.id, row.family_id, op="edit")
+    session.flush()
+    return _view(session, row)
+
+
+def add_signature(
+    session: Session,
+    agreement_id: str,
+    signer_name: str,
+    role: str,
+    *,
+    person_id: str | None = None,
+    image_png: bytes | None = None,
+    verbal_reason: str = "",
+    signed_at: datetime | None = None,
+) -> SignatureView:
+    """Stamp one person's signature (a drawn PNG) or their verbal consent (with the reason a
+    signature could not be taken). A person signing again replaces their earlier signature."""
+    row = _editable(session, agreement_id)
+    errors = {}
+    if not signer_name.strip():
+        errors["signer_name"] = "Give the name of the person signing."
+    if role not in ROLES:
+        errors["role"] = "Choose the signer's role."
+    if not image_png and not verbal_reason.strip():
+        errors["signature"] = "Draw a signature, or record why consent was given verbally."
+    if image_png and not image_png.startswith(b"\x89PNG"):
+        errors["signature"] = "The signature image is not a PNG."
+    if errors:
+        raise ValidationError(errors)
+    for old in session.scalars(
+        select(AgreementSignature).where(
+            AgreementSignature.agreement_id == row.id,
+            AgreementSignature.deleted.is_(False),
+            AgreementSignature.signer_name == signer_name.strip(),
+            AgreementSignature.role == role,
+        )
+    ):
+        old.deleted = True
+    digest = put_blob(session, image_png, "image/png", row.family_id) if image_png else ""
+    device_id = session.info.get("device_id", "")
+    sig = AgreementSignature(
+        family_id=row.family_id,
+        agreement_id=row.id,
+        signer_name=signer_name.strip(),
+        role=role,
+        person_id=person_id,
+        image_sha256=digest,
+        verbal_reason="" if image_png else verbal_reason.strip(),
+        signed_at=(signed_at or datetime.now(UTC)).replace(microsecond=0),
+        device=f"{socket.gethostname()} ({device_id[:8]})" if device_id else socket.gethostname(),
+    )
+    session.add(sig)
+    session.flush()
+    audit.record(session, "change", "agreement_signature", sig.id, row.family_id, role=role)
+    return SignatureView(
+        sig.id,
+        sig.signer_name,
+        sig.role,
+        sig.person_id,
+        sig.image_sha256,
+        sig.verbal_reason,
+        sig.signed_at,
+        sig.device,
+    )
+
+
+def remove_signature(session: Session, signature_id: str) -> None:
+    sig = session.get(AgreementSignature, signature_id)
+    if sig is None or sig.deleted:
+        raise NotFound("That signature is not on this agreement.")
+    _editable(session, sig.agreement_id)
+    sig.deleted = True
+    audit.record(session, "change", "agreement_signature", sig.id, sig.family_id, op="remove")
+
+
+def signature_images(session: Session, view: AgreementView) -> dict[str, bytes]:
+    return {s.image_sha256: get_blob(session, s.image_sha256) for s in view.signatures if s.image_sha256}
+
+
+def sign_and_freeze(
+    session: Session,
+    agreement_id: str,
+    today: date | None = None,
+    render: Callable[[AgreementView, dict[str, bytes]], bytes] | None = None,
+) -> AgreementView:
+    """Freeze the draft: keep its exact words, render the signed PDF, store it as a blob with its
+    SHA-256, record it as issued, and mark any earlier signed version superseded."""
+    row = _editable(session, agreement_id)
+    draft = _view(session, row)
+    roles = {s.role for s in draft.signatures}
+    if not roles & {"parent", "other_adult", "young_person"}:
+        raise ValidationError({"signatures": "At least one family member must sign or give verbal consent."})
+    if "worker" not in roles:
+        raise ValidationError({"signatures": "The worker must sign the agreement too."})
+    if row.review_date is None:
+        raise ValidationError({"review_date": "Set a date to review the agreement."})
+    for older in session.scalars(
+        select(Agreement).where(
+            Agreement.episode_id == row.episode_id, Agreement.status == "signed", Agreement.id != row.id
+        )
+    ):
+        older.status = "superseded"
+    row.frozen_content = draft.content
+    row.signed_on = today or date.today()
+    row.status = "signed"
+    _record_consent(session, row, draft.signatures)
+    session.flush()
+    _freeze_pdf(session, row, render)
+    audit.record(session, "sign", "agreement", row.id, row.family_id, version=row.version_number)
+    session.flush()
+    return _view(session, row)
+
+
+def _record_consent(session: Session, row: Agreement, signatures: list[SignatureView]) -> None:
+    """Signing the agreement is each family signer's consent to share with the named agencies:
+    recorded in the family's consent list too, so the rest of the record (and the reports) see it."""
+    for sig in signatures:
+        if sig.role == "worker":
+            continue
+        session.add(
+            Consent(
+                family_id=row.family_id,
+                person_id=sig.person_id,
+                given_by_name=sig.signer_name,
+                scope="share_information",
+                agencies=list(row.agencies),
+                given_on=row.signed_on,
+                method="verbal" if sig.verbal_reason else "signed",
+                notes=f"Given in the early help agreement, version {row.version_number}.",
+            )
+        )
+
+
+def _freeze_pdf(session: Session, row: Agreement, render=None) -> None:
+    frozen = _view(session, row)
+    if render is None:
+        from ehdesk.pdf.agreement import agreement_pdf  # pdf sits beside casework; imported late
+
+        render = agreement_pdf
+    pdf = render(frozen, signature_images(session, frozen))
+    row.pdf_sha256 = put_blob(session, pdf, "application/pdf", row.family_id)
+    from ehdesk.casework.documents import record_issued
+
+    record_issued(session, row.family_id, "agreement", row.id, pdf, channel="signed")
+    session.flush()
+
+
+def signed_pdf(session: Session, family_id: str) -> tuple[bytes, AgreementView]:
+    """The frozen PDF of the family's latest signed agreement, byte for byte as signed. (Demo
+    agreements are made without their PDF; it is frozen here the first time it is asked for.)"""
+    view = latest_agreement(session, family_id, signed_only=True)
+    if view is None:
+        raise NotFound("This family has no signed agreement yet.")
+    if not view.pdf_sha256:
+        _freeze_pdf(session, _row(session, view.id))
+        view = get_agreement(session, view.id)
+    return get_blob(session, view.pdf_sha256), view
+
+
+def agreement_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]:
+    """When each episode's agreement was first signed (the timescale rule wants it before the
+    first TAF; a later re-signing does not move that date)."""
+    if not episode_ids:
+        return {}
+    rows = session.execute(
+        select(Agreement.episode_id, func.min(Agreement.signed_on))
+        .where(
+            Agreement.episode_id.in_(episode_ids),
+            Agreement.deleted.is_(False),
+            Agreement.status.in_(("signed", "superseded")),
+        )
+        .group_by(Agreement.episode_id)
+    ).all()
+    return {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}

@@ -1,0 +1,315 @@
+"""Assessments (and other forms) filled in for a family: start, save as the worker types,
+complete, manager sign-off, audited reopen. Completed forms are read-only.
+
+Each assessment keeps the id and version of the definition it was filled against; opening or
+printing it always uses that version, never the newest one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework import audit
+from ehdesk.config.pack import CouncilPack, current_pack
+from ehdesk.errors import EhdeskError, NotFound, ValidationError
+from ehdesk.forms.definition import FormDefinition
+from ehdesk.forms.engine import FormEngine, Member
+from ehdesk.forms.loader import FormLibrary, default_library
+from ehdesk.models import Assessment, Episode, Family, Person
+
+EHA_FORM = "early-help-assessment"
+FEEDBACK_FORM = "closure-feedback"
+REQUEST_FORM = "request-for-support"
+
+STATUS_LABELS = {"draft": "Draft", "completed": "Completed", "signed_off": "Signed off"}
+
+
+class AssessmentReadOnly(EhdeskError):
+    pass
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: str
+    form_id: str
+    form_version: int
+    title: str
+    status: str
+    started_on: date
+    completed_on: date | None
+    assessor_name: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    id: str
+    family_id: str
+    episode_id: str | None
+    form_id: str
+    form_version: int
+    status: str
+    answers: dict
+    started_on: date
+    completed_on: date | None
+    assessor_name: str
+    signed_off_by: str
+    signed_off_on: date | None
+    reopen_history: list = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def read_only(self) -> bool:
+        return self.status != "draft"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def current_episode(session: Session, family_id: str) -> Episode | None:
+    """The family's open episode, or else the one that closed last."""
+    episodes = session.scalars(
+        select(Episode).where(Episode.family_id == family_id, Episode.deleted.is_(False))
+    ).all()
+    if not episodes:
+        return None
+    open_ = [e for e in episodes if e.status == "open"]
+    if open_:
+        return max(open_, key=lambda e: (e.opened_on, e.created_at))
+    return max(episodes, key=lambda e: (e.closed_on or e.opened_on, e.opened_on))
+
+
+def family_members(session: Session, family_id: str, include_ids: set[str] = frozenset()) -> list[Member]:
+    """Children first (oldest first), then adults. A member removed since an old form was filled
+    in still appears for that form (``include_ids``) so their answers keep their name."""
+    people = session.scalars(select(Person).where(Person.family_id == family_id)).all()
+    kept = [p for p in people if not p.deleted or p.id in include_ids]
+    kept.sort(key=lambda p: (p.role != "child", p.date_of_birth or p.due_date or date.max, p.given_name))
+    return [Member(p.id, p.full_name, p.role) for p in kept]
+
+
+def _member_ids_in(answers: dict) -> set[str]:
+    return {key.split("@", 1)[1] for key in answers if "@" in key}
+
+
+def _assessment_or_404(session: Session, assessment_id: str) -> Assessment:
+    row = session.get(Assessment, assessment_id)
+    if row is None or row.deleted:
+        raise NotFound("That assessment is not in this worker's records (it may have been removed).")
+    return row
+
+
+def _title(library: FormLibrary, form_id: str, version: int) -> str:
+    try:
+        return library.get(form_id, version).title
+    except NotFound:
+        return form_id.replace("-", " ").capitalize()
+
+
+def list_assessments(
+    session: Session, family_id: str, episode_id: str | None = None, library: FormLibrary | None = None
+) -> list[AssessmentSummary]:
+    """The family's forms, newest first; only one episode's (and unattached ones) if given."""
+    library = library or default_library()
+    query = select(Assessment).where(Assessment.family_id == family_id, Assessment.deleted.is_(False))
+    if episode_id is not None:
+        query = query.where((Assessment.episode_id == episode_id) | Assessment.episode_id.is_(None))
+    rows = session.scalars(query).all()
+    rows = sorted(rows, key=lambda a: (a.started_on, a.created_at), reverse=True)
+    return [
+        AssessmentSummary(
+            a.id,
+            a.form_id,
+            a.form_version,
+            _title(library, a.form_id, a.form_version),
+            a.status,
+            a.started_on,
+            a.completed_on,
+            a.assessor_name,
+        )
+        for a in rows
+    ]
+
+
+def _prefill(definition: FormDefinition, session: Session, episode: Episode | None, today: date) -> dict:
+    """Answers the app already knows, offered where the form asks for them."""
+    known = {
+        "started_on": today.isoformat(),
+        "requested_on": today.isoformat(),
+        "assessor_name": session.info.get("worker_name", ""),
+    }
+    if episode is not None and episode.lead_professional_name:
+        known["lead_professional"] = episode.lead_professional_name
+    ids = {q.id for _, q in definition.questions()}
+    return {k: v for k, v in known.items() if k in ids and v}
+
+
+def start_assessment(
+    session: Session,
+    family_id: str,
+    form_id: str = EHA_FORM,
+    *,
+    episode_id: str | None = None,
+    library: FormLibrary | None = None,
+    today: date | None = None,
+) -> str:
+    """A new draft of the newest version of ``form_id`` for the family's current episode."""
+    library = library or default_library()
+    today = today or date.today()
+    family = session.get(Family, family_id)
+    if family is None or family.deleted:
+        raise NotFound("That family is not in this worker's records (it may have been moved or removed).")
+    definition = library.latest(form_id)
+    episode = session.get(Episode, episode_id) if episode_id else current_episode(session, family_id)
+    row = Assessment(
+        family_id=family_id,
+        episode_id=episode.id if episode is not None else None,
+        form_id=definition.id,
+        form_version=definition.version,
+        status="draft",
+        answers=_prefill(definition, session, episode, today),
+        started_on=today,
+        assessor_id=session.info.get("worker_id", ""),
+        assessor_name=session.info.get("worker_name", ""),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, "create", "assessment", row.id, family_id, form=definition.id, version=definition.version
+    )
+    return row.id
+
+
+def get_assessment(session: Session, assessment_id: str, *, audit_view: bool = True) -> AssessmentView:
+    row = _assessment_or_404(session, assessment_id)
+    if audit_view:
+        audit.record(session, "view", "assessment", row.id, row.family_id)
+    return AssessmentView(
+        id=row.id,
+        family_id=row.family_id,
+        episode_id=row.episode_id,
+        form_id=row.form_id,
+        form_version=row.form_version,
+        status=row.status,
+        answers=dict(row.answers or {}),
+        started_on=row.started_on,
+        completed_on=row.completed_on,
+        assessor_name=row.assessor_name,
+        signed_off_by=row.signed_off_by,
+        signed_off_on=row.signed_off_on,
+        reopen_history=list(row.reopen_history or []),
+        members=family_members(session, row.family_id, _member_ids_in(row.answers or {})),
+    )
+
+
+def engine_for(
+    view: AssessmentView, library: FormLibrary | None = None, pack: CouncilPack | None = None
+) -> FormEngine:
+    """The engine for the definition version this assessment was filled against."""
+    library = library or default_library()
+    return FormEngine(library.get(view.form_id, view.form_version), view.members, pack or current_pack())
+
+
+def _clean_answers(answers: dict) -> dict:
+    if not isinstance(answers, dict):
+        raise ValidationError({"answers": "The answers could not be read."})
+    try:
+        # A round trip proves the answers are plain JSON, which is what syncs.
+        return json.loads(json.dumps(answers))
+    except (TypeError, ValueError):
+        raise ValidationError({"answers": "Some answers are not text, numbers or dates."}) from None
+
+
+def save_draft(session: Session, assessment_id: str, answers: dict) -> None:
+    """Keep what the worker has typed. Called often (as they type), so it is not audited."""
+    row = _assessment_or_404(session, assessment_id)
+    if row.status != "draft":
+        raise AssessmentReadOnly("This assessment is completed and cannot be changed unless it is reopened.")
+    cleaned = _clean_answers(answers)
+    if cleaned != row.answers:
+        row.answers = cleaned
+
+
+def complete_assessment(
+    session: Session,
+    assessment_id: str,
+    answers: dict | None = None,
+    *,
+    library: FormLibrary | None = None,
+    today: date | None = None,
+) -> None:
+    """Check every shown question; on any problem nothing changes and ValidationError names
+    each field (keyed like the answers) with what is wrong."""
+    row = _assessment_or_404(session, assessment_id)
+    if row.status != "draft":
+        raise AssessmentReadOnly("This assessment has already been completed.")
+    if answers is not None:
+        row.answers = _clean_answers(answers)
+    view = get_assessment(session, assessment_id, audit_view=False)
+    problems = engine_for(view, library).validate(view.answers)
+    if problems:
+        raise ValidationError(problems)
+    row.status = "completed"
+    row.completed_on = today or date.today()
+    audit.record(session, "change", "assessment", row.id, row.family_id, status="completed")
+
+
+def sign_off_assessment(
+    session: Session, assessment_id: str, manager_name: str, today: date | None = None
+) -> None:
+    row = _assessment_or_404(session, assessment_id)
+    if row.status != "completed":
+        raise AssessmentReadOnly("Only a completed assessment can be signed off.")
+    if not manager_name.strip():
+        raise ValidationError({"manager_name": "Type the name of the manager signing off."})
+    row.status = "signed_off"
+    row.signed_off_by = manager_name.strip()
+    row.signed_off_on = today or date.today()
+    audit.record(session, "sign_off", "assessment", row.id, row.family_id)
+
+
+def reopen_assessment(session: Session, assessment_id: str, reason: str, today: date | None = None) -> None:
+    """Back to draft so it can be changed; the reason and who reopened it are kept with it."""
+    row = _assessment_or_404(session, assessment_id)
+    if row.status == "draft":
+        raise AssessmentReadOnly("This assessment is already open for changes.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the assessment is being reopened."})
+    history = list(row.reopen_history or [])
+    history.append(
+        {
+            "on": (today or date.today()).isoformat(),
+            "by": session.info.get("worker_name", ""),
+            "from_status": row.status,
+            "reason": reason.strip(),
+        }
+    )
+    row.reopen_history = history
+    row.status = "draft"
+    row.completed_on = None
+    row.signed_off_by = ""
+    row.signed_off_on = None
+    audit.record(session, "reopen", "assessment", row.id, row.family_id)
+
+
+def closure_feedback_missing(session: Session, episode_id: str) -> str | None:
+    """For the closure checks: a plain message if the family's "How was it for you?" is not done."""
+    done = session.scalar(
+        select(Assessment.id).where(
+            Assessment.episode_id == episode_id,
+            Assessment.form_id == FEEDBACK_FORM,
+            Assessment.status.in_(("completed", "signed_off")),
+            Assessment.deleted.is_(False),
+        )
+    )
+    if done is not None:
+        return None
+    return 'The family\'s "How was it for you?" feedback has not been completed for this case.'

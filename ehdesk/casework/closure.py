@@ -1,0 +1,210 @@
+"""Closing an episode: a reason from the pack, step-up details, the checks that say plainly
+what is missing, a manager's override with a reason, and reopening (audited).
+
+``CLOSURE_CHECKS`` names checks owned by other features as "module:function"; each is
+``fn(session, episode_id) -> str | None`` (None: satisfied, else the sentence to show). A check
+whose module is not installed yet is skipped, so this works before those features land."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework import audit
+from ehdesk.casework.episode_access import EpisodeClosed, episode_or_404, require_open
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import EhdeskError, ValidationError
+from ehdesk.models.closure import EpisodeClosure
+
+CLOSURE_CHECKS: list[str] = [
+    "ehdesk.casework.readings:closing_reading_missing",
+    "ehdesk.casework.assessments:closure_feedback_missing",
+]
+STEP_UP_REASON = "stepped_up"
+MANAGER_ROLES = ("manager", "admin")
+
+
+class ClosureBlocked(EhdeskError):
+    """Closing needs items that are missing; ``missing`` lists them, one sentence each."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = list(missing)
+        super().__init__(
+            "This case can't be closed yet: "
+            + "; ".join(m[:1].lower() + m[1:].rstrip(".") for m in missing)
+            + ". "
+            "A manager can close it anyway with a reason."
+        )
+
+
+@dataclass(frozen=True)
+class ClosureView:
+    episode_id: str
+    closed_on: date
+    reason: str
+    reason_label: str
+    note: str
+    stepped_up_on: date | None
+    stepped_up_to: str
+    missing: tuple[str, ...]
+    override_by: str
+    override_reason: str
+    closed_by: str
+
+
+def _load_check(spec: str):
+    module, _, name = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        # Only the feature's own module being absent is expected; a broken import inside it is a bug.
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+def missing_items(session: Session, episode_id: str) -> list[str]:
+    """What closing still needs, in plain sentences (empty: ready to close)."""
+    found = []
+    for spec in CLOSURE_CHECKS:
+        check = _load_check(spec)
+        if check is None:
+            continue
+        message = check(session, episode_id)
+        if message:
+            found.append(message)
+    return found
+
+
+def _check_details(
+    reason: str, closed_on, stepped_up_on, stepped_up_to: str, opened_on: date, today: date
+) -> None:
+    errors: dict[str, str] = {}
+    if reason not in current_pack().codes("closure_reasons"):
+        errors["reason"] = "Choose the reason for closing from the list."
+    if not isinstance(closed_on, date):
+        errors["closed_on"] = "Give the date the case closed."
+    elif closed_on < opened_on:
+        errors["closed_on"] = "The case can't close before it opened."
+    elif closed_on > today:
+        errors["closed_on"] = "The closing date can't be in the future."
+    if reason == STEP_UP_REASON:
+        if not isinstance(stepped_up_on, date):
+            errors["stepped_up_on"] = "Give the date the case was stepped up to children's social care."
+        if not stepped_up_to.strip():
+            errors["stepped_up_to"] = "Say who the case was stepped up to (team or social worker)."
+    if errors:
+        raise ValidationError(errors)
+
+
+def close_episode(
+    session: Session,
+    episode_id: str,
+    *,
+    reason: str,
+    closed_on: date,
+    today: date,
+    note: str = "",
+    stepped_up_on: date | None = None,
+    stepped_up_to: str = "",
+    override_reason: str = "",
+    actor_role: str = "practitioner",
+) -> ClosureView:
+    episode = require_open(session, episode_id)
+    _check_details(reason, closed_on, stepped_up_on, stepped_up_to, episode.opened_on, today)
+    missing = missing_items(session, episode_id)
+    actor = session.info.get("actor", "")
+    override_by = ""
+    if missing:
+        if not override_reason.strip():
+            raise ClosureBlocked(missing)
+        if actor_role not in MANAGER_ROLES:
+            raise EhdeskError("Only a manager can close a case while items are missing.")
+        override_by = actor
+    row = EpisodeClosure(
+        family_id=episode.family_id,
+        episode_id=episode_id,
+        closed_on=closed_on,
+        reason=reason,
+        note=note.strip(),
+        stepped_up_on=stepped_up_on if reason == STEP_UP_REASON else None,
+        stepped_up_to=stepped_up_to.strip() if reason == STEP_UP_REASON else "",
+        missing=missing,
+        override_by=override_by,
+        override_reason=override_reason.strip() if missing else "",
+        closed_by=actor,
+    )
+    session.add(row)
+    episode.status = "closed"
+    episode.closed_on = closed_on
+    episode.closure_reason = reason
+    episode.closure_note = note.strip()
+    session.flush()
+    audit.record(
+        session,
+        "change",
+        "episode",
+        episode_id,
+        episode.family_id,
+        op="close",
+        reason=reason,
+        overridden=bool(missing),
+    )
+    return _view(row)
+
+
+def _view(r: EpisodeClosure) -> ClosureView:
+    return ClosureView(
+        r.episode_id,
+        r.closed_on,
+        r.reason,
+        current_pack().label("closure_reasons", r.reason),
+        r.note,
+        r.stepped_up_on,
+        r.stepped_up_to,
+        tuple(r.missing),
+        r.override_by,
+        r.override_reason,
+        r.closed_by,
+    )
+
+
+def _standing(session: Session, episode_id: str) -> EpisodeClosure | None:
+    return session.scalars(
+        select(EpisodeClosure)
+        .where(
+            EpisodeClosure.episode_id == episode_id,
+            EpisodeClosure.deleted.is_(False),
+            EpisodeClosure.reopened_on.is_(None),
+        )
+        .order_by(EpisodeClosure.closed_on.desc(), EpisodeClosure.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def get_closure(session: Session, episode_id: str) -> ClosureView | None:
+    row = _standing(session, episode_id)
+    return _view(row) if row else None
+
+
+def reopen_episode(session: Session, episode_id: str, *, reason: str, today: date, actor_role: str) -> None:
+    episode = episode_or_404(session, episode_id)
+    if episode.status == "open":
+        raise EhdeskError("This case is already open.")
+    if actor_role not in MANAGER_ROLES:
+        raise EpisodeClosed("Only a manager can reopen a closed case.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the case is being reopened."})
+    row = _standing(session, episode_id)
+    if row is not None:
+        row.reopened_on = today
+        row.reopened_by = session.info.get("actor", "")
+        row.reopen_reason = reason.strip()
+    episode.status = "open"
+    episode.closed_on = None
+    episode.closure_reason = ""
+    audit.record(session, "change", "episode", episode_id, episode.family_id, op="reopen")

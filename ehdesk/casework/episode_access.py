@@ -1,0 +1,38 @@
+"""Finding a family's episode and guarding closed ones: shared by plans, meetings, sessions,
+closure and extensions so the read-only rule is enforced in one place."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.errors import EhdeskError, NotFound
+from ehdesk.models import Episode
+
+
+class EpisodeClosed(EhdeskError):
+    pass
+
+
+def current_episode(session: Session, family_id: str) -> Episode | None:
+    """The family's open episode, or else its most recent one (None: never had one)."""
+    rows = session.scalars(
+        select(Episode).where(Episode.family_id == family_id, Episode.deleted.is_(False))
+    ).all()
+    if not rows:
+        return None
+    return max(rows, key=lambda e: (e.status == "open", e.opened_on, e.created_at))
+
+
+def episode_or_404(session: Session, episode_id: str) -> Episode:
+    episode = session.get(Episode, episode_id)
+    if episode is None or episode.deleted:
+        raise NotFound("That case no longer exists on this laptop.")
+    return episode
+
+
+def require_open(session: Session, episode_id: str) -> Episode:
+    episode = episode_or_404(session, episode_id)
+    if episode.status != "open":
+        raise EpisodeClosed("This case is closed, so it can't be changed. A manager can reopen it.")
+    return episode

@@ -1,0 +1,304 @@
+"""TAF meetings: recording them, completing them (which versions the plan), re-booking the next
+one, and the fact source the timescale rules read (first TAF and review dates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework import audit, plans
+from ehdesk.casework.episode_access import require_open
+from ehdesk.errors import EhdeskError, NotFound, ValidationError
+from ehdesk.models.meeting import MEETING_KINDS, Meeting
+from ehdesk.models.plan import REVIEW_OUTCOMES
+
+KIND_LABELS = {
+    "initial_taf": "Initial TAF meeting",
+    "taf_review": "TAF review meeting",
+    "family_group_conference": "Family group conference",
+    "closure": "Closure meeting",
+}
+# Meetings that review the plan, so completing one records a plan version.
+PLAN_MEETINGS = ("initial_taf", "taf_review", "closure")
+CONFIDENTIALITY_STATEMENT = (
+    "What is said in this meeting stays between the people here and is shared only as the family "
+    "agreed, unless someone may be at risk of significant harm or the law says it must be shared."
+)
+ATTENDANCE = ("attended", "apologies")
+EDITABLE = (
+    "held_on",
+    "place",
+    "attendees",
+    "confidentiality_read",
+    "family_updates",
+    "practitioner_updates",
+    "plan_review_notes",
+    "review_outcome",
+    "next_meeting_on",
+)
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: str
+    episode_id: str
+    family_id: str
+    kind: str
+    held_on: date
+    place: str
+    attendees: tuple[dict, ...]
+    confidentiality_read: bool
+    family_updates: tuple[dict, ...]
+    practitioner_updates: tuple[dict, ...]
+    plan_review_notes: str
+    review_outcome: str
+    next_meeting_on: date | None
+    status: str
+    plan_version: int | None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+
+def _view(m: Meeting) -> MeetingView:
+    return MeetingView(
+        m.id,
+        m.episode_id,
+        m.family_id,
+        m.kind,
+        m.held_on,
+        m.place,
+        tuple(m.attendees),
+        m.confidentiality_read,
+        tuple(m.family_updates),
+        tuple(m.practitioner_updates),
+        m.plan_review_notes,
+        m.review_outcome,
+        m.next_meeting_on,
+        m.status,
+        m.plan_version,
+    )
+
+
+def _meetings(session: Session, episode_id: str) -> list[Meeting]:
+    return list(
+        session.scalars(
+            select(Meeting)
+            .where(Meeting.episode_id == episode_id, Meeting.deleted.is_(False))
+            .order_by(Meeting.held_on, Meeting.created_at)
+        )
+    )
+
+
+def list_meetings(session: Session, episode_id: str) -> list[MeetingView]:
+    return [_view(m) for m in _meetings(session, episode_id)]
+
+
+def _meeting(session: Session, meeting_id: str) -> Meeting:
+    row = session.get(Meeting, meeting_id)
+    if row is None or row.deleted:
+        raise NotFound("That meeting record no longer exists.")
+    return row
+
+
+def get_meeting(session: Session, meeting_id: str) -> MeetingView:
+    return _view(_meeting(session, meeting_id))
+
+
+def create_meeting(session: Session, episode_id: str, kind: str, held_on: date, place: str = "") -> str:
+    episode = require_open(session, episode_id)
+    if kind not in MEETING_KINDS:
+        raise ValidationError({"kind": "Choose the kind of meeting from the list."})
+    if not isinstance(held_on, date):
+        raise ValidationError({"held_on": "Give the date of the meeting."})
+    existing = _meetings(session, episode_id)
+    if kind == "initial_taf" and any(m.kind == "initial_taf" for m in existing):
+        raise ValidationError(
+            {"kind": "This case already has an initial TAF meeting; record a review instead."}
+        )
+    if kind == "taf_review" and not any(
+        m.kind == "initial_taf" and m.status == "completed" for m in existing
+    ):
+        raise ValidationError({"kind": "Complete the initial TAF meeting before recording a review."})
+    # The same people usually come again: start from the last meeting's list, attendance reset.
+    previous = [m for m in existing if m.status == "completed"]
+    attendees = [
+        {**a, "attendance": "attended", "written_update": ""}
+        for a in (previous[-1].attendees if previous else [])
+    ]
+    row = Meeting(
+        family_id=episode.family_id,
+        episode_id=episode_id,
+        kind=kind,
+        held_on=held_on,
+        place=place.strip() or (previous[-1].place if previous else ""),
+        attendees=attendees,
+        family_updates=[],
+        practitioner_updates=[],
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, "change", "taf_meeting", row.id, episode.family_id, op="add", kind=kind)
+    return row.id
+
+
+def _clean_attendees(attendees: list[dict]) -> list[dict]:
+    clean = []
+    for a in attendees:
+        name = str(a.get("name") or "").strip()
+        if not name:
+            continue
+        attendance = a.get("attendance") or "attended"
+        if attendance not in ATTENDANCE:
+            raise ValidationError({"attendees": "Say whether each person attended or sent apologies."})
+        clean.append(
+            {
+                "name": name,
+                "role": str(a.get("role") or "").strip(),
+                "agency": str(a.get("agency") or "").strip(),
+                "attendance": attendance,
+                "written_update": str(a.get("written_update") or "").strip(),
+            }
+        )
+    return clean
+
+
+def _children_first(updates: list[dict]) -> list[dict]:
+    """The child's voice comes first in the record, whatever order it was typed in."""
+    cleaned = [
+        {
+            "name": str(u.get("name") or "").strip(),
+            "is_child": bool(u.get("is_child")),
+            "text": str(u.get("text") or "").strip(),
+        }
+        for u in updates
+        if str(u.get("text") or "").strip()
+    ]
+    return sorted(cleaned, key=lambda u: not u["is_child"])
+
+
+def update_meeting(session: Session, meeting_id: str, changes: dict) -> None:
+    row = _meeting(session, meeting_id)
+    require_open(session, row.episode_id)
+    if row.status == "completed":
+        raise EhdeskError("This meeting record is complete, so it can't be changed.")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "attendees" in changes:
+        changes = changes | {"attendees": _clean_attendees(changes["attendees"])}
+    if "family_updates" in changes:
+        changes = changes | {"family_updates": _children_first(changes["family_updates"])}
+    if "practitioner_updates" in changes:
+        changes = changes | {
+            "practitioner_updates": [
+                {k: str(u.get(k) or "").strip() for k in ("name", "agency", "text")}
+                for u in changes["practitioner_updates"]
+                if str(u.get("text") or "").strip()
+            ]
+        }
+    if changes.get("review_outcome") and changes["review_outcome"] not in REVIEW_OUTCOMES:
+        raise ValidationError({"review_outcome": "Choose positive change, no change or deterioration."})
+    if "held_on" in changes and not isinstance(changes["held_on"], date):
+        raise ValidationError({"held_on": "Give the date of the meeting."})
+    for key, value in changes.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+    audit.record(session, "change", "taf_meeting", row.id, row.family_id, op="edit")
+
+
+def missing_for_completion(m: MeetingView) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not m.attendees:
+        errors["attendees"] = "List who came to the meeting (and who sent apologies)."
+    for a in m.attendees:
+        if a["attendance"] == "apologies" and not a["written_update"]:
+            errors["attendees"] = (
+                "Add the written update from each person who sent apologies (or write that none came)."
+            )
+    if not m.confidentiality_read:
+        errors["confidentiality_read"] = "Confirm the confidentiality statement was read out."
+    if m.kind == "taf_review" and not m.review_outcome:
+        errors["review_outcome"] = "Record the review outcome: positive change, no change or deterioration."
+    if m.kind != "closure":
+        if m.next_meeting_on is None:
+            errors["next_meeting_on"] = "Set the date of the next meeting before the record can be completed."
+        elif m.next_meeting_on <= m.held_on:
+            errors["next_meeting_on"] = "The next meeting must be after this one."
+    return errors
+
+
+def complete_meeting(session: Session, meeting_id: str) -> int | None:
+    """Complete the record; a TAF meeting also freezes the plan into its next version."""
+    row = _meeting(session, meeting_id)
+    require_open(session, row.episode_id)
+    if row.status == "completed":
+        raise EhdeskError("This meeting record is already complete.")
+    errors = missing_for_completion(_view(row))
+    earlier = [m.held_on for m in _meetings(session, row.episode_id) if m.status == "completed"]
+    if earlier and row.held_on < max(earlier):
+        errors["held_on"] = (
+            f"This meeting can't be dated before the last completed one ({max(earlier):%d %b %Y})."
+        )
+    if errors:
+        raise ValidationError(errors)
+    version = None
+    if row.kind in PLAN_MEETINGS:
+        version = plans.record_version(session, row.episode_id, row.id, row.held_on, row.review_outcome)
+    row.status = "completed"
+    row.completed_on = row.held_on
+    row.plan_version = version
+    audit.record(session, "change", "taf_meeting", row.id, row.family_id, op="complete")
+    return version
+
+
+def rebook_next_meeting(session: Session, meeting_id: str, new_date: date) -> None:
+    """Move the next meeting booked at a completed meeting (the timescale does not move)."""
+    row = _meeting(session, meeting_id)
+    require_open(session, row.episode_id)
+    if not isinstance(new_date, date) or new_date <= row.held_on:
+        raise ValidationError({"next_meeting_on": "The next meeting must be after this one."})
+    row.next_meeting_on = new_date
+    audit.record(session, "change", "taf_meeting", row.id, row.family_id, op="rebook")
+
+
+def latest_completed(session: Session, episode_id: str) -> MeetingView | None:
+    done = [m for m in _meetings(session, episode_id) if m.status == "completed"]
+    return _view(done[-1]) if done else None
+
+
+def taf_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]:
+    """Fact source for the timescale rules: TAF meetings actually held (completed records only),
+    and the next meeting booked at the latest one. One query for the whole list."""
+    if not episode_ids:
+        return {}
+    rows = session.execute(
+        select(Meeting.episode_id, Meeting.kind, Meeting.held_on, Meeting.next_meeting_on).where(
+            Meeting.episode_id.in_(episode_ids),
+            Meeting.deleted.is_(False),
+            Meeting.status == "completed",
+            Meeting.kind.in_(("initial_taf", "taf_review")),
+        )
+    ).all()
+    grouped: dict[str, list] = {}
+    for r in rows:
+        grouped.setdefault(r.episode_id, []).append(r)
+    facts: dict[str, dict] = {}
+    for episode_id, held in grouped.items():
+        initial = [r.held_on for r in held if r.kind == "initial_taf"]
+        reviews = tuple(sorted(r.held_on for r in held if r.kind == "taf_review"))
+        latest = max(held, key=lambda r: r.held_on)
+        facts[episode_id] = {
+            "first_taf_on": min(initial) if initial else None,
+            "review_dates": reviews,
+            "next_meeting_planned_on": latest.next_meeting_on,
+        }
+    return facts

@@ -1,0 +1,386 @@
+"""The TAF plan: outcomes with SMART actions, and its versions (one per TAF meeting) read back
+as a story of what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework import audit
+from ehdesk.casework.episode_access import episode_or_404, require_open
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import NotFound, ValidationError
+from ehdesk.models.plan import ACTION_STATUSES, RAG, REVIEW_OUTCOMES, PlanAction, PlanOutcome, PlanVersion
+
+STATUS_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "done": "Done",
+    "not_done": "Not done",
+}
+RAG_LABELS = {"": "—", "red": "Red", "amber": "Amber", "green": "Green"}
+REVIEW_OUTCOME_LABELS = {
+    "positive_change": "Positive change",
+    "no_change": "No change",
+    "deterioration": "Deterioration",
+}
+
+
+@dataclass(frozen=True)
+class ActionView:
+    id: str
+    outcome_id: str
+    what: str
+    who_name: str
+    who_agency: str
+    by_when: date | None
+    status: str
+    rag: str
+    agreed_at_meeting_id: str = ""
+
+    @property
+    def who(self) -> str:
+        agency = current_pack().label("agencies", self.who_agency) if self.who_agency else ""
+        return ", ".join(p for p in (self.who_name, agency) if p)
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    id: str
+    what_will_be_different: str
+    for_whom: str
+    how_we_will_know: str
+    linked_need: str
+    actions: tuple[ActionView, ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    episode_id: str
+    family_id: str
+    read_only: bool
+    outcomes: tuple[OutcomeView, ...]
+    latest_version: int
+
+
+@dataclass(frozen=True)
+class VersionView:
+    version: int
+    recorded_on: date
+    meeting_id: str
+    review_outcome: str
+    changes: tuple[str, ...]
+    snapshot: tuple[dict, ...]
+
+    @property
+    def headline(self) -> str:
+        if self.version == 1:
+            return f"Version 1, {self.recorded_on:%d %b %Y}: the plan was agreed"
+        if not self.review_outcome:
+            return f"Version {self.version}, {self.recorded_on:%d %b %Y}: the plan was updated"
+        outcome = REVIEW_OUTCOME_LABELS.get(self.review_outcome, self.review_outcome)
+        return f"Version {self.version}, {self.recorded_on:%d %b %Y}: reviewed — {outcome.lower()}"
+
+
+def _action_view(a: PlanAction) -> ActionView:
+    return ActionView(
+        a.id,
+        a.outcome_id,
+        a.what,
+        a.who_name,
+        a.who_agency,
+        a.by_when,
+        a.status,
+        a.rag,
+        a.agreed_at_meeting_id,
+    )
+
+
+def get_plan(session: Session, episode_id: str) -> PlanView:
+    episode = episode_or_404(session, episode_id)
+    outcomes = session.scalars(
+        select(PlanOutcome)
+        .where(PlanOutcome.episode_id == episode_id, PlanOutcome.deleted.is_(False))
+        .order_by(PlanOutcome.position, PlanOutcome.created_at)
+    ).all()
+    actions = session.scalars(
+        select(PlanAction)
+        .where(PlanAction.episode_id == episode_id, PlanAction.deleted.is_(False))
+        .order_by(PlanAction.position, PlanAction.created_at)
+    ).all()
+    by_outcome: dict[str, list[ActionView]] = {}
+    for a in actions:
+        by_outcome.setdefault(a.outcome_id, []).append(_action_view(a))
+    latest = session.scalar(
+        select(PlanVersion.version)
+        .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))
+        .order_by(PlanVersion.version.desc())
+        .limit(1)
+    )
+    return PlanView(
+        episode_id=episode.id,
+        family_id=episode.family_id,
+        read_only=episode.status != "open",
+        outcomes=tuple(
+            OutcomeView(
+                o.id,
+                o.what_will_be_different,
+                o.for_whom,
+                o.how_we_will_know,
+                o.linked_need,
+                tuple(by_outcome.get(o.id, ())),
+            )
+            for o in outcomes
+        ),
+        latest_version=latest or 0,
+    )
+
+
+OUTCOME_FIELDS = ("what_will_be_different", "for_whom", "how_we_will_know", "linked_need")
+ACTION_FIELDS = ("what", "who_name", "who_agency", "by_when", "status", "rag")
+
+
+def clean_outcome(data: dict) -> dict:
+    clean = {k: str(data.get(k) or "").strip() for k in OUTCOME_FIELDS}
+    errors = {}
+    if not clean["what_will_be_different"]:
+        errors["what_will_be_different"] = "Say what will be different for the family."
+    if not clean["for_whom"]:
+        errors["for_whom"] = "Say who the outcome is for."
+    if not clean["how_we_will_know"]:
+        errors["how_we_will_know"] = "Say how everyone will know the outcome has been reached."
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def clean_action(data: dict) -> dict:
+    clean = {
+        "what": str(data.get("what") or "").strip(),
+        "who_name": str(data.get("who_name") or "").strip(),
+        "who_agency": str(data.get("who_agency") or "").strip(),
+        "by_when": data.get("by_when"),
+        "status": data.get("status") or "not_started",
+        "rag": data.get("rag") or "",
+    }
+    errors = {}
+    if not clean["what"]:
+        errors["what"] = "Say what will be done."
+    if not clean["who_name"] and not clean["who_agency"]:
+        errors["who"] = "Say who will do it: a person, an agency, or both."
+    if clean["who_agency"] and clean["who_agency"] not in current_pack().codes("agencies"):
+        errors["who_agency"] = "Choose the agency from the list."
+    if not isinstance(clean["by_when"], date):
+        errors["by_when"] = "Give the date it will be done by."
+    if clean["status"] not in ACTION_STATUSES:
+        errors["status"] = "Choose the action's status from the list."
+    if clean["rag"] not in RAG:
+        errors["rag"] = "Choose red, amber or green (or leave it blank)."
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _next_position(session: Session, model, **where) -> int:
+    rows = session.scalars(select(model.position).where(*(getattr(model, k) == v for k, v in where.items())))
+    return max(rows, default=-1) + 1
+
+
+def add_outcome(session: Session, episode_id: str, data: dict) -> str:
+    episode = require_open(session, episode_id)
+    clean = clean_outcome(data)
+    row = PlanOutcome(
+        family_id=episode.family_id,
+        episode_id=episode_id,
+        position=_next_position(session, PlanOutcome, episode_id=episode_id),
+        **clean,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, "change", "plan_outcome", row.id, episode.family_id, op="add")
+    return row.id
+
+
+def _outcome(session: Session, outcome_id: str) -> PlanOutcome:
+    row = session.get(PlanOutcome, outcome_id)
+    if row is None or row.deleted:
+        raise NotFound("That plan outcome no longer exists.")
+    return row
+
+
+def _action(session: Session, action_id: str) -> PlanAction:
+    row = session.get(PlanAction, action_id)
+    if row is None or row.deleted:
+        raise NotFound("That plan action no longer exists.")
+    return row
+
+
+def update_outcome(session: Session, outcome_id: str, changes: dict) -> None:
+    row = _outcome(session, outcome_id)
+    require_open(session, row.episode_id)
+    merged = {k: getattr(row, k) for k in OUTCOME_FIELDS} | changes
+    for key, value in clean_outcome(merged).items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+    audit.record(session, "change", "plan_outcome", row.id, row.family_id, op="edit")
+
+
+def remove_outcome(session: Session, outcome_id: str) -> None:
+    row = _outcome(session, outcome_id)
+    require_open(session, row.episode_id)
+    row.deleted = True
+    for action in session.scalars(select(PlanAction).where(PlanAction.outcome_id == outcome_id)):
+        action.deleted = True
+    audit.record(session, "change", "plan_outcome", row.id, row.family_id, op="remove")
+
+
+def add_action(session: Session, outcome_id: str, data: dict, meeting_id: str = "") -> str:
+    outcome = _outcome(session, outcome_id)
+    require_open(session, outcome.episode_id)
+    clean = clean_action(data)
+    row = PlanAction(
+        family_id=outcome.family_id,
+        episode_id=outcome.episode_id,
+        outcome_id=outcome_id,
+        position=_next_position(session, PlanAction, outcome_id=outcome_id),
+        agreed_at_meeting_id=meeting_id,
+        **clean,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, "change", "plan_action", row.id, outcome.family_id, op="add")
+    return row.id
+
+
+def update_action(session: Session, action_id: str, changes: dict) -> None:
+    row = _action(session, action_id)
+    require_open(session, row.episode_id)
+    merged = {k: getattr(row, k) for k in ACTION_FIELDS} | changes
+    for key, value in clean_action(merged).items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+    audit.record(session, "change", "plan_action", row.id, row.family_id, op="edit")
+
+
+def remove_action(session: Session, action_id: str) -> None:
+    row = _action(session, action_id)
+    require_open(session, row.episode_id)
+    row.deleted = True
+    audit.record(session, "change", "plan_action", row.id, row.family_id, op="remove")
+
+
+# --- versions -------------------------------------------------------------------------------
+
+
+def snapshot(plan: PlanView) -> list[dict]:
+    """The plan as plain data, frozen into a version (dates as ISO text so it round-trips JSON)."""
+    return [
+        {
+            "id": o.id,
+            "what_will_be_different": o.what_will_be_different,
+            "for_whom": o.for_whom,
+            "how_we_will_know": o.how_we_will_know,
+            "linked_need": o.linked_need,
+            "actions": [
+                {
+                    "id": a.id,
+                    "what": a.what,
+                    "who": a.who,
+                    "by_when": a.by_when.isoformat() if a.by_when else "",
+                    "status": a.status,
+                    "rag": a.rag,
+                }
+                for a in o.actions
+            ],
+        }
+        for o in plan.outcomes
+    ]
+
+
+def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
+    """What changed between two snapshots, in sentences a family could read."""
+    if not before:
+        n_actions = sum(len(o["actions"]) for o in after)
+        return [f"The plan was agreed with {len(after)} outcome(s) and {n_actions} action(s)."]
+    lines: list[str] = []
+    old_outcomes = {o["id"]: o for o in before}
+    new_outcomes = {o["id"]: o for o in after}
+    for o in after:
+        if o["id"] not in old_outcomes:
+            lines.append(f"New outcome: {o['what_will_be_different']}")
+    for o in before:
+        if o["id"] not in new_outcomes:
+            lines.append(f"Outcome no longer in the plan: {o['what_will_be_different']}")
+    old_actions = {a["id"]: a for o in before for a in o["actions"]}
+    new_actions = {a["id"]: a for o in after for a in o["actions"]}
+    for action_id, a in new_actions.items():
+        old = old_actions.get(action_id)
+        if old is None:
+            lines.append(f"New action: {a['what']} ({a['who']}, by {a['by_when']})")
+            continue
+        if old["status"] != a["status"]:
+            lines.append(f"{a['what']}: {STATUS_LABELS[old['status']]} → {STATUS_LABELS[a['status']]}")
+        if old["by_when"] != a["by_when"]:
+            lines.append(f"{a['what']}: now due by {a['by_when']} (was {old['by_when']})")
+        if old["rag"] != a["rag"]:
+            lines.append(f"{a['what']}: rated {RAG_LABELS[a['rag']]} (was {RAG_LABELS[old['rag']]})")
+    for action_id, a in old_actions.items():
+        if action_id not in new_actions:
+            lines.append(f"Action removed: {a['what']}")
+    return lines or ["No changes to the plan."]
+
+
+def record_version(
+    session: Session, episode_id: str, meeting_id: str, on: date, review_outcome: str = ""
+) -> int:
+    """Freeze the plan as it stands now into the next version (called when a TAF is completed)."""
+    if review_outcome and review_outcome not in REVIEW_OUTCOMES:
+        raise ValidationError({"review_outcome": "Choose positive change, no change or deterioration."})
+    plan = get_plan(session, episode_id)
+    previous = session.scalars(
+        select(PlanVersion)
+        .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))
+        .order_by(PlanVersion.version.desc())
+        .limit(1)
+    ).first()
+    now = snapshot(plan)
+    version = (previous.version if previous else 0) + 1
+    session.add(
+        PlanVersion(
+            family_id=plan.family_id,
+            episode_id=episode_id,
+            meeting_id=meeting_id,
+            version=version,
+            recorded_on=on,
+            review_outcome=review_outcome,
+            snapshot=now,
+            changes=describe_changes(previous.snapshot if previous else [], now),
+        )
+    )
+    return version
+
+
+def plan_history(session: Session, episode_id: str) -> list[VersionView]:
+    rows = session.scalars(
+        select(PlanVersion)
+        .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))
+        .order_by(PlanVersion.version)
+    ).all()
+    return [
+        VersionView(
+            r.version, r.recorded_on, r.meeting_id, r.review_outcome, tuple(r.changes), tuple(r.snapshot)
+        )
+        for r in rows
+    ]
+
+
+def history_story(versions: list[VersionView]) -> str:
+    """The plan's history as plain text: each version's headline and what changed."""
+    parts = []
+    for v in versions:
+        parts.append(v.headline)
+        parts.extend(f"  • {line}" for line in v.changes)
+    return "\n".join(parts) if parts else "The plan has not been agreed at a TAF meeting yet."

@@ -1,0 +1,99 @@
+"""``ehdesk pdf``: the latest document of a kind for a family, and checking a PDF against the
+record. Each kind is made by ``render_latest(session, family_id) -> (pdf_bytes, DocumentInfo)``
+in ``ehdesk/pdf/<kind>.py``; every PDF written here is recorded as issued (and audited), which
+is what ``ehdesk pdf verify`` looks for."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from ehdesk.casework.documents import record_issued, verify
+from ehdesk.commands.common import open_profile
+from ehdesk.errors import EhdeskError, NotFound
+from ehdesk.models import Family
+
+KINDS = {
+    "agreement": "ehdesk.pdf.agreement:render_latest",
+    "plan": "ehdesk.pdf.plan:render_latest",
+    "assessment": "ehdesk.pdf.assessment:render_latest",
+    "progress": "ehdesk.pdf.progress:render_latest",
+    "closure": "ehdesk.pdf.closure:render_latest",
+}
+
+
+class NotVerified(EhdeskError):
+    exit_code = 1
+
+
+def renderer(kind: str):
+    module_name, _, function = KINDS[kind].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise EhdeskError(f"ehdesk cannot make that document yet (no {kind} PDF in this version).") from exc
+    return getattr(module, function)
+
+
+def register(sub) -> None:
+    pdf = sub.add_parser("pdf", help="make a family's documents as PDF, or check a PDF against the record")
+    kinds = pdf.add_subparsers(dest="pdf_kind", metavar="KIND", required=True)
+    for kind in KINDS:
+        p = kinds.add_parser(kind, help=f"the latest {kind} of the family's current or last episode")
+        p.add_argument("--profile", required=True)
+        p.add_argument("--family", required=True, metavar="ID")
+        p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+        p.set_defaults(handler=_make, kind=kind)
+    check = kinds.add_parser("verify", help="exit 0 only if FILE.pdf is byte-for-byte a document on record")
+    check.add_argument("file", type=Path, metavar="FILE.pdf")
+    check.add_argument("--profile", required=True)
+    check.set_defaults(handler=_verify)
+
+
+def _make(args) -> int:
+    if not args.out.parent.is_dir():
+        raise EhdeskError(f"The folder {args.out.parent} does not exist.")
+    render = renderer(args.kind)
+    store = open_profile(args)
+    try:
+        with store.session() as s:
+            family = s.get(Family, args.family)
+            if family is None or family.deleted:
+                raise NotFound(
+                    "That family is not in this worker's records (check the id with ehdesk family list)."
+                )
+            pdf, info = render(s, args.family)
+            record_issued(s, args.family, args.kind, info.document_id, pdf, channel="cli")
+            # Written inside the transaction: if the file cannot be written, nothing is recorded.
+            try:
+                args.out.write_bytes(pdf)
+            except OSError as exc:
+                raise EhdeskError(f"Could not write {args.out}: {exc.strerror}.") from exc
+    finally:
+        store.close()
+    print(f"Wrote {info.title} ({info.document_id}) to {args.out}. This file is not encrypted: keep it safe.")
+    return 0
+
+
+def _verify(args) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise EhdeskError(f"Could not read {args.file}: {exc.strerror}.") from exc
+    store = open_profile(args)
+    try:
+        with store.session() as s:
+            found = verify(s, data)
+    finally:
+        store.close()
+    if found is None:
+        raise NotVerified(
+            "This PDF is not a document on record: it was changed, or it was not issued from this profile."
+        )
+    print(
+        f"Verified: this PDF is byte-for-byte the {found.kind} on record "
+        f"(record {found.source_id}, first issued {found.issued_at:%-d %B %Y at %H:%M} UTC)."
+    )
+    return 0

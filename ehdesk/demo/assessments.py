@@ -1,0 +1,176 @@
+"""Demo step: early help assessments (some drafts, some completed or signed off) for demo
+episodes, and "How was it for you?" feedback for most closed ones. Answers are generated from
+the form definition itself, so a council's own form gets plausible demo answers too."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM
+from ehdesk.config.pack import CouncilPack
+from ehdesk.errors import NotFound
+from ehdesk.forms.definition import FormDefinition, Question
+from ehdesk.forms.engine import FormEngine, Member
+from ehdesk.forms.loader import default_library
+from ehdesk.models import Assessment, Episode, Person
+from ehdesk.models.types import new_id
+
+PHRASES = {
+    "reason": [
+        "School asked for help because attendance has dropped since the autumn.",
+        "Health visitor worried about routines and mum's low mood after the baby.",
+        "Family asked for help with behaviour at home and arguments at bedtime.",
+    ],
+    "family_hopes": [
+        "Calmer mornings and the children in school on time.",
+        "Mum wants to feel less alone and to know where to get help.",
+        "Fewer arguments, and to sort out the rent arrears.",
+    ],
+    "strengths": [
+        "Warm relationships; the children are clearly loved.",
+        "Parents are open with us and keen to try new ideas.",
+        "Grandparents nearby help with school pick-ups.",
+    ],
+    "needs": [
+        "Routines slip when money is tight; bedtimes are late.",
+        "Worries about school attendance and missed health appointments.",
+        "Housing is damp and overcrowded, which affects sleep.",
+    ],
+    "voice_words": [
+        "Said home is fun but mornings are shouty.",
+        "Drew the family at the park and said they like football with dad.",
+        "Smiled and settled with mum during the visit; babbled when talked to.",
+    ],
+    "family_view": ["Parents agree with the assessment and want support with routines."],
+    "analysis": ["A loving family under pressure; with support for routines and money, change is likely."],
+    "outcomes": ["Attendance above 95% by half term; a bedtime routine most nights; arrears plan agreed."],
+}
+GENERIC = "Talked about this with the family; see the case notes."
+
+
+def _text_for(question: Question, rng: random.Random) -> str:
+    for key, phrases in PHRASES.items():
+        if question.id == key or question.id.endswith(f"_{key}") or question.id.startswith(key):
+            return rng.choice(phrases)
+    return GENERIC
+
+
+class _Filler:
+    """Makes answers for one definition; option lists are looked up once, not per family."""
+
+    def __init__(self, definition: FormDefinition, pack: CouncilPack):
+        self.definition = definition
+        self.pack = pack
+        engine = FormEngine(definition, [], pack)
+        self.options = {q.id: [o.code for o in engine.options(q)] for _, q in definition.questions()}
+
+    def value(self, question: Question, rng: random.Random, when: date, episode: Episode, worker: str):
+        t, qid = question.type, question.id
+        if qid == "risk_of_significant_harm" or qid == "immediate_risk":
+            return False
+        if qid == "level_of_need" and episode.level_of_need:
+            return str(episode.level_of_need)
+        if qid == "criteria_met" and episode.criteria_met:
+            return list(episode.criteria_met)
+        if qid in ("assessor_name", "lead_professional"):
+            return worker
+        if t in ("text", "long_text"):
+            return _text_for(question, rng)
+        if t == "date":
+            return when.isoformat()
+        if t == "yes_no":
+            return rng.random() < 0.7
+        if t == "single_choice":
+            return rng.choice(self.options[qid])
+        if t == "multi_choice":
+            codes = self.options[qid]
+            return rng.sample(codes, min(len(codes), rng.randint(1, 3)))
+        if t == "scale":
+            return rng.randint(question.scale.min, question.scale.max)
+        if t == "signature":
+            return {"agreed": True, "name": "Parent", "method": "signed", "date": when.isoformat()}
+        return None
+
+    def answers(self, members, rng, when, episode, worker, share: float) -> dict:
+        engine = FormEngine(self.definition, members, self.pack)
+        answers: dict = {}
+        items = [i for i in engine.all_items() if i.question.answerable]
+        keep = len(items) if share >= 1 else int(len(items) * share)
+        for item in items[:keep]:
+            value = self.value(item.question, rng, when, episode, worker)
+            if value is not None:
+                answers[item.key] = value
+        shown = engine.visible_keys(answers)
+        return {k: v for k, v in answers.items() if k in shown}
+
+
+def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, today: date, worker, family_ids):
+    library = default_library()
+    try:
+        eha = _Filler(library.latest(EHA_FORM), pack)
+        feedback = _Filler(library.latest(FEEDBACK_FORM), pack)
+    except NotFound:  # a council without these forms still gets demo families
+        return
+    episodes = session.scalars(select(Episode).where(Episode.family_id.in_(family_ids))).all()
+    if not episodes:
+        return
+    members: dict[str, list[Member]] = {}
+    rows = session.execute(
+        select(Person.id, Person.family_id, Person.given_name, Person.family_name, Person.role).where(
+            Person.family_id.in_([e.family_id for e in episodes])
+        )
+    )
+    for pid, fid, given, family_name, role in rows:
+        members.setdefault(fid, []).append(Member(pid, f"{given} {family_name}".strip(), role))
+    worker_id, worker_name = worker
+    for episode in episodes:
+        started = (episode.allocated_on or episode.opened_on) + timedelta(days=rng.randint(2, 14))
+        if started > today:
+            continue
+        age = (today - started).days
+        finished = episode.status == "closed" or (age > 30 and rng.random() < 0.75)
+        status = "draft"
+        if finished:
+            status = "signed_off" if rng.random() < 0.6 else "completed"
+        completed_on = min(started + timedelta(days=rng.randint(3, 25)), today) if finished else None
+        share = 1.0 if finished else rng.uniform(0.2, 0.8)
+        people = members.get(episode.family_id, [])
+        session.add(
+            Assessment(
+                id=new_id(),
+                family_id=episode.family_id,
+                episode_id=episode.id,
+                form_id=eha.definition.id,
+                form_version=eha.definition.version,
+                status=status,
+                answers=eha.answers(people, rng, started, episode, worker_name, share),
+                started_on=started,
+                completed_on=completed_on,
+                assessor_id=worker_id,
+                assessor_name=worker_name,
+                signed_off_by="Demo Manager" if status == "signed_off" else "",
+                signed_off_on=completed_on + timedelta(days=rng.randint(1, 7))
+                if status == "signed_off"
+                else None,
+            )
+        )
+        if episode.status == "closed" and episode.closed_on and rng.random() < 0.8:
+            session.add(
+                Assessment(
+                    id=new_id(),
+                    family_id=episode.family_id,
+                    episode_id=episode.id,
+                    form_id=feedback.definition.id,
+                    form_version=feedback.definition.version,
+                    status="completed",
+                    answers=feedback.answers(people, rng, episode.closed_on, episode, worker_name, 1.0),
+                    started_on=episode.closed_on,
+                    completed_on=episode.closed_on,
+                    assessor_id=worker_id,
+                    assessor_name=worker_name,
+                )
+            )

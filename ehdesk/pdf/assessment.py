@@ -1,0 +1,142 @@
+"""An assessment (or any filled form) as a PDF, laid out from the definition version it was
+filled against, with the shown questions only and each repeated section per family member."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from reportlab.platypus import KeepTogether, Paragraph
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework import audit
+from ehdesk.casework.assessments import EHA_FORM, current_episode, engine_for, get_assessment
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import NotFound
+from ehdesk.forms.engine import FormEngine, Item
+from ehdesk.forms.loader import FormLibrary
+from ehdesk.models import Assessment, Family
+from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
+
+
+def _date(value) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def _section_story(engine: FormEngine, items: list[Item], answers: dict) -> list:
+    story = []
+    rows: list[tuple[str, str]] = []
+    member = object()
+
+    def flush():
+        if rows:
+            story.append(field_table(list(rows), label_width_mm=62))
+            rows.clear()
+
+    for item in items:
+        if item.member is not member:
+            flush()
+            member = item.member
+            if member is not None:
+                story.append(heading(member.name, 3))
+        if not item.question.answerable:
+            flush()
+            story.append(para(item.question.label))
+            continue
+        rows.append(
+            (item.question.label, engine.display(item.question, answers.get(item.key)) or "Not answered")
+        )
+    flush()
+    return story
+
+
+def _keep_headings_with_next(story: list) -> list:
+    """A heading never ends a page on its own: it travels with what follows it."""
+    out: list = []
+    pending: list = []
+    for flowable in story:
+        is_heading = isinstance(flowable, Paragraph) and flowable.style.name in ("h2", "h3")
+        pending.append(flowable)
+        if not is_heading:
+            out.append(KeepTogether(pending) if len(pending) > 1 else flowable)
+            pending = []
+    return out + pending
+
+
+def render(
+    session: Session, assessment_id: str, library: FormLibrary | None = None
+) -> tuple[bytes, DocumentInfo]:
+    view = get_assessment(session, assessment_id, audit_view=False)
+    engine = engine_for(view, library)
+    definition = engine.definition
+    family = session.get(Family, view.family_id)
+    pack = current_pack()
+    content = json.dumps(
+        {"form": [view.form_id, view.form_version], "status": view.status, "answers": view.answers},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    info = DocumentInfo(
+        title=definition.title,
+        council_name=pack.council_name,
+        document_id=f"{family.reference if family else 'EH'}-{view.id[:8].upper()}",
+        subtitle=f"{family.household_name if family else ''} family · {family.reference if family else ''}",
+        content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+    )
+    story = [
+        field_table(
+            [
+                ("Family", f"{family.household_name} ({family.reference})" if family else ""),
+                ("Family members", ", ".join(m.name for m in view.members) or "None recorded"),
+                ("Status", view.status_label),
+                ("Started", _date(view.started_on)),
+                ("Completed", _date(view.completed_on) or "Not yet"),
+                ("Recorded by", view.assessor_name),
+                (
+                    "Manager sign-off",
+                    f"{view.signed_off_by}, {_date(view.signed_off_on)}" if view.signed_off_by else "Not yet",
+                ),
+                ("Form", f"{definition.title} (version {definition.version})"),
+            ]
+        )
+    ]
+    shown, _ = engine.walk(view.answers)
+    for section in definition.sections:
+        items = [i for i in shown if i.section.id == section.id]
+        if not items:
+            continue
+        story.append(heading(section.title, 2))
+        story.extend(_section_story(engine, items, view.answers))
+    story = _keep_headings_with_next(story)
+    if view.reopen_history:
+        story += [spacer(), heading("Reopened", 2)]
+        story.append(
+            grid_table(
+                ["Date", "By", "Was", "Reason"],
+                [
+                    [h.get("on", ""), h.get("by", ""), h.get("from_status", ""), h.get("reason", "")]
+                    for h in view.reopen_history
+                ],
+                [28, 40, 28, None],
+            )
+        )
+    pdf = build_pdf(info, story)
+    audit.record(session, "print", "assessment", view.id, view.family_id)
+    return pdf, info
+
+
+def render_latest(
+    session: Session, family_id: str, library: FormLibrary | None = None
+) -> tuple[bytes, DocumentInfo]:
+    """The newest early help assessment of the family's current (or last) episode; failing
+    that, the newest form of any kind for that episode."""
+    episode = current_episode(session, family_id)
+    query = select(Assessment).where(Assessment.family_id == family_id, Assessment.deleted.is_(False))
+    if episode is not None:
+        query = query.where(Assessment.episode_id == episode.id)
+    rows = session.scalars(query).all()
+    if not rows:
+        raise NotFound("This family has no assessment to print yet.")
+    rows.sort(key=lambda a: (a.form_id == EHA_FORM, a.started_on, a.created_at), reverse=True)
+    return render(session, rows[0].id, library)

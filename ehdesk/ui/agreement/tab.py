@@ -1,0 +1,460 @@
+"""The Agreement tab of the family record: prepare the agreement from the council's template,
+choose the agencies and the review date, collect a signature from each adult with parental
+responsibility, a young person where the worker judges them competent, and the worker (or record
+consent given verbally, with the reason), then sign and freeze. A signed agreement is shown read
+only; printing sends the stored PDF straight to a printer, and saving a copy is explicit and
+audited."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import agreements as ops
+from ehdesk.casework.documents import record_issued, verify
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import EhdeskError
+from ehdesk.ui.agreement.printing import print_pdf
+from ehdesk.ui.agreement.signature_pad import SignaturePad
+from ehdesk.ui.tasks import run_task
+
+SHARED_LAPTOP_WARNING = (
+    "A saved PDF is not encrypted. Anyone who uses this laptop, or the folder you save to, could "
+    "read it. Only save a copy if you must, keep it somewhere safe, and delete it when it is no "
+    "longer needed. Saving is recorded in the audit log."
+)
+
+
+def content_as_html(content: dict) -> str:
+    """The filled agreement for the on-screen reader, with headings and bullet lists."""
+    parts = [f"<h2>{escape(content['title'])}</h2>", f"<p>{escape(content['intro'])}</p>"]
+    for section in content["sections"]:
+        parts.append(f"<h3>{escape(section['heading'])}</h3>")
+        parts.extend(f"<p>{escape(p)}</p>" for p in section["paragraphs"])
+        if section["bullets"]:
+            parts.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in section["bullets"]) + "</ul>")
+    parts.append(f"<p><b>{escape(content['declaration'])}</b></p>")
+    return "".join(parts)
+
+
+class AgreementTab(QWidget):
+    loaded = Signal()  # after every refresh from the store (tests wait on it)
+
+    def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.family_id = family_id
+        self.view: ops.AgreementView | None = None
+        self.signers: list[ops.Signer] = []
+        self.has_episode = False
+        self._pending: dict = {}
+        self._busy = False
+        self._save_timer = QTimer(self, singleShot=True, interval=600)
+        self._save_timer.timeout.connect(self.flush_pending)
+        self._build()
+        self._set_enabled()  # nothing can be done until the record has loaded
+        self.refresh()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.status = QLabel("Loading…")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.prepare_button = QPushButton("Prepare the agreement")
+        self.new_version_button = QPushButton("Make a new version…")
+        self.print_button = QPushButton("Print…")
+        self.save_button = QPushButton("Save as PDF…")
+        self.check_button = QPushButton("Check a PDF…")
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        for b in (
+            self.prepare_button,
+            self.new_version_button,
+            self.print_button,
+            self.save_button,
+            self.check_button,
+        ):
+            top.addWidget(b)
+
+        self.text = QTextBrowser()
+        self.text.setAccessibleName("Agreement text")
+
+        self.agencies = QListWidget()
+        self.agencies.setAccessibleName("Agencies the family agrees we may share with")
+        for choice in current_pack().agencies:
+            item = QListWidgetItem(choice.label)
+            item.setData(Qt.ItemDataRole.UserRole, choice.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.agencies.addItem(item)
+        self.review_date = QDateEdit(calendarPopup=True)
+        self.review_date.setDisplayFormat("d MMMM yyyy")
+        details = QGroupBox("What is agreed")
+        form = QFormLayout(details)
+        form.addRow("Share information with", self.agencies)
+        form.addRow("Review by", self.review_date)
+
+        self.signer = QComboBox()
+        self.signer.setAccessibleName("Who is signing")
+        self.pad = SignaturePad()
+        self.undo_button = QPushButton("Undo stroke")
+        self.clear_button = QPushButton("Clear")
+        self.sign_button = QPushButton("Add signature")
+        self.verbal_button = QPushButton("Consent given verbally…")
+        pad_buttons = QHBoxLayout()
+        for b in (self.undo_button, self.clear_button, self.verbal_button, self.sign_button):
+            pad_buttons.addWidget(b)
+        self.signatures = QListWidget()
+        self.signatures.setAccessibleName("Signatures collected")
+        self.signatures.setIconSize(QSize(120, 40))
+        self.remove_button = QPushButton("Remove signature")
+        self.freeze_button = QPushButton("Sign and freeze the agreement")
+        self.freeze_button.setDefault(True)
+        signing = QGroupBox("Signatures")
+        sl = QVBoxLayout(signing)
+        hint = QLabel(
+            "Each adult with parental responsibility, a young person if they are old enough to "
+            "understand, and you sign. Each signature is stamped with the name, role and time."
+        )
+        hint.setWordWrap(True)
+        sl.addWidget(hint)
+        sl.addWidget(self.signer)
+        sl.addWidget(self.pad)
+        sl.addLayout(pad_buttons)
+        sl.addWidget(self.signatures)
+        row = QHBoxLayout()
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        row.addWidget(self.freeze_button)
+        sl.addLayout(row)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(details)
+        rl.addWidget(signing, 1)
+        self.editor = right
+        split = QSplitter()
+        split.addWidget(self.text)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self.prepare_button.clicked.connect(self.prepare)
+        self.new_version_button.clicked.connect(self.new_version)
+        self.print_button.clicked.connect(self.print_dialog)
+        self.save_button.clicked.connect(self.save_dialog)
+        self.check_button.clicked.connect(self.check_dialog)
+        self.undo_button.clicked.connect(self.pad.undo)
+        self.clear_button.clicked.connect(self.pad.clear)
+        self.sign_button.clicked.connect(self.add_drawn_signature)
+        self.verbal_button.clicked.connect(self.add_verbal_consent)
+        self.remove_button.clicked.connect(self.remove_selected_signature)
+        self.freeze_button.clicked.connect(self.sign_and_freeze)
+        self.agencies.itemChanged.connect(lambda _i: self._queue(agencies=self.chosen_agencies()))
+        self.review_date.dateChanged.connect(lambda d: self._queue(review_date=d.toPython()))
+
+    # --- loading -----------------------------------------------------------------------------
+    def _run(self, work, on_done=None) -> None:
+        """Run ``work(session)`` off the UI thread in one transaction, then refresh."""
+        store = self.store
+
+        def job():
+            with store.session() as s:
+                return work(s)
+
+        self._busy = True
+        self._set_enabled()
+
+        def done(result):
+            if not shiboken6.isValid(self):  # the family record closed while the work ran
+                return
+            self._busy = False
+            if on_done:
+                on_done(result)
+            self.refresh()
+
+        run_task(job, done, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._busy = False
+        self._set_enabled()
+        message = str(exc) if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
+        QMessageBox.warning(self, "Agreement", message)
+
+    def refresh(self) -> None:
+        store, family_id = self.store, self.family_id
+
+        def load():
+            with store.session() as s:
+                episode = ops.current_episode(s, family_id)
+                view = ops.latest_agreement(s, family_id)
+                worker = view.worker_name if view else store.profile.name
+                images = ops.signature_images(s, view) if view else {}
+                return episode is not None, view, ops.possible_signers(s, family_id, worker), images
+
+        run_task(load, self._show, self._failed)
+
+    def _show(self, result) -> None:
+        if not shiboken6.isValid(self):  # closed while loading
+            return
+        self.has_episode, self.view, self.signers, images = result
+        view = self.view
+        self.agencies.blockSignals(True)
+        self.review_date.blockSignals(True)
+        if view is None:
+            self.status.setText(
+                "No agreement yet." if self.has_episode else "This family has no open episode of early help."
+            )
+            self.text.setPlainText("")
+        else:
+            state = (
+                f"Draft, version {view.version_number}"
+                if view.editable
+                else f"Signed on {view.signed_on:%-d %B %Y}, version {view.version_number}"
+                + (" (superseded)" if view.status == "superseded" else "")
+            )
+            self.status.setText(state)
+            self.text.setHtml(content_as_html(view.content))
+            for i in range(self.agencies.count()):
+                item = self.agencies.item(i)
+                chosen = item.data(Qt.ItemDataRole.UserRole) in view.agencies
+                item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+            if view.review_date:
+                self.review_date.setDate(QDate(view.review_date))
+        self.agencies.blockSignals(False)
+        self.review_date.blockSignals(False)
+        self.signer.clear()
+        for s in self.signers:
+            self.signer.addItem(f"{s.name} — {ops.ROLES[s.role]}", s)
+        self.signatures.clear()
+        for s in view.signatures if view else []:
+            how = "signed" if s.image_sha256 else f"consent given verbally ({s.verbal_reason})"
+            item = QListWidgetItem(
+                f"{s.signer_name} — {s.role_label}: {how}, {s.signed_at:%-d %b %Y %H:%M} UTC"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            if s.image_sha256 in images:
+                thumb = QPixmap()
+                thumb.loadFromData(images[s.image_sha256], "PNG")
+                item.setIcon(QIcon(thumb))
+            self.signatures.addItem(item)
+        self._set_enabled()
+        self.loaded.emit()
+
+    def _set_enabled(self) -> None:
+        view = self.view
+        draft = view is not None and view.editable and not self._busy
+        signed = view is not None and not view.editable and bool(view.signed_on)
+        self.prepare_button.setVisible(view is None)
+        self.prepare_button.setEnabled(self.has_episode and not self._busy)
+        self.new_version_button.setVisible(signed)
+        for w in (self.print_button, self.save_button):
+            w.setEnabled(signed and not self._busy)
+        self.editor.setEnabled(draft)
+
+    # --- editing -----------------------------------------------------------------------------
+    def chosen_agencies(self) -> list[str]:
+        return [
+            self.agencies.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.agencies.count())
+            if self.agencies.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _queue(self, **changes) -> None:
+        self._pending.update(changes)
+        self._save_timer.start()
+
+    def flush_pending(self) -> None:
+        """Save agency and date choices not yet saved (a small write, done at once so nothing is
+        lost on lock or when switching family). A signature drawn but not added is not kept: it
+        is not a signature until the signer confirms it."""
+        self._save_timer.stop()
+        if not self._pending or self.view is None or not self.view.editable:
+            self._pending.clear()
+            return
+        changes, self._pending = self._pending, {}
+        with self.store.session() as s:
+            self.view = ops.update_draft(s, self.view.id, **changes)
+        self.text.setHtml(content_as_html(self.view.content))
+
+    def prepare(self) -> None:
+        name = self.store.profile.name
+        self._run(lambda s: ops.start_agreement(s, self.family_id, name))
+
+    def new_version(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Make a new version",
+            "The signed agreement stays on record as it is. A new version starts as a draft and "
+            "needs signing again. Make a new version?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.prepare()
+
+    def _current_signer(self) -> ops.Signer | None:
+        return self.signer.currentData()
+
+    def add_drawn_signature(self) -> None:
+        signer = self._current_signer()
+        if signer is None or self.view is None:
+            return
+        if self.pad.is_empty():
+            QMessageBox.information(self, "Agreement", "Ask the person to sign on the pad first.")
+            return
+        self.flush_pending()
+        png, agreement_id = self.pad.to_png(), self.view.id
+        self.pad.clear()
+        self._run(
+            lambda s: ops.add_signature(
+                s, agreement_id, signer.name, signer.role, person_id=signer.person_id, image_png=png
+            )
+        )
+
+    def add_verbal_consent(self, reason: str | None = None) -> None:
+        signer = self._current_signer()
+        if signer is None or self.view is None:
+            return
+        if not reason:
+            reason, ok = QInputDialog.getText(
+                self, "Consent given verbally", f"Why could {signer.name} not sign? (for example: by phone)"
+            )
+            if not ok or not reason.strip():
+                return
+        agreement_id = self.view.id
+        self._run(
+            lambda s: ops.add_signature(
+                s, agreement_id, signer.name, signer.role, person_id=signer.person_id, verbal_reason=reason
+            )
+        )
+
+    def remove_selected_signature(self) -> None:
+        item = self.signatures.currentItem()
+        if item is not None:
+            signature_id = item.data(Qt.ItemDataRole.UserRole)
+            self._run(lambda s: ops.remove_signature(s, signature_id))
+
+    def missing_parents(self) -> list[str]:
+        """Adults with parental responsibility who have neither signed nor consented verbally."""
+        done = {(s.role, s.signer_name) for s in self.view.signatures} if self.view else set()
+        return [s.name for s in self.signers if s.role == "parent" and ("parent", s.name) not in done]
+
+    def sign_and_freeze(self, confirm: bool = True) -> None:
+        if self.view is None:
+            return
+        missing = self.missing_parents()
+        if confirm and missing:
+            answer = QMessageBox.question(
+                self,
+                "Sign and freeze",
+                f"Not everyone with parental responsibility has signed ({', '.join(missing)}). "
+                "Freeze the agreement without them?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.flush_pending()
+        agreement_id = self.view.id
+        self._run(lambda s: ops.sign_and_freeze(s, agreement_id))
+
+    # --- documents ---------------------------------------------------------------------------
+    def _signed_pdf(self, channel: str) -> bytes:
+        """The stored signed PDF, recorded as issued through ``channel`` (print | save)."""
+        with self.store.session() as s:
+            pdf, view = ops.signed_pdf(s, self.family_id)
+            record_issued(s, self.family_id, "agreement", view.id, pdf, channel=channel)
+        return pdf
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Print the signed agreement on ``printer`` (no file is written unless the printer itself
+        is set to a file, as tests do). Returns the number of pages."""
+        return print_pdf(self._signed_pdf("print"), printer)
+
+    def print_dialog(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the signed agreement")
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        # The stored bytes are read off the UI thread; painting onto the printer happens here.
+        run_task(
+            lambda: self._signed_pdf("print"), lambda pdf: self._print_loaded(pdf, printer), self._failed
+        )
+
+    def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:
+        try:
+            print_pdf(pdf, printer)
+        except EhdeskError as exc:
+            self._failed(exc)
+
+    def save_to(self, path: Path) -> None:
+        pdf = self._signed_pdf("save")
+        try:
+            Path(path).write_bytes(pdf)
+        except OSError as exc:
+            raise EhdeskError(f"The PDF could not be saved there: {exc.strerror}.") from exc
+
+    def save_dialog(self) -> None:
+        answer = QMessageBox.warning(
+            self,
+            "Save an unencrypted copy?",
+            SHARED_LAPTOP_WARNING,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Save:
+            return
+        name = (
+            f"agreement-{self.view.family_reference}-v{self.view.version_number}.pdf"
+            if self.view
+            else "agreement.pdf"
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Save the signed agreement as PDF", name, "PDF (*.pdf)")
+        if path:
+            run_task(lambda: self.save_to(Path(path)), None, self._failed)
+
+    def check_file(self, path: Path) -> str:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise EhdeskError(f"The file could not be read: {exc.strerror}.") from exc
+        with self.store.session() as s:
+            found = verify(s, data)
+        if found is None:
+            return "This PDF is not a document on record: it was changed, or it was not issued here."
+        return f"This PDF is exactly the {found.kind} issued on {found.issued_at:%-d %B %Y at %H:%M} UTC."
+
+    def check_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Check a PDF against the record", "", "PDF (*.pdf)")
+        if path:
+            run_task(
+                lambda: self.check_file(Path(path)),
+                lambda message: QMessageBox.information(self, "Check a PDF", message),
+                self._failed,
+            )

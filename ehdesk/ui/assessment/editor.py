@@ -1,0 +1,307 @@
+"""One assessment open for filling in or reading: the form, its status, and the actions that
+move it on (complete, manager sign-off, reopen, PDF).
+
+Typing is saved as a draft a moment after the worker pauses, off the UI thread. Saves are
+numbered so an older save finishing late can never overwrite a newer one, and
+``flush_pending`` writes anything not yet saved before the store is locked or closed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import assessments as ops
+from ehdesk.casework import audit
+from ehdesk.errors import EhdeskError, ValidationError
+from ehdesk.forms.engine import FormEngine
+from ehdesk.store import Store
+from ehdesk.ui.assessment.form_view import FormView
+from ehdesk.ui.tasks import run_task
+
+SAVE_DELAY_MS = 800
+
+BAR_STYLE = """
+QLabel[role="formTitle"] { font-size: 13pt; font-weight: 600; color: #1f2933; }
+QLabel[role="status"] { border-radius: 9px; padding: 2px 10px; font-size: 9pt; font-weight: 600; }
+QLabel[role="status"][state="draft"] { background: #e4e7eb; color: #3e4c59; }
+QLabel[role="status"][state="completed"] { background: #e3f1e8; color: #276749; }
+QLabel[role="status"][state="signed_off"] { background: #dbe7f3; color: #1f3a5a; }
+QLabel[role="saved"] { color: #7b8794; font-size: 9pt; }
+QLabel[role="banner"] { background: #fdecea; color: #8a1c12; padding: 8px 12px; border-radius: 4px; }
+QLabel[role="note"] { background: #f0f4f8; color: #3e4c59; padding: 8px 12px; border-radius: 4px; }
+"""
+
+
+class AssessmentEditor(QWidget):
+    closed = Signal()
+    status_changed = Signal(str)  # the new status, once stored
+    saved = Signal()
+
+    def __init__(self, store: Store, view: ops.AssessmentView, engine: FormEngine, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.view = view
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._rev = 0  # bumped on every edit
+        self._saved_rev = 0  # the newest edit known to be in the store
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self._save_in_background)
+        self.setStyleSheet(BAR_STYLE)
+
+        self.title = QLabel(engine.definition.title)
+        self.title.setProperty("role", "formTitle")
+        self.status = QLabel()
+        self.status.setProperty("role", "status")
+        self.saved_label = QLabel("")
+        self.saved_label.setProperty("role", "saved")
+        self.back = QPushButton("All forms")
+        self.back.clicked.connect(self._close)
+        self.pdf_button = QPushButton("Save PDF…")
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.complete_button = QPushButton("Complete")
+        self.complete_button.setDefault(True)
+        self.complete_button.clicked.connect(self.complete)
+        self.sign_off_button = QPushButton("Manager sign-off…")
+        self.sign_off_button.clicked.connect(self.sign_off)
+        self.reopen_button = QPushButton("Reopen…")
+        self.reopen_button.clicked.connect(self.reopen)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(16, 10, 16, 10)
+        bar.addWidget(self.back)
+        bar.addSpacing(12)
+        bar.addWidget(self.title)
+        bar.addWidget(self.status)
+        bar.addSpacing(8)
+        bar.addWidget(self.saved_label)
+        bar.addStretch(1)
+        for button in (self.pdf_button, self.reopen_button, self.sign_off_button, self.complete_button):
+            bar.addWidget(button)
+
+        self.banner = QLabel()
+        self.banner.setProperty("role", "banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.note = QLabel()
+        self.note.setProperty("role", "note")
+        self.note.setWordWrap(True)
+        self.form = FormView(engine, view.answers, read_only=view.read_only)
+        self.form.answers_changed.connect(self._edited)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        for label in (self.banner, self.note):
+            wrapper = QHBoxLayout()
+            wrapper.setContentsMargins(16, 0, 16, 8)
+            wrapper.addWidget(label)
+            layout.addLayout(wrapper)
+        layout.addWidget(self.form, 1)
+        self._show_status()
+
+    # --- status --------------------------------------------------------------------------
+    def _show_status(self) -> None:
+        v = self.view
+        self.status.setText(v.status_label)
+        self.status.setProperty("state", v.status)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.complete_button.setVisible(v.status == "draft")
+        self.sign_off_button.setVisible(v.status == "completed")
+        self.reopen_button.setVisible(v.status != "draft")
+        self.form.set_read_only(v.read_only)
+        notes = []
+        if v.status == "completed":
+            notes.append(
+                f"Completed on {v.completed_on:%-d %B %Y}. Read-only; waiting for a manager's sign-off."
+            )
+        elif v.status == "signed_off":
+            notes.append(
+                f"Completed on {v.completed_on:%-d %B %Y} and signed off by {v.signed_off_by} "
+                f"on {v.signed_off_on:%-d %B %Y}. Read-only."
+            )
+        if v.reopen_history:
+            last = v.reopen_history[-1]
+            notes.append(
+                f"Reopened on {last.get('on', '')} by {last.get('by', '')}: {last.get('reason', '')}"
+            )
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))
+
+    def _reload(self, status_message: str = "") -> None:
+        def load():
+            with self.store.session() as s:
+                return ops.get_assessment(s, self.view.id, audit_view=False)
+
+        def done(view):
+            if not shiboken6.isValid(self):
+                return
+            self.view = view
+            self._show_status()
+            self.status_changed.emit(view.status)
+
+        run_task(load, done, self._show_error)
+
+    def _show_error(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):  # closed while the work ran
+            return
+        message = (
+            exc.message if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
+        )
+        self.banner.setText(message)
+        self.banner.show()
+
+    # --- saving --------------------------------------------------------------------------
+    def _edited(self) -> None:
+        self._rev += 1
+        self.saved_label.setText("Saving…")
+        self._timer.start()
+
+    def _save(self, rev: int, answers: dict) -> bool:
+        """Write ``answers`` (edit number ``rev``) unless something newer is already stored.
+        Runs on a pool thread, or on the UI thread from flush_pending."""
+        with self._lock:
+            if rev <= self._saved_rev:
+                return False
+            with self.store.session() as s:
+                ops.save_draft(s, self.view.id, answers)
+            self._saved_rev = rev
+            return True
+
+    def _save_in_background(self) -> None:
+        rev, answers = self._rev, self.form.answers()
+        run_task(lambda: self._save(rev, answers), self._after_save, self._show_error)
+
+    def _after_save(self, _wrote: bool) -> None:
+        if not shiboken6.isValid(self):  # closed while the save ran; the save itself is done
+            return
+        if self._saved_rev >= self._rev:
+            self.saved_label.setText("All changes saved")
+            self.saved.emit()
+
+    def has_unsaved(self) -> bool:
+        return self._rev > self._saved_rev
+
+    def flush_pending(self) -> None:
+        """Save what was typed and not yet saved, now (before lock, switching family or closing)."""
+        self._timer.stop()
+        if self.has_unsaved() and self.view.status == "draft" and self.store.is_open:
+            self._save(self._rev, self.form.answers())
+            self.saved_label.setText("All changes saved")
+
+    # --- actions -------------------------------------------------------------------------
+    def complete(self) -> None:
+        self.flush_pending()
+        self.banner.hide()
+        answers = self.form.answers()
+        problems = self.engine.validate(answers)
+        if problems:
+            self.form.show_errors(problems)
+            count = len(problems)
+            if self.engine.stopped_by(answers) is not None:
+                text = (
+                    "This form stops at the guidance marked in red: follow it instead of completing the form."
+                )
+            else:
+                text = (
+                    f"{count} answer{'s' if count != 1 else ''} need{'' if count != 1 else 's'} attention "
+                    "before this can be completed. They are marked in red."
+                )
+            self.banner.setText(text)
+            self.banner.show()
+            return
+
+        def work():
+            with self.store.session() as s:
+                ops.complete_assessment(s, self.view.id, answers)
+
+        def failed(exc):
+            if isinstance(exc, ValidationError):
+                self.form.show_errors(exc.fields)
+            self._show_error(exc)
+
+        run_task(work, lambda _: self._reload(), failed)
+
+    def _ask_manager_name(self) -> str | None:
+        name, ok = QInputDialog.getText(
+            self, "Manager sign-off", "Name of the manager signing off this assessment:", QLineEdit.Normal
+        )
+        return name if ok else None
+
+    def sign_off(self) -> None:
+        name = self._ask_manager_name()
+        if name is None:
+            return
+
+        def work():
+            with self.store.session() as s:
+                ops.sign_off_assessment(s, self.view.id, name)
+
+        run_task(work, lambda _: self._reload(), self._show_error)
+
+    def _ask_reopen_reason(self) -> str | None:
+        reason, ok = QInputDialog.getMultiLineText(
+            self, "Reopen assessment", "Why does this assessment need to change? This is kept with it."
+        )
+        return reason if ok else None
+
+    def reopen(self) -> None:
+        reason = self._ask_reopen_reason()
+        if reason is None:
+            return
+
+        def work():
+            with self.store.session() as s:
+                ops.reopen_assessment(s, self.view.id, reason)
+
+        def done(_):
+            self.banner.hide()
+            self._reload()
+
+        run_task(work, done, self._show_error)
+
+    def _ask_pdf_path(self) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save PDF", "assessment.pdf", "PDF documents (*.pdf)")
+        return path or None
+
+    def save_pdf(self) -> None:
+        """Saving a PDF outside the store is an explicit, audited act (DESIGN.md §3)."""
+        self.flush_pending()
+        path = self._ask_pdf_path()
+        if path is None:
+            return
+        assessment_id = self.view.id
+
+        def work():
+            from ehdesk.pdf.assessment import render
+
+            with self.store.session() as s:
+                pdf, _info = render(s, assessment_id)
+                audit.record(s, "export", "assessment", assessment_id, self.view.family_id, kind="pdf")
+            Path(path).write_bytes(pdf)
+            return path
+
+        def done(_):
+            self.saved_label.setText("PDF saved")
+
+        run_task(work, done, self._show_error)
+
+    def _close(self) -> None:
+        self.flush_pending()
+        self.closed.emit()

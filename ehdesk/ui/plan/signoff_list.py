@@ -1,0 +1,95 @@
+"""The manager's list of their team's cases open past the limit with no sign-off yet, for the
+desktop to place on the manager's home screen. Double-clicking a case opens the sign-off form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from ehdesk.casework import extensions
+from ehdesk.errors import EhdeskError
+from ehdesk.ui.plan.dialogs import SignoffDialog
+from ehdesk.ui.tasks import run_task
+
+
+class SignoffList(QWidget):
+    family_chosen = Signal(str)
+
+    def __init__(self, store, team_id: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.team_id = team_id
+        self.pending = 0
+        self.dialog = None
+        self.title = QLabel("Cases open past 12 months that need your sign-off")
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Family", "Worker", "Limit reached", "Days over"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.cellDoubleClicked.connect(self._sign_off_row)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.reload()
+
+    def _run(self, work, then) -> None:
+        self.pending += 1
+
+        def job():
+            with self.store.session() as s:
+                return work(s)
+
+        def done(result):
+            self.pending -= 1
+            then(result)
+
+        def failed(exc):
+            self.pending -= 1
+            self.message.setText(
+                exc.message if isinstance(exc, EhdeskError) else "Something went wrong; try again."
+            )
+
+        run_task(job, done, failed)
+
+    def reload(self) -> None:
+        self._run(lambda s: extensions.episodes_needing_signoff(s, self.team_id, date.today()), self._show)
+
+    def _show(self, items) -> None:
+        self.items = items
+        self.table.setRowCount(0)
+        for item in items:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            cells = [item.household_name, item.worker_name, f"{item.limit_on:%d %b %Y}", str(item.days_over)]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, item)
+                self.table.setItem(row, col, cell)
+        self.title.setText(
+            f"{len(items)} case(s) open past 12 months need your sign-off"
+            if items
+            else "No case needs sign-off."
+        )
+
+    def _sign_off_row(self, row: int, _col: int = 0) -> None:
+        item = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        self.dialog = SignoffDialog(self)
+        dialog = self.dialog
+        role = getattr(self.store.profile, "role", "practitioner")
+
+        def submit():
+            values = dialog.values()
+            self._run(
+                lambda s: extensions.sign_off_extension(
+                    s, item.episode_id, today=date.today(), actor_role=role, **values
+                ),
+                lambda _: (self.message.setText("Signed off."), self.reload()),
+            )
+
+        dialog.accepted.connect(submit)
+        dialog.open()

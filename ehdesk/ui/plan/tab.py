@@ -1,0 +1,340 @@
+"""The Plan tab: outcomes and SMART actions, the plan's history as a story, and the case's
+closure and 12-month sign-off."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import closure, extensions, plans
+from ehdesk.casework.episode_access import current_episode
+from ehdesk.casework.episode_facts import facts_for_episodes
+from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
+from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
+from ehdesk.config.pack import current_pack
+from ehdesk.ui.plan.base import EpisodeTab
+from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
+
+RAG_COLOURS = {"red": "#f8d7da", "amber": "#fde8c8", "green": "#d4edda"}
+
+
+@dataclass(frozen=True)
+class PlanScreen:
+    episode_id: str | None
+    read_only: bool
+    status_text: str
+    plan: plans.PlanView | None
+    history: list
+    needs_signoff: bool
+
+
+def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
+    episode = current_episode(s, family_id)
+    if episode is None:
+        return PlanScreen(None, True, "This family has no case open, so there is no plan.", None, [], False)
+    pack = current_pack()
+    if episode.status == "open":
+        text = f"Case open since {episode.opened_on:%d %b %Y}."
+        if episode.extension_close_by:
+            text += f" Signed off to stay open until {episode.extension_close_by:%d %b %Y}."
+    else:
+        view = closure.get_closure(s, episode.id)
+        text = f"Case closed on {episode.closed_on:%d %b %Y}: {pack.label('closure_reasons', episode.closure_reason)}."
+        if view and view.stepped_up_to:
+            text += f" Stepped up to {view.stepped_up_to} on {view.stepped_up_on:%d %b %Y}."
+        if view and view.override_reason:
+            text += f" Closed by a manager with items missing: {view.override_reason}"
+        text += " The record is read-only."
+    facts = facts_for_episodes(s, [episode])[episode.id]
+    items = due_items(facts, pack.timescales, today)
+    if items:
+        text += " Next: " + "; ".join(_due_words(i) for i in items[:2]) + "."
+    missed = breaches(facts, pack.timescales, today)
+    if missed:
+        text += " Missed timescales: " + ", ".join(b.label[:1].lower() + b.label[1:] for b in missed) + "."
+    return PlanScreen(
+        episode.id,
+        episode.status != "open",
+        text,
+        plans.get_plan(s, episode.id),
+        plans.plan_history(s, episode.id),
+        needs_signoff(facts, pack.timescales, today),
+    )
+
+
+def _due_words(item: DueItem) -> str:
+    words = f"{item.label} {'was due' if item.overdue else 'due'} {item.due_on:%d %b %Y}"
+    return f"{words} ({item.detail})" if item.detail else words
+
+
+def history_html(history: list) -> str:
+    if not history:
+        return (
+            "<p>The plan has not been agreed at a TAF meeting yet. Its history starts at the initial TAF.</p>"
+        )
+    parts = []
+    for v in history:
+        parts.append(f"<h3>{html.escape(v.headline)}</h3><ul>")
+        parts.extend(f"<li>{html.escape(line)}</li>" for line in v.changes)
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+class PlanTab(EpisodeTab):
+    def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(store, family_id, parent)
+        self.screen: PlanScreen | None = None
+        self.dialog = None
+        self.status = QLabel("Loading the plan…")
+        self.status.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Outcome / action", "Who", "By when", "Status", "RAG"])
+        self.tree.setColumnWidth(0, 320)
+        self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())
+        self.history = QTextBrowser()
+        self.history.setObjectName("history")
+        self.add_outcome_button = QPushButton("Add outcome…")
+        self.add_action_button = QPushButton("Add action…")
+        self.edit_button = QPushButton("Edit…")
+        self.remove_button = QPushButton("Remove")
+        self.close_button = QPushButton("Close case…")
+        self.signoff_button = QPushButton("Sign off past 12 months…")
+        self.reopen_button = QPushButton("Reopen case…")
+        self.add_outcome_button.clicked.connect(self.add_outcome)
+        self.add_action_button.clicked.connect(self.add_action)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.close_button.clicked.connect(self.close_case)
+        self.signoff_button.clicked.connect(self.sign_off)
+        self.reopen_button.clicked.connect(self.reopen)
+
+        buttons = QHBoxLayout()
+        for b in (self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>The plan</b>"))
+        left_layout.addWidget(self.tree)
+        left_layout.addLayout(buttons)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("<b>How the plan has changed</b>"))
+        right_layout.addWidget(self.history)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        case_bar = QHBoxLayout()
+        case_bar.addWidget(self.status, 1)
+        for b in (self.signoff_button, self.close_button, self.reopen_button):
+            case_bar.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(case_bar)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.run(lambda s: load_plan_screen(s, self.family_id, date.today()), self._show)
+
+    def _show(self, screen: PlanScreen) -> None:
+        self.screen = screen
+        self.episode_id = screen.episode_id
+        self.read_only = screen.read_only
+        self.status.setText(screen.status_text)
+        self.tree.clear()
+        if screen.plan is not None:
+            for o in screen.plan.outcomes:
+                top = QTreeWidgetItem([o.what_will_be_different, o.for_whom, "", "", ""])
+                top.setData(0, Qt.ItemDataRole.UserRole, ("outcome", o))
+                top.setToolTip(
+                    0, f"How we'll know: {o.how_we_will_know}\nNeed or worry: {o.linked_need or '—'}"
+                )
+                font = top.font(0)
+                font.setBold(True)
+                top.setFont(0, font)
+                for a in o.actions:
+                    child = QTreeWidgetItem(
+                        [
+                            a.what,
+                            a.who,
+                            f"{a.by_when:%d %b %Y}" if a.by_when else "",
+                            STATUS_LABELS[a.status],
+                            RAG_LABELS[a.rag],
+                        ]
+                    )
+                    child.setData(0, Qt.ItemDataRole.UserRole, ("action", a))
+                    if a.rag in RAG_COLOURS:
+                        child.setBackground(4, QColor(RAG_COLOURS[a.rag]))
+                    top.addChild(child)
+                self.tree.addTopLevelItem(top)
+            self.tree.expandAll()
+        self.history.setHtml(history_html(screen.history))
+        has_episode = screen.episode_id is not None
+        editable = has_episode and not screen.read_only
+        for b in (self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button):
+            b.setEnabled(editable)
+        self.close_button.setEnabled(editable)
+        manager = self.actor_role in closure.MANAGER_ROLES
+        self.signoff_button.setVisible(editable and screen.needs_signoff)
+        self.signoff_button.setEnabled(manager)
+        if not manager:
+            self.signoff_button.setToolTip("A manager signs off a case staying open past 12 months.")
+        self.reopen_button.setVisible(has_episode and screen.read_only)
+        self.reopen_button.setEnabled(manager)
+
+    def _selected(self):
+        item = self.tree.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+
+    def _after_change(self, text: str):
+        def then(_):
+            self.show_message(text)
+            self.reload()
+
+        return then
+
+    # --- outcomes and actions -----------------------------------------------------------------
+
+    def add_outcome(self) -> None:
+        self.dialog = OutcomeDialog(self)
+        dialog = self.dialog
+        dialog.accepted.connect(
+            lambda: self.run(
+                lambda s: plans.add_outcome(s, self.episode_id, dialog.values()),
+                self._after_change("Outcome added."),
+            )
+        )
+        dialog.open()
+
+    def add_action(self) -> None:
+        if not self.screen or not self.screen.plan or not self.screen.plan.outcomes:
+            self.show_message("Add an outcome first: every action belongs to an outcome.", error=True)
+            return
+        selected = self._selected()
+        outcomes = list(self.screen.plan.outcomes)
+        self.dialog = ActionDialog(self, outcomes=outcomes)
+        dialog = self.dialog
+        if selected:
+            kind, item = selected
+            wanted = item.id if kind == "outcome" else item.outcome_id
+            dialog.outcome.setCurrentIndex(max(dialog.outcome.findData(wanted), 0))
+        dialog.accepted.connect(
+            lambda: self.run(
+                lambda s: plans.add_action(s, dialog.outcome_id(), dialog.values()),
+                self._after_change("Action added."),
+            )
+        )
+        dialog.open()
+
+    def edit_selected(self) -> None:
+        selected = self._selected()
+        if not selected or self.read_only:
+            return
+        kind, item = selected
+        if kind == "outcome":
+            self.dialog = OutcomeDialog(self, outcome=item)
+            dialog = self.dialog
+            dialog.accepted.connect(
+                lambda: self.run(
+                    lambda s: plans.update_outcome(s, item.id, dialog.values()),
+                    self._after_change("Outcome saved."),
+                )
+            )
+        else:
+            self.dialog = ActionDialog(self, action=item)
+            dialog = self.dialog
+            dialog.accepted.connect(
+                lambda: self.run(
+                    lambda s: plans.update_action(s, item.id, dialog.values()),
+                    self._after_change("Action saved."),
+                )
+            )
+        dialog.open()
+
+    def remove_selected(self) -> None:
+        selected = self._selected()
+        if not selected:
+            return
+        kind, item = selected
+        remove = plans.remove_outcome if kind == "outcome" else plans.remove_action
+        self.run(
+            lambda s: remove(s, item.id),
+            self._after_change("Removed from the plan (earlier versions keep it)."),
+        )
+
+    # --- closure and sign-off ---------------------------------------------------------------------
+
+    def close_case(self) -> None:
+        episode_id = self.episode_id
+        self.run(lambda s: closure.missing_items(s, episode_id), self._open_close_dialog)
+
+    def _open_close_dialog(self, missing: list[str]) -> None:
+        self.dialog = CloseDialog(self, missing, self.actor_role in closure.MANAGER_ROLES)
+        dialog = self.dialog
+        episode_id = self.episode_id
+
+        def submit():
+            values = dialog.values()
+            self.run(
+                lambda s: closure.close_episode(
+                    s, episode_id, today=date.today(), actor_role=self.actor_role, **values
+                ),
+                self._after_change("The case is closed."),
+            )
+
+        dialog.accepted.connect(submit)
+        dialog.open()
+
+    def sign_off(self) -> None:
+        self.dialog = SignoffDialog(self)
+        dialog = self.dialog
+        episode_id = self.episode_id
+        dialog.accepted.connect(
+            lambda: self.run(
+                lambda s: extensions.sign_off_extension(
+                    s, episode_id, today=date.today(), actor_role=self.actor_role, **dialog.values()
+                ),
+                self._after_change("Signed off: the case can stay open until the new date."),
+            )
+        )
+        dialog.open()
+
+    def reopen(self) -> None:
+        self.dialog = ReopenDialog(self)
+        dialog = self.dialog
+        episode_id = self.episode_id
+        dialog.accepted.connect(
+            lambda: self.run(
+                lambda s: closure.reopen_episode(
+                    s, episode_id, today=date.today(), actor_role=self.actor_role, **dialog.values()
+                ),
+                self._after_change("The case is open again."),
+            )
+        )
+        dialog.open()
+
+    def flush_pending(self) -> None:
+        # Every change here is saved when its form is confirmed; nothing is held back.
+        return None

@@ -1,0 +1,19 @@
+from sqlalchemy import func, select
+
+from ehdesk.casework import agreements as ops
+from ehdesk.demo import generate
+from ehdesk.models import Agreement, AgreementSignature, Episode
+
+
+def test_demo_data_signs_most_episodes_with_drawn_signatures(store):
+    generate(store, 60, seed=5)
+    with store.session() as s:
+        episodes = s.scalar(select(func.count()).select_from(Episode))
+        signed = s.scalars(select(Agreement).where(Agreement.status == "signed")).all()
+        drawn = s.scalar(select(func.count()).where(AgreementSignature.image_sha256 != ""))
+        assert episodes and len(signed) >= episodes * 0.6
+        assert drawn >= len(signed)
+        pdf, view = ops.signed_pdf(s, signed[0].family_id)  # frozen on first issue
+        assert pdf.startswith(b"%PDF") and view.pdf_sha256
+        again, _ = ops.signed_pdf(s, signed[0].family_id)
+    assert again == pdf
