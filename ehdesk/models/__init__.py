@@ -13,6 +13,7 @@ from ehdesk.models.casefile import Consent, Episode, Referral
 from ehdesk.models.conflict import SyncConflict
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
+from ehdesk.models.sync_blob import BlobOnServer
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Blob",
+    "BlobOnServer",
     "Consent",
     "Episode",
     "Family",

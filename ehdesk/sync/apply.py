@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from ehdesk.models import Blob, Family, FamilyScoped, OutboxEntry, SyncState, model_for_table, synced_models
+from ehdesk.models import (
+    Blob,
+    Family,
+    FamilyScoped,
+    OutboxEntry,
+    SyncState,
+    model_for_table,
+    synced_models,
+)
 from ehdesk.models.wire import dict_to_columns
 from ehdesk.sync.protocol import PullResponse
 
@@ -49,21 +57,26 @@ def pending_count(session: Session) -> int:
 
 def apply_page(session: Session, page: PullResponse, blobs: dict[str, tuple[bytes, str, str | None]]) -> int:
     """Apply one page in ``session`` (opened with ``applying_remote=True``). Returns rows applied."""
-    pending = pending_fields(session, sorted({c.row_id for c in page.changes}))
-    by_entity: dict[str, list] = defaultdict(list)
+    # Each change carries the whole row, so only the newest change of a row in the page matters.
+    latest: dict[tuple[str, str], object] = {}
     for change in page.changes:
-        by_entity[change.entity].append(change)
+        latest[(change.entity, change.row_id)] = change
+    pending = pending_fields(session, sorted({row_id for _, row_id in latest}))
+    by_entity: dict[str, list] = defaultdict(list)
+    for (entity, _), change in latest.items():
+        by_entity[entity].append(change)
     applied = 0
     for entity, changes in by_entity.items():
         try:
             model = model_for_table(entity)
         except KeyError:
             continue  # a table from a newer server: this version of ehdesk has nowhere to put it
-        ids = sorted({c.row_id for c in changes})
+        ids = sorted(c.row_id for c in changes)
         existing = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             existing.update({o.id: o for o in session.scalars(select(model).where(model.id.in_(chunk)))})
+        new_rows = []
         for change in changes:
             values = dict_to_columns(model, change.fields)
             values.pop("id", None)
@@ -73,13 +86,17 @@ def apply_page(session: Session, page: PullResponse, blobs: dict[str, tuple[byte
                     values.pop(field, None)
             obj = existing.get(change.row_id)
             if obj is None:
-                obj = model(id=change.row_id, **values)
-                session.add(obj)
-                existing[change.row_id] = obj
+                new_rows.append({"id": change.row_id, **values})
             else:
                 for key, value in values.items():
                     setattr(obj, key, value)
             applied += 1
+        # New rows in bulk (a first sync is nearly all new rows); same columns in every row.
+        by_columns: dict[tuple, list] = defaultdict(list)
+        for row in new_rows:
+            by_columns[tuple(sorted(row))].append(row)
+        for rows in by_columns.values():
+            session.execute(insert(model.__table__), rows)
     for sha256, (data, media_type, family_id) in blobs.items():
         if session.get(Blob, sha256) is None:
             session.add(

@@ -106,6 +106,10 @@ class SyncClient:
             params["family_id"] = family_id
         self._send("PUT", f"/v1/blobs/{sha256}", None, raw=data, params=params)
 
+    def fetch_blobs(self, hashes: list[str]) -> list[p.BlobData]:
+        request = p.BlobFetch(schema_version=p.SCHEMA_VERSION, hashes=hashes)
+        return p.BlobFetchResponse.model_validate_json(self._send("POST", "/v1/blobs/fetch", request)).blobs
+
     def get_blob(self, sha256: str) -> bytes:
         return self._send("GET", f"/v1/blobs/{sha256}", None, params={"schema_version": p.SCHEMA_VERSION})
 

@@ -8,6 +8,8 @@ Any interruption leaves a state from which the next sync simply carries on."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select, update
 
 from ehdesk.errors import EhdeskError
-from ehdesk.models import Blob, OutboxEntry, SyncConflict, model_for_table
+from ehdesk.models import Blob, BlobOnServer, OutboxEntry, SyncConflict, model_for_table
 from ehdesk.store import Store
 from ehdesk.sync import protocol as p
 from ehdesk.sync.apply import (
@@ -27,10 +29,8 @@ from ehdesk.sync.apply import (
     wipe_everything,
     write_state,
 )
-from ehdesk.sync.client import Offline, SyncClient
+from ehdesk.sync.client import Offline, SyncClient, SyncRefused
 from ehdesk.sync.status import SyncStatus
-
-BLOBS_SENT_KEY = "blobs_sent_upto"
 
 
 @dataclass
@@ -108,8 +108,8 @@ class SyncEngine:
         self._skip_pull_upto: int | None = None
         self._report(state="syncing", percent=0, last_error="")
         try:
-            self._push_blobs(summary)
             self._push(summary)
+            self._push_blobs(summary)
             self._pull(summary)
         except Offline as exc:
             self._fail("offline", exc)
@@ -173,11 +173,16 @@ class SyncEngine:
             self._report(percent=min(50, int(50 * done / total)), waiting=max(total - done, 0))
 
     def _push_blobs(self, summary: SyncSummary) -> None:
-        """Blobs go up before the rows that name them; each only once (the server says which it lacks)."""
+        """Blobs go up after the rows that name them (the server checks the family), each only
+        once: the server says which it lacks, and ``blob_on_server`` remembers the rest."""
         with self.store.session() as s:
-            sent = set(filter(None, self.store.get_state(BLOBS_SENT_KEY, "").split(",")))
-            local = list(s.execute(select(Blob.sha256, Blob.family_id, Blob.media_type)))
-        todo = [row for row in local if row.sha256 not in sent]
+            todo = list(
+                s.execute(
+                    select(Blob.sha256, Blob.family_id, Blob.media_type).where(
+                        Blob.sha256.not_in(select(BlobOnServer.sha256))
+                    )
+                )
+            )
         for start in range(0, len(todo), 500):
             chunk = todo[start : start + 500]
             missing = set(self.client.blobs_missing([r.sha256 for r in chunk]))
@@ -185,11 +190,38 @@ class SyncEngine:
                 if row.sha256 in missing:
                     with self.store.session() as s:
                         data = s.get(Blob, row.sha256).data
-                    self.client.put_blob(row.sha256, data, row.media_type, row.family_id)
+                    try:
+                        self.client.put_blob(row.sha256, data, row.media_type, row.family_id)
+                    except SyncRefused as exc:
+                        if exc.status in (404, 413, 422):
+                            continue  # not accepted (yet): kept here, tried again next sync
+                        raise
                     summary.blobs_sent += 1
-                sent.add(row.sha256)
-        if todo:
-            self.store.set_state(BLOBS_SENT_KEY, ",".join(sorted(sent)))
+                with self.store.session(applying_remote=True) as s:
+                    s.merge(BlobOnServer(sha256=row.sha256))
+
+    def _fetch_blobs(self, page: p.PullResponse) -> dict[str, tuple[bytes, str, str | None]]:
+        """The page's blobs this laptop lacks, many per request, before the page is applied (so a
+        page and its blobs land together)."""
+        wanted = {ref.sha256: ref for ref in page.blobs}
+        if wanted:
+            with self.store.session() as s:
+                have = set(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(sorted(wanted)))))
+            for sha256 in have:
+                wanted.pop(sha256)
+        got: dict[str, tuple[bytes, str, str | None]] = {}
+        todo = sorted(wanted)
+        while todo:
+            batch = self.client.fetch_blobs(todo[:200])
+            if not batch:
+                break  # the rest are no longer ours to see (moved away): nothing to store
+            for blob in batch:
+                data = base64.b64decode(blob.data_b64)
+                if hashlib.sha256(data).hexdigest() == blob.sha256:
+                    got[blob.sha256] = (data, blob.media_type, blob.family_id)
+            done = {b.sha256 for b in batch}
+            todo = [h for h in todo if h not in done]
+        return got
 
     # -- pull ---------------------------------------------------------------------------------
 
@@ -205,13 +237,8 @@ class SyncEngine:
                     wipe_everything(s)
                 summary.wiped = True
                 return
-            blobs = {}
-            for ref in page.blobs:
-                with self.store.session() as s:
-                    have = s.get(Blob, ref.sha256) is not None
-                if not have:
-                    blobs[ref.sha256] = (self.client.get_blob(ref.sha256), ref.media_type, ref.family_id)
-                    summary.blobs_received += 1
+            blobs = self._fetch_blobs(page)
+            summary.blobs_received += len(blobs)
             with self.store.session(applying_remote=True) as s:
                 summary.pulled += apply_page(s, page, blobs)
             for change in page.changes:

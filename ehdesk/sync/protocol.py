@@ -159,5 +159,25 @@ class BlobQueryResponse(WireModel):
     missing: list[str]
 
 
+class BlobFetch(Versioned):
+    hashes: list[str] = Field(max_length=200)
+
+
+class BlobData(WireModel):
+    sha256: str
+    media_type: str
+    family_id: str | None = None
+    data_b64: str
+
+
+class BlobFetchResponse(WireModel):
+    # Only blobs the worker may see; a response stops short at about MAX_FETCH_BYTES of data (the
+    # laptop asks again for the rest).
+    blobs: list[BlobData]
+
+
+MAX_FETCH_BYTES = 2 * 1024 * 1024
+
+
 class ErrorBody(WireModel):
     detail: str

@@ -138,6 +138,9 @@ def test_another_teams_family_cannot_be_read_written_or_its_blob_fetched(server,
     assert all(c["family_id"] != family_id for c in pulled["changes"])
     assert all(b["sha256"] != sha for b in pulled["blobs"])
     assert south.http.get(f"/v1/blobs/{sha}", params={"schema_version": V}).status_code == 404
+    assert south.http.post("/v1/blobs/fetch", json={"schema_version": V, "hashes": [sha]}).json() == {"blobs": []}
+    fetched = north.http.post("/v1/blobs/fetch", json={"schema_version": V, "hashes": [sha]}).json()["blobs"]
+    assert [b["sha256"] for b in fetched] == [sha]
     assert north.http.get(f"/v1/blobs/{sha}", params={"schema_version": V}).content == data
 
     # Write: every way in is refused, kept aside in quarantine, audited, and changes nothing.
@@ -169,7 +172,7 @@ def test_another_teams_family_cannot_be_read_written_or_its_blob_fetched(server,
     assert server.get(Person, person_id).given_name == "A"
     assert server.count(ChangeLog) == log_before
     assert server.count(Quarantine) == len(attempts)
-    assert server.count(ServerAudit, ServerAudit.action.like("refused_%")) == len(attempts) + 2
+    assert server.count(ServerAudit, ServerAudit.action.like("refused_%")) == len(attempts) + 3
     assert server.get(Blob, sha2) is None
 
 
@@ -316,5 +319,6 @@ def test_openapi_lists_every_endpoint(server):
         "/v1/sync/push",
         "/v1/sync/pull",
         "/v1/blobs/missing",
+        "/v1/blobs/fetch",
         "/v1/blobs/{sha256}",
     }

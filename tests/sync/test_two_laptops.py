@@ -213,3 +213,22 @@ def test_refresh_token_falls_back_into_the_store_without_a_keyring(store, monkey
     monkeypatch.setattr(keyring, "get_password", broken)
     assert save_refresh_token(store, "secret-token-value") == "store"
     assert load_refresh_token(store) == "secret-token-value"
+
+
+def test_blobs_travel_once_and_only_to_the_familys_team(laptops, server):
+    from ehdesk.casework.blobs import get_blob, put_blob
+    from ehdesk.models import Blob
+
+    ann, bob, sue = laptops("ann"), laptops("bob"), laptops("sue")
+    family_id = ann.add_family("EH-10")
+    with ann.store.session() as s:
+        digest = put_blob(s, b"\x89PNG signature strokes", "image/png", family_id)
+    first = ann.sync()
+    assert first.blobs_sent == 1
+    assert ann.sync().blobs_sent == 0  # uploaded once
+    assert bob.sync().blobs_received == 1
+    with bob.store.session() as s:
+        assert get_blob(s, digest) == b"\x89PNG signature strokes"
+    assert bob.sync().blobs_sent == 0  # a blob received is not sent back
+    sue.sync()
+    assert sue.rows(Blob) == []

@@ -1,4 +1,4 @@
-"""sync: conflicts kept with both values
+"""sync: conflicts kept with both values; which blobs the server holds
 
 Revision ID: 0002_sync_conflict
 Revises: 0001_foundation
@@ -43,6 +43,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sync_conflict_row_id"), ["row_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_sync_conflict_status"), ["status"], unique=False)
 
+    op.create_table(
+        "blob_on_server",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_blob_on_server")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("blob_on_server")
     op.drop_table("sync_conflict")
