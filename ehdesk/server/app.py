@@ -281,6 +281,7 @@ def _refuse(factory, principal: Principal, action: str, entity: str, entity_id: 
 def build(engine: Engine) -> object:
     """The ASGI app with its size limits and gzip responses."""
     app = create_app(engine)
-    app.add_middleware(GZipMiddleware, minimum_size=300)
+    # Level 5: most of level 9's saving on JSON at a fraction of the server's time.
+    app.add_middleware(GZipMiddleware, minimum_size=300, compresslevel=5)
     app.add_middleware(BodyLimits)
     return app

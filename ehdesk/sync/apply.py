@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.models import (
     Blob,
+    BlobOnServer,
     Family,
     FamilyScoped,
     OutboxEntry,
@@ -102,6 +103,7 @@ def apply_page(session: Session, page: PullResponse, blobs: dict[str, tuple[byte
             session.add(
                 Blob(sha256=sha256, family_id=family_id, media_type=media_type, size=len(data), data=data)
             )
+        session.merge(BlobOnServer(sha256=sha256))
     session.flush()
     for family_id in page.remove_families:
         purge_family(session, family_id)
