@@ -22,6 +22,7 @@ from ehdesk.models import (
     model_for_table,
     synced_models,
 )
+from ehdesk.models.types import utcnow
 from ehdesk.models.wire import dict_to_columns
 from ehdesk.sync.protocol import PullResponse
 
@@ -98,12 +99,25 @@ def apply_page(session: Session, page: PullResponse, blobs: dict[str, tuple[byte
             by_columns[tuple(sorted(row))].append(row)
         for rows in by_columns.values():
             session.execute(insert(model.__table__), rows)
-    for sha256, (data, media_type, family_id) in blobs.items():
-        if session.get(Blob, sha256) is None:
-            session.add(
-                Blob(sha256=sha256, family_id=family_id, media_type=media_type, size=len(data), data=data)
-            )
-        session.merge(BlobOnServer(sha256=sha256))
+    if blobs:
+        # The engine fetched only blobs this laptop lacked; OR IGNORE covers a race with a save.
+        session.execute(
+            insert(Blob.__table__).prefix_with("OR IGNORE"),
+            [
+                {
+                    "sha256": h,
+                    "family_id": f,
+                    "media_type": m,
+                    "size": len(d),
+                    "data": d,
+                    "created_at": utcnow(),
+                }
+                for h, (d, m, f) in blobs.items()
+            ],
+        )
+        session.execute(
+            insert(BlobOnServer.__table__).prefix_with("OR IGNORE"), [{"sha256": h} for h in blobs]
+        )
     session.flush()
     for family_id in page.remove_families:
         purge_family(session, family_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -230,27 +231,35 @@ class SyncEngine:
         if self._skip_pull_upto is not None and cursor >= self._skip_pull_upto:
             return  # the push reply said there is nothing to fetch
         start = cursor
-        while True:
-            page = self.client.pull(cursor, self.pull_page)
-            if page.wipe:
+        # The next page is fetched while this one is written: the network and the disk overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdesk-pull") as ahead:
+            upcoming = ahead.submit(self._fetch_page, cursor)
+            while True:
+                page, blobs = upcoming.result()
+                if page.wipe:
+                    with self.store.session(applying_remote=True) as s:
+                        wipe_everything(s)
+                    summary.wiped = True
+                    return
+                if page.has_more:
+                    upcoming = ahead.submit(self._fetch_page, page.cursor)
+                summary.blobs_received += len(blobs)
                 with self.store.session(applying_remote=True) as s:
-                    wipe_everything(s)
-                summary.wiped = True
-                return
-            blobs = self._fetch_blobs(page)
-            summary.blobs_received += len(blobs)
-            with self.store.session(applying_remote=True) as s:
-                summary.pulled += apply_page(s, page, blobs)
-            for change in page.changes:
-                stamp = change.fields.get("client_changed_at")
-                if stamp:
-                    self.store.clock.observe(stamp)
-            summary.purged_families += len(page.remove_families)
-            cursor = page.cursor
-            span = max(page.head - start, 1)
-            self._report(percent=50 + int(50 * (cursor - start) / span))
-            if not page.has_more:
-                return
+                    summary.pulled += apply_page(s, page, blobs)
+                for change in page.changes:
+                    stamp = change.fields.get("client_changed_at")
+                    if stamp:
+                        self.store.clock.observe(stamp)
+                summary.purged_families += len(page.remove_families)
+                cursor = page.cursor
+                span = max(page.head - start, 1)
+                self._report(percent=50 + int(50 * (cursor - start) / span))
+                if not page.has_more:
+                    return
+
+    def _fetch_page(self, cursor: int) -> tuple[p.PullResponse, dict]:
+        page = self.client.pull(cursor, self.pull_page)
+        return page, ({} if page.wipe else self._fetch_blobs(page))
 
 
 def _stamp_revisions(session, entries: list[OutboxEntry], reply: p.PushResponse) -> None:
