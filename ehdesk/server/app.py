@@ -130,6 +130,18 @@ def create_app(engine: Engine) -> FastAPI:
             with transaction(factory) as s:
                 principal = _authenticate(s, request)
                 result = apply_push(s, principal, body)
+                # The sync itself is audited: how many changes, never what they said.
+                counts: dict[str, int] = {}
+                for r in result.results:
+                    counts[r.status] = counts.get(r.status, 0) + 1
+                s.add(
+                    ServerAudit(
+                        user_id=principal.user_id,
+                        device_id=principal.device_id,
+                        action="sync_push",
+                        detail={"last_seq": result.last_seq, **counts},
+                    )
+                )
         except BadPush as exc:
             raise HTTPException(422, str(exc)) from None
         return result
