@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from ehdesk.commands.common import manager, open_profile
+from ehdesk.commands.common import open_profile
 from ehdesk.config.settings import device_settings
 from ehdesk.errors import EhdeskError
 
@@ -31,7 +29,6 @@ def _sync(args) -> int:
             summary = SyncEngine(store, client).sync()
         finally:
             client.close()
-        manager(args).update_profile(store.profile, last_online_at=datetime.now(UTC).isoformat())
     finally:
         store.close()
     print(summary.text())

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select, update
 
 from ehdesk.errors import EhdeskError
 from ehdesk.models import Blob, BlobOnServer, OutboxEntry, SyncConflict, model_for_table
-from ehdesk.store import Store
+from ehdesk.store import ProfileManager, Store
 from ehdesk.sync import protocol as p
 from ehdesk.sync.apply import (
     ACKED_KEY,
@@ -121,6 +121,7 @@ class SyncEngine:
         except Exception as exc:
             self._fail("error", EhdeskError(f"Sync stopped unexpectedly ({type(exc).__name__})."))
             raise
+        self._mark_online()
         waiting, conflicts = self.counts()
         self._report(
             state="up_to_date",
@@ -131,6 +132,16 @@ class SyncEngine:
         )
         summary.status = self.status
         return summary
+
+    def _mark_online(self) -> None:
+        """Profiles expire when not seen online for N days: this sync counts as seen."""
+        profile = self.store.profile
+        try:
+            ProfileManager(profile.path.parent.parent).update_profile(
+                profile, last_online_at=datetime.now(UTC).isoformat()
+            )
+        except OSError:
+            pass  # the sync itself succeeded; the date is refreshed at the next one
 
     def _fail(self, state: str, exc: Exception) -> None:
         waiting, conflicts = self.counts()

@@ -41,6 +41,10 @@ def test_offline_edits_on_both_converge_and_different_fields_merge(laptops, serv
     assert names(ann) == names(bob) == ["Ann's new", "Bob's new", "Child0", "Child1"]
     assert server.count(SyncConflict) == 0
     assert ann.engine().counts() == (0, 0)
+    # A successful sync counts as being seen online (profiles expire after N days offline).
+    from ehdesk.store import ProfileManager
+
+    assert ProfileManager(ann.data_dir).find("ann").last_online_at > ann.store.profile.last_online_at
 
 
 def test_same_field_edited_on_both_becomes_a_conflict_with_both_values_and_resolution_syncs(laptops, server):
