@@ -169,3 +169,50 @@ def test_server_restarted_mid_batch_applies_the_batch_once(server, laptops, monk
     assert restarts, "the client should have retried after the crash"
     assert calls["n"] > 12  # the first four were rolled back and applied again
     assert_applied_exactly_once(server, ann, families)
+
+
+def test_sync_process_killed_at_any_moment_loses_and_doubles_nothing(server, laptops, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from ehdesk.sync.tokens import load_refresh_token
+    from tests.sync.harness import PASSWORD
+
+    ann = laptops("ann")
+    families = [ann.add_family(f"EH-{i}", members=4) for i in range(40)]
+    # The child process has no access to this process's test keyring: the token goes in the store.
+    ann.store.set_state("refresh_token", load_refresh_token(ann.store))
+    ann.store.close()
+    env = {
+        **os.environ,
+        "EHDESK_PASSWORD": PASSWORD,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "ehdesk.cli",
+        "--data-dir",
+        str(ann.data_dir),
+        "sync",
+        "--profile",
+        "ann",
+    ]
+    progress = []
+    for delay in (1.2, 1.6, 2.0, 2.6):
+        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+        with server.session() as s:
+            progress.append(s.get(Device, ann.store.device_id).last_seq)
+    print("server's last_seq after each kill:", progress)
+    from ehdesk.store import ProfileManager
+
+    ann.store = ProfileManager(ann.data_dir).unlock("ann", PASSWORD)
+    ann.sync()
+    assert ann.engine().counts()[0] == 0
+    assert_applied_exactly_once(server, ann, families)
