@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ehdesk.config.settings import device_settings
 from ehdesk.models import Synced
@@ -108,9 +109,12 @@ class SyncBridge(QObject):
         """Any commit of a worker's change to a synced record (not the engine's own) triggers a sync."""
         if self._listener is not None:
             return
-        factory = self.store._factory
+        profile_id = self.store.profile.id
+        factory = Session  # every session; those of other stores are told apart by profile id
 
         def after_flush(session, _ctx) -> None:
+            if session.info.get("profile_id") != profile_id:
+                return
             if not session.info.get("applying_remote") and any(
                 isinstance(o, Synced) for o in (*session.new, *session.dirty)
             ):
