@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,7 @@ def measured_sync(laptop: Laptop, proxy: CuttingProxy, **options) -> tuple[int, 
     """(round trips, bytes up, bytes down) of one sync, with the access token already held."""
     engine = laptop.engine(proxy.url, transport=one_connection_per_request(), **options)
     engine.client._renew()  # a running app holds a token for 15 minutes; do not count renewing it
+    time.sleep(0.2)  # let the proxy finish counting the renewal before the snapshot
     before = (proxy.connections, proxy.bytes_up, proxy.bytes_down)
     engine.sync()
     engine.client.close()
@@ -162,6 +164,7 @@ def main() -> None:
         if schema:
             with create_engine(args.database_url).begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -56,4 +56,7 @@ def log_scope_filter(principal: Principal) -> ColumnElement[bool]:
     if principal.is_admin:
         return true()
     families = select(Family.id).where(Family.team_id.in_(sorted(principal.team_ids)))
-    return or_(ChangeLog.entity.in_(SHARED_ENTITIES), ChangeLog.family_id.in_(families))
+    # "|| ''" keeps the planner off the entity and family indexes: a pull page must walk the log
+    # in revision order and stop at the page size, not gather every in-scope row and sort it
+    # (which SQLite does otherwise, making a first sync quadratic).
+    return or_(ChangeLog.entity.concat("").in_(SHARED_ENTITIES), ChangeLog.family_id.concat("").in_(families))
