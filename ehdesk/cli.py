@@ -22,37 +22,47 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"ehdesk: {message} (see 'ehdesk --help')\n")
 
 
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"ehdesk {__version__}")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, metavar="DIR", help="where profiles live (default: user data folder)"
+    )
+    parser.add_argument("--demo", action="store_true", help="open the app on a demo profile (made on first use)")
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="FILE.png", help="with --demo: render the main window to a PNG and exit"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ehdesk",
         description="Early Help case recording that works offline. With no command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"ehdesk {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="where profiles live (default: user data folder)",
-    )
-    parser.add_argument(
-        "--demo", action="store_true", help="open the app on a demo profile (made on first use)"
-    )
-    parser.add_argument(
-        "--screenshot",
-        type=Path,
-        metavar="FILE.png",
-        help="with --demo: render the main window to a PNG and exit",
-    )
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
 
+def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments, if they only open the app. Opening the app must not wait for every
+    command's imports (the ORM, crypto, reportlab): the sign-in screen should be up at once."""
+    if any(arg in ("-h", "--help") for arg in argv):
+        return None
+    light = _Parser(prog="ehdesk", add_help=False)
+    _global_options(light)
+    args, rest = light.parse_known_args(argv)
+    return None if rest else args
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _app_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
+    else:
+        args.command = None
     args.data_dir = args.data_dir or default_data_dir()
     try:
         if args.command is None:

@@ -20,7 +20,7 @@ FACT_SOURCES: list[str] = [
     "ehdesk.casework.meetings:taf_facts",  # TAF meetings held and the next one booked
     "ehdesk.casework.sessions:session_facts",  # planned sessions (upcoming on the caseload)
     "ehdesk.casework.agreements:agreement_facts",  # signed agreement
-    # "ehdesk.casework.readings:reading_facts",      (progression tools)
+    "ehdesk.casework.readings:reading_facts",  # progression readings
 ]
 
 

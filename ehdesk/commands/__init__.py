@@ -7,5 +7,7 @@ COMMAND_MODULES = [
     "ehdesk.commands.family",
     "ehdesk.commands.export",
     "ehdesk.commands.pdf",
+    "ehdesk.commands.report",
+    "ehdesk.commands.tools",
     "ehdesk.commands.sync",
 ]

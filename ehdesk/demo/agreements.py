@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from ehdesk.casework.agreement_templates import fill, latest_template
 from ehdesk.casework.agreements import DEFAULT_REVIEW_WEEKS, fields_from
 from ehdesk.casework.blobs import sha256_hex
+from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.demo.signatures import synthetic_signature
-from ehdesk.models import Agreement, AgreementSignature, Blob, Episode, Family, Person
+from ehdesk.models import Agreement, AgreementSignature, Blob, Family, Person
 from ehdesk.models.types import new_id
 
 SIGNED_SHARE = 0.85
@@ -37,9 +38,7 @@ def _personal_copy(png: bytes, rng: random.Random) -> bytes:
 
 def sign_demo_agreements(session: Session, rng: random.Random, pack, today: date, worker, family_ids) -> None:
     template = latest_template()
-    episodes = session.scalars(
-        select(Episode).where(Episode.family_id.in_(family_ids)).order_by(Episode.family_id)
-    ).all()
+    episodes = episodes_in_generation_order(session, family_ids)
     people: dict[str, list[Person]] = {}
     for p in session.scalars(
         select(Person).where(Person.family_id.in_(family_ids)).order_by(Person.created_at)

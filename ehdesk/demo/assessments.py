@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM
 from ehdesk.config.pack import CouncilPack
+from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.errors import NotFound
 from ehdesk.forms.definition import FormDefinition, Question
 from ehdesk.forms.engine import FormEngine, Member
@@ -115,14 +116,14 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
         feedback = _Filler(library.latest(FEEDBACK_FORM), pack)
     except NotFound:  # a council without these forms still gets demo families
         return
-    episodes = session.scalars(select(Episode).where(Episode.family_id.in_(family_ids))).all()
+    episodes = episodes_in_generation_order(session, family_ids)
     if not episodes:
         return
     members: dict[str, list[Member]] = {}
     rows = session.execute(
-        select(Person.id, Person.family_id, Person.given_name, Person.family_name, Person.role).where(
-            Person.family_id.in_([e.family_id for e in episodes])
-        )
+        select(Person.id, Person.family_id, Person.given_name, Person.family_name, Person.role)
+        .where(Person.family_id.in_([e.family_id for e in episodes]))
+        .order_by(Person.family_id, Person.role, Person.date_of_birth, Person.given_name)
     )
     for pid, fid, given, family_name, role in rows:
         members.setdefault(fid, []).append(Member(pid, f"{given} {family_name}".strip(), role))

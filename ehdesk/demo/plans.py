@@ -15,6 +15,7 @@ from ehdesk.casework.plans import describe_changes
 from ehdesk.casework.timescales import add_months
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.names import PROFESSIONALS
+from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.models import Episode, Person
 from ehdesk.models.closure import EpisodeClosure
 from ehdesk.models.meeting import Meeting
@@ -64,10 +65,12 @@ def _who(rng: random.Random, template: tuple, names: dict) -> tuple[str, str]:
 def plans_step(
     session: Session, rng: random.Random, pack: CouncilPack, today: date, worker, family_ids
 ) -> None:
-    episodes = session.scalars(select(Episode).where(Episode.family_id.in_(family_ids))).all()
+    episodes = episodes_in_generation_order(session, family_ids)
     people: dict[str, dict] = {}
     for family_id, given, role in session.execute(
-        select(Person.family_id, Person.given_name, Person.role).where(Person.family_id.in_(family_ids))
+        select(Person.family_id, Person.given_name, Person.role)
+        .where(Person.family_id.in_(family_ids))
+        .order_by(Person.family_id, Person.role, Person.date_of_birth, Person.given_name)
     ):
         people.setdefault(family_id, {"adult": [], "child": []})[role].append(given)
     agencies = set(pack.codes("agencies"))

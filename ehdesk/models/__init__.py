@@ -13,8 +13,10 @@ from ehdesk.models.casefile import Consent, Episode, Referral
 from ehdesk.models.conflict import SyncConflict
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
+from ehdesk.models.reading import Reading
 from ehdesk.models.sync_blob import BlobOnServer
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
+from ehdesk.models.ui_draft import UiDraft
 
 __all__ = [
     "Agreement",
@@ -31,12 +33,14 @@ __all__ = [
     "FamilyScoped",
     "OutboxEntry",
     "Person",
+    "Reading",
     "Referral",
     "Synced",
     "SyncConflict",
     "SyncState",
     "Team",
     "User",
+    "UiDraft",
     "model_for_table",
     "synced_models",
 ]

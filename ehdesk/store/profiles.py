@@ -18,14 +18,18 @@ import shutil
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ehdesk.errors import EhdeskError, NotAProfile, ProfileExists, ProfileNotFound, StoreDamaged
-from ehdesk.models import SyncState
-from ehdesk.store import migrate, vault
-from ehdesk.store.engine import checkpoint, open_engine
 from ehdesk.store.files import read_json, write_json_atomic
 from ehdesk.store.lockout import Lockout
-from ehdesk.store.store import ProfileInfo, Store
+from ehdesk.store.profile_info import ProfileInfo
+
+if TYPE_CHECKING:
+    from ehdesk.store.store import Store
+
+# The database, crypto and ORM modules load on first use, not at import: the sign-in screen
+# lists profiles from JSON and should appear before SQLAlchemy and argon2 have loaded.
 
 DATA_MARKER = "ehdesk-data.json"
 MAX_NAME = 80
@@ -44,10 +48,19 @@ def check_password_choice(password: str) -> None:
 
 
 class ProfileManager:
-    def __init__(self, data_dir: Path, cost: vault.KdfCost | None = None, lockout_clock=None) -> None:
+    def __init__(self, data_dir: Path, cost=None, lockout_clock=None) -> None:
         self.data_dir = Path(data_dir)
-        self.cost = cost or vault.cost_from_environment()
+        self._cost = cost
         self._lockout_clock = lockout_clock
+
+    @property
+    def cost(self):
+        """The argon2id cost for new wraps (``vault.KdfCost``)."""
+        if self._cost is None:
+            from ehdesk.store import vault
+
+            self._cost = vault.cost_from_environment()
+        return self._cost
 
     # -- the data folder ------------------------------------------------------------------
 
@@ -148,6 +161,10 @@ class ProfileManager:
     ) -> ProfileInfo:
         """Create a worker's encrypted store. ``schema_target`` exists so tests can make a store
         as an older release would have left it."""
+        from ehdesk.models import SyncState
+        from ehdesk.store import vault
+        from ehdesk.store.engine import checkpoint, open_engine
+
         name = name.strip()
         if not name:
             raise EhdeskError("The worker's name is empty. Type the name to show on the sign-in screen.")
@@ -196,6 +213,8 @@ class ProfileManager:
             write_json_atomic(staging / "profile.json", meta)
             engine = open_engine(staging / "store.db", data_key)
             try:
+                from ehdesk.store import migrate  # alembic: imported when needed, not at app start
+
                 migrate.upgrade(engine, staging / "store.db", target=schema_target)
                 from sqlalchemy.orm import Session
 
@@ -234,6 +253,8 @@ class ProfileManager:
             raise NotAProfile(f'The key file of "{profile.name}" is missing or damaged.') from None
 
     def unwrap(self, profile: ProfileInfo, password: str) -> bytes:
+        from ehdesk.store import vault
+
         if not password:
             raise EhdeskError("Type your password to sign in.")
         lockout = self._lockout(profile)
@@ -251,10 +272,15 @@ class ProfileManager:
         return self.open_with_key(profile, self.unwrap(profile, password))
 
     def open_with_key(self, profile: ProfileInfo, data_key: bytes) -> Store:
+        from ehdesk.store.engine import open_engine
+        from ehdesk.store.store import Store
+
         if not profile.db_path.exists():
             raise StoreDamaged(f'The store file of "{profile.name}" is missing.')
         engine = open_engine(profile.db_path, data_key)
         try:
+            from ehdesk.store import migrate  # alembic: imported when needed, not at app start
+
             migrate.upgrade(engine, profile.db_path, backup_dir=profile.path / "backups")
             return Store(profile, engine)
         except BaseException:
@@ -270,6 +296,8 @@ class ProfileManager:
 
     def recover(self, name: str, private_key_pem: bytes, new_password: str, key_passphrase=None) -> None:
         """A manager, holding the organisation's recovery private key, sets a new password."""
+        from ehdesk.store import vault
+
         profile = self.find(name)
         keys = self._keys(profile)
         if not keys.get("recovery_wrap"):
@@ -281,6 +309,8 @@ class ProfileManager:
         self._lockout(profile).succeeded()
 
     def _rewrap(self, profile: ProfileInfo, data_key: bytes, new_password: str) -> None:
+        from ehdesk.store import vault
+
         check_password_choice(new_password)
         keys = self._keys(profile)
         keys["password_wrap"] = vault.wrap_with_password(data_key, new_password, _aad(profile.id), self.cost)

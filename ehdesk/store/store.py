@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,29 +15,7 @@ from ehdesk.models import SyncState
 from ehdesk.models.clock import HybridClock
 from ehdesk.store import change_capture
 from ehdesk.store.engine import checkpoint
-
-
-@dataclass(frozen=True)
-class ProfileInfo:
-    id: str
-    name: str
-    path: Path
-    created_at: str
-    server_url: str | None = None
-    username: str | None = None
-    role: str = "practitioner"
-    team_id: str | None = None
-    last_online_at: str | None = None
-    user_id: str | None = None
-
-    @property
-    def worker_id(self) -> str:
-        """The id episodes are allocated to: the server's user id, or the profile's own offline."""
-        return self.user_id or self.id
-
-    @property
-    def db_path(self) -> Path:
-        return self.path / "store.db"
+from ehdesk.store.profile_info import ProfileInfo  # noqa: F401  (re-exported)
 
 
 class Store:
@@ -128,3 +104,6 @@ class Store:
             pass
         self._engine.dispose()
         self._engine = None
+        # The session factory is bound to the engine, whose connect function holds the key: unbind
+        # it so the key goes with the engine even if something still refers to this Store.
+        self._factory.configure(bind=None)

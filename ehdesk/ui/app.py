@@ -1,21 +1,123 @@
-"""Starting the desktop app (the desktop feature replaces this window with the real screens)."""
+"""Starting the desktop app: ``ehdesk`` (sign-in tiles), ``ehdesk --demo`` (the demo profile,
+made on first use) and ``ehdesk --demo --screenshot FILE.png`` (renders the screens and exits)."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from pathlib import Path
+
+
+def _wait_until(app, condition, timeout: float = 120.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
+    return True
+
+
+def build(args):
+    from PySide6.QtWidgets import QApplication
+
+    from ehdesk.ui.main_window import MainWindow
+    from ehdesk.ui.style import apply_style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("ehdesk")
+    apply_style(app)
+    window = MainWindow(Path(args.data_dir))
+    window.resize(1200, 780)
+    return app, window
+
+
+def prepare_demo(window, on_ready=None) -> None:
+    """Make the demo profile if it is missing (with progress), then select it and show its password."""
+    from ehdesk.ui.demo_profile import DEMO_FAMILIES, DEMO_NAME, DEMO_PASSWORD, demo_exists, ensure_demo
+    from ehdesk.ui.tasks import run_task
+
+    signin = window.signin
+    signin.hints[DEMO_NAME] = DEMO_PASSWORD
+
+    def ready(_=None):
+        signin.set_busy(False)
+        signin.refresh(select=DEMO_NAME)
+        if on_ready:
+            on_ready()
+
+    def failed(exc):
+        signin.set_busy(False)
+        signin.show_message(getattr(exc, "message", "The demo worker could not be made."))
+
+    if demo_exists(window.manager):
+        ready()
+        return
+    signin.set_busy(True, f"Making the demo worker and {DEMO_FAMILIES} example families…")
+    run_task(
+        lambda report: ensure_demo(window.manager, report),
+        ready,
+        failed,
+        lambda done, total: signin.show_progress(done, total, "Example families:"),
+    )
+
+
+def screenshot(app, window, target: Path) -> int:
+    from ehdesk.ui.demo_profile import DEMO_PASSWORD
+
+    done = {"demo": False}
+    prepare_demo(window, lambda: done.__setitem__("demo", True))
+    window.show()
+    if not _wait_until(app, lambda: done["demo"]):
+        return 1
+    stem = target.with_suffix("")
+    window.grab().save(str(stem) + "-signin.png")
+    window.signin.password.setText(DEMO_PASSWORD)
+    window.signin.try_sign_in()
+    if not _wait_until(
+        app,
+        lambda: (
+            window.workspace is not None
+            and window.workspace.caseload_loaded
+            and window.workspace.index is not None
+        ),
+    ):
+        return 1
+    workspace = window.workspace
+    workspace.show_caseload()  # the last session's family may have reopened; the caseload comes first
+    app.processEvents()
+    ok = window.grab().save(str(target))
+    if workspace.page.model.rows:
+        workspace.open_family(workspace.page.model.rows[0].family_id)
+        _wait_until(app, lambda: workspace.record is not None and workspace.record.is_loaded, 30)
+        workspace.record.tabs.setCurrentWidget(workspace.record.members)
+        app.processEvents()
+        window.grab().save(str(stem) + "-family.png")
+    window.lock()
+    _finish_background_work()
+    return 0 if ok else 1
 
 
 def run_app(args) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("ehdesk")
-    window.setCentralWidget(QLabel("ehdesk"))
-    window.resize(1100, 720)
+    app, window = build(args)
     if args.screenshot:
-        window.show()
-        app.processEvents()
-        return 0 if window.grab().save(str(args.screenshot)) else 1
+        return screenshot(app, window, Path(args.screenshot))
+    if args.demo:
+        prepare_demo(window)
     window.show()
-    return app.exec()
+    if os.environ.get("EHDESK_QUIT_WHEN_SHOWN"):  # bench/bench_desktop.py times start-up this way
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: (sys.stdout.write("SHOWN\n"), sys.stdout.flush(), app.quit()))
+    code = app.exec()
+    _finish_background_work()
+    return code
+
+
+def _finish_background_work() -> None:
+    # Let running tasks (imports warmed at start, a last save) end before Python tears Qt down.
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(5000)

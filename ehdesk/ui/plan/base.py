@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -58,11 +59,13 @@ class EpisodeTab(QWidget):
 
         def done(result):
             self.pending -= 1
-            if then is not None:
+            if then is not None and shiboken6.isValid(self):  # the record may have closed meanwhile
                 then(result)
 
         def failed(exc):
             self.pending -= 1
+            if not shiboken6.isValid(self):
+                return
             if isinstance(exc, EhdeskError):
                 self.show_message(exc.message, error=True)
             else:

@@ -1,0 +1,76 @@
+"""The worker's caseload: their open episodes with the next thing due (one query per table, so it
+stays quick with thousands of families)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from ehdesk.casework.episode_facts import facts_for_episodes
+from ehdesk.casework.timescales import next_due
+from ehdesk.config.pack import current_pack
+from ehdesk.models import Episode, Family, Person
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    family_id: str
+    reference: str
+    household_name: str
+    episode_id: str
+    lead_child: str
+    level_of_need: int | None
+    level_label: str
+    allocated_on: date | None
+    next_due_label: str
+    next_due_on: date | None
+    overdue: bool
+
+
+def caseload(session: Session, worker_id: str, today: date | None = None) -> list[CaseloadRow]:
+    today = today or date.today()
+    pack = current_pack()
+    # One query, plain rows (not ORM objects): every episode column (whatever facts_for_episodes
+    # reads) with the family and the lead child joined on, so thousands of cases load quickly.
+    lead = aliased(Person)
+    episodes = session.execute(
+        select(
+            *Episode.__table__.columns,
+            Family.reference.label("family_reference"),
+            Family.household_name.label("family_household_name"),
+            lead.given_name.label("lead_given_name"),
+            lead.family_name.label("lead_family_name"),
+        )
+        .join(Family, Family.id == Episode.family_id)
+        .outerjoin(lead, (lead.id == Episode.lead_child_id) & lead.deleted.is_(False))
+        .where(
+            Episode.allocated_worker_id == worker_id,
+            Episode.status == "open",
+            Episode.deleted.is_(False),
+            Family.deleted.is_(False),
+        )
+    ).all()
+    facts = facts_for_episodes(session, episodes)
+    rows = []
+    for e in episodes:
+        due = next_due(facts[e.id], pack.timescales, today)
+        rows.append(
+            CaseloadRow(
+                family_id=e.family_id,
+                reference=e.family_reference,
+                household_name=e.family_household_name,
+                episode_id=e.id,
+                lead_child=" ".join(p for p in (e.lead_given_name, e.lead_family_name) if p),
+                level_of_need=e.level_of_need,
+                level_label=pack.label("levels_of_need", e.level_of_need) if e.level_of_need else "",
+                allocated_on=e.allocated_on,
+                next_due_label=due.label if due else "",
+                next_due_on=due.due_on if due else None,
+                overdue=bool(due and due.overdue),
+            )
+        )
+    rows.sort(key=lambda r: (r.next_due_on or date.max, r.household_name))
+    return rows

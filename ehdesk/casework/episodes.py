@@ -1,0 +1,177 @@
+"""Episodes (cases): opening one, allocating it, the lead professional, level of need, the
+criteria met and the presenting factors (all lists from the council pack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework import audit
+from ehdesk.casework.families import _family_or_404
+from ehdesk.config.pack import CouncilPack, current_pack
+from ehdesk.errors import NotFound, ValidationError
+from ehdesk.models import Episode, Person
+
+EPISODE_FIELDS = (
+    "referral_id",
+    "case_type",
+    "opened_on",
+    "allocated_worker_id",
+    "allocated_worker_name",
+    "allocated_on",
+    "lead_professional_name",
+    "lead_professional_role",
+    "lead_professional_agency",
+    "lead_child_id",
+    "level_of_need",
+    "criteria_met",
+    "presenting_factors",
+)
+
+
+@dataclass(frozen=True)
+class EpisodeView:
+    id: str
+    family_id: str
+    referral_id: str | None
+    case_type: str
+    opened_on: date
+    allocated_worker_id: str | None
+    allocated_worker_name: str
+    allocated_on: date | None
+    lead_professional_name: str
+    lead_professional_role: str
+    lead_professional_agency: str
+    lead_child_id: str | None
+    level_of_need: int | None
+    criteria_met: list[str]
+    presenting_factors: list[str]
+    status: str
+    closed_on: date | None
+
+
+def _view(e: Episode) -> EpisodeView:
+    return EpisodeView(
+        id=e.id,
+        family_id=e.family_id,
+        status=e.status,
+        closed_on=e.closed_on,
+        **{
+            n: (list(getattr(e, n) or []) if n in ("criteria_met", "presenting_factors") else getattr(e, n))
+            for n in EPISODE_FIELDS
+        },
+    )
+
+
+def clean_episode(
+    session: Session, family_id: str, data: dict, pack: CouncilPack | None = None, today: date | None = None
+) -> dict:
+    pack = pack or current_pack()
+    today = today or date.today()
+    unknown = set(data) - set(EPISODE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown episode fields: {sorted(unknown)}")
+    errors: dict[str, str] = {}
+    cleaned = dict(data)
+    opened = data.get("opened_on")
+    if opened is None:
+        errors["opened_on"] = "The date the case was opened is missing."
+    elif opened > today:
+        errors["opened_on"] = f"The opening date {opened:%d/%m/%Y} is in the future."
+    allocated = data.get("allocated_on")
+    if allocated is not None:
+        if allocated > today:
+            errors["allocated_on"] = f"The allocation date {allocated:%d/%m/%Y} is in the future."
+        elif opened is not None and allocated < opened:
+            errors["allocated_on"] = "The case cannot be allocated before it was opened."
+        if not data.get("allocated_worker_id"):
+            errors["allocated_on"] = "Choose the worker the case is allocated to."
+    case_type = data.get("case_type", "early_help")
+    if case_type not in pack.codes("case_types"):
+        errors["case_type"] = "Choose a type of case from the list."
+    level = data.get("level_of_need")
+    if level is not None and level not in pack.codes("levels_of_need"):
+        errors["level_of_need"] = "Choose a level of need from the list."
+    for name, list_name, label in (
+        ("criteria_met", "early_help_criteria", "criteria"),
+        ("presenting_factors", "presenting_factors", "presenting factors"),
+    ):
+        values = list(data.get(name) or [])
+        if any(v not in pack.codes(list_name) for v in values):
+            errors[name] = f"Choose the {label} from the list."
+        cleaned[name] = values
+    agency = data.get("lead_professional_agency", "")
+    if agency and agency not in pack.codes("agencies"):
+        errors["lead_professional_agency"] = "Choose the lead professional's agency from the list."
+    child_id = data.get("lead_child_id")
+    if child_id:
+        child = session.get(Person, child_id)
+        if child is None or child.deleted or child.family_id != family_id or child.role != "child":
+            errors["lead_child_id"] = "Choose the lead child from this family's children."
+    for text in ("lead_professional_name", "lead_professional_role", "allocated_worker_name"):
+        cleaned[text] = (data.get(text) or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def list_episodes(session: Session, family_id: str) -> list[EpisodeView]:
+    rows = session.scalars(
+        select(Episode)
+        .where(Episode.family_id == family_id, Episode.deleted.is_(False))
+        .order_by(Episode.opened_on.desc())
+    ).all()
+    return [_view(e) for e in rows]
+
+
+def current_episode(session: Session, family_id: str) -> EpisodeView | None:
+    """The open episode, or else the most recent one (what feature tabs show)."""
+    episodes = list_episodes(session, family_id)
+    for e in episodes:
+        if e.status == "open":
+            return e
+    return episodes[0] if episodes else None
+
+
+def open_episode(session: Session, family_id: str, data: dict, pack: CouncilPack | None = None) -> str:
+    _family_or_404(session, family_id)
+    already = session.scalar(
+        select(Episode.id).where(
+            Episode.family_id == family_id, Episode.status == "open", Episode.deleted.is_(False)
+        )
+    )
+    if already:
+        raise ValidationError({"opened_on": "This family already has an open case; update that one instead."})
+    episode = Episode(family_id=family_id, status="open", **clean_episode(session, family_id, data, pack))
+    session.add(episode)
+    session.flush()
+    audit.record(session, "change", "episode", episode.id, family_id, change="open")
+    return episode.id
+
+
+def update_episode(session: Session, episode_id: str, changes: dict, pack: CouncilPack | None = None) -> None:
+    episode = session.get(Episode, episode_id)
+    if episode is None or episode.deleted:
+        raise NotFound("That case is no longer in the record.")
+    current = {n: getattr(episode, n) for n in EPISODE_FIELDS}
+    current.update(changes)
+    cleaned = clean_episode(session, episode.family_id, current, pack)
+    for name in EPISODE_FIELDS:
+        setattr(episode, name, cleaned[name])
+    if session.is_modified(episode):
+        audit.record(session, "change", "episode", episode_id, episode.family_id, fields=sorted(changes))
+
+
+def allocate(session: Session, episode_id: str, worker_id: str, worker_name: str, allocated_on: date) -> None:
+    update_episode(
+        session,
+        episode_id,
+        {
+            "allocated_worker_id": worker_id,
+            "allocated_worker_name": worker_name,
+            "allocated_on": allocated_on,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Progression-of-change tools: the definition format, loading, licensed wording and scoring."""

@@ -1,0 +1,172 @@
+"""The caseload table: one row per family shown (the worker's open cases, or search results)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from ehdesk.casework.caseload import CaseloadRow
+from ehdesk.ui.style import warning_colour
+
+COLUMNS = ("Family", "Reference", "Lead child", "Level", "Allocated", "Next due", "When")
+FAMILY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+@dataclass(frozen=True)
+class Row:
+    family_id: str
+    household_name: str
+    reference: str
+    lead_child: str = ""
+    level_of_need: int | None = None
+    level_label: str = ""
+    allocated_on: date | None = None
+    next_due_label: str = ""
+    next_due_on: date | None = None
+    overdue: bool = False
+    on_caseload: bool = True
+    members: str = ""
+
+    @classmethod
+    def from_caseload(cls, r: CaseloadRow) -> Row:
+        return cls(
+            r.family_id,
+            r.household_name,
+            r.reference,
+            r.lead_child,
+            r.level_of_need,
+            r.level_label,
+            r.allocated_on,
+            r.next_due_label,
+            r.next_due_on,
+            r.overdue,
+        )
+
+
+class CaseloadModel(QAbstractTableModel):
+    """Rows are filtered and sorted here in Python, in one go: a sort proxy would call back into
+    Python thousands of times per keystroke, which is what made typing feel slow."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.all_rows: list[Row] = []
+        self.rows: list[Row] = []
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self.mode = "all"
+        self.sort_column = 6
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self._warning = warning_colour()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.all_rows = rows
+        self._refresh()
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self._refresh()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._refresh()
+
+    def _accepts(self, row: Row) -> bool:
+        if self.mode == "overdue":
+            return row.overdue
+        if self.mode.startswith("level:"):
+            return row.level_of_need == int(self.mode.split(":")[1])
+        return True
+
+    def _refresh(self) -> None:
+        self.beginResetModel()
+        column = self.sort_column
+        rows = [r for r in self.all_rows if self._accepts(r)]
+        rows.sort(
+            key=lambda r: (self._sort_key(r, column), r.household_name.casefold()),
+            reverse=self.sort_order == Qt.SortOrder.DescendingOrder,
+        )
+        self.rows = rows
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        # Called for every role of every visible cell on each repaint: roles we do not use return
+        # at once and texts are made once per row, so typing in the search box stays quick.
+        # Identity checks on the enum (its == is slow Python code); plain ints come from our code.
+        if role.__class__ is int:
+            if role == FAMILY_ID_ROLE:
+                return self.rows[index.row()].family_id
+            try:
+                role = Qt.ItemDataRole(role)
+            except ValueError:
+                return None
+        if role is _DISPLAY or role is _ACCESSIBLE:
+            r = index.row()
+            texts = self._texts.get(r)
+            if texts is None:
+                row = self.rows[r]
+                texts = self._texts[r] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+            return texts[index.column()]
+        if role is _FOREGROUND or role is _FONT:
+            if index.column() >= 5 and self.rows[index.row()].overdue:
+                return self._warning if role is _FOREGROUND else self._bold
+            return None
+        if role is _TOOLTIP and index.column() == 0:
+            return self.rows[index.row()].members or None
+        return None
+
+    @staticmethod
+    def _text(row: Row, col: int) -> str:
+        if col == 0:
+            return row.household_name
+        if col == 1:
+            return row.reference
+        if col == 2:
+            return row.lead_child if row.on_caseload else row.members
+        if col == 3:
+            return str(row.level_of_need) if row.level_of_need else ""
+        if col == 4:
+            return f"{row.allocated_on:%d/%m/%Y}" if row.allocated_on else ""
+        if col == 5:
+            if not row.on_caseload:
+                return "Not on your caseload"
+            return row.next_due_label
+        if col == 6:
+            if row.next_due_on is None:
+                return ""
+            # Overdue is said in words and marked with a symbol, not only with colour.
+            return (
+                f"⚠ Overdue since {row.next_due_on:%d/%m/%Y}"
+                if row.overdue
+                else f"{row.next_due_on:%d/%m/%Y}"
+            )
+        return ""
+
+    @staticmethod
+    def _sort_key(row: Row, col: int):
+        if col in (4, 6):
+            value = row.allocated_on if col == 4 else row.next_due_on
+            return (value or date.max).toordinal()
+        if col == 3:
+            return row.level_of_need or 0
+        return CaseloadModel._text(row, col).casefold()

@@ -1,0 +1,190 @@
+"""My caseload: the worker's open cases, with what is due next; a filter, sorting, and a search
+box that finds any family in the store as the worker types."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework.caseload import CaseloadRow
+from ehdesk.casework.search import FamilyIndex
+from ehdesk.config.pack import current_pack
+from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
+from ehdesk.ui.widgets import heading
+
+
+class CaseloadPage(QWidget):
+    open_family = Signal(str)
+    new_family = Signal(str)  # household name
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.caseload_rows: list[Row] = []
+        self.by_family: dict[str, Row] = {}
+        self.index: FamilyIndex | None = None
+
+        self.title = heading("My caseload")
+        self.summary = heading("Loading your caseload…", "subtitle")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Preparing search…")
+        self.search.setAccessibleName("Find a family by name, date of birth or reference")
+        self.search.setClearButtonEnabled(True)
+        self.search.setEnabled(False)
+        self.filter = QComboBox()
+        self.filter.setAccessibleName("Show")
+        self.filter.addItem("All my cases", "all")
+        self.filter.addItem("Overdue only", "overdue")
+        for level in current_pack().levels_of_need:
+            self.filter.addItem(level.label, f"level:{level.code}")
+        self.new_button = QPushButton("&New family…")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumHeight(self.fontMetrics().height() // 2)
+
+        self.model = CaseloadModel(self)
+        self.table = QTableView()
+        self.table.setAccessibleName("Families")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        m = self.fontMetrics().horizontalAdvance("M")
+        for col, width in enumerate((14, 9, 13, 4, 7, 20)):
+            self.table.setColumnWidth(col, m * width)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring: quick resets
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 14)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.summary)
+        top.addLayout(titles, 1)
+        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
+        tools = QHBoxLayout()
+        find_label = QLabel("&Find")
+        find_label.setBuddy(self.search)
+        tools.addWidget(find_label)
+        tools.addWidget(self.search, 3)
+        show_label = QLabel("S&how")
+        show_label.setBuddy(self.filter)
+        tools.addSpacing(12)
+        tools.addWidget(show_label)
+        tools.addWidget(self.filter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addLayout(tools)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.table, 1)
+
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._open_first)
+        self.filter.currentIndexChanged.connect(lambda: self.model.set_mode(self.filter.currentData()))
+        self.table.activated.connect(self._activated)
+        self.new_button.clicked.connect(self._ask_new_family)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+    # -- data ------------------------------------------------------------------------------
+
+    def set_loading(self, text: str) -> None:
+        self.summary.setText(text)
+        self.progress.show()
+
+    def set_caseload(self, rows: list[CaseloadRow]) -> None:
+        self.caseload_rows = [Row.from_caseload(r) for r in rows]
+        self.by_family = {r.family_id: r for r in self.caseload_rows}
+        overdue = sum(r.overdue for r in self.caseload_rows)
+        n = len(self.caseload_rows)
+        self.summary.setText(
+            f"{n} open case{'s' if n != 1 else ''}"
+            + (f" · {overdue} with something overdue" if overdue else "")
+        )
+        self.progress.hide()
+        self._search_changed(self.search.text())
+
+    def set_index(self, index: FamilyIndex) -> None:
+        self.index = index
+        self.search.setEnabled(True)
+        self.search.setPlaceholderText("Name, date of birth (dd/mm/yyyy) or reference")
+
+    # -- searching -------------------------------------------------------------------------
+
+    def _search_changed(self, text: str) -> None:
+        text = text.strip()
+        if not text or self.index is None:
+            self.model.set_rows(self.caseload_rows)
+            self.title.setText("My caseload")
+            return
+        hits = self.index.search(text)
+        rows = []
+        for hit in hits:
+            known = self.by_family.get(hit.family_id)
+            members = ", ".join(hit.member_names)
+            if known is not None:
+                rows.append(Row(**{**known.__dict__, "members": members}))
+            else:
+                rows.append(
+                    Row(hit.family_id, hit.household_name, hit.reference, on_caseload=False, members=members)
+                )
+        self.model.set_rows(rows)
+        self.title.setText(f"Families matching “{text}”: {len(rows)}")
+        if rows:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _open_first(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid() and self.model.rowCount():
+            index = self.model.index(0, 0)
+        if index.isValid():
+            self._activated(index)
+
+    def _activated(self, index) -> None:
+        self.open_family.emit(index.data(FAMILY_ID_ROLE))
+
+    def _ask_new_family(self) -> None:
+        name, ok = QInputDialog.getText(self, "New family", "Household name (usually the family's surname):")
+        if ok and name.strip():
+            self.new_family.emit(name.strip())
+
+    def keyPressEvent(self, event) -> None:
+        # Down from the search box moves into the results, so finding and opening needs no mouse.
+        if event.key() == Qt.Key.Key_Down and self.search.hasFocus():
+            self.table.setFocus()
+            return
+        super().keyPressEvent(event)

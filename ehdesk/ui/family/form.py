@@ -1,0 +1,176 @@
+"""A record form: fields with messages beside them, saved through the writer, and kept as a draft
+inside the store whenever what is typed does not validate yet (so nothing typed is ever lost)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from ehdesk.errors import ValidationError
+from ehdesk.store import Store
+from ehdesk.ui.family.saving import SaveResult, save_or_draft
+from ehdesk.ui.widgets import CheckList, FieldForm, alive, read_widget, write_widget
+from ehdesk.ui.writer import Writer
+
+AUTOSAVE_MS = 800
+
+
+def parse_dates(raw: dict, labels: dict[str, str]) -> dict[str, date | None]:
+    """Turn the dd/mm/yyyy text of the named fields into dates, naming every unreadable one."""
+    values: dict[str, date | None] = {}
+    errors: dict[str, str] = {}
+    for name, label in labels.items():
+        text = (raw.get(name) or "").strip()
+        if not text:
+            values[name] = None
+            continue
+        try:
+            values[name] = datetime.strptime(text, "%d/%m/%Y").date()
+        except ValueError:
+            errors[name] = f"Type {label} as day/month/year, for example 07/03/2015."
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+class RecordForm(QWidget):
+    saved = Signal(object)  # the save function's return value
+
+    def __init__(self, store: Store, writer: Writer, family_id: str, *, autosave: bool, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.writer = writer
+        self.family_id = family_id
+        self.autosave = autosave
+        self.form = FieldForm()
+        self.status = QLabel()
+        self.status.setProperty("role", "note")
+        self.status.setWordWrap(True)
+        self._generation = 0
+        self._saved_generation = 0
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        layout.addWidget(self.status)
+
+    # -- to be filled in by each form ------------------------------------------------------
+
+    def draft_key(self) -> str:
+        raise NotImplementedError
+
+    def build_save(self, raw: dict) -> Callable[[Session], object]:
+        """A function run on the writer thread that saves ``raw``; it may raise ValidationError."""
+        raise NotImplementedError
+
+    # -- fields ----------------------------------------------------------------------------
+
+    def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
+        self.form.add(name, label, widget)
+        if isinstance(widget, QLineEdit):
+            widget.textEdited.connect(self._changed)
+            if self.autosave:
+                widget.editingFinished.connect(self._save_if_dirty)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(self._changed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(self._changed)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self._changed)
+        elif isinstance(widget, CheckList):
+            widget.itemChanged.connect(self._changed)
+        return widget
+
+    def raw(self) -> dict:
+        return {name: read_widget(w) for name, w in self.form.fields.items()}
+
+    def load_raw(self, raw: dict, *, dirty: bool = False) -> None:
+        self._loading = True
+        try:
+            for name, widget in self.form.fields.items():
+                if name in raw:
+                    write_widget(widget, raw[name])
+        finally:
+            self._loading = False
+        self.form.show_errors({})
+        if dirty:
+            self._changed()
+            self.status.setText("Restored what you were typing before; it is not saved yet.")
+        else:
+            self._saved_generation = self._generation
+            self.status.setText("")
+
+    @property
+    def dirty(self) -> bool:
+        return self._generation != self._saved_generation
+
+    def _changed(self, *args) -> None:
+        if self._loading:
+            return
+        self._generation += 1
+        self.status.setText("Changes not saved yet…" if not self.autosave else "Saving…")
+        if self.autosave:
+            self._timer.start()
+
+    def _save_if_dirty(self) -> None:
+        if self.dirty:
+            self.save()
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        self._timer.stop()
+        if not self.store.is_open:
+            return
+        raw = self.raw()
+        generation = self._generation
+        key, family_id, store = self.draft_key(), self.family_id, self.store
+        try:
+            save = self.build_save(raw)
+        except ValidationError as exc:
+            # Unreadable dates: keep the text as a draft, show the messages, save nothing.
+            def save(_s, fields=exc.fields):
+                raise ValidationError(fields)
+
+        self.writer.submit(
+            lambda: save_or_draft(store, key, family_id, raw, save),
+            lambda result: self._after_save(result, generation),
+            self._failed,
+        )
+
+    def flush_pending(self) -> None:
+        if self.dirty:
+            self.save()
+
+    def _after_save(self, result: SaveResult, generation: int) -> None:
+        if not alive(self):
+            return  # the record was closed; the save itself (or its draft) is already in the store
+        self.form.show_errors(result.errors)
+        if result.saved:
+            if generation >= self._generation:
+                self._saved_generation = generation
+            self.status.setText(f"Saved at {datetime.now():%H:%M}.")
+            self.saved.emit(result.value)
+        else:
+            self.status.setText(
+                "Not saved yet: put right the marked fields. What you typed is kept as a draft."
+            )
+            if not self.autosave and self.isVisible():
+                # Take a keyboard user straight to the first thing to put right.
+                first = next((w for name, w in self.form.fields.items() if name in result.errors), None)
+                if first is not None:
+                    first.setFocus()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        message = getattr(exc, "message", None) or "Saving failed; what you typed is still on screen."
+        self.status.setText(message)

@@ -1,0 +1,138 @@
+"""The family record: a header, then tabs for the household, its members, the case, and whatever
+feature tabs are registered in ``tabs.FEATURE_TABS``."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.store import Store
+from ehdesk.ui.family import tabs
+from ehdesk.ui.family.case_tab import CaseTab
+from ehdesk.ui.family.data import RecordData, load_record
+from ehdesk.ui.family.household import HouseholdForm
+from ehdesk.ui.family.members import MembersTab
+from ehdesk.ui.tasks import run_task
+from ehdesk.ui.widgets import alive, heading
+from ehdesk.ui.writer import Writer
+
+log = logging.getLogger(__name__)
+
+
+def _load_class(spec: str):
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class FamilyRecord(QWidget):
+    back_requested = Signal()
+    changed = Signal(str)  # family id: the caseload and the search index refresh
+    loaded = Signal()
+
+    def __init__(self, store: Store, writer: Writer, family_id: str, parent=None) -> None:
+        super().__init__(parent)
+        self.store, self.writer, self.family_id = store, writer, family_id
+        self.is_loaded = False
+        self.title = heading("Opening the family record…")
+        self.subtitle = heading("", "subtitle")
+        self.back_button = QPushButton("← &Back to caseload")
+        self.back_button.setToolTip("Back to my caseload (Alt+Left)")
+        self.back_button.setShortcut("Alt+Left")
+        self.back_button.clicked.connect(self.back_requested)
+
+        self.household = HouseholdForm(store, writer, family_id)
+        self.members = MembersTab(store, writer, family_id)
+        self.case = CaseTab(store, writer, family_id)
+        self.feature_tabs: list[QWidget] = []
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Family record sections")
+        household_page = QWidget()
+        hl = QVBoxLayout(household_page)
+        hl.addWidget(self.household)
+        hl.addStretch(1)
+        self.tabs.addTab(household_page, "&Household")
+        self.tabs.addTab(self.members, "&Members")
+        self.tabs.addTab(self.case, "Cas&e")
+        self.stack = QStackedWidget()
+        self.message = QLabel("Opening the family record…")
+        self.message.setProperty("role", "note")
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(self.tabs)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        top.addLayout(titles, 1)
+        top.addWidget(self.back_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+        self.household.saved.connect(lambda _: self._household_saved())
+        self.members.changed.connect(self._members_changed)
+        self.case.changed.connect(lambda: self.changed.emit(self.family_id))
+        run_task(lambda: load_record(store, family_id), self._show, self._failed)
+
+    def _show(self, data: RecordData) -> None:
+        if not alive(self) or not self.store.is_open:
+            return
+        family = data.family
+        self.title.setText(family.household_name or "Unnamed household")
+        where = ", ".join(p for p in (family.address_line1, family.town, family.postcode) if p)
+        self.subtitle.setText(f"{family.reference}" + (f" · {where}" if where else ""))
+        self.household.show_family(family, data.drafts.get(self.household.draft_key()))
+        self.members.show_members(family.members, data.drafts)
+        self.case.show_data(data, data.drafts)
+        for title, spec in tabs.FEATURE_TABS:
+            try:
+                widget = _load_class(spec)(self.store, self.family_id)
+            except Exception as exc:  # noqa: BLE001  (one broken feature must not hide the record)
+                # The class name only: a traceback could quote a family's details.
+                log.error("feature tab %s failed to open (%s)", title, type(exc).__name__)
+                continue
+            self.feature_tabs.append(widget)
+            self.tabs.addTab(widget, title)
+        self.stack.setCurrentWidget(self.tabs)
+        self.is_loaded = True
+        if any(key.endswith(":member:new") or ":member:" in key for key in data.drafts):
+            self.tabs.setCurrentWidget(self.members)
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        self.title.setText("This family record could not be opened")
+        self.message.setText(getattr(exc, "message", "Something went wrong while reading the record."))
+
+    def _household_saved(self) -> None:
+        self.title.setText(self.household.form.fields["household_name"].text() or "Unnamed household")
+        self.changed.emit(self.family_id)
+
+    def _members_changed(self) -> None:
+        self.case.set_members(self.members.members)
+        self.changed.emit(self.family_id)
+
+    def flush_pending(self) -> None:
+        if not self.is_loaded:
+            return
+        self.household.flush_pending()
+        self.members.flush_pending()
+        self.case.flush_pending()
+        for widget in self.feature_tabs:
+            try:
+                widget.flush_pending()
+            except Exception as exc:  # noqa: BLE001
+                log.error("a feature tab failed to save on flush (%s)", type(exc).__name__)

@@ -1,0 +1,56 @@
+"""Locking when the laptop is left alone. Idle time is measured on the wall clock, not with a
+countdown timer, so time spent suspended (lid shut) counts: a laptop opened after lunch is locked."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+USER_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.InputMethod,
+    }
+)
+CHECK_EVERY_MS = 5_000
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle`` once when no input has arrived for ``minutes`` of wall-clock time."""
+
+    idle = Signal()
+
+    def __init__(self, minutes: float, clock: Callable[[], float] = time.time, parent=None) -> None:
+        super().__init__(parent)
+        self.limit = minutes * 60
+        self.clock = clock
+        self.last_input = clock()
+        self.active = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.check)
+
+    def start(self) -> None:
+        self.last_input = self.clock()
+        self.active = True
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.active = False
+        self.timer.stop()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in USER_EVENTS:
+            self.last_input = self.clock()
+        return False
+
+    def check(self) -> None:
+        if self.active and self.clock() - self.last_input >= self.limit:
+            self.stop()
+            self.idle.emit()

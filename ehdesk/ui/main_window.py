@@ -1,0 +1,163 @@
+"""The main window: the sign-in tiles when nobody is signed in, the worker's workspace when
+someone is; a status bar with who is signed in, the sync state and a Lock button."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
+
+from ehdesk.store import ProfileManager
+
+if TYPE_CHECKING:
+    from ehdesk.store.store import Store
+from ehdesk.ui.lock import IdleWatcher
+from ehdesk.ui.signin.screen import SignInScreen
+from ehdesk.ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from ehdesk.ui.workspace import Workspace
+
+
+def _warm_up() -> None:
+    """Import what unlocking needs while the worker types their password, so the caseload is not
+    held up by first-time imports (the sign-in screen itself loads none of them)."""
+    for module in (
+        "ehdesk.store.vault",
+        "ehdesk.store.store",
+        "ehdesk.store.migrate",
+        "ehdesk.ui.workspace",
+        "ehdesk.config.pack",
+        "ehdesk.casework.episode_facts",
+    ):
+        importlib.import_module(module)
+    from ehdesk.casework.episode_facts import FACT_SOURCES
+
+    for source in FACT_SOURCES:
+        importlib.import_module(source.partition(":")[0])
+
+
+class MainWindow(QMainWindow):
+    signed_in = Signal()
+    locked = Signal()
+
+    def __init__(self, data_dir: Path, manager: ProfileManager | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("ehdesk · Early Help")
+        self.manager = manager or ProfileManager(Path(data_dir))
+        self.store: Store | None = None
+        self.workspace: Workspace | None = None
+        self.last_worker: str | None = None
+
+        self.signin = SignInScreen(self.manager)
+        self.signin.unlocked.connect(self.open_store)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.signin)
+        self.setCentralWidget(self.stack)
+
+        self.who = QLabel("Nobody is signed in")
+        self.who.setAccessibleName("Signed in as")
+        self.sync_status: QWidget = QLabel("Not connected to a server")
+        self.sync_status.setAccessibleName("Sync state")
+        self.lock_button = QPushButton("Lock")
+        self.lock_button.setToolTip("Lock this laptop's records (Ctrl+L)")
+        self.lock_button.setAccessibleName("Lock")
+        self.lock_button.clicked.connect(self.lock)
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        bar.addWidget(self.who)
+        bar.addPermanentWidget(self.sync_status)
+        bar.addPermanentWidget(self.lock_button)
+
+        self.lock_action = QAction("Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock)
+        self.addAction(self.lock_action)
+
+        self.idle = IdleWatcher(5, parent=self)  # the setting is read at sign-in (see open_store)
+        self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self._show_signed_out()
+        self.signin.refresh()
+        # Load what unlocking needs (migrations, the caseload screens) while the worker types.
+        QTimer.singleShot(0, lambda: run_task(_warm_up))
+
+    # -- status bar ------------------------------------------------------------------------
+
+    def set_sync_status_widget(self, widget: QWidget) -> None:
+        """Put the sync feature's live state where the placeholder text was."""
+        bar = self.statusBar()
+        bar.removeWidget(self.sync_status)
+        self.sync_status.deleteLater()
+        self.sync_status = widget
+        bar.insertPermanentWidget(0, widget)
+        widget.show()
+
+    def _show_signed_out(self) -> None:
+        self.who.setText("Nobody is signed in")
+        self.lock_button.setEnabled(False)
+        self.lock_action.setEnabled(False)
+
+    # -- signing in and locking --------------------------------------------------------------
+
+    def open_store(self, store: Store) -> None:
+        from ehdesk.ui.workspace import Workspace  # not needed to show the tiles: keeps start-up quick
+
+        self.store = store
+        self.last_worker = store.profile.name
+        self.workspace = Workspace(store)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self.who.setText(f"Signed in as {store.profile.name}")
+        self.lock_button.setEnabled(True)
+        self.lock_action.setEnabled(True)
+        self.workspace.start()
+        self.workspace.page.focus_search()
+        from ehdesk.config.settings import device_settings  # pydantic: kept off the start-up path
+
+        self.idle.limit = device_settings().idle_lock_minutes * 60
+        self.idle.start()
+        self.signed_in.emit()
+
+    def lock(self) -> None:
+        """Save what is being typed (as a draft if it does not validate), close the store (engine
+        disposed, key dropped) and go back to the tiles."""
+        if self.store is None:
+            return
+        self.idle.stop()
+        self._close_dialogs()
+        workspace, store = self.workspace, self.store
+        try:
+            if workspace is not None:
+                workspace.flush_pending()
+        finally:
+            store.close()
+            self.store = None
+            self.workspace = None
+            if workspace is not None:
+                self.stack.removeWidget(workspace)
+                workspace.deleteLater()
+            self.stack.setCurrentWidget(self.signin)
+            self._show_signed_out()
+            self.signin.refresh(select=self.last_worker)
+            self.signin.show_message("")
+            self.signin.subtitle.setText("Locked. Your work is saved; sign in again to carry on.")
+            self.locked.emit()
+
+    def _close_dialogs(self) -> None:
+        # A question left open (remove a member? new family?) must not act after the lock.
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+
+    def closeEvent(self, event) -> None:
+        # Closing the window must never drop typing: the same save-or-draft as a lock.
+        self.lock()
+        super().closeEvent(event)

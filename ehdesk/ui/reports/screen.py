@@ -1,0 +1,338 @@
+"""The Reports screen: the statistical return for a period, with charts and tables.
+
+Figures are computed off the UI thread on the worker's store (their team's families after
+sync). What is shown is suppressed unless a manager or admin asks to see the raw figures on
+screen; exports are always suppressed and audited."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import audit
+from ehdesk.casework.statistics import Statistics, compute
+from ehdesk.casework.suppression import PublishedTable
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import EhdeskError
+from ehdesk.reports.arguments import report_filename
+from ehdesk.reports.build import published, render, team_scope
+from ehdesk.ui.reports.charts import chart_view
+from ehdesk.ui.tasks import run_task
+
+MANAGER_ROLES = ("manager", "admin")
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def presets(today: date) -> list[tuple[str, date, date]]:
+    """Periods managers are usually asked for: the last 12 months, the last complete financial
+    year (April to March) and the last complete quarter of that year."""
+    year_start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    last_year = (date(year_start.year - 1, 4, 1), year_start - timedelta(days=1))
+    quarter_months = ((today.month - 4) % 12) // 3 * 3  # months from April to this quarter
+    month = (4 + quarter_months - 1) % 12 + 1
+    this_quarter = date(year_start.year + (1 if month < 4 else 0), month, 1)
+    previous = this_quarter.month - 3
+    quarter_start = date(this_quarter.year - (1 if previous < 1 else 0), (previous - 1) % 12 + 1, 1)
+    return [
+        ("Last 12 months", today - timedelta(days=364), today),
+        ("Last financial year", *last_year),
+        ("Last quarter", quarter_start, this_quarter - timedelta(days=1)),
+    ]
+
+
+def load_statistics(store, date_from: date, date_to: date) -> tuple[Statistics, str]:
+    with store.session() as s:
+        return compute(s, date_from, date_to), team_scope(s, None)
+
+
+def export_report(store, date_from: date, date_to: date, fmt: str, path: Path) -> Path:
+    """Runs on a worker thread: the suppressed return, written to ``path`` and audited."""
+    pack = current_pack()
+    with store.session() as s:
+        stats = compute(s, date_from, date_to, None, pack)
+        data = render(published(stats, pack, team_scope(s, None), suppress=True), fmt)
+        audit.record(
+            s, "export", "report", "", None, date_from=str(date_from), date_to=str(date_to), format=fmt
+        )
+    path.write_bytes(data)
+    return path
+
+
+def _table_widget(table: PublishedTable, symbol: str) -> QTableWidget:
+    widget = QTableWidget(len(table.rows), len(table.header))
+    widget.setHorizontalHeaderLabels(list(table.header))
+    widget.verticalHeader().setVisible(False)
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+    widget.setAccessibleName(table.title)
+    for r, row in enumerate(table.rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if c:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if text == symbol:
+                item.setToolTip("Withheld so that no family can be identified")
+            if r in table.emphasis_rows:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            widget.setItem(r, c, item)
+    header = widget.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for c in range(1, len(table.header)):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    widget.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    # The page scrolls, not each table: show every row.
+    height = widget.horizontalHeader().sizeHint().height() + 4
+    height += sum(widget.rowHeight(r) for r in range(widget.rowCount()))
+    widget.setFixedHeight(height)
+    return widget
+
+
+class ReportsScreen(QWidget):
+    loaded = Signal()
+    exported = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._stats: Statistics | None = None
+        self._scope = ""
+        self.can_see_unsuppressed = getattr(store.profile, "role", "") in MANAGER_ROLES
+
+        today = date.today()
+        self.date_from = QDateEdit(_qdate(today - timedelta(days=364)))
+        self.date_to = QDateEdit(_qdate(today))
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.preset = QComboBox()
+        self.preset.addItem("Choose dates", None)
+        for label, start, end in presets(today):
+            self.preset.addItem(label, (start, end))
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.show_button = QPushButton("Show figures")
+        self.show_button.clicked.connect(self.refresh)
+        self.unsuppressed = QCheckBox("Show all figures (on screen only)")
+        self.unsuppressed.setToolTip("Small numbers are shown as they are. Exports are always suppressed.")
+        self.unsuppressed.setVisible(self.can_see_unsuppressed)
+        self.unsuppressed.toggled.connect(self._unsuppressed_toggled)
+        self.csv_button = QPushButton("Export CSV…")
+        self.pdf_button = QPushButton("Export PDF…")
+        self.csv_button.clicked.connect(lambda: self._ask_export("csv"))
+        self.pdf_button.clicked.connect(lambda: self._ask_export("pdf"))
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.preset)
+        bar.addWidget(QLabel("From"))
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("to"))
+        bar.addWidget(self.date_to)
+        bar.addWidget(self.show_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.unsuppressed)
+        bar.addStretch(1)
+        bar.addWidget(self.csv_button)
+        bar.addWidget(self.pdf_button)
+
+        self.status = QLabel("Choose a period and press Show figures.")
+        self.status.setWordWrap(True)
+        self.statement = QLabel()
+        self.statement.setWordWrap(True)
+        self.statement.setStyleSheet("color: #52606d;")
+
+        self.content = QWidget()
+        self.content_layout = QVBoxLayout(self.content)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.content)
+
+        layout = QVBoxLayout(self)
+        title = QLabel("Reports")
+        title.setStyleSheet("font-size: 18px; font-weight: bold; color: #2f5d8a;")
+        layout.addWidget(title)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.statement)
+        layout.addWidget(scroll, 1)
+        self._set_busy(False)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def period(self) -> tuple[date, date]:
+        return _pydate(self.date_from.date()), _pydate(self.date_to.date())
+
+    def set_period(self, date_from: date, date_to: date) -> None:
+        self.date_from.setDate(_qdate(date_from))
+        self.date_to.setDate(_qdate(date_to))
+
+    def _preset_chosen(self, index: int) -> None:
+        period = self.preset.itemData(index)
+        if period:
+            self.set_period(*period)
+
+    def refresh(self) -> None:
+        date_from, date_to = self.period()
+        if date_to < date_from:
+            self._fail("The end of the period is before its start.")
+            return
+        self._set_busy(True, "Working out the figures…")
+        store = self.store
+        run_task(lambda: load_statistics(store, date_from, date_to), self._loaded, self._error)
+
+    def _loaded(self, result: tuple[Statistics, str]) -> None:
+        if not shiboken6.isValid(self):  # closed while the figures were worked out
+            return
+        self._stats, self._scope = result
+        self._set_busy(False)
+        self._render()
+        self.loaded.emit()
+
+    def _unsuppressed_toggled(self, on: bool) -> None:
+        if on and self._stats is not None:
+            store, (date_from, date_to) = self.store, self.period()
+
+            def note() -> None:
+                with store.session() as s:
+                    audit.record(
+                        s,
+                        "view",
+                        "report_unsuppressed",
+                        "",
+                        None,
+                        date_from=str(date_from),
+                        date_to=str(date_to),
+                    )
+
+            run_task(note, None, self._error)
+        self._render()
+
+    def suppressing(self) -> bool:
+        return not (self.can_see_unsuppressed and self.unsuppressed.isChecked())
+
+    def published_report(self):
+        if self._stats is None:
+            return None
+        return published(self._stats, current_pack(), self._scope, suppress=self.suppressing())
+
+    def _render(self) -> None:
+        report = self.published_report()
+        if report is None:
+            return
+        while self.content_layout.count():
+            item = self.content_layout.takeAt(0)
+            old = item.widget()
+            if old is not None:
+                old.setParent(None)  # gone at once, not at the next event loop turn
+                old.deleteLater()
+        symbol = current_pack().suppression.symbol
+        self.status.setText(f"{report.period} · {report.scope}")
+        self.statement.setText(
+            report.statement
+            if report.suppressed
+            else "All figures are shown, including small numbers. Not for publication: exports are suppressed."
+        )
+        for section in report.sections:
+            heading = QLabel(section.title)
+            heading.setStyleSheet("font-size: 16px; font-weight: bold; color: #2f5d8a; margin-top: 12px;")
+            self.content_layout.addWidget(heading)
+            for note in section.notes:
+                label = QLabel(note)
+                label.setWordWrap(True)
+                self.content_layout.addWidget(label)
+            for table in section.tables:
+                title = QLabel(table.title)
+                title.setStyleSheet("font-weight: bold; margin-top: 6px;")
+                self.content_layout.addWidget(title)
+                view = chart_view(table)
+                if view is not None:
+                    self.content_layout.addWidget(view)
+                self.content_layout.addWidget(_table_widget(table, symbol))
+                for note in table.notes:
+                    label = QLabel(note)
+                    label.setWordWrap(True)
+                    label.setStyleSheet("color: #52606d;")
+                    self.content_layout.addWidget(label)
+        self.content_layout.addStretch(1)
+
+    # --- export ----------------------------------------------------------------------------
+
+    def _ask_export(self, fmt: str) -> None:
+        date_from, date_to = self.period()
+        suggested = report_filename(date_from, date_to, fmt)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the return", suggested, "CSV (*.csv)" if fmt == "csv" else "PDF (*.pdf)"
+        )
+        if path:
+            self.export_to(Path(path), fmt)
+
+    def export_to(self, path: Path, fmt: str) -> None:
+        """Writes the suppressed return (whatever the screen shows) off the UI thread."""
+        date_from, date_to = self.period()
+        if date_to < date_from:
+            self._fail("The end of the period is before its start.")
+            return
+        if not path.parent.is_dir():
+            self._fail(f"The folder {path.parent} does not exist.")
+            return
+        self._set_busy(True, f"Saving the {fmt.upper()}…")
+        store = self.store
+        run_task(lambda: export_report(store, date_from, date_to, fmt, path), self._exported, self._error)
+
+    def _exported(self, path: Path) -> None:
+        if not shiboken6.isValid(self):  # closed while saving; the file is written
+            return
+        self._set_busy(False)
+        self.status.setText(f"Saved the return to {path}. It is suppressed and safe to share.")
+        self.exported.emit(str(path))
+
+    # --- state -----------------------------------------------------------------------------
+
+    def _set_busy(self, busy: bool, message: str = "") -> None:
+        for widget in (self.show_button, self.csv_button, self.pdf_button, self.date_from, self.date_to):
+            widget.setEnabled(not busy)
+        if message:
+            self.status.setText(message)
+
+    def _error(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        if isinstance(exc, EhdeskError):
+            self._fail(exc.message)
+        else:
+            # The class name only: a message could quote personal data.
+            self._fail(f"The figures could not be worked out ({type(exc).__name__}).")
+
+    def _fail(self, message: str) -> None:
+        self.status.setText(message)
+        self.failed.emit(message)

@@ -1,0 +1,278 @@
+"""“Who is using this laptop?”: one tile per worker profile, then a password field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.errors import EhdeskError, TooManyAttempts
+from ehdesk.store import ProfileManager
+
+if TYPE_CHECKING:
+    from ehdesk.store.store import Store
+from ehdesk.store.profile_info import ProfileInfo
+from ehdesk.ui.signin.add_worker import AddWorkerDialog
+from ehdesk.ui.tasks import run_task
+from ehdesk.ui.widgets import heading
+
+TILES_PER_ROW = 4
+
+
+AVATAR_COLOURS = ("#1a5fb4", "#26a269", "#a51d2d", "#c64600", "#613583", "#1c71d8", "#986a44", "#2a7f86")
+
+
+def initials(name: str) -> str:
+    parts = [p for p in name.split() if p]
+    return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+def avatar(name: str, size: int, ratio: float) -> QIcon:
+    """A coloured circle with the worker's initials, so a tile is recognised at a glance."""
+    pixmap = QPixmap(int(size * ratio), int(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(AVATAR_COLOURS[sum(map(ord, name)) % len(AVATAR_COLOURS)]))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    font = QFont(painter.font())
+    font.setPixelSize(int(size * 0.38))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(QRect(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, initials(name))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class SignInScreen(QWidget):
+    unlocked = Signal(object)  # Store
+
+    def __init__(self, manager: ProfileManager, parent=None) -> None:
+        super().__init__(parent)
+        self.manager = manager
+        self.profiles: list[ProfileInfo] = []
+        self.busy = False
+        self.hints: dict[str, str] = {}  # profile name -> password shown (the demo profile only)
+
+        self.title = heading("Who is using this laptop?")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle = heading("Choose your name, then type your password.", "subtitle")
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tiles = QButtonGroup(self)
+        self.tiles.setExclusive(True)
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setSpacing(12)
+        self.tile_grid.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.empty = QLabel("No workers use this laptop yet. Add yourself to begin.")
+        self.empty.setProperty("role", "note")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Password")
+        self.password.setAccessibleName("Password")
+        self.sign_in = QPushButton("&Sign in")
+        self.sign_in.setProperty("primary", True)
+        self.sign_in.setDefault(True)
+        self.message = QLabel()
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint = QLabel()
+        self.hint.setProperty("role", "banner")
+        self.hint.setWordWrap(True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.hide()
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.add_worker = QPushButton("&Add a worker on this laptop…")
+        self.add_worker.setFlat(True)
+
+        card = QWidget()
+        card.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 44)
+        box = QVBoxLayout(card)
+        box.setSpacing(12)
+        box.addWidget(self.title)
+        box.addWidget(self.subtitle)
+        for label in (self.title, self.subtitle):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addSpacing(8)
+        box.addLayout(self.tile_grid)
+        box.addWidget(self.empty)
+        box.addSpacing(8)
+        row = QHBoxLayout()
+        row.addWidget(self.password, 1)
+        row.addWidget(self.sign_in)
+        box.addLayout(row)
+        box.addWidget(self.message)
+        box.addWidget(self.hint)
+        box.addWidget(self.progress)
+        box.addSpacing(8)
+        box.addWidget(self.add_worker, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(card, 3)
+        centre.addStretch(1)
+        outer.addLayout(centre)
+        outer.addStretch(3)
+
+        self.password.returnPressed.connect(self.try_sign_in)
+        self.sign_in.clicked.connect(self.try_sign_in)
+        self.add_worker.clicked.connect(self.ask_add_worker)
+        self.tiles.idClicked.connect(self._tile_chosen)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(lambda: self.show_message(""))
+        self.message.hide()
+
+    # -- tiles -----------------------------------------------------------------------------
+
+    def refresh(self, select: str | None = None) -> None:
+        try:
+            self.profiles = self.manager.list()
+        except EhdeskError as exc:
+            self.profiles = []
+            self.show_message(exc.message)
+        for button in self.tiles.buttons():
+            self.tiles.removeButton(button)
+            button.deleteLater()
+        for i, profile in enumerate(self.profiles):
+            tile = QToolButton()
+            tile.setProperty("tile", True)
+            tile.setCheckable(True)
+            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            side = self.fontMetrics().height() * 3
+            tile.setIcon(avatar(profile.name, side, self.devicePixelRatioF()))
+            tile.setIconSize(QSize(side, side))
+            tile.setText(profile.name)
+            tile.setAccessibleName(f"Sign in as {profile.name}")
+            tile.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            tile.setFixedSize(self.fontMetrics().horizontalAdvance("M") * 11, self.fontMetrics().height() * 6)
+            self.tiles.addButton(tile, i)
+            self.tile_grid.addWidget(tile, i // TILES_PER_ROW, i % TILES_PER_ROW)
+        self.empty.setVisible(not self.profiles)
+        self.password.setEnabled(bool(self.profiles))
+        self.sign_in.setEnabled(bool(self.profiles))
+        wanted = select or (self.profiles[0].name if len(self.profiles) == 1 else None)
+        if wanted:
+            self.choose(wanted)
+
+    def choose(self, name: str) -> None:
+        for i, profile in enumerate(self.profiles):
+            if profile.name == name:
+                self.tiles.button(i).setChecked(True)
+                self._tile_chosen(i)
+                return
+
+    def chosen(self) -> ProfileInfo | None:
+        i = self.tiles.checkedId()
+        return self.profiles[i] if 0 <= i < len(self.profiles) else None
+
+    def _tile_chosen(self, i: int) -> None:
+        profile = self.profiles[i]
+        self.password.setPlaceholderText(f"Password for {profile.name}")
+        self.password.setAccessibleName(f"Password for {profile.name}")
+        self.show_message("")
+        hint = self.hints.get(profile.name)
+        self.hint.setText(f"This is the demo worker. Its password is: {hint}" if hint else "")
+        self.hint.setVisible(bool(hint))
+        self.password.setFocus()
+
+    # -- signing in ------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy = busy
+        for w in (self.password, self.sign_in, self.add_worker, *self.tiles.buttons()):
+            w.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)
+            self.progress.setFormat(text)
+            self.subtitle.setText(text)
+        else:
+            self.subtitle.setText("Choose your name, then type your password.")
+
+    def try_sign_in(self) -> None:
+        if self.busy:
+            return
+        profile = self.chosen()
+        if profile is None:
+            self.show_message("Choose your name first.")
+            return
+        password = self.password.text()
+        if not password:
+            self.show_message(f"Type the password for {profile.name}.")
+            self.password.setFocus()
+            return
+        self.set_busy(True, "Signing in…")
+        manager, name = self.manager, profile.name
+        run_task(lambda: manager.unlock(name, password), self._signed_in, self._failed)
+
+    def _signed_in(self, store: Store) -> None:
+        self.set_busy(False)
+        self.password.clear()
+        self.show_message("")
+        self.unlocked.emit(store)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.set_busy(False)
+        self.password.selectAll()
+        self.password.setFocus()
+        if isinstance(exc, TooManyAttempts):
+            self.show_message(exc.message)
+            self._retry_timer.start(int(exc.retry_after * 1000) + 200)
+        elif isinstance(exc, EhdeskError):
+            self.show_message(exc.message)
+        else:
+            self.show_message("Signing in failed because of a problem on this laptop. Nothing was changed.")
+
+    # -- adding a worker -------------------------------------------------------------------
+
+    def ask_add_worker(self) -> None:
+        dialog = AddWorkerDialog(self)
+        if dialog.exec():
+            self.add_profile(*dialog.values())
+
+    def add_profile(self, name: str, password: str) -> None:
+        self.set_busy(True, "Making a protected store for the new worker…")
+        manager = self.manager
+
+        def done(_):
+            self.set_busy(False)
+            self.refresh(select=name)
+
+        def failed(exc):
+            self.set_busy(False)
+            self.show_message(getattr(exc, "message", "The worker could not be added."))
+
+        run_task(lambda: manager.create(name, password), done, failed)
+
+    def show_progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{text} %v of %m")
+        self.progress.setTextVisible(True)

@@ -1,0 +1,1 @@
+"""Progression-of-change tools: the Progress tab, its charts and the reading form."""

@@ -1,0 +1,192 @@
+"""QtCharts for progression readings: a spider (radar) chart overlaying readings, and a line chart
+of areas or subscales over time. Every line gets a colour, a dash pattern and a marker shape
+(``forms.tools.styles``) so charts still read in greyscale print."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCharts import (
+    QCategoryAxis,
+    QChart,
+    QLegend,
+    QLineSeries,
+    QPolarChart,
+    QScatterSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, QTime
+from PySide6.QtGui import QColor, QFont, QPen
+
+from ehdesk.casework.readings import ReadingView, Series
+from ehdesk.forms.tools.styles import LineStyle, cycle
+
+DASH = {
+    "solid": Qt.PenStyle.SolidLine,
+    "dash": Qt.PenStyle.DashLine,
+    "dot": Qt.PenStyle.DotLine,
+    "dashdot": Qt.PenStyle.DashDotLine,
+}
+MARKER = {
+    "circle": QScatterSeries.MarkerShape.MarkerShapeCircle,
+    "square": QScatterSeries.MarkerShape.MarkerShapeRectangle,
+    "triangle": QScatterSeries.MarkerShape.MarkerShapeTriangle,
+    "diamond": QScatterSeries.MarkerShape.MarkerShapeRotatedRectangle,
+}
+INK = QColor("#1f2933")
+GRID = QColor("#b8c2cc")
+
+
+def _font(size: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(size)
+    font.setBold(bold)
+    return font
+
+
+def _style_chart(chart: QChart, title: str) -> None:
+    chart.setTitle(title)
+    chart.setTitleFont(_font(12, bold=True))
+    chart.setTitleBrush(INK)
+    chart.setBackgroundRoundness(0)
+    chart.setMargins(QMargins(6, 6, 6, 6))
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    legend = chart.legend()
+    legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
+    legend.setFont(_font(10))
+    legend.setLabelColor(INK)
+    # Draw each legend entry as a short stretch of its own line, dashes included.
+    legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+
+
+def _style_axis(axis, title: str = "") -> None:
+    axis.setLabelsFont(_font(9))
+    axis.setLabelsColor(INK)
+    axis.setGridLineColor(GRID)
+    if title:
+        axis.setTitleText(title)
+        axis.setTitleFont(_font(9, bold=True))
+        axis.setTitleBrush(INK)
+
+
+def _ticks(axis: QValueAxis, low: float, high: float) -> None:
+    """One tick per scale point on short scales; otherwise about five steps, whole where possible."""
+    span = high - low
+    if span == int(span) and span <= 10:
+        axis.setTickCount(int(span) + 1)
+        axis.setLabelFormat("%d")
+        return
+    steps = next((n for n in (5, 6, 4, 3) if (span / n).is_integer()), 5)
+    axis.setTickCount(steps + 1)
+    axis.setLabelFormat("%d" if (span / steps).is_integer() and low == int(low) else "%.1f")
+
+
+def _add_line(
+    chart: QChart, name: str, points: Sequence[QPointF], marks: Sequence[QPointF], style: LineStyle, axes
+) -> QLineSeries:
+    pen = QPen(QColor(style.colour))
+    pen.setWidthF(style.width)
+    pen.setStyle(DASH[style.dash])
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    line = QLineSeries()
+    line.setName(name)
+    line.setPen(pen)
+    line.append(list(points))
+    chart.addSeries(line)
+    # Qt's line series cannot vary its point shape, so the markers are a scatter series drawn
+    # on top, hidden from the legend (the legend shows the line with its dashes).
+    dots = QScatterSeries()
+    dots.setName(f"{name} (points)")
+    dots.setMarkerShape(MARKER[style.marker])
+    dots.setMarkerSize(10 if style.marker != "triangle" else 12)
+    dots.setColor(QColor(style.colour))
+    dots.setBorderColor(QColor("#ffffff"))
+    dots.append(list(marks))
+    chart.addSeries(dots)
+    for axis in axes:
+        line.attachAxis(axis)
+        dots.attachAxis(axis)
+    for marker in chart.legend().markers(dots):
+        marker.setVisible(False)
+    return line
+
+
+def line_series(chart: QChart) -> list[QLineSeries]:
+    """The readings' lines (not their marker overlays), for tests and accessibility."""
+    return [s for s in chart.series() if isinstance(s, QLineSeries) and not isinstance(s, QScatterSeries)]
+
+
+def radar_chart(series: Series, shown: Sequence[tuple[ReadingView, LineStyle]]) -> QPolarChart:
+    """Spider chart of ``series``'s axes with one closed outline per reading in ``shown``."""
+    tool = series.tool
+    chart = QPolarChart()
+    who = "" if series.subject_person_id is None else f" — {series.subject_name}"
+    # Outward means "more"; say which way is good so nobody reads a worsening as progress.
+    direction = "" if tool.higher_is_better else " (lower is better)"
+    _style_chart(chart, f"{tool.title}{who}{direction}")
+    axes = series.axes
+    count = len(axes)
+    angular = QCategoryAxis()
+    angular.setRange(0, count)
+    angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    for index, (_, label) in enumerate(axes):
+        angular.append(label, index)
+    _style_axis(angular)
+    angular.setLabelsFont(_font(10, bold=True))
+    low, high = tool.axis_range()
+    low = min(0.0, low)
+    radial = QValueAxis()
+    radial.setRange(low, high)
+    _ticks(radial, low, high)
+    _style_axis(radial)
+    chart.addAxis(angular, QPolarChart.PolarOrientation.PolarOrientationAngular)
+    chart.addAxis(radial, QPolarChart.PolarOrientation.PolarOrientationRadial)
+    for reading, style in shown:
+        points = [
+            QPointF(index, reading.chart[key])
+            for index, (key, _) in enumerate(axes)
+            if reading.chart.get(key) is not None
+        ]
+        if not points:
+            continue
+        closed = [*points, QPointF(count, points[0].y())] if points[0].x() == 0 else points
+        _add_line(chart, reading.label, closed, points, style, (angular, radial))
+    return chart
+
+
+def _msecs(day: date) -> float:
+    return float(QDateTime(day, QTime(12, 0)).toMSecsSinceEpoch())
+
+
+def timeline_chart(series: Series, keys: Sequence[str]) -> QChart:
+    """Each chosen area or subscale as a line over the readings' dates."""
+    tool = series.tool
+    labels = dict(series.axes)
+    chart = QChart()
+    who = "" if series.subject_person_id is None else f" — {series.subject_name}"
+    _style_chart(chart, f"{tool.title}{who}: over time")
+    # Category labels placed on each reading's date, so ticks mark the readings themselves
+    # rather than evenly spaced calendar dates.
+    x_axis = QCategoryAxis()
+    x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    _style_axis(x_axis, "Date of reading")
+    dates = sorted({r.taken_on for r in series.readings}) or [date.today()]
+    pad = max((dates[-1] - dates[0]).days * 0.08, 10) * 86_400_000
+    x_axis.setRange(_msecs(dates[0]) - pad, _msecs(dates[-1]) + pad)
+    x_axis.setStartValue(_msecs(dates[0]) - pad)
+    for day in dates:
+        x_axis.append(day.strftime("%d %b %Y"), _msecs(day))
+    low, high = tool.axis_range()
+    y_axis = QValueAxis()
+    y_axis.setRange(min(0.0, low), high)
+    _ticks(y_axis, min(0.0, low), high)
+    _style_axis(y_axis, "Score" if tool.higher_is_better else "Score (lower is better)")
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    for index, key in enumerate(keys):
+        points = [
+            QPointF(_msecs(r.taken_on), r.chart[key]) for r in series.readings if r.chart.get(key) is not None
+        ]
+        _add_line(chart, labels.get(key, key), points, points, cycle(index), (x_axis, y_axis))
+    return chart

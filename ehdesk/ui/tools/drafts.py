@@ -1,0 +1,27 @@
+"""An unfinished reading kept when the laptop locks or the family is switched: stored inside the
+encrypted store (never a plain file), keyed by family, and offered again when the tab reopens."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+
+def draft_key(family_id: str) -> str:
+    return f"ui.progress.draft.{family_id}"
+
+
+def encode_draft(tool_id: str, reading_id: str | None, data: dict) -> str:
+    return json.dumps(
+        {"tool": tool_id, "reading": reading_id, "data": {**data, "taken_on": data["taken_on"].isoformat()}}
+    )
+
+
+def decode_draft(text: str) -> tuple[str, str | None, dict] | None:
+    try:
+        raw = json.loads(text)
+        data = dict(raw["data"])
+        data["taken_on"] = date.fromisoformat(data["taken_on"])
+        return raw["tool"], raw.get("reading"), data
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,453 @@
+"""The Progress tab of a family record: the readings of the family's current (or last) case, a
+spider chart of the baseline against the latest reading (and any chosen earlier one), each area
+over time, and the form for taking a reading with the family."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import readings
+from ehdesk.casework.readings import FamilyProgress, ReadingView, Series
+from ehdesk.errors import EhdeskError, ValidationError
+from ehdesk.forms.tools import registry
+from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
+from ehdesk.store import Store
+from ehdesk.ui.tasks import run_task
+from ehdesk.ui.tools.charts import radar_chart, timeline_chart
+from ehdesk.ui.tools.drafts import decode_draft, draft_key, encode_draft
+from ehdesk.ui.tools.reading_form import ReadingForm
+
+DEFAULT_TOOL = "family_spider"
+
+
+class ProgressTab(QWidget):
+    loaded = Signal()
+    saved = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, store: Store, family_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.family_id = family_id
+        self.progress: FamilyProgress | None = None
+        self.form: ReadingForm | None = None
+        self._form_reading_id: str | None = None
+        self._saving = False
+        self._saved_in_background = False
+        self._draft_checked = False
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.episode_label = QLabel("Loading…")
+        self.episode_label.setStyleSheet("font-weight: bold;")
+        top.addWidget(self.episode_label)
+        top.addStretch(1)
+        top.addWidget(QLabel("Showing"))
+        self.series_box = QComboBox()
+        self.series_box.setMinimumWidth(260)
+        self.series_box.currentIndexChanged.connect(self._show_series)
+        top.addWidget(self.series_box)
+        top.addSpacing(12)
+        top.addWidget(QLabel("New reading with"))
+        self.new_tool_box = QComboBox()
+        for tool in registry.available().latest():
+            self.new_tool_box.addItem(tool.title, tool.id)
+        self.new_tool_box.setCurrentIndex(max(self.new_tool_box.findData(DEFAULT_TOOL), 0))
+        top.addWidget(self.new_tool_box)
+        self.take_button = QPushButton("Take a reading…")
+        self.take_button.clicked.connect(self.start_reading)
+        top.addWidget(self.take_button)
+        layout.addLayout(top)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.overview = self._build_overview()
+        self.stack.addWidget(self.overview)
+        self.reload()
+
+    # -- overview -----------------------------------------------------------------------
+    def _build_overview(self) -> QWidget:
+        page = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Date", "Occasion", "Who took part", "Score"])
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        left_layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.edit_button = QPushButton("Correct…")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        left_layout.addLayout(buttons)
+        compare = QHBoxLayout()
+        compare.addWidget(QLabel("Also show"))
+        self.compare_box = QComboBox()
+        self.compare_box.currentIndexChanged.connect(self._redraw)
+        compare.addWidget(self.compare_box, 1)
+        left_layout.addLayout(compare)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        left_layout.addWidget(self.summary)
+        page.addWidget(left)
+
+        self.charts = QTabWidget()
+        self.radar_view = QChartView()
+        self.radar_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.radar_view.setMinimumSize(420, 420)
+        self.charts.addTab(self.radar_view, "Spider chart")
+        over_time = QWidget()
+        over_layout = QVBoxLayout(over_time)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("Area"))
+        self.area_box = QComboBox()
+        self.area_box.currentIndexChanged.connect(self._redraw_timeline)
+        pick.addWidget(self.area_box, 1)
+        over_layout.addLayout(pick)
+        self.timeline_view = QChartView()
+        self.timeline_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        over_layout.addWidget(self.timeline_view, 1)
+        self.charts.addTab(over_time, "Over time")
+        page.addWidget(self.charts)
+        page.setStretchFactor(1, 2)
+        page.setSizes([420, 860])
+        return page
+
+    def reload(self) -> None:
+        store, family_id = self.store, self.family_id
+
+        def load() -> FamilyProgress:
+            with store.session() as session:
+                return readings.family_progress(session, family_id)
+
+        run_task(load, self._loaded, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):  # the family record closed while the work ran
+            return
+        text = str(exc) if isinstance(exc, EhdeskError) else "The readings could not be loaded. Try again."
+        self.message.setText(text)
+        self.failed.emit(text)
+
+    def _loaded(self, progress: FamilyProgress) -> None:
+        if not shiboken6.isValid(self):  # closed while loading
+            return
+        self.progress = progress
+        self.episode_label.setText(progress.episode_label)
+        self.take_button.setEnabled(progress.episode_id is not None)
+        current = self.series_box.currentData()
+        self.series_box.blockSignals(True)
+        self.series_box.clear()
+        for found in progress.series:
+            self.series_box.addItem(self._series_name(found), self._series_key(found))
+        self.series_box.blockSignals(False)
+        keys = [self._series_key(s) for s in progress.series]
+        self.series_box.setCurrentIndex(keys.index(current) if current in keys else (0 if keys else -1))
+        self._show_series()
+        if not progress.series and progress.episode_id:
+            self.message.setText(
+                "No readings yet. Take a baseline reading with the family before the first TAF meeting."
+            )
+        elif progress.episode_id is None:
+            self.message.setText("Readings are taken during a case; this family has none.")
+        else:
+            self.message.setText("")
+        problems = registry.available().errors
+        if problems:
+            # A damaged or tampered tool file is named, not hidden; the other tools still work.
+            self.message.setText(
+                (self.message.text() + " " if self.message.text() else "")
+                + " ".join(str(p) for p in problems)
+            )
+        if not self._draft_checked:
+            self._draft_checked = True
+            self._resume_draft()
+        self.loaded.emit()
+
+    @staticmethod
+    def _series_name(series: Series) -> str:
+        return series.tool.title + ("" if series.subject_person_id is None else f" — {series.subject_name}")
+
+    @staticmethod
+    def _series_key(series: Series) -> str:
+        # A plain string survives the trip through Qt's item data unchanged (tuples do not).
+        return f"{series.tool.id}|{series.subject_person_id or ''}"
+
+    def current_series(self) -> Series | None:
+        if not self.progress or self.series_box.currentIndex() < 0:
+            return None
+        return self.progress.series[self.series_box.currentIndex()]
+
+    def _show_series(self) -> None:
+        series = self.current_series()
+        self.table.setRowCount(0)
+        self.compare_box.blockSignals(True)
+        self.compare_box.clear()
+        self.compare_box.addItem("Baseline and latest only", None)
+        self.area_box.blockSignals(True)
+        self.area_box.clear()
+        if series:
+            total = next((s for s in series.tool.subscales if not s.on_chart), None)
+            self.table.horizontalHeaderItem(3).setText(total.label if total else "")
+            for row, view in enumerate(series.readings):
+                self.table.insertRow(row)
+                overall = view.scores.subscales.get(total.id) if total else None
+                cells = [
+                    view.taken_on.strftime("%d %b %Y"),
+                    readings.OCCASIONS.get(view.occasion, view.occasion),
+                    ", ".join(view.participant_names),
+                    "" if overall is None else f"{overall:g}",
+                ]
+                for column, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    item.setData(Qt.ItemDataRole.UserRole, view.id)
+                    self.table.setItem(row, column, item)
+            for view in series.readings[1:-1]:
+                if view is not series.baseline:
+                    self.compare_box.addItem(f"Also: {view.label}", view.id)
+            self.area_box.addItem("All areas" if series.tool.chart == "items" else "All subscales", None)
+            for key, label in series.axes:
+                self.area_box.addItem(label, key)
+            # One area at a time reads best on screen; "All" is there for an overview.
+            self.area_box.setCurrentIndex(1 if series.axes else 0)
+        self.compare_box.blockSignals(False)
+        self.area_box.blockSignals(False)
+        self._redraw()
+
+    def shown_readings(self) -> list[tuple[ReadingView, object]]:
+        series = self.current_series()
+        if not series or not series.readings:
+            return []
+        shown = [(series.baseline, BASELINE)]
+        compared_id = self.compare_box.currentData()
+        if compared_id:
+            shown += [(r, COMPARED) for r in series.readings if r.id == compared_id]
+        if series.latest is not series.baseline:
+            shown.append((series.latest, LATEST))
+        return shown
+
+    def _redraw(self) -> None:
+        series = self.current_series()
+        if series is None:
+            self.radar_view.setChart(_empty_chart())
+            self.timeline_view.setChart(_empty_chart())
+            self.summary.setText("")
+            return
+        self.radar_view.setChart(radar_chart(series, self.shown_readings()))
+        self._redraw_timeline()
+        latest = series.latest
+        lines = []
+        for sub in series.tool.subscales:
+            value = latest.scores.subscales.get(sub.id) if latest else None
+            if value is None:
+                continue
+            band = latest.scores.bands.get(sub.id, "")
+            lines.append(f"{sub.label}: {value:g}{' — ' + band if band else ''}")
+        self.summary.setText(("Latest reading. " + "; ".join(lines)) if lines else "")
+
+    def _redraw_timeline(self) -> None:
+        series = self.current_series()
+        if series is None:
+            return
+        key = self.area_box.currentData()
+        keys = [key] if key else [k for k, _ in series.axes]
+        self.timeline_view.setChart(timeline_chart(series, keys))
+
+    # -- taking and correcting readings -------------------------------------------------
+    def _open_form(
+        self, tool_id: str, existing: ReadingView | None = None, initial: dict | None = None
+    ) -> None:
+        if not self.progress or not self.progress.episode_id:
+            return
+        try:
+            tool = registry.tool(tool_id, existing.tool_version if existing else None)
+        except KeyError:
+            self.message.setText("This laptop does not have that tool; update ehdesk or the council pack.")
+            return
+        self._close_form()
+        self.form = ReadingForm(tool, self.progress.members, existing, initial)
+        self._form_reading_id = existing.id if existing else None
+        self.form.save_requested.connect(self._save)
+        self.form.cancelled.connect(self.cancel_reading)
+        self.stack.addWidget(self.form)
+        self.stack.setCurrentWidget(self.form)
+        self.take_button.setEnabled(False)
+
+    def start_reading(self) -> None:
+        tool_id = self.new_tool_box.currentData() or DEFAULT_TOOL
+        taken = [s for s in (self.progress.series if self.progress else []) if s.tool.id == tool_id]
+        has_baseline = any(r.occasion == "baseline" for s in taken for r in s.readings)
+        closed = bool(self.progress and not self.progress.episode_open)
+        occasion = "closure" if closed else ("review" if has_baseline else "baseline")
+        self._open_form(tool_id, initial={"occasion": occasion})
+
+    def _selected_reading(self) -> ReadingView | None:
+        series = self.current_series()
+        row = self.table.currentRow()
+        if series is None or row < 0:
+            return None
+        reading_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        return next((r for r in series.readings if r.id == reading_id), None)
+
+    def edit_selected(self) -> None:
+        view = self._selected_reading()
+        if view is not None:
+            self._open_form(view.tool_id, existing=view)
+
+    def remove_selected(self, confirm: bool = True) -> None:
+        view = self._selected_reading()
+        if view is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Remove reading", f"Remove the {view.tool_title} reading of {view.label}?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        store, reading_id = self.store, view.id
+
+        def remove() -> str:
+            with store.session() as session:
+                readings.remove_reading(session, reading_id)
+            return reading_id
+
+        run_task(remove, lambda _: self.reload() if shiboken6.isValid(self) else None, self._failed)
+
+    def _close_form(self) -> None:
+        if self.form is not None:
+            self.stack.removeWidget(self.form)
+            self.form.deleteLater()
+            self.form = None
+            self._form_reading_id = None
+        self.stack.setCurrentWidget(self.overview)
+        self.take_button.setEnabled(bool(self.progress and self.progress.episode_id))
+
+    def cancel_reading(self) -> None:
+        self._close_form()
+        self.store.set_state(draft_key(self.family_id), "")
+
+    def _write(self, tool_id: str, reading_id: str | None, data: dict) -> str:
+        """Save in one transaction (runs off the UI thread, or on it from flush_pending)."""
+        with self.store.session() as session:
+            if reading_id:
+                readings.edit_reading(session, reading_id, data)
+                return reading_id
+            episode_id = self.progress.episode_id if self.progress else None
+            return readings.take_reading(
+                session, episode_id, tool_id, data, taken_by_name=session.info.get("worker_name", "")
+            )
+
+    def _save(self, data: dict) -> None:
+        if self.form is None or self._saving:
+            return
+        self._saving = True
+        tool_id, reading_id = self.form.tool.id, self._form_reading_id
+        self.form.save_button.setEnabled(False)
+
+        def done(saved_id: str) -> None:
+            if not shiboken6.isValid(self):  # saved; the tab closed meanwhile
+                return
+            self._saving = False
+            self.store.set_state(draft_key(self.family_id), "")
+            self._close_form()
+            self.reload()
+            self.saved.emit(saved_id)
+
+        def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._saving = False
+            if self.form is not None:
+                self.form.save_button.setEnabled(True)
+                if isinstance(exc, ValidationError):
+                    self.form.show_errors(exc.fields)
+                    return
+            self._failed(exc)
+
+        def write() -> str:
+            saved_id = self._write(tool_id, reading_id, data)
+            self._saved_in_background = True  # read by flush_pending if it runs before done()
+            return saved_id
+
+        self._saved_in_background = False
+        run_task(write, done, failed)
+
+    def flush_pending(self) -> None:
+        """Before lock, switching family or closing: save a complete reading; keep an incomplete
+        one as a draft inside the encrypted store, offered again when the tab next opens."""
+        if self.form is None or not self.form.dirty:
+            return
+        if self._saving:
+            # A save is on its way: let it finish rather than write the reading twice.
+            QThreadPool.globalInstance().waitForDone(10_000)
+            if self._saved_in_background:
+                self.form.dirty = False
+                return
+        data = self.form.data()
+        tool_id, reading_id = self.form.tool.id, self._form_reading_id
+        try:
+            self._write(tool_id, reading_id, data)
+        except ValidationError:
+            self.store.set_state(draft_key(self.family_id), encode_draft(tool_id, reading_id, data))
+        else:
+            self.store.set_state(draft_key(self.family_id), "")
+            self.form.dirty = False
+
+    def _resume_draft(self) -> None:
+        draft = decode_draft(self.store.get_state(draft_key(self.family_id), ""))
+        if draft is None or not self.progress or not self.progress.episode_id:
+            return
+        tool_id, reading_id, data = draft
+        existing = None
+        if reading_id:
+            existing = next((r for s in self.progress.series for r in s.readings if r.id == reading_id), None)
+        self._open_form(tool_id, existing=existing, initial=data)
+        if self.form is not None:
+            if existing is not None:
+                self.form.load(data)
+            self.form.dirty = True
+            self.message.setText(
+                "An unfinished reading was kept when ehdesk last locked or closed; here it is."
+            )
+
+
+def _empty_chart() -> QChart:
+    chart = QChart()
+    chart.setTitle("No readings to chart yet")
+    chart.legend().hide()
+    return chart

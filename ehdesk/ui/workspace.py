@@ -1,0 +1,163 @@
+"""What a signed-in worker sees: the caseload, and the family record opened from it. Holds the
+unlocked store and its writer; everything here is dropped on lock."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from ehdesk.casework import caseload, drafts, families, search
+from ehdesk.store import Store
+from ehdesk.ui.caseload.page import CaseloadPage
+from ehdesk.ui.family.record import FamilyRecord
+from ehdesk.ui.tasks import run_task
+from ehdesk.ui.widgets import alive
+from ehdesk.ui.writer import Writer
+
+OPEN_FAMILY_KEY = "ui:open_family"
+
+
+class Workspace(QWidget):
+    caseload_ready = Signal()
+    index_ready = Signal()
+
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.writer = Writer()
+        self.record: FamilyRecord | None = None
+        self.index: search.FamilyIndex | None = None
+        self.caseload_loaded = False
+        self.caseload_stale = False
+        self.page = CaseloadPage()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.page.open_family.connect(self.open_family)
+        self.page.new_family.connect(self.create_family)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the caseload, then the search index, then reopen what was open at lock. One after
+        the other: the caseload is what the worker sees first, and the two would only queue for
+        the store anyway."""
+        self.caseload_ready.connect(self._build_index, Qt.ConnectionType.SingleShotConnection)
+        self.reload_caseload()
+
+    def _build_index(self) -> None:
+        store = self.store
+
+        def build():
+            with store.session() as s:
+                return search.build_index(s), drafts.load_draft(s, OPEN_FAMILY_KEY)
+
+        def built(result):
+            if not alive(self) or not self.store.is_open:
+                return
+            self.index, reopen = result
+            self.page.set_index(self.index)
+            self.index_ready.emit()
+            untouched = self.record is None and not self.page.search.text()
+            if reopen and reopen.get("family_id") and untouched:
+                self.open_family(reopen["family_id"])
+
+        run_task(build, built)
+
+    def reload_caseload(self) -> None:
+        store = self.store
+        self.page.set_loading("Loading your caseload…")
+
+        def load():
+            with store.session() as s:
+                return caseload.caseload(s, store.worker_id, date.today())
+
+        def loaded(rows):
+            if alive(self) and self.store.is_open:
+                self.page.set_caseload(rows)
+                self.caseload_loaded = True
+                self.caseload_ready.emit()
+
+        def failed(exc):
+            if alive(self) and self.store.is_open:
+                self.page.set_loading(getattr(exc, "message", "The caseload could not be read."))
+
+        run_task(load, loaded, failed)
+
+    # -- family records --------------------------------------------------------------------
+
+    def open_family(self, family_id: str) -> None:
+        self.close_record()
+        self.record = FamilyRecord(self.store, self.writer, family_id)
+        self.record.back_requested.connect(self.show_caseload)
+        self.record.changed.connect(self._family_changed)
+        self.stack.addWidget(self.record)
+        self.stack.setCurrentWidget(self.record)
+        self._remember_open(family_id)
+
+    def close_record(self) -> None:
+        if self.record is None:
+            return
+        self.record.flush_pending()
+        self.stack.removeWidget(self.record)
+        self.record.deleteLater()
+        self.record = None
+
+    def show_caseload(self) -> None:
+        self.close_record()
+        self._remember_open(None)
+        if self.caseload_stale:
+            self.caseload_stale = False
+            self.reload_caseload()
+        self.stack.setCurrentWidget(self.page)
+        self.page.focus_search()
+
+    def create_family(self, household_name: str) -> None:
+        store = self.store
+
+        def create():
+            with store.session() as s:
+                return families.create_family(s, {"household_name": household_name})
+
+        def created(family_id):
+            self._family_changed(family_id)
+            self.open_family(family_id)
+
+        self.writer.submit(
+            create, created, lambda exc: self.page.summary.setText(getattr(exc, "message", str(exc)))
+        )
+
+    def _family_changed(self, family_id: str) -> None:
+        store, index = self.store, self.index
+
+        def refresh():
+            if index is not None:
+                with store.session() as s:
+                    search.refresh_family(s, index, family_id)
+
+        # The caseload is read again when the worker goes back to it, not after every keystroke save.
+        self.caseload_stale = True
+        self.writer.submit(refresh)
+
+    def _remember_open(self, family_id: str | None) -> None:
+        store = self.store
+
+        def remember():
+            with store.session() as s:
+                if family_id:
+                    drafts.save_draft(s, OPEN_FAMILY_KEY, {"family_id": family_id})
+                else:
+                    drafts.clear_draft(s, OPEN_FAMILY_KEY)
+
+        self.writer.submit(remember)
+
+    # -- lock ------------------------------------------------------------------------------
+
+    def flush_pending(self) -> None:
+        if self.record is not None:
+            self.record.flush_pending()
+        self.writer.wait()

@@ -1,0 +1,153 @@
+"""The Reports screen driven as a manager and as a practitioner would."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCharts import QChartView
+from PySide6.QtWidgets import QTableWidget
+
+from ehdesk.models import AuditEvent, Episode, Family
+from ehdesk.ui.reports import ReportsScreen
+
+
+def _fill(store) -> None:
+    with store.session() as s:
+        for i in range(11):
+            family = Family(reference=f"S{i}")
+            s.add(family)
+            s.flush()
+            s.add(
+                Episode(
+                    family_id=family.id,
+                    opened_on=date(2025, 3, 1),
+                    case_type="early_help" if i < 8 else "childrens_centre",
+                    level_of_need=2,
+                )
+            )
+
+
+def _table(screen, title) -> QTableWidget:
+    return next(t for t in screen.findChildren(QTableWidget) if t.accessibleName() == title)
+
+
+def _cells(table: QTableWidget, row: int) -> list[str]:
+    return [table.item(row, c).text() for c in range(table.columnCount())]
+
+
+@pytest.fixture
+def manager_store(store):
+    store.profile = dataclasses.replace(store.profile, role="manager")
+    return store
+
+
+def _show(qtbot, screen):
+    screen.set_period(date(2025, 1, 1), date(2025, 12, 31))
+    with qtbot.waitSignal(screen.loaded, timeout=10000):
+        screen.show_button.click()
+
+
+def test_manager_sees_suppressed_figures_then_all_of_them(qtbot, manager_store):
+    _fill(manager_store)
+    screen = ReportsScreen(manager_store)
+    qtbot.addWidget(screen)
+    screen.show()
+    _show(qtbot, screen)
+    by_type = _table(screen, "Episodes opened, closed and active, by case type")
+    assert _cells(by_type, 0) == ["Early help (family service)", "c", "0", "c"]
+    assert _cells(by_type, 1) == ["Children's centre", "c", "0", "c"]
+    assert _cells(by_type, 4) == ["Total", "11", "0", "11"]
+    assert "Counts of 1 to 5" in screen.statement.text()
+    assert screen.findChildren(QChartView)
+
+    assert screen.unsuppressed.isVisible()
+    screen.unsuppressed.setChecked(True)
+    by_type = _table(screen, "Episodes opened, closed and active, by case type")
+    assert _cells(by_type, 0) == ["Early help (family service)", "8", "0", "8"]
+    assert "Not for publication" in screen.statement.text()
+    qtbot.waitUntil(lambda: _audited(manager_store, "report_unsuppressed"), timeout=5000)
+
+
+def _audited(store, entity) -> bool:
+    with store.session() as s:
+        return s.query(AuditEvent).filter_by(entity=entity).count() > 0
+
+
+def test_practitioner_cannot_see_unsuppressed_figures(qtbot, store):
+    _fill(store)
+    screen = ReportsScreen(store)
+    qtbot.addWidget(screen)
+    screen.show()
+    _show(qtbot, screen)
+    assert not screen.unsuppressed.isVisible()
+    screen.unsuppressed.setChecked(True)  # even if forced, nothing raw is shown
+    assert screen.suppressing()
+    assert _cells(_table(screen, "Episodes opened, closed and active, by case type"), 0)[1] == "c"
+
+
+def test_export_writes_a_suppressed_file_even_when_the_screen_shows_all(qtbot, manager_store, tmp_path):
+    _fill(manager_store)
+    screen = ReportsScreen(manager_store)
+    qtbot.addWidget(screen)
+    _show(qtbot, screen)
+    screen.unsuppressed.setChecked(True)
+    out = tmp_path / "return.csv"
+    with qtbot.waitSignal(screen.exported, timeout=10000):
+        screen.export_to(out, "csv")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Early help (family service),c,0,c" in text
+    assert _audited(manager_store, "report")
+    pdf = tmp_path / "return.pdf"
+    with qtbot.waitSignal(screen.exported, timeout=20000):
+        screen.export_to(pdf, "pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_backwards_period_is_explained(qtbot, store):
+    screen = ReportsScreen(store)
+    qtbot.addWidget(screen)
+    screen.set_period(date(2025, 6, 1), date(2025, 1, 1))
+    with qtbot.waitSignal(screen.failed, timeout=2000) as blocker:
+        screen.show_button.click()
+    assert blocker.args == ["The end of the period is before its start."]
+
+
+@pytest.mark.parametrize(
+    "today, year, quarter",
+    [
+        (date(2026, 11, 23), (date(2025, 4, 1), date(2026, 3, 31)), (date(2026, 7, 1), date(2026, 9, 30))),
+        (date(2026, 2, 10), (date(2024, 4, 1), date(2025, 3, 31)), (date(2025, 10, 1), date(2025, 12, 31))),
+        (date(2026, 4, 1), (date(2025, 4, 1), date(2026, 3, 31)), (date(2026, 1, 1), date(2026, 3, 31))),
+    ],
+)
+def test_period_presets_follow_the_financial_year(today, year, quarter):
+    from ehdesk.ui.reports.screen import presets
+
+    found = {label: (start, end) for label, start, end in presets(today)}
+    assert found["Last financial year"] == year
+    assert found["Last quarter"] == quarter
+    assert found["Last 12 months"] == (today - timedelta(days=364), today)
+
+
+def test_choosing_a_preset_sets_the_dates(qtbot, store):
+    screen = ReportsScreen(store)
+    qtbot.addWidget(screen)
+    screen.preset.setCurrentIndex(screen.preset.findText("Last financial year"))
+    start, end = screen.period()
+    assert (start.month, start.day, end.month, end.day) == (4, 1, 3, 31)
+    assert end.year == start.year + 1
+
+
+def test_closing_the_screen_while_it_loads_is_harmless(qtbot, store):
+    from PySide6.QtCore import QThreadPool
+
+    _fill(store)
+    screen = ReportsScreen(store)
+    screen.set_period(date(2025, 1, 1), date(2025, 12, 31))
+    screen.refresh()
+    screen.deleteLater()
+    qtbot.wait(10)
+    assert QThreadPool.globalInstance().waitForDone(10000)
+    qtbot.wait(50)  # the late result is delivered to a closed screen and ignored
