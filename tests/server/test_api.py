@@ -138,7 +138,9 @@ def test_another_teams_family_cannot_be_read_written_or_its_blob_fetched(server,
     assert all(c["family_id"] != family_id for c in pulled["changes"])
     assert all(b["sha256"] != sha for b in pulled["blobs"])
     assert south.http.get(f"/v1/blobs/{sha}", params={"schema_version": V}).status_code == 404
-    assert south.http.post("/v1/blobs/fetch", json={"schema_version": V, "hashes": [sha]}).json() == {"blobs": []}
+    assert south.http.post("/v1/blobs/fetch", json={"schema_version": V, "hashes": [sha]}).json() == {
+        "blobs": []
+    }
     fetched = north.http.post("/v1/blobs/fetch", json={"schema_version": V, "hashes": [sha]}).json()["blobs"]
     assert [b["sha256"] for b in fetched] == [sha]
     assert north.http.get(f"/v1/blobs/{sha}", params={"schema_version": V}).content == data
