@@ -9,4 +9,5 @@ COMMAND_MODULES = [
     "ehdesk.commands.pdf",
     "ehdesk.commands.report",
     "ehdesk.commands.tools",
+    "ehdesk.commands.sync",
 ]

@@ -10,9 +10,11 @@ from ehdesk.models.audit import AuditEvent
 from ehdesk.models.base import Base, FamilyScoped, Synced, model_for_table, synced_models
 from ehdesk.models.blob import Blob
 from ehdesk.models.casefile import Consent, Episode, Referral
+from ehdesk.models.conflict import SyncConflict
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
 from ehdesk.models.reading import Reading
+from ehdesk.models.sync_blob import BlobOnServer
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
 from ehdesk.models.ui_draft import UiDraft
 
@@ -24,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Blob",
+    "BlobOnServer",
     "Consent",
     "Episode",
     "Family",
@@ -33,6 +36,7 @@ __all__ = [
     "Reading",
     "Referral",
     "Synced",
+    "SyncConflict",
     "SyncState",
     "Team",
     "User",

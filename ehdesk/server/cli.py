@@ -1,10 +1,206 @@
-"""``ehdesk-server``: the central server arrives with the sync feature."""
+"""``ehdesk-server``: serve the sync API, and the ``admin`` commands council IT uses
+(../shared/CLI.md is the contract). Errors are one plain-English line, never a traceback."""
 
 from __future__ import annotations
 
+import argparse
+import getpass
+import os
 import sys
+from pathlib import Path
+
+import platformdirs
+
+from ehdesk.errors import EhdeskError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.exit(2, f"ehdesk-server: {message} (see 'ehdesk-server --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ehdesk-server", description="The ehdesk central server: sign-in and sync.")
+    parser.add_argument("--data-dir", type=Path, metavar="DIR", help="where the SQLite database lives")
+    parser.add_argument(
+        "--database-url", metavar="URL", help="e.g. postgresql+psycopg://user@host/db (default: SQLite)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    adm = sub.add_parser("admin", help="teams, users, passwords, devices")
+    asub = adm.add_subparsers(dest="admin_command", metavar="ACTION", parser_class=_Parser)
+    asub.required = True
+
+    p = asub.add_parser("create-team", help="a team")
+    p.add_argument("--name", required=True)
+    p.set_defaults(handler=_create_team)
+    p = asub.add_parser("create-user", help="a user (password from EHDESK_PASSWORD or a prompt)")
+    p.add_argument("--name", required=True)
+    p.add_argument("--team", required=True)
+    p.add_argument("--role", required=True, choices=["practitioner", "manager", "admin"])
+    p.set_defaults(handler=_create_user)
+    p = asub.add_parser("reset-password", help="a new password for a user")
+    p.add_argument("--name", required=True)
+    p.set_defaults(handler=_reset_password)
+    p = asub.add_parser("move-family", help="give a family to another team")
+    p.add_argument("--family", required=True, metavar="ID")
+    p.add_argument("--team", required=True)
+    p.set_defaults(handler=_move_family)
+    for name, handler, text in (
+        ("revoke-device", _revoke, "stop a lost laptop from syncing"),
+        ("wipe-profile", _wipe, "wipe a laptop's profile at its next sync"),
+    ):
+        p = asub.add_parser(name, help=text)
+        p.add_argument("--device", metavar="ID", help="the device id")
+        p.add_argument("--name", help="every device of this user")
+        p.set_defaults(handler=handler)
+    return parser
+
+
+def database_url(args) -> str:
+    from ehdesk.server.db import default_url
+
+    url = args.database_url or os.environ.get("EHDESK_DATABASE_URL")
+    if url:
+        return url
+    data_dir = args.data_dir or Path(
+        os.environ.get("EHDESK_SERVER_DATA_DIR")
+        or platformdirs.user_data_dir("ehdesk-server", appauthor=False)
+    )
+    try:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise EhdeskError(f"The data folder {data_dir} cannot be created.") from None
+    return default_url(data_dir)
+
+
+def open_database(args):
+    from sqlalchemy.exc import OperationalError
+
+    from ehdesk.server.db import make_engine, migrate
+
+    try:
+        engine = make_engine(database_url(args))
+        migrate(engine)
+    except OperationalError:
+        raise EhdeskError("The server's database cannot be reached or opened.") from None
+    except ImportError:
+        raise EhdeskError("The database URL names a driver that is not installed.") from None
+    return engine
+
+
+def _password(prompt: str = "Password for the new user: ") -> str:
+    if "EHDESK_PASSWORD" in os.environ:
+        return os.environ["EHDESK_PASSWORD"]
+    if not sys.stdin or not sys.stdin.isatty():
+        raise EhdeskError("No password given: set EHDESK_PASSWORD or run the command in a terminal.")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Type the password again: ") != first:
+        raise EhdeskError("The two passwords are not the same. Nothing was changed.")
+    return first
+
+
+def _admin(args, act):
+    from ehdesk.server.db import session_factory, transaction
+
+    engine = open_database(args)
+    try:
+        with transaction(session_factory(engine)) as s:
+            return act(s)
+    finally:
+        engine.dispose()
+
+
+def _create_team(args) -> int:
+    from ehdesk.server import admin
+
+    team_id = _admin(args, lambda s: admin.create_team(s, args.name).id)
+    print(f'Created team "{args.name}" ({team_id}).')
+    return 0
+
+
+def _create_user(args) -> int:
+    from ehdesk.server import admin
+
+    password = _password()
+    user_id = _admin(args, lambda s: admin.create_user(s, args.name, args.team, args.role, password).id)
+    print(f'Created {args.role} "{args.name}" in team "{args.team}" ({user_id}).')
+    return 0
+
+
+def _reset_password(args) -> int:
+    from ehdesk.server import admin
+
+    password = _password("New password: ")
+    _admin(args, lambda s: admin.reset_password(s, args.name, password))
+    print(f'A new password is set for "{args.name}".')
+    return 0
+
+
+def _move_family(args) -> int:
+    from ehdesk.server import admin
+
+    sent = _admin(args, lambda s: admin.move_family(s, args.family, args.team))
+    print(f'The family now belongs to team "{args.team}" ({sent} records re-sent).')
+    return 0
+
+
+def _revoke(args) -> int:
+    from ehdesk.server import admin
+
+    n = _admin(args, lambda s: admin.revoke_device(s, args.name, args.device))
+    print(f"Revoked {n} device(s): they can no longer sync.")
+    return 0
+
+
+def _wipe(args) -> int:
+    from ehdesk.server import admin
+
+    n = _admin(args, lambda s: admin.wipe_profile(s, args.name, args.device))
+    print(f"{n} device(s) will wipe their profile at their next sync.")
+    return 0
+
+
+def serve(args) -> int:
+    import uvicorn
+
+    from ehdesk.server.app import build
+
+    engine = open_database(args)
+    print(f"ehdesk-server listening on http://{args.host}:{args.port}", file=sys.stderr)
+    # No "server" or "date" headers: bytes on a 2G link, and nothing to fingerprint.
+    uvicorn.run(
+        build(engine),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=False,
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("ehdesk-server: the central server is not built yet.", file=sys.stderr)
-    return 2
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return serve(args)
+        return int(args.handler(args) or 0)
+    except EhdeskError as exc:
+        print(f"ehdesk-server: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("ehdesk-server: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001
+        print(
+            f"ehdesk-server: something went wrong ({type(exc).__name__}). Nothing further was changed.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""What council IT does with ``ehdesk-server admin ...``: teams, users, passwords, moving a family
+between teams, stopping a lost laptop. Each act is one transaction and is audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.errors import EhdeskError, NotFound
+from ehdesk.models import Blob, Family, FamilyScoped, Team, User, synced_models
+from ehdesk.server.changelog import Revisions, log_row
+from ehdesk.server.models import Account, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
+from ehdesk.server.security import hash_password, revoke_device_tokens
+
+ROLES = ("practitioner", "manager", "admin")
+
+
+def _team(session: Session, name: str) -> Team:
+    team = session.scalars(select(Team).where(Team.name == name, Team.deleted.is_(False))).first()
+    if team is None:
+        raise NotFound(f'There is no team called "{name}".')
+    return team
+
+
+def _user(session: Session, username: str) -> tuple[User, Account]:
+    account = session.scalars(select(Account).where(Account.username == username)).first()
+    if account is None:
+        raise NotFound(f'There is no user called "{username}".')
+    return session.get(User, account.user_id), account
+
+
+def _audit(session: Session, action: str, entity: str, entity_id: str, **detail) -> None:
+    session.add(
+        ServerAudit(user_id="admin-cli", action=action, entity=entity, entity_id=entity_id, detail=detail)
+    )
+
+
+def create_team(session: Session, name: str) -> Team:
+    name = name.strip()
+    if not name:
+        raise EhdeskError("The team name is empty.")
+    if session.scalars(select(Team).where(Team.name == name)).first() is not None:
+        raise EhdeskError(f'A team called "{name}" already exists.')
+    team = Team(name=name)
+    session.add(team)
+    session.flush()
+    log_row(session, Revisions(session), team, ["name"])
+    _audit(session, "create_team", "team", team.id)
+    return team
+
+
+def create_user(session: Session, username: str, team_name: str, role: str, password: str) -> User:
+    if role not in ROLES:
+        raise EhdeskError(f"The role must be one of: {', '.join(ROLES)}.")
+    if len(password) < 8:
+        raise EhdeskError("The password is too short. Choose a password of at least 8 characters.")
+    if session.scalars(select(Account).where(Account.username == username)).first() is not None:
+        raise EhdeskError(f'A user called "{username}" already exists.')
+    team = _team(session, team_name)
+    user = User(username=username, display_name=username, role=role, team_id=team.id)
+    session.add(user)
+    session.flush()
+    session.add(Account(user_id=user.id, username=username, password_hash=hash_password(password)))
+    session.add(TeamMember(user_id=user.id, team_id=team.id))
+    log_row(session, Revisions(session), user, ["username", "role", "team_id"])
+    _audit(session, "create_user", "user_account", user.id, role=role)
+    return user
+
+
+def reset_password(session: Session, username: str, password: str) -> None:
+    if len(password) < 8:
+        raise EhdeskError("The password is too short. Choose a password of at least 8 characters.")
+    user, account = _user(session, username)
+    account.password_hash = hash_password(password)
+    _audit(session, "reset_password", "user_account", user.id)
+
+
+def move_family(session: Session, family_id: str, team_name: str) -> int:
+    """Give a family to another team. Its records are re-sent (as new revisions) so the new team's
+    laptops receive them; the old team's laptops purge it at their next sync. Returns the number
+    of records re-sent."""
+    family = session.get(Family, family_id)
+    if family is None:
+        raise NotFound("There is no family with that id on the server.")
+    team = _team(session, team_name)
+    if family.team_id == team.id:
+        raise EhdeskError("The family already belongs to that team.")
+    old_team = family.team_id
+    revisions = Revisions(session)
+    family.team_id = team.id
+    log_row(session, revisions, family, ["team_id"])
+    session.add(
+        ScopeMove(revision=revisions.next(), family_id=family.id, from_team=old_team, to_team=team.id)
+    )
+    sent = 1
+    for model in synced_models():
+        if issubclass(model, FamilyScoped):
+            for row in session.scalars(select(model).where(model.family_id == family.id)):
+                log_row(session, revisions, row, [])
+                sent += 1
+    for blob in session.scalars(select(Blob).where(Blob.family_id == family.id)):
+        log_blob(session, revisions, blob)
+    _audit(session, "move_family", "family", family.id, from_team=old_team, to_team=team.id)
+    return sent
+
+
+def log_blob(session: Session, revisions: Revisions, blob: Blob) -> None:
+    session.add(
+        ChangeLog(
+            revision=revisions.next(),
+            entity="blob",
+            row_id=blob.sha256,
+            family_id=blob.family_id,
+            fields={"media_type": blob.media_type, "size": blob.size},
+            changed=[],
+        )
+    )
+
+
+def _devices(session: Session, username: str | None, device_id: str | None) -> list[Device]:
+    if device_id:
+        device = session.get(Device, device_id)
+        if device is None:
+            raise NotFound("There is no device with that id.")
+        return [device]
+    if username:
+        user, _ = _user(session, username)
+        devices = list(session.scalars(select(Device).where(Device.user_id == user.id)))
+        if not devices:
+            raise NotFound(f'"{username}" has not signed in from any laptop.')
+        return devices
+    raise EhdeskError("Name the device (--device ID) or the user (--name U).")
+
+
+def revoke_device(session: Session, username: str | None = None, device_id: str | None = None) -> int:
+    devices = _devices(session, username, device_id)
+    for device in devices:
+        device.revoked = True
+        revoke_device_tokens(session, device.id)
+        _audit(session, "revoke_device", "device", device.id)
+    return len(devices)
+
+
+def wipe_profile(session: Session, username: str | None = None, device_id: str | None = None) -> int:
+    devices = _devices(session, username, device_id)
+    for device in devices:
+        device.wipe = True
+        _audit(session, "wipe_profile", "device", device.id)
+    return len(devices)

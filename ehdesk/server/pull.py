@@ -1,0 +1,107 @@
+"""Pages of the change log after a laptop's cursor, within the worker's scope (DESIGN.md §4).
+
+A page ends at a revision the laptop saves as its new cursor once the page is applied, so a pull
+cut off anywhere resumes where it stopped. Families that left the worker's scope in that window
+(moved to another team) are listed for the laptop to purge."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.models import Family
+from ehdesk.server.changelog import head
+from ehdesk.server.models import ChangeLog, Device, ScopeMove
+from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_filter
+from ehdesk.sync.protocol import BlobRef, Change, PullRequest, PullResponse
+
+
+def pull_page(session: Session, principal: Principal, request: PullRequest) -> PullResponse:
+    newest = head(session)
+    device = session.get(Device, principal.device_id)
+    if device is not None and device.wipe:
+        return PullResponse(changes=[], cursor=request.cursor, has_more=False, head=newest, wipe=True)
+    rows = list(
+        session.scalars(
+            select(ChangeLog)
+            .where(
+                ChangeLog.revision > request.cursor,
+                ChangeLog.revision <= newest,
+                ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
+                ~((ChangeLog.device_id == principal.device_id) & ChangeLog.origin_has_it),
+                log_scope_filter(principal),
+            )
+            .order_by(ChangeLog.revision)
+            .limit(request.limit + 1)
+        )
+    )
+    has_more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    cursor = rows[-1].revision if has_more else max(newest, request.cursor)
+    changes, blobs = [], []
+    for row in rows:
+        if row.entity == "blob":
+            blobs.append(
+                BlobRef(
+                    sha256=row.row_id, media_type=row.fields.get("media_type", ""), family_id=row.family_id
+                )
+            )
+        else:
+            # Built without re-validating: the rows come from the server's own log.
+            changes.append(
+                Change.model_construct(
+                    revision=row.revision,
+                    entity=row.entity,
+                    row_id=row.row_id,
+                    family_id=row.family_id,
+                    fields=row.fields,
+                    deleted=row.deleted,
+                )
+            )
+    return PullResponse(
+        changes=changes,
+        remove_families=_left_scope(session, principal, request.cursor, cursor),
+        blobs=blobs,
+        cursor=cursor,
+        has_more=has_more,
+        head=newest,
+    )
+
+
+def needs_pull(session: Session, principal: Principal, after: int, upto: int) -> bool:
+    """Is there anything in (after, upto] this laptop would receive?"""
+    if upto <= after:
+        return False
+    device = session.get(Device, principal.device_id)
+    if device is not None and device.wipe:
+        return True
+    if session.scalar(
+        select(ScopeMove.revision).where(ScopeMove.revision > after, ScopeMove.revision <= upto).limit(1)
+    ):
+        return True
+    found = session.scalar(
+        select(ChangeLog.revision)
+        .where(
+            ChangeLog.revision > after,
+            ChangeLog.revision <= upto,
+            ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
+            ~((ChangeLog.device_id == principal.device_id) & ChangeLog.origin_has_it),
+            log_scope_filter(principal),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _left_scope(session: Session, principal: Principal, after: int, upto: int) -> list[str]:
+    if principal.is_admin:
+        return []
+    moved = session.scalars(
+        select(ScopeMove.family_id).where(ScopeMove.revision > after, ScopeMove.revision <= upto).distinct()
+    )
+    gone = []
+    for family_id in moved:
+        family = session.get(Family, family_id)
+        if family is None or not principal.team_in_scope(family.team_id):
+            gone.append(family_id)
+    return sorted(gone)

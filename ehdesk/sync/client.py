@@ -1,0 +1,200 @@
+"""The laptop's HTTP client for the council server: gzip both ways, retries with backoff on
+dropped connections and busy servers, a short-lived access token renewed from the device's
+refresh token, and a count of bytes and round trips (for the status bar and the benchmark).
+
+Errors come out as ``EhdeskError`` subclasses with one plain sentence; nothing personal is logged."""
+
+from __future__ import annotations
+
+import gzip
+import time
+from collections.abc import Callable
+
+import httpx
+from pydantic import BaseModel
+
+from ehdesk.errors import EhdeskError
+from ehdesk.sync import protocol as p
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class Offline(EhdeskError):
+    """The server could not be reached (no signal, server down): try again later."""
+
+
+class SyncRefused(EhdeskError):
+    """The server answered but refused the request."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SignedOut(SyncRefused):
+    """The device's sign-in is no longer valid (revoked, expired): sign in again online."""
+
+
+class SyncClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        device_id: str | None = None,
+        refresh_token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.device_id = device_id
+        self.refresh_token = refresh_token
+        self.access_token: str | None = None
+        self.retries = retries
+        self.backoff = backoff
+        self.sleep = sleep
+        self.bytes_sent = 0
+        self.bytes_received = 0
+        self.round_trips = 0
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={"Accept-Encoding": "gzip", "User-Agent": "ehdesk-sync"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str, device_name: str = "") -> p.SignInResponse:
+        request = p.SignInRequest(
+            schema_version=p.SCHEMA_VERSION, username=username, password=password, device_name=device_name
+        )
+        reply = p.SignInResponse.model_validate_json(
+            self._send("POST", "/v1/auth/sign-in", request, auth=False)
+        )
+        self.access_token = reply.access_token
+        self.refresh_token = reply.refresh_token
+        self.device_id = reply.device_id
+        return reply
+
+    def push(self, mutations: list[p.Mutation], cursor: int | None = None) -> p.PushResponse:
+        request = p.PushRequest(
+            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, mutations=mutations, cursor=cursor
+        )
+        return p.PushResponse.model_validate_json(self._send("POST", "/v1/sync/push", request))
+
+    def pull(self, cursor: int, limit: int = p.DEFAULT_PULL_PAGE) -> p.PullResponse:
+        request = p.PullRequest(
+            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, cursor=cursor, limit=limit
+        )
+        return p.PullResponse.model_validate_json(self._send("POST", "/v1/sync/pull", request))
+
+    def blobs_missing(self, hashes: list[str]) -> list[str]:
+        request = p.BlobQuery(schema_version=p.SCHEMA_VERSION, hashes=hashes)
+        return p.BlobQueryResponse.model_validate_json(
+            self._send("POST", "/v1/blobs/missing", request)
+        ).missing
+
+    def put_blob(self, sha256: str, data: bytes, media_type: str, family_id: str | None) -> None:
+        params = {"schema_version": p.SCHEMA_VERSION, "media_type": media_type}
+        if family_id:
+            params["family_id"] = family_id
+        self._send("PUT", f"/v1/blobs/{sha256}", None, raw=data, params=params)
+
+    def fetch_blobs(self, hashes: list[str]) -> list[p.BlobData]:
+        request = p.BlobFetch(schema_version=p.SCHEMA_VERSION, hashes=hashes)
+        return p.BlobFetchResponse.model_validate_json(self._send("POST", "/v1/blobs/fetch", request)).blobs
+
+    def get_blob(self, sha256: str) -> bytes:
+        return self._send("GET", f"/v1/blobs/{sha256}", None, params={"schema_version": p.SCHEMA_VERSION})
+
+    def sign_out(self) -> None:
+        self._send("POST", "/v1/auth/sign-out", None)
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _renew(self) -> None:
+        if not (self.refresh_token and self.device_id):
+            raise SignedOut("This laptop is not signed in to the server. Sign in online again.", 401)
+        request = p.RefreshRequest(
+            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, refresh_token=self.refresh_token
+        )
+        try:
+            body = self._send("POST", "/v1/auth/refresh", request, auth=False)
+        except SyncRefused as exc:
+            if exc.status == 401:
+                raise SignedOut(
+                    "The council server no longer accepts this laptop's sign-in. Sign in online again.", 401
+                ) from None
+            raise
+        self.access_token = p.TokenResponse.model_validate_json(body).access_token
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        model: BaseModel | None,
+        *,
+        auth: bool = True,
+        raw: bytes | None = None,
+        params: dict | None = None,
+    ) -> bytes:
+        headers = {}
+        content = None
+        if model is not None:
+            content = gzip.compress(model.model_dump_json().encode(), compresslevel=6)
+            headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        elif raw is not None:
+            content = raw
+            headers = {"Content-Type": "application/octet-stream"}
+        renewed = False
+        attempt = 0
+        while True:
+            if auth and self.access_token is None:
+                self._renew()
+                renewed = True
+            if auth:
+                headers["Authorization"] = f"Bearer {self.access_token}"
+            try:
+                response = self._http.request(method, path, content=content, headers=headers, params=params)
+                self.round_trips += 1
+                self.bytes_sent += len(content or b"") + 200  # ~ request line and headers
+                self.bytes_received += response.num_bytes_downloaded + 150
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code < 400:
+                return response.content
+            if response is not None and response.status_code == 401 and auth and not renewed:
+                self.access_token = None
+                continue
+            if (
+                response is not None
+                and response.status_code not in RETRY_STATUSES
+                and response.status_code < 500
+            ):
+                raise _refusal(response)
+            attempt += 1
+            if attempt > self.retries:
+                if response is None:
+                    raise Offline(
+                        "The council server cannot be reached. Your changes are kept on this laptop."
+                    )
+                raise _refusal(response)
+            self.sleep(min(self.backoff * 2 ** (attempt - 1), 30.0))
+
+
+def _refusal(response: httpx.Response) -> SyncRefused:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    if not isinstance(detail, str):
+        detail = f"The council server refused the request ({response.status_code})."
+    if response.status_code == 401:
+        return SignedOut(detail, 401)
+    return SyncRefused(detail, response.status_code)

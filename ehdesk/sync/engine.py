@@ -1,0 +1,304 @@
+"""One sync: push the outbox, then pull the change log, reporting an honest status as it goes.
+
+Push sends the outbox in small batches; the server's reply names the last sequence it holds for
+this device, and only then are those entries forgotten here. The entry with that sequence is
+kept as a high-water mark (SQLite hands out ``max(seq) + 1``, so the mark stops a sequence number
+ever being reused). Pull applies page by page, each page and its cursor in one transaction.
+Any interruption leaves a state from which the next sync simply carries on."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select, update
+
+from ehdesk.errors import EhdeskError
+from ehdesk.models import Blob, BlobOnServer, OutboxEntry, SyncConflict, model_for_table
+from ehdesk.store import ProfileManager, Store
+from ehdesk.sync import protocol as p
+from ehdesk.sync.apply import (
+    ACKED_KEY,
+    CURSOR_KEY,
+    apply_page,
+    pending_count,
+    read_int,
+    wipe_everything,
+    write_state,
+)
+from ehdesk.sync.client import Offline, SyncClient, SyncRefused
+from ehdesk.sync.status import SyncStatus
+
+
+@dataclass
+class SyncSummary:
+    pushed: int = 0
+    pulled: int = 0
+    purged_families: int = 0
+    conflicts_new: int = 0
+    refused: int = 0
+    blobs_sent: int = 0
+    blobs_received: int = 0
+    wiped: bool = False
+    status: SyncStatus = field(default_factory=SyncStatus)
+
+    def text(self) -> str:
+        if self.wiped:
+            return "The council wiped this profile: every record on this laptop was removed."
+        parts = [
+            f"Sent {self.pushed} change{'s' if self.pushed != 1 else ''}",
+            f"received {self.pulled}",
+        ]
+        if self.purged_families:
+            parts.append(f"{self.purged_families} famil{'ies' if self.purged_families != 1 else 'y'} removed")
+        if self.refused:
+            parts.append(f"{self.refused} refused by the server")
+        if self.conflicts_new:
+            parts.append(f"{self.conflicts_new} new conflict{'s' if self.conflicts_new != 1 else ''}")
+        return ", ".join(parts) + f". {self.status.text()}."
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        client: SyncClient,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        push_batch: int = p.DEFAULT_PUSH_BATCH,
+        pull_page: int = p.DEFAULT_PULL_PAGE,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.on_status = on_status
+        self.push_batch = push_batch
+        self.pull_page = pull_page
+        self.status = SyncStatus()
+        self._skip_pull_upto: int | None = None
+        self.refresh_counts(report=False)
+
+    # -- status -------------------------------------------------------------------------------
+
+    def _report(self, **changes) -> None:
+        self.status = self.status.with_(**changes)
+        if self.on_status is not None:
+            self.on_status(self.status)
+
+    def counts(self) -> tuple[int, int]:
+        with self.store.session() as s:
+            waiting = pending_count(s)
+            conflicts = s.scalar(
+                select(func.count()).where(SyncConflict.status == "open", SyncConflict.deleted.is_(False))
+            )
+        return waiting, conflicts or 0
+
+    def refresh_counts(self, report: bool = True) -> SyncStatus:
+        waiting, conflicts = self.counts()
+        self.status = self.status.with_(waiting=waiting, conflicts=conflicts)
+        if report and self.on_status is not None:
+            self.on_status(self.status)
+        return self.status
+
+    # -- one sync -----------------------------------------------------------------------------
+
+    def sync(self) -> SyncSummary:
+        summary = SyncSummary()
+        self._skip_pull_upto: int | None = None
+        self._report(state="syncing", percent=0, last_error="")
+        try:
+            self._push(summary)
+            self._push_blobs(summary)
+            self._pull(summary)
+        except Offline as exc:
+            self._fail("offline", exc)
+            raise
+        except EhdeskError as exc:
+            self._fail("error", exc)
+            raise
+        except Exception as exc:
+            self._fail("error", EhdeskError(f"Sync stopped unexpectedly ({type(exc).__name__})."))
+            raise
+        self._mark_online()
+        waiting, conflicts = self.counts()
+        self._report(
+            state="up_to_date",
+            percent=100,
+            last_synced_at=datetime.now(UTC),
+            waiting=waiting,
+            conflicts=conflicts,
+        )
+        summary.status = self.status
+        return summary
+
+    def _mark_online(self) -> None:
+        """Profiles expire when not seen online for N days: this sync counts as seen."""
+        profile = self.store.profile
+        try:
+            ProfileManager(profile.path.parent.parent).update_profile(
+                profile, last_online_at=datetime.now(UTC).isoformat()
+            )
+        except OSError:
+            pass  # the sync itself succeeded; the date is refreshed at the next one
+
+    def _fail(self, state: str, exc: Exception) -> None:
+        waiting, conflicts = self.counts()
+        self._report(state=state, last_error=str(exc), waiting=waiting, conflicts=conflicts)
+
+    # -- push ---------------------------------------------------------------------------------
+
+    def _push(self, summary: SyncSummary) -> None:
+        total = max(self.counts()[0], 1)
+        while True:
+            with self.store.session() as s:
+                acked = read_int(s, ACKED_KEY)
+                entries = list(
+                    s.scalars(
+                        select(OutboxEntry)
+                        .where(OutboxEntry.seq > acked)
+                        .order_by(OutboxEntry.seq)
+                        .limit(self.push_batch)
+                    )
+                )
+            if not entries:
+                return
+            cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
+            reply = self.client.push([_mutation(e, self.store.device_id) for e in entries], cursor=cursor)
+            if reply.last_seq < entries[-1].seq:
+                raise EhdeskError(
+                    "The council server did not take every change. They are kept to send again."
+                )
+            with self.store.session(applying_remote=True) as s:
+                write_state(s, ACKED_KEY, reply.last_seq)
+                s.execute(delete(OutboxEntry).where(OutboxEntry.seq < reply.last_seq))
+                _stamp_revisions(s, entries, reply)
+                if not reply.pull_needed:
+                    # Nothing new for this laptop up to the server's newest revision.
+                    write_state(s, CURSOR_KEY, max(reply.revision, cursor))
+                    self._skip_pull_upto = reply.revision
+            summary.pushed += sum(1 for r in reply.results if r.status in ("applied", "conflict"))
+            summary.refused += sum(1 for r in reply.results if r.status == "refused")
+            summary.conflicts_new += sum(r.conflicts for r in reply.results)
+            done = summary.pushed + summary.refused
+            self._report(percent=min(50, int(50 * done / total)), waiting=max(total - done, 0))
+
+    def _push_blobs(self, summary: SyncSummary) -> None:
+        """Blobs go up after the rows that name them (the server checks the family), each only
+        once: the server says which it lacks, and ``blob_on_server`` remembers the rest."""
+        with self.store.session() as s:
+            todo = list(
+                s.execute(
+                    select(Blob.sha256, Blob.family_id, Blob.media_type).where(
+                        Blob.sha256.not_in(select(BlobOnServer.sha256))
+                    )
+                )
+            )
+        for start in range(0, len(todo), 500):
+            chunk = todo[start : start + 500]
+            missing = set(self.client.blobs_missing([r.sha256 for r in chunk]))
+            for row in chunk:
+                if row.sha256 in missing:
+                    with self.store.session() as s:
+                        data = s.get(Blob, row.sha256).data
+                    try:
+                        self.client.put_blob(row.sha256, data, row.media_type, row.family_id)
+                    except SyncRefused as exc:
+                        if exc.status in (404, 413, 422):
+                            continue  # not accepted (yet): kept here, tried again next sync
+                        raise
+                    summary.blobs_sent += 1
+                with self.store.session(applying_remote=True) as s:
+                    s.merge(BlobOnServer(sha256=row.sha256))
+
+    def _fetch_blobs(self, page: p.PullResponse) -> dict[str, tuple[bytes, str, str | None]]:
+        """The page's blobs this laptop lacks, many per request, before the page is applied (so a
+        page and its blobs land together)."""
+        wanted = {ref.sha256: ref for ref in page.blobs}
+        if wanted:
+            with self.store.session() as s:
+                have = set(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(sorted(wanted)))))
+            for sha256 in have:
+                wanted.pop(sha256)
+        got: dict[str, tuple[bytes, str, str | None]] = {}
+        todo = sorted(wanted)
+        while todo:
+            batch = self.client.fetch_blobs(todo[:200])
+            if not batch:
+                break  # the rest are no longer ours to see (moved away): nothing to store
+            for blob in batch:
+                data = base64.b64decode(blob.data_b64)
+                if hashlib.sha256(data).hexdigest() == blob.sha256:
+                    got[blob.sha256] = (data, blob.media_type, blob.family_id)
+            done = {b.sha256 for b in batch}
+            todo = [h for h in todo if h not in done]
+        return got
+
+    # -- pull ---------------------------------------------------------------------------------
+
+    def _pull(self, summary: SyncSummary) -> None:
+        cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
+        if self._skip_pull_upto is not None and cursor >= self._skip_pull_upto:
+            return  # the push reply said there is nothing to fetch
+        start = cursor
+        # The next page is fetched while this one is written: the network and the disk overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdesk-pull") as ahead:
+            upcoming = ahead.submit(self._fetch_page, cursor)
+            while True:
+                page, blobs = upcoming.result()
+                if page.wipe:
+                    with self.store.session(applying_remote=True) as s:
+                        wipe_everything(s)
+                    summary.wiped = True
+                    return
+                if page.has_more:
+                    upcoming = ahead.submit(self._fetch_page, page.cursor)
+                summary.blobs_received += len(blobs)
+                with self.store.session(applying_remote=True) as s:
+                    summary.pulled += apply_page(s, page, blobs)
+                for change in page.changes:
+                    stamp = change.fields.get("client_changed_at")
+                    if stamp:
+                        self.store.clock.observe(stamp)
+                summary.purged_families += len(page.remove_families)
+                cursor = page.cursor
+                span = max(page.head - start, 1)
+                self._report(percent=50 + int(50 * (cursor - start) / span))
+                if not page.has_more:
+                    return
+
+    def _fetch_page(self, cursor: int) -> tuple[p.PullResponse, dict]:
+        page = self.client.pull(cursor, self.pull_page)
+        return page, ({} if page.wipe else self._fetch_blobs(page))
+
+
+def _stamp_revisions(session, entries: list[OutboxEntry], reply: p.PushResponse) -> None:
+    """Rows the server took exactly as sent are not pulled back: record their revision here."""
+    by_seq = {e.seq: e for e in entries}
+    for result in reply.results:
+        entry = by_seq.get(result.seq)
+        if entry is None or not result.revision:
+            continue
+        try:
+            model = model_for_table(entry.entity)
+        except KeyError:
+            continue
+        session.execute(
+            update(model)
+            .where(model.id == entry.row_id, model.server_revision < result.revision)
+            .values(server_revision=result.revision)
+        )
+
+
+def _mutation(entry: OutboxEntry, device_id: str) -> p.Mutation:
+    return p.Mutation(
+        device_id=device_id,
+        seq=entry.seq,
+        entity=entry.entity,
+        row_id=entry.row_id,
+        op=entry.op,
+        fields=entry.fields,
+        base_revision=entry.base_revision,
+        changed_at=entry.changed_at,
+    )

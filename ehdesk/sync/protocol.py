@@ -1,0 +1,183 @@
+"""The wire protocol between a laptop and the council server (DESIGN.md §4), shared by both sides.
+
+Every request carries ``schema_version``; the server accepts the current version and the one
+before it, so a laptop that has not been updated yet still syncs. Bodies travel as JSON, gzipped
+both ways. Batches are small (a few hundred rows) so that each request fits a 2G/3G link."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 2
+SUPPORTED_SCHEMA_VERSIONS = frozenset({SCHEMA_VERSION - 1, SCHEMA_VERSION})
+
+MAX_PUSH_BATCH = 500
+DEFAULT_PUSH_BATCH = 200
+MAX_PULL_PAGE = 2000
+DEFAULT_PULL_PAGE = 500
+MAX_BLOB_BYTES = 8 * 1024 * 1024
+
+ID = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+SHA256 = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class WireModel(BaseModel):
+    # Unknown keys are refused: a malformed request changes nothing and says so.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Versioned(WireModel):
+    schema_version: int = Field(ge=1, le=1000)
+
+
+# -- signing in ------------------------------------------------------------------------------
+
+
+class SignInRequest(Versioned):
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=1024)
+    device_name: str = Field(default="", max_length=120)
+
+
+class SignInResponse(WireModel):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user_id: str
+    username: str
+    display_name: str
+    role: Literal["practitioner", "manager", "admin"]
+    team_id: str | None
+    team_ids: list[str]
+    device_id: str
+
+
+class RefreshRequest(Versioned):
+    device_id: str = ID
+    refresh_token: str = Field(min_length=16, max_length=200)
+
+
+class TokenResponse(WireModel):
+    access_token: str
+    expires_in: int
+
+
+# -- push ------------------------------------------------------------------------------------
+
+
+class Mutation(WireModel):
+    """One outbox entry (``ehdesk.models.OutboxEntry``) on the wire."""
+
+    device_id: str = ID
+    seq: int = Field(ge=1)
+    entity: str = Field(min_length=1, max_length=60, pattern=r"^[a-z_][a-z0-9_]*$")
+    row_id: str = ID
+    op: Literal["insert", "update", "delete"]
+    fields: dict[str, Any] = Field(default_factory=dict, max_length=200)
+    base_revision: int = Field(ge=0)
+    changed_at: str = Field(max_length=64)
+
+
+class PushRequest(Versioned):
+    device_id: str = ID
+    mutations: list[Mutation] = Field(max_length=MAX_PUSH_BATCH)
+    # The laptop's pull cursor (schema 2): lets the server say whether a pull is needed at all,
+    # so one edit costs one round trip.
+    cursor: int | None = Field(default=None, ge=0)
+
+
+class MutationResult(WireModel):
+    seq: int
+    # applied | duplicate (already applied before: acknowledged again) | conflict (applied, some
+    # fields kept as a conflict) | refused (outside the worker's scope: kept aside, not applied)
+    status: Literal["applied", "duplicate", "conflict", "refused"]
+    conflicts: int = 0
+    # The row's new revision when the laptop already holds exactly what the server has (so it is
+    # not sent back by pull): the laptop stamps it on its copy. 0 otherwise.
+    revision: int = 0
+
+
+class PushResponse(WireModel):
+    last_seq: int
+    results: list[MutationResult]
+    # The server's newest revision after this batch.
+    revision: int
+    # False when nothing after the request's cursor (up to ``revision``) is for this laptop:
+    # it may move its cursor to ``revision`` without pulling.
+    pull_needed: bool = True
+
+
+# -- pull ------------------------------------------------------------------------------------
+
+
+class PullRequest(Versioned):
+    device_id: str = ID
+    cursor: int = Field(ge=0)
+    limit: int = Field(default=DEFAULT_PULL_PAGE, ge=1, le=MAX_PULL_PAGE)
+
+
+class Change(WireModel):
+    revision: int
+    entity: str
+    row_id: str
+    family_id: str | None = None
+    # The whole row as the server holds it after this change (JSON-ready column values).
+    fields: dict[str, Any]
+    deleted: bool = False
+
+
+class BlobRef(WireModel):
+    sha256: str = SHA256
+    media_type: str
+    family_id: str | None = None
+
+
+class PullResponse(WireModel):
+    changes: list[Change]
+    # Families that left this worker's scope since the cursor: purge them from the laptop.
+    remove_families: list[str] = Field(default_factory=list)
+    # Blobs (content hashes) of families in scope that arrived since the cursor.
+    blobs: list[BlobRef] = Field(default_factory=list)
+    cursor: int
+    has_more: bool
+    # The server's newest revision, for "syncing n%".
+    head: int
+    # The council asked for this profile to be wiped (a lost laptop).
+    wipe: bool = False
+
+
+# -- blobs -----------------------------------------------------------------------------------
+
+
+class BlobQuery(Versioned):
+    hashes: list[str] = Field(max_length=1000)
+
+
+class BlobQueryResponse(WireModel):
+    missing: list[str]
+
+
+class BlobFetch(Versioned):
+    hashes: list[str] = Field(max_length=200)
+
+
+class BlobData(WireModel):
+    sha256: str
+    media_type: str
+    family_id: str | None = None
+    data_b64: str
+
+
+class BlobFetchResponse(WireModel):
+    # Only blobs the worker may see; a response stops short at about MAX_FETCH_BYTES of data (the
+    # laptop asks again for the rest).
+    blobs: list[BlobData]
+
+
+MAX_FETCH_BYTES = 2 * 1024 * 1024
+
+
+class ErrorBody(WireModel):
+    detail: str

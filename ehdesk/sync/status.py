@@ -1,0 +1,43 @@
+"""The honest sync state shown in the status bar and printed by ``ehdesk sync`` (DESIGN.md §4).
+Plain data, no Qt: the UI bridge turns each update into a signal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+State = Literal["offline", "syncing", "up_to_date", "error", "idle"]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: State = "idle"
+    percent: int = 0
+    last_synced_at: datetime | None = None
+    waiting: int = 0
+    conflicts: int = 0
+    last_error: str = ""
+
+    def with_(self, **changes) -> SyncStatus:
+        return replace(self, **changes)
+
+    def text(self) -> str:
+        if self.state == "syncing":
+            parts = [f"Syncing {self.percent}%"]
+        elif self.state == "offline":
+            parts = ["Offline"]
+        elif self.state == "up_to_date" and self.last_synced_at is not None:
+            parts = [f"Up to date at {self.last_synced_at.astimezone():%H:%M}"]
+        elif self.state == "error":
+            parts = ["Sync failed"]
+        else:
+            parts = ["Not synced yet"]
+        if self.waiting:
+            parts.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting")
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
+        text = " · ".join(parts)
+        if self.last_error and self.state in ("offline", "error"):
+            text += f" — {self.last_error}"
+        return text

@@ -1,0 +1,172 @@
+"""Runs the sync engine in the background (never on the UI thread) and turns its plain status
+callbacks into Qt signals.
+
+Syncs happen: on demand (``sync_now``); a few seconds after the worker saves something (debounced,
+so a burst of saves is one sync); and every ``sync_interval_minutes`` from the device settings.
+Only one sync runs at a time; a request made while one runs is remembered and run after it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ehdesk.config.settings import device_settings
+from ehdesk.models import Synced
+from ehdesk.store import Store
+from ehdesk.sync.engine import SyncEngine, SyncSummary
+from ehdesk.sync.status import SyncStatus
+from ehdesk.ui.tasks import run_task
+
+DEBOUNCE_MS = 3000
+
+
+class SyncBridge(QObject):
+    status_changed = Signal(object)  # SyncStatus
+    finished = Signal(object)  # SyncSummary
+    failed = Signal(str)  # one plain sentence
+    _saved = Signal()  # from whatever thread committed; handled on the UI thread
+
+    def __init__(
+        self,
+        store: Store,
+        engine_factory: Callable[[Callable[[SyncStatus], None]], SyncEngine],
+        parent: QObject | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        interval_minutes: float | None = None,
+    ) -> None:
+        """``engine_factory(on_status)`` builds a ``SyncEngine`` (with its client) for one sync."""
+        super().__init__(parent)
+        self.store = store
+        self.engine_factory = engine_factory
+        self.status = SyncStatus()
+        self.running = False
+        self._again = False
+        self._debounce = QTimer(self, singleShot=True, interval=debounce_ms)
+        self._debounce.timeout.connect(self.sync_now)
+        minutes = (
+            interval_minutes if interval_minutes is not None else device_settings().sync_interval_minutes
+        )
+        self._periodic = QTimer(self, interval=max(int(minutes * 60_000), 1000))
+        self._periodic.timeout.connect(self.sync_now)
+        self._saved.connect(self.notify_saved)
+        self.status_changed.connect(self._remember)
+        self._listener = None
+
+    # -- triggers -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start periodic sync and sync after each save; also refresh the counts shown."""
+        self._periodic.start()
+        self._watch_saves()
+        self.refresh_counts()
+
+    def stop(self) -> None:
+        """Before lock or sign-out: no more syncs are started (one running finishes)."""
+        self._periodic.stop()
+        self._debounce.stop()
+        if self._listener is not None:
+            event.remove(*self._listener)
+            event.remove(*self._flush_listener)
+            self._listener = None
+
+    def notify_saved(self) -> None:
+        self._debounce.start()
+
+    def sync_now(self) -> None:
+        if self.running:
+            self._again = True
+            return
+        self.running = True
+        self._again = False
+        self._emit_status(self.status.with_(state="syncing", percent=0))
+
+        def work() -> SyncSummary:
+            engine = self.engine_factory(self._from_worker)
+            try:
+                return engine.sync()
+            finally:
+                client = getattr(engine, "client", None)
+                if client is not None:
+                    client.close()
+
+        run_task(work, self._done, self._error)
+
+    def refresh_counts(self) -> None:
+        def work() -> SyncStatus:
+            return self.engine_factory(lambda _status: None).refresh_counts(report=False)
+
+        def done(counted: SyncStatus) -> None:
+            self._emit_status(self.status.with_(waiting=counted.waiting, conflicts=counted.conflicts))
+
+        run_task(work, done, lambda exc: None)
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _watch_saves(self) -> None:
+        """Any commit of a worker's change to a synced record (not the engine's own) triggers a sync."""
+        if self._listener is not None:
+            return
+        profile_id = self.store.profile.id
+        factory = Session  # every session; those of other stores are told apart by profile id
+
+        def after_flush(session, _ctx) -> None:
+            if session.info.get("profile_id") != profile_id:
+                return
+            if not session.info.get("applying_remote") and any(
+                isinstance(o, Synced) for o in (*session.new, *session.dirty)
+            ):
+                session.info["synced_change"] = True
+
+        def after_commit(session) -> None:
+            if session.info.pop("synced_change", False):
+                self._saved.emit()
+
+        event.listen(factory, "after_flush", after_flush)
+        event.listen(factory, "after_commit", after_commit)
+        self._listener = (factory, "after_commit", after_commit)
+        self._flush_listener = (factory, "after_flush", after_flush)
+
+    def _remember(self, status: SyncStatus) -> None:
+        self.status = status
+
+    def _from_worker(self, status: SyncStatus) -> None:
+        # Called on the worker thread: a queued signal delivers it on the UI thread.
+        self.status_changed.emit(status)
+
+    def _emit_status(self, status: SyncStatus) -> None:
+        self.status = status
+        self.status_changed.emit(status)
+
+    def _done(self, summary: SyncSummary) -> None:
+        self.running = False
+        self.status = summary.status
+        self.status_changed.emit(summary.status)
+        self.finished.emit(summary)
+        if self._again:
+            self.sync_now()
+
+    def _error(self, exc: BaseException) -> None:
+        self.running = False
+        message = str(exc) if hasattr(exc, "message") else "Sync stopped unexpectedly."
+        if self.status.state not in ("offline", "error"):
+            self.status = self.status.with_(state="error", last_error=message)
+            self.status_changed.emit(self.status)
+        self.failed.emit(message)
+        if self._again:
+            self.sync_now()
+
+
+def engine_factory_for(store: Store, server_url: str | None = None):
+    """The usual factory: the profile's server, its device id and its refresh token."""
+    from ehdesk.sync.client import SyncClient
+    from ehdesk.sync.tokens import load_refresh_token
+
+    def make(on_status: Callable[[SyncStatus], None]) -> SyncEngine:
+        url = server_url or store.profile.server_url or device_settings().server_url or ""
+        client = SyncClient(url, device_id=store.device_id, refresh_token=load_refresh_token(store))
+        return SyncEngine(store, client, on_status=on_status)
+
+    return make

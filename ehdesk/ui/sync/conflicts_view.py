@@ -1,0 +1,159 @@
+"""The Conflicts view: each field two people changed differently while apart, both values side by
+side. The worker keeps one, or (for text) edits a merge of the two; the choice syncs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.store import Store
+from ehdesk.sync.conflicts import ConflictView, open_conflicts, resolve
+from ehdesk.ui.tasks import run_task
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+class ConflictsView(QWidget):
+    resolved = Signal(str)  # conflict id
+    loaded = Signal(int)  # number of open conflicts
+    error = Signal(str)
+
+    def __init__(
+        self, store: Store, bridge=None, family_id: str | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.store = store
+        self.bridge = bridge
+        self.family_id = family_id
+        self.conflicts: list[ConflictView] = []
+
+        self.list = QListWidget()
+        self.list.setAccessibleName("Conflicts")
+        self.empty = QLabel("No conflicts: everything you and your team changed fits together.")
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.server_side = QPlainTextEdit(readOnly=True)
+        self.client_side = QPlainTextEdit(readOnly=True)
+        self.merge = QPlainTextEdit()
+        self.merge.setPlaceholderText("Edit a merged version here, then choose 'Use merged text'.")
+        self.keep_server = QPushButton("Keep this one")
+        self.keep_client = QPushButton("Keep this one")
+        self.use_merge = QPushButton("Use merged text")
+        self.message = QLabel()
+
+        detail = QWidget()
+        grid = QGridLayout(detail)
+        grid.addWidget(self.heading, 0, 0, 1, 2)
+        self.server_label = QLabel("Saved first (now on the record)")
+        self.client_label = QLabel("Changed at the same time")
+        grid.addWidget(self.server_label, 1, 0)
+        grid.addWidget(self.client_label, 1, 1)
+        grid.addWidget(self.server_side, 2, 0)
+        grid.addWidget(self.client_side, 2, 1)
+        grid.addWidget(self.keep_server, 3, 0)
+        grid.addWidget(self.keep_client, 3, 1)
+        grid.addWidget(QLabel("Or merge the two:"), 4, 0, 1, 2)
+        grid.addWidget(self.merge, 5, 0, 1, 2)
+        merge_row = QHBoxLayout()
+        merge_row.addStretch(1)
+        merge_row.addWidget(self.use_merge)
+        grid.addLayout(merge_row, 6, 0, 1, 2)
+        grid.addWidget(self.message, 7, 0, 1, 2)
+        self.detail = detail
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.list)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(splitter)
+
+        self.list.currentRowChanged.connect(self._show)
+        self.keep_server.clicked.connect(lambda: self._resolve(lambda c: c.server_value))
+        self.keep_client.clicked.connect(lambda: self._resolve(lambda c: c.client_value))
+        self.use_merge.clicked.connect(lambda: self._resolve(lambda c: self.merge.toPlainText()))
+        if bridge is not None:
+            bridge.finished.connect(lambda _summary: self.reload())
+        self._show(-1)
+        self.reload()
+
+    def reload(self) -> None:
+        def work():
+            with self.store.session() as s:
+                return open_conflicts(s, self.family_id)
+
+        run_task(work, self._loaded, lambda exc: self.error.emit(str(exc)))
+
+    def flush_pending(self) -> None:
+        """Nothing is saved until the worker chooses; a half-typed merge is not a decision."""
+
+    def current(self) -> ConflictView | None:
+        row = self.list.currentRow()
+        return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
+
+    def _loaded(self, conflicts: list[ConflictView]) -> None:
+        self.conflicts = conflicts
+        self.list.clear()
+        for c in conflicts:
+            QListWidgetItem(f"{c.entity_label}: {c.field_label}", self.list)
+        self.empty.setVisible(not conflicts)
+        self.detail.setVisible(bool(conflicts))
+        if conflicts:
+            self.list.setCurrentRow(0)
+        self.loaded.emit(len(conflicts))
+
+    def _show(self, row: int) -> None:
+        c = self.current()
+        for w in (self.keep_server, self.keep_client, self.use_merge, self.merge):
+            w.setEnabled(c is not None)
+        if c is None:
+            return
+        self.heading.setText(f"{c.entity_label} — {c.field_label}: two different values were saved.")
+        self.client_label.setText(f"Changed at the same time by {c.client_actor or 'another laptop'}")
+        self.server_side.setPlainText(_shown(c.server_value))
+        self.client_side.setPlainText(_shown(c.client_value))
+        self.merge.setEnabled(c.is_text)
+        self.use_merge.setEnabled(c.is_text)
+        self.merge.setPlainText(f"{c.server_value}\n{c.client_value}" if c.is_text else "")
+        self.message.clear()
+
+    def _resolve(self, pick) -> None:
+        c = self.current()
+        if c is None:
+            return
+        value = pick(c)
+        actor = self.store.actor
+
+        def work():
+            with self.store.session() as s:
+                resolve(s, c.id, value, actor)
+            return c.id
+
+        def done(conflict_id: str) -> None:
+            self.message.setText("Saved. Your choice will reach your team at the next sync.")
+            self.resolved.emit(conflict_id)
+            if self.bridge is not None:
+                self.bridge.notify_saved()
+            self.reload()
+
+        run_task(work, done, lambda exc: self.message.setText(str(exc)))

@@ -1,0 +1,142 @@
+"""``ehdesk-server`` as council IT uses it, and ``ehdesk profile create --server`` / ``ehdesk sync``
+as a worker's laptop runs them headless."""
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from ehdesk.cli import main as ehdesk_main
+from ehdesk.server.cli import main as server_main
+from tests.sync.harness import PASSWORD, free_port
+
+
+def test_admin_commands_and_plain_errors(tmp_path, monkeypatch, capsys):
+    data = str(tmp_path / "server")
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    assert server_main(["--data-dir", data, "admin", "create-team", "--name", "North"]) == 0
+    assert (
+        server_main(
+            [
+                "--data-dir",
+                data,
+                "admin",
+                "create-user",
+                "--name",
+                "ann",
+                "--team",
+                "North",
+                "--role",
+                "practitioner",
+            ]
+        )
+        == 0
+    )
+    assert server_main(["--data-dir", data, "admin", "reset-password", "--name", "ann"]) == 0
+    capsys.readouterr()
+    assert (
+        server_main(
+            [
+                "--data-dir",
+                data,
+                "admin",
+                "create-user",
+                "--name",
+                "bob",
+                "--team",
+                "Nowhere",
+                "--role",
+                "manager",
+            ]
+        )
+        == 2
+    )
+    assert (
+        server_main(["--data-dir", data, "admin", "move-family", "--family", "abc", "--team", "North"]) == 2
+    )
+    assert server_main(["--data-dir", data, "admin", "revoke-device", "--name", "ann"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        'ehdesk-server: There is no team called "Nowhere".',
+        "ehdesk-server: There is no family with that id on the server.",
+        'ehdesk-server: "ann" has not signed in from any laptop.',
+    ]
+    monkeypatch.setenv("EHDESK_PASSWORD", "short")
+    assert (
+        server_main(
+            ["--data-dir", data, "admin", "create-user", "--name", "cy", "--team", "North", "--role", "admin"]
+        )
+        == 2
+    )
+    assert "too short" in capsys.readouterr().err
+    assert (
+        server_main(
+            [
+                "--database-url",
+                "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                "admin",
+                "create-team",
+                "--name",
+                "X",
+            ]
+        )
+        == 2
+    )
+    assert (
+        capsys.readouterr().err.strip() == "ehdesk-server: The server's database cannot be reached or opened."
+    )
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """``ehdesk-server`` started as a process, on SQLite in its data dir."""
+    data = tmp_path / "server"
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    env = dict(os.environ)
+    for argv in (
+        ["admin", "create-team", "--name", "North"],
+        ["admin", "create-user", "--name", "ann", "--team", "North", "--role", "practitioner"],
+    ):
+        assert server_main(["--data-dir", str(data), *argv]) == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ehdesk.server.cli", "--data-dir", str(data), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(f"{url}/v1/health").status_code == 200:
+                break
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("ehdesk-server did not start") from None
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def test_profile_create_with_server_then_headless_sync(served, tmp_path, monkeypatch, capsys):
+    laptop = str(tmp_path / "laptop")
+    monkeypatch.setenv("EHDESK_PASSWORD", "wrong password")
+    assert ehdesk_main(["--data-dir", laptop, "profile", "create", "--name", "ann", "--server", served]) == 2
+    assert capsys.readouterr().err.strip() == "ehdesk: The user name or password is wrong."
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    assert ehdesk_main(["--data-dir", laptop, "profile", "create", "--name", "ann", "--server", served]) == 0
+    assert f"signed in to {served}" in capsys.readouterr().out
+    assert ehdesk_main(["--data-dir", laptop, "sync", "--profile", "ann"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Sent 0 changes, received 0. Up to date at ")
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    assert ehdesk_main(["--data-dir", laptop, "sync", "--profile", "ann", "--server", unreachable]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "ehdesk: The council server cannot be reached. Your changes are kept on this laptop."
+    )
