@@ -220,6 +220,50 @@ def create_app(engine: Engine) -> FastAPI:
         _refuse(factory, principal, "refused_read", "blob", sha256, family_id)
         raise HTTPException(404, "There is no such document.")
 
+    @app.get("/v1/reports/return")
+    def statistical_return(
+        request: Request,
+        schema_version: int = Query(...),
+        date_from: str = Query(..., alias="from", max_length=10),
+        date_to: str = Query(..., alias="to", max_length=10),
+        fmt: str = Query("csv", alias="format", max_length=4),
+    ) -> Response:
+        """The suppressed statistical return: a manager's teams, or the whole council for an admin."""
+        from ehdesk.errors import EhdeskError
+        from ehdesk.reports.arguments import download
+
+        _check_version(schema_version)
+        with transaction(factory) as s:
+            principal = _authenticate(s, request)
+            if principal.role not in ("manager", "admin"):
+                allowed = False
+            else:
+                allowed = True
+                teams = None if principal.is_admin else sorted(principal.team_ids)
+                try:
+                    body, media_type, filename = download(s, date_from, date_to, fmt, teams)
+                except EhdeskError as exc:
+                    raise HTTPException(422, exc.message) from None
+                s.add(
+                    ServerAudit(
+                        user_id=principal.user_id,
+                        device_id=principal.device_id,
+                        action="report",
+                        entity="return",
+                        entity_id=f"{date_from}..{date_to}",
+                        family_id=None,
+                        detail={"format": fmt, "teams": teams or "all"},
+                    )
+                )
+        if not allowed:
+            _refuse(factory, principal, "refused_read", "report", "return", None)
+            raise HTTPException(403, "Only managers and admins can download the statistical return.")
+        return Response(
+            content=body,
+            media_type=media_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
     return app
 
 

@@ -55,7 +55,29 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--device", metavar="ID", help="the device id")
         p.add_argument("--name", help="every device of this user")
         p.set_defaults(handler=handler)
+    rep = sub.add_parser("report", help="the council-wide statistical return, suppressed")
+    from ehdesk.reports.arguments import add_report_arguments
+
+    add_report_arguments(rep)
+    rep.set_defaults(handler=_report)
     return parser
+
+
+def _report(args) -> int:
+    from ehdesk.reports.arguments import checked
+    from ehdesk.reports.build import build_report
+    from ehdesk.server.db import session_factory, transaction
+
+    date_from, date_to = checked(args)
+    engine = open_database(args)
+    try:
+        with transaction(session_factory(engine)) as s:
+            body = build_report(s, date_from, date_to, None, args.fmt)
+    finally:
+        engine.dispose()
+    args.out.write_bytes(body)
+    print(f"Wrote the council-wide return for {date_from:%d/%m/%Y} to {date_to:%d/%m/%Y} to {args.out}.")
+    return 0
 
 
 def database_url(args) -> str:

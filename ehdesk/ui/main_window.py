@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.manager = manager or ProfileManager(Path(data_dir))
         self.store: Store | None = None
         self.workspace: Workspace | None = None
+        self.sync_bridge = None  # ehdesk.ui.sync.bridge.SyncBridge while a server profile is open
         self.last_worker: str | None = None
 
         self.signin = SignInScreen(self.manager)
@@ -124,7 +125,51 @@ class MainWindow(QMainWindow):
 
         self.idle.limit = device_settings().idle_lock_minutes * 60
         self.idle.start()
+        if store.profile.server_url or device_settings().server_url:
+            self._start_sync(store)
         self.signed_in.emit()
+
+    # -- sync ------------------------------------------------------------------------------
+
+    def _start_sync(self, store: Store) -> None:
+        """Background sync for a profile that has a server: the honest state in the status bar,
+        a Conflicts screen, and the caseload refreshed when the team's changes arrive."""
+        from ehdesk.ui.sync.bridge import SyncBridge, engine_factory_for
+        from ehdesk.ui.sync.conflicts_view import ConflictsView
+        from ehdesk.ui.sync.status_widget import SyncStatusWidget
+
+        bridge = SyncBridge(store, engine_factory_for(store), parent=self)
+        self.sync_bridge = bridge
+        self.set_sync_status_widget(SyncStatusWidget(bridge))
+        workspace = self.workspace
+        if workspace is not None:
+            conflicts = ConflictsView(store, bridge)
+            workspace.register_screen("conflicts", conflicts)
+            workspace.add_screen_button(
+                "conflicts", "Con&flicts", "Ctrl+4", lambda: workspace.show_screen("conflicts")
+            )
+            bridge.finished.connect(lambda _summary: self._after_sync(workspace, conflicts))
+        bridge.start()
+        bridge.sync_now()
+
+    def _after_sync(self, workspace, conflicts) -> None:
+        if workspace is not self.workspace:
+            return
+        conflicts.reload()
+        if workspace.record is None and workspace.stack.currentWidget() is workspace.page:
+            workspace.reload_caseload()
+        else:
+            workspace.caseload_stale = True
+
+    def _stop_sync(self) -> None:
+        if self.sync_bridge is None:
+            return
+        self.sync_bridge.stop()
+        self.sync_bridge.deleteLater()
+        self.sync_bridge = None
+        placeholder = QLabel("Not connected to a server")
+        placeholder.setAccessibleName("Sync state")
+        self.set_sync_status_widget(placeholder)
 
     def lock(self) -> None:
         """Save what is being typed (as a draft if it does not validate), close the store (engine
@@ -133,6 +178,7 @@ class MainWindow(QMainWindow):
             return
         self.idle.stop()
         self._close_dialogs()
+        self._stop_sync()
         workspace, store = self.workspace, self.store
         try:
             if workspace is not None:

@@ -1,0 +1,74 @@
+"""Sync as the worker meets it in the main window: the status bar tells the truth, a Conflicts
+screen is one keystroke away, the team's changes arrive without asking, and locking stops it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ehdesk.casework.families import list_families
+from ehdesk.models import Episode
+from ehdesk.ui.main_window import MainWindow
+from ehdesk.ui.sync.conflicts_view import ConflictsView
+from ehdesk.ui.sync.status_widget import SyncStatusWidget
+from tests.sync.harness import PASSWORD, Laptop, drop_server, make_server
+from tests.ui.conftest import sign_in
+
+
+@pytest.fixture
+def sqlite_server(tmp_path):
+    harness = make_server("sqlite", tmp_path)
+    yield harness
+    drop_server(harness)
+
+
+def test_a_server_profile_syncs_in_the_background_and_stops_on_lock(qtbot, sqlite_server, tmp_path):
+    ann = Laptop(tmp_path, "ann", sqlite_server.base_url, backoff=0.01)
+    bob = Laptop(tmp_path, "bob", sqlite_server.base_url, backoff=0.01)
+    ann_worker = ann.store.worker_id
+    ann.store.close()
+    family_id = bob.add_family("EH-BOB1", members=2)
+    with bob.store.session() as s:
+        s.add(
+            Episode(
+                family_id=family_id,
+                opened_on=date.today(),
+                allocated_worker_id=ann_worker,
+                allocated_on=date.today(),
+                allocated_worker_name="ann",
+            )
+        )
+    bob.sync()
+
+    window = MainWindow(ann.data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window, "ann", PASSWORD)
+    assert isinstance(window.sync_status, SyncStatusWidget)
+    qtbot.waitUntil(lambda: window.sync_status.label.text().startswith("Up to date"), timeout=20_000)
+
+    # Bob's family, allocated to Ann, reached her laptop and her caseload without her asking.
+    qtbot.waitUntil(lambda: "1 open case" in window.workspace.page.summary.text(), timeout=10_000)
+    with window.store.session() as s:
+        assert "EH-BOB1" in [f.reference for f in list_families(s)]
+
+    window.workspace.show_screen("conflicts")
+    assert isinstance(window.workspace.stack.currentWidget(), ConflictsView)
+
+    window.lock()
+    assert window.sync_bridge is None
+    assert window.sync_status.text() == "Not connected to a server"
+    bob.close()
+
+
+def test_a_local_profile_says_it_is_not_connected(qtbot, data_dir, profiles):
+    profiles.create("Amira Patel", "correct horse battery")
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window, "Amira Patel", "correct horse battery")
+    assert window.sync_bridge is None
+    assert window.sync_status.text() == "Not connected to a server"
+    assert "conflicts" not in window.workspace.nav_buttons
+    window.lock()
