@@ -323,4 +323,5 @@ def test_openapi_lists_every_endpoint(server):
         "/v1/blobs/missing",
         "/v1/blobs/fetch",
         "/v1/blobs/{sha256}",
+        "/v1/reports/return",
     }
