@@ -61,6 +61,12 @@ class Workspace(QWidget):
         button.setCheckable(True)
         button.setAutoExclusive(True)
         button.setFlat(True)
+        # The current screen reads as selected in any palette (light, dark, high contrast).
+        button.setStyleSheet(
+            "QPushButton { padding: 4px 12px; border-radius: 4px; }"
+            "QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+            " font-weight: 600; }"
+        )
         button.setShortcut(QKeySequence(shortcut))
         button.setToolTip(f"{text.replace('&', '')} ({shortcut})")
         button.setAccessibleName(text.replace("&", ""))
