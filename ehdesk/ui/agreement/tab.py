@@ -39,13 +39,8 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
+from ehdesk.ui.documents import SHARED_LAPTOP_WARNING
 from ehdesk.ui.tasks import run_task
-
-SHARED_LAPTOP_WARNING = (
-    "A saved PDF is not encrypted. Anyone who uses this laptop, or the folder you save to, could "
-    "read it. Only save a copy if you must, keep it somewhere safe, and delete it when it is no "
-    "longer needed. Saving is recorded in the audit log."
-)
 
 
 def content_as_html(content: dict) -> str:

@@ -8,12 +8,10 @@ numbered so an older save finishing late can never overwrite a newer one, and
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -24,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import assessments as ops
-from ehdesk.casework import audit
 from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.forms.engine import FormEngine
 from ehdesk.store import Store
@@ -72,8 +69,20 @@ class AssessmentEditor(QWidget):
         self.saved_label.setProperty("role", "saved")
         self.back = QPushButton("All forms")
         self.back.clicked.connect(self._close)
-        self.pdf_button = QPushButton("Save PDF…")
-        self.pdf_button.clicked.connect(self.save_pdf)
+        from ehdesk.ui.documents import DocumentActions
+
+        assessment_id = view.id
+
+        def render_this(session, _family_id):
+            from ehdesk.pdf.assessment import render
+
+            return render(session, assessment_id)
+
+        # Print or save this assessment (the version it was filled against), recorded as issued.
+        self.document = DocumentActions(
+            store, view.family_id, "assessment", "assessment", render=render_this, before=self.flush_pending
+        )
+        self.document.saved.connect(lambda _path: self.saved_label.setText("PDF saved"))
         self.complete_button = QPushButton("Complete")
         self.complete_button.setDefault(True)
         self.complete_button.clicked.connect(self.complete)
@@ -90,7 +99,7 @@ class AssessmentEditor(QWidget):
         bar.addSpacing(8)
         bar.addWidget(self.saved_label)
         bar.addStretch(1)
-        for button in (self.pdf_button, self.reopen_button, self.sign_off_button, self.complete_button):
+        for button in (self.document, self.reopen_button, self.sign_off_button, self.complete_button):
             bar.addWidget(button)
 
         self.banner = QLabel()
@@ -273,32 +282,6 @@ class AssessmentEditor(QWidget):
         def done(_):
             self.banner.hide()
             self._reload()
-
-        run_task(work, done, self._show_error)
-
-    def _ask_pdf_path(self) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save PDF", "assessment.pdf", "PDF documents (*.pdf)")
-        return path or None
-
-    def save_pdf(self) -> None:
-        """Saving a PDF outside the store is an explicit, audited act (DESIGN.md §3)."""
-        self.flush_pending()
-        path = self._ask_pdf_path()
-        if path is None:
-            return
-        assessment_id = self.view.id
-
-        def work():
-            from ehdesk.pdf.assessment import render
-
-            with self.store.session() as s:
-                pdf, _info = render(s, assessment_id)
-                audit.record(s, "export", "assessment", assessment_id, self.view.family_id, kind="pdf")
-            Path(path).write_bytes(pdf)
-            return path
-
-        def done(_):
-            self.saved_label.setText("PDF saved")
 
         run_task(work, done, self._show_error)
 

@@ -127,6 +127,16 @@ class PlanTab(EpisodeTab):
         for b in (self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        from ehdesk.ui.documents import DocumentActions
+
+        self.plan_document = DocumentActions(
+            store, family_id, "plan", "TAF plan", before=self.flush_pending, parent=self
+        )
+        self.closure_document = DocumentActions(
+            store, family_id, "closure", "closure summary", before=self.flush_pending, parent=self
+        )
+        self.closure_document.print_button.setText("Print closure summary…")
+        buttons.addWidget(self.plan_document)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -145,7 +155,7 @@ class PlanTab(EpisodeTab):
         split.setStretchFactor(1, 2)
         case_bar = QHBoxLayout()
         case_bar.addWidget(self.status, 1)
-        for b in (self.signoff_button, self.close_button, self.reopen_button):
+        for b in (self.signoff_button, self.close_button, self.reopen_button, self.closure_document):
             case_bar.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(case_bar)
@@ -203,6 +213,8 @@ class PlanTab(EpisodeTab):
             self.signoff_button.setToolTip("A manager signs off a case staying open past 12 months.")
         self.reopen_button.setVisible(has_episode and screen.read_only)
         self.reopen_button.setEnabled(manager)
+        self.plan_document.setEnabled(has_episode)
+        self.closure_document.setVisible(has_episode and screen.read_only)
 
     def _selected(self):
         item = self.tree.currentItem()

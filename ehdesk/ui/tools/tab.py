@@ -76,6 +76,10 @@ class ProgressTab(QWidget):
         self.take_button = QPushButton("Take a reading…")
         self.take_button.clicked.connect(self.start_reading)
         top.addWidget(self.take_button)
+        from ehdesk.ui.documents import DocumentActions
+
+        self.document = DocumentActions(store, family_id, "progress", "progress charts", parent=self)
+        top.addWidget(self.document)
         layout.addLayout(top)
 
         self.message = QLabel("")

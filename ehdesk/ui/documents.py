@@ -1,0 +1,133 @@
+"""Print or save one of a family's documents (TAF plan, closure summary, progress, assessment).
+
+The PDF is made off the UI thread and recorded as issued (so ``ehdesk pdf verify`` recognises the
+copy), then either printed straight to the printer from memory — no file is left on disk — or,
+after the shared-laptop warning, saved where the worker chooses. Both are audited by
+``record_issued``. The agreement tab prints its frozen PDF the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QPushButton, QWidget
+
+from ehdesk.casework.documents import record_issued
+from ehdesk.errors import EhdeskError
+from ehdesk.ui.agreement.printing import print_pdf
+from ehdesk.ui.tasks import run_task
+
+SHARED_LAPTOP_WARNING = (
+    "A saved PDF is not encrypted. Anyone who uses this laptop, or the folder you save to, could "
+    "read it. Only save a copy if you must, keep it somewhere safe, and delete it when it is no "
+    "longer needed. Saving is recorded in the audit log."
+)
+
+
+def latest_renderer(kind: str) -> Callable:
+    """``render(session, family_id)`` for the latest document of ``kind`` (ehdesk/pdf/<kind>.py)."""
+
+    def render(session, family_id):
+        from importlib import import_module
+
+        return import_module(f"ehdesk.pdf.{kind}").render_latest(session, family_id)
+
+    return render
+
+
+class DocumentActions(QWidget):
+    """A "Print…" and a "Save as PDF…" button for one kind of document."""
+
+    failed = Signal(str)
+    printed = Signal(int)  # pages
+    saved = Signal(str)  # path
+
+    def __init__(
+        self,
+        store,
+        family_id: str,
+        kind: str,
+        label: str,
+        render: Callable | None = None,
+        before: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.family_id, self.kind, self.label = store, family_id, kind, label
+        self.render = render or latest_renderer(kind)
+        self.before = before  # e.g. save what is being typed so the document shows it
+        self.print_button = QPushButton(f"Print {label}…")
+        self.print_button.setAccessibleName(f"Print the {label}")
+        self.print_button.clicked.connect(self.print_dialog)
+        self.save_button = QPushButton("Save as PDF…")
+        self.save_button.setAccessibleName(f"Save the {label} as a PDF file")
+        self.save_button.clicked.connect(self.save_dialog)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.print_button)
+        layout.addWidget(self.save_button)
+        self.failed.connect(self._show_failure)
+
+    def issued_pdf(self, channel: str) -> bytes:
+        """The document's bytes, recorded as issued through ``channel`` (print | save)."""
+        with self.store.session() as s:
+            pdf, info = self.render(s, self.family_id)
+            record_issued(s, self.family_id, self.kind, info.document_id, pdf, channel=channel)
+        return pdf
+
+    # -- printing ------------------------------------------------------------------------------
+
+    def print_to(self, printer: QPrinter) -> int:
+        return print_pdf(self.issued_pdf("print"), printer)
+
+    def print_dialog(self) -> None:
+        if self.before:
+            self.before()
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print the {self.label}")
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        run_task(lambda: self.issued_pdf("print"), lambda pdf: self._print_loaded(pdf, printer), self._error)
+
+    def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:
+        try:
+            self.printed.emit(print_pdf(pdf, printer))
+        except EhdeskError as exc:
+            self._error(exc)
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def save_to(self, path: Path) -> str:
+        pdf = self.issued_pdf("save")
+        try:
+            Path(path).write_bytes(pdf)
+        except OSError as exc:
+            raise EhdeskError(f"The PDF could not be saved there: {exc.strerror}.") from None
+        return str(path)
+
+    def save_dialog(self) -> None:
+        if self.before:
+            self.before()
+        answer = QMessageBox.warning(
+            self,
+            "Save an unencrypted copy?",
+            SHARED_LAPTOP_WARNING,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Save:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Save the {self.label} as PDF", f"{self.kind}.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            run_task(lambda: self.save_to(Path(path)), self.saved.emit, self._error)
+
+    def _error(self, exc: BaseException) -> None:
+        self.failed.emit(getattr(exc, "message", None) or f"The {self.label} could not be made.")
+
+    def _show_failure(self, message: str) -> None:
+        QMessageBox.information(self, f"The {self.label}", message)
