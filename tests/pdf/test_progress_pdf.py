@@ -14,7 +14,7 @@ from ehdesk.errors import NotFound
 from ehdesk.forms.tools.styles import BASELINE, LATEST
 from ehdesk.pdf import charts
 from ehdesk.pdf.progress import render_latest
-from tests.casework_readings.helpers import TODAY, make_case, spider_data
+from tests.casework.readings.helpers import TODAY, make_case, spider_data
 
 
 def text_of(pdf: bytes) -> str:
