@@ -39,6 +39,10 @@ class TooManyAttempts(EhdeskError):
         self.retry_after = retry_after
 
 
+class ProfileExpired(EhdeskError):
+    """A server profile not seen online for longer than the council allows."""
+
+
 class StoreDamaged(EhdeskError):
     pass
 

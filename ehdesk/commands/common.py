@@ -30,7 +30,9 @@ def read_password(prompt: str = "Password: ", confirm: bool = False) -> str:
 
 
 def open_profile(args, name: str | None = None) -> Store:
-    return manager(args).unlock(name or args.profile, read_password())
+    from ehdesk.sync import expiry  # an expired server profile opens only after a sync
+
+    return expiry.unlock(manager(args), name or args.profile, read_password())
 
 
 class Progress:

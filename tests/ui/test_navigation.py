@@ -44,3 +44,16 @@ def test_leaving_a_family_for_reports_saves_the_household_typed_so_far(qtbot, wi
     settle(window)
     with window.store.session() as s:
         assert get_family(s, family_id, audit_view=False).town == "Belford"
+
+
+def test_an_expired_server_profile_says_why_it_will_not_open(qtbot, window, profiles):
+    from datetime import UTC, datetime, timedelta
+
+    profiles.create("Ravi Chauhan", PASSWORD, server_url="http://127.0.0.1:9")  # nothing listens there
+    info = profiles.find("Ravi Chauhan")
+    profiles.update_profile(info, last_online_at=(datetime.now(UTC) - timedelta(days=90)).isoformat())
+    window.signin.refresh(select="Ravi Chauhan")
+    window.signin.password.setText(PASSWORD)
+    qtbot.mouseClick(window.signin.sign_in, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "will not open offline" in window.signin.message.text(), timeout=60_000)
+    assert window.store is None

@@ -230,7 +230,13 @@ class SignInScreen(QWidget):
             return
         self.set_busy(True, "Signing in…")
         manager, name = self.manager, profile.name
-        run_task(lambda: manager.unlock(name, password), self._signed_in, self._failed)
+
+        def unlock():
+            from ehdesk.sync import expiry  # an expired server profile opens only after a sync
+
+            return expiry.unlock(manager, name, password)
+
+        run_task(unlock, self._signed_in, self._failed)
 
     def _signed_in(self, store: Store) -> None:
         self.set_busy(False)
