@@ -14,6 +14,7 @@ from pathlib import Path
 from ehdesk import __version__
 from ehdesk.commands import COMMAND_MODULES
 from ehdesk.errors import EhdeskError
+from ehdesk.errors_cli import run_reporting_errors
 from ehdesk.paths import default_data_dir
 
 
@@ -25,11 +26,20 @@ class _Parser(argparse.ArgumentParser):
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"ehdesk {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, default=None, metavar="DIR", help="where profiles live (default: user data folder)"
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where profiles live (default: user data folder)",
     )
-    parser.add_argument("--demo", action="store_true", help="open the app on a demo profile (made on first use)")
     parser.add_argument(
-        "--screenshot", type=Path, metavar="FILE.png", help="with --demo: render the main window to a PNG and exit"
+        "--demo", action="store_true", help="open the app on a demo profile (made on first use)"
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="with --demo: render the main window to a PNG and exit",
     )
 
 
@@ -64,27 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args.command = None
     args.data_dir = args.data_dir or default_data_dir()
-    try:
-        if args.command is None:
-            if args.screenshot and not args.demo:
-                raise EhdeskError("--screenshot needs --demo.")
-            from ehdesk.ui.app import run_app
+    return run_reporting_errors("ehdesk", lambda: _run(args))
 
-            return run_app(args)
-        return int(args.handler(args) or 0)
-    except EhdeskError as exc:
-        print(f"ehdesk: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("ehdesk: stopped.", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001
-        # The class name only: the message of an unexpected error may quote personal data.
-        print(
-            f"ehdesk: something went wrong ({type(exc).__name__}). Nothing further was changed.",
-            file=sys.stderr,
-        )
-        return 1
+
+def _run(args) -> int:
+    if args.command is None:
+        if args.screenshot and not args.demo:
+            raise EhdeskError("--screenshot needs --demo.")
+        from ehdesk.ui.app import run_app
+
+        return run_app(args)
+    return args.handler(args)
 
 
 if __name__ == "__main__":

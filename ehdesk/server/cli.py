@@ -12,6 +12,7 @@ from pathlib import Path
 import platformdirs
 
 from ehdesk.errors import EhdeskError
+from ehdesk.errors_cli import run_reporting_errors
 
 
 class _Parser(argparse.ArgumentParser):
@@ -206,22 +207,9 @@ def serve(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        if args.command is None:
-            return serve(args)
-        return int(args.handler(args) or 0)
-    except EhdeskError as exc:
-        print(f"ehdesk-server: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("ehdesk-server: stopped.", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001
-        print(
-            f"ehdesk-server: something went wrong ({type(exc).__name__}). Nothing further was changed.",
-            file=sys.stderr,
-        )
-        return 1
+    return run_reporting_errors(
+        "ehdesk-server", lambda: serve(args) if args.command is None else args.handler(args)
+    )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,29 @@ SHARED_LAPTOP_WARNING = (
 )
 
 
+def write_pdf(path: Path, pdf: bytes) -> str:
+    try:
+        Path(path).write_bytes(pdf)
+    except OSError as exc:
+        raise EhdeskError(f"The PDF could not be saved there: {exc.strerror}.") from None
+    return str(path)
+
+
+def ask_where_to_save(parent: QWidget, title: str, suggested_name: str) -> Path | None:
+    """The shared-laptop warning first; then, only if the worker still wants a copy, where."""
+    answer = QMessageBox.warning(
+        parent,
+        "Save an unencrypted copy?",
+        SHARED_LAPTOP_WARNING,
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    if answer != QMessageBox.StandardButton.Save:
+        return None
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested_name, "PDF (*.pdf)")
+    return Path(path) if path else None
+
+
 def latest_renderer(kind: str) -> Callable:
     """``render(session, family_id)`` for the latest document of ``kind`` (ehdesk/pdf/<kind>.py)."""
 
@@ -101,30 +124,14 @@ class DocumentActions(QWidget):
     # -- saving --------------------------------------------------------------------------------
 
     def save_to(self, path: Path) -> str:
-        pdf = self.issued_pdf("save")
-        try:
-            Path(path).write_bytes(pdf)
-        except OSError as exc:
-            raise EhdeskError(f"The PDF could not be saved there: {exc.strerror}.") from None
-        return str(path)
+        return write_pdf(path, self.issued_pdf("save"))
 
     def save_dialog(self) -> None:
         if self.before:
             self.before()
-        answer = QMessageBox.warning(
-            self,
-            "Save an unencrypted copy?",
-            SHARED_LAPTOP_WARNING,
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Save:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Save the {self.label} as PDF", f"{self.kind}.pdf", "PDF (*.pdf)"
-        )
+        path = ask_where_to_save(self, f"Save the {self.label} as PDF", f"{self.kind}.pdf")
         if path:
-            run_task(lambda: self.save_to(Path(path)), self.saved.emit, self._error)
+            run_task(lambda: self.save_to(path), self.saved.emit, self._error)
 
     def _error(self, exc: BaseException) -> None:
         self.failed.emit(getattr(exc, "message", None) or f"The {self.label} could not be made.")

@@ -39,7 +39,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
-from ehdesk.ui.documents import SHARED_LAPTOP_WARNING
+from ehdesk.ui.documents import ask_where_to_save, write_pdf
 from ehdesk.ui.tasks import run_task
 
 
@@ -409,30 +409,17 @@ class AgreementTab(QWidget):
             self._failed(exc)
 
     def save_to(self, path: Path) -> None:
-        pdf = self._signed_pdf("save")
-        try:
-            Path(path).write_bytes(pdf)
-        except OSError as exc:
-            raise EhdeskError(f"The PDF could not be saved there: {exc.strerror}.") from exc
+        write_pdf(path, self._signed_pdf("save"))
 
     def save_dialog(self) -> None:
-        answer = QMessageBox.warning(
-            self,
-            "Save an unencrypted copy?",
-            SHARED_LAPTOP_WARNING,
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Save:
-            return
         name = (
             f"agreement-{self.view.family_reference}-v{self.view.version_number}.pdf"
             if self.view
             else "agreement.pdf"
         )
-        path, _ = QFileDialog.getSaveFileName(self, "Save the signed agreement as PDF", name, "PDF (*.pdf)")
+        path = ask_where_to_save(self, "Save the signed agreement as PDF", name)
         if path:
-            run_task(lambda: self.save_to(Path(path)), None, self._failed)
+            run_task(lambda: self.save_to(path), None, self._failed)
 
     def check_file(self, path: Path) -> str:
         try:

@@ -10,7 +10,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.errors import EhdeskError
@@ -25,6 +25,24 @@ def to_qdate(value: date | None) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def lay_out_list_and_editor(tab: QWidget, left: QWidget, form: QFormLayout, message: QLabel) -> QWidget:
+    """The meetings and sessions tabs: a list on the left, a scrolling editor on the right and a
+    message line beneath. Returns the editor widget (enabled once something is chosen)."""
+    editor = QWidget()
+    editor.setLayout(form)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(editor)
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(scroll)
+    split.setStretchFactor(1, 3)
+    layout = QVBoxLayout(tab)
+    layout.addWidget(split, 1)
+    layout.addWidget(message)
+    return editor
 
 
 class EpisodeTab(QWidget):

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,7 +29,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
-from ehdesk.ui.plan.base import EpisodeTab, from_qdate, to_qdate
+from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 
 
@@ -164,19 +162,7 @@ class MeetingsTab(EpisodeTab):
         buttons.addWidget(self.rebook_button)
         buttons.addStretch(1)
         form.addRow(buttons)
-        editor = QWidget()
-        editor.setLayout(form)
-        self.editor = editor
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(editor)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(scroll)
-        split.setStretchFactor(1, 3)
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.message)
+        self.editor = lay_out_list_and_editor(self, left, form, self.message)
         for w in (self.place, self.review_notes):
             (w.textChanged).connect(self._mark_dirty)
         for t in (self.attendees, self.family_updates, self.practitioner_updates):

@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,7 +29,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import families, plans, sessions
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
-from ehdesk.ui.plan.base import EpisodeTab, from_qdate, to_qdate
+from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
 
 STATUS_LABELS = {"planned": "Planned", "held": "Held", "cancelled": "Cancelled"}
 
@@ -126,19 +124,7 @@ class SessionsTab(EpisodeTab):
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
         form.addRow(buttons)
-        editor = QWidget()
-        editor.setLayout(form)
-        self.editor = editor
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(editor)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(scroll)
-        split.setStretchFactor(1, 3)
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.message)
+        self.editor = lay_out_list_and_editor(self, left, form, self.message)
         self.worker.textChanged.connect(self._mark_dirty)
         self.editor.setEnabled(False)
         self.reload()
