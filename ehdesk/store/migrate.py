@@ -1,7 +1,7 @@
 """Bringing a store's schema up to date at unlock, after taking an encrypted copy of it.
 
-Feature areas may add their own revision branches off the first revision; upgrading to "heads"
-applies them all, in dependency order."""
+The history is linear from 0004_linear on (the first release had seven branches, joined there);
+upgrading to "heads" applies whatever a store lacks, in order."""
 
 from __future__ import annotations
 

@@ -40,3 +40,8 @@ def test_an_up_to_date_store_is_not_copied_again(profiles, store):
     store.close()
     profiles.unlock(store.profile.name, "correct horse battery").close()
     assert not (store.profile.path / "backups").exists()
+
+
+def test_the_schema_history_is_linear_from_the_join_of_the_first_release():
+    # One head, so a new revision has exactly one parent to name and two features cannot fork it.
+    assert len(migrate.head_revisions()) == 1
