@@ -14,86 +14,29 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework.episode_facts import facts_for_episodes
-from ehdesk.casework.timescales import EpisodeFacts, breaches, first_taf_due
+from ehdesk.casework.statistics_people import (  # noqa: F401 (age_on, age_band re-exported)
+    age_band,
+    age_on,
+    people_by_case_type,
+    people_section,
+)
+from ehdesk.casework.statistics_tables import (  # noqa: F401 (re-exported)
+    NOT_RECORDED,
+    CountTable,
+    MeasureTable,
+    Section,
+    Statistics,
+)
+from ehdesk.casework.timescales import EpisodeFacts, add_months, breaches, first_taf_due
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError
-from ehdesk.models import Episode, Family, Person, Referral
-
-NOT_RECORDED = "Not recorded"
-
-
-@dataclass(frozen=True)
-class CountTable:
-    """Rows of counts. ``row_totals``: a Total column is the sum across the counts; ``column_totals``:
-    a Total row is the sum down each column. Those sums are what secondary suppression protects.
-    ``percent_of``: "column" gives each count as a share of its column's total; "base" as a share
-    of ``base`` (e.g. episodes assessed, where one episode can have many factors)."""
-
-    key: str
-    title: str
-    row_heading: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, tuple[int, ...]], ...]
-    row_totals: bool = False
-    column_totals: bool = True
-    percent_of: str = ""  # "" | "column" | "base"
-    base: int = 0
-    base_label: str = ""
-    chart: bool = True
-    note: str = ""
-    # Sub-totals inside the table: (sub-total row, its member rows). The Total row then sums the
-    # rows that are no one's member, and suppression protects each sub-total's sum as well.
-    parts: tuple[tuple[int, tuple[int, ...]], ...] = ()
-
-    @property
-    def top_rows(self) -> tuple[int, ...]:
-        members = {m for _, group in self.parts for m in group}
-        return tuple(r for r in range(len(self.rows)) if r not in members)
-
-
-@dataclass(frozen=True)
-class MeasureTable:
-    """Averages and rates (not counts). Each row carries the number of episodes it rests on so a
-    measure over too few episodes can be withheld."""
-
-    key: str
-    title: str
-    row_heading: str
-    value_heading: str
-    rows: tuple[tuple[str, int, float | None], ...]  # label, episodes, value
-    chart: bool = False
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    tables: tuple[CountTable | MeasureTable, ...]
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Statistics:
-    date_from: date
-    date_to: date
-    teams: tuple[str, ...] | None
-    council_name: str
-    sections: tuple[Section, ...] = field(default_factory=tuple)
-
-    def table(self, key: str) -> CountTable | MeasureTable:
-        for section in self.sections:
-            for table in section.tables:
-                if table.key == key:
-                    return table
-        raise KeyError(key)
-
+from ehdesk.models import Episode, Family, Referral
 
 # --- selection ------------------------------------------------------------------------------
 
@@ -137,16 +80,18 @@ def _closed_in(e: Episode, date_from: date, date_to: date) -> bool:
 def _movement_table(
     key: str, title: str, heading: str, labels: list[tuple[object, str]], value, episodes, date_from, date_to
 ) -> CountTable:
-    counts = {code: [0, 0, 0] for code, _ in labels}
-    other = [0, 0, 0]
+    counts = {code: [0, 0, 0, 0] for code, _ in labels}
+    other = [0, 0, 0, 0]
     for e in episodes:
         bucket = counts.get(value(e), other)
-        if _opened_in(e, date_from, date_to):
+        opened = _opened_in(e, date_from, date_to)
+        if opened:
             bucket[0] += 1
         if _closed_in(e, date_from, date_to):
             bucket[1] += 1
         if not _is_closed_by(e, date_to):
             bucket[2] += 1
+            bucket[3] += opened
     rows = [(label, tuple(counts[code])) for code, label in labels]
     if any(other):
         rows.append((NOT_RECORDED, tuple(other)))
@@ -154,12 +99,15 @@ def _movement_table(
         key=key,
         title=title,
         row_heading=heading,
-        columns=("Opened", "Closed", f"Active at {date_to:%d/%m/%Y}"),
+        columns=("Opened", "Closed", f"Active at {date_to:%d/%m/%Y}", "Opened and still open"),
         rows=tuple(rows),
+        note="Opened and still open: opened in the period and not closed by its last day (part of Active).",
     )
 
 
-def episode_section(pack: CouncilPack, episodes: list[Episode], date_from: date, date_to: date) -> Section:
+def episode_section(
+    session: Session, pack: CouncilPack, episodes: list[Episode], date_from: date, date_to: date
+) -> Section:
     by_type = _movement_table(
         "episodes_by_case_type",
         "Episodes opened, closed and active, by case type",
@@ -180,104 +128,8 @@ def episode_section(pack: CouncilPack, episodes: list[Episode], date_from: date,
         date_from,
         date_to,
     )
-    return Section("Episodes of early help", (by_type, by_level))
-
-
-# --- people ---------------------------------------------------------------------------------
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def age_band(pack: CouncilPack, person: Person, day: date) -> str:
-    """The pack's band for a person on ``day``; "Age not known" without a date of birth."""
-    unborn = person.date_of_birth is None and (person.due_date is not None or person.gender == "unborn")
-    if person.date_of_birth is not None and person.date_of_birth > day:
-        unborn = True
-    if unborn:
-        for band in pack.age_bands:
-            if band.unborn:
-                return band.label
-    if person.date_of_birth is None:
-        return "Age not known"
-    age = age_on(person.date_of_birth, day)
-    for band in pack.age_bands:
-        if band.unborn:
-            continue
-        if (band.min is None or age >= band.min) and (band.max is None or age <= band.max):
-            return band.label
-    return "Age not known"
-
-
-def people_section(session: Session, pack: CouncilPack, episodes: list[Episode], date_from: date) -> Section:
-    first_day: dict[str, date] = {}
-    for e in episodes:
-        day = max(e.opened_on, date_from)
-        first_day[e.family_id] = min(first_day.get(e.family_id, day), day)
-    people: list[Person] = []
-    family_ids = list(first_day)
-    for start in range(0, len(family_ids), 500):  # keeps IN lists within every backend's limit
-        people += session.scalars(
-            select(Person).where(
-                Person.deleted.is_(False), Person.family_id.in_(family_ids[start : start + 500])
-            )
-        ).all()
-
-    band_labels = [b.label for b in pack.age_bands]
-    genders = [(g.code, g.label) for g in pack.genders]
-    grid: dict[str, Counter] = {label: Counter() for label in band_labels}
-    groups = list(dict.fromkeys(e.group for e in pack.ethnicities))
-    group_of = {e.code: e.group for e in pack.ethnicities}
-    by_group: dict[str, Counter] = {g: Counter() for g in groups}
-    by_code: dict[str, Counter] = {e.code: Counter() for e in pack.ethnicities}
-    for p in people:
-        band = age_band(pack, p, first_day[p.family_id])
-        grid.setdefault(band, Counter())[p.gender if p.gender in dict(genders) else "not_known"] += 1
-        role = "adult" if p.role == "adult" else "child"
-        by_group.setdefault(group_of.get(p.ethnicity_code, NOT_RECORDED), Counter())[role] += 1
-        by_code.setdefault(p.ethnicity_code if p.ethnicity_code in group_of else "", Counter())[role] += 1
-
-    age_table = CountTable(
-        key="people_by_age_gender",
-        title="Children and adults supported, by age band and gender",
-        row_heading="Age band",
-        columns=tuple(label for _, label in genders),
-        rows=tuple(
-            (band, tuple(counts[code] for code, _ in genders))
-            for band, counts in grid.items()
-            if band in band_labels or sum(counts.values())
-        ),
-        row_totals=True,
-        note="Age on the first day the family was supported in the period.",
-    )
-    # One table with group sub-totals rather than a group table and a code table: suppressed
-    # separately, a group total in one could give away a code hidden in the other.
-    rows: list[tuple[str, tuple[int, int]]] = []
-    parts: list[tuple[int, tuple[int, ...]]] = []
-    for group in groups:
-        members = [e for e in pack.ethnicities if e.group == group]
-        total = by_group[group]
-        head = len(rows)
-        rows.append((group, (total["child"], total["adult"])))
-        for e in members:
-            c = by_code[e.code]
-            rows.append((f"· {e.label} ({e.code})", (c["child"], c["adult"])))
-        parts.append((head, tuple(range(head + 1, len(rows)))))
-    unknown = by_group.get(NOT_RECORDED)
-    if unknown and sum(unknown.values()):
-        rows.append((NOT_RECORDED, (unknown["child"], unknown["adult"])))
-    ethnicity_table = CountTable(
-        key="people_by_ethnicity",
-        title="Children and adults supported, by ethnic group and ethnicity (DfE codes)",
-        row_heading="Ethnicity",
-        columns=("Children", "Adults"),
-        rows=tuple(rows),
-        row_totals=True,
-        parts=tuple(parts),
-        note="Groups as the council pack defines them; codes within each group are marked ·.",
-    )
-    return Section("Children and adults supported", (age_table, ethnicity_table))
+    people = people_by_case_type(session, pack, episodes, date_from, date_to)
+    return Section("Episodes of early help", (by_type, by_level, people))
 
 
 # --- requests for support -------------------------------------------------------------------
@@ -431,6 +283,21 @@ def closure_section(pack: CouncilPack, episodes: list[Episode], date_from: date,
     return Section("Closures", (reasons, length_table, average))
 
 
+def limit_date(opened_on: date, rules) -> date:
+    """The last day an episode may stay open without sign-off, by the pack's limit (calendar
+    months when it sets them, as the caseload's due dates count it)."""
+    if rules.episode_limit_months:
+        return add_months(opened_on, rules.episode_limit_months)
+    return opened_on + timedelta(days=rules.episode_limit_days)
+
+
+def limit_words(rules) -> str:
+    if rules.episode_limit_months:
+        n = rules.episode_limit_months
+        return f"{n} months" if n != 1 else "1 month"
+    return f"{rules.episode_limit_days} days"
+
+
 # --- timescales -----------------------------------------------------------------------------
 
 
@@ -509,11 +376,10 @@ def compliance_section(
         note="Each episode counts once per timescale, from the time the timescale fell due.",
     )
 
-    limit = timedelta(days=rules.episode_limit_days)
     with_sign_off = without = 0
     for e in episodes:
         end = e.closed_on if _is_closed_by(e, date_to) else date_to
-        if end - e.opened_on > limit:
+        if end > limit_date(e.opened_on, rules):
             signed = e.extension_signed_off_on is not None and e.extension_signed_off_on <= date_to
             if signed:
                 with_sign_off += 1
@@ -521,7 +387,7 @@ def compliance_section(
                 without += 1
     long_open = CountTable(
         key="past_limit",
-        title=f"Episodes open longer than {rules.episode_limit_days} days",
+        title=f"Episodes open longer than {limit_words(rules)}",
         row_heading="Manager's sign-off",
         columns=("Episodes",),
         rows=(("With sign-off", (with_sign_off,)), ("Without sign-off", (without,))),
@@ -593,7 +459,7 @@ def compute(
     teams = tuple(teams) if teams is not None else None
     episodes = _episodes_touching(session, date_from, date_to, teams)
     sections = (
-        episode_section(pack, episodes, date_from, date_to),
+        episode_section(session, pack, episodes, date_from, date_to),
         people_section(session, pack, episodes, date_from),
         requests_section(session, pack, date_from, date_to, teams),
         factors_section(session, pack, episodes, date_from, date_to),

@@ -94,16 +94,47 @@ def suppress_grid(
     row_totals: bool,
     column_totals: bool,
     parts: Sequence[tuple[int, Sequence[int]]] = (),
+    forced: set[Cell] | None = None,
 ) -> tuple[list[list[int]], set[Cell]]:
-    """The grid with its totals, and the cells that must not be published."""
+    """The grid with its totals, and the cells that must not be published; ``forced`` cells are
+    hidden whatever their value (another table hides the same figure)."""
     members = {m for _, group in parts for m in group}
     top = [r for r in range(len(counts)) if r not in members]
     grid = with_totals(counts, row_totals, column_totals, top)
-    hidden = primary(grid, rules)
+    hidden = primary(grid, rules) | {
+        cell for cell in (forced or set()) if cell[0] < len(grid) and grid[cell[0]][cell[1]] > 0
+    }
     if rules.secondary and grid:
         lines = sum_lines(len(counts), len(counts[0]), row_totals, column_totals, parts)
         hidden = secondary(grid, hidden, lines)
     return grid, hidden
+
+
+def _hidden_of(table: CountTable, rules: Suppression, forced: set[Cell]) -> set[Cell]:
+    counts = [list(values) for _, values in table.rows]
+    if not counts:
+        return set()
+    return suppress_grid(counts, rules, table.row_totals, table.column_totals, table.parts, forced)[1]
+
+
+def linked_forced(tables: Sequence[CountTable | MeasureTable], rules: Suppression) -> dict[str, set[Cell]]:
+    """For tables that publish the same figure (``CountTable.links``), the cells each must hide
+    because some table hides that figure: repeated until no shared figure is hidden in one table
+    and shown in another. Returns the forced cells by table key."""
+    counted = [t for t in tables if isinstance(t, CountTable) and t.links]
+    hidden_names: set[str] = set()
+    forced: dict[str, set[Cell]] = {t.key: set() for t in counted}
+    for _ in range(50):  # each round hides more; a grid has finitely many cells
+        for table in counted:
+            forced[table.key] = {(r, c) for r, c, name in table.links if name in hidden_names}
+        names = set(hidden_names)
+        for table in counted:
+            hidden = _hidden_of(table, rules, forced[table.key])
+            names |= {name for r, c, name in table.links if (r, c) in hidden}
+        if names == hidden_names:
+            break
+        hidden_names = names
+    return forced
 
 
 def percent(part: int, whole: int) -> str:
@@ -130,13 +161,17 @@ class PublishedTable:
     emphasis_rows: tuple[int, ...] = ()  # sub-totals and the Total row, shown stronger
 
 
-def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True) -> PublishedTable:
+def publish_counts(
+    table: CountTable, rules: Suppression, suppress: bool = True, forced: set[Cell] | None = None
+) -> PublishedTable:
     counts = [list(values) for _, values in table.rows]
     n_cols = len(table.columns)
     if not counts:
         counts_grid, hidden = [], set()
     elif suppress:
-        counts_grid, hidden = suppress_grid(counts, rules, table.row_totals, table.column_totals, table.parts)
+        counts_grid, hidden = suppress_grid(
+            counts, rules, table.row_totals, table.column_totals, table.parts, forced
+        )
     else:
         counts_grid = with_totals(counts, table.row_totals, table.column_totals, table.top_rows)
         hidden = set()
@@ -214,7 +249,7 @@ def publish_counts(table: CountTable, rules: Suppression, suppress: bool = True)
         chart_unit=unit,
         notes=tuple(notes),
         hidden_cells=len(hidden),
-        emphasis_rows=tuple(head for head, _ in table.parts)
+        emphasis_rows=tuple(sorted({head for head, _ in table.parts} | set(table.emphasis)))
         + ((len(rows) - 1,) if table.column_totals and rows else ()),
     )
 
@@ -247,7 +282,21 @@ def publish_measures(table: MeasureTable, rules: Suppression, suppress: bool = T
     )
 
 
-def publish(table: CountTable | MeasureTable, rules: Suppression, suppress: bool = True) -> PublishedTable:
+def publish(
+    table: CountTable | MeasureTable,
+    rules: Suppression,
+    suppress: bool = True,
+    forced: set[Cell] | None = None,
+) -> PublishedTable:
     if isinstance(table, MeasureTable):
         return publish_measures(table, rules, suppress)
-    return publish_counts(table, rules, suppress)
+    return publish_counts(table, rules, suppress, forced)
+
+
+def publish_all(
+    tables: Sequence[CountTable | MeasureTable], rules: Suppression, suppress: bool = True
+) -> list[PublishedTable]:
+    """Every table of a return, suppressed together so that figures two tables share are hidden
+    in both or in neither."""
+    forced = linked_forced(tables, rules) if suppress else {}
+    return [publish(t, rules, suppress, forced.get(t.key)) for t in tables]

@@ -24,6 +24,13 @@ class Choice(_Strict):
     description: str = ""
 
 
+class Factor(Choice):
+    """A presenting factor; ``group`` is a code of ``presenting_factor_groups`` (child, parent,
+    family ...), so the return can add them up by group as councils publish them."""
+
+    group: str = ""
+
+
 class Level(_Strict):
     code: int = Field(ge=1, le=9)
     label: str
@@ -73,6 +80,19 @@ class Suppression(_Strict):
     statement: str
 
 
+class SupportingFamilies(_Strict):
+    """The Supporting Families outcome framework the council reports against (2022-25: ten
+    headline outcomes). A results claim needs at least ``min_needs_for_claim`` needs identified
+    and significant and sustained progress on each, sustained for ``sustained_days``. Where a
+    council sets ``min_criteria`` (Devon: 2 of its 6 early help criteria), a family is eligible
+    only with at least that many criteria met."""
+
+    outcomes: list[Choice] = Field(default_factory=list)
+    min_needs_for_claim: int = Field(default=3, ge=1)
+    sustained_days: int = Field(default=182, ge=0)
+    min_criteria: int | None = Field(default=None, ge=1)
+
+
 class CouncilPack(_Strict):
     format: str = Field(pattern="^ehdesk-council-pack$")
     version: int
@@ -85,7 +105,8 @@ class CouncilPack(_Strict):
     agencies: list[Choice]
     referral_sources: list[Choice]
     referral_outcomes: list[Choice]
-    presenting_factors: list[Choice]
+    presenting_factors: list[Factor]
+    presenting_factor_groups: list[Choice] = Field(default_factory=list)
     early_help_criteria: list[Choice]
     case_types: list[Choice]
     closure_reasons: list[Choice]
@@ -95,6 +116,7 @@ class CouncilPack(_Strict):
     age_bands: list[AgeBand]
     timescales: Timescales
     suppression: Suppression
+    supporting_families: SupportingFamilies = Field(default_factory=SupportingFamilies)
 
     def codes(self, list_name: str) -> list:
         return [item.code for item in getattr(self, list_name)]

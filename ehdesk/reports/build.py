@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework.statistics import Statistics, compute
-from ehdesk.casework.suppression import PublishedTable, publish
+from ehdesk.casework.suppression import PublishedTable, publish_all
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.models import Team
@@ -81,7 +81,13 @@ def key_figures(report: PublishedReport) -> list[tuple[str, str]]:
         figures.append(("Requests for support received", requests.rows[-1][1]))
     people = _find(report, "people_by_ethnicity")
     if people and people.rows and people.rows[-1][0] == "Total":
-        figures += [("Children supported", people.rows[-1][1]), ("Adults supported", people.rows[-1][2])]
+        # The same cells as the age table's sub-totals: one definition of a child (statistics_people).
+        total = dict(zip(people.header, people.rows[-1], strict=True))
+        figures += [
+            ("Children supported (under 18)", total.get("Children", "")),
+            ("Unborn children", total.get("Unborn", "")),
+            ("Adults supported", total.get("Adults", "")),
+        ]
     return figures
 
 
@@ -94,9 +100,10 @@ def team_scope(session: Session, teams: Sequence[str] | None) -> str:
 
 def published(stats: Statistics, pack: CouncilPack, scope: str, suppress: bool = True) -> PublishedReport:
     rules = pack.suppression
+    # Suppressed together: tables that share a figure hide it in all of them or in none.
+    flat = iter(publish_all([t for s in stats.sections for t in s.tables], rules, suppress))
     sections = tuple(
-        PublishedSection(s.title, s.notes, tuple(publish(t, rules, suppress) for t in s.tables))
-        for s in stats.sections
+        PublishedSection(s.title, s.notes, tuple(next(flat) for _ in s.tables)) for s in stats.sections
     )
     return PublishedReport(
         title=TITLE,

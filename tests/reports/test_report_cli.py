@@ -55,8 +55,8 @@ def test_csv_return_is_suppressed_and_audited(profile, profiles, tmp_path, capsy
     assert rows[0] == ["Report", "Early help statistical return"]
     assert rows[5][0] == "Suppression" and '"c"' in rows[5][1]
     start = rows.index(["Table", "Episodes opened, closed and active, by case type"])
-    assert rows[start + 2] == ["Early help (family service)", "12", "9", "c"]
-    assert rows[start + 6] == ["Total", "12", "9", "c"]
+    assert rows[start + 2] == ["Early help (family service)", "12", "9", "c", "c"]
+    assert rows[start + 6] == ["Total", "12", "9", "c", "c"]
     text = out.read_text(encoding="utf-8-sig")
     assert "Zebedee" not in text and "R1" not in text
     opened = profiles.unlock("Test Worker", PASSWORD)
