@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework.episode_facts import facts_for_episodes
+from ehdesk.casework.statistics_outcomes import outcomes_section
 from ehdesk.casework.statistics_people import (  # noqa: F401 (age_on, age_band re-exported)
     age_band,
     age_on,
@@ -33,6 +34,7 @@ from ehdesk.casework.statistics_tables import (  # noqa: F401 (re-exported)
     Section,
     Statistics,
 )
+from ehdesk.casework.statistics_work import grouped_factors_table, primary_reason_table, workforce_section
 from ehdesk.casework.timescales import EpisodeFacts, add_months, breaches, first_taf_due
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError
@@ -144,15 +146,20 @@ def _share_table(key, title, heading, labels, values, empty_label) -> CountTable
     return CountTable(key, title, heading, ("Requests",), tuple(rows), percent_of="column")
 
 
-def requests_section(session: Session, pack: CouncilPack, date_from: date, date_to: date, teams) -> Section:
-    referrals = session.scalars(
-        select(Referral).where(
-            Referral.deleted.is_(False),
-            Referral.family_id.in_(_family_filter(teams)),
-            Referral.received_on >= date_from,
-            Referral.received_on <= date_to,
+def referrals_received(session: Session, date_from: date, date_to: date, teams) -> list[Referral]:
+    return list(
+        session.scalars(
+            select(Referral).where(
+                Referral.deleted.is_(False),
+                Referral.family_id.in_(_family_filter(teams)),
+                Referral.received_on >= date_from,
+                Referral.received_on <= date_to,
+            )
         )
-    ).all()
+    )
+
+
+def requests_section(pack: CouncilPack, referrals: list[Referral]) -> Section:
     by_source = _share_table(
         "requests_by_source",
         "Requests for support received, by source",
@@ -169,7 +176,7 @@ def requests_section(session: Session, pack: CouncilPack, date_from: date, date_
         [r.outcome for r in referrals],
         "Not yet decided",
     )
-    return Section("Requests for support", (by_source, by_outcome))
+    return Section("Requests for support", (by_source, by_outcome, primary_reason_table(pack, referrals)))
 
 
 # --- presenting factors, closure ------------------------------------------------------------
@@ -231,7 +238,8 @@ def factors_section(
         note="Factors from the episode's latest completed early help assessment, or as recorded when "
         "the episode was opened. An episode can have several, so the percentages add up to more than 100.",
     )
-    return Section("Presenting factors", (table,))
+    grouped = grouped_factors_table(pack, factors, [e.id for e in opened])
+    return Section("Presenting factors", (table,) if grouped is None else (table, grouped))
 
 
 LENGTH_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -458,13 +466,16 @@ def compute(
     pack = pack or current_pack()
     teams = tuple(teams) if teams is not None else None
     episodes = _episodes_touching(session, date_from, date_to, teams)
+    referrals = referrals_received(session, date_from, date_to, teams)
     sections = (
         episode_section(session, pack, episodes, date_from, date_to),
         people_section(session, pack, episodes, date_from),
-        requests_section(session, pack, date_from, date_to, teams),
+        requests_section(pack, referrals),
         factors_section(session, pack, episodes, date_from, date_to),
         closure_section(pack, episodes, date_from, date_to),
         compliance_section(session, pack, episodes, date_to),
+        workforce_section(session, pack, episodes, _family_filter(teams), date_from, date_to),
+        outcomes_section(session, episodes, referrals, _family_filter(teams), date_from, date_to),
         progression_section(session, episodes),
     )
     return Statistics(date_from, date_to, teams, pack.council_name, sections)
