@@ -35,6 +35,7 @@ from ehdesk.casework.statistics_tables import (  # noqa: F401 (re-exported)
     Statistics,
 )
 from ehdesk.casework.statistics_work import grouped_factors_table, primary_reason_table, workforce_section
+from ehdesk.casework.supporting_families import supporting_families_section
 from ehdesk.casework.timescales import EpisodeFacts, add_months, breaches, first_taf_due
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError
@@ -478,4 +479,7 @@ def compute(
         outcomes_section(session, episodes, referrals, _family_filter(teams), date_from, date_to),
         progression_section(session, episodes),
     )
+    families = supporting_families_section(session, pack, episodes, date_from, date_to)
+    if families is not None:
+        sections += (families,)
     return Statistics(date_from, date_to, teams, pack.council_name, sections)

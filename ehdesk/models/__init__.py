@@ -15,6 +15,7 @@ from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
 from ehdesk.models.reading import Reading
 from ehdesk.models.sync_blob import BlobOnServer
+from ehdesk.models.supporting_families import FamilyOutcome
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
 from ehdesk.models.ui_draft import UiDraft
 
@@ -30,6 +31,7 @@ __all__ = [
     "Consent",
     "Episode",
     "Family",
+    "FamilyOutcome",
     "FamilyScoped",
     "OutboxEntry",
     "Person",
