@@ -36,7 +36,9 @@ def family(s: Session) -> str:
 
 
 def episode(s: Session, family_id: str, opened: date, closed: date | None = None, **kw) -> str:
-    e = Episode(family_id=family_id, opened_on=opened, closed_on=closed, status="closed" if closed else "open", **kw)
+    e = Episode(
+        family_id=family_id, opened_on=opened, closed_on=closed, status="closed" if closed else "open", **kw
+    )
     s.add(e)
     s.flush()
     return e.id
@@ -107,7 +109,12 @@ def test_assessments_completed_and_signed_off_in_the_period(session):
 
 
 def test_average_caseload_over_quarter_end_snapshots(session):
-    assert quarter_ends(FROM, TO) == [date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31), date(2026, 3, 31)]
+    assert quarter_ends(FROM, TO) == [
+        date(2025, 6, 30),
+        date(2025, 9, 30),
+        date(2025, 12, 31),
+        date(2026, 3, 31),
+    ]
     f = family(session)
     episode(session, f, date(2025, 1, 1))  # open at all four
     episode(session, f, date(2025, 7, 1), date(2025, 12, 31))  # open at 30/09 only (closed on the day)

@@ -290,7 +290,10 @@ def test_progression_reports_the_change_by_area_the_readings_feature_computes(se
     import ehdesk.casework.readings as readings
 
     stats = compute(session, FROM, TO, pack=PACK)
-    assert "No progression readings are recorded" in next(s for s in stats.sections if s.title == "Progression of change").notes[0]
+    assert (
+        "No progression readings are recorded"
+        in next(s for s in stats.sections if s.title == "Progression of change").notes[0]
+    )
 
     monkeypatch.setattr(
         readings,
