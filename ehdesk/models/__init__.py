@@ -14,8 +14,8 @@ from ehdesk.models.conflict import SyncConflict
 from ehdesk.models.family import Family, Person
 from ehdesk.models.org import Team, User
 from ehdesk.models.reading import Reading
-from ehdesk.models.sync_blob import BlobOnServer
 from ehdesk.models.supporting_families import FamilyOutcome
+from ehdesk.models.sync_blob import BlobOnServer
 from ehdesk.models.sync_meta import OutboxEntry, SyncState
 from ehdesk.models.ui_draft import UiDraft
 
