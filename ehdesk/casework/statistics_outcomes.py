@@ -235,6 +235,7 @@ def progression_tables(session: Session, episodes: list[Episode]) -> tuple[Count
                     row_totals=True,
                     column_totals=False,
                     percent_of="row",
+                    chart=False,
                     note="In need: the baseline score is in the worse half of the tool's scale "
                     f"({', '.join(str(v) for v in tool.axis_range())}).",
                 )
@@ -261,6 +262,7 @@ def progression_tables(session: Session, episodes: list[Episode]) -> tuple[Count
                     row_totals=True,
                     column_totals=False,
                     percent_of="row",
+                    chart=False,
                     emphasis=(len(rows) - 1,),
                     note="Episodes with at least two readings of the tool; improved: the latest score is "
                     "better than the first (overall: the average change across the areas is).",

@@ -57,6 +57,7 @@ class MeasureTable:
     rows: tuple[tuple[str, int, float | None], ...]  # label, episodes, value
     chart: bool = False
     note: str = ""
+    count_heading: str = "Episodes"  # what the middle number counts
 
 
 @dataclass(frozen=True)

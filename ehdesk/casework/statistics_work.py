@@ -187,6 +187,7 @@ def caseload_tables(
         title=f"Average caseload over {len(ends)} quarter-end snapshot{'s' if len(ends) != 1 else ''}",
         row_heading="Case type",
         value_heading="Average open episodes",
+        count_heading="Smallest snapshot",
         rows=tuple(measures),
         note="Withheld where any snapshot it averages is small.",
     )

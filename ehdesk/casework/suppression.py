@@ -189,7 +189,7 @@ def publish_counts(
         elif table.percent_of == "row" and c < n_cols:
             header.append(f"% {name.lower()}")
         elif table.percent_of == "base":
-            header.append(f"% of {table.base_label.lower()}")
+            header.append("%")  # of the base, named in the table's first note
     labels = [label for label, _ in table.rows] + (["Total"] if table.column_totals and counts else [])
     base_hidden = suppress and 0 < table.base < rules.min_count_shown
     total_row = len(counts_grid) - 1
@@ -271,7 +271,7 @@ def publish_measures(table: MeasureTable, rules: Suppression, suppress: bool = T
     return PublishedTable(
         key=table.key,
         title=table.title,
-        header=(table.row_heading, "Episodes", table.value_heading),
+        header=(table.row_heading, table.count_heading, table.value_heading),
         rows=tuple(rows),
         categories=tuple(label for label, _, _ in table.rows),
         series=((table.value_heading, tuple(values)),),

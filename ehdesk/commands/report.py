@@ -1,15 +1,20 @@
-"""``ehdesk report``: the statistical return for a period, suppressed, as CSV or PDF."""
+"""``ehdesk report``: the statistical return for a period, suppressed, as CSV, PDF or XLSX; or
+(for a manager) the management report or the Supporting Families return, not suppressed and
+marked not for publication. Every file is audited."""
 
 from __future__ import annotations
 
 from ehdesk.casework import audit
 from ehdesk.commands.common import open_profile
+from ehdesk.errors import EhdeskError
 from ehdesk.reports import build_report
-from ehdesk.reports.arguments import add_report_arguments, checked
+from ehdesk.reports.arguments import MANAGER_ONLY_KINDS, add_report_arguments, checked, compare_period
 
 
 def register(sub) -> None:
-    report = sub.add_parser("report", help="the statistical return for a period, suppressed (CSV or PDF)")
+    report = sub.add_parser(
+        "report", help="the statistical return for a period, suppressed (CSV, PDF or XLSX)"
+    )
     report.add_argument("--profile", required=True)
     add_report_arguments(report)
     report.set_defaults(handler=_report)
@@ -17,10 +22,15 @@ def register(sub) -> None:
 
 def _report(args) -> int:
     date_from, date_to = checked(args)
+    compare = compare_period(args)
     store = open_profile(args)
     try:
+        if args.kind in MANAGER_ONLY_KINDS and getattr(store.profile, "role", "") not in ("manager", "admin"):
+            raise EhdeskError(
+                f"Only a manager or an admin can make the {args.kind} report: it shows small numbers."
+            )
         with store.session() as s:
-            data = build_report(s, date_from, date_to, None, args.fmt)
+            data = build_report(s, date_from, date_to, None, args.fmt, kind=args.kind, compare=compare)
             audit.record(
                 s,
                 "export",
@@ -30,9 +40,12 @@ def _report(args) -> int:
                 date_from=str(date_from),
                 date_to=str(date_to),
                 format=args.fmt,
+                kind=args.kind,
+                **({"compare": f"{compare[0]}..{compare[1]}"} if compare else {}),
             )
     finally:
         store.close()
     args.out.write_bytes(data)
-    print(f"Wrote the {args.fmt.upper()} return for {date_from} to {date_to} to {args.out}.")
+    what = "return" if args.kind == "return" else f"{args.kind} report (not for publication)"
+    print(f"Wrote the {args.fmt.upper()} {what} for {date_from} to {date_to} to {args.out}.")
     return 0

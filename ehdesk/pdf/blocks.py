@@ -48,6 +48,8 @@ class DocumentInfo:
     document_id: str
     subtitle: str = ""
     content_hash: str = ""  # SHA-256 of the frozen content this document shows
+    # Printed on every page under the header (e.g. "NOT FOR PUBLICATION"), in red.
+    marking: str = ""
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -251,6 +253,12 @@ def _numbered_canvas(info: DocumentInfo):
             self.setFont(SANS, 9)
             self.setFillColor(MUTED)
             self.drawRightString(width - 18 * mm, height - 12 * mm, info.title)
+            if info.marking:
+                self.setFont(SANS_BOLD, 8.5)
+                self.setFillColor(colors.HexColor("#9e2a2b"))
+                self.drawCentredString(width / 2, height - 17.5 * mm, info.marking)
+                self.drawCentredString(width / 2, 16 * mm, info.marking)
+                self.setFillColor(MUTED)
             self.setStrokeColor(RULE)
             self.line(18 * mm, height - 14 * mm, width - 18 * mm, height - 14 * mm)
             self.line(18 * mm, 14 * mm, width - 18 * mm, 14 * mm)

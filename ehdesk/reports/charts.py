@@ -21,7 +21,7 @@ PALETTE = [
     colors.HexColor("#3a9da4"),
 ]
 LABEL_WIDTH = 66 * mm
-BAR = 6.0  # points per bar
+BAR = 4.5  # points per bar
 
 
 def _short(label: str, limit: int = 50) -> str:

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from ehdesk.reports.build import DEFINITIONS, PublishedReport
+from ehdesk.reports.build import PublishedReport
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -27,6 +27,8 @@ def report_csv(report: PublishedReport) -> bytes:
         w.writerow([_safe(str(c)) for c in cells])
 
     row("Report", report.title)
+    if report.marking:
+        row("Marking", report.marking)
     row("Council", report.council_name)
     row("Period from", report.date_from.isoformat())
     row("Period to", report.date_to.isoformat())
@@ -45,7 +47,11 @@ def report_csv(report: PublishedReport) -> bytes:
                 row(*cells)
             for note in table.notes:
                 row("Note", note)
-    row()
-    for text in DEFINITIONS:
+    if report.definitions:
+        row()
+    for text in report.definitions:
         row("Definition", text)
+    if report.marking:
+        row()
+        row("Marking", report.marking)
     return out.getvalue().encode("utf-8-sig")

@@ -227,6 +227,7 @@ def create_app(engine: Engine) -> FastAPI:
         date_from: str = Query(..., alias="from", max_length=10),
         date_to: str = Query(..., alias="to", max_length=10),
         fmt: str = Query("csv", alias="format", max_length=4),
+        kind: str = Query("return", max_length=24),
     ) -> Response:
         """The suppressed statistical return: a manager's teams, or the whole council for an admin."""
         from ehdesk.errors import EhdeskError
@@ -241,7 +242,7 @@ def create_app(engine: Engine) -> FastAPI:
                 allowed = True
                 teams = None if principal.is_admin else sorted(principal.team_ids)
                 try:
-                    body, media_type, filename = download(s, date_from, date_to, fmt, teams)
+                    body, media_type, filename = download(s, date_from, date_to, fmt, teams, kind)
                 except EhdeskError as exc:
                     raise HTTPException(422, exc.message) from None
                 s.add(
@@ -252,7 +253,7 @@ def create_app(engine: Engine) -> FastAPI:
                         entity="return",
                         entity_id=f"{date_from}..{date_to}",
                         family_id=None,
-                        detail={"format": fmt, "teams": teams or "all"},
+                        detail={"format": fmt, "teams": teams or "all", "kind": kind},
                     )
                 )
         if not allowed:

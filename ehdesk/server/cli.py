@@ -65,15 +65,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(args) -> int:
-    from ehdesk.reports.arguments import checked
+    from ehdesk.reports.arguments import checked, compare_period
     from ehdesk.reports.build import build_report
     from ehdesk.server.db import session_factory, transaction
 
     date_from, date_to = checked(args)
+    compare = compare_period(args)
     engine = open_database(args)
     try:
         with transaction(session_factory(engine)) as s:
-            body = build_report(s, date_from, date_to, None, args.fmt)
+            body = build_report(s, date_from, date_to, None, args.fmt, kind=args.kind, compare=compare)
+            from ehdesk.server.models import ServerAudit
+
+            # Audited like any export: who is the server's operator, so the act is named "cli".
+            s.add(
+                ServerAudit(
+                    user_id="cli",
+                    action="report",
+                    entity="return" if args.kind == "return" else args.kind,
+                    entity_id=f"{date_from}..{date_to}",
+                    detail={"format": args.fmt, "teams": "all", "kind": args.kind},
+                )
+            )
     finally:
         engine.dispose()
     args.out.write_bytes(body)

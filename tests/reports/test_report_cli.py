@@ -132,5 +132,7 @@ def test_download_for_the_server_endpoint(tmp_path):
         with pytest.raises(EhdeskError, match="YYYY-MM-DD"):
             download(s, "1 April", "2026-03-31", "pdf")
         with pytest.raises(EhdeskError, match="format"):
-            download(s, "2025-04-01", "2026-03-31", "xlsx")
+            download(s, "2025-04-01", "2026-03-31", "docx")
+        body, media, name = download(s, "2025-04-01", "2026-03-31", "xlsx", [team.id])
+        assert body[:2] == b"PK" and media.endswith("spreadsheetml.sheet") and name.endswith(".xlsx")
     engine.dispose()
