@@ -82,6 +82,7 @@ def test_practitioner_cannot_see_unsuppressed_figures(qtbot, store):
     screen.show()
     _show(qtbot, screen)
     assert not screen.unsuppressed.isVisible()
+    assert not screen.management_button.isVisible()
     screen.unsuppressed.setChecked(True)  # even if forced, nothing raw is shown
     assert screen.suppressing()
     assert _cells(_table(screen, "Episodes opened, closed and active, by case type"), 0)[1] == "c"
@@ -97,12 +98,32 @@ def test_export_writes_a_suppressed_file_even_when_the_screen_shows_all(qtbot, m
     with qtbot.waitSignal(screen.exported, timeout=10000):
         screen.export_to(out, "csv")
     text = out.read_text(encoding="utf-8-sig")
-    assert "Early help (family service),c,0,c" in text
+    assert "Early help (family service),c,0,c,c" in text
     assert _audited(manager_store, "report")
     pdf = tmp_path / "return.pdf"
     with qtbot.waitSignal(screen.exported, timeout=20000):
         screen.export_to(pdf, "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+    xlsx = tmp_path / "return.xlsx"
+    with qtbot.waitSignal(screen.exported, timeout=20000):
+        screen.export_to(xlsx, "xlsx")
+    from openpyxl import load_workbook
+
+    assert "Episodes of early help" in load_workbook(xlsx).sheetnames
+
+
+def test_management_report_from_the_screen_is_for_managers_and_marked(qtbot, manager_store, tmp_path):
+    _fill(manager_store)
+    screen = ReportsScreen(manager_store)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert screen.management_button.isVisible()
+    out = tmp_path / "management.csv"
+    with qtbot.waitSignal(screen.exported, timeout=20000):
+        screen.export_to(out, "csv", "management")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "NOT FOR PUBLICATION" in text and "Caseload by allocated worker" in text
+    assert "not for publication" in screen.status.text()
 
 
 def test_a_backwards_period_is_explained(qtbot, store):

@@ -35,7 +35,7 @@ from ehdesk.casework.suppression import PublishedTable
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.reports.arguments import report_filename
-from ehdesk.reports.build import published, render, team_scope
+from ehdesk.reports.build import published, render, report_for, team_scope
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.tasks import run_task
 
@@ -72,14 +72,22 @@ def load_statistics(store, date_from: date, date_to: date) -> tuple[Statistics, 
         return compute(s, date_from, date_to), team_scope(s, None)
 
 
-def export_report(store, date_from: date, date_to: date, fmt: str, path: Path) -> Path:
-    """Runs on a worker thread: the suppressed return, written to ``path`` and audited."""
+def export_report(store, date_from: date, date_to: date, fmt: str, path: Path, kind: str = "return") -> Path:
+    """Runs on a worker thread: the report (the return always suppressed; the management report
+    marked not for publication), written to ``path`` and audited."""
     pack = current_pack()
     with store.session() as s:
-        stats = compute(s, date_from, date_to, None, pack)
-        data = render(published(stats, pack, team_scope(s, None), suppress=True), fmt)
+        data = render(report_for(s, date_from, date_to, None, kind, pack), fmt)
         audit.record(
-            s, "export", "report", "", None, date_from=str(date_from), date_to=str(date_to), format=fmt
+            s,
+            "export",
+            "report",
+            "",
+            None,
+            date_from=str(date_from),
+            date_to=str(date_to),
+            format=fmt,
+            kind=kind,
         )
     path.write_bytes(data)
     return path
@@ -147,8 +155,15 @@ class ReportsScreen(QWidget):
         self.unsuppressed.toggled.connect(self._unsuppressed_toggled)
         self.csv_button = QPushButton("Export CSV…")
         self.pdf_button = QPushButton("Export PDF…")
+        self.xlsx_button = QPushButton("Export XLSX…")
         self.csv_button.clicked.connect(lambda: self._ask_export("csv"))
         self.pdf_button.clicked.connect(lambda: self._ask_export("pdf"))
+        self.xlsx_button.clicked.connect(lambda: self._ask_export("xlsx"))
+        # Operational figures for the manager, not suppressed and marked not for publication.
+        self.management_button = QPushButton("Management report…")
+        self.management_button.setToolTip("Timescales, caseloads and overdue work. Not for publication.")
+        self.management_button.setVisible(self.can_see_unsuppressed)
+        self.management_button.clicked.connect(lambda: self._ask_export("pdf", "management"))
 
         bar = QHBoxLayout()
         bar.addWidget(self.preset)
@@ -162,6 +177,8 @@ class ReportsScreen(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.csv_button)
         bar.addWidget(self.pdf_button)
+        bar.addWidget(self.xlsx_button)
+        bar.addWidget(self.management_button)
 
         self.status = QLabel("Choose a period and press Show figures.")
         self.status.setWordWrap(True)
@@ -286,16 +303,15 @@ class ReportsScreen(QWidget):
 
     # --- export ----------------------------------------------------------------------------
 
-    def _ask_export(self, fmt: str) -> None:
+    def _ask_export(self, fmt: str, kind: str = "return") -> None:
         date_from, date_to = self.period()
-        suggested = report_filename(date_from, date_to, fmt)
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the return", suggested, "CSV (*.csv)" if fmt == "csv" else "PDF (*.pdf)"
-        )
+        suggested = report_filename(date_from, date_to, fmt, kind)
+        filters = {"csv": "CSV (*.csv)", "pdf": "PDF (*.pdf)", "xlsx": "Excel workbook (*.xlsx)"}
+        path, _ = QFileDialog.getSaveFileName(self, "Save the report", suggested, filters[fmt])
         if path:
-            self.export_to(Path(path), fmt)
+            self.export_to(Path(path), fmt, kind)
 
-    def export_to(self, path: Path, fmt: str) -> None:
+    def export_to(self, path: Path, fmt: str, kind: str = "return") -> None:
         """Writes the suppressed return (whatever the screen shows) off the UI thread."""
         date_from, date_to = self.period()
         if date_to < date_from:
@@ -306,19 +322,36 @@ class ReportsScreen(QWidget):
             return
         self._set_busy(True, f"Saving the {fmt.upper()}…")
         store = self.store
-        run_task(lambda: export_report(store, date_from, date_to, fmt, path), self._exported, self._error)
+        if kind != "return" and not self.can_see_unsuppressed:
+            self._fail("Only a manager or an admin can save the management report.")
+            return
+        self._exporting_kind = kind
+        run_task(
+            lambda: export_report(store, date_from, date_to, fmt, path, kind), self._exported, self._error
+        )
 
     def _exported(self, path: Path) -> None:
         if not shiboken6.isValid(self):  # closed while saving; the file is written
             return
         self._set_busy(False)
-        self.status.setText(f"Saved the return to {path}. It is suppressed and safe to share.")
+        if getattr(self, "_exporting_kind", "return") == "return":
+            self.status.setText(f"Saved the return to {path}. It is suppressed and safe to share.")
+        else:
+            self.status.setText(f"Saved the management report to {path}. It is not for publication.")
         self.exported.emit(str(path))
 
     # --- state -----------------------------------------------------------------------------
 
     def _set_busy(self, busy: bool, message: str = "") -> None:
-        for widget in (self.show_button, self.csv_button, self.pdf_button, self.date_from, self.date_to):
+        for widget in (
+            self.show_button,
+            self.csv_button,
+            self.pdf_button,
+            self.xlsx_button,
+            self.management_button,
+            self.date_from,
+            self.date_to,
+        ):
             widget.setEnabled(not busy)
         if message:
             self.status.setText(message)
