@@ -8,7 +8,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ehdesk.errors import EhdeskError
 from ehdesk.paths import resources_dir
@@ -117,6 +117,17 @@ class CouncilPack(_Strict):
     timescales: Timescales
     suppression: Suppression
     supporting_families: SupportingFamilies = Field(default_factory=SupportingFamilies)
+
+    @model_validator(mode="after")
+    def _factor_groups_exist(self) -> CouncilPack:
+        groups = {g.code for g in self.presenting_factor_groups}
+        for factor in self.presenting_factors:
+            if factor.group and factor.group not in groups:
+                raise ValueError(
+                    f"the presenting factor '{factor.code}' is in the group '{factor.group}', "
+                    "which presenting_factor_groups does not list"
+                )
+        return self
 
     def codes(self, list_name: str) -> list:
         return [item.code for item in getattr(self, list_name)]
