@@ -81,6 +81,21 @@ def test_lead_professionals_by_agency_and_role_across_levels(session):
     }
 
 
+def test_lead_professionals_from_the_team_records_where_they_are_kept(session, monkeypatch):
+    """With the team feature's structured leads, a family's lead comes from there (a role code
+    from the pack's list); families without one keep the episode's own fields."""
+    import ehdesk.casework.statistics_work as work
+
+    kept, typed = family(session), family(session)
+    episode(session, kept, date(2025, 5, 1), level_of_need=3, lead_professional_role="old text")
+    episode(session, typed, date(2025, 5, 1), level_of_need=2, lead_professional_role="Youth worker")
+    monkeypatch.setattr(work, "structured_leads", lambda s, ids, day: {kept: ("school", "school_staff")})
+    monkeypatch.setattr(work, "lead_role_labels", lambda pack: [("school_staff", "School staff")])
+    stats = compute(session, FROM, TO, pack=PACK)
+    assert rows(stats, "lead_by_role") == {"School staff": (0, 0, 1, 0, 0), "Youth worker": (0, 1, 0, 0, 0)}
+    assert rows(stats, "lead_by_agency")["School"] == (0, 0, 1, 0, 0)
+
+
 def test_assessments_completed_and_signed_off_in_the_period(session):
     f = family(session)
     e = episode(session, f, date(2025, 1, 1))
