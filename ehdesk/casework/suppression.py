@@ -31,9 +31,15 @@ def primary(values: Sequence[Sequence[int]], rules: Suppression) -> set[Cell]:
 
 
 def secondary(
-    values: Sequence[Sequence[int]], hidden: set[Cell], lines: Sequence[Sequence[Cell]]
+    values: Sequence[Sequence[int]],
+    hidden: set[Cell],
+    lines: Sequence[Sequence[Cell]],
+    spare: set[Cell] | None = None,
 ) -> set[Cell]:
-    """Grow ``hidden`` until no line (a sum and its parts) holds exactly one hidden cell."""
+    """Grow ``hidden`` until no line (a sum and its parts) holds exactly one hidden cell. Cells in
+    ``spare`` (totals, which other tables often publish too) are hidden only when a line has no
+    other candidate, so a headline figure is not lost to protect a small one."""
+    spare = spare or set()
     hidden = set(hidden)
     changed = True
     while changed:
@@ -45,7 +51,7 @@ def secondary(
             candidates = [cell for cell in line if cell not in hidden and values[cell[0]][cell[1]] > 0]
             if not candidates:
                 continue  # every other part is a true zero: the hidden cell equals nothing else shown
-            hidden.add(min(candidates, key=lambda cell: (values[cell[0]][cell[1]], cell)))
+            hidden.add(min(candidates, key=lambda cell: (cell in spare, values[cell[0]][cell[1]], cell)))
             changed = True
     return hidden
 
@@ -106,7 +112,12 @@ def suppress_grid(
     }
     if rules.secondary and grid:
         lines = sum_lines(len(counts), len(counts[0]), row_totals, column_totals, parts)
-        hidden = secondary(grid, hidden, lines)
+        n_cols = len(counts[0])
+        totals = {(r, n_cols) for r in range(len(grid))} if row_totals else set()
+        if column_totals:
+            totals |= {(len(counts), c) for c in range(len(grid[0]))}
+        totals |= {(head, c) for head, _ in parts for c in range(len(grid[0]))}
+        hidden = secondary(grid, hidden, lines, totals)
     return grid, hidden
 
 

@@ -40,7 +40,9 @@ def bar_chart(table: PublishedTable, width: float = 174 * mm) -> Drawing | None:
     if not series or not table.categories:
         return None
     categories = [_short(c) for c in table.categories]
-    legend_height = 14 if len(series) > 1 else 0
+    # Up to three keys on one line; more go in two rows so the legend stays inside the page.
+    legend_rows = 1 if len(series) <= 3 else 2
+    legend_height = (4 + 12 * legend_rows) if len(series) > 1 else 0
     bar = BAR * 2 if len(series) == 1 and table.chart_unit == "%" else BAR  # a rate chart has few rows
     group = bar * len(series) + 5
     plot_height = group * len(categories)
@@ -88,12 +90,13 @@ def bar_chart(table: PublishedTable, width: float = 174 * mm) -> Drawing | None:
         legend.fontName = SANS
         legend.fontSize = 7
         legend.alignment = "right"
-        legend.columnMaximum = 1
-        legend.deltax = 70
+        legend.columnMaximum = legend_rows
+        legend.deltay = 11
+        legend.deltax = min(90, (width - LABEL_WIDTH - 10) / -(-len(series) // legend_rows))
         legend.dx = 6
         legend.dy = 6
         legend.colorNamePairs = [
-            (PALETTE[i % len(PALETTE)], _short(name, 24)) for i, (name, _) in enumerate(series)
+            (PALETTE[i % len(PALETTE)], _short(name, 28)) for i, (name, _) in enumerate(series)
         ]
         drawing.add(legend)
     return drawing

@@ -102,15 +102,12 @@ def report_pdf(report: PublishedReport) -> bytes:
     story: list = []
     if report.suppressed:
         story += [heading("How figures are protected", 3), para(report.statement, "small")]
+        legend = '"c": withheld to protect families. ":": not available (nothing to count). Charts draw '
+        legend += "no bar for a withheld figure."
     else:
         story.append(heading(report.marking or "Not suppressed: not for publication", 3))
-    story.append(
-        para(
-            '"c": withheld to protect families. ":": not available (nothing to count). Charts draw no '
-            "bar for a withheld figure.",
-            "small",
-        )
-    )
+        legend = '":": not available (nothing to count). Small numbers are shown as they are.'
+    story.append(para(legend, "small"))
     figures = key_figures(report)
     if figures:
         story += [heading("Key figures", 2), field_table(figures, label_width_mm=80), spacer(1)]

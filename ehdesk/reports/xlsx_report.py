@@ -43,10 +43,10 @@ def _append(ws, values: list) -> None:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub(" ", title)[:28].strip() or "Sheet"
+    base = _BAD_SHEET_CHARS.sub(" ", title)[:31].strip() or "Sheet"
     name, n = base, 2
     while name.lower() in used:
-        name, n = f"{base[:25]} {n}", n + 1
+        name, n = f"{base[:28]} {n}", n + 1
     used.add(name.lower())
     return name
 
