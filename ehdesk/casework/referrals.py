@@ -18,6 +18,7 @@ REFERRAL_FIELDS = (
     "received_on",
     "source",
     "presenting_needs",
+    "primary_reason",
     "level_of_need",
     "outcome",
     "outcome_on",
@@ -38,6 +39,7 @@ class ReferralView:
     outcome_on: date | None
     consent_obtained: bool
     summary: str
+    primary_reason: str = ""
 
 
 def _view(r: Referral) -> ReferralView:
@@ -65,6 +67,10 @@ def clean_referral(data: dict, pack: CouncilPack | None = None, today: date | No
     if bad:
         errors["presenting_needs"] = "Choose the presenting needs from the list."
     cleaned["presenting_needs"] = needs
+    primary = data.get("primary_reason") or ""
+    if primary and primary not in needs:
+        errors["primary_reason"] = "The primary reason must be one of the presenting needs ticked."
+    cleaned["primary_reason"] = primary
     level = data.get("level_of_need")
     if level is not None and level not in pack.codes("levels_of_need"):
         errors["level_of_need"] = "Choose a level of need from the list."

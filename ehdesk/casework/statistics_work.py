@@ -265,10 +265,17 @@ def grouped_factors_table(
     )
 
 
+def primary_reason(r: Referral) -> str:
+    if getattr(r, "primary_reason", ""):
+        return r.primary_reason
+    needs = r.presenting_needs or []
+    return needs[0] if len(needs) == 1 else ""
+
+
 def primary_reason_table(pack: CouncilPack, referrals: list[Referral]) -> CountTable:
-    """Requests received in the period by their primary reason: the first presenting need
-    recorded on the request."""
-    counts = Counter((r.presenting_needs or [""])[0] for r in referrals)
+    """Requests received in the period by their primary reason: the one the worker marked, or
+    the only presenting need when just one was recorded."""
+    counts = Counter(primary_reason(r) for r in referrals)
     rows = [(f.label, (counts.pop(f.code, 0),)) for f in pack.presenting_factors]
     left = sum(counts.values())
     if left:
@@ -281,7 +288,7 @@ def primary_reason_table(pack: CouncilPack, referrals: list[Referral]) -> CountT
         rows=tuple(rows),
         percent_of="column",
         chart=False,
-        note="The primary reason is the first presenting need recorded on the request.",
+        note="The primary reason marked on the request, or its only presenting need when it has one.",
     )
 
 

@@ -137,6 +137,7 @@ def make_family(
         received_on=received,
         source=rng.choice(pack.codes("referral_sources")),
         presenting_needs=factors,
+        primary_reason=factors[0] if factors else "",
         level_of_need=level,
         outcome=outcome,
         outcome_on=received + timedelta(days=rng.randint(0, 5)),

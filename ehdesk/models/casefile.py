@@ -18,6 +18,8 @@ class Referral(FamilyScoped, Base):
     received_on: Mapped[date] = mapped_column(Date, nullable=False)
     source: Mapped[str] = mapped_column(String(60), nullable=False, default="")
     presenting_needs: Mapped[list] = mapped_column(default=list, nullable=False)
+    # The main reason for the request: one of its presenting needs (empty: not said).
+    primary_reason: Mapped[str] = mapped_column(String(60), nullable=False, default="", server_default="")
     level_of_need: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Pack code: advice_closed | already_open | no_consent | universal_lead | childrens_centre |
     # family_service | step_up ; empty while undecided.

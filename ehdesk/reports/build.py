@@ -46,7 +46,7 @@ DEFINITIONS = (
     "People by case type: everyone in a family with an episode of that type opened, closed or "
     "active; a person whose family had two types is in both rows.",
     "Requests for support: requests received in the period, by where they came from, what was "
-    "decided and their primary reason (the first presenting need recorded on the request).",
+    "decided and their primary reason (the one marked on the request, or its only presenting need).",
     "Presenting factors: episodes opened in the period with factors recorded at assessment (the "
     "latest completed early help assessment, else the episode's own list); a group's row counts "
     "episodes with any factor of that group.",

@@ -136,3 +136,22 @@ def test_quarterly_return_and_needs_per_outcome(session):
     assert per_outcome["Getting a good education"] == (2, 1)
     assert per_outcome["Crime prevention and tackling crime"] == (1, 0)
     assert per_outcome["Secure housing"] == (1, 1)
+
+
+def test_the_primary_reason_must_be_one_of_the_requests_needs(session):
+    from ehdesk.casework import referrals
+
+    f = Family(reference="P")
+    session.add(f)
+    session.flush()
+    data = {
+        "received_on": date(2025, 5, 1),
+        "presenting_needs": ["housing", "finance"],
+        "primary_reason": "behaviour",
+    }
+    with pytest.raises(ValidationError) as err:
+        referrals.record_referral(session, f.id, data, PACK)
+    assert "one of the presenting needs" in err.value.fields["primary_reason"]
+    rid = referrals.record_referral(session, f.id, {**data, "primary_reason": "finance"}, PACK)
+    assert referrals.list_referrals(session, f.id)[0].primary_reason == "finance"
+    assert rid

@@ -149,8 +149,18 @@ def test_factors_by_group_and_primary_reason(session):
     episode(session, f, date(2025, 5, 1), presenting_factors=["behaviour", "school_attendance"])
     episode(session, f, date(2025, 6, 1), presenting_factors=["parenting", "housing"])
     episode(session, f, date(2025, 7, 1), presenting_factors=[])
-    for needs in (["housing", "finance"], ["housing"], ["behaviour"], []):
-        session.add(Referral(family_id=f, received_on=date(2025, 5, 1), presenting_needs=needs))
+    for needs, primary in (
+        (["housing", "finance"], "housing"),
+        (["housing"], ""),  # the only need is the primary reason
+        (["behaviour", "finance"], "behaviour"),
+        (["finance", "parenting"], ""),  # two needs, none marked: not recorded
+        ([], ""),
+    ):
+        session.add(
+            Referral(
+                family_id=f, received_on=date(2025, 5, 1), presenting_needs=needs, primary_reason=primary
+            )
+        )
     session.flush()
     stats = compute(session, FROM, TO, pack=PACK)
     grouped = stats.table("presenting_factors_grouped")
@@ -163,7 +173,7 @@ def test_factors_by_group_and_primary_reason(session):
     primary = rows(stats, "requests_by_primary_reason")
     assert primary["Housing or risk of homelessness"] == (2,)
     assert primary["Child's behaviour"] == (1,)
-    assert primary["Not recorded"] == (1,)
+    assert primary["Not recorded"] == (2,)
 
 
 def test_feedback_added_up_across_form_versions(session):

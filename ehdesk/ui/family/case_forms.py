@@ -147,6 +147,11 @@ class ReferralForm(RecordForm):
             "Presenting needs",
             CheckList(_choices("presenting_factors"), "Presenting needs"),
         )
+        self.add_field(
+            "primary_reason",
+            "Primary reason",
+            combo(_choices("presenting_factors"), "Primary reason", blank="Not said"),
+        )
         self.add_field("consent_obtained", "Consent", QCheckBox("The family consented to the request"))
         summary = self.add_field("summary", "Summary", QPlainTextEdit())
         summary.setTabChangesFocus(True)
@@ -169,6 +174,7 @@ class ReferralForm(RecordForm):
                 "source": None,
                 "level_of_need": None,
                 "presenting_needs": [],
+                "primary_reason": None,
                 "consent_obtained": False,
                 "summary": "",
                 "outcome": None,
@@ -187,6 +193,7 @@ class ReferralForm(RecordForm):
         data.update(parse_dates(raw, {"received_on": "the date received", "outcome_on": "the outcome date"}))
         data["source"] = data.get("source") or ""
         data["outcome"] = data.get("outcome") or ""
+        data["primary_reason"] = data.get("primary_reason") or ""
         family_id, referral_id = self.family_id, self.referral_id
         if referral_id:
             return lambda s: (referrals.update_referral(s, referral_id, data), referral_id)[1]

@@ -1,5 +1,5 @@
 """Supporting Families: each family's needs against the outcome framework and the evidence of
-significant and sustained progress
+significant and sustained progress; the primary reason for a request for support
 
 Revision ID: 0008_figures
 Revises: 0004_linear
@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("primary_reason", sa.String(length=60), nullable=False, server_default="")
+        )
     op.create_table(
         "family_outcome",
         sa.Column("episode_id", sa.String(length=36), nullable=True),
@@ -43,3 +47,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("family_outcome")
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.drop_column("primary_reason")
