@@ -177,3 +177,26 @@ def test_pdf_headers_never_break_inside_a_word_and_the_return_is_compact():
     assert len(pages) <= 14
     text = "".join(page.extract_text() for page in pages)
     assert "How the figures are counted" in text and "reference date" in text
+
+
+def test_supporting_families_return_for_a_manager(profiles_with, tmp_path):
+    profiles_with("manager")
+    out = tmp_path / "sf.csv"
+    args = ("--from", "2025-01-01", "--to", "2025-12-31", "--kind", "supporting-families", "--format", "csv")
+    assert run(*args, "--out", str(out)) == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert (
+        rows[0] == ["Report", "Supporting Families quarterly return"] and "NOT FOR PUBLICATION" in rows[1][1]
+    )
+    sections = [r[1] for r in rows if r[:1] == ["Section"]]
+    assert sections == ["Supporting Families outcomes"]
+    start = rows.index(
+        ["Table", "Supporting Families: families eligible, in progress and achieved, by quarter"]
+    )
+    assert rows[start + 1] == ["Quarter", "Eligible, in progress", "Achieved", "Total"]
+    assert [r[0] for r in rows[start + 2 : start + 6]] == [
+        "Quarter to 31/03/2025",
+        "Quarter to 30/06/2025",
+        "Quarter to 30/09/2025",
+        "Quarter to 31/12/2025",
+    ]
