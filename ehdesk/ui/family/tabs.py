@@ -7,4 +7,5 @@ FEATURE_TABS: list[tuple[str, str]] = [
     ("Meetings", "ehdesk.ui.plan.meetings_tab:MeetingsTab"),
     ("Sessions", "ehdesk.ui.plan.sessions_tab:SessionsTab"),
     ("Progress", "ehdesk.ui.tools.tab:ProgressTab"),
+    ("Supporting Families", "ehdesk.ui.plan.supporting_families_tab:SupportingFamiliesTab"),
 ]
