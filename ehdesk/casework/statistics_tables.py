@@ -38,6 +38,7 @@ class CountTable:
     links: tuple[tuple[int, int, str], ...] = ()
     # Rows shown stronger that are not sub-totals (e.g. a group heading counting "any of").
     emphasis: tuple[int, ...] = ()
+    total_heading: str = "Total"  # the Total column's heading (e.g. "Eligible": in progress + achieved)
 
     @property
     def top_rows(self) -> tuple[int, ...]:

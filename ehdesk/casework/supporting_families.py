@@ -239,7 +239,8 @@ def supporting_families_section(
         key="supporting_families_quarters",
         title="Supporting Families: families eligible, in progress and achieved, by quarter",
         row_heading="Quarter",
-        columns=("Eligible, in progress", "Achieved"),
+        columns=("In progress", "Achieved"),
+        total_heading="Eligible",
         rows=tuple(rows),
         row_totals=True,
         column_totals=False,
@@ -252,7 +253,7 @@ def supporting_families_section(
             else ""
         )
         + f"; achieved: significant progress on every need, sustained for {pack.supporting_families.sustained_days} "
-        "days. The Total column is every eligible family.",
+        "days. Eligible is in progress and achieved together.",
     )
     found, records = statuses(session, episodes, pack, date_to)
     needs = {code: [set(), set()] for code in outcome_codes(pack)}

@@ -191,7 +191,7 @@ def publish_counts(
     def shown(r: int, c: int) -> str:
         return symbol if (r, c) in hidden else str(counts_grid[r][c])
 
-    count_names = list(table.columns) + (["Total"] if table.row_totals else [])
+    count_names = list(table.columns) + ([table.total_heading] if table.row_totals else [])
     header: list[str] = [table.row_heading]
     for c, name in enumerate(count_names):
         header.append(name)

@@ -193,7 +193,7 @@ def test_supporting_families_return_for_a_manager(profiles_with, tmp_path):
     start = rows.index(
         ["Table", "Supporting Families: families eligible, in progress and achieved, by quarter"]
     )
-    assert rows[start + 1] == ["Quarter", "Eligible, in progress", "Achieved", "Total"]
+    assert rows[start + 1] == ["Quarter", "In progress", "Achieved", "Eligible"]
     assert [r[0] for r in rows[start + 2 : start + 6]] == [
         "Quarter to 31/03/2025",
         "Quarter to 30/06/2025",
