@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework.statistics import compute
 from ehdesk.casework.suppression import publish_all, sum_lines
 from ehdesk.config.pack import load_pack
-from ehdesk.models import Base, Episode, Family, Person
+from ehdesk.models import Base, Episode, Family, Person, Referral
 from ehdesk.reports.build import key_figures, published
 
 PACK = load_pack("default")
@@ -38,8 +38,20 @@ episode = st.fixed_dictionaries(
         "level": st.sampled_from([1, 2, 3, None]),
     }
 )
+request = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2025, 1, 1), date(2026, 6, 30)),
+        "source": st.sampled_from(PACK.codes("referral_sources") + [""]),
+        "outcome": st.sampled_from(PACK.codes("referral_outcomes") + [""]),
+        "needs": st.lists(st.sampled_from(PACK.codes("presenting_factors")), max_size=3, unique=True),
+    }
+)
 family = st.fixed_dictionaries(
-    {"people": st.lists(person, min_size=1, max_size=5), "episodes": st.lists(episode, max_size=2)}
+    {
+        "people": st.lists(person, min_size=1, max_size=5),
+        "episodes": st.lists(episode, max_size=2),
+        "requests": st.lists(request, max_size=2),
+    }
 )
 
 
@@ -52,7 +64,7 @@ def engine():
 
 
 def _fill(s: Session, families: list[dict]) -> None:
-    for model in (Person, Episode, Family):
+    for model in (Person, Episode, Referral, Family):
         s.execute(delete(model))
     for i, f in enumerate(families):
         fam = Family(reference=f"R{i}")
@@ -68,6 +80,17 @@ def _fill(s: Session, families: list[dict]) -> None:
                     gender=p["gender"],
                     ethnicity_code=p["ethnicity"],
                     role=p["role"],
+                )
+            )
+        for r in f.get("requests", []):
+            s.add(
+                Referral(
+                    family_id=fam.id,
+                    received_on=r["received"],
+                    source=r["source"],
+                    outcome=r["outcome"],
+                    outcome_on=r["received"] if r["outcome"] else None,
+                    presenting_needs=r["needs"],
                 )
             )
         for e in f["episodes"]:
@@ -120,8 +143,18 @@ def check_reconciles(stats) -> None:
     groups = {label: sum(values) for label, values in eth.rows}
     for label, values in by_gender.rows:
         assert sum(values) == groups[label] == sum(_rows(by_age)[label])
-    # Episodes: the case-type and level tables count the same episodes.
-    assert _total_row(stats.table("episodes_by_case_type")) == _total_row(stats.table("episodes_by_level"))
+    # Episodes: the case-type and level tables count the same episodes; closures likewise.
+    by_type = _total_row(stats.table("episodes_by_case_type"))
+    assert by_type == _total_row(stats.table("episodes_by_level"))
+    assert by_type[3] <= by_type[2] and by_type[3] <= by_type[0]  # opened and still open
+    closed = by_type[1]
+    assert sum(_total_row(stats.table("closure_reasons"))) == closed
+    assert sum(_total_row(stats.table("episode_length"))) == closed
+    # Requests: every breakdown adds up to the requests received.
+    received = sum(_total_row(stats.table("requests_by_source")))
+    assert received == sum(_total_row(stats.table("requests_by_outcome")))
+    assert received == sum(_total_row(stats.table("requests_by_primary_reason")))
+    assert stats.table("returns").base == received
 
 
 def check_no_single_hidden_cell(stats) -> None:
