@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.agreement_templates import fill, get_template, latest_template
 from ehdesk.casework.blobs import get_blob, put_blob
+from ehdesk.casework.episode_access import current_episode
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
-from ehdesk.models import Agreement, AgreementSignature, Consent, Episode, Family, Person
+from ehdesk.models import Agreement, AgreementSignature, Consent, Family, Person
 
 ROLES = {
     "parent": "Parent / carer",
@@ -96,16 +97,6 @@ class AgreementView:
             ],
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def current_episode(session: Session, family_id: str) -> Episode | None:
-    """The family's open episode, or its most recent one."""
-    return session.scalars(
-        select(Episode)
-        .where(Episode.family_id == family_id, Episode.deleted.is_(False))
-        .order_by((Episode.status == "open").desc(), Episode.opened_on.desc(), Episode.created_at.desc())
-        .limit(1)
-    ).first()
 
 
 def _members(session: Session, family_id: str) -> list[Person]:

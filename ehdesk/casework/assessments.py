@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
+from ehdesk.casework.episode_access import current_episode
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.forms.definition import FormDefinition
@@ -72,19 +73,6 @@ class AssessmentView:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
-
-
-def current_episode(session: Session, family_id: str) -> Episode | None:
-    """The family's open episode, or else the one that closed last."""
-    episodes = session.scalars(
-        select(Episode).where(Episode.family_id == family_id, Episode.deleted.is_(False))
-    ).all()
-    if not episodes:
-        return None
-    open_ = [e for e in episodes if e.status == "open"]
-    if open_:
-        return max(open_, key=lambda e: (e.opened_on, e.created_at))
-    return max(episodes, key=lambda e: (e.closed_on or e.opened_on, e.opened_on))
 
 
 def family_members(session: Session, family_id: str, include_ids: set[str] = frozenset()) -> list[Member]:

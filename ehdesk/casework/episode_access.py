@@ -15,13 +15,21 @@ class EpisodeClosed(EhdeskError):
 
 
 def current_episode(session: Session, family_id: str) -> Episode | None:
-    """The family's open episode, or else its most recent one (None: never had one)."""
+    """The one answer to "which case is this family's current one", asked by every tab, PDF,
+    fact source and report: the open episode (the latest opened, should sync ever bring two);
+    with none open, the one that closed last. None: the family never had one."""
     rows = session.scalars(
         select(Episode).where(Episode.family_id == family_id, Episode.deleted.is_(False))
     ).all()
     if not rows:
         return None
-    return max(rows, key=lambda e: (e.status == "open", e.opened_on, e.created_at))
+    return max(rows, key=_currency)
+
+
+def _currency(episode: Episode) -> tuple:
+    is_open = episode.status == "open"
+    last_day = episode.opened_on if is_open else (episode.closed_on or episode.opened_on)
+    return (is_open, last_day, episode.opened_on, episode.created_at)
 
 
 def episode_or_404(session: Session, episode_id: str) -> Episode:

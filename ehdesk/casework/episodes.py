@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework import audit
+from ehdesk.casework import audit, episode_access
 from ehdesk.casework.families import _family_or_404
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import NotFound, ValidationError
@@ -128,12 +128,9 @@ def list_episodes(session: Session, family_id: str) -> list[EpisodeView]:
 
 
 def current_episode(session: Session, family_id: str) -> EpisodeView | None:
-    """The open episode, or else the most recent one (what feature tabs show)."""
-    episodes = list_episodes(session, family_id)
-    for e in episodes:
-        if e.status == "open":
-            return e
-    return episodes[0] if episodes else None
+    """The view of the family's current episode (the rule is `episode_access.current_episode`)."""
+    episode = episode_access.current_episode(session, family_id)
+    return _view(episode) if episode is not None else None
 
 
 def open_episode(session: Session, family_id: str, data: dict, pack: CouncilPack | None = None) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
+from ehdesk.casework.episode_access import current_episode
 from ehdesk.errors import NotFound, ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.loader import ToolSet
@@ -95,16 +96,6 @@ def _reading_or_404(session: Session, reading_id: str) -> Reading:
     if reading is None or reading.deleted:
         raise NotFound("That reading is no longer in the record.")
     return reading
-
-
-def episode_for_family(session: Session, family_id: str) -> Episode | None:
-    """The family's open case, or else its most recent one."""
-    episodes = session.scalars(
-        select(Episode).where(Episode.family_id == family_id, Episode.deleted.is_(False))
-    ).all()
-    if not episodes:
-        return None
-    return max(episodes, key=lambda e: (e.status == "open", e.opened_on, e.created_at))
 
 
 def _members(session: Session, family_id: str) -> dict[str, Person]:
@@ -483,7 +474,7 @@ class FamilyProgress:
 
 
 def family_progress(session: Session, family_id: str, tools: ToolSet | None = None) -> FamilyProgress:
-    episode = episode_for_family(session, family_id)
+    episode = current_episode(session, family_id)
     members = sorted(_members(session, family_id).values(), key=lambda p: (p.role != "adult", p.created_at))
     choices = [MemberChoice(p.id, p.full_name, p.role) for p in members]
     if episode is None:

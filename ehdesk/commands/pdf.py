@@ -5,36 +5,17 @@ is what ``ehdesk pdf verify`` looks for."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.commands.common import open_profile
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Family
-
-KINDS = {
-    "agreement": "ehdesk.pdf.agreement:render_latest",
-    "plan": "ehdesk.pdf.plan:render_latest",
-    "assessment": "ehdesk.pdf.assessment:render_latest",
-    "progress": "ehdesk.pdf.progress:render_latest",
-    "closure": "ehdesk.pdf.closure:render_latest",
-}
+from ehdesk.pdf import KINDS, render_latest
 
 
 class NotVerified(EhdeskError):
     exit_code = 1
-
-
-def renderer(kind: str):
-    module_name, _, function = KINDS[kind].partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise EhdeskError(f"ehdesk cannot make that document yet (no {kind} PDF in this version).") from exc
-    return getattr(module, function)
 
 
 def register(sub) -> None:
@@ -55,7 +36,6 @@ def register(sub) -> None:
 def _make(args) -> int:
     if not args.out.parent.is_dir():
         raise EhdeskError(f"The folder {args.out.parent} does not exist.")
-    render = renderer(args.kind)
     store = open_profile(args)
     try:
         with store.session() as s:
@@ -64,7 +44,7 @@ def _make(args) -> int:
                 raise NotFound(
                     "That family is not in this worker's records (check the id with ehdesk family list)."
                 )
-            pdf, info = render(s, args.family)
+            pdf, info = render_latest(args.kind, s, args.family)
             record_issued(s, args.family, args.kind, info.document_id, pdf, channel="cli")
             # Written inside the transaction: if the file cannot be written, nothing is recorded.
             try:

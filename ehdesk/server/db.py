@@ -14,9 +14,10 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from ehdesk.store.migrate import alembic_config as store_alembic_config
-
 SERVER_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The domain tables' scripts live beside the laptop store's code. The server reads them by path,
+# not through `ehdesk.store`, so it never loads the store package (SQLCipher, the key vault).
+STORE_MIGRATIONS = Path(__file__).resolve().parent.parent / "store" / "migrations"
 # Any fixed number: several server processes starting at once take turns to migrate.
 MIGRATION_LOCK = 80_080_001
 
@@ -69,7 +70,8 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-        store_cfg = store_alembic_config()
+        store_cfg = Config()
+        store_cfg.set_main_option("script_location", str(STORE_MIGRATIONS))
         store_cfg.attributes["connection"] = conn
         command.upgrade(store_cfg, "heads")
         server_cfg = server_alembic_config()

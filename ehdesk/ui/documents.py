@@ -53,9 +53,9 @@ def latest_renderer(kind: str) -> Callable:
     """``render(session, family_id)`` for the latest document of ``kind`` (ehdesk/pdf/<kind>.py)."""
 
     def render(session, family_id):
-        from importlib import import_module
+        from ehdesk.pdf import render_latest
 
-        return import_module(f"ehdesk.pdf.{kind}").render_latest(session, family_id)
+        return render_latest(kind, session, family_id)
 
     return render
 

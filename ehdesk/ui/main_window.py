@@ -35,10 +35,9 @@ def _warm_up() -> None:
         "ehdesk.casework.episode_facts",
     ):
         importlib.import_module(module)
-    from ehdesk.casework.episode_facts import FACT_SOURCES
+    from ehdesk.casework.episode_facts import fact_sources
 
-    for source in FACT_SOURCES:
-        importlib.import_module(source.partition(":")[0])
+    fact_sources()  # imports every feature module the caseload's facts come from
 
 
 class MainWindow(QMainWindow):

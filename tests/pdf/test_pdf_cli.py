@@ -3,7 +3,6 @@ import hashlib
 import pytest
 
 from ehdesk.cli import main
-from ehdesk.commands import pdf as pdf_command
 from tests.agreement.factory import make_family, sign_all
 from tests.conftest import PASSWORD
 
@@ -75,10 +74,3 @@ def test_cli_says_plainly_when_there_is_nothing_or_no_such_document(
         == 2
     )
     assert "not in this worker's records" in capsys.readouterr().err
-
-    monkeypatch.setitem(pdf_command.KINDS, "closure", "ehdesk.pdf.not_written_yet:render_latest")
-    assert (
-        _run(data_dir, "pdf", "closure", "--profile", "Test Worker", "--family", bare_id, "--out", str(out))
-        == 2
-    )
-    assert "ehdesk cannot make that document yet" in capsys.readouterr().err

@@ -216,7 +216,7 @@ def test_presenting_factors_closures_and_lengths(session):
 
 
 def test_timescales_without_meetings_recorded_and_the_12_month_limit(session, monkeypatch):
-    monkeypatch.setattr(episode_facts, "FACT_SOURCES", [])
+    monkeypatch.setattr(episode_facts, "fact_sources", lambda: [])
     data = build(session, PACK)
     stats = compute(session, FROM, TO, pack=PACK)
     eps, *_ = expectations(data)
@@ -246,7 +246,7 @@ def test_team_filter_counts_only_that_teams_families(session):
 
 
 def test_compliance_from_the_fact_sources(session, monkeypatch):
-    monkeypatch.setattr(episode_facts, "FACT_SOURCES", ["tests.reports.fake_facts:taf_facts"])
+    monkeypatch.setattr(episode_facts, "fact_sources", lambda: [fake_facts.taf_facts])
     family = Family(reference="F1")
     session.add(family)
     session.flush()

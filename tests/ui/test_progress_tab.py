@@ -10,6 +10,7 @@ import shiboken6
 from PySide6.QtCore import QDate, QThreadPool
 
 from ehdesk.casework import readings
+from ehdesk.casework.episode_access import current_episode
 from ehdesk.models import Episode, Family, Person
 from ehdesk.ui.tools.charts import line_series
 from ehdesk.ui.tools.tab import ProgressTab
@@ -138,7 +139,7 @@ def test_unfinished_reading_survives_flush_and_comes_back(qtbot, store, family):
 
 def take(store, family_id, occasion, days_ago, value):
     with store.session() as s:
-        episode_id = readings.episode_for_family(s, family_id).id
+        episode_id = current_episode(s, family_id).id
         mum = next(m.id for m in readings.family_progress(s, family_id).members if m.role == "adult")
         data = {
             "occasion": occasion,
