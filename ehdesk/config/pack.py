@@ -73,6 +73,34 @@ class Suppression(_Strict):
     statement: str
 
 
+class TriageDecision(_Strict):
+    code: str
+    label: str
+    # The decision hands the request to a worker, so "allocated to" must be named.
+    allocates: bool = False
+    # The request-for-support outcome this decision settles (empty: the request stays undecided).
+    referral_outcome: str = ""
+
+
+class TeamPractice(_Strict):
+    """The team around the family and the managers' oversight (issue 16): lists the FOI replies
+    ask about (lead professionals' groups, triage, audit grades) and the oversight thresholds."""
+
+    lead_professional_roles: list[Choice]
+    triage_forums: list[Choice]
+    triage_decisions: list[TriageDecision]
+    social_care_decisions: list[Choice]
+    step_down_plans: list[Choice]
+    network_kinds: list[Choice]
+    tie_strengths: list[Choice]
+    audit_questions: list[Heading]
+    # Best first: the order is the order of the return's table.
+    audit_grades: list[Choice]
+    no_contact_weeks: int = Field(default=6, gt=0)
+    # A plan unchanged across this many TAF reviews in a row is drifting.
+    drift_reviews: int = Field(default=2, gt=0)
+
+
 class CouncilPack(_Strict):
     format: str = Field(pattern="^ehdesk-council-pack$")
     version: int
@@ -95,12 +123,20 @@ class CouncilPack(_Strict):
     age_bands: list[AgeBand]
     timescales: Timescales
     suppression: Suppression
+    team_practice: TeamPractice
+
+    def _list(self, list_name: str) -> list:
+        # Team-practice lists are named by their own names too ("triage_forums"), so callers
+        # never need to know which section of the pack holds a list.
+        if list_name in type(self).model_fields:
+            return getattr(self, list_name)
+        return getattr(self.team_practice, list_name)
 
     def codes(self, list_name: str) -> list:
-        return [item.code for item in getattr(self, list_name)]
+        return [item.code for item in self._list(list_name)]
 
     def label(self, list_name: str, code) -> str:
-        for item in getattr(self, list_name):
+        for item in self._list(list_name):
             if item.code == code:
                 return item.label
         return str(code) if code not in (None, "") else ""
