@@ -599,6 +599,15 @@ def compute(
         factors_section(session, pack, episodes, date_from, date_to),
         closure_section(pack, episodes, date_from, date_to),
         compliance_section(session, pack, episodes, date_to),
+        _team_section(session, pack, date_from, date_to, teams),
         progression_section(session, episodes),
     )
     return Statistics(date_from, date_to, teams, pack.council_name, sections)
+
+
+def _team_section(session, pack, date_from, date_to, teams) -> Section:
+    # The team-around-the-family records (issue 16) count themselves; imported late because
+    # that module builds on the tables defined here.
+    from ehdesk.casework.team_return import team_section
+
+    return team_section(session, pack, date_from, date_to, teams)
