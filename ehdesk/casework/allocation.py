@@ -169,3 +169,12 @@ def latest_handover_note(session: Session, episode_id: str) -> str:
     """What the new worker reads first when a case arrives on their caseload."""
     history = allocation_history(session, episode_id)
     return history[-1].handover_note if history else ""
+
+
+def home_team(session: Session, worker_id: str, profile_team_id: str | None) -> str | None:
+    """The team a signed-in manager manages: the profile's (from the server), else the team the
+    staff list gives their user (an offline demo profile has only the latter)."""
+    if profile_team_id:
+        return profile_team_id
+    me = session.get(User, worker_id)
+    return me.team_id if me is not None else None

@@ -19,6 +19,7 @@ KINDS = {
     "assessment": "ehdesk.pdf.assessment:render_latest",
     "progress": "ehdesk.pdf.progress:render_latest",
     "closure": "ehdesk.pdf.closure:render_latest",
+    "chronology": "ehdesk.pdf.chronology:render_latest",
 }
 
 
