@@ -369,6 +369,14 @@ def build(
     return entries
 
 
+def children_of(session: Session, family_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the family's children, by name: the chronology's "filter by child" choices."""
+    rows = session.scalars(
+        select(Person).where(Person.family_id == family_id, Person.role == "child", Person.deleted.is_(False))
+    ).all()
+    return sorted(((p.id, p.full_name) for p in rows), key=lambda c: c[1].casefold())
+
+
 # -- hand-added significant events -------------------------------------------------------------
 
 EVENT_FIELDS = ("occurred_on", "title", "detail", "source", "child_ids")
