@@ -7,4 +7,6 @@ FEATURE_TABS: list[tuple[str, str]] = [
     ("Meetings", "ehdesk.ui.plan.meetings_tab:MeetingsTab"),
     ("Sessions", "ehdesk.ui.plan.sessions_tab:SessionsTab"),
     ("Progress", "ehdesk.ui.tools.tab:ProgressTab"),
+    ("Agencies", "ehdesk.ui.team.agencies_tab:AgenciesTab"),
+    ("Chronology", "ehdesk.ui.team.chronology_tab:ChronologyTab"),
 ]

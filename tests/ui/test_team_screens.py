@@ -1,0 +1,129 @@
+"""The Agencies and Chronology tabs and the manager's Team screen, driven as a worker would."""
+
+import dataclasses
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from ehdesk.casework import allocation, professionals
+from ehdesk.models import Episode
+from ehdesk.ui.team.agencies_tab import AgenciesTab
+from ehdesk.ui.team.chronology_tab import ChronologyTab
+from ehdesk.ui.team.screen import TeamScreen
+from ehdesk.ui.widgets import set_combo
+from tests.casework.team.conftest import world  # noqa: F401  (the team and the Hill family)
+
+
+def _wait(qtbot, widget):
+    qtbot.waitUntil(lambda: widget.pending == 0, timeout=10_000)
+
+
+def test_agencies_tab_adds_a_lead_professional_and_draws_them_on_the_ecomap(qtbot, world):  # noqa: F811
+    tab = AgenciesTab(world.store, world.family_id)
+    qtbot.addWidget(tab)
+    _wait(qtbot, tab)
+    assert tab.table.rowCount() == 0
+    # Saving with no agency: the message sits beside the field and nothing is saved.
+    tab.form.fields["name"].setText("Mrs Patel")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, tab)
+    assert tab.form.error_text("agency") == "Choose the agency from the list."
+    assert tab.table.rowCount() == 0
+
+    f = tab.form.fields
+    set_combo(f["agency"], "school")
+    f["role"].setText("Head of year")
+    f["since"].setText("01/09/2025")
+    set_combo(f["consent_id"], world.consent_id)
+    f["is_lead"].setChecked(True)
+    set_combo(f["lead_role"], "school_pastoral_lead")
+    set_combo(f["strength"], "strong")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, tab)
+    assert tab.form.error_text("agency") == ""
+    cells = [tab.table.item(0, c).text() for c in range(tab.table.columnCount())]
+    assert cells == [
+        "School",
+        "Mrs Patel",
+        "Head of year",
+        "01/09/2025",
+        "",
+        "School pastoral or inclusion lead",
+        "Yes",
+    ]
+    assert "Agency or professional: School (lead) — Strong tie" in tab.ecomap.node_labels
+    with world.session() as s:
+        assert s.get(Episode, world.episode_id).lead_professional_name == "Mrs Patel"
+
+    t = tab.tie_form.fields
+    set_combo(t["kind"], "wider_family")
+    t["name"].setText("Nan Rose")
+    set_combo(t["strength"], "stressful")
+    qtbot.mouseClick(tab.add_tie_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, tab)
+    assert "Wider family: Nan Rose — Stressful tie" in tab.ecomap.node_labels
+
+
+def test_chronology_tab_filters_by_child_adds_an_event_and_exports(qtbot, world, tmp_path):  # noqa: F811
+    tab = ChronologyTab(world.store, world.family_id)
+    qtbot.addWidget(tab)
+    _wait(qtbot, tab)
+    titles = [tab.table.item(r, 1).text() for r in range(tab.table.rowCount())]
+    assert titles[:2] == ["Request for support received", "Case opened: Early help (family service)"]
+    f = tab.form.fields
+    f["occurred_on"].setText("14/02/2026")
+    f["title"].setText("Lily taken to A&E after a fall")
+    f["child_ids"].set_values([world.lily])
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, tab)
+    assert tab.message.text() == "Added to the chronology."
+    whole = tab.table.rowCount()
+    tab.child.setCurrentIndex(tab.child.findData(world.kai))
+    _wait(qtbot, tab)
+    assert tab.table.rowCount() == whole - 1
+    assert tab.count.text() == f"{whole - 1} entries for kai hill"
+    tab.child.setCurrentIndex(tab.child.findData(world.lily))
+    _wait(qtbot, tab)
+    assert tab.table.rowCount() == whole
+    out = tmp_path / "c.csv"
+    tab.export_to(out)
+    _wait(qtbot, tab)
+    assert "Lily taken to A&E after a fall" in out.read_text(encoding="utf-8-sig")
+
+
+def test_team_screen_shows_the_figures_and_reallocates_a_case(qtbot, world):  # noqa: F811
+    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    with world.session() as s:
+        professionals.add_professional(s, world.family_id, {"agency": "school", "name": "Mrs Patel"})
+    screen = TeamScreen(world.store)
+    qtbot.addWidget(screen)
+    _wait(qtbot, screen)
+    rows = [
+        [screen.workers.item(r, c).text() for c in range(screen.workers.columnCount())]
+        for r in range(screen.workers.rowCount())
+    ]
+    today = date.today()
+    past = "1" if today >= date(2027, 1, 5) else "0"
+    assert rows[0][:2] == ["Ann Worker", "1"] and rows[0][3:5] == [past, "1"]
+    assert [r[0] for r in rows] == ["Ann Worker", "Bob Worker", "Mo Manager", "Team total"]
+    assert screen.tabs.tabText(1) == "Unallocated requests (1)"
+    assert screen.cases.rowCount() == 1
+
+    screen.cases.selectRow(0)
+    qtbot.mouseClick(screen.reallocate_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    set_combo(dialog.form.fields["worker_id"], world.bob)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)  # no handover note yet
+    _wait(qtbot, screen)
+    assert dialog.form.error_text("handover_note") == "Write a handover note for the new worker."
+    assert dialog.isVisible()
+    dialog.form.fields["handover_note"].setPlainText("Mum prefers afternoons.")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    _wait(qtbot, screen)
+    assert not dialog.isVisible()
+    assert screen.message.text() == "Hill reallocated."
+    qtbot.waitUntil(lambda: screen.workers.item(1, 1).text() == "1")
+    with world.session() as s:
+        assert allocation.latest_handover_note(s, world.episode_id) == "Mum prefers afternoons."
