@@ -20,6 +20,7 @@ from ehdesk.casework.record_checks import MANAGER_ROLES, check_date, require_man
 from ehdesk.errors import ValidationError
 from ehdesk.models import Family, User
 from ehdesk.models.team import Allocation
+from ehdesk.models.types import new_id
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def allocate_episode(
         raise ValidationError(errors)
     name = worker.display_name or worker.username
     row = Allocation(
+        id=new_id(),
         family_id=episode.family_id,
         episode_id=episode.id,
         allocated_on=allocated_on,
@@ -128,7 +130,6 @@ def allocate_episode(
     episode.allocated_worker_name = name
     if episode.allocated_on is None:
         episode.allocated_on = allocated_on
-    session.flush()
     audit.record(
         session,
         "change",

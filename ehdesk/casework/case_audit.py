@@ -24,6 +24,7 @@ from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import NotFound, ValidationError
 from ehdesk.models import Family
 from ehdesk.models.team import CaseAudit
+from ehdesk.models.types import new_id
 
 FIELDS = ("audited_on", "auditor_name", "answers", "grade", "summary", "actions", "follows_audit_id")
 
@@ -121,6 +122,7 @@ def record_audit(
     if errors:
         raise ValidationError(errors)
     row = CaseAudit(
+        id=new_id(),
         family_id=episode.family_id,
         episode_id=episode_id,
         audited_on=audited_on,
@@ -132,7 +134,6 @@ def record_audit(
         follows_audit_id=follows,
     )
     session.add(row)
-    session.flush()
     audit.record(
         session, "change", "case_audit", row.id, episode.family_id, grade=grade, reaudit=bool(follows)
     )

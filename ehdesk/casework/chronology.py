@@ -30,6 +30,7 @@ from ehdesk.models.closure import EpisodeClosure
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.session_note import SessionNote
 from ehdesk.models.team import Allocation, ChronologyEvent, Handover, Professional, TriageRecord
+from ehdesk.models.types import new_id
 
 # Same-day entries read in the order things happen in a case.
 KIND_ORDER = (
@@ -408,12 +409,12 @@ def _clean_event(session: Session, family_id: str, data: dict, today: date) -> d
 def add_event(session: Session, family_id: str, data: dict, today: date | None = None) -> str:
     _family_or_404(session, family_id)
     row = ChronologyEvent(
+        id=new_id(),
         family_id=family_id,
         recorded_by=session.info.get("worker_name", ""),
         **_clean_event(session, family_id, data, today or date.today()),
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "chronology_event", row.id, family_id, change="add")
     return row.id
 

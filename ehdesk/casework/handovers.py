@@ -18,6 +18,7 @@ from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import NotFound, ValidationError
 from ehdesk.models import Episode, Family
 from ehdesk.models.team import Handover
+from ehdesk.models.types import new_id
 
 DIRECTIONS = ("step_up", "step_down")
 STEP_UP_FIELDS = (
@@ -154,6 +155,7 @@ def record_handover(
     episode = episode_or_404(session, episode_id)
     cleaned = clean_handover(direction, data, episode, pack, today or date.today())
     row = Handover(
+        id=new_id(),
         family_id=episode.family_id,
         episode_id=episode_id,
         direction=direction,
@@ -161,7 +163,6 @@ def record_handover(
         **cleaned,
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "handover", row.id, episode.family_id, direction=direction)
     return row.id
 

@@ -18,6 +18,7 @@ from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import NotFound, ValidationError
 from ehdesk.models import Family, Person
 from ehdesk.models.team import NetworkTie
+from ehdesk.models.types import new_id
 
 FIELDS = ("kind", "name", "relationship", "strength", "notes")
 
@@ -49,9 +50,8 @@ def clean_tie(data: dict, pack: CouncilPack) -> dict:
 def add_tie(session: Session, family_id: str, data: dict, pack: CouncilPack | None = None) -> str:
     pack = pack or current_pack()
     _family_or_404(session, family_id)
-    row = NetworkTie(family_id=family_id, **clean_tie(data, pack))
+    row = NetworkTie(id=new_id(), family_id=family_id, **clean_tie(data, pack))
     session.add(row)
-    session.flush()
     audit.record(session, "change", "network_tie", row.id, family_id, change="add")
     return row.id
 

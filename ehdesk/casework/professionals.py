@@ -22,6 +22,7 @@ from ehdesk.errors import NotFound, ValidationError
 from ehdesk.models import Consent, Episode
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.team import Professional
+from ehdesk.models.types import new_id
 
 FIELDS = (
     "agency",
@@ -214,9 +215,8 @@ def _apply_lead(session: Session, row: Professional, pack: CouncilPack) -> None:
 def add_professional(session: Session, family_id: str, data: dict, pack: CouncilPack | None = None) -> str:
     pack = pack or current_pack()
     _family_or_404(session, family_id)
-    row = Professional(family_id=family_id, **clean_professional(session, family_id, data, pack))
+    row = Professional(id=new_id(), family_id=family_id, **clean_professional(session, family_id, data, pack))
     session.add(row)
-    session.flush()
     _apply_lead(session, row, pack)
     audit.record(session, "change", "professional", row.id, family_id, change="add")
     return row.id

@@ -23,6 +23,7 @@ from ehdesk.casework.record_checks import (
 )
 from ehdesk.errors import NotFound, ValidationError
 from ehdesk.models.team import CaseAudit, Supervision
+from ehdesk.models.types import new_id
 
 FIELDS = ("held_on", "manager_name", "discussion", "decisions", "actions")
 
@@ -72,6 +73,7 @@ def record_supervision(
     if errors:
         raise ValidationError(errors)
     row = Supervision(
+        id=new_id(),
         family_id=episode.family_id,
         episode_id=episode_id,
         held_on=held_on,
@@ -81,7 +83,6 @@ def record_supervision(
         actions=actions,
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "supervision", row.id, episode.family_id, change="add")
     return row.id
 

@@ -18,6 +18,7 @@ from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import NotFound, ValidationError
 from ehdesk.models import Family, Referral, User
 from ehdesk.models.team import TriageRecord
+from ehdesk.models.types import new_id
 
 FIELDS = (
     "forum",
@@ -126,9 +127,8 @@ def record_triage(
     if referral is None or referral.deleted:
         raise NotFound("That request for support is no longer in the record.")
     cleaned = clean_triage(session, referral, data, pack, today)
-    row = TriageRecord(family_id=referral.family_id, referral_id=referral_id, **cleaned)
+    row = TriageRecord(id=new_id(), family_id=referral.family_id, referral_id=referral_id, **cleaned)
     session.add(row)
-    session.flush()
     decision = _decision(pack, cleaned["decision"])
     if decision.referral_outcome:
         referrals.record_outcome(session, referral_id, decision.referral_outcome, cleaned["decided_on"], pack)

@@ -119,6 +119,14 @@ def team_step(
     worker: tuple[str, str],
     family_ids: list[str],
 ) -> None:
+    # One flush at the end of the batch, not one per record: the batch's session holds
+    # thousands of rows, so each flush costs milliseconds (reads below need no pending rows,
+    # except where a flush is asked for by name).
+    with session.no_autoflush:
+        _team_step(session, rng, pack, today, worker, family_ids)
+
+
+def _team_step(session, rng, pack, today, worker, family_ids) -> None:
     team_id, colleagues, manager = _staff(session, worker)
     for family in session.scalars(select(Family).where(Family.id.in_(family_ids), Family.team_id.is_(None))):
         family.team_id = team_id
@@ -133,6 +141,7 @@ def team_step(
                 session, family_id, {"received_on": received, "source": rng.choice(pack.codes("referral_sources")),
                                      "summary": "A second request from school."},
             )  # fmt: skip
+            session.flush()  # the triage below reads the new request
             if rng.random() < 0.4:
                 triage.record_triage(
                     session, new,
@@ -140,6 +149,8 @@ def team_step(
                      "decided_by": manager, "rationale": "Ask school for the attendance record first."},
                 )  # fmt: skip
     for episode in episodes_in_generation_order(session, family_ids):
+        if episode.opened_on > today:  # the families step opens a few cases in the coming days
+            continue
         _team_around(session, rng, pack, episode, worker, today)
         _network(session, rng, episode.family_id)
         _handovers(session, rng, pack, episode, today)
@@ -301,6 +312,7 @@ def _audit(session, rng, pack, episode, manager, today) -> None:
          if weak else []},
         actor_role="manager", today=today,
     )  # fmt: skip
+    session.flush()  # a re-audit reads the audit it follows
     reaudit_on = on + timedelta(days=rng.randint(40, 90))
     if weak and reaudit_on <= today and rng.random() < 0.6:
         better = codes[codes.index(grade) - 1]
