@@ -330,12 +330,24 @@ def attendance_for_meeting(session: Session, meeting_id: str) -> AttendanceCheck
     return check_attendance(list(meeting.attendees or []), involved, pack)
 
 
+def attendance_against(session: Session, family_id: str, attendees: list[dict], on: date) -> AttendanceCheck:
+    """The check for an attendee list still being typed (the TAF screen asks as it changes)."""
+    pack = current_pack()
+    return check_attendance(attendees, list_professionals(session, family_id, on, pack), pack)
+
+
 def attendee_choices(session: Session, family_id: str, on: date | None = None) -> list[dict]:
     """Rows for the TAF attendee picker and the plan's "who": name, role and agency of each
     professional involved on the day."""
     on = on or date.today()
     return [
-        {"name": v.name or v.role, "role": v.role, "agency": v.agency, "professional_id": v.id}
+        {
+            "name": v.name or v.role,
+            "role": v.role,
+            "agency": v.agency,
+            "agency_label": v.agency_label,
+            "professional_id": v.id,
+        }
         for v in list_professionals(session, family_id, on)
     ]
 

@@ -127,3 +127,32 @@ def test_team_screen_shows_the_figures_and_reallocates_a_case(qtbot, world):  # 
     qtbot.waitUntil(lambda: screen.workers.item(1, 1).text() == "1")
     with world.session() as s:
         assert allocation.latest_handover_note(s, world.episode_id) == "Mum prefers afternoons."
+
+
+def test_the_taf_attendee_list_is_filled_from_and_checked_against_who_is_involved(qtbot, world):  # noqa: F811
+    from ehdesk.ui.plan.meetings_tab import MeetingsTab
+
+    with world.session() as s:
+        professionals.add_professional(s, world.family_id, {"agency": "school", "name": "Mrs Patel"})
+        professionals.add_professional(s, world.family_id, {"agency": "health_visitor", "name": "Dee Lowe"})
+    tab = MeetingsTab(world.store, world.family_id)
+    qtbot.addWidget(tab)
+    _wait(qtbot, tab)
+    tab.new_kind.setCurrentIndex(tab.new_kind.findData("initial_taf"))
+    tab.new_button.click()
+    qtbot.waitUntil(lambda: tab.pending == 0 and tab.current is not None, timeout=10_000)
+    picker = tab.involved
+    qtbot.waitUntil(lambda: picker.pending == 0)
+    qtbot.mouseClick(picker.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: picker.pending == 0 and tab.attendees.rowCount() == 2)
+    names = [tab.attendees.item(r, 0).text() for r in range(2)]
+    assert names == ["Dee Lowe", "Mrs Patel"]
+    assert tab.attendees.item(1, 2).text() == "School"
+    assert picker.note.text() == "Added 2 people involved."
+    tab.attendees.removeRow(0)  # Dee did not come and sent nothing
+    qtbot.mouseClick(picker.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: picker.pending == 0)
+    assert (
+        picker.note.text()
+        == "Involved but not listed as attending or sending apologies: Dee Lowe (Health visiting)."
+    )
