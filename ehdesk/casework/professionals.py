@@ -261,6 +261,15 @@ def lead_professional(session: Session, family_id: str) -> ProfessionalView | No
     return None
 
 
+def involved_agencies(session: Session, family_id: str, on: date | None = None) -> list[str]:
+    """The agencies working with the family on ``on``, in the pack's order: what a first
+    agreement proposes to share with (signing it is the family's consent)."""
+    on = on or date.today()
+    pack = current_pack()
+    agencies = {v.agency for v in list_professionals(session, family_id, on, pack)}
+    return [code for code in pack.codes("agencies") if code in agencies]
+
+
 def sharing_agencies(session: Session, family_id: str, on: date | None = None) -> list[str]:
     """The agencies involved now that the family has agreed may receive information (the
     agreement's sharing list), in the pack's order."""

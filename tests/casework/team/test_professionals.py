@@ -131,3 +131,14 @@ def test_who_attended_the_taf_is_checked_against_who_is_involved(world):
         ("Tenancy officer", "housing"),
         ("Mrs Patel", "school"),
     ]
+
+
+def test_a_first_agreement_proposes_the_agencies_involved(world):
+    from ehdesk.casework import agreements
+
+    with world.session() as s:
+        _add(s, world, agency="school", name="Mrs Patel")
+        _add(s, world, agency="health_visitor", name="Dee Lowe")
+        _add(s, world, agency="camhs", name="Dr Ola", since=date(2020, 1, 1), until=date(2021, 1, 1))
+        draft = agreements.start_agreement(s, world.family_id)
+    assert draft.agencies == ["school", "health_visitor"]
