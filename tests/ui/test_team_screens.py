@@ -156,3 +156,21 @@ def test_the_taf_attendee_list_is_filled_from_and_checked_against_who_is_involve
         picker.note.text()
         == "Involved but not listed as attending or sending apologies: Dee Lowe (Health visiting)."
     )
+
+
+def test_a_manager_opens_the_team_screen_from_the_navigation_and_a_worker_has_none(qtbot, window, profiles):
+    from tests.conftest import PASSWORD
+    from tests.ui.conftest import sign_in
+
+    profiles.create("Helen Ward", PASSWORD, role="manager")
+    sign_in(qtbot, window, "Helen Ward", PASSWORD)
+    workspace = window.workspace
+    qtbot.mouseClick(workspace.nav_buttons["team"], Qt.MouseButton.LeftButton)
+    screen = workspace.stack.currentWidget()
+    assert isinstance(screen, TeamScreen)
+    qtbot.waitUntil(lambda: screen.pending == 0 and screen.data is not None, timeout=10_000)
+    assert screen.workers.item(screen.workers.rowCount() - 1, 0).text() == "Team total"
+    window.lock()
+    profiles.create("Amira Patel", PASSWORD)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    assert "team" not in window.workspace.nav_buttons

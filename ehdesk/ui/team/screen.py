@@ -341,5 +341,11 @@ class TeamScreen(EpisodeTab):
         dialog.on_submit = submit
         dialog.open()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # Figures move with every sync and every change elsewhere: read them again on each visit.
+        super().showEvent(event)
+        if self.data is not None and self.pending == 0:
+            self.reload()
+
     def flush_pending(self) -> None:
         """Nothing here is typed into a draft."""
