@@ -174,3 +174,74 @@ def test_a_manager_opens_the_team_screen_from_the_navigation_and_a_worker_has_no
     profiles.create("Amira Patel", PASSWORD)
     sign_in(qtbot, window, "Amira Patel", PASSWORD)
     assert "team" not in window.workspace.nav_buttons
+
+
+def _ok(dialog):
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_a_manager_triages_supervises_and_audits_from_the_team_screen(qtbot, world):  # noqa: F811
+    from ehdesk.casework import case_audit, supervision, triage
+    from ehdesk.config.pack import current_pack
+    from ehdesk.ui.team.dialogs import fill_actions
+
+    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    screen = TeamScreen(world.store)
+    qtbot.addWidget(screen)
+    _wait(qtbot, screen)
+
+    # Triage the waiting request: allocate it to Bob.
+    screen.unallocated.selectRow(0)
+    screen.triage_button.click()
+    dialog = screen.dialog
+    f = dialog.form.fields
+    set_combo(f["forum"], "weekly_triage")
+    set_combo(f["decision"], "allocate")
+    f["rationale"].setPlainText("Needs a family worker.")
+    set_combo(f["allocated_to_id"], world.bob)
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    _wait(qtbot, screen)
+    assert not dialog.isVisible()
+    assert screen.tabs.tabText(1) == "Unallocated requests (0)"
+    with world.session() as s:
+        (decision,) = triage.list_triage(s, world.family_id)
+    assert (decision.decided_by, decision.allocated_to_name) == ("Test Worker", "Bob Worker")
+
+    # Supervision with an action; a bad date stays in the dialog.
+    screen.cases.selectRow(0)
+    screen.supervise_button.click()
+    dialog = screen.dialog
+    dialog.form.fields["discussion"].setPlainText("Attendance still low.")
+    fill_actions(dialog.form.fields["actions"], [("Chase the GP letter", "31/02/2026")])
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.form.error_text("actions") == "Type the due date “31/02/2026” as dd/mm/yyyy."
+    fill_actions(dialog.form.fields["actions"], [("Chase the GP letter", "28/02/2026")])
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    _wait(qtbot, screen)
+    assert not dialog.isVisible() and screen.message.text() == "Supervision recorded for Hill."
+    with world.session() as s:
+        (sup,) = supervision.list_supervisions(s, world.episode_id)
+    assert sup.actions == [{"what": "Chase the GP letter", "due_on": "2026-02-28", "done_on": ""}]
+
+    # An audit: every question graded, below good needs an action.
+    screen.cases.selectRow(0)
+    screen.audit_button.click()
+    _wait(qtbot, screen)
+    dialog = screen.dialog
+    for grade, _comment in dialog.question_boxes.values():
+        set_combo(grade, "requires_improvement")
+    set_combo(dialog.form.fields["grade"], "requires_improvement")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    _wait(qtbot, screen)
+    assert (
+        dialog.form.error_text("actions")
+        == "A case graded below good needs at least one action with a due date."
+    )
+    fill_actions(dialog.form.fields["actions"], [("Rewrite the outcomes", "01/03/2026")])
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    _wait(qtbot, screen)
+    assert not dialog.isVisible()
+    with world.session() as s:
+        (audit,) = case_audit.list_audits(s, world.episode_id)
+    assert audit.grade_label == "Requires improvement"
+    assert len(audit.answers) == len(current_pack().codes("audit_questions"))

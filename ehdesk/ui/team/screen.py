@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.casework import allocation, team_view
+from ehdesk.casework import allocation, case_audit, supervision, team_view, triage
 from ehdesk.casework.allocation import Worker
 from ehdesk.casework.team_view import EpisodeFlags, LongOpenEpisode, TeamView
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
+from ehdesk.ui.team.dialogs import AuditDialog, SupervisionDialog, TriageDialog
 from ehdesk.ui.widgets import DateField, FieldForm, combo, heading
 
 WORKER_COLUMNS = ["Worker", "Caseload", "Overdue items", "Past 12 months", "No contact", "Drifting"]
@@ -123,6 +124,8 @@ class TeamScreen(EpisodeTab):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(store, "", parent)
         self.data: TeamData | None = None
+        self.waiting = []
+        self.case_flags: list[EpisodeFlags] = []
         self.dialog: ReallocateDialog | None = None
         self.title = heading("Your team")
         self.explain = QLabel("")
@@ -141,11 +144,25 @@ class TeamScreen(EpisodeTab):
         row = QHBoxLayout()
         row.addWidget(QLabel("Double-click a family to open its record."))
         row.addStretch(1)
-        row.addWidget(self.reallocate_button)
+        self.supervise_button = QPushButton("Record &supervision…")
+        self.supervise_button.clicked.connect(self.supervise)
+        self.audit_button = QPushButton("A&udit this case…")
+        self.audit_button.clicked.connect(self.audit_case)
+        for button in (self.supervise_button, self.audit_button, self.reallocate_button):
+            row.addWidget(button)
         cl.addLayout(row)
 
         self.unallocated = _table(["Family", "Received", "Days waiting", "Status"], "Unallocated requests", 3)
         self.unallocated.cellDoubleClicked.connect(lambda row, _c: self._open_family(self.unallocated, row))
+        self.triage_button = QPushButton("Record a triage &decision…")
+        self.triage_button.clicked.connect(self.triage)
+        waiting_page = QWidget()
+        wl = QVBoxLayout(waiting_page)
+        wl.addWidget(self.unallocated, 1)
+        wrow = QHBoxLayout()
+        wrow.addStretch(1)
+        wrow.addWidget(self.triage_button)
+        wl.addLayout(wrow)
         self.long_open = _table(
             ["Family", "Team", "Worker", "Opened", "Limit reached", "Days beyond", "Signed-off close-by"],
             "Cases open beyond the limit",
@@ -154,7 +171,7 @@ class TeamScreen(EpisodeTab):
         self.long_open.cellDoubleClicked.connect(lambda row, _c: self._open_family(self.long_open, row))
         self.tabs = QTabWidget()
         self.tabs.addTab(cases_page, "Cases")
-        self.tabs.addTab(self.unallocated, "Unallocated requests")
+        self.tabs.addTab(waiting_page, "Unallocated requests")
         self.tabs.addTab(self.long_open, "Open beyond 12 months (all teams)")
 
         layout = QVBoxLayout(self)
@@ -209,6 +226,7 @@ class TeamScreen(EpisodeTab):
         self.workers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tabs.setTabText(1, f"Unallocated requests ({len(view.unallocated)})")
         self.tabs.setTabText(2, f"Open beyond 12 months, all teams ({len(data.long_open)})")
+        self.waiting = list(view.unallocated)
         self._fill(
             self.unallocated,
             [
@@ -306,23 +324,22 @@ class TeamScreen(EpisodeTab):
 
     # -- reallocation --------------------------------------------------------------------------
 
-    def reallocate(self) -> None:
+    def _chosen_case(self) -> EpisodeFlags | None:
         rows = self.cases.selectionModel().selectedRows()
         if not rows or self.data is None:
-            self.show_message("Choose the case to reallocate first.", error=True)
-            return
-        flags = self.case_flags[rows[0].row()]
-        self.dialog = ReallocateDialog(self, flags, self.data.workers)
-        dialog = self.dialog
-        role, team_id = self.actor_role, self.data.team_id
+            self.show_message("Choose a case first.", error=True)
+            return None
+        return self.case_flags[rows[0].row()]
+
+    def _submit(self, dialog, work, said: str) -> None:
+        """Open ``dialog``; on OK run ``work(session, values)``. Field errors stay in the dialog;
+        it closes, the screen says ``said`` and reloads, only when the save succeeded."""
+        self.dialog = dialog
 
         def submit(values: dict) -> None:
             def job(s):
                 try:
-                    return ("ok", allocation.allocate_episode(
-                        s, flags.episode_id, values["worker_id"], allocated_on=values["allocated_on"],
-                        handover_note=values["handover_note"], actor_role=role, actor_team_id=team_id,
-                    ))  # fmt: skip
+                    return ("ok", work(s, values))
                 except ValidationError as exc:
                     s.rollback()
                     return ("invalid", exc.fields)
@@ -333,13 +350,66 @@ class TeamScreen(EpisodeTab):
                     dialog.form.show_errors(value)
                     return
                 dialog.accept()
-                self.show_message(f"{flags.household_name} reallocated.")
+                self.show_message(said)
                 self.reload()
 
             self.run(job, then)
 
         dialog.on_submit = submit
         dialog.open()
+
+    def reallocate(self) -> None:
+        flags = self._chosen_case()
+        if flags is None:
+            return
+        role, team_id = self.actor_role, self.data.team_id
+        self._submit(
+            ReallocateDialog(self, flags, self.data.workers),
+            lambda s, v: allocation.allocate_episode(
+                s, flags.episode_id, v["worker_id"], allocated_on=v["allocated_on"],
+                handover_note=v["handover_note"], actor_role=role, actor_team_id=team_id,
+            ),
+            f"{flags.household_name} reallocated.",
+        )  # fmt: skip
+
+    def supervise(self) -> None:
+        flags = self._chosen_case()
+        if flags is None:
+            return
+        role = self.actor_role
+        self._submit(
+            SupervisionDialog(self, flags.household_name, self.store.profile.name),
+            lambda s, v: supervision.record_supervision(s, flags.episode_id, v, actor_role=role),
+            f"Supervision recorded for {flags.household_name}.",
+        )
+
+    def audit_case(self) -> None:
+        flags = self._chosen_case()
+        if flags is None:
+            return
+        role = self.actor_role
+
+        def open_dialog(earlier) -> None:
+            choices = [(a.id, f"{a.audited_on:%d/%m/%Y}: {a.grade_label}") for a in earlier]
+            self._submit(
+                AuditDialog(self, flags.household_name, self.store.profile.name, choices),
+                lambda s, v: case_audit.record_audit(s, flags.episode_id, v, actor_role=role),
+                f"Audit recorded for {flags.household_name}.",
+            )
+
+        self.run(lambda s: case_audit.list_audits(s, flags.episode_id), open_dialog)
+
+    def triage(self) -> None:
+        rows = self.unallocated.selectionModel().selectedRows()
+        if not rows or self.data is None:
+            self.show_message("Choose the request first.", error=True)
+            return
+        waiting = self.waiting[rows[0].row()]
+        self._submit(
+            TriageDialog(self, waiting.household_name, self.data.workers, self.store.profile.name),
+            lambda s, v: triage.record_triage(s, waiting.referral_id, v),
+            f"Triage decision recorded for {waiting.household_name}.",
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         # Figures move with every sync and every change elsewhere: read them again on each visit.
