@@ -245,3 +245,35 @@ def test_a_manager_triages_supervises_and_audits_from_the_team_screen(qtbot, wor
         (audit,) = case_audit.list_audits(s, world.episode_id)
     assert audit.grade_label == "Requires improvement"
     assert len(audit.answers) == len(current_pack().codes("audit_questions"))
+
+
+def test_handovers_tab_records_a_step_up_and_social_cares_decision_later(qtbot, world):  # noqa: F811
+    from ehdesk.ui.team.handovers_tab import HandoversTab
+
+    tab = HandoversTab(world.store, world.family_id)
+    qtbot.addWidget(tab)
+    _wait(qtbot, tab)
+    f = tab.up.fields
+    f["handed_over_on"].setText("03/03/2026")
+    f["reason"].setPlainText("Disclosure at school.")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, tab)
+    assert tab.up.error_text("received_by") == "Who received it is missing."
+    assert tab.table.rowCount() == 0
+    f["information_shared"].setPlainText("EHA and chronology")
+    f["received_by"].setText("MASH duty social worker")
+    f["early_help_continues"].setChecked(True)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, tab)
+    assert [tab.table.item(0, c).text() for c in (0, 1, 3, 4)] == [
+        "03/03/2026",
+        "Stepped up to children's social care",
+        "MASH duty social worker",
+        "Not known yet",
+    ]
+    tab.table.selectRow(0)
+    set_combo(tab.decision, "child_in_need")
+    tab.decision_on.setText("10/03/2026")
+    qtbot.mouseClick(tab.decision_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, tab)
+    qtbot.waitUntil(lambda: tab.table.item(0, 4).text() == "Child in need plan")

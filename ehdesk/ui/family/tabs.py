@@ -9,4 +9,5 @@ FEATURE_TABS: list[tuple[str, str]] = [
     ("Progress", "ehdesk.ui.tools.tab:ProgressTab"),
     ("Agencies", "ehdesk.ui.team.agencies_tab:AgenciesTab"),
     ("Chronology", "ehdesk.ui.team.chronology_tab:ChronologyTab"),
+    ("Handovers", "ehdesk.ui.team.handovers_tab:HandoversTab"),
 ]
