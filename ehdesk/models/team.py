@@ -142,3 +142,18 @@ class ChronologyEvent(FamilyScoped, Base):
     # The children it concerns (empty: the whole family).
     child_ids: Mapped[list] = mapped_column(default=list, nullable=False)
     recorded_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+
+class TeamMoveRequest(FamilyScoped, Base):
+    """A manager's request that a family move to another team. The move itself stays a server
+    act (``ehdesk-server admin move-family``), which closes the request."""
+
+    __tablename__ = "team_move_request"
+
+    to_team_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    requested_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    requested_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # open | done
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="open")
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -66,3 +66,34 @@ def test_reallocation_reaches_the_new_worker_and_never_another_team(laptops, ser
     for model in (Family, Person, Episode, Allocation, Professional):
         assert sue.rows(model) == [], model.__tablename__
     assert server.count(Allocation) == 2
+
+
+def test_a_manager_asks_for_a_team_move_and_the_servers_move_closes_it(laptops, server):
+    from ehdesk.casework import team_moves
+    from ehdesk.models.team import TeamMoveRequest
+    from ehdesk.server.move_requests import open_requests
+
+    with server.session() as s:
+        admin.create_user(s, "mo", "North", "manager", PASSWORD)
+    mo, sue = laptops("mo"), laptops("sue")
+    mo.sync()
+    family_id = mo.add_family("EH-88", members=1)
+    with mo.store.session() as s:
+        (south_id, name), *_ = team_moves.other_teams(s, family_id)
+        assert name == "South"
+        team_moves.request_team_move(
+            s, family_id, south_id, "Family moved to Southtown.", actor_role="manager"
+        )
+    mo.sync()
+    with server.session() as s:
+        (request,) = open_requests(s)
+        assert (request.reference, request.from_team, request.to_team) == ("EH-88", "North", "South")
+        admin.move_family(s, family_id, "South")
+    with server.session() as s:
+        assert open_requests(s) == []
+    sue.sync()
+    mo.sync()
+    (moved,) = sue.rows(TeamMoveRequest)
+    assert (moved.status, moved.reason) == ("done", "Family moved to Southtown.")
+    assert sue.get(Family, family_id).reference == "EH-88"
+    assert mo.rows(TeamMoveRequest) == []  # the family left North: purged from Mo's laptop

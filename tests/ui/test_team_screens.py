@@ -277,3 +277,27 @@ def test_handovers_tab_records_a_step_up_and_social_cares_decision_later(qtbot, 
     qtbot.mouseClick(tab.decision_button, Qt.MouseButton.LeftButton)
     _wait(qtbot, tab)
     qtbot.waitUntil(lambda: tab.table.item(0, 4).text() == "Child in need plan")
+
+
+def test_a_manager_asks_for_a_family_to_move_team(qtbot, world):  # noqa: F811
+    from ehdesk.casework import team_moves
+
+    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    screen = TeamScreen(world.store)
+    qtbot.addWidget(screen)
+    _wait(qtbot, screen)
+    screen.cases.selectRow(0)
+    screen.move_button.click()
+    _wait(qtbot, screen)
+    dialog = screen.dialog
+    set_combo(dialog.form.fields["to_team_id"], world.south)
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    _wait(qtbot, screen)
+    assert dialog.form.error_text("reason") == "The reason for the move is missing."
+    dialog.form.fields["reason"].setPlainText("Family moved to Southtown.")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    _wait(qtbot, screen)
+    assert not dialog.isVisible()
+    with world.session() as s:
+        (request,) = team_moves.move_requests(s, world.family_id)
+    assert (request.to_team_name, request.status) == ("South", "open")

@@ -237,3 +237,21 @@ def fill_actions(table: ActionsTable, rows: list[tuple[str, str]]) -> None:
     for i, (what, due) in enumerate(rows):
         table.setItem(i, 0, QTableWidgetItem(what))
         table.setItem(i, 1, QTableWidgetItem(due))
+
+
+class MoveRequestDialog(ManagerDialog):
+    ok_text = "Ask for the move"
+
+    def __init__(self, parent, household: str, teams: list[tuple[str, str]]) -> None:
+        super().__init__(
+            parent,
+            f"Move {household} to another team",
+            "An administrator makes the move on the server; until then the family stays with your team.",
+        )
+        self.form.add("to_team_id", "Move to:", combo(teams, "Team", "Choose…"))
+        self.form.add("reason", "Why:", _text_box(90))
+        self.resize(560, 320)
+
+    def values(self) -> dict:
+        f = self.form.fields
+        return {"to_team_id": f["to_team_id"].currentData() or "", "reason": f["reason"].toPlainText()}

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.casework import allocation, case_audit, supervision, team_view, triage
+from ehdesk.casework import allocation, case_audit, supervision, team_moves, team_view, triage
 from ehdesk.casework.allocation import Worker
 from ehdesk.casework.team_view import EpisodeFlags, LongOpenEpisode, TeamView
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
-from ehdesk.ui.team.dialogs import AuditDialog, SupervisionDialog, TriageDialog
+from ehdesk.ui.team.dialogs import AuditDialog, MoveRequestDialog, SupervisionDialog, TriageDialog
 from ehdesk.ui.widgets import DateField, FieldForm, combo, heading
 
 WORKER_COLUMNS = ["Worker", "Caseload", "Overdue items", "Past 12 months", "No contact", "Drifting"]
@@ -148,7 +148,9 @@ class TeamScreen(EpisodeTab):
         self.supervise_button.clicked.connect(self.supervise)
         self.audit_button = QPushButton("A&udit this case…")
         self.audit_button.clicked.connect(self.audit_case)
-        for button in (self.supervise_button, self.audit_button, self.reallocate_button):
+        self.move_button = QPushButton("Ask to &move team…")
+        self.move_button.clicked.connect(self.ask_move)
+        for button in (self.supervise_button, self.audit_button, self.reallocate_button, self.move_button):
             row.addWidget(button)
         cl.addLayout(row)
 
@@ -398,6 +400,23 @@ class TeamScreen(EpisodeTab):
             )
 
         self.run(lambda s: case_audit.list_audits(s, flags.episode_id), open_dialog)
+
+    def ask_move(self) -> None:
+        flags = self._chosen_case()
+        if flags is None:
+            return
+        role = self.actor_role
+
+        def open_dialog(teams) -> None:
+            self._submit(
+                MoveRequestDialog(self, flags.household_name, teams),
+                lambda s, v: team_moves.request_team_move(
+                    s, flags.family_id, v["to_team_id"], v["reason"], actor_role=role
+                ),
+                f"Move asked for: {flags.household_name}. An administrator makes it on the server.",
+            )
+
+        self.run(lambda s: team_moves.other_teams(s, flags.family_id), open_dialog)
 
     def triage(self) -> None:
         rows = self.unallocated.selectionModel().selectedRows()

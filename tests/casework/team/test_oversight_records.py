@@ -197,3 +197,25 @@ def test_case_audits_are_graded_against_the_pack_re_audited_and_counted_by_grade
             )
             == 0
         )
+
+
+def test_a_team_move_is_only_asked_for_by_a_manager_with_a_reason_and_once(world):
+    from ehdesk.casework import team_moves
+
+    with world.session() as s:
+        assert team_moves.other_teams(s, world.family_id) == [(world.south, "South")]
+        with pytest.raises(ManagersOnly):
+            team_moves.request_team_move(s, world.family_id, world.south, "Moved", actor_role="practitioner")
+        with pytest.raises(ValidationError) as caught:
+            team_moves.request_team_move(s, world.family_id, world.north, " ", actor_role="manager")
+        assert caught.value.fields == {
+            "to_team_id": "The family already belongs to North.",
+            "reason": "The reason for the move is missing.",
+        }
+        team_moves.request_team_move(
+            s, world.family_id, world.south, "Moved to Southtown", actor_role="manager"
+        )
+        with pytest.raises(ValidationError, match="already been asked for"):
+            team_moves.request_team_move(s, world.family_id, world.south, "Again", actor_role="manager")
+        (view,) = team_moves.move_requests(s, world.family_id)
+        assert (view.to_team_name, view.status) == ("South", "open")

@@ -176,6 +176,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_supervision_family_id"), ["family_id"], unique=False)
 
     op.create_table(
+        "team_move_request",
+        sa.Column("to_team_id", sa.String(length=36), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("requested_by", sa.String(length=200), nullable=False),
+        sa.Column("requested_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("family_id", sa.String(length=36), nullable=False),
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("server_revision", sa.Integer(), nullable=False),
+        sa.Column("client_changed_at", sa.String(length=64), nullable=False),
+        sa.Column("deleted", sa.Boolean(), nullable=False),
+        sa.Column("created_at", ehdesk.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", ehdesk.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_team_move_request")),
+    )
+    with op.batch_alter_table("team_move_request", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_team_move_request_family_id"), ["family_id"], unique=False)
+
+    op.create_table(
         "triage_decision",
         sa.Column("referral_id", sa.String(length=36), nullable=False),
         sa.Column("forum", sa.String(length=40), nullable=False),
@@ -205,6 +225,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_triage_decision_family_id"))
 
     op.drop_table("triage_decision")
+    with op.batch_alter_table("team_move_request", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_team_move_request_family_id"))
+
+    op.drop_table("team_move_request")
     with op.batch_alter_table("supervision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_supervision_family_id"))
         batch_op.drop_index(batch_op.f("ix_supervision_episode_id"))
