@@ -63,7 +63,11 @@ def clean_actions(actions: list[dict] | None, errors: dict, field: str = "action
         if not what and not due:
             continue
         if isinstance(due, str) and due:
-            due = date.fromisoformat(due)
+            try:
+                due = date.fromisoformat(due)
+            except ValueError:
+                errors[field] = f"The due date of \u201c{what[:40]}\u201d is not a date."
+                continue
         if not what:
             errors[field] = "Each action needs to say what is to be done."
             continue
