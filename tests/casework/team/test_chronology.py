@@ -147,3 +147,18 @@ def test_a_hand_added_event_needs_a_date_not_in_the_future_and_what_happened(wor
         "occurred_on": "The date of the event (01/01/2099) is in the future.",
         "title": "What happened is missing.",
     }
+
+
+def test_ehdesk_pdf_chronology_writes_a_copy_that_verifies(world, tmp_path, monkeypatch, data_dir, capsys):
+    from ehdesk.cli import main
+    from tests.conftest import PASSWORD
+
+    _fill(world)
+    world.store.close()
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    out = tmp_path / "chronology.pdf"
+    args = ["--data-dir", str(data_dir), "pdf", "chronology", "--profile", "Test Worker"]
+    assert main([*args, "--family", world.family_id, "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["--data-dir", str(data_dir), "pdf", "verify", str(out), "--profile", "Test Worker"]) == 0
+    assert "Verified" in capsys.readouterr().out
