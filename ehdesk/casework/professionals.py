@@ -345,6 +345,16 @@ def attendance_against(session: Session, family_id: str, attendees: list[dict], 
     return check_attendance(attendees, list_professionals(session, family_id, on, pack), pack)
 
 
+def involved_text(session: Session, family_id: str, on: date | None = None) -> str:
+    """One line per professional involved, for the assessment's "professionals already involved"."""
+    lines = []
+    for v in list_professionals(session, family_id, on or date.today()):
+        who = ", ".join(p for p in (v.name, v.role) if p)
+        line = f"{who} ({v.agency_label})" + (f": {v.contact}" if v.contact else "")
+        lines.append(line + (" - lead professional" if v.is_lead else ""))
+    return "\n".join(lines)
+
+
 def attendee_choices(session: Session, family_id: str, on: date | None = None) -> list[dict]:
     """Rows for the TAF attendee picker and the plan's "who": name, role and agency of each
     professional involved on the day."""

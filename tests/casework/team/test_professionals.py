@@ -142,3 +142,17 @@ def test_a_first_agreement_proposes_the_agencies_involved(world):
         _add(s, world, agency="camhs", name="Dr Ola", since=date(2020, 1, 1), until=date(2021, 1, 1))
         draft = agreements.start_agreement(s, world.family_id)
     assert draft.agencies == ["school", "health_visitor"]
+
+
+def test_a_new_assessment_starts_with_the_professionals_involved(world):
+    from ehdesk.casework import assessments
+
+    with world.session() as s:
+        _add(s, world, agency="school", name="Mrs Patel", role="Head of year", contact="01234 567890")
+        _add(s, world, agency="health_visitor", name="Dee Lowe", is_lead=True, lead_role="health_visitor")
+        aid = assessments.start_assessment(s, world.family_id)
+        answers = assessments.get_assessment(s, aid, audit_view=False).answers
+    assert answers["professionals"] == (
+        "Dee Lowe (Health visiting) - lead professional\nMrs Patel, Head of year (School): 01234 567890"
+    )
+    assert answers["lead_professional"] == "Dee Lowe"
