@@ -19,6 +19,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.agreement_templates import fill, get_template, latest_template
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.casework.episode_access import current_episode
+from ehdesk.casework.professionals import involved_agencies
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.models import Agreement, AgreementSignature, Consent, Family, Person
@@ -252,7 +253,8 @@ def start_agreement(
         template_id=template.id,
         template_version=template.version,
         status="draft",
-        agencies=list(latest.agencies) if latest else [],
+        # A first agreement proposes the agencies recorded as working with the family.
+        agencies=list(latest.agencies) if latest else involved_agencies(session, family_id, today),
         review_date=latest.review_date if latest else today + timedelta(weeks=DEFAULT_REVIEW_WEEKS),
         version_number=(latest.version_number + 1) if latest else 1,
         worker_name=worker_name or session.info.get("worker_name", "") or episode.allocated_worker_name,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
+from ehdesk.casework.professionals import involved_text
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.forms.definition import FormDefinition
@@ -136,6 +137,8 @@ def _prefill(definition: FormDefinition, session: Session, episode: Episode | No
     }
     if episode is not None and episode.lead_professional_name:
         known["lead_professional"] = episode.lead_professional_name
+    if episode is not None:  # the family's professionals list (issue 16)
+        known["professionals"] = involved_text(session, episode.family_id, today)
     ids = {q.id for _, q in definition.questions()}
     return {k: v for k, v in known.items() if k in ids and v}
 

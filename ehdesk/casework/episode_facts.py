@@ -24,12 +24,14 @@ def fact_sources() -> list[FactSource]:
     from ehdesk.casework.meetings import taf_facts
     from ehdesk.casework.readings import reading_facts
     from ehdesk.casework.sessions import session_facts
+    from ehdesk.casework.supervision import manager_action_facts
 
     return [
         taf_facts,  # TAF meetings held and the next one booked
         session_facts,  # planned sessions (upcoming on the caseload)
         agreement_facts,  # signed agreement
         reading_facts,  # progression readings
+        manager_action_facts,  # open supervision and audit actions
     ]
 
 

@@ -477,9 +477,18 @@ def compute(
         compliance_section(session, pack, episodes, date_to),
         workforce_section(session, pack, episodes, _family_filter(teams), date_from, date_to),
         outcomes_section(session, episodes, referrals, _family_filter(teams), date_from, date_to),
+        _team_section(session, pack, date_from, date_to, teams),
         progression_section(session, episodes),
     )
     families = supporting_families_section(session, pack, episodes, date_from, date_to)
     if families is not None:
         sections += (families,)
     return Statistics(date_from, date_to, teams, pack.council_name, sections)
+
+
+def _team_section(session, pack, date_from, date_to, teams) -> Section:
+    # The team-around-the-family records (issue 16) count themselves; imported late because
+    # that module builds on the tables defined here.
+    from ehdesk.casework.team_return import team_section
+
+    return team_section(session, pack, date_from, date_to, teams)

@@ -46,6 +46,8 @@ class EpisodeFacts:
     next_meeting_planned_on: date | None = None
     # Sessions with the family planned and not yet written up (the caseload shows them as upcoming).
     planned_session_dates: tuple[date, ...] = ()
+    # Due dates of actions a manager set in supervision or a case audit, not yet done.
+    manager_actions_due: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,14 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
         planned = min(facts.planned_session_dates)
         detail = "not written up yet" if today > planned else "upcoming"
         add("session", "Planned session with the family", planned, detail)
+    if facts.manager_actions_due:
+        count = len(facts.manager_actions_due)
+        add(
+            "manager_action",
+            "Action from supervision or audit",
+            min(facts.manager_actions_due),
+            f"{count} open" if count > 1 else "",
+        )
     limit = episode_limit_due(facts, rules)
     label = (
         "New close-by date (signed off)"

@@ -91,6 +91,32 @@ class SupportingFamilies(_Strict):
     min_needs_for_claim: int = Field(default=3, ge=1)
     sustained_days: int = Field(default=182, ge=0)
     min_criteria: int | None = Field(default=None, ge=1)
+class TriageDecision(_Strict):
+    code: str
+    label: str
+    # The decision hands the request to a worker, so "allocated to" must be named.
+    allocates: bool = False
+    # The request-for-support outcome this decision settles (empty: the request stays undecided).
+    referral_outcome: str = ""
+
+
+class TeamPractice(_Strict):
+    """The team around the family and the managers' oversight (issue 16): lists the FOI replies
+    ask about (lead professionals' groups, triage, audit grades) and the oversight thresholds."""
+
+    lead_professional_roles: list[Choice]
+    triage_forums: list[Choice]
+    triage_decisions: list[TriageDecision]
+    social_care_decisions: list[Choice]
+    step_down_plans: list[Choice]
+    network_kinds: list[Choice]
+    tie_strengths: list[Choice]
+    audit_questions: list[Heading]
+    # Best first: the order is the order of the return's table.
+    audit_grades: list[Choice]
+    no_contact_weeks: int = Field(default=6, gt=0)
+    # A plan unchanged across this many TAF reviews in a row is drifting.
+    drift_reviews: int = Field(default=2, gt=0)
 
 
 class CouncilPack(_Strict):
@@ -117,6 +143,7 @@ class CouncilPack(_Strict):
     timescales: Timescales
     suppression: Suppression
     supporting_families: SupportingFamilies = Field(default_factory=SupportingFamilies)
+    team_practice: TeamPractice
 
     @model_validator(mode="after")
     def _factor_groups_exist(self) -> CouncilPack:
@@ -129,11 +156,18 @@ class CouncilPack(_Strict):
                 )
         return self
 
+    def _list(self, list_name: str) -> list:
+        # Team-practice lists are named by their own names too ("triage_forums"), so callers
+        # never need to know which section of the pack holds a list.
+        if list_name in type(self).model_fields:
+            return getattr(self, list_name)
+        return getattr(self.team_practice, list_name)
+
     def codes(self, list_name: str) -> list:
-        return [item.code for item in getattr(self, list_name)]
+        return [item.code for item in self._list(list_name)]
 
     def label(self, list_name: str, code) -> str:
-        for item in getattr(self, list_name):
+        for item in self._list(list_name):
             if item.code == code:
                 return item.label
         return str(code) if code not in (None, "") else ""

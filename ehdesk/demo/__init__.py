@@ -20,6 +20,7 @@ from ehdesk.demo.families import make_family
 from ehdesk.demo.plans import plans_step
 from ehdesk.demo.readings import readings_step
 from ehdesk.demo.supporting_families import supporting_families_step
+from ehdesk.demo.team import team_step
 from ehdesk.store import Store
 
 BATCH = 250
@@ -30,6 +31,7 @@ STEPS: list[Callable] = [
     sign_demo_agreements,
     plans_step,
     readings_step,
+    team_step,
     supporting_families_step,
 ]
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates

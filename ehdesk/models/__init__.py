@@ -3,7 +3,7 @@
 Each aggregate lives in its own module; a new one is imported here so migrations and the sync
 engine see it."""
 
-from ehdesk.models import closure, meeting, plan, session_note  # noqa: F401  (TAF plans, meetings, sessions, closure)
+from ehdesk.models import closure, meeting, plan, session_note, team  # noqa: F401  (TAF plans, meetings, sessions, closure, the team around the family)
 from ehdesk.models.agreement import Agreement, AgreementSignature, IssuedDocument
 from ehdesk.models.assessment import Assessment
 from ehdesk.models.audit import AuditEvent

@@ -6,7 +6,7 @@ the fonts are slow to load), by a plain import statement that linters and PyInst
 
 from __future__ import annotations
 
-KINDS = ("agreement", "plan", "assessment", "progress", "closure")
+KINDS = ("agreement", "plan", "assessment", "progress", "closure", "chronology")
 
 
 def render_latest(kind: str, session, family_id: str):
@@ -21,6 +21,8 @@ def render_latest(kind: str, session, family_id: str):
         from ehdesk.pdf import progress as module
     elif kind == "closure":
         from ehdesk.pdf import closure as module
+    elif kind == "chronology":
+        from ehdesk.pdf import chronology as module
     else:
         raise ValueError(f"unknown document kind {kind!r}")
     return module.render_latest(session, family_id)

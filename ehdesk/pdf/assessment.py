@@ -18,6 +18,7 @@ from ehdesk.forms.engine import FormEngine, Item
 from ehdesk.forms.loader import FormLibrary
 from ehdesk.models import Assessment, Family
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
+from ehdesk.pdf.ecomap import ecomap_story
 
 
 def _date(value) -> str:
@@ -121,6 +122,7 @@ def render(
                 [28, 40, 28, None],
             )
         )
+    story += ecomap_story(session, view.family_id)  # the network, drawn (issue 16)
     pdf = build_pdf(info, story)
     audit.record(session, "print", "assessment", view.id, view.family_id)
     return pdf, info

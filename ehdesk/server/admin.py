@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Blob, Family, FamilyScoped, Team, User, synced_models
+from ehdesk.server import move_requests
 from ehdesk.server.changelog import Revisions, log_row
 from ehdesk.server.models import Account, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
 from ehdesk.server.security import hash_password, revoke_device_tokens
@@ -92,6 +93,7 @@ def move_family(session: Session, family_id: str, team_name: str) -> int:
     session.add(
         ScopeMove(revision=revisions.next(), family_id=family.id, from_team=old_team, to_team=team.id)
     )
+    move_requests.close_for_move(session, revisions, family.id, team.id)  # asked for from a laptop
     sent = 1
     for model in synced_models():
         if issubclass(model, FamilyScoped):

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--family", required=True, metavar="ID")
     p.add_argument("--team", required=True)
     p.set_defaults(handler=_move_family)
+    p = asub.add_parser("move-requests", help="families managers have asked to move to another team")
+    p.set_defaults(handler=_move_requests)
     for name, handler, text in (
         ("revoke-device", _revoke, "stop a lost laptop from syncing"),
         ("wipe-profile", _wipe, "wipe a laptop's profile at its next sync"),
@@ -179,6 +181,19 @@ def _move_family(args) -> int:
 
     sent = _admin(args, lambda s: admin.move_family(s, args.family, args.team))
     print(f'The family now belongs to team "{args.team}" ({sent} records re-sent).')
+    return 0
+
+
+def _move_requests(args) -> int:
+    from ehdesk.server.move_requests import open_requests
+
+    rows = _admin(args, open_requests)
+    if not rows:
+        print("No family is waiting to move.")
+    for r in rows:
+        print(
+            f"{r.requested_on:%Y-%m-%d}  {r.family_id}  {r.reference}: {r.from_team} -> {r.to_team}, asked by {r.requested_by}: {r.reason}"
+        )
     return 0
 
 

@@ -46,6 +46,7 @@ class Workspace(QWidget):
             self.add_screen_button(
                 "signoffs", "&Sign-offs needed", "Ctrl+3", lambda: self.show_screen("signoffs")
             )
+            self.add_screen_button("team", "&Team", "Ctrl+5", lambda: self.show_screen("team"))
         self.nav.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,6 +87,12 @@ class Workspace(QWidget):
             from ehdesk.ui.plan.signoff_list import SignoffList
 
             screen = SignoffList(self.store, self.store.profile.team_id)
+            screen.family_chosen.connect(self.open_family)
+            return screen
+        if key == "team":
+            from ehdesk.ui.team.screen import TeamScreen
+
+            screen = TeamScreen(self.store)
             screen.family_chosen.connect(self.open_family)
             return screen
         raise KeyError(key)

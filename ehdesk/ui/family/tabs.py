@@ -8,4 +8,7 @@ FEATURE_TABS: list[tuple[str, str]] = [
     ("Sessions", "ehdesk.ui.plan.sessions_tab:SessionsTab"),
     ("Progress", "ehdesk.ui.tools.tab:ProgressTab"),
     ("Supporting Families", "ehdesk.ui.plan.supporting_families_tab:SupportingFamiliesTab"),
+    ("Agencies", "ehdesk.ui.team.agencies_tab:AgenciesTab"),
+    ("Chronology", "ehdesk.ui.team.chronology_tab:ChronologyTab"),
+    ("Handovers", "ehdesk.ui.team.handovers_tab:HandoversTab"),
 ]

@@ -31,6 +31,7 @@ from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
+from ehdesk.ui.team.involved import InvolvedPicker
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,10 @@ class MeetingsTab(EpisodeTab):
         self.attendees = _table(["Name", "Role", "Agency", "Attended?", "Written update (if apologies)"])
         self.add_attendee = QPushButton("Add person")
         self.add_attendee.clicked.connect(lambda: self._add_attendee({}))
+        self.involved = InvolvedPicker(  # the team around the family (issue 16)
+            store, family_id, lambda: self.values()["attendees"], self._add_attendee,
+            lambda: from_qdate(self.held_on.date()),
+        )  # fmt: skip
         self.confidentiality = QCheckBox("The confidentiality statement was read out")
         statement = QLabel(f"<i>{CONFIDENTIALITY_STATEMENT}</i>")
         statement.setWordWrap(True)
@@ -139,6 +144,7 @@ class MeetingsTab(EpisodeTab):
         form.addRow(QLabel("<b>Who came</b>"))
         form.addRow(self.attendees)
         form.addRow(self.add_attendee)
+        form.addRow(self.involved)
         form.addRow(statement)
         form.addRow(self.confidentiality)
         form.addRow(QLabel("<b>Updates from the family</b> (children's first)"))
@@ -242,6 +248,8 @@ class MeetingsTab(EpisodeTab):
         self.review_outcome.setEnabled(editable and m.kind in ("taf_review", "closure"))
         self.rebook_button.setEnabled(m.completed and not self.read_only and m.kind != "closure")
         self.next_on.setEnabled(editable or (m.completed and not self.read_only))
+        self.involved.button.setEnabled(editable)
+        self.involved.refresh()
         self.dirty = False
         self._filling = False
 

@@ -2,7 +2,7 @@
 significant and sustained progress; the primary reason for a request for support
 
 Revision ID: 0008_figures
-Revises: 0004_linear
+Revises: 0006_team
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import ehdesk.models.types
 
 revision = "0008_figures"
-down_revision = "0004_linear"
+down_revision = "0006_team"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,101 @@
+"""The ecomap on paper (reportlab.graphics), drawn from the same ``casework.network.Ecomap`` as
+the screen: the household in the middle, the network around it, each tie's strength shown by the
+line itself (thick, plain, dashed, zig-zag) so it reads in greyscale too."""
+
+from __future__ import annotations
+
+import math
+
+from reportlab.graphics.shapes import Drawing, Ellipse, Line, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from sqlalchemy.orm import Session
+
+from ehdesk.casework.network import Ecomap, ecomap
+from ehdesk.pdf.blocks import heading, para
+from ehdesk.pdf.fonts import SANS, SANS_BOLD, register_fonts
+
+INK = colors.HexColor("#1f2933")
+KIND_COLOURS = {"wider_family": "#7b4fa0", "informal": "#2f855a", "agency": "#2f5d8a"}
+WIDTH, HEIGHT = 170 * mm, 120 * mm
+BOX_W, BOX_H = 34 * mm, 11 * mm
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    while text and stringWidth(text, font, size) > width:
+        text = text[:-2] + "…" if len(text) > 2 else ""
+    return text
+
+
+def _tie(d: Drawing, x1: float, y1: float, x2: float, y2: float, strength: str) -> None:
+    if strength == "stressful":
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy) or 1.0
+        nx, ny = -dy / length, dx / length
+        steps = max(int(length / 7), 2)
+        points = [x1, y1]
+        for i in range(1, steps):
+            t, side = i / steps, 3 if i % 2 else -3
+            points += [x1 + dx * t + nx * side, y1 + dy * t + ny * side]
+        points += [x2, y2]
+        d.add(PolyLine(points, strokeColor=colors.HexColor("#b42318"), strokeWidth=1.2))
+        return
+    line = Line(x1, y1, x2, y2, strokeColor=INK, strokeWidth={"strong": 2.6, "weak": 0.8}.get(strength, 1.2))
+    if strength == "weak":
+        line.strokeDashArray = [4, 3]
+    d.add(line)
+
+
+def ecomap_drawing(data: Ecomap) -> Drawing:
+    register_fonts()
+    d = Drawing(WIDTH, HEIGHT)
+    cx, cy = WIDTH / 2, HEIGHT / 2 + 6 * mm
+    rx, ry = WIDTH * 0.36, HEIGHT * 0.36
+    count = len(data.nodes)
+    for i, node in enumerate(data.nodes):
+        angle = math.pi / 2 - 2 * math.pi * i / max(count, 1)
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+        _tie(d, cx, cy, x, y, node.strength)
+        colour = colors.HexColor(KIND_COLOURS.get(node.kind, "#52606d"))
+        d.add(Rect(x - BOX_W / 2, y - BOX_H / 2, BOX_W, BOX_H, fillColor=colors.white, strokeColor=colour,
+                   strokeWidth=1.8 if node.is_lead else 0.8))  # fmt: skip
+        label = node.label + (" (lead)" if node.is_lead else "")
+        d.add(String(x - BOX_W / 2 + 2, y + 0.5 * mm, _fit(label, SANS_BOLD, 7, BOX_W - 4), fontName=SANS_BOLD,
+                     fontSize=7, fillColor=colour))  # fmt: skip
+        sub = node.detail + (f" · {node.strength_label}" if node.strength_label else "")
+        d.add(String(x - BOX_W / 2 + 2, y - 3.2 * mm, _fit(sub, SANS, 6.5, BOX_W - 4), fontName=SANS, fontSize=6.5,
+                     fillColor=INK))  # fmt: skip
+    d.add(
+        Ellipse(
+            cx, cy, 24 * mm, 12 * mm, fillColor=colors.HexColor("#f0f4f8"), strokeColor=INK, strokeWidth=1.2
+        )
+    )
+    d.add(String(cx, cy + 2 * mm, _fit(f"{data.household_name} household", SANS_BOLD, 8, 44 * mm),
+                 fontName=SANS_BOLD, fontSize=8, textAnchor="middle", fillColor=INK))  # fmt: skip
+    d.add(String(cx, cy - 3 * mm, _fit(", ".join(data.household), SANS, 7, 44 * mm), fontName=SANS, fontSize=7,
+                 textAnchor="middle", fillColor=INK))  # fmt: skip
+    x = 2 * mm
+    for strength, words in (
+        ("strong", "Strong"),
+        ("moderate", "Moderate"),
+        ("weak", "Weak"),
+        ("stressful", "Stressful"),
+    ):
+        _tie(d, x, 3 * mm, x + 10 * mm, 3 * mm, strength)
+        d.add(String(x + 11 * mm, 2 * mm, words, fontName=SANS, fontSize=7, fillColor=INK))
+        x += 11 * mm + stringWidth(words, SANS, 7) + 5 * mm
+    return d
+
+
+def ecomap_story(session: Session, family_id: str) -> list:
+    """A heading and the drawing, or nothing when no network is recorded (so a document for a
+    family without one is unchanged)."""
+    data = ecomap(session, family_id)
+    if not data.nodes:
+        return []
+    return [
+        heading("The family's network (ecomap)", 2),
+        para("Ties: thick strong, plain moderate, dashed weak, zig-zag stressful.", "small"),
+        ecomap_drawing(data),
+    ]

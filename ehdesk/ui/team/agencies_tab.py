@@ -1,0 +1,315 @@
+"""The family record's "Agencies" tab: who is working with the family (agency from the pack, name,
+role, contact, since/until, consent to share, the lead professional with a pack role), and the
+ecomap of the whole network beside it, with a short form to add wider family and friends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import consent, network, professionals
+from ehdesk.casework.network import Ecomap
+from ehdesk.casework.professionals import ProfessionalView
+from ehdesk.config.pack import current_pack
+from ehdesk.errors import ValidationError
+from ehdesk.ui.plan.base import EpisodeTab
+from ehdesk.ui.team.ecomap import EcomapView
+from ehdesk.ui.widgets import DateField, FieldForm, combo, set_combo
+
+COLUMNS = ["Agency", "Name", "Role", "Since", "Until", "Lead", "May share"]
+
+
+@dataclass
+class AgenciesData:
+    people: list[ProfessionalView]
+    consents: list[tuple[str, str]]  # (id, label) of consents to share
+    ecomap: Ecomap
+
+
+def _d(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+class AgenciesTab(EpisodeTab):
+    def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(store, family_id, parent)
+        pack = current_pack()
+        self.people: list[ProfessionalView] = []
+        self.editing: str | None = None
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Professionals working with the family")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._chosen)
+
+        self.form = FieldForm()
+        f = self.form
+        f.add("agency", "Agency:", combo([(c.code, c.label) for c in pack.agencies], "Agency", "Choose…"))
+        f.add("name", "Name:", QLineEdit())
+        f.add("role", "Role:", QLineEdit())
+        f.add("contact", "Contact:", QLineEdit())
+        f.add("since", "Working with the family since:", DateField())
+        f.add("until", "Stopped on:", DateField())
+        f.add("consent_id", "Consent to share:", combo([], "Consent to share", "No consent to share"))
+        f.add("is_lead", "Lead professional:", QCheckBox("This is the family's lead professional"))
+        f.add(
+            "lead_role",
+            "Lead professional's role:",
+            combo(
+                [(c.code, c.label) for c in pack.team_practice.lead_professional_roles],
+                "Lead role",
+                "Choose…",
+            ),
+        )
+        f.add(
+            "strength",
+            "Tie (for the ecomap):",
+            combo([(c.code, c.label) for c in pack.team_practice.tie_strengths], "Tie strength", "Not said"),
+        )
+        self.new_button = QPushButton("&New professional")
+        self.new_button.clicked.connect(self.new)
+        self.save_button = QPushButton("&Save professional")
+        self.save_button.clicked.connect(self.save)
+        self.remove_button = QPushButton("Remove (entered in error)")
+        self.remove_button.clicked.connect(self.remove)
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.save_button, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.table, 2)
+        ll.addWidget(self.form)
+        ll.addLayout(buttons)
+
+        self.ecomap = EcomapView()
+        tie_box = QGroupBox("Add to the family's network")
+        self.tie_form = FieldForm(tie_box)
+        t = self.tie_form
+        t.add(
+            "kind",
+            "Who:",
+            combo(
+                [
+                    (c.code, c.label)
+                    for c in pack.team_practice.network_kinds
+                    if c.code in ("wider_family", "informal")
+                ],
+                "Kind",
+            ),
+        )
+        t.add("name", "Name:", QLineEdit())
+        t.add("relationship", "Relationship:", QLineEdit())
+        t.add(
+            "strength",
+            "Tie:",
+            combo([(c.code, c.label) for c in pack.team_practice.tie_strengths], "Tie strength"),
+        )
+        self.add_tie_button = QPushButton("&Add to network")
+        self.add_tie_button.clicked.connect(self.add_tie)
+        tl = QVBoxLayout(tie_box)
+        tl.addWidget(self.tie_form)
+        tl.addWidget(self.add_tie_button, 0, Qt.AlignmentFlag.AlignRight)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.ecomap, 1)
+        rl.addWidget(tie_box)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        self.reload()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _load(self, s) -> AgenciesData:
+        consents = [
+            (c.id, f"{c.given_by_name}, {c.given_on:%d/%m/%Y}" + (" (withdrawn)" if not c.active else ""))
+            for c in consent.list_consents(s, self.family_id)
+            if c.scope == "share_information"
+        ]
+        return AgenciesData(
+            professionals.list_professionals(s, self.family_id), consents, network.ecomap(s, self.family_id)
+        )
+
+    def reload(self) -> None:
+        self.run(self._load, self._show)
+
+    def _show(self, data: AgenciesData) -> None:
+        self.people = data.people
+        box = self.form.fields["consent_id"]
+        current = box.currentData()
+        box.clear()
+        box.addItem("No consent to share", None)
+        for cid, label in data.consents:
+            box.addItem(label, cid)
+        set_combo(box, current)
+        self.table.setRowCount(0)
+        for p in data.people:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            cells = [
+                p.agency_label,
+                p.name,
+                p.role,
+                _d(p.since),
+                _d(p.until),
+                p.lead_role_label if p.is_lead else "",
+                "Yes" if p.may_share else "No",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, p.id)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.ecomap.show_map(data.ecomap)
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def _chosen(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        pid = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        p = next((x for x in self.people if x.id == pid), None)
+        if p is None:
+            return
+        self.editing = p.id
+        f = self.form.fields
+        set_combo(f["agency"], p.agency)
+        f["name"].setText(p.name)
+        f["role"].setText(p.role)
+        f["contact"].setText(p.contact)
+        f["since"].set_value(p.since)
+        f["until"].set_value(p.until)
+        set_combo(f["consent_id"], p.consent_id)
+        f["is_lead"].setChecked(p.is_lead)
+        set_combo(f["lead_role"], p.lead_role or None)
+        set_combo(f["strength"], p.strength or None)
+        self.form.show_errors({})
+
+    def new(self) -> None:
+        self.editing = None
+        self.table.clearSelection()
+        f = self.form.fields
+        for name in ("name", "role", "contact"):
+            f[name].clear()
+        for name in ("since", "until"):
+            f[name].set_value(None)
+        for name in ("agency", "consent_id", "lead_role", "strength"):
+            f[name].setCurrentIndex(0)
+        f["is_lead"].setChecked(False)
+        self.form.show_errors({})
+        f["agency"].setFocus()
+
+    def values(self) -> dict:
+        f = self.form.fields
+        errors = {n: "Type the date as dd/mm/yyyy." for n in ("since", "until") if not f[n].is_readable()}
+        if errors:
+            raise ValidationError(errors)
+        return {
+            "agency": f["agency"].currentData() or "",
+            "name": f["name"].text(),
+            "role": f["role"].text(),
+            "contact": f["contact"].text(),
+            "since": f["since"].value(),
+            "until": f["until"].value(),
+            "consent_id": f["consent_id"].currentData(),
+            "is_lead": f["is_lead"].isChecked(),
+            "lead_role": f["lead_role"].currentData() or "",
+            "strength": f["strength"].currentData() or "",
+        }
+
+    def save(self) -> None:
+        try:
+            data = self.values()
+        except ValidationError as exc:
+            self.form.show_errors(exc.fields)
+            return
+        editing = self.editing
+
+        def work(s):
+            if editing:
+                professionals.update_professional(s, editing, data)
+                return editing
+            return professionals.add_professional(s, self.family_id, data)
+
+        self._write(work, self.form, "Saved.")
+
+    def remove(self) -> None:
+        if not self.editing:
+            self.show_message("Choose the professional to remove first.", error=True)
+            return
+        editing = self.editing
+        self.editing = None
+        self._write(lambda s: professionals.remove_professional(s, editing), self.form, "Removed.")
+
+    def add_tie(self) -> None:
+        t = self.tie_form.fields
+        data = {
+            "kind": t["kind"].currentData(),
+            "name": t["name"].text(),
+            "relationship": t["relationship"].text(),
+            "strength": t["strength"].currentData(),
+        }
+
+        def done():
+            t["name"].clear()
+            t["relationship"].clear()
+
+        self._write(
+            lambda s: network.add_tie(s, self.family_id, data), self.tie_form, "Added to the network.", done
+        )
+
+    def _write(self, work, form: FieldForm, said: str, after=None) -> None:
+        """Run a change; field errors go beside their fields, and the list and map reload."""
+
+        def job(s):
+            try:
+                return ("ok", work(s))
+            except ValidationError as exc:
+                s.rollback()
+                return ("invalid", exc.fields)
+
+        def then(result):
+            status, value = result
+            if status == "invalid":
+                form.show_errors(value)
+                self.show_message("Nothing was saved: check the fields marked.", error=True)
+                return
+            form.show_errors({})
+            if isinstance(value, str):
+                self.editing = value if form is self.form else self.editing
+            self.show_message(said)
+            if after:
+                after()
+            self.reload()
+
+        self.run(job, then)
+
+    def flush_pending(self) -> None:
+        """Nothing is typed into a draft here: every change is saved by its button."""

@@ -1,0 +1,227 @@
+"""The family record's "Chronology" tab: the chronology built from the record, filtered by child,
+with significant events added by hand, exported to CSV (after the shared-laptop warning) and
+printed or saved as a PDF through the shared document buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import chronology
+from ehdesk.casework.chronology import ChronologyEntry
+from ehdesk.errors import EhdeskError, ValidationError
+from ehdesk.ui.documents import DocumentActions
+from ehdesk.ui.plan.base import EpisodeTab
+from ehdesk.ui.widgets import CheckList, DateField, FieldForm
+
+COLUMNS = ["Date", "What happened", "Details", "Children", "Recorded by"]
+CSV_WARNING = (
+    "A saved CSV file is not encrypted. Anyone who uses this laptop, or the folder you save to, "
+    "could read it. Only save a copy if you must, and delete it when it is no longer needed. "
+    "Saving is recorded in the audit log."
+)
+
+
+@dataclass
+class ChronologyData:
+    entries: list[ChronologyEntry]
+    children: list[tuple[str, str]]
+
+
+class ChronologyTab(EpisodeTab):
+    def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(store, family_id, parent)
+        self.entries: list[ChronologyEntry] = []
+        self.child = QComboBox()
+        self.child.setAccessibleName("Show the chronology for")
+        self.child.addItem("The whole family", None)
+        self.child.currentIndexChanged.connect(lambda _: self.reload())
+        self.count = QLabel("")
+        self.export_button = QPushButton("E&xport CSV…")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.documents = DocumentActions(
+            store,
+            family_id,
+            "chronology",
+            "chronology",
+            render=lambda s, fid: __import__("ehdesk.pdf.chronology", fromlist=["render"]).render(
+                s, fid, self.child.currentData()
+            ),
+        )
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self.child)
+        top.addWidget(self.count, 1)
+        top.addWidget(self.export_button)
+        top.addWidget(self.documents)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Chronology")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 95)
+        self.table.setColumnWidth(1, 300)
+        self.table.setColumnWidth(2, 430)
+        self.table.setColumnWidth(3, 120)
+        self.table.setColumnWidth(4, 120)
+
+        box = QGroupBox("Add a significant event")
+        self.form = FieldForm()
+        self.form.add("occurred_on", "Date:", DateField())
+        self.form.add("title", "What happened:", QLineEdit())
+        details = QPlainTextEdit()
+        details.setMaximumHeight(54)
+        self.form.add("detail", "Details:", details)
+        self.form.add("source", "Source:", QLineEdit())
+        self.form.add("child_ids", "About:", CheckList([], "Children it concerns"))
+        self.add_button = QPushButton("&Add to the chronology")
+        self.add_button.clicked.connect(self.add_event)
+        bl = QHBoxLayout(box)
+        bl.addWidget(self.form, 1)
+        bl.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(box)
+        layout.addWidget(self.message)
+        self.documents.failed.connect(lambda text: self.show_message(text, error=True))
+        self.documents.saved.connect(lambda path: self.show_message(f"Saved as {path}."))
+        self.reload(first=True)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def reload(self, first: bool = False) -> None:
+        child = self.child.currentData()
+
+        def load(s):
+            return ChronologyData(
+                chronology.build(s, self.family_id, child), chronology.children_of(s, self.family_id)
+            )
+
+        self.run(load, lambda data: self._show(data, first))
+
+    def _show(self, data: ChronologyData, first: bool) -> None:
+        if first:
+            self.child.blockSignals(True)
+            for cid, name in data.children:
+                self.child.addItem(name, cid)
+            self.child.blockSignals(False)
+            checks = self.form.fields["child_ids"]
+            for cid, name in data.children:
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, cid)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                checks.addItem(item)
+            checks.setMaximumHeight(max(24 * min(len(data.children), 3) + 8, 32))
+        self.entries = data.entries
+        self.table.setRowCount(0)
+        italic = QFont()
+        italic.setItalic(True)
+        for e in data.entries:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            cells = [f"{e.on:%d/%m/%Y}", e.title, e.detail, e.children, e.by]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{e.kind_label}" + (" (added by hand)" if e.hand_added else ""))
+                if e.hand_added and col == 1:
+                    item.setFont(italic)
+                self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
+        self.table.scrollToBottom()
+        who = self.child.currentText().lower() if self.child.currentData() else "the whole family"
+        self.count.setText(f"{len(data.entries)} entries for {who}")
+
+    # -- adding --------------------------------------------------------------------------------
+
+    def add_event(self) -> None:
+        f = self.form.fields
+        if not f["occurred_on"].is_readable():
+            self.form.show_errors({"occurred_on": "Type the date as dd/mm/yyyy."})
+            return
+        data = {
+            "occurred_on": f["occurred_on"].value(),
+            "title": f["title"].text(),
+            "detail": f["detail"].toPlainText(),
+            "source": f["source"].text(),
+            "child_ids": f["child_ids"].values(),
+        }
+
+        def job(s):
+            try:
+                return ("ok", chronology.add_event(s, self.family_id, data))
+            except ValidationError as exc:
+                s.rollback()
+                return ("invalid", exc.fields)
+
+        def then(result):
+            status, value = result
+            if status == "invalid":
+                self.form.show_errors(value)
+                self.show_message("Nothing was saved: check the fields marked.", error=True)
+                return
+            self.form.show_errors({})
+            for name in ("occurred_on", "title", "source"):
+                f[name].clear()
+            f["detail"].clear()
+            f["child_ids"].set_values([])
+            self.show_message("Added to the chronology.")
+            self.reload()
+
+        self.run(job, then)
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export_to(self, path: Path) -> None:
+        child = self.child.currentData()
+
+        def job(s):
+            try:
+                return chronology.export_csv(s, self.family_id, path, child)
+            except OSError as exc:
+                raise EhdeskError(f"The file could not be saved there: {exc.strerror}.") from None
+
+        self.run(job, lambda n: self.show_message(f"Saved {n} entries to {path}."))
+
+    def export_dialog(self) -> None:
+        answer = QMessageBox.warning(
+            self,
+            "Save an unencrypted copy?",
+            CSV_WARNING,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Save:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Export the chronology", "chronology.csv", "CSV (*.csv)")
+        if name:
+            self.export_to(Path(name))
+
+    def flush_pending(self) -> None:
+        """The event form is saved by its button; nothing here is a draft."""
