@@ -101,6 +101,8 @@ def lead_professional_tables(
     active = [e for e in episodes if e.closed_on is None or e.closed_on > date_to]
     leads = structured_leads(session, list({e.family_id for e in active}), date_to)
     coded = dict(lead_role_labels(pack))
+    # A role typed before the pack had a list ("health visitor") counts as that pack role.
+    by_label = {label.casefold(): code for code, label in coded.items()}
 
     def agency(e: Episode) -> str:
         return leads[e.family_id][0] if e.family_id in leads else e.lead_professional_agency
@@ -108,7 +110,10 @@ def lead_professional_tables(
     def role(e: Episode) -> str:
         if e.family_id in leads:
             return leads[e.family_id][1]
-        return _typed_role(e)
+        typed = _typed_role(e)
+        if typed in coded:
+            return typed
+        return by_label.get(typed.casefold(), typed)
 
     by_agency = _by_level_table(
         "lead_by_agency",
