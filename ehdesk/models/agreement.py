@@ -30,6 +30,8 @@ class Agreement(FamilyScoped, Base):
     signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version_number: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     worker_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # Consent withdrawn: the agencies named are no longer shared with (the signed words stay).
+    sharing_stopped_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class AgreementSignature(FamilyScoped, Base):
