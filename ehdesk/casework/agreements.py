@@ -462,4 +462,15 @@ def agreement_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]
         )
         .group_by(Agreement.episode_id)
     ).all()
-    return {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}
+    facts = {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}
+    # The review date written into the agreement in force is a due item.
+    for episode_id, review_date in session.execute(
+        select(Agreement.episode_id, Agreement.review_date).where(
+            Agreement.episode_id.in_(episode_ids),
+            Agreement.deleted.is_(False),
+            Agreement.status == "signed",
+            Agreement.review_date.is_not(None),
+        )
+    ):
+        facts.setdefault(episode_id, {})["agreement_review_on"] = review_date
+    return facts

@@ -21,6 +21,7 @@ FACT_SOURCES: list[str] = [
     "ehdesk.casework.sessions:session_facts",  # planned sessions (upcoming on the caseload)
     "ehdesk.casework.agreements:agreement_facts",  # signed agreement
     "ehdesk.casework.readings:reading_facts",  # progression readings
+    "ehdesk.casework.consent:withdrawal_facts",  # consent withdrawn: the work stops
 ]
 
 

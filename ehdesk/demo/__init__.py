@@ -17,14 +17,20 @@ from ehdesk.config.pack import current_pack
 from ehdesk.demo.agreements import sign_demo_agreements
 from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.families import make_family
-from ehdesk.demo.plans import plans_step
+from ehdesk.demo.plans import closure_records_step, plans_step
 from ehdesk.demo.readings import readings_step
 from ehdesk.store import Store
 
 BATCH = 250
 
 # Later features append their steps here (assessments, readings, plans, meetings, agreements ...).
-STEPS: list[Callable] = [add_assessments, sign_demo_agreements, plans_step, readings_step]
+STEPS: list[Callable] = [
+    add_assessments,
+    sign_demo_agreements,
+    plans_step,
+    readings_step,
+    closure_records_step,
+]
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates
 
 
