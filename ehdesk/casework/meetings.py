@@ -257,6 +257,14 @@ def _clean_outcome_reviews(reviews: list[dict]) -> list[dict]:
     return clean
 
 
+def progress_label(progress: str) -> str:
+    from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS
+
+    if progress == "no_change":
+        return "Reviewed, no change"
+    return REVIEW_OUTCOME_LABELS.get(progress) or CLOSURE_RESULTS.get(progress, progress)
+
+
 def _children_first(updates: list[dict]) -> list[dict]:
     """The child's voice comes first in the record, whatever order it was typed in."""
     cleaned = [

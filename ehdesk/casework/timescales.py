@@ -276,3 +276,61 @@ def breaches(facts: EpisodeFacts, rules: Timescales, today: date) -> list[Breach
             Breach("episode_limit", f"Closed or signed off within the {words}", limit, facts.closed_on)
         )
     return found
+
+
+@dataclass(frozen=True)
+class TimescaleResult:
+    code: str
+    label: str
+    due_on: date
+    happened_on: date | None
+    met: bool
+
+
+def timescale_record(facts: EpisodeFacts, rules: Timescales, today: date) -> list[TimescaleResult]:
+    """Every timescale the episode was held to, met or missed (the closure summary lists both).
+    Missed ones are exactly those ``breaches`` finds; the rest were met."""
+    calendar = _Calendar(rules)
+    missed = {(b.code, b.due_on) for b in breaches(facts, rules, today)}
+    found: list[TimescaleResult] = []
+
+    def add(code: str, label: str, due_on: date, happened_on: date | None) -> None:
+        found.append(TimescaleResult(code, label, due_on, happened_on, (code, due_on) not in missed))
+
+    end = facts.closed_on or today
+    meetings = _meetings(facts, rules)
+    first = meetings[0] if meetings else None
+    add("first_taf", "First TAF within the timescale", first_taf_due(facts, rules), first)
+    if first is not None:
+        add("agreement", "Agreement signed before the first TAF", first, facts.agreement_signed_on)
+        first_reading = min(facts.reading_dates) if facts.reading_dates else None
+        add("baseline_reading", "Baseline reading before the first TAF", first, first_reading)
+        for previous, current in zip(meetings, meetings[1:], strict=False):
+            add(
+                "review",
+                "Review within the interval",
+                calendar.add(previous, rules.review_interval_max_days),
+                current,
+            )
+            reading = next((d for d in sorted(facts.reading_dates) if previous < d <= current), None)
+            add("review_reading", "Reading before the review", current, reading)
+        due = calendar.add(meetings[-1], rules.review_interval_max_days)
+        if end > due:
+            add("review", "Review within the interval", due, None)
+    limit = original_limit(facts, rules)
+    if facts.extension_close_by:
+        add(
+            "episode_limit",
+            f"Signed off before the {_limit_words(rules)}",
+            limit,
+            facts.extension_signed_off_on,
+        )
+        add(
+            "extension_limit",
+            "Closed by the signed-off close-by date",
+            facts.extension_close_by,
+            facts.closed_on,
+        )
+    else:
+        add("episode_limit", f"Closed or signed off within the {_limit_words(rules)}", limit, facts.closed_on)
+    return found

@@ -16,6 +16,7 @@ from ehdesk.models import Family
 KINDS = {
     "agreement": "ehdesk.pdf.agreement:render_latest",
     "plan": "ehdesk.pdf.plan:render_latest",
+    "meeting": "ehdesk.pdf.meeting:render_latest",
     "assessment": "ehdesk.pdf.assessment:render_latest",
     "progress": "ehdesk.pdf.progress:render_latest",
     "closure": "ehdesk.pdf.closure:render_latest",

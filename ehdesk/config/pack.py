@@ -124,6 +124,15 @@ class PracticeRules(_Strict):
     consent_withdrawal_stops: list[str] = Field(default_factory=lambda: ["assessment", "share_information"])
     thresholds: Thresholds = Field(default_factory=Thresholds)
     agreement: AgreementContent = Field(default_factory=AgreementContent)
+    # What happens after early help closes, printed on the closure summary for the family.
+    after_closure: list[str] = Field(
+        default_factory=lambda: [
+            "Your family can keep using universal services: your GP, health visitor or school nurse, "
+            "your school and your children's centre.",
+            "If things get hard again, you can ask for early help again at any time: ask any of these "
+            "services, or contact the early help team yourself.",
+        ]
+    )
 
 
 class CouncilPack(_Strict):
