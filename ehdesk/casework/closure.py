@@ -61,6 +61,14 @@ def missing_items(
     return missing_for(session, episode_id, ClosureContext(reason, dict(outcome_results or {})))
 
 
+def missing_by_reason(session: Session, episode_id: str) -> dict[str, list[str]]:
+    """What each closure reason still needs (the close dialog shows the chosen reason's list)."""
+    return {code: missing_items(session, episode_id, code) for code in current_pack().codes("closure_reasons")}
+
+
+OUTCOMES_NOT_JUDGED = "Say whether each outcome in the plan was achieved"
+
+
 def _check_details(
     reason: str, closed_on, stepped_up_on, stepped_up_to: str, opened_on: date, today: date
 ) -> None:

@@ -42,6 +42,16 @@ def computed_rag(by_when: date | None, status: str, today: date, amber_within_da
     return "green"
 
 
+def rag_words(rag: str, rag_reason: str, overdue: bool) -> str:
+    """The RAG as printed: said in words, with the worker's reason when they set it."""
+    words = RAG_LABELS.get(rag, rag)
+    if overdue:
+        words += " (overdue)"
+    if rag_reason:
+        words += f" — set by the worker: {rag_reason}"
+    return words
+
+
 def is_overdue(by_when: date | None, status: str, today: date) -> bool:
     return status in OPEN_STATUSES and by_when is not None and by_when < today
 

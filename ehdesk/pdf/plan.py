@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit, meetings, plans
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT
-from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
+from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
 from ehdesk.models import Family
@@ -23,16 +23,6 @@ def _d(value) -> str:
 
 def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def rag_words(rag: str, rag_reason: str, overdue: bool) -> str:
-    """The RAG as printed: said in words, with the worker's reason when they set it."""
-    words = RAG_LABELS.get(rag, rag)
-    if overdue:
-        words += " (overdue)"
-    if rag_reason:
-        words += f" — set by the worker: {rag_reason}"
-    return words
 
 
 def plan_story(plan: plans.PlanView) -> list:
