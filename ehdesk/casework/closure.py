@@ -63,7 +63,9 @@ def missing_items(
 
 def missing_by_reason(session: Session, episode_id: str) -> dict[str, list[str]]:
     """What each closure reason still needs (the close dialog shows the chosen reason's list)."""
-    return {code: missing_items(session, episode_id, code) for code in current_pack().codes("closure_reasons")}
+    return {
+        code: missing_items(session, episode_id, code) for code in current_pack().codes("closure_reasons")
+    }
 
 
 OUTCOMES_NOT_JUDGED = "Say whether each outcome in the plan was achieved"

@@ -129,3 +129,11 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
             )
         )
     return flags
+
+
+def family_flags(session: Session, family_id: str, today: date | None = None) -> list[Flag]:
+    """The flags on the family's current (or last) case: what the family record shows on top."""
+    from ehdesk.casework.episode_access import current_episode
+
+    episode = current_episode(session, family_id)
+    return episode_flags(session, episode.id, today) if episode is not None else []

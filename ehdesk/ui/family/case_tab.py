@@ -240,15 +240,23 @@ class CaseTab(QWidget):
 
         def withdraw():
             with store.session() as s:
-                consent.withdraw_consent(s, consent_id, when)
+                return consent.withdraw_consent(s, consent_id, when)
 
         def failed(exc):
             if not alive(self):
                 return
             self.withdraw_message.setText(getattr(exc, "message", "Withdrawing failed."))
 
+        def done(result):
+            if not alive(self):
+                return
+            self.reload()
+            # Say what the withdrawal changed (sharing stopped, nothing else due, close the case).
+            self.withdraw_message.setText(" ".join(result.messages))
+            self.changed.emit()
+
         self.withdraw_message.setText("")
-        self.writer.submit(withdraw, lambda _: alive(self) and self.reload(), failed)
+        self.writer.submit(withdraw, done, failed)
 
     def _episode_saved(self) -> None:
         self.reload()
