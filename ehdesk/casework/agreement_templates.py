@@ -14,7 +14,21 @@ from pydantic import ValidationError as PydanticError
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.paths import resources_dir
 
-PLACEHOLDERS = ("family_name", "members", "worker_name", "council_name", "agencies", "review_date")
+PLACEHOLDERS = (
+    "family_name",
+    "members",
+    "worker_name",
+    "council_name",
+    "agencies",
+    "review_date",
+    # From the council pack (practice.agreement): what the agreement must tell the family.
+    "short_term_limit",
+    "working_hours",
+    "team_phone",
+    "out_of_hours",
+)
+# A bullet that is exactly one of these becomes the pack's list, one bullet per item.
+LIST_PLACEHOLDERS = ("{worker_will}", "{worker_will_not}")
 
 
 class _Strict(BaseModel):
@@ -82,7 +96,15 @@ def fill(template: AgreementTemplate, fields: dict[str, str]) -> dict:
             {
                 "heading": s.heading.format_map(values),
                 "paragraphs": [p.format_map(values) for p in s.paragraphs],
-                "bullets": [b.format_map(values) for b in s.bullets],
+                "bullets": [
+                    item
+                    for b in s.bullets
+                    for item in (
+                        list(fields.get(b.strip()[1:-1], []))
+                        if b.strip() in LIST_PLACEHOLDERS
+                        else [b.format_map(values)]
+                    )
+                ],
             }
             for s in template.sections
         ],

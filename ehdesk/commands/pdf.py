@@ -15,6 +15,7 @@ from ehdesk.models import Family
 
 KINDS = {
     "agreement": "ehdesk.pdf.agreement:render_latest",
+    "agreement-family": "ehdesk.pdf.agreement:render_family_copy",
     "plan": "ehdesk.pdf.plan:render_latest",
     "meeting": "ehdesk.pdf.meeting:render_latest",
     "assessment": "ehdesk.pdf.assessment:render_latest",

@@ -32,7 +32,11 @@ COLUMNS = {
         sa.Column("withdrawal_recorded_by", sa.String(length=200), nullable=False, server_default=""),
         sa.Column("safeguarding_shares", sa.JSON(), nullable=False, server_default="[]"),
     ],
-    "agreement": [sa.Column("sharing_stopped_on", sa.Date(), nullable=True)],
+    "agreement": [
+        sa.Column("sharing_stopped_on", sa.Date(), nullable=True),
+        sa.Column("language", sa.String(length=60), nullable=False, server_default="English"),
+        sa.Column("interpreter", sa.String(length=200), nullable=False, server_default=""),
+    ],
 }
 
 
