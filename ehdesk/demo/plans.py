@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework.plans import describe_changes
+from ehdesk.casework.plans import computed_rag, describe_changes, is_overdue
 from ehdesk.casework.timescales import add_months
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.names import PROFESSIONALS
@@ -151,9 +151,11 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
     ]  # fmt: skip
     # Another agency takes part (present, or by written update), so each meeting is a TAF.
     name, role, agency = rng.choice([p for p in PROFESSIONALS if p[2] != "family_service"])
+    away = rng.random() < 0.3
     attendees.append(
         {"name": name, "role": role, "agency": pack.label("agencies", agency),
-         "attendance": "apologies" if rng.random() < 0.3 else "attended", "written_update": "Update sent by email."}
+         "attendance": "apologies" if away else "attended",
+         "written_update": "Sent a written update: attendance is improving." if away else ""}
     )  # fmt: skip
     previous: list[dict] = []
     for number, on in enumerate(held, start=1):
@@ -185,7 +187,7 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
             counts_as_taf=True,
         )  # fmt: skip
         rows.append(meeting)
-        snap = _snapshot(outcomes, actions)
+        snap = _snapshot(outcomes, actions, on, pack)
         rows.append(
             PlanVersion(
                 id=new_id(), family_id=fid, episode_id=eid, meeting_id=meeting.id, version=number, recorded_on=on,
@@ -265,7 +267,9 @@ def _close_coherently(rng, episode: Episode, held: list[date], outcomes, actions
     return results
 
 
-def _snapshot(outcomes, actions) -> list[dict]:
+def _snapshot(outcomes, actions, on: date, pack: CouncilPack) -> list[dict]:
+    """The plan as frozen at a meeting on ``on``: RAG worked out as the live plan does."""
+    window = pack.practice.rag_amber_within_days
     return [
         {
             "id": o.id,
@@ -277,12 +281,16 @@ def _snapshot(outcomes, actions) -> list[dict]:
                 {
                     "id": a.id,
                     "what": a.what,
-                    "who": a.who_name or a.who_agency,
+                    "who": ", ".join(
+                        p
+                        for p in (a.who_name, pack.label("agencies", a.who_agency) if a.who_agency else "")
+                        if p
+                    ),
                     "by_when": a.by_when.isoformat(),
                     "status": a.status,
-                    "rag": a.rag,
+                    "rag": computed_rag(a.by_when, a.status, on, window),
                     "rag_reason": "",
-                    "overdue": False,
+                    "overdue": is_overdue(a.by_when, a.status, on),
                 }
                 for a in actions
                 if a.outcome_id == o.id

@@ -57,8 +57,8 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
             )
         )
     story: list = [field_table(rows), spacer(2)]
-    if episode.closure_note:
-        story += [heading("Closing summary"), para(episode.closure_note)]
+    note = episode.closure_note or (view.note if view else "")
+    story += [heading("Closing summary"), para(note or "No closing note was written.")]
     if view and view.override_reason:
         story += [
             heading("Closed with items missing"),
