@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
-from ehdesk.casework.agreement_templates import fill, get_template, latest_template
+from ehdesk.casework.agreement_templates import fill, get_template, latest_template, translation
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
@@ -190,6 +190,13 @@ def _view(session: Session, row: Agreement) -> AgreementView:
         # Frozen with the words, so the language the family heard is part of what they signed.
         with_whom = f", with an interpreter ({row.interpreter})" if row.interpreter else ", no interpreter"
         content["explained_in"] = f"{row.language or 'English'}{with_whom}"
+        translated = translation(row.template_id, row.template_version, row.language)
+        if translated is not None:
+            # The words the family read, frozen with the English so both are what was signed.
+            content["translation"] = {
+                "language": translated.language,
+                **fill(translated, record_fields(session, row)),
+            }
     else:
         content = row.frozen_content
     return AgreementView(

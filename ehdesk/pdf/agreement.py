@@ -21,6 +21,7 @@ from ehdesk.pdf.blocks import (
     bullet_list,
     field_table,
     heading,
+    page_break,
     para,
     signature_block,
     spacer,
@@ -33,8 +34,9 @@ COPIES = {"office": "office copy", "family": "the family's copy"}
 
 
 def document_info(view: AgreementView, copy: str = "office") -> DocumentInfo:
+    words = view.content.get("translation") if copy == "family" else None
     return DocumentInfo(
-        title=view.content.get("title") or "Early help agreement",
+        title=(words or view.content).get("title") or "Early help agreement",
         council_name=current_pack().council_name,
         document_id=f"AGR-{view.family_reference}-v{view.version_number}"
         + ("-F" if copy == "family" else ""),
@@ -45,6 +47,16 @@ def document_info(view: AgreementView, copy: str = "office") -> DocumentInfo:
 
 def _when(dt) -> str:
     return uk_time_words(dt)
+
+
+def _words(content: dict) -> list:
+    story = [para(content["intro"])]
+    for section in content["sections"]:
+        story.append(heading(section["heading"]))
+        story.extend(para(p) for p in section["paragraphs"])
+        if section["bullets"]:
+            story.append(bullet_list(section["bullets"]))
+    return story
 
 
 def agreement_pdf(view: AgreementView, images: dict[str, bytes], copy: str = "office") -> bytes:
@@ -62,17 +74,17 @@ def agreement_pdf(view: AgreementView, images: dict[str, bytes], copy: str = "of
         rows.append(("Explained in", content["explained_in"]))
     if view.sharing_stopped_on:
         rows.append(("Sharing stopped", f"{view.sharing_stopped_on:%-d %B %Y}: the family withdrew consent"))
-    story = [
-        field_table(rows),
-        spacer(3),
-        para(content["intro"]),
-    ]
-    for section in content["sections"]:
-        story.append(heading(section["heading"]))
-        story.extend(para(p) for p in section["paragraphs"])
-        if section["bullets"]:
-            story.append(bullet_list(section["bullets"]))
-    story += [heading("Signatures"), para(content["declaration"]), spacer(4)]
+    translated = content.get("translation")
+    # The family's copy is in the family's language where the pack holds it.
+    words = translated if copy == "family" and translated else content
+    story = [field_table(rows), spacer(3), *_words(words)]
+    if copy == "office" and translated:
+        story += [
+            page_break(),
+            heading(f"The same agreement in {translated['language']}, as the family read it"),
+        ]
+        story += _words(translated)
+    story += [heading("Signatures"), para(words["declaration"]), spacer(4)]
     for s in view.signatures:
         if s.role == "not_signed":
             story.append(

@@ -180,3 +180,36 @@ def test_signature_times_are_uk_local():
     assert uk_time_words(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)).endswith("02:00 BST")
     assert uk_time_words(datetime(2026, 10, 25, 0, 59, tzinfo=UTC)).endswith("01:59 BST")
     assert uk_time_words(datetime(2026, 10, 25, 1, 0, tzinfo=UTC)).endswith("01:00 GMT")
+
+
+def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store, monkeypatch):
+    from ehdesk.casework import agreement_templates
+    from ehdesk.pdf.agreement import render_family_copy, render_latest
+
+    english = agreement_templates.latest_template()
+    polish = english.model_copy(
+        update={
+            "language": "Polish",
+            "title": "Porozumienie o wczesnej pomocy",
+            "intro": "To porozumienie zawarte jest między rodziną {family_name} a {worker_name}.",
+            "declaration": "Podpisując, potwierdzam, że porozumienie zostało mi wyjaśnione.",
+        }
+    )
+    shipped = agreement_templates.all_templates()
+    monkeypatch.setattr(agreement_templates, "all_templates", lambda: (*shipped, polish))
+    with store.session() as s:
+        family_id = make_family(s)
+        view = ops.start_agreement(s, family_id, "Sam Worker")
+        ops.update_draft(s, view.id, language="Polish", interpreter="Ewa Nowak")
+        view = sign_all(s, family_id)
+        office, _ = render_latest(s, family_id)
+        family, info = render_family_copy(s, family_id)
+    assert view.content["title"] == "Early help agreement"  # the record keeps the English
+    assert view.content["translation"]["intro"].startswith(
+        "To porozumienie zawarte jest między rodziną Hassan-Wang"
+    )
+    office_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(office)).pages)
+    family_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(family)).pages)
+    assert "This agreement is between" in office_text and "To porozumienie zawarte" in office_text
+    assert "To porozumienie zawarte" in family_text and "This agreement is between" not in family_text
+    assert info.title == "Porozumienie o wczesnej pomocy"
