@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import closure, meetings
-from ehdesk.casework.assessments import EHA_FORM, quality_problems
+from ehdesk.casework.assessments import EHA_FORM, engine_for, get_assessment, quality_problems
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.thresholds import threshold_state
 from ehdesk.models import Assessment
@@ -70,6 +70,11 @@ def episode_problems(session: Session, episode_id: str) -> list[str]:
     ):
         answers = dict(a.answers or {})
         found += [f"a completed assessment: {p}" for p in quality_problems(answers).values()]
+        view = get_assessment(session, a.id, audit_view=False)
+        found += [
+            f"a completed {a.form_id} leaves {key.split('@')[0]} wrong: {message}"
+            for key, message in engine_for(view).validate(answers).items()
+        ]
         for key, value in answers.items():
             if isinstance(value, str) and any(p in value.lower() for p in PLACEHOLDERS):
                 found.append(f"an assessment answer ({key.split('@')[0]}) holds placeholder text")

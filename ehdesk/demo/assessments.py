@@ -65,9 +65,10 @@ PHRASES = {
     "child_words": ["Likes the new breakfast club.", "Home is less shouty now."],
     "child_notes": ["Healthy; up to date with checks; enjoys school."],
     "adult_notes": ["Works part time; supportive of the plan."],
+    "interpreter_for": ["Mum, in her first language, at visits and meetings."],
 }
 # Questions a real worker often leaves empty; an empty answer is honest, invented text is not.
-LEFT_EMPTY = ("copy_to", "not_to_see", "languages", "interpreter_for", "manager_name")
+LEFT_EMPTY = ("copy_to", "not_to_see", "languages", "manager_name")
 
 
 def _text_for(question: Question, rng: random.Random) -> str | None:
