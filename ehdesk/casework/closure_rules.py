@@ -22,6 +22,20 @@ class ClosureContext:
     reason: str
     # {outcome_id: achieved | partly | not_achieved} given when closing.
     outcome_results: dict[str, str] = field(default_factory=dict)
+    # What several checks read (the plan, the results), read once per closing.
+    memo: dict = field(default_factory=dict, compare=False)
+
+    def plan(self, session: Session, episode_id: str):
+        from ehdesk.casework.plans import get_plan
+
+        if "plan" not in self.memo:
+            self.memo["plan"] = get_plan(session, episode_id)
+        return self.memo["plan"]
+
+    def results(self, session: Session, episode_id: str) -> dict[str, str]:
+        if "results" not in self.memo:
+            self.memo["results"] = outcome_results(session, episode_id, self.outcome_results)
+        return self.memo["results"]
 
 
 Check = Callable[[Session, str, ClosureContext], "str | None"]
@@ -66,12 +80,10 @@ def outcome_results(session: Session, episode_id: str, given: dict[str, str]) ->
 
 
 def _outcomes_reviewed(session: Session, episode_id: str, ctx: ClosureContext) -> str | None:
-    from ehdesk.casework.plans import get_plan
-
-    plan = get_plan(session, episode_id)
+    plan = ctx.plan(session, episode_id)
     if not plan.outcomes:
         return "The plan has no outcomes, so nothing shows what was achieved."
-    results = outcome_results(session, episode_id, ctx.outcome_results)
+    results = ctx.results(session, episode_id)
     left = [o.what_will_be_different for o in plan.outcomes if o.id not in results]
     if left:
         return (
@@ -83,7 +95,7 @@ def _outcomes_reviewed(session: Session, episode_id: str, ctx: ClosureContext) -
 
 
 def _outcomes_achieved(session: Session, episode_id: str, ctx: ClosureContext) -> str | None:
-    results = outcome_results(session, episode_id, ctx.outcome_results)
+    results = ctx.results(session, episode_id)
     if results and not any(v in ("achieved", "partly") for v in results.values()):
         return "No outcome in the plan was achieved, even partly, so the reason can't be that goals were achieved."
     return None
@@ -102,9 +114,7 @@ def _taf_held(session: Session, episode_id: str, ctx: ClosureContext) -> str | N
 
 
 def _actions_progressed(session: Session, episode_id: str, ctx: ClosureContext) -> str | None:
-    from ehdesk.casework.plans import get_plan
-
-    actions = [a for o in get_plan(session, episode_id).outcomes for a in o.actions]
+    actions = [a for o in ctx.plan(session, episode_id).outcomes for a in o.actions]
     if any(a.status == "done" for a in actions):
         return None
     if not actions:
