@@ -25,7 +25,9 @@ def test_the_record_shows_flags_and_a_manager_decides_the_threshold(qtbot, store
     qtbot.addWidget(record)
     record.resize(1100, 700)
     record.show()
-    qtbot.waitUntil(lambda: record.is_loaded and record.flags.pending == 0 and bool(record.flags.flags), timeout=5000)
+    qtbot.waitUntil(
+        lambda: record.is_loaded and record.flags.pending == 0 and bool(record.flags.flags), timeout=5000
+    )
     text = record.flags.text.text()
     assert "Close: consent withdrawn" in text
     assert "A manager must decide whether to step up" in text and "Level 4" in text
@@ -44,3 +46,20 @@ def test_the_record_shows_flags_and_a_manager_decides_the_threshold(qtbot, store
     dialog.accept()
     qtbot.waitUntil(lambda: "Continue with early help" in record.flags.text.text(), timeout=5000)
     assert not record.flags.decide_button.isVisible()
+
+
+def test_the_caseload_says_what_is_overdue_and_flagged_beside_what_is_due(qtbot, store):
+    from ehdesk.casework.caseload import caseload
+    from ehdesk.models import Episode
+    from ehdesk.ui.caseload.model import CaseloadModel, Row
+
+    with store.session() as s:
+        ids = make_family(s, level=4)
+        s.get(Episode, ids["episode"]).allocated_worker_id = "w1"
+        add_plan(s, ids["episode"], by_when=date(2026, 3, 1))
+        s.flush()
+        [row] = caseload(s, "w1", date(2026, 6, 1))
+    model = CaseloadModel()
+    model.set_rows([Row.from_caseload(row)])
+    text = model.data(model.index(0, 5))
+    assert "Level 4: manager to decide" in text and "1 plan action(s) overdue" in text
