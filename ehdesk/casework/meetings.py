@@ -206,8 +206,13 @@ def _agency_key(agency: str, pack: CouncilPack) -> str:
     return text
 
 
-def quorum_problems(attendees: tuple[dict, ...] | list[dict], pack: CouncilPack | None = None) -> list[str]:
-    """Why a meeting does not count as a TAF under the council's quorum (empty: it counts)."""
+def quorum_problems(
+    attendees: tuple[dict, ...] | list[dict],
+    pack: CouncilPack | None = None,
+    workers: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Why a meeting does not count as a TAF under the council's quorum (empty: it counts).
+    ``workers``: names of the case's own workers, never counted as family even with no agency."""
     rules = (pack or current_pack()).practice.taf_quorum
     pack = pack or current_pack()
 
@@ -217,6 +222,8 @@ def quorum_problems(attendees: tuple[dict, ...] | list[dict], pack: CouncilPack 
         return rules.written_update_counts and bool(a.get("written_update"))
 
     def is_family(a: dict) -> bool:
+        if str(a.get("name") or "").strip().casefold() in workers:
+            return False
         return bool(a.get("family")) or str(a.get("agency") or "") in ("", FAMILY_AGENCY)
 
     problems = []
@@ -332,6 +339,18 @@ def missing_for_completion(m: MeetingView) -> dict[str, str]:
     return errors
 
 
+def case_workers(session: Session, episode_id: str) -> frozenset[str]:
+    """The names of the case's own workers (allocated worker, lead professional, whoever is
+    recording), so the worker at a meeting is never counted as the family."""
+    from ehdesk.models import Episode
+
+    episode = session.get(Episode, episode_id)
+    names = {session.info.get("worker_name", "")}
+    if episode is not None:
+        names |= {episode.allocated_worker_name, episode.lead_professional_name}
+    return frozenset(n.strip().casefold() for n in names if n and n.strip())
+
+
 def review_problems(session: Session, m: MeetingView) -> dict[str, str]:
     """What a review or closure meeting must record about the plan before it can be completed."""
     if m.kind not in ("initial_taf", "taf_review", "closure"):
@@ -416,7 +435,11 @@ def complete_meeting(
         reading = _new_reading_missing(session, view)
         if reading:
             soft["readings"] = reading
-    quorum = quorum_problems(view.attendees) if row.kind in TAF_KINDS else []
+    quorum = (
+        quorum_problems(view.attendees, workers=case_workers(session, row.episode_id))
+        if row.kind in TAF_KINDS
+        else []
+    )
     if quorum and row.kind != "family_group_conference":
         soft["attendees"] = "This meeting can't count as a TAF: " + " and ".join(quorum) + "."
     override_by = ""
