@@ -251,3 +251,36 @@ def test_unsaved_session_note_survives_flush_as_a_draft(qtbot, store, family):
     settle(qtbot, again)
     assert again.headings["reflection"].toPlainText() == "Jo was tired but open"
     assert "unsaved session note was kept" in again.message.text()
+
+
+def test_a_meeting_without_the_quorum_needs_a_managers_reason(qtbot, store, family):
+    plan = PlanTab(store, family)
+    qtbot.addWidget(plan)
+    settle(qtbot, plan)
+    add_outcome(qtbot, plan, "Sam gets to school on time every day", "Sam")
+    meetings = MeetingsTab(store, family)
+    qtbot.addWidget(meetings)
+    settle(qtbot, meetings)
+    meetings.new_kind.setCurrentIndex(meetings.new_kind.findData("initial_taf"))
+    meetings.new_button.click()
+    settle(qtbot, meetings)
+    assert not meetings.override_reason.isEnabled()  # only a manager may override
+    store.profile = dataclasses.replace(store.profile, role="manager")
+    meetings.reload()
+    settle(qtbot, meetings)
+    assert meetings.override_reason.isEnabled()
+    fill_meeting(meetings, next_on=TODAY + timedelta(weeks=10), attendees=False)
+    meetings._add_attendee({"name": "Jo Hill", "role": "Mum"})  # the family only
+    meetings.complete_button.click()
+    settle(qtbot, meetings)
+    assert "can't count as a TAF: no agency other than early help took part" in meetings.message.text()
+    assert "A manager can complete it anyway with a reason" in meetings.message.text()
+    meetings.override_reason.setText("School confirmed by phone; their letter is on file")
+    meetings.complete_button.click()
+    settle(qtbot, meetings)
+    assert "version 1" in meetings.message.text()
+    with store.session() as s:
+        from ehdesk.casework import meetings as meeting_ops
+
+        [done] = meeting_ops.list_meetings(s, s.query(Episode).one().id)
+    assert done.counts_as_taf and done.override_reason == "School confirmed by phone; their letter is on file"
