@@ -22,7 +22,9 @@ def take_reading(s, episode_id, on, occasion="review", value=5):
     keys = ["health", "feelings", "safety", "relationships", "parenting"]
     keys += ["learning", "home", "money", "work", "support"]
     data = {"occasion": occasion, "taken_on": on, "participants_other": "Mum"}
-    return readings.take_reading(s, episode_id, "family_spider", data | {"answers": dict.fromkeys(keys, value)})
+    return readings.take_reading(
+        s, episode_id, "family_spider", data | {"answers": dict.fromkeys(keys, value)}
+    )
 
 
 def hold(s, episode_id, kind, on, next_on, outcome=""):
@@ -33,7 +35,8 @@ def hold(s, episode_id, kind, on, next_on, outcome=""):
     if kind == "taf_review":
         take_reading(s, episode_id, on)
     reviews = [
-        {"outcome_id": o.id, "progress": outcome or "no_change"} for o in plans.get_plan(s, episode_id).outcomes
+        {"outcome_id": o.id, "progress": outcome or "no_change"}
+        for o in plans.get_plan(s, episode_id).outcomes
     ]
     meeting_id = meetings.create_meeting(s, episode_id, kind, on, "Family home")
     meetings.update_meeting(

@@ -69,7 +69,9 @@ def test_the_worry_scale_prints_the_end_the_score_means(eha):
     _, question = eha.definition.question("child_needs_worry")
     assert scale_words(question.scale, 10) == "10 out of 10 (not worried at all)"
     assert scale_words(question.scale, 0) == "0 out of 10 (very worried)"
-    assert scale_words(question.scale, 4) == "4 out of 10, where 0 is very worried and 10 is not worried at all"
+    assert (
+        scale_words(question.scale, 4) == "4 out of 10, where 0 is very worried and 10 is not worried at all"
+    )
 
 
 def test_required_answers_and_their_types_are_checked(eha):
