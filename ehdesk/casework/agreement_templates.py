@@ -14,7 +14,21 @@ from pydantic import ValidationError as PydanticError
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.paths import resources_dir
 
-PLACEHOLDERS = ("family_name", "members", "worker_name", "council_name", "agencies", "review_date")
+PLACEHOLDERS = (
+    "family_name",
+    "members",
+    "worker_name",
+    "council_name",
+    "agencies",
+    "review_date",
+    # From the council pack (practice.agreement): what the agreement must tell the family.
+    "short_term_limit",
+    "working_hours",
+    "team_phone",
+    "out_of_hours",
+)
+# A bullet that is exactly one of these becomes the pack's list, one bullet per item.
+LIST_PLACEHOLDERS = ("{worker_will}", "{worker_will_not}")
 
 
 class _Strict(BaseModel):
@@ -35,6 +49,9 @@ class AgreementTemplate(_Strict):
     intro: str
     sections: list[Section] = Field(min_length=1)
     declaration: str
+    # A council may hold the same template (same id and version) in a family's language: the
+    # family's copy prints in it and the office copy keeps it beside the English.
+    language: str = "English"
 
 
 class _Fields(dict):
@@ -58,8 +75,11 @@ def all_templates() -> tuple[AgreementTemplate, ...]:
     return tuple(found)
 
 
+BASE_LANGUAGE = "English"
+
+
 def latest_template(template_id: str = "early_help_agreement") -> AgreementTemplate:
-    versions = [t for t in all_templates() if t.id == template_id]
+    versions = [t for t in all_templates() if t.id == template_id and t.language == BASE_LANGUAGE]
     if not versions:
         raise NotFound("This council pack has no early help agreement template.")
     return max(versions, key=lambda t: t.version)
@@ -67,9 +87,23 @@ def latest_template(template_id: str = "early_help_agreement") -> AgreementTempl
 
 def get_template(template_id: str, version: int) -> AgreementTemplate:
     for t in all_templates():
-        if t.id == template_id and t.version == version:
+        if t.id == template_id and t.version == version and t.language == BASE_LANGUAGE:
             return t
     raise NotFound("The agreement template this draft was made from is not in this council pack.")
+
+
+def translation(template_id: str, version: int, language: str) -> AgreementTemplate | None:
+    """The same template in ``language``, if the council's pack holds it."""
+    if not language or language.strip().casefold() == BASE_LANGUAGE.casefold():
+        return None
+    for t in all_templates():
+        if (
+            t.id == template_id
+            and t.version == version
+            and t.language.casefold() == language.strip().casefold()
+        ):
+            return t
+    return None
 
 
 def fill(template: AgreementTemplate, fields: dict[str, str]) -> dict:
@@ -82,7 +116,15 @@ def fill(template: AgreementTemplate, fields: dict[str, str]) -> dict:
             {
                 "heading": s.heading.format_map(values),
                 "paragraphs": [p.format_map(values) for p in s.paragraphs],
-                "bullets": [b.format_map(values) for b in s.bullets],
+                "bullets": [
+                    item
+                    for b in s.bullets
+                    for item in (
+                        list(fields.get(b.strip()[1:-1], []))
+                        if b.strip() in LIST_PLACEHOLDERS
+                        else [b.format_map(values)]
+                    )
+                ],
             }
             for s in template.sections
         ],

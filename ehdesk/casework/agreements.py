@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
-from ehdesk.casework.agreement_templates import fill, get_template, latest_template
+from ehdesk.casework.agreement_templates import fill, get_template, latest_template, translation
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.professionals import involved_agencies
@@ -29,6 +29,8 @@ ROLES = {
     "young_person": "Young person",
     "worker": "Family worker",
     "other_adult": "Other adult",
+    # An adult with parental responsibility who did not sign: the reason is recorded and printed.
+    "not_signed": "Did not sign",
 }
 DEFAULT_REVIEW_WEEKS = 12
 
@@ -82,6 +84,15 @@ class AgreementView:
     family_reference: str = ""
     family_name: str = ""
     member_names: list[str] = field(default_factory=list)
+    language: str = "English"
+    interpreter: str = ""
+    sharing_stopped_on: date | None = None
+
+    @property
+    def language_words(self) -> str:
+        """How the agreement was explained, as printed."""
+        with_whom = f", with an interpreter ({self.interpreter})" if self.interpreter else ", no interpreter"
+        return f"{self.language or 'English'}{with_whom}"
 
     @property
     def editable(self) -> bool:
@@ -139,7 +150,14 @@ def record_fields(session: Session, agreement: Agreement) -> dict[str, str]:
 def fields_from(family: Family | None, members: list[Person], agreement: Agreement) -> dict[str, str]:
     pack = current_pack()
     agencies = [pack.label("agencies", code) for code in agreement.agencies]
+    content = pack.practice.agreement
     return {
+        "worker_will": list(content.worker_will),
+        "worker_will_not": list(content.worker_will_not),
+        "short_term_limit": content.short_term_limit,
+        "working_hours": content.working_hours,
+        "team_phone": content.team_phone or "the number on your plan",
+        "out_of_hours": content.out_of_hours,
         "family_name": _family_name(family, members) if family else "",
         "members": ", ".join(p.full_name for p in members) or "the family",
         "worker_name": agreement.worker_name,
@@ -161,6 +179,16 @@ def _view(session: Session, row: Agreement) -> AgreementView:
     members = _members(session, row.family_id)
     if row.status == "draft":
         content = fill(get_template(row.template_id, row.template_version), record_fields(session, row))
+        # Frozen with the words, so the language the family heard is part of what they signed.
+        with_whom = f", with an interpreter ({row.interpreter})" if row.interpreter else ", no interpreter"
+        content["explained_in"] = f"{row.language or 'English'}{with_whom}"
+        translated = translation(row.template_id, row.template_version, row.language)
+        if translated is not None:
+            # The words the family read, frozen with the English so both are what was signed.
+            content["translation"] = {
+                "language": translated.language,
+                **fill(translated, record_fields(session, row)),
+            }
     else:
         content = row.frozen_content
     return AgreementView(
@@ -193,6 +221,9 @@ def _view(session: Session, row: Agreement) -> AgreementView:
         family_reference=family.reference if family else "",
         family_name=_family_name(family, members) if family else "",
         member_names=[p.full_name for p in members],
+        language=row.language,
+        interpreter=row.interpreter,
+        sharing_stopped_on=row.sharing_stopped_on,
     )
 
 
@@ -268,9 +299,21 @@ def start_agreement(
 
 
 def update_draft(
-    session: Session, agreement_id: str, *, agencies: list[str] | None = None, review_date: date | None = None
+    session: Session,
+    agreement_id: str,
+    *,
+    agencies: list[str] | None = None,
+    review_date: date | None = None,
+    language: str | None = None,
+    interpreter: str | None = None,
 ) -> AgreementView:
     row = _editable(session, agreement_id)
+    if language is not None:
+        if not language.strip():
+            raise ValidationError({"language": "Say which language the agreement was explained in."})
+        row.language = language.strip()
+    if interpreter is not None:
+        row.interpreter = interpreter.strip()
     if agencies is not None:
         known = set(current_pack().codes("agencies"))
         unknown = [a for a in agencies if a not in known]
@@ -348,6 +391,41 @@ def add_signature(
     )
 
 
+def record_not_signed(session: Session, agreement_id: str, person_id: str, reason: str) -> SignatureView:
+    """An adult with parental responsibility who did not sign: why, recorded and printed."""
+    row = _editable(session, agreement_id)
+    person = session.get(Person, person_id)
+    if person is None or person.deleted or person.family_id != row.family_id:
+        raise ValidationError({"person_id": "Choose the adult who did not sign from this family."})
+    if not reason.strip():
+        raise ValidationError({"reason": f"Say why {person.full_name} did not sign."})
+    for old in session.scalars(
+        select(AgreementSignature).where(
+            AgreementSignature.agreement_id == row.id,
+            AgreementSignature.deleted.is_(False),
+            AgreementSignature.person_id == person_id,
+        )
+    ):
+        old.deleted = True
+    sig = AgreementSignature(
+        family_id=row.family_id,
+        agreement_id=row.id,
+        signer_name=person.full_name,
+        role="not_signed",
+        person_id=person_id,
+        image_sha256="",
+        verbal_reason=reason.strip(),
+        signed_at=datetime.now(UTC).replace(microsecond=0),
+        device=socket.gethostname(),
+    )
+    session.add(sig)
+    session.flush()
+    audit.record(session, "change", "agreement_signature", sig.id, row.family_id, role="not_signed")
+    return SignatureView(
+        sig.id, sig.signer_name, sig.role, person_id, "", sig.verbal_reason, sig.signed_at, sig.device
+    )
+
+
 def remove_signature(session: Session, signature_id: str) -> None:
     sig = session.get(AgreementSignature, signature_id)
     if sig is None or sig.deleted:
@@ -374,6 +452,26 @@ def sign_and_freeze(
     roles = {s.role for s in draft.signatures}
     if not roles & {"parent", "other_adult", "young_person"}:
         raise ValidationError({"signatures": "At least one family member must sign or give verbal consent."})
+    # Every adult with parental responsibility signs, or the reason they did not is recorded.
+    accounted = {s.person_id for s in draft.signatures if s.person_id} | {
+        s.signer_name for s in draft.signatures
+    }
+    unsigned = [
+        p.full_name
+        for p in _members(session, row.family_id)
+        if p.role == "adult"
+        and p.parental_responsibility
+        and p.id not in accounted
+        and p.full_name not in accounted
+    ]
+    if unsigned:
+        raise ValidationError(
+            {
+                "signatures": "Every adult with parental responsibility signs, or record why they did not: "
+                + ", ".join(unsigned)
+                + "."
+            }
+        )
     if "worker" not in roles:
         raise ValidationError({"signatures": "The worker must sign the agreement too."})
     if row.review_date is None:
@@ -399,7 +497,7 @@ def _record_consent(session: Session, row: Agreement, signatures: list[Signature
     """Signing the agreement is each family signer's consent to share with the named agencies:
     recorded in the family's consent list too, so the rest of the record (and the reports) see it."""
     for sig in signatures:
-        if sig.role == "worker":
+        if sig.role in ("worker", "not_signed"):
             continue
         session.add(
             Consent(
@@ -455,4 +553,15 @@ def agreement_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]
         )
         .group_by(Agreement.episode_id)
     ).all()
-    return {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}
+    facts = {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}
+    # The review date written into the agreement in force is a due item.
+    for episode_id, review_date in session.execute(
+        select(Agreement.episode_id, Agreement.review_date).where(
+            Agreement.episode_id.in_(episode_ids),
+            Agreement.deleted.is_(False),
+            Agreement.status == "signed",
+            Agreement.review_date.is_not(None),
+        )
+    ):
+        facts.setdefault(episode_id, {})["agreement_review_on"] = review_date
+    return facts

@@ -34,6 +34,10 @@ class AssessmentReadOnly(EhdeskError):
     pass
 
 
+class ThresholdDecisionNeeded(EhdeskError):
+    """The assessment shows statutory-level need and no manager has decided yet."""
+
+
 @dataclass(frozen=True)
 class AssessmentSummary:
     id: str
@@ -140,7 +144,62 @@ def _prefill(definition: FormDefinition, session: Session, episode: Episode | No
     if episode is not None:  # the family's professionals list (issue 16)
         known["professionals"] = involved_text(session, episode.family_id, today)
     ids = {q.id for _, q in definition.questions()}
-    return {k: v for k, v in known.items() if k in ids and v}
+    found = {k: v for k, v in known.items() if k in ids and v}
+    # Parental responsibility and living at home are on the member record: offered, not asked again.
+    if episode is not None:
+        for p in session.scalars(
+            select(Person).where(Person.family_id == episode.family_id, Person.deleted.is_(False))
+        ):
+            if p.role != "adult":
+                continue
+            for qid, value in (
+                ("adult_lives_in", p.lives_in_household),
+                ("adult_parental_responsibility", p.parental_responsibility),
+            ):
+                if qid in ids:
+                    found[f"{qid}@{p.id}"] = bool(value)
+    return found
+
+
+MEMBER_FACTS = {
+    "adult_lives_in": "lives_in_household",
+    "adult_parental_responsibility": "parental_responsibility",
+}
+
+
+def _member_record_updates(session: Session, row: Assessment) -> None:
+    """A change to parental responsibility or living at home made in the assessment updates the
+    member record (one truth, audited on the member)."""
+    for key, value in (row.answers or {}).items():
+        qid, _, person_id = key.partition("@")
+        if qid not in MEMBER_FACTS or not isinstance(value, bool):
+            continue
+        person = session.get(Person, person_id)
+        if person is None or person.deleted or person.family_id != row.family_id:
+            continue
+        field_name = MEMBER_FACTS[qid]
+        if getattr(person, field_name) != value:
+            setattr(person, field_name, value)
+            audit.record(
+                session,
+                "change",
+                "person",
+                person.id,
+                row.family_id,
+                fields=[field_name],
+                source="assessment",
+            )
+
+
+def quality_problems(answers: dict) -> dict[str, str]:
+    """What an assessment may not claim even when every required answer is given."""
+    problems = {}
+    if answers.get("withdrawal_explained") is False:
+        problems["withdrawal_explained"] = (
+            "Tell the family they can take back their consent at any time, then answer Yes: the "
+            "assessment can't be completed until they have been told."
+        )
+    return problems
 
 
 def start_assessment(
@@ -246,10 +305,15 @@ def complete_assessment(
         row.answers = _clean_answers(answers)
     view = get_assessment(session, assessment_id, audit_view=False)
     problems = engine_for(view, library).validate(view.answers)
+    problems.update(quality_problems(view.answers))
     if problems:
         raise ValidationError(problems)
     row.status = "completed"
+    # One completion date: the record's. An older form that also asked for it is kept in step.
     row.completed_on = today or date.today()
+    if "completed_on" in (row.answers or {}):
+        row.answers = {**row.answers, "completed_on": row.completed_on.isoformat()}
+    _member_record_updates(session, row)
     audit.record(session, "change", "assessment", row.id, row.family_id, status="completed")
 
 
@@ -261,6 +325,12 @@ def sign_off_assessment(
         raise AssessmentReadOnly("Only a completed assessment can be signed off.")
     if not manager_name.strip():
         raise ValidationError({"manager_name": "Type the name of the manager signing off."})
+    if row.form_id == EHA_FORM and row.episode_id:
+        from ehdesk.casework.thresholds import threshold_state
+
+        state = threshold_state(session, row.episode_id, dict(row.answers or {}))
+        if state.needs_decision:
+            raise ThresholdDecisionNeeded("This assessment can't be signed off yet. " + state.summary())
     row.status = "signed_off"
     row.signed_off_by = manager_name.strip()
     row.signed_off_on = today or date.today()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ehdesk.casework.episode_facts import facts_for_episodes
+from ehdesk.casework.flags import overdue_action_counts
 from ehdesk.casework.timescales import next_due
 from ehdesk.config.pack import current_pack
 from ehdesk.models import Episode, Family, Person
@@ -28,6 +29,10 @@ class CaseloadRow:
     next_due_label: str
     next_due_on: date | None
     overdue: bool
+    # Plan actions still open past their date (shown beside what is due next).
+    overdue_actions: int = 0
+    # Short flags that need the worker or a manager (consent withdrawn, Level 4 undecided).
+    flags: tuple[str, ...] = ()
 
 
 def caseload(session: Session, worker_id: str, today: date | None = None) -> list[CaseloadRow]:
@@ -54,9 +59,16 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
         )
     ).all()
     facts = facts_for_episodes(session, episodes)
+    late = overdue_action_counts(session, [e.id for e in episodes], today)
+    levels = pack.practice.thresholds.levels
     rows = []
     for e in episodes:
         due = next_due(facts[e.id], pack.timescales, today)
+        flags = []
+        if facts[e.id].consent_withdrawn_on:
+            flags.append("Consent withdrawn")
+        if e.level_of_need in levels and not (e.threshold_decision or {}).get("decision"):
+            flags.append(f"Level {e.level_of_need}: manager to decide")
         rows.append(
             CaseloadRow(
                 family_id=e.family_id,
@@ -70,6 +82,8 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
                 next_due_label=due.label if due else "",
                 next_due_on=due.due_on if due else None,
                 overdue=bool(due and due.overdue),
+                overdue_actions=late.get(e.id, 0),
+                flags=tuple(flags),
             )
         )
     rows.sort(key=lambda r: (r.next_due_on or date.max, r.household_name))

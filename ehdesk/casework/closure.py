@@ -1,29 +1,26 @@
 """Closing an episode: a reason from the pack, step-up details, the checks that say plainly
 what is missing, a manager's override with a reason, and reopening (audited).
 
-``CLOSURE_CHECKS`` names checks owned by other features as "module:function"; each is
-``fn(session, episode_id) -> str | None`` (None: satisfied, else the sentence to show). A check
-whose module is not installed yet is skipped, so this works before those features land."""
+Which checks a reason needs is the council's choice (``practice.closure_checks`` in the pack,
+checks in ``closure_rules``): "goals achieved" needs the outcomes judged and a TAF held, "consent
+withdrawn" needs the withdrawal recorded, and so on. The override and its reason are kept on
+the closure record and printed on the closure summary."""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
+from ehdesk.casework.closure_rules import ClosureContext, missing_for
 from ehdesk.casework.episode_access import EpisodeClosed, episode_or_404, require_open
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.models.closure import EpisodeClosure
 
-CLOSURE_CHECKS: list[str] = [
-    "ehdesk.casework.readings:closing_reading_missing",
-    "ehdesk.casework.assessments:closure_feedback_missing",
-]
 STEP_UP_REASON = "stepped_up"
 MANAGER_ROLES = ("manager", "admin")
 
@@ -54,30 +51,24 @@ class ClosureView:
     override_by: str
     override_reason: str
     closed_by: str
+    outcome_results: dict = field(default_factory=dict)
 
 
-def _load_check(spec: str):
-    module, _, name = spec.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        # Only the feature's own module being absent is expected; a broken import inside it is a bug.
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
+def missing_items(
+    session: Session, episode_id: str, reason: str = "default", outcome_results: dict | None = None
+) -> list[str]:
+    """What closing for ``reason`` still needs, in plain sentences (empty: ready to close)."""
+    return missing_for(session, episode_id, ClosureContext(reason, dict(outcome_results or {})))
 
 
-def missing_items(session: Session, episode_id: str) -> list[str]:
-    """What closing still needs, in plain sentences (empty: ready to close)."""
-    found = []
-    for spec in CLOSURE_CHECKS:
-        check = _load_check(spec)
-        if check is None:
-            continue
-        message = check(session, episode_id)
-        if message:
-            found.append(message)
-    return found
+def missing_by_reason(session: Session, episode_id: str) -> dict[str, list[str]]:
+    """What each closure reason still needs (the close dialog shows the chosen reason's list)."""
+    return {
+        code: missing_items(session, episode_id, code) for code in current_pack().codes("closure_reasons")
+    }
+
+
+OUTCOMES_NOT_JUDGED = "Say whether each outcome in the plan was achieved"
 
 
 def _check_details(
@@ -113,10 +104,21 @@ def close_episode(
     stepped_up_to: str = "",
     override_reason: str = "",
     actor_role: str = "practitioner",
+    outcome_results: dict[str, str] | None = None,
 ) -> ClosureView:
+    """Close the case. ``outcome_results`` judges each plan outcome (achieved | partly |
+    not_achieved); missing items refuse with ClosureBlocked unless a manager gives a reason."""
+    from ehdesk.casework.closure_rules import outcome_results as results_on_record
+    from ehdesk.casework.meetings import CLOSURE_RESULTS
+
     episode = require_open(session, episode_id)
     _check_details(reason, closed_on, stepped_up_on, stepped_up_to, episode.opened_on, today)
-    missing = missing_items(session, episode_id)
+    given = dict(outcome_results or {})
+    if any(v not in CLOSURE_RESULTS for v in given.values()):
+        raise ValidationError(
+            {"outcome_results": "Choose achieved, partly achieved or not achieved for each outcome."}
+        )
+    missing = missing_items(session, episode_id, reason, given)
     actor = session.info.get("actor", "")
     override_by = ""
     if missing:
@@ -137,6 +139,7 @@ def close_episode(
         override_by=override_by,
         override_reason=override_reason.strip() if missing else "",
         closed_by=actor,
+        outcome_results=results_on_record(session, episode_id, given),
     )
     session.add(row)
     episode.status = "closed"
@@ -153,6 +156,8 @@ def close_episode(
         op="close",
         reason=reason,
         overridden=bool(missing),
+        override_reason=row.override_reason,
+        missing=missing,
     )
     return _view(row)
 
@@ -170,6 +175,7 @@ def _view(r: EpisodeClosure) -> ClosureView:
         r.override_by,
         r.override_reason,
         r.closed_by,
+        dict(r.outcome_results or {}),
     )
 
 

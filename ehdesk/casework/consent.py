@@ -1,4 +1,9 @@
-"""Consent given by a family member for a stated purpose, and its withdrawal."""
+"""Consent given by a family member for a stated purpose, and its withdrawal.
+
+Withdrawal changes the case (issue 15): it records who withdrew and who recorded it, stops the
+signed agreement's sharing list, stops everything due, and puts "Close: consent withdrawn" in
+front of the worker. Sharing after that is only under the safeguarding exception the agreement
+states, and each such share is recorded with its reason."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import NotFound, ValidationError
-from ehdesk.models import Consent, Person
+from ehdesk.models import Agreement, Consent, Episode, Person
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,9 @@ class ConsentView:
     method: str
     withdrawn_on: date | None
     notes: str
+    withdrawn_by_name: str = ""
+    withdrawal_recorded_by: str = ""
+    safeguarding_shares: tuple[dict, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -45,6 +53,9 @@ def _view(c: Consent) -> ConsentView:
         method=c.method,
         withdrawn_on=c.withdrawn_on,
         notes=c.notes,
+        withdrawn_by_name=c.withdrawn_by_name,
+        withdrawal_recorded_by=c.withdrawal_recorded_by,
+        safeguarding_shares=tuple(c.safeguarding_shares or ()),
     )
 
 
@@ -111,9 +122,24 @@ def record_consent(
     return consent.id
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """What withdrawing consent changed, in sentences to show the worker."""
+
+    stops_work: bool
+    messages: tuple[str, ...]
+
+
 def withdraw_consent(
-    session: Session, consent_id: str, withdrawn_on: date | None, today: date | None = None
-) -> None:
+    session: Session,
+    consent_id: str,
+    withdrawn_on: date | None,
+    today: date | None = None,
+    *,
+    withdrawn_by_name: str = "",
+) -> Withdrawal:
+    """Record the withdrawal (who told us, and the worker recording it). Withdrawing consent the
+    pack says the work rests on stops the agreement's sharing list and everything due."""
     today = today or date.today()
     consent = session.get(Consent, consent_id)
     if consent is None or consent.deleted:
@@ -129,4 +155,135 @@ def withdraw_consent(
     if withdrawn_on < consent.given_on:
         raise ValidationError({"withdrawn_on": "Consent cannot be withdrawn before it was given."})
     consent.withdrawn_on = withdrawn_on
-    audit.record(session, "change", "consent", consent_id, consent.family_id, change="withdraw")
+    consent.withdrawn_by_name = withdrawn_by_name.strip() or consent.given_by_name
+    consent.withdrawal_recorded_by = session.info.get("worker_name", "") or session.info.get("actor", "")
+    messages = [f"Consent withdrawn by {consent.withdrawn_by_name} on {withdrawn_on:%d %b %Y}."]
+    stops = consent.scope in current_pack().practice.consent_withdrawal_stops
+    if stops:
+        stopped = []
+        for agreement in session.scalars(
+            select(Agreement).where(
+                Agreement.family_id == consent.family_id,
+                Agreement.status == "signed",
+                Agreement.deleted.is_(False),
+                Agreement.sharing_stopped_on.is_(None),
+            )
+        ):
+            agreement.sharing_stopped_on = withdrawn_on
+            stopped.extend(agreement.agencies)
+        # Other consents to share given by the same person end with it.
+        for other in session.scalars(
+            select(Consent).where(
+                Consent.family_id == consent.family_id,
+                Consent.person_id == consent.person_id,
+                Consent.scope == "share_information",
+                Consent.withdrawn_on.is_(None),
+                Consent.deleted.is_(False),
+            )
+        ):
+            other.withdrawn_on = withdrawn_on
+            other.withdrawn_by_name = consent.withdrawn_by_name
+            other.withdrawal_recorded_by = consent.withdrawal_recorded_by
+            stopped.extend(other.agencies)
+        pack = current_pack()
+        if stopped:
+            names = ", ".join(dict.fromkeys(pack.label("agencies", a) for a in stopped))
+            messages.append(
+                f"Sharing with {names} has stopped; share now only if a child may be at risk of "
+                "significant harm, and record it."
+            )
+        messages.append("Nothing else is due on this case: close it with the reason “consent withdrawn”.")
+    audit.record(
+        session,
+        "change",
+        "consent",
+        consent_id,
+        consent.family_id,
+        change="withdraw",
+        withdrawn_on=withdrawn_on.isoformat(),
+        stops_work=stops,
+    )
+    return Withdrawal(stops, tuple(messages))
+
+
+def record_safeguarding_share(
+    session: Session,
+    consent_id: str,
+    *,
+    agency: str,
+    reason: str,
+    shared_on: date,
+    today: date | None = None,
+) -> None:
+    """Information shared after consent was withdrawn, under the safeguarding exception the
+    agreement promises: kept with the withdrawn consent, with who shared it and why."""
+    today = today or date.today()
+    consent = session.get(Consent, consent_id)
+    if consent is None or consent.deleted:
+        raise NotFound("That consent is no longer in the record.")
+    errors: dict[str, str] = {}
+    if consent.withdrawn_on is None:
+        errors["consent"] = "Consent has not been withdrawn, so no exception is needed to share."
+    if agency not in current_pack().codes("agencies"):
+        errors["agency"] = "Choose the agency the information was shared with."
+    if not reason.strip():
+        errors["reason"] = "Say why a child may be at risk of significant harm (the reason for sharing)."
+    if not isinstance(shared_on, date):
+        errors["shared_on"] = "Give the date the information was shared."
+    elif shared_on > today:
+        errors["shared_on"] = f"The date {shared_on:%d/%m/%Y} is in the future."
+    if errors:
+        raise ValidationError(errors)
+    consent.safeguarding_shares = [
+        *(consent.safeguarding_shares or []),
+        {
+            "on": shared_on.isoformat(),
+            "agency": agency,
+            "reason": reason.strip(),
+            "by": session.info.get("worker_name", "") or session.info.get("actor", ""),
+        },
+    ]
+    audit.record(
+        session, "share", "consent", consent_id, consent.family_id, exception="safeguarding", agency=agency
+    )
+
+
+def withdrawal_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]:
+    """Fact source: the day consent the work rests on was withdrawn during each open episode
+    (unless the same person gave that consent again since)."""
+    if not episode_ids:
+        return {}
+    stops = current_pack().practice.consent_withdrawal_stops
+    episodes = session.execute(
+        select(Episode.id, Episode.family_id, Episode.opened_on).where(Episode.id.in_(episode_ids))
+    ).all()
+    by_family: dict[str, list] = {}
+    for e in episodes:
+        by_family.setdefault(e.family_id, []).append(e)
+    if not by_family:
+        return {}
+    consents = session.execute(
+        select(
+            Consent.family_id, Consent.person_id, Consent.scope, Consent.given_on, Consent.withdrawn_on
+        ).where(Consent.family_id.in_(list(by_family)), Consent.deleted.is_(False), Consent.scope.in_(stops))
+    ).all()
+    facts: dict[str, dict] = {}
+    for family_id, family_episodes in by_family.items():
+        rows = [c for c in consents if c.family_id == family_id]
+        for e in family_episodes:
+            withdrawn = [
+                c.withdrawn_on
+                for c in rows
+                if c.withdrawn_on is not None
+                and c.withdrawn_on >= e.opened_on
+                and not any(
+                    o.person_id == c.person_id
+                    and o.scope == c.scope
+                    and o.withdrawn_on is None
+                    and o.given_on >= c.withdrawn_on
+                    for o in rows
+                )
+            ]
+            if withdrawn:
+                facts[e.id] = {"consent_withdrawn_on": max(withdrawn)}
+    return facts

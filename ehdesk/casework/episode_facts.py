@@ -21,6 +21,7 @@ FactSource = Callable[[Session, list[str]], dict[str, dict]]
 def fact_sources() -> list[FactSource]:
     # Imported here, not at the top: these modules import the timescale rules this module feeds.
     from ehdesk.casework.agreements import agreement_facts
+    from ehdesk.casework.consent import withdrawal_facts
     from ehdesk.casework.meetings import taf_facts
     from ehdesk.casework.readings import reading_facts
     from ehdesk.casework.sessions import session_facts
@@ -32,6 +33,7 @@ def fact_sources() -> list[FactSource]:
         agreement_facts,  # signed agreement
         reading_facts,  # progression readings
         manager_action_facts,  # open supervision and audit actions
+        withdrawal_facts,  # consent withdrawn: the work stops
     ]
 
 

@@ -27,6 +27,14 @@ class SignoffNeeded:
     opened_on: date
     limit_on: date
     days_over: int
+    # Signed off once, and now past the close-by date the manager agreed: it stays on the list.
+    past_close_by: bool = False
+
+    @property
+    def status_label(self) -> str:
+        if self.past_close_by:
+            return f"Past the agreed close-by date ({self.limit_on:%d %b %Y})"
+        return f"Past the limit ({self.limit_on:%d %b %Y}): needs sign-off"
 
 
 def sign_off_extension(
@@ -61,20 +69,39 @@ def sign_off_extension(
 def episodes_needing_signoff(
     session: Session, team: str | None, today: date | None = None
 ) -> list[SignoffNeeded]:
-    """Open episodes at or past the limit with no sign-off, for families of ``team`` (a team id;
-    None: every family on this laptop), longest over first."""
+    """Open episodes at or past the limit with no sign-off, and those signed off but now past the
+    close-by date the manager agreed (marked so), for families of ``team`` (a team id; None:
+    every family on this laptop), longest over first."""
     today = today or date.today()
     rules = current_pack().timescales
     query = (
         select(Episode, Family.household_name)
         .join(Family, Family.id == Episode.family_id)
-        .where(Episode.status == "open", Episode.deleted.is_(False), Episode.extension_close_by.is_(None))
+        .where(
+            Episode.status == "open",
+            Episode.deleted.is_(False),
+            Episode.extension_close_by.is_(None) | (Episode.extension_close_by < today),
+        )
     )
     if team is not None:
         query = query.where(Family.team_id == team)
     rows = session.execute(query).all()
     found = []
     for episode, household in rows:
+        if episode.extension_close_by is not None:
+            found.append(
+                SignoffNeeded(
+                    episode.id,
+                    episode.family_id,
+                    household,
+                    episode.allocated_worker_name,
+                    episode.opened_on,
+                    episode.extension_close_by,
+                    (today - episode.extension_close_by).days,
+                    past_close_by=True,
+                )
+            )
+            continue
         facts = EpisodeFacts(opened_on=episode.opened_on, status=episode.status)
         if needs_signoff(facts, rules, today):
             limit = original_limit(facts, rules)

@@ -1,5 +1,12 @@
 """TAF meetings: recording them, completing them (which versions the plan), re-booking the next
-one, and the fact source the timescale rules read (first TAF and review dates)."""
+one, and the fact source the timescale rules read (first TAF and review dates).
+
+What a completed record may claim (issue 15): a meeting is completed only on or after the day it
+happens; it counts as a TAF only when the council's quorum took part (the family, and another
+agency present or sending a written update); a review records each outcome's progress (or says
+"reviewed, no change" outright); a closure meeting records each outcome as achieved, partly or
+not achieved. A manager may complete a meeting that misses the quorum or the review with a
+reason, which is kept and shown."""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, plans
 from ehdesk.casework.episode_access import require_open
+from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.models.meeting import MEETING_KINDS, Meeting
 from ehdesk.models.plan import REVIEW_OUTCOMES
@@ -23,6 +31,12 @@ KIND_LABELS = {
 }
 # Meetings that review the plan, so completing one records a plan version.
 PLAN_MEETINGS = ("initial_taf", "taf_review", "closure")
+# Meetings that can count as a TAF (a family group conference only where the pack says so).
+TAF_KINDS = ("initial_taf", "taf_review", "family_group_conference")
+CLOSURE_RESULTS = {"achieved": "Achieved", "partly": "Partly achieved", "not_achieved": "Not achieved"}
+MANAGER_ROLES = ("manager", "admin")
+# The agency an attendee gives when they are a member of the family.
+FAMILY_AGENCY = "self_or_family"
 CONFIDENTIALITY_STATEMENT = (
     "What is said in this meeting stays between the people here and is shared only as the family "
     "agreed, unless someone may be at risk of significant harm or the law says it must be shared."
@@ -38,6 +52,7 @@ EDITABLE = (
     "plan_review_notes",
     "review_outcome",
     "next_meeting_on",
+    "outcome_reviews",
 )
 
 
@@ -58,6 +73,10 @@ class MeetingView:
     next_meeting_on: date | None
     status: str
     plan_version: int | None
+    outcome_reviews: tuple[dict, ...] = ()
+    counts_as_taf: bool = False
+    override_by: str = ""
+    override_reason: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -85,6 +104,10 @@ def _view(m: Meeting) -> MeetingView:
         m.next_meeting_on,
         m.status,
         m.plan_version,
+        tuple(m.outcome_reviews or ()),
+        m.counts_as_taf,
+        m.override_by,
+        m.override_reason,
     )
 
 
@@ -159,16 +182,94 @@ def _clean_attendees(attendees: list[dict]) -> list[dict]:
         attendance = a.get("attendance") or "attended"
         if attendance not in ATTENDANCE:
             raise ValidationError({"attendees": "Say whether each person attended or sent apologies."})
+        agency = str(a.get("agency") or "").strip()
         clean.append(
             {
                 "name": name,
                 "role": str(a.get("role") or "").strip(),
-                "agency": str(a.get("agency") or "").strip(),
+                "agency": agency,
                 "attendance": attendance,
                 "written_update": str(a.get("written_update") or "").strip(),
+                # A family member is said so, or gives no agency (every professional has one).
+                "family": bool(a.get("family")) or agency in ("", FAMILY_AGENCY),
             }
         )
     return clean
+
+
+def _agency_key(agency: str, pack: CouncilPack) -> str:
+    """The same agency typed as its code or its label is one agency."""
+    text = agency.strip().lower()
+    for item in pack.agencies:
+        if text in (item.code.lower(), item.label.lower()):
+            return item.code
+    return text
+
+
+def quorum_problems(
+    attendees: tuple[dict, ...] | list[dict],
+    pack: CouncilPack | None = None,
+    workers: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Why a meeting does not count as a TAF under the council's quorum (empty: it counts).
+    ``workers``: names of the case's own workers, never counted as family even with no agency."""
+    rules = (pack or current_pack()).practice.taf_quorum
+    pack = pack or current_pack()
+
+    def took_part(a: dict) -> bool:
+        if a.get("attendance", "attended") == "attended":
+            return True
+        return rules.written_update_counts and bool(a.get("written_update"))
+
+    def is_family(a: dict) -> bool:
+        if str(a.get("name") or "").strip().casefold() in workers:
+            return False
+        return bool(a.get("family")) or str(a.get("agency") or "") in ("", FAMILY_AGENCY)
+
+    problems = []
+    if rules.family and not any(
+        is_family(a) and a.get("attendance", "attended") == "attended" for a in attendees
+    ):
+        problems.append("no one from the family took part")
+    own = set(rules.own_service_agencies)
+    agencies = {
+        _agency_key(a["agency"], pack)
+        for a in attendees
+        if not is_family(a) and took_part(a) and a.get("agency")
+    } - own
+    if len(agencies) < rules.other_agencies:
+        how = " (present, or sending a written update)" if rules.written_update_counts else ""
+        if rules.other_agencies == 1:
+            problems.append(f"no agency other than early help took part{how}")
+        else:
+            problems.append(
+                f"fewer than {rules.other_agencies} agencies other than early help took part{how}"
+            )
+    return problems
+
+
+def _clean_outcome_reviews(reviews: list[dict]) -> list[dict]:
+    allowed = set(REVIEW_OUTCOMES) | set(CLOSURE_RESULTS)
+    clean = []
+    for r in reviews:
+        outcome_id = str(r.get("outcome_id") or "")
+        progress = str(r.get("progress") or "")
+        if not outcome_id or not progress:
+            continue
+        if progress not in allowed:
+            raise ValidationError({"outcome_reviews": "Choose each outcome's progress from the list."})
+        clean.append(
+            {"outcome_id": outcome_id, "progress": progress, "note": str(r.get("note") or "").strip()}
+        )
+    return clean
+
+
+def progress_label(progress: str) -> str:
+    from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS
+
+    if progress == "no_change":
+        return "Reviewed, no change"
+    return REVIEW_OUTCOME_LABELS.get(progress) or CLOSURE_RESULTS.get(progress, progress)
 
 
 def _children_first(updates: list[dict]) -> list[dict]:
@@ -205,6 +306,8 @@ def update_meeting(session: Session, meeting_id: str, changes: dict) -> None:
                 if str(u.get("text") or "").strip()
             ]
         }
+    if "outcome_reviews" in changes:
+        changes = changes | {"outcome_reviews": _clean_outcome_reviews(changes["outcome_reviews"])}
     if changes.get("review_outcome") and changes["review_outcome"] not in REVIEW_OUTCOMES:
         raise ValidationError({"review_outcome": "Choose positive change, no change or deterioration."})
     if "held_on" in changes and not isinstance(changes["held_on"], date):
@@ -236,13 +339,89 @@ def missing_for_completion(m: MeetingView) -> dict[str, str]:
     return errors
 
 
-def complete_meeting(session: Session, meeting_id: str) -> int | None:
-    """Complete the record; a TAF meeting also freezes the plan into its next version."""
+def case_workers(session: Session, episode_id: str) -> frozenset[str]:
+    """The names of the case's own workers (allocated worker, lead professional, whoever is
+    recording), so the worker at a meeting is never counted as the family."""
+    from ehdesk.models import Episode
+
+    episode = session.get(Episode, episode_id)
+    names = {session.info.get("worker_name", "")}
+    if episode is not None:
+        names |= {episode.allocated_worker_name, episode.lead_professional_name}
+    return frozenset(n.strip().casefold() for n in names if n and n.strip())
+
+
+def review_problems(session: Session, m: MeetingView) -> dict[str, str]:
+    """What a review or closure meeting must record about the plan before it can be completed."""
+    if m.kind not in ("initial_taf", "taf_review", "closure"):
+        return {}
+    plan = plans.get_plan(session, m.episode_id, today=m.held_on)
+    if not plan.outcomes:
+        what = "agree" if m.kind == "initial_taf" else "review"
+        return {
+            "outcome_reviews": f"The plan has no outcomes, so there is nothing to {what}: add them first."
+        }
+    if m.kind == "initial_taf":
+        return {}
+    allowed = REVIEW_OUTCOMES if m.kind == "taf_review" else tuple(CLOSURE_RESULTS)
+    recorded = {r["outcome_id"]: r["progress"] for r in m.outcome_reviews if r["progress"] in allowed}
+    left = [o.what_will_be_different for o in plan.outcomes if o.id not in recorded]
+    if not left:
+        return {}
+    if m.kind == "taf_review":
+        message = (
+            'Record the progress of each outcome in the plan (or say "reviewed, no change"): '
+            + "; ".join(left)
+        )
+    else:
+        message = "Record whether each outcome was achieved, partly achieved or not achieved: " + "; ".join(
+            left
+        )
+    return {"outcome_reviews": message}
+
+
+def _new_reading_missing(session: Session, m: MeetingView) -> str | None:
+    """The progression tool is re-scored before each review (a reading since the last TAF)."""
+    from ehdesk.casework.readings import reading_facts  # readings sit beside meetings
+
+    earlier = [
+        x.held_on for x in _meetings(session, m.episode_id) if x.status == "completed" and x.id != m.id
+    ]
+    since = max(earlier) if earlier else None
+    dates = reading_facts(session, [m.episode_id]).get(m.episode_id, {}).get("reading_dates", ())
+    if any((since is None or d > since) and d <= m.held_on for d in dates):
+        return None
+    return "Take a new progression reading with the family before completing the review."
+
+
+def complete_meeting(
+    session: Session,
+    meeting_id: str,
+    *,
+    today: date | None = None,
+    override_reason: str = "",
+    actor_role: str = "practitioner",
+) -> int | None:
+    """Complete the record; a TAF meeting also freezes the plan into its next version.
+
+    Refused (ValidationError naming each field): a meeting dated after ``today``, missing
+    attendance or dates, an initial TAF, review or closure meeting whose plan is not agreed or
+    reviewed outcome by outcome, a review with no new reading, or a TAF without the quorum. A
+    manager may complete one anyway with a reason (not one dated in the future)."""
+    today = today or date.today()
     row = _meeting(session, meeting_id)
     require_open(session, row.episode_id)
     if row.status == "completed":
         raise EhdeskError("This meeting record is already complete.")
-    errors = missing_for_completion(_view(row))
+    if row.held_on > today:
+        raise ValidationError(
+            {
+                "held_on": f"This meeting is dated {row.held_on:%d %b %Y}: it can't be completed before "
+                "it has happened."
+            }
+        )
+    view = _view(row)
+    errors = missing_for_completion(view)
     earlier = [m.held_on for m in _meetings(session, row.episode_id) if m.status == "completed"]
     if earlier and row.held_on < max(earlier):
         errors["held_on"] = (
@@ -250,13 +429,49 @@ def complete_meeting(session: Session, meeting_id: str) -> int | None:
         )
     if errors:
         raise ValidationError(errors)
+    # The rules a manager may override with a reason.
+    soft = review_problems(session, view)
+    if row.kind == "taf_review":
+        reading = _new_reading_missing(session, view)
+        if reading:
+            soft["readings"] = reading
+    quorum = (
+        quorum_problems(view.attendees, workers=case_workers(session, row.episode_id))
+        if row.kind in TAF_KINDS
+        else []
+    )
+    if quorum and row.kind != "family_group_conference":
+        soft["attendees"] = "This meeting can't count as a TAF: " + " and ".join(quorum) + "."
+    override_by = ""
+    if soft:
+        if not override_reason.strip():
+            if row.kind in ("initial_taf", "taf_review"):
+                soft["override"] = "A manager can complete it anyway with a reason."
+            raise ValidationError(soft)
+        if actor_role not in MANAGER_ROLES:
+            raise EhdeskError("Only a manager can complete a meeting record that breaks these rules.")
+        override_by = session.info.get("actor", "") or "manager"
     version = None
     if row.kind in PLAN_MEETINGS:
         version = plans.record_version(session, row.episode_id, row.id, row.held_on, row.review_outcome)
     row.status = "completed"
-    row.completed_on = row.held_on
+    row.completed_on = today
     row.plan_version = version
-    audit.record(session, "change", "taf_meeting", row.id, row.family_id, op="complete")
+    row.counts_as_taf = row.kind in TAF_KINDS and (not quorum or bool(override_by))
+    row.override_by = override_by
+    row.override_reason = override_reason.strip() if override_by else ""
+    audit.record(
+        session,
+        "change",
+        "taf_meeting",
+        row.id,
+        row.family_id,
+        op="complete",
+        counts_as_taf=row.counts_as_taf,
+        overridden=bool(override_by),
+        override_reason=row.override_reason,
+        missing=sorted(soft.values()),
+    )
     return version
 
 
@@ -285,7 +500,8 @@ def taf_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]:
             Meeting.episode_id.in_(episode_ids),
             Meeting.deleted.is_(False),
             Meeting.status == "completed",
-            Meeting.kind.in_(("initial_taf", "taf_review")),
+            Meeting.counts_as_taf.is_(True),
+            Meeting.kind.in_(TAF_KINDS),
         )
     ).all()
     grouped: dict[str, list] = {}
@@ -295,10 +511,12 @@ def taf_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]:
     for episode_id, held in grouped.items():
         initial = [r.held_on for r in held if r.kind == "initial_taf"]
         reviews = tuple(sorted(r.held_on for r in held if r.kind == "taf_review"))
+        fgc = tuple(sorted(r.held_on for r in held if r.kind == "family_group_conference"))
         latest = max(held, key=lambda r: r.held_on)
         facts[episode_id] = {
             "first_taf_on": min(initial) if initial else None,
             "review_dates": reviews,
+            "fgc_dates": fgc,
             "next_meeting_planned_on": latest.next_meeting_on,
         }
     return facts

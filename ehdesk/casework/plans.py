@@ -22,6 +22,40 @@ STATUS_LABELS = {
     "not_done": "Not done",
 }
 RAG_LABELS = {"": "—", "red": "Red", "amber": "Amber", "green": "Green"}
+# Statuses that still need doing: only these can be overdue.
+OPEN_STATUSES = ("not_started", "in_progress")
+
+
+def computed_rag(by_when: date | None, status: str, today: date, amber_within_days: int) -> str:
+    """RAG from the facts: done is green; not done, or still open past its date, is red; open and
+    due within the council's warning window is amber; otherwise green."""
+    if status == "done":
+        return "green"
+    if status == "not_done":
+        return "red"
+    if by_when is None:
+        return ""
+    if by_when < today:
+        return "red"
+    if (by_when - today).days <= amber_within_days:
+        return "amber"
+    return "green"
+
+
+def rag_words(rag: str, rag_reason: str, overdue: bool) -> str:
+    """The RAG as printed: said in words, with the worker's reason when they set it."""
+    words = RAG_LABELS.get(rag, rag)
+    if overdue:
+        words += " (overdue)"
+    if rag_reason:
+        words += f" — set by the worker: {rag_reason}"
+    return words
+
+
+def is_overdue(by_when: date | None, status: str, today: date) -> bool:
+    return status in OPEN_STATUSES and by_when is not None and by_when < today
+
+
 REVIEW_OUTCOME_LABELS = {
     "positive_change": "Positive change",
     "no_change": "No change",
@@ -38,8 +72,17 @@ class ActionView:
     who_agency: str
     by_when: date | None
     status: str
+    # The RAG everyone sees: the worker's own rating when they set one (with a reason), else
+    # worked out from the due date and status.
     rag: str
     agreed_at_meeting_id: str = ""
+    rag_set: str = ""
+    rag_reason: str = ""
+    overdue: bool = False
+
+    @property
+    def rag_by_worker(self) -> bool:
+        return bool(self.rag_set)
 
     @property
     def who(self) -> str:
@@ -65,6 +108,10 @@ class PlanView:
     outcomes: tuple[OutcomeView, ...]
     latest_version: int
 
+    @property
+    def overdue_actions(self) -> list[ActionView]:
+        return [a for o in self.outcomes for a in o.actions if a.overdue]
+
 
 @dataclass(frozen=True)
 class VersionView:
@@ -85,7 +132,7 @@ class VersionView:
         return f"Version {self.version}, {self.recorded_on:%d %b %Y}: reviewed — {outcome.lower()}"
 
 
-def _action_view(a: PlanAction) -> ActionView:
+def _action_view(a: PlanAction, today: date, amber_within_days: int) -> ActionView:
     return ActionView(
         a.id,
         a.outcome_id,
@@ -94,13 +141,19 @@ def _action_view(a: PlanAction) -> ActionView:
         a.who_agency,
         a.by_when,
         a.status,
-        a.rag,
+        a.rag or computed_rag(a.by_when, a.status, today, amber_within_days),
         a.agreed_at_meeting_id,
+        rag_set=a.rag,
+        rag_reason=a.rag_reason if a.rag else "",
+        overdue=is_overdue(a.by_when, a.status, today),
     )
 
 
-def get_plan(session: Session, episode_id: str) -> PlanView:
+def get_plan(session: Session, episode_id: str, today: date | None = None) -> PlanView:
+    """The live plan; RAG and "overdue" are judged on ``today`` (a closed plan: its closing day)."""
     episode = episode_or_404(session, episode_id)
+    today = (episode.closed_on if episode.status != "open" else None) or today or date.today()
+    window = current_pack().practice.rag_amber_within_days
     outcomes = session.scalars(
         select(PlanOutcome)
         .where(PlanOutcome.episode_id == episode_id, PlanOutcome.deleted.is_(False))
@@ -113,7 +166,7 @@ def get_plan(session: Session, episode_id: str) -> PlanView:
     ).all()
     by_outcome: dict[str, list[ActionView]] = {}
     for a in actions:
-        by_outcome.setdefault(a.outcome_id, []).append(_action_view(a))
+        by_outcome.setdefault(a.outcome_id, []).append(_action_view(a, today, window))
     latest = session.scalar(
         select(PlanVersion.version)
         .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))
@@ -140,7 +193,7 @@ def get_plan(session: Session, episode_id: str) -> PlanView:
 
 
 OUTCOME_FIELDS = ("what_will_be_different", "for_whom", "how_we_will_know", "linked_need")
-ACTION_FIELDS = ("what", "who_name", "who_agency", "by_when", "status", "rag")
+ACTION_FIELDS = ("what", "who_name", "who_agency", "by_when", "status", "rag", "rag_reason")
 
 
 def clean_outcome(data: dict) -> dict:
@@ -165,6 +218,7 @@ def clean_action(data: dict) -> dict:
         "by_when": data.get("by_when"),
         "status": data.get("status") or "not_started",
         "rag": data.get("rag") or "",
+        "rag_reason": str(data.get("rag_reason") or "").strip(),
     }
     errors = {}
     if not clean["what"]:
@@ -179,6 +233,13 @@ def clean_action(data: dict) -> dict:
         errors["status"] = "Choose the action's status from the list."
     if clean["rag"] not in RAG:
         errors["rag"] = "Choose red, amber or green (or leave it blank)."
+    elif clean["rag"] and not clean["rag_reason"]:
+        errors["rag_reason"] = (
+            "Say why you are setting the RAG yourself; left blank, it is worked out from the "
+            "due date and status."
+        )
+    if not clean["rag"]:
+        clean["rag_reason"] = ""
     if errors:
         raise ValidationError(errors)
     return clean
@@ -292,6 +353,8 @@ def snapshot(plan: PlanView) -> list[dict]:
                     "by_when": a.by_when.isoformat() if a.by_when else "",
                     "status": a.status,
                     "rag": a.rag,
+                    "rag_reason": a.rag_reason,
+                    "overdue": a.overdue,
                 }
                 for a in o.actions
             ],
@@ -339,7 +402,7 @@ def record_version(
     """Freeze the plan as it stands now into the next version (called when a TAF is completed)."""
     if review_outcome and review_outcome not in REVIEW_OUTCOMES:
         raise ValidationError({"review_outcome": "Choose positive change, no change or deterioration."})
-    plan = get_plan(session, episode_id)
+    plan = get_plan(session, episode_id, today=on)
     previous = session.scalars(
         select(PlanVersion)
         .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))

@@ -18,6 +18,9 @@ How days are counted:
 - Reviews are timed from the last TAF actually held. A review that was moved keeps the due date
   the last meeting set: moving it later does not move the timescale, moving it earlier restarts
   the clock from the day it was held. A planned date is shown beside the due date, never instead.
+- A family group conference counts as a TAF (first TAF or review) only where the pack says so.
+- When the family withdraws consent the work stops: nothing else is due, the one thing in front
+  of the worker is "Close: consent withdrawn", and no timescale is missed after that day.
 - A planned session is listed among the things due (upcoming, then "not written up yet") so the
   caseload shows it; it is a reminder, never a breach."""
 
@@ -48,6 +51,12 @@ class EpisodeFacts:
     planned_session_dates: tuple[date, ...] = ()
     # Due dates of actions a manager set in supervision or a case audit, not yet done.
     manager_actions_due: tuple[date, ...] = ()
+    # Family group conferences held (they count as TAFs only where the pack says so).
+    fgc_dates: tuple[date, ...] = ()
+    # The date the family withdrew consent (the work stops that day).
+    consent_withdrawn_on: date | None = None
+    # The review date written into the signed agreement.
+    agreement_review_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -111,13 +120,15 @@ def first_taf_due(facts: EpisodeFacts, rules: Timescales) -> date:
     return _Calendar(rules).add(facts.allocated_on or facts.opened_on, rules.first_taf_within_days)
 
 
-def _meetings(facts: EpisodeFacts) -> list[date]:
-    """Every TAF held, in order (a review recorded without an initial TAF still counts)."""
-    return sorted({d for d in (facts.first_taf_on, *facts.review_dates) if d})
+def _meetings(facts: EpisodeFacts, rules: Timescales) -> list[date]:
+    """Every TAF held, in order (a review recorded without an initial TAF still counts; a family
+    group conference counts where the council says it does)."""
+    fgc = facts.fgc_dates if rules.family_group_conference_counts_as_taf else ()
+    return sorted({d for d in (facts.first_taf_on, *facts.review_dates, *fgc) if d})
 
 
-def _first_taf(facts: EpisodeFacts) -> date | None:
-    held = _meetings(facts)
+def _first_taf(facts: EpisodeFacts, rules: Timescales) -> date | None:
+    held = _meetings(facts, rules)
     return held[0] if held else None
 
 
@@ -143,6 +154,17 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
     """What is still to be done on an open episode, earliest first."""
     if facts.status != "open":
         return []
+    if facts.consent_withdrawn_on is not None:
+        withdrawn = facts.consent_withdrawn_on
+        return [
+            DueItem(
+                "close_consent_withdrawn",
+                "Close: consent withdrawn",
+                withdrawn,
+                False,
+                f"the family withdrew consent on {withdrawn:%d %b %Y}; nothing else is due",
+            )
+        ]
     calendar = _Calendar(rules)
     items: list[DueItem] = []
 
@@ -158,7 +180,7 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
         return f"booked for {planned:%d %b %Y}"
 
     taf_due = first_taf_due(facts, rules)
-    first = _first_taf(facts)
+    first = _first_taf(facts, rules)
     if first is None:
         add("first_taf", "First TAF meeting", taf_due, planned_detail(taf_due))
         if facts.agreement_signed_on is None:
@@ -166,13 +188,15 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
         if not facts.reading_dates:
             add("baseline_reading", "Baseline progression reading", taf_due, "before the first TAF")
     else:
-        last = _meetings(facts)[-1]
+        last = _meetings(facts, rules)[-1]
         review_due = calendar.add(last, rules.review_interval_max_days)
         add("review", "TAF review", review_due, planned_detail(review_due))
         if not any(d > last for d in facts.reading_dates):
             add("review_reading", "Progression reading before the review", review_due)
         if facts.agreement_signed_on is None:
             add("agreement", "Early help agreement signed", first, "should have been before the first TAF")
+    if facts.agreement_review_on is not None:
+        add("agreement_review", "Review the early help agreement", facts.agreement_review_on)
     if facts.planned_session_dates:
         planned = min(facts.planned_session_dates)
         detail = "not written up yet" if today > planned else "upcoming"
@@ -212,8 +236,10 @@ def breaches(facts: EpisodeFacts, rules: Timescales, today: date) -> list[Breach
     calendar = _Calendar(rules)
     found: list[Breach] = []
     end = facts.closed_on or today
+    if facts.consent_withdrawn_on is not None:
+        end = min(end, facts.consent_withdrawn_on)
     taf_due = first_taf_due(facts, rules)
-    meetings = _meetings(facts)
+    meetings = _meetings(facts, rules)
     first = meetings[0] if meetings else None
     if first is None:
         if end > taf_due:
@@ -259,4 +285,62 @@ def breaches(facts: EpisodeFacts, rules: Timescales, today: date) -> list[Breach
         found.append(
             Breach("episode_limit", f"Closed or signed off within the {words}", limit, facts.closed_on)
         )
+    return found
+
+
+@dataclass(frozen=True)
+class TimescaleResult:
+    code: str
+    label: str
+    due_on: date
+    happened_on: date | None
+    met: bool
+
+
+def timescale_record(facts: EpisodeFacts, rules: Timescales, today: date) -> list[TimescaleResult]:
+    """Every timescale the episode was held to, met or missed (the closure summary lists both).
+    Missed ones are exactly those ``breaches`` finds; the rest were met."""
+    calendar = _Calendar(rules)
+    missed = {(b.code, b.due_on) for b in breaches(facts, rules, today)}
+    found: list[TimescaleResult] = []
+
+    def add(code: str, label: str, due_on: date, happened_on: date | None) -> None:
+        found.append(TimescaleResult(code, label, due_on, happened_on, (code, due_on) not in missed))
+
+    end = facts.closed_on or today
+    meetings = _meetings(facts, rules)
+    first = meetings[0] if meetings else None
+    add("first_taf", "First TAF within the timescale", first_taf_due(facts, rules), first)
+    if first is not None:
+        add("agreement", "Agreement signed before the first TAF", first, facts.agreement_signed_on)
+        first_reading = min(facts.reading_dates) if facts.reading_dates else None
+        add("baseline_reading", "Baseline reading before the first TAF", first, first_reading)
+        for previous, current in zip(meetings, meetings[1:], strict=False):
+            add(
+                "review",
+                "Review within the interval",
+                calendar.add(previous, rules.review_interval_max_days),
+                current,
+            )
+            reading = next((d for d in sorted(facts.reading_dates) if previous < d <= current), None)
+            add("review_reading", "Reading before the review", current, reading)
+        due = calendar.add(meetings[-1], rules.review_interval_max_days)
+        if end > due:
+            add("review", "Review within the interval", due, None)
+    limit = original_limit(facts, rules)
+    if facts.extension_close_by:
+        add(
+            "episode_limit",
+            f"Signed off before the {_limit_words(rules)}",
+            limit,
+            facts.extension_signed_off_on,
+        )
+        add(
+            "extension_limit",
+            "Closed by the signed-off close-by date",
+            facts.extension_close_by,
+            facts.closed_on,
+        )
+    else:
+        add("episode_limit", f"Closed or signed off within the {_limit_words(rules)}", limit, facts.closed_on)
     return found

@@ -71,6 +71,9 @@ class Timescales(_Strict):
     episode_limit_months: int | None = Field(default=None, gt=0)
     count_working_days: bool = False
     bank_holidays: list[str] = Field(default_factory=list)
+    # Some councils treat a family group conference as the family's TAF meeting (it then counts
+    # for the first-TAF and review timescales); others hold it beside the TAF.
+    family_group_conference_counts_as_taf: bool = False
 
 
 class Suppression(_Strict):
@@ -91,6 +94,8 @@ class SupportingFamilies(_Strict):
     min_needs_for_claim: int = Field(default=3, ge=1)
     sustained_days: int = Field(default=182, ge=0)
     min_criteria: int | None = Field(default=None, ge=1)
+
+
 class TriageDecision(_Strict):
     code: str
     label: str
@@ -119,6 +124,65 @@ class TeamPractice(_Strict):
     drift_reviews: int = Field(default=2, gt=0)
 
 
+class TafQuorum(_Strict):
+    """Who must take part for a meeting to count as a Team Around the Family meeting."""
+
+    family: bool = True
+    other_agencies: int = Field(default=1, ge=0)
+    # An agency that sent apologies with a written update counts as taking part.
+    written_update_counts: bool = True
+    # The early help service's own agency codes: the worker's presence is not "another agency".
+    own_service_agencies: list[str] = Field(default_factory=lambda: ["family_service"])
+
+
+class Thresholds(_Strict):
+    """What makes early help the wrong place without a manager's decision (step up, or continue
+    with a reason) before the assessment is signed off."""
+
+    levels: list[int] = Field(default_factory=lambda: [4])
+    # Answers of the assessment's "Is this child part of another plan?" that are statutory.
+    statutory_plans: list[str] = Field(
+        default_factory=lambda: ["child_protection", "child_in_need", "looked_after"]
+    )
+
+
+class AgreementContent(_Strict):
+    """What the agreement must tell the family, filled into the template's placeholders."""
+
+    worker_will: list[str] = Field(default_factory=list)
+    worker_will_not: list[str] = Field(default_factory=list)
+    short_term_limit: str = "up to 12 months"
+    working_hours: str = "Monday to Friday, 9am to 5pm"
+    team_phone: str = ""
+    out_of_hours: str = ""
+
+
+class PracticeRules(_Strict):
+    """The council's practice rules (issue 15): closure checks per reason, the TAF quorum, the
+    RAG warning window, what consent withdrawal stops, thresholds and the agreement's content."""
+
+    # Closure reason code -> the checks (codes in ehdesk.casework.closure_rules.CHECKS) that
+    # reason needs; "default" for reasons not listed.
+    closure_checks: dict[str, list[str]] = Field(
+        default_factory=lambda: {"default": ["closing_reading", "feedback"]}
+    )
+    taf_quorum: TafQuorum = Field(default_factory=TafQuorum)
+    rag_amber_within_days: int = Field(default=14, ge=0)
+    # Withdrawing consent for one of these scopes stops the early help work.
+    consent_withdrawal_stops: list[str] = Field(default_factory=lambda: ["assessment", "share_information"])
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    agreement: AgreementContent = Field(default_factory=AgreementContent)
+    # What happens after early help closes, printed on the closure summary for the family.
+    after_closure: list[str] = Field(
+        default_factory=lambda: [
+            "Your family can keep using universal services: your GP, health visitor or school nurse, "
+            "your school and your children's centre.",
+            "If things get hard again, you can ask for early help again at any time: ask any of these "
+            "services, or contact the early help team yourself.",
+        ]
+    )
+
+
 class CouncilPack(_Strict):
     format: str = Field(pattern="^ehdesk-council-pack$")
     version: int
@@ -144,6 +208,7 @@ class CouncilPack(_Strict):
     suppression: Suppression
     supporting_families: SupportingFamilies = Field(default_factory=SupportingFamilies)
     team_practice: TeamPractice
+    practice: PracticeRules = Field(default_factory=PracticeRules)
 
     @model_validator(mode="after")
     def _factor_groups_exist(self) -> CouncilPack:

@@ -17,7 +17,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.demo.agreements import sign_demo_agreements
 from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.families import make_family
-from ehdesk.demo.plans import plans_step
+from ehdesk.demo.plans import closure_records_step, plans_step
 from ehdesk.demo.readings import readings_step
 from ehdesk.demo.supporting_families import supporting_families_step
 from ehdesk.demo.team import team_step
@@ -31,6 +31,7 @@ STEPS: list[Callable] = [
     sign_demo_agreements,
     plans_step,
     readings_step,
+    closure_records_step,
     team_step,
     supporting_families_step,
 ]

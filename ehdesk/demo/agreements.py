@@ -68,7 +68,12 @@ def sign_demo_agreements(session: Session, rng: random.Random, pack, today: date
             worker_name=worker[1],
         )
         members = people.get(episode.family_id, [])
-        row.frozen_content = fill(template, fields_from(families.get(episode.family_id), members, row))
+        family = families.get(episode.family_id)
+        row.language = (family.main_language if family else "") or "English"
+        row.interpreter = "Telephone interpreter" if family is not None and family.interpreter_needed else ""
+        row.frozen_content = fill(template, fields_from(family, members, row))
+        with_whom = f", with an interpreter ({row.interpreter})" if row.interpreter else ", no interpreter"
+        row.frozen_content["explained_in"] = f"{row.language}{with_whom}"
         session.add(row)
         signers = [
             (p.full_name, "parent", p.id) for p in members if p.role == "adult" and p.parental_responsibility

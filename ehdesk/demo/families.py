@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from ehdesk.config.pack import CouncilPack
-from ehdesk.demo.names import CULTURES, PROFESSIONALS, SCHOOLS, STREETS, TOWNS
+from ehdesk.demo.names import CULTURES, PROFESSIONALS, SCHOOLS, STREETS, TOWNS, surname_for
 from ehdesk.models import Consent, Episode, Family, Person, Referral
 from ehdesk.models.types import new_id
 
@@ -60,11 +60,18 @@ def make_family(
     session.add(family)
 
     adults: list[Person] = []
+    used: set[str] = set()  # no two in one family share a first name (a mother and daughter Zofia)
+
+    def first_name(names: list[str]) -> str:
+        name = rng.choice([n for n in names if n not in used] or names)
+        used.add(name)
+        return name
+
     mother = Person(
         id=new_id(),
         family_id=family.id,
-        given_name=rng.choice(female),
-        family_name=surname,
+        given_name=first_name(female),
+        family_name=surname_for(surname, "female"),
         date_of_birth=_birth(rng, today, 19, 48),
         gender="female",
         ethnicity_code=rng.choice(codes),
@@ -79,7 +86,7 @@ def make_family(
             Person(
                 id=new_id(),
                 family_id=family.id,
-                given_name=rng.choice(male),
+                given_name=first_name(male),
                 family_name=surname,
                 date_of_birth=_birth(rng, today, 21, 55),
                 gender="male",
@@ -99,8 +106,8 @@ def make_family(
             Person(
                 id=new_id(),
                 family_id=family.id,
-                given_name=rng.choice(female if girl else male),
-                family_name=surname,
+                given_name=first_name(female if girl else male),
+                family_name=surname_for(surname, "female" if girl else "male"),
                 date_of_birth=dob,
                 gender="female" if girl else "male",
                 ethnicity_code=rng.choice(codes),

@@ -202,3 +202,16 @@ PROFESSIONALS = [
     ("Helen Ward", "School nurse", "school_nurse"),
     ("Tom Okoro", "Youth worker", "voluntary_sector"),
 ]
+
+# Polish surnames in -ski/-cki/-dzki take -ska/-cka/-dzka for women and girls.
+_FEMININE_ENDINGS = (("ski", "ska"), ("cki", "cka"), ("dzki", "dzka"))
+
+
+def surname_for(surname: str, gender: str) -> str:
+    """The surname as a woman or girl of the family carries it (Polish agrees in gender)."""
+    if gender != "female":
+        return surname
+    for masculine, feminine in _FEMININE_ENDINGS:
+        if surname.endswith(masculine):
+            return surname[: -len(masculine)] + feminine
+    return surname

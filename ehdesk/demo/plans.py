@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework.plans import describe_changes
+from ehdesk.casework.plans import computed_rag, describe_changes, is_overdue
 from ehdesk.casework.timescales import add_months
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.names import PROFESSIONALS
@@ -23,42 +23,65 @@ from ehdesk.models.plan import PlanAction, PlanOutcome, PlanVersion
 from ehdesk.models.session_note import SessionNote
 from ehdesk.models.types import new_id
 
+# Each outcome with the actions that serve it (an action never sits under an unrelated outcome).
 OUTCOMES = [
     (
         "{child} gets to school on time every day",
         "{child}",
         "Attendance above 95% for a term",
         "school_attendance",
+        [
+            ("Make a morning routine chart together", "", "family_service"),
+            ("Offer a breakfast club place", "", "school"),
+            ("Weekly check-in with the school's pastoral lead", "", "school"),
+        ],
     ),
     (
         "{adult} feels calmer and has people to turn to",
         "{adult}",
-        "{adult} scores herself 7 or more",
+        "{adult} scores 7 or more on feeling calm",
         "parental_mental_health",
+        [
+            ("Refer to the parents' support group", "", "voluntary_sector"),
+            ("Book a GP appointment about sleep", "{adult}", ""),
+        ],
     ),
-    ("Bedtimes and mornings follow a routine", "The whole family", "Routine kept 5 days a week", "parenting"),
+    (
+        "Bedtimes and mornings follow a routine",
+        "The whole family",
+        "Routine kept 5 days a week",
+        "parenting",
+        [
+            ("Agree a bedtime routine and write it on the fridge", "{adult}", ""),
+            ("Place on the parenting course at the children's centre", "", "childrens_centre"),
+        ],
+    ),
     (
         "{child} can talk about worries with an adult",
         "{child}",
         "{child} names a trusted adult",
         "child_mental_health",
+        [
+            ("Keep a worry diary with {child}", "{adult}", ""),
+            ("Six sessions with the school nurse", "", "school_nurse"),
+        ],
     ),
-    ("The family's money covers rent and food", "{adult}", "No arrears for 3 months", "finance"),
-]
-ACTIONS = [
-    ("Make a morning routine chart together", "", "family_service"),
-    ("Offer a breakfast club place", "", "school"),
-    ("Refer to the parents' support group", "", "voluntary_sector"),
-    ("Book a GP appointment about sleep", "{adult}", ""),
-    ("Weekly check-in with the school's pastoral lead", "", "school"),
-    ("Benefits check and budgeting session", "", "housing"),
-    ("Keep a worry diary with {child}", "{adult}", ""),
+    (
+        "The family's money covers rent and food",
+        "{adult}",
+        "No arrears for 3 months",
+        "finance",
+        [
+            ("Benefits check and budgeting session", "", "housing"),
+            ("Apply for the household support fund", "{adult}", ""),
+        ],
+    ),
 ]
 STEPS = ("not_started", "in_progress", "done")
 
 
 def _who(rng: random.Random, template: tuple, names: dict) -> tuple[str, str]:
-    _, person, agency = template
+    _, person, agency = template  # noqa: RUF059
     return person.format(**names), agency
 
 
@@ -90,14 +113,14 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
 
     # The plan: 2-3 outcomes, 1-2 actions each.
     outcomes, actions = [], []
-    for pos, (what, whom, how, need) in enumerate(rng.sample(OUTCOMES, rng.randint(2, 3))):
+    for pos, (what, whom, how, need, own_actions) in enumerate(rng.sample(OUTCOMES, rng.randint(2, 3))):
         o = PlanOutcome(
             id=new_id(), family_id=fid, episode_id=eid, position=pos,
             what_will_be_different=what.format(**words), for_whom=whom.format(**words),
             how_we_will_know=how.format(**words), linked_need=pack.label("presenting_factors", need),
         )  # fmt: skip
         outcomes.append(o)
-        for apos, template in enumerate(rng.sample(ACTIONS, rng.randint(1, 2))):
+        for apos, template in enumerate(rng.sample(own_actions, rng.randint(1, 2))):
             person, agency = _who(rng, template, words)
             actions.append(
                 PlanAction(
@@ -126,23 +149,29 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
         {"name": worker[1], "role": "Lead professional", "agency": "Family service", "attendance": "attended",
          "written_update": ""},
     ]  # fmt: skip
-    name, role, agency = rng.choice(PROFESSIONALS)
+    # Another agency takes part (present, or by written update), so each meeting is a TAF.
+    name, role, agency = rng.choice([p for p in PROFESSIONALS if p[2] != "family_service"])
+    away = rng.random() < 0.3
     attendees.append(
         {"name": name, "role": role, "agency": pack.label("agencies", agency),
-         "attendance": "apologies" if rng.random() < 0.3 else "attended", "written_update": "Update sent by email."}
+         "attendance": "apologies" if away else "attended",
+         "written_update": "Sent a written update: attendance is improving." if away else ""}
     )  # fmt: skip
     previous: list[dict] = []
     for number, on in enumerate(held, start=1):
         if number > 1:  # progress between meetings
             for a in rng.sample(actions, min(len(actions), rng.randint(1, 2))):
                 a.status = STEPS[min(STEPS.index(a.status) + 1, 2)] if a.status in STEPS else a.status
-                a.rag = "green" if a.status == "done" else rng.choice(["amber", "green", "red"])
         outcome = (
             ""
             if number == 1
             else rng.choices(["positive_change", "no_change", "deterioration"], [6, 3, 1])[0]
         )
         planned = on + timedelta(days=rng.choice([56, 70, 84]))
+        # A review records each outcome's progress, in step with the meeting's overall outcome.
+        reviews = (
+            [{"outcome_id": o.id, "progress": outcome, "note": ""} for o in outcomes] if number > 1 else []
+        )
         meeting = Meeting(
             id=new_id(), family_id=fid, episode_id=eid, kind="initial_taf" if number == 1 else "taf_review",
             held_on=on, place=rng.choice(["Family home", "Children's centre", "School"]), attendees=attendees,
@@ -154,10 +183,11 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
             ],
             practitioner_updates=[{"name": name, "agency": pack.label("agencies", agency), "text": "Attendance is improving."}],
             plan_review_notes="", review_outcome=outcome, next_meeting_on=planned,
-            status="completed", completed_on=on, plan_version=number,
+            status="completed", completed_on=on, plan_version=number, outcome_reviews=reviews,
+            counts_as_taf=True,
         )  # fmt: skip
         rows.append(meeting)
-        snap = _snapshot(outcomes, actions)
+        snap = _snapshot(outcomes, actions, on, pack)
         rows.append(
             PlanVersion(
                 id=new_id(), family_id=fid, episode_id=eid, meeting_id=meeting.id, version=number, recorded_on=on,
@@ -194,6 +224,7 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
 
     # Closure, and the 12-month sign-off for long-open cases (some still waiting for it).
     if episode.status == "closed" and episode.closed_on:
+        results = _close_coherently(rng, episode, held, outcomes, actions)
         stepped = episode.closure_reason == "stepped_up"
         rows.append(
             EpisodeClosure(
@@ -202,7 +233,7 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
                 note="Closed at the closure TAF." if held else "Closed before a TAF was held.",
                 stepped_up_on=episode.closed_on if stepped else None,
                 stepped_up_to="Children's social care assessment team" if stepped else "",
-                missing=[], closed_by=worker[1],
+                missing=[], closed_by=worker[1], outcome_results=results,
             )
         )  # fmt: skip
     else:
@@ -216,7 +247,29 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
     session.add_all(rows)
 
 
-def _snapshot(outcomes, actions) -> list[dict]:
+def _close_coherently(rng, episode: Episode, held: list[date], outcomes, actions) -> dict[str, str]:
+    """A closure the record bears out: "goals achieved" only after a TAF and with work done
+    (the last actions finished, every outcome judged), no progress only after a TAF; a case
+    that closed before any TAF was held closes as moved away. Returns the outcome results."""
+    reason = episode.closure_reason or "goals_achieved"
+    if not held and reason in ("goals_achieved", "no_progress_no_risk"):
+        reason = "moved_away"
+    if reason == "goals_achieved":
+        for a in actions:
+            if rng.random() < 0.8 or a is actions[0]:
+                a.status = "done"
+        results = {o.id: rng.choices(["achieved", "partly"], [3, 1])[0] for o in outcomes}
+    elif reason == "no_progress_no_risk":
+        results = {o.id: rng.choice(["partly", "not_achieved"]) for o in outcomes}
+    else:
+        results = {}
+    episode.closure_reason = reason
+    return results
+
+
+def _snapshot(outcomes, actions, on: date, pack: CouncilPack) -> list[dict]:
+    """The plan as frozen at a meeting on ``on``: RAG worked out as the live plan does."""
+    window = pack.practice.rag_amber_within_days
     return [
         {
             "id": o.id,
@@ -228,10 +281,16 @@ def _snapshot(outcomes, actions) -> list[dict]:
                 {
                     "id": a.id,
                     "what": a.what,
-                    "who": a.who_name or a.who_agency,
+                    "who": ", ".join(
+                        p
+                        for p in (a.who_name, pack.label("agencies", a.who_agency) if a.who_agency else "")
+                        if p
+                    ),
                     "by_when": a.by_when.isoformat(),
                     "status": a.status,
-                    "rag": a.rag,
+                    "rag": computed_rag(a.by_when, a.status, on, window),
+                    "rag_reason": "",
+                    "overdue": is_overdue(a.by_when, a.status, on),
                 }
                 for a in actions
                 if a.outcome_id == o.id
@@ -239,3 +298,30 @@ def _snapshot(outcomes, actions) -> list[dict]:
         }  # fmt: skip
         for o in outcomes
     ]
+
+
+def closure_records_step(
+    session: Session, rng: random.Random, pack: CouncilPack, today: date, worker, family_ids
+) -> None:
+    """After readings and feedback exist: each demo closure asks the closure checks for its
+    reason, as closing would. Where something is missing (a closing reading or feedback the
+    family never gave) the team manager closed it with a reason, kept and shown like any override."""
+    from ehdesk.casework.closure import missing_items
+
+    session.flush()
+    closures = session.scalars(
+        select(EpisodeClosure).where(
+            EpisodeClosure.family_id.in_(family_ids), EpisodeClosure.deleted.is_(False)
+        )
+    ).all()
+    for row in closures:
+        missing = missing_items(session, row.episode_id, row.reason, row.outcome_results)
+        if missing:
+            row.missing = missing
+            row.override_by = "Team manager"
+            row.override_reason = rng.choice(
+                [
+                    "The family did not want a last visit; agreed at supervision.",
+                    "The family moved before the closing visit could be held.",
+                ]
+            )

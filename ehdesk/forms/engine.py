@@ -237,11 +237,7 @@ class FormEngine:
             except (TypeError, ValueError):
                 return str(value)
         if t == "scale":
-            scale = question.scale
-            ends = (
-                f" ({scale.low_label} – {scale.high_label})" if scale.low_label and scale.high_label else ""
-            )
-            return f"{value} out of {scale.max}{ends}"
+            return scale_words(question.scale, value)
         if t == "signature" and isinstance(value, dict):
             how = "signed" if value.get("method", "signed") == "signed" else "given verbally"
             when = self.display(Question(id="d", type="date", label="d"), value.get("date"))
@@ -258,3 +254,15 @@ def _missing_message(question: Question) -> str:
         "scale": "Choose a point on the scale.",
         "signature": "Consent has not been recorded.",
     }.get(question.type, "This needs an answer.")
+
+
+def scale_words(scale, value) -> str:
+    """A scale answer with the end it means: "10 out of 10 (not worried at all)", never both
+    ends side by side, which reads as if the score meant either."""
+    if not scale.low_label or not scale.high_label or isinstance(value, bool) or not isinstance(value, int):
+        return f"{value} out of {scale.max}"
+    if value == scale.max:
+        return f"{value} out of {scale.max} ({scale.high_label})"
+    if value == scale.min:
+        return f"{value} out of {scale.max} ({scale.low_label})"
+    return f"{value} out of {scale.max}, where {scale.min} is {scale.low_label} and {scale.max} is {scale.high_label}"

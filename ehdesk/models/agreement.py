@@ -30,6 +30,11 @@ class Agreement(FamilyScoped, Base):
     signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version_number: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     worker_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # Consent withdrawn: the agencies named are no longer shared with (the signed words stay).
+    sharing_stopped_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The language the agreement was explained in, and the interpreter present (empty: none).
+    language: Mapped[str] = mapped_column(String(60), nullable=False, default="English")
+    interpreter: Mapped[str] = mapped_column(String(200), nullable=False, default="")
 
 
 class AgreementSignature(FamilyScoped, Base):

@@ -57,6 +57,9 @@ class Episode(FamilyScoped, Base):
     extension_signed_off_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     extension_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     extension_close_by: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # A manager's decision on a threshold flag (Level 4, a child on a CP or CIN plan or looked
+    # after): {"decision": "step_up" | "continue", "reason", "by", "on", "triggers": [...]}.
+    threshold_decision: Mapped[dict] = mapped_column(default=dict, nullable=False)
 
 
 class Consent(FamilyScoped, Base):
@@ -74,6 +77,12 @@ class Consent(FamilyScoped, Base):
     method: Mapped[str] = mapped_column(String(12), nullable=False, default="signed")
     withdrawn_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Who told us consent was withdrawn, and which worker recorded it.
+    withdrawn_by_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    withdrawal_recorded_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # Information shared after withdrawal under the safeguarding exception the agreement states:
+    # [{"on", "agency", "reason", "by"}].
+    safeguarding_shares: Mapped[list] = mapped_column(default=list, nullable=False)
 
     @property
     def active(self) -> bool:

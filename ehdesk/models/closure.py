@@ -28,6 +28,8 @@ class EpisodeClosure(FamilyScoped, Base):
     override_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     override_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     closed_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # {outcome_id: "achieved" | "partly" | "not_achieved"}: each plan outcome at closure.
+    outcome_results: Mapped[dict] = mapped_column(default=dict, nullable=False)
     # Set when the episode is reopened: this closure then no longer stands.
     reopened_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     reopened_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")

@@ -36,3 +36,12 @@ class Meeting(FamilyScoped, Base):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     plan_version: Mapped[int | None] = mapped_column(nullable=True)
+    # [{"outcome_id", "progress", "note"}]: the plan reviewed outcome by outcome. progress is a
+    # review outcome (positive_change | no_change | deterioration) at a review, and achieved |
+    # partly | not_achieved at a closure meeting.
+    outcome_reviews: Mapped[list] = mapped_column(default=list, nullable=False)
+    # Whether the meeting met the council's TAF quorum when completed (only those count).
+    counts_as_taf: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # A manager completing a meeting that breaks a hard rule (who and why; shown on the record).
+    override_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    override_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")

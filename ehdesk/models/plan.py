@@ -45,7 +45,9 @@ class PlanAction(FamilyScoped, Base):
     who_agency: Mapped[str] = mapped_column(String(60), nullable=False, default="")
     by_when: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="not_started")
+    # Empty: computed from the due date and status. Set only by a worker who gives a reason.
     rag: Mapped[str] = mapped_column(String(8), nullable=False, default="")
+    rag_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # The meeting that agreed it (empty: added between meetings).
     agreed_at_meeting_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
 

@@ -6,13 +6,29 @@ the fonts are slow to load), by a plain import statement that linters and PyInst
 
 from __future__ import annotations
 
-KINDS = ("agreement", "plan", "assessment", "progress", "closure", "chronology")
+KINDS = (
+    "agreement",
+    "agreement-family",
+    "plan",
+    "meeting",
+    "assessment",
+    "progress",
+    "closure",
+    "chronology",
+)
 
 
 def render_latest(kind: str, session, family_id: str):
     """``(pdf_bytes, DocumentInfo)`` for the family's latest document of ``kind``."""
     if kind == "agreement":
         from ehdesk.pdf import agreement as module
+    elif kind == "agreement-family":
+        # The family's own copy: no audit page, in the family's language where the pack has it.
+        from ehdesk.pdf.agreement import render_family_copy
+
+        return render_family_copy(session, family_id)
+    elif kind == "meeting":
+        from ehdesk.pdf import meeting as module
     elif kind == "plan":
         from ehdesk.pdf import plan as module
     elif kind == "assessment":

@@ -1,5 +1,6 @@
-"""The closure summary: why and when the case closed, what the plan achieved, the meetings and
-sessions held, and any timescale that was missed."""
+"""The closure summary: why and when the case closed, what the plan achieved (each outcome's
+result), the baseline against the closing reading per area, the family's "How was it for you?"
+answers, the meetings and sessions held, every timescale met or missed, and what happens next."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from ehdesk.casework import audit, closure, meetings, plans, sessions
+from ehdesk.casework import assessments, audit, closure, meetings, plans, readings, sessions
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS
-from ehdesk.casework.timescales import breaches
+from ehdesk.casework.timescales import timescale_record
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
 from ehdesk.models import Family
@@ -35,7 +36,7 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
     held = [m for m in meetings.list_meetings(session, episode.id) if m.completed]
     notes = [n for n in sessions.list_sessions(session, episode.id) if n.status == "held"]
     facts = facts_for_episodes(session, [episode])[episode.id]
-    missed = breaches(facts, pack.timescales, today or date.today())
+    record = timescale_record(facts, pack.timescales, today or date.today())
 
     reason = pack.label("closure_reasons", episode.closure_reason)
     rows = [
@@ -56,8 +57,8 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
             )
         )
     story: list = [field_table(rows), spacer(2)]
-    if episode.closure_note:
-        story += [heading("Closing summary"), para(episode.closure_note)]
+    note = episode.closure_note or (view.note if view else "")
+    story += [heading("Closing summary"), para(note or "No closing note was written.")]
     if view and view.override_reason:
         story += [
             heading("Closed with items missing"),
@@ -65,6 +66,22 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
             para(f"A manager ({view.override_by}) agreed to close it anyway: {view.override_reason}"),
         ]
     story.append(heading("What the plan achieved"))
+    results = view.outcome_results if view else {}
+    if plan.outcomes:
+        story.append(
+            grid_table(
+                ["Outcome", "Result at closure"],
+                [
+                    [
+                        o.what_will_be_different,
+                        meetings.CLOSURE_RESULTS.get(results.get(o.id, ""), "Not judged"),
+                    ]
+                    for o in plan.outcomes
+                ],
+                [120, 54],
+            )
+        )
+        story.append(spacer(2))
     actions = [(o, a) for o in plan.outcomes for a in o.actions]
     if actions:
         story.append(
@@ -93,17 +110,33 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
     story.append(heading("Sessions with the family"))
     minutes = sum(n.duration_minutes or 0 for n in notes)
     story.append(para(f"{len(notes)} sessions held, {minutes // 60} hours {minutes % 60} minutes in all."))
+    story += _readings_story(session, episode.id)
+    story += _feedback_story(session, episode.id)
     story.append(heading("Timescales"))
-    if missed:
-        story.append(
-            grid_table(
-                ["Timescale", "Due", "Done"],
-                [[b.label, _d(b.due_on), _d(b.happened_on) or "Not done"] for b in missed],
-                [90, 42, 42],
-            )
+    story.append(
+        grid_table(
+            ["Timescale", "Due", "Done", "Met?"],
+            [
+                [t.label, _d(t.due_on), _d(t.happened_on) or "Not done", "Met" if t.met else "Missed"]
+                for t in record
+            ],
+            [80, 32, 32, 30],
         )
-    else:
-        story.append(para("Every timescale was met."))
+    )
+    missed = [t for t in record if not t.met]
+    story.append(
+        para(
+            f"{len(record) - len(missed)} of {len(record)} timescales met."
+            if missed
+            else "Every timescale was met.",
+            "small",
+        )
+    )
+    story.append(heading("What happens next"))
+    story += [para(line) for line in pack.practice.after_closure]
+    phone = pack.practice.agreement.team_phone
+    if phone:
+        story.append(para(f"The early help team: {phone} ({pack.practice.agreement.working_hours})."))
     content = {
         "episode": episode.id,
         "closed_on": str(episode.closed_on),
@@ -120,3 +153,65 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
     )
     audit.record(session, "print", "closure_summary", episode.id, family_id, document=info.document_id)
     return build_pdf(info, story), info
+
+
+def _readings_story(session: Session, episode_id: str) -> list:
+    """Baseline against closing reading, area by area, for each tool and subject."""
+    story: list = [heading("How things changed: first and closing readings")]
+    shown = False
+    for series in readings.series(session, episode_id):
+        first = series.baseline
+        closing = next((r for r in reversed(series.readings) if r.occasion == "closure"), None)
+        if first is None or closing is None or first.id == closing.id:
+            continue
+        shown = True
+        story.append(heading(f"{series.tool.title}: {series.subject_name}", 3))
+        rows = []
+        for key, label in series.axes:
+            before, after = first.chart.get(key), closing.chart.get(key)
+            change = f"{after - before:+g}" if before is not None and after is not None else ""
+            rows.append([label, _n(before), _n(after), change])
+        story.append(
+            grid_table(
+                ["Area", f"First ({_d(first.taken_on)})", f"Closing ({_d(closing.taken_on)})", "Change"],
+                rows,
+                [70, 38, 38, 28],
+            )
+        )
+        scale = "higher is better" if series.tool.higher_is_better else "lower is better"
+        story.append(para(f"On this tool {scale}.", "small"))
+    if not shown:
+        story.append(para("No closing reading was taken to compare with the first one.", "small"))
+    return story
+
+
+def _n(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _feedback_story(session: Session, episode_id: str) -> list:
+    """The family's "How was it for you?" answers, as they gave them."""
+    story: list = [heading('The family\'s feedback: "How was it for you?"')]
+    done = [
+        a
+        for a in assessments.list_assessments(session, _family_of(session, episode_id), episode_id)
+        if a.form_id == assessments.FEEDBACK_FORM and a.status != "draft"
+    ]
+    if not done:
+        return [*story, para("The family did not give feedback.", "small")]
+    view = assessments.get_assessment(session, done[0].id, audit_view=False)
+    engine = assessments.engine_for(view)
+    rows = []
+    for _, question in engine.definition.questions():
+        value = view.answers.get(question.id)
+        if value in (None, "", []):
+            continue
+        rows.append((question.label, engine.display(question, value)))
+    story.append(field_table(rows) if rows else para("No answers were given.", "small"))
+    return story
+
+
+def _family_of(session: Session, episode_id: str) -> str:
+    from ehdesk.models import Episode
+
+    return session.get(Episode, episode_id).family_id

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit, meetings, plans
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT
-from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
+from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
 from ehdesk.models import Family
@@ -27,6 +27,8 @@ def content_hash(content: dict) -> str:
 
 def plan_story(plan: plans.PlanView) -> list:
     story: list = [heading("The plan")]
+    if plan.overdue_actions:
+        story.append(para(f"{len(plan.overdue_actions)} action(s) are overdue.", "small"))
     for number, o in enumerate(plan.outcomes, start=1):
         story.append(heading(f"Outcome {number}: {o.what_will_be_different}", 3))
         story.append(
@@ -44,7 +46,13 @@ def plan_story(plan: plans.PlanView) -> list:
                 grid_table(
                     ["What will be done", "Who", "By when", "Status", "RAG"],
                     [
-                        [a.what, a.who, _d(a.by_when), STATUS_LABELS[a.status], RAG_LABELS[a.rag]]
+                        [
+                            a.what,
+                            a.who,
+                            _d(a.by_when),
+                            STATUS_LABELS[a.status],
+                            rag_words(a.rag, a.rag_reason, a.overdue),
+                        ]
                         for a in o.actions
                     ],
                     [70, 40, 25, 22, 17],
@@ -98,9 +106,36 @@ def meeting_story(m: meetings.MeetingView, plan: plans.PlanView) -> list:
         )
     if not m.practitioner_updates:
         story.append(para("No updates recorded.", "small"))
+    if m.outcome_reviews:
+        story.append(heading("Each outcome reviewed", 3))
+        names = {o.id: o.what_will_be_different for o in plan.outcomes}
+        story.append(
+            grid_table(
+                ["Outcome", "Progress", "Note"],
+                [
+                    [
+                        names.get(r["outcome_id"], "(an outcome since removed)"),
+                        meetings.progress_label(r["progress"]),
+                        r.get("note", ""),
+                    ]
+                    for r in m.outcome_reviews
+                ],
+                [70, 40, 66],
+            )
+        )
     if m.plan_review_notes:
         story.append(heading("The plan reviewed", 3))
         story.append(para(m.plan_review_notes))
+    if m.completed and m.kind in meetings.TAF_KINDS:
+        counted = "It counts as a TAF meeting." if m.counts_as_taf else "It does not count as a TAF meeting."
+        story.append(para(counted, "small"))
+    if m.override_reason:
+        story.append(
+            para(
+                f"Completed by {m.override_by} although it broke a rule, because: {m.override_reason}",
+                "small",
+            )
+        )
     new_actions = [a for o in plan.outcomes for a in o.actions if a.agreed_at_meeting_id == m.id]
     if new_actions:
         story.append(heading("New actions agreed", 3))

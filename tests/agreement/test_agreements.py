@@ -77,11 +77,16 @@ def test_a_signed_agreement_cannot_be_edited_and_changes_make_a_new_version(stor
         ops.update_draft(s, second.id, agencies=["school"])
         ops.add_signature(s, second.id, "Fatima Hassan-Wang", "parent", verbal_reason="phone")
         ops.add_signature(s, second.id, "Sam Worker", "worker", verbal_reason="phone")
+        with pytest.raises(ValidationError, match="Every adult with parental responsibility signs"):
+            ops.sign_and_freeze(s, second.id)
+        father = next(p for p in ops.possible_signers(s, family_id, "Sam Worker") if p.name == "王 伟")
+        ops.record_not_signed(s, second.id, father.person_id, "Working abroad until March")
         ops.sign_and_freeze(s, second.id)
         old = ops.get_agreement(s, first.id)
     assert old.status == "superseded"
     assert old.content == first.content and old.pdf_sha256 == first.pdf_sha256
-    assert "School; Health visiting" in old.content["sections"][4]["paragraphs"][0]
+    sharing = next(x for x in old.content["sections"] if x["heading"] == "Sharing information")
+    assert "School; Health visiting" in sharing["paragraphs"][0]
 
 
 def test_freezing_needs_a_family_member_and_the_worker(store):
@@ -131,3 +136,80 @@ def test_signing_records_each_family_signers_consent_to_share(store):
         ("王 伟", "verbal"),
     ]
     assert all(c.agencies == ["school", "health_visitor"] and c.given_on == date.today() for c in consents)
+
+
+def test_the_agreement_says_what_the_guidance_asks_and_the_family_copy_has_no_audit_page(store):
+    from ehdesk.pdf.agreement import render_family_copy, render_latest
+
+    with store.session() as s:
+        family_id = make_family(s)
+        view = ops.start_agreement(s, family_id, "Sam Worker")
+        ops.update_draft(s, view.id, agencies=["school"], language="Polish", interpreter="Ewa Nowak (phone)")
+        view = sign_all(s, family_id)
+        office, _ = render_latest(s, family_id)
+        family, info = render_family_copy(s, family_id)
+    text = content_as_text(view.content)
+    for words in (
+        "Act as a social worker, a solicitor or an emergency service.",  # what the worker won't do
+        "usually for up to 12 months",
+        "Monday to Friday, 9am to 5pm",
+        "01632 960 482",
+        "In an emergency call 999.",
+    ):
+        assert words in text, words
+    assert view.content["explained_in"] == "Polish, with an interpreter (Ewa Nowak (phone))"
+    office_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(office)).pages)
+    family_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(family)).pages)
+    assert "Audit of signatures" in office_text and "Audit of signatures" not in family_text
+    assert "the family's copy" in family_text and info.document_id.endswith("-F")
+    # Signed times are UK local time (GMT in December, BST in summer).
+    assert " GMT" in family_text or " BST" in family_text
+    assert "UTC" not in family_text
+
+
+def test_signature_times_are_uk_local():
+    from datetime import UTC, datetime
+
+    from ehdesk.casework.uk_time import uk_time_words
+
+    assert uk_time_words(datetime(2026, 7, 1, 9, 30, tzinfo=UTC)) == "1 July 2026, 10:30 BST"
+    assert uk_time_words(datetime(2026, 12, 1, 9, 30, tzinfo=UTC)) == "1 December 2026, 09:30 GMT"
+    assert uk_time_words(datetime(2026, 3, 29, 0, 59, tzinfo=UTC)).endswith(
+        "00:59 GMT"
+    )  # clocks go forward at 01:00
+    assert uk_time_words(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)).endswith("02:00 BST")
+    assert uk_time_words(datetime(2026, 10, 25, 0, 59, tzinfo=UTC)).endswith("01:59 BST")
+    assert uk_time_words(datetime(2026, 10, 25, 1, 0, tzinfo=UTC)).endswith("01:00 GMT")
+
+
+def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store, monkeypatch):
+    from ehdesk.casework import agreement_templates
+    from ehdesk.pdf.agreement import render_family_copy, render_latest
+
+    english = agreement_templates.latest_template()
+    polish = english.model_copy(
+        update={
+            "language": "Polish",
+            "title": "Porozumienie o wczesnej pomocy",
+            "intro": "To porozumienie zawarte jest między rodziną {family_name} a {worker_name}.",
+            "declaration": "Podpisując, potwierdzam, że porozumienie zostało mi wyjaśnione.",
+        }
+    )
+    shipped = agreement_templates.all_templates()
+    monkeypatch.setattr(agreement_templates, "all_templates", lambda: (*shipped, polish))
+    with store.session() as s:
+        family_id = make_family(s)
+        view = ops.start_agreement(s, family_id, "Sam Worker")
+        ops.update_draft(s, view.id, language="Polish", interpreter="Ewa Nowak")
+        view = sign_all(s, family_id)
+        office, _ = render_latest(s, family_id)
+        family, info = render_family_copy(s, family_id)
+    assert view.content["title"] == "Early help agreement"  # the record keeps the English
+    assert view.content["translation"]["intro"].startswith(
+        "To porozumienie zawarte jest między rodziną Hassan-Wang"
+    )
+    office_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(office)).pages)
+    family_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(family)).pages)
+    assert "This agreement is between" in office_text and "To porozumienie zawarte" in office_text
+    assert "To porozumienie zawarte" in family_text and "This agreement is between" not in family_text
+    assert info.title == "Porozumienie o wczesnej pomocy"

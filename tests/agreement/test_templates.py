@@ -1,6 +1,11 @@
 import string
 
-from ehdesk.casework.agreement_templates import PLACEHOLDERS, all_templates, latest_template
+from ehdesk.casework.agreement_templates import (
+    LIST_PLACEHOLDERS,
+    PLACEHOLDERS,
+    all_templates,
+    latest_template,
+)
 
 
 def test_shipped_templates_cover_what_the_guidance_asks_and_use_only_known_fields():
@@ -9,7 +14,10 @@ def test_shipped_templates_cover_what_the_guidance_asks_and_use_only_known_field
     headings = " ".join(s.heading for s in template.sections).lower()
     for topic in (
         "your choice",
-        "expect from your worker",
+        "what your worker will do",
+        "what your worker won't do",
+        "short-term",
+        "not an emergency service",
         "we ask of you",
         "sharing",
         "records",
@@ -22,4 +30,5 @@ def test_shipped_templates_cover_what_the_guidance_asks_and_use_only_known_field
         for s in t.sections:
             texts += [s.heading, *s.paragraphs, *s.bullets]
         used = {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
-        assert used <= set(PLACEHOLDERS), used - set(PLACEHOLDERS)
+        known = set(PLACEHOLDERS) | {p.strip("{}") for p in LIST_PLACEHOLDERS}
+        assert used <= known, used - known

@@ -15,7 +15,7 @@ def test_start_save_complete_sign_off_and_reopen(store):
     with store.session() as s:
         view = ops.get_assessment(s, aid)
         assert view.episode_id == episode_id
-        assert view.form_version == 1
+        assert view.form_version == 2
         # What the app knows is already filled in.
         assert view.answers["started_on"] == "2026-09-10"
         assert view.answers["lead_professional"] == "Sam Lead"
@@ -24,7 +24,7 @@ def test_start_save_complete_sign_off_and_reopen(store):
     with store.session() as s, pytest.raises(ValidationError) as err:
         ops.complete_assessment(s, aid)
     assert err.value.fields["family_hopes"] == "This needs an answer."
-    assert f"voice_words@{ids['Tobi']}" in err.value.fields
+    assert f"voice_how@{ids['Tobi']}" in err.value.fields
     with store.session() as s:
         assert ops.get_assessment(s, aid).status == "draft"  # nothing changed half-way
         ops.complete_assessment(s, aid, complete_eha_answers(ids), today=date(2026, 9, 20))

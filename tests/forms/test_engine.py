@@ -45,12 +45,33 @@ def test_risk_of_significant_harm_shows_the_guidance_and_stops_the_form(eha):
 
 def test_repeated_sections_ask_each_child_and_each_adult(eha):
     keys = eha.visible_keys({})
-    assert {"voice_words@c1", "voice_words@c2"} <= keys
-    assert "voice_words@a1" not in keys
+    assert {"voice_how@c1", "voice_how@c2"} <= keys
+    assert "voice_how@a1" not in keys
     assert {"adult_lives_in@a1", "adult_lives_in@a2"} <= keys
-    problems = eha.validate({"voice_words@c1": "She likes drawing"})
+    seen = {"voice_how@c1": "talked", "voice_how@c2": "talked"}
+    problems = eha.validate(seen | {"voice_words@c1": "She likes drawing"})
     assert "voice_words@c1" not in problems
     assert problems["voice_words@c2"] == "This needs an answer."
+
+
+def test_a_child_not_yet_seen_needs_the_reason_and_the_plan_not_their_words(eha):
+    answers = {"voice_how@c1": "not_seen", "voice_how@c2": "talked", "voice_words@c2": "Likes football"}
+    problems = eha.validate(answers)
+    assert "voice_words@c1" not in eha.visible_keys(answers)  # no words invented for them
+    assert problems["voice_not_seen_reason@c1"] == "This needs an answer."
+    assert problems["voice_plan_to_see@c1"] == "This needs an answer."
+    assert "voice_not_seen_reason@c2" not in problems
+
+
+def test_the_worry_scale_prints_the_end_the_score_means(eha):
+    from ehdesk.forms.engine import scale_words
+
+    _, question = eha.definition.question("child_needs_worry")
+    assert scale_words(question.scale, 10) == "10 out of 10 (not worried at all)"
+    assert scale_words(question.scale, 0) == "0 out of 10 (very worried)"
+    assert (
+        scale_words(question.scale, 4) == "4 out of 10, where 0 is very worried and 10 is not worried at all"
+    )
 
 
 def test_required_answers_and_their_types_are_checked(eha):

@@ -61,7 +61,15 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
             s,
             m,
             {
-                "attendees": [{"name": "Grace Okafor", "role": "Mum"}],
+                "attendees": [
+                    {"name": "Grace Okafor", "role": "Mum"},
+                    {
+                        "name": "Nia Jones",
+                        "agency": "health_visitor",
+                        "attendance": "apologies",
+                        "written_update": "Weight is on track.",
+                    },
+                ],
                 "confidentiality_read": True,
                 "family_updates": [
                     {"name": "Grace", "text": "Nights are long"},
@@ -80,14 +88,15 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
     assert text.index("Ada (child): I like my lamp") < text.index("Grace: Nights are long")
 
     with store.session() as s:
+        # The pack asks nothing more of a step-up than its details.
         closure.close_episode(
             s, episode_id, reason="stepped_up", closed_on=date(2026, 5, 1), today=date(2026, 5, 2),
             stepped_up_on=date(2026, 4, 30), stepped_up_to="Assessment team 2", note="Worries grew.",
-            override_reason="Stepped up before the feedback visit", actor_role="manager",
         )  # fmt: skip
         data, info = closure_pdf.render_latest(s, family_id, today=date(2026, 5, 2))
     text = pdf_text(data, tmp_path)
     for words in ("Closure summary", "Escalated to children's social care", "Assessment team 2", "Worries grew.",
-                  "Bedtime routine", "Not started", "Agreement signed before the first TAF",
-                  "Stepped up before the feedback visit"):  # fmt: skip
+                  "Bedtime routine", "Not started", "Agreement signed before the first TAF", "Missed", "Met",
+                  "First TAF within the timescale", "What happens next", "universal services",
+                  "The family did not give feedback", "Not judged"):  # fmt: skip
         assert words in text, words

@@ -152,9 +152,7 @@ def test_verbal_consent_new_version_and_audited_save(qtbot, store, tmp_path, mon
     assert tab.view.version_number == 2 and tab.view.editable and tab.editor.isEnabled()
 
 
-def test_freezing_without_every_parent_asks_first(qtbot, store, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
+def test_freezing_needs_every_parent_or_the_reason_they_did_not_sign(qtbot, store):
     with store.session() as s:
         family_id = make_family(s)
     tab = AgreementTab(store, family_id)
@@ -169,12 +167,21 @@ def test_freezing_without_every_parent_asks_first(qtbot, store, monkeypatch):
         with qtbot.waitSignal(tab.loaded, timeout=5000):
             tab.add_verbal_consent("By phone")
     assert tab.missing_parents() == ["王 伟"]
-    asked = []
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
-    )
     tab.sign_and_freeze()
-    assert "王 伟" in asked[0] and tab.view.status == "draft"
+    assert "王 伟" in tab.status.text() and "Did not sign" in tab.status.text() and tab.view.status == "draft"
+    tab.signer.setCurrentIndex(
+        next(i for i in range(tab.signer.count()) if tab.signer.itemData(i).name == "王 伟")
+    )
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.record_not_signed("Working abroad until March")
+    assert tab.missing_parents() == []
+    with qtbot.waitSignal(tab.loaded, timeout=10000):
+        tab.sign_and_freeze()
+    assert tab.view.status == "signed"
+    assert any(
+        "did not sign (Working abroad until March)" in tab.signatures.item(i).text()
+        for i in range(tab.signatures.count())
+    )
 
 
 def test_signature_pad_takes_a_pen_with_pressure(qtbot):

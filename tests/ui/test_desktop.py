@@ -225,6 +225,13 @@ def test_open_a_case_and_it_joins_the_caseload(qtbot, window, profiles):
     qtbot.mouseClick(case.withdraw_button, Qt.MouseButton.LeftButton)
     settle(window)
     assert "withdrawn" in case.consents.item(0).text()
+    # Withdrawal says what it changed, and a share for safeguarding afterwards is recorded.
+    assert "Nothing else is due on this case" in case.withdraw_message.text()
+    case.consents.setCurrentRow(0)
+    case.record_safeguarding_share("social_care", "Bruising seen at school; MASH informed")
+    settle(window)
+    assert "under the safeguarding exception" in case.withdraw_message.text()
+    qtbot.waitUntil(lambda: "Close: consent withdrawn" in record.flags.text.text(), timeout=5000)
     # A request for support and its outcome.
     fill(case.referral_form, source="school", outcome="family_service", outcome_on=f"{date.today():%d/%m/%Y}")
     qtbot.mouseClick(case.referral_save, Qt.MouseButton.LeftButton)

@@ -6,12 +6,25 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from ehdesk.casework import readings
 from ehdesk.models import Episode, Family, Person
 from ehdesk.ui.plan.meetings_tab import MeetingsTab
 from ehdesk.ui.plan.sessions_tab import SessionsTab
 from ehdesk.ui.plan.tab import PlanTab
 
 TODAY = date.today()
+SPIDER = [
+    "health",
+    "feelings",
+    "safety",
+    "relationships",
+    "parenting",
+    "learning",
+    "home",
+    "money",
+    "work",
+    "support",
+]
 
 
 @pytest.fixture
@@ -102,6 +115,7 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     settle(qtbot, meetings)
     assert meetings.list.count() == 1
     fill_meeting(meetings, next_on=None)
+    meetings.held_on.setDate(qdate(TODAY - timedelta(days=14)))
     meetings.complete_button.click()
     settle(qtbot, meetings)
     assert "Set the date of the next meeting" in meetings.message.text()
@@ -123,6 +137,23 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     assert meetings.attendees.rowCount() == 2  # the same people as last time, to start from
     fill_meeting(meetings, next_on=TODAY + timedelta(weeks=10), attendees=False)
     meetings.review_outcome.setCurrentIndex(meetings.review_outcome.findData("positive_change"))
+    meetings.complete_button.click()
+    settle(qtbot, meetings)
+    # A review records each outcome's progress, after a new reading with the family.
+    assert "Record the progress of each outcome" in meetings.message.text()
+    assert "Take a new progression reading" in meetings.message.text()
+    assert meetings.outcome_progress.rowCount() == 2
+    for row in range(2):
+        combo = meetings.outcome_progress.cellWidget(row, 1)
+        combo.setCurrentIndex(combo.findData("positive_change" if row == 0 else "no_change"))
+    assert meetings.outcome_progress.cellWidget(1, 1).currentText() == "Reviewed, no change"
+    with store.session() as s:
+        episode_id = s.query(Episode).one().id
+        readings.take_reading(
+            s, episode_id, "family_spider",
+            {"occasion": "review", "taken_on": TODAY, "participants_other": "Jo Hill",
+             "answers": dict.fromkeys(SPIDER, 6)},
+        )  # fmt: skip
     meetings.complete_button.click()
     settle(qtbot, meetings)
     assert "version 2" in meetings.message.text()
@@ -153,9 +184,14 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
 
 
 def test_closure_lists_missing_items_and_only_a_manager_overrides(qtbot, store, family, monkeypatch):
-    from ehdesk.casework import closure
+    from ehdesk.casework import closure_rules
 
-    monkeypatch.setattr(closure, "CLOSURE_CHECKS", ["tests.casework.fake_checks:reading"])
+    monkeypatch.setitem(
+        closure_rules.CHECKS,
+        "closing_reading",
+        lambda s, e, ctx: "The closing tool reading has not been taken.",
+    )
+    monkeypatch.setattr(closure_rules, "checks_for", lambda reason: ["closing_reading"])
     plan = PlanTab(store, family)
     qtbot.addWidget(plan)
     settle(qtbot, plan)
@@ -215,3 +251,36 @@ def test_unsaved_session_note_survives_flush_as_a_draft(qtbot, store, family):
     settle(qtbot, again)
     assert again.headings["reflection"].toPlainText() == "Jo was tired but open"
     assert "unsaved session note was kept" in again.message.text()
+
+
+def test_a_meeting_without_the_quorum_needs_a_managers_reason(qtbot, store, family):
+    plan = PlanTab(store, family)
+    qtbot.addWidget(plan)
+    settle(qtbot, plan)
+    add_outcome(qtbot, plan, "Sam gets to school on time every day", "Sam")
+    meetings = MeetingsTab(store, family)
+    qtbot.addWidget(meetings)
+    settle(qtbot, meetings)
+    meetings.new_kind.setCurrentIndex(meetings.new_kind.findData("initial_taf"))
+    meetings.new_button.click()
+    settle(qtbot, meetings)
+    assert not meetings.override_reason.isEnabled()  # only a manager may override
+    store.profile = dataclasses.replace(store.profile, role="manager")
+    meetings.reload()
+    settle(qtbot, meetings)
+    assert meetings.override_reason.isEnabled()
+    fill_meeting(meetings, next_on=TODAY + timedelta(weeks=10), attendees=False)
+    meetings._add_attendee({"name": "Jo Hill", "role": "Mum"})  # the family only
+    meetings.complete_button.click()
+    settle(qtbot, meetings)
+    assert "can't count as a TAF: no agency other than early help took part" in meetings.message.text()
+    assert "A manager can complete it anyway with a reason" in meetings.message.text()
+    meetings.override_reason.setText("School confirmed by phone; their letter is on file")
+    meetings.complete_button.click()
+    settle(qtbot, meetings)
+    assert "version 1" in meetings.message.text()
+    with store.session() as s:
+        from ehdesk.casework import meetings as meeting_ops
+
+        [done] = meeting_ops.list_meetings(s, s.query(Episode).one().id)
+    assert done.counts_as_taf and done.override_reason == "School confirmed by phone; their letter is on file"

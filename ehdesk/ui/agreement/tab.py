@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.documents import record_issued, verify
+from ehdesk.casework.uk_time import uk_time_words
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
@@ -110,6 +112,12 @@ class AgreementTab(QWidget):
         form = QFormLayout(details)
         form.addRow("Share information with", self.agencies)
         form.addRow("Review by", self.review_date)
+        self.language = QLineEdit()
+        self.language.setAccessibleName("Language the agreement was explained in")
+        self.interpreter = QLineEdit()
+        self.interpreter.setPlaceholderText("Name of the interpreter present (leave empty if none)")
+        form.addRow("Explained in", self.language)
+        form.addRow("Interpreter", self.interpreter)
 
         self.signer = QComboBox()
         self.signer.setAccessibleName("Who is signing")
@@ -118,8 +126,16 @@ class AgreementTab(QWidget):
         self.clear_button = QPushButton("Clear")
         self.sign_button = QPushButton("Add signature")
         self.verbal_button = QPushButton("Consent given verbally…")
+        self.not_signed_button = QPushButton("Did not sign…")
+        self.not_signed_button.setToolTip("Record why an adult with parental responsibility did not sign")
         pad_buttons = QHBoxLayout()
-        for b in (self.undo_button, self.clear_button, self.verbal_button, self.sign_button):
+        for b in (
+            self.undo_button,
+            self.clear_button,
+            self.verbal_button,
+            self.not_signed_button,
+            self.sign_button,
+        ):
             pad_buttons.addWidget(b)
         self.signatures = QListWidget()
         self.signatures.setAccessibleName("Signatures collected")
@@ -169,6 +185,9 @@ class AgreementTab(QWidget):
         self.clear_button.clicked.connect(self.pad.clear)
         self.sign_button.clicked.connect(self.add_drawn_signature)
         self.verbal_button.clicked.connect(self.add_verbal_consent)
+        self.not_signed_button.clicked.connect(self.record_not_signed)
+        self.language.editingFinished.connect(lambda: self._queue(language=self.language.text()))
+        self.interpreter.editingFinished.connect(lambda: self._queue(interpreter=self.interpreter.text()))
         self.remove_button.clicked.connect(self.remove_selected_signature)
         self.freeze_button.clicked.connect(self.sign_and_freeze)
         self.agencies.itemChanged.connect(lambda _i: self._queue(agencies=self.chosen_agencies()))
@@ -244,6 +263,8 @@ class AgreementTab(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
             if view.review_date:
                 self.review_date.setDate(QDate(view.review_date))
+            self.language.setText(view.language)
+            self.interpreter.setText(view.interpreter)
         self.agencies.blockSignals(False)
         self.review_date.blockSignals(False)
         self.signer.clear()
@@ -251,10 +272,16 @@ class AgreementTab(QWidget):
             self.signer.addItem(f"{s.name} — {ops.ROLES[s.role]}", s)
         self.signatures.clear()
         for s in view.signatures if view else []:
-            how = "signed" if s.image_sha256 else f"consent given verbally ({s.verbal_reason})"
-            item = QListWidgetItem(
-                f"{s.signer_name} — {s.role_label}: {how}, {s.signed_at:%-d %b %Y %H:%M} UTC"
+            how = (
+                "signed"
+                if s.image_sha256
+                else (
+                    f"did not sign ({s.verbal_reason})"
+                    if s.role == "not_signed"
+                    else f"consent given verbally ({s.verbal_reason})"
+                )
             )
+            item = QListWidgetItem(f"{s.signer_name} — {s.role_label}: {how}, {uk_time_words(s.signed_at)}")
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             if s.image_sha256 in images:
                 thumb = QPixmap()
@@ -350,6 +377,18 @@ class AgreementTab(QWidget):
             )
         )
 
+    def record_not_signed(self, reason: str | None = None) -> None:
+        signer = self._current_signer()
+        if signer is None or self.view is None or signer.role != "parent":
+            self.status.setText("Choose the adult with parental responsibility who did not sign.")
+            return
+        if not reason:
+            reason, ok = QInputDialog.getText(self, "Did not sign", f"Why did {signer.name} not sign?")
+            if not ok or not reason.strip():
+                return
+        agreement_id, person_id = self.view.id, signer.person_id
+        self._run(lambda s: ops.record_not_signed(s, agreement_id, person_id, reason))
+
     def remove_selected_signature(self) -> None:
         item = self.signatures.currentItem()
         if item is not None:
@@ -358,22 +397,24 @@ class AgreementTab(QWidget):
 
     def missing_parents(self) -> list[str]:
         """Adults with parental responsibility who have neither signed nor consented verbally."""
-        done = {(s.role, s.signer_name) for s in self.view.signatures} if self.view else set()
-        return [s.name for s in self.signers if s.role == "parent" and ("parent", s.name) not in done]
+        done = (
+            {s.signer_name for s in self.view.signatures if s.role in ("parent", "not_signed")}
+            if self.view
+            else set()
+        )
+        return [s.name for s in self.signers if s.role == "parent" and s.name not in done]
 
     def sign_and_freeze(self, confirm: bool = True) -> None:
         if self.view is None:
             return
         missing = self.missing_parents()
         if confirm and missing:
-            answer = QMessageBox.question(
-                self,
-                "Sign and freeze",
-                f"Not everyone with parental responsibility has signed ({', '.join(missing)}). "
-                "Freeze the agreement without them?",
+            # Every adult with parental responsibility signs, or why they did not is recorded.
+            self.status.setText(
+                f"Not everyone with parental responsibility has signed ({', '.join(missing)}). Ask them "
+                "to sign, or choose them and use “Did not sign…” to record why."
             )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+            return
         self.flush_pending()
         agreement_id = self.view.id
         self._run(lambda s: ops.sign_and_freeze(s, agreement_id))

@@ -34,6 +34,8 @@ class Row:
     overdue: bool = False
     on_caseload: bool = True
     members: str = ""
+    overdue_actions: int = 0
+    flags: tuple[str, ...] = ()
 
     @classmethod
     def from_caseload(cls, r: CaseloadRow) -> Row:
@@ -48,6 +50,8 @@ class Row:
             r.next_due_label,
             r.next_due_on,
             r.overdue,
+            overdue_actions=r.overdue_actions,
+            flags=r.flags,
         )
 
 
@@ -150,7 +154,10 @@ class CaseloadModel(QAbstractTableModel):
         if col == 5:
             if not row.on_caseload:
                 return "Not on your caseload"
-            return row.next_due_label
+            extra = [*row.flags]
+            if row.overdue_actions:
+                extra.append(f"{row.overdue_actions} plan action(s) overdue")
+            return " · ".join([row.next_due_label, *extra]) if extra else row.next_due_label
         if col == 6:
             if row.next_due_on is None:
                 return ""

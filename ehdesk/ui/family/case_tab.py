@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -94,6 +95,11 @@ class CaseTab(QWidget):
         self.withdraw_date.setAccessibleName("Date consent was withdrawn")
         self.withdraw_date.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 9)
         self.withdraw_button = QPushButton("&Withdraw selected consent")
+        # After withdrawal, sharing is only under the safeguarding exception, and each share is recorded.
+        self.share_button = QPushButton("Shared for safeguarding…")
+        self.share_button.setToolTip(
+            "Record information shared after consent was withdrawn because a child may be at risk of significant harm"
+        )
         self.withdraw_message = QLabel()
         self.withdraw_message.setProperty("role", "error")
         self.consent_form = ConsentForm(store, writer, family_id)
@@ -109,6 +115,7 @@ class CaseTab(QWidget):
         row.addWidget(withdraw_label)
         row.addWidget(self.withdraw_date)
         row.addWidget(self.withdraw_button)
+        row.addWidget(self.share_button)
         row.addStretch(1)
         cl.addLayout(row)
         cl.addWidget(self.withdraw_message)
@@ -143,6 +150,7 @@ class CaseTab(QWidget):
         self.referrals.currentItemChanged.connect(self._referral_chosen)
         self.consent_save.clicked.connect(self.consent_form.save)
         self.consent_form.saved.connect(lambda _: (self.consent_form.reset(), self.reload()))
+        self.share_button.clicked.connect(lambda: self.record_safeguarding_share())
         self.withdraw_button.clicked.connect(self._withdraw)
 
     # -- showing ---------------------------------------------------------------------------
@@ -240,15 +248,65 @@ class CaseTab(QWidget):
 
         def withdraw():
             with store.session() as s:
-                consent.withdraw_consent(s, consent_id, when)
+                return consent.withdraw_consent(s, consent_id, when)
 
         def failed(exc):
             if not alive(self):
                 return
             self.withdraw_message.setText(getattr(exc, "message", "Withdrawing failed."))
 
+        def done(result):
+            if not alive(self):
+                return
+            self.withdraw_message.setProperty("role", "note")
+            self.withdraw_message.style().unpolish(self.withdraw_message)
+            self.withdraw_message.style().polish(self.withdraw_message)
+            self.reload()
+            # Say what the withdrawal changed (sharing stopped, nothing else due, close the case).
+            self.withdraw_message.setText(" ".join(result.messages))
+            self.changed.emit()
+
         self.withdraw_message.setText("")
-        self.writer.submit(withdraw, lambda _: alive(self) and self.reload(), failed)
+        self.writer.submit(withdraw, done, failed)
+
+    def record_safeguarding_share(self, agency: str | None = None, reason: str | None = None) -> None:
+        item = self.consents.currentItem()
+        if item is None:
+            self.withdraw_message.setText("Choose the withdrawn consent in the list first.")
+            return
+        pack = current_pack()
+        if agency is None:
+            labels = [a.label for a in pack.agencies]
+            label, ok = QInputDialog.getItem(self, "Shared for safeguarding", "Shared with", labels, 0, False)
+            if not ok:
+                return
+            agency = pack.agencies[labels.index(label)].code
+        if reason is None:
+            reason, ok = QInputDialog.getMultiLineText(
+                self, "Shared for safeguarding", "Why may a child be at risk of significant harm?"
+            )
+            if not ok:
+                return
+        store, consent_id, today = self.store, item.data(Qt.ItemDataRole.UserRole), date.today()
+
+        def share():
+            with store.session() as s:
+                consent.record_safeguarding_share(
+                    s, consent_id, agency=agency, reason=reason, shared_on=today
+                )
+
+        def failed(exc):
+            if alive(self):
+                self.withdraw_message.setText(getattr(exc, "message", "The share could not be recorded."))
+
+        def done(_):
+            if alive(self):
+                self.withdraw_message.setText(
+                    f"Recorded: shared with {pack.label('agencies', agency)} under the safeguarding exception."
+                )
+                self.changed.emit()
+
+        self.writer.submit(share, done, failed)
 
     def _episode_saved(self) -> None:
         self.reload()

@@ -21,6 +21,7 @@ from ehdesk.store import Store
 from ehdesk.ui.family import tabs
 from ehdesk.ui.family.case_tab import CaseTab
 from ehdesk.ui.family.data import RecordData, load_record
+from ehdesk.ui.family.flags_panel import FlagsPanel
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.tasks import run_task
@@ -79,11 +80,16 @@ class FamilyRecord(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addLayout(top)
+        # What the practice rules say needs attention on this case, above every tab.
+        self.flags = FlagsPanel(store, family_id)
+        layout.addWidget(self.flags)
         layout.addWidget(self.stack, 1)
+        self.tabs.currentChanged.connect(lambda _: self.flags.refresh())
 
         self.household.saved.connect(lambda _: self._household_saved())
         self.members.changed.connect(self._members_changed)
         self.case.changed.connect(lambda: self.changed.emit(self.family_id))
+        self.case.changed.connect(self.flags.refresh)
         run_task(lambda: load_record(store, family_id), self._show, self._failed)
 
     def _show(self, data: RecordData) -> None:
@@ -107,6 +113,7 @@ class FamilyRecord(QWidget):
             self.tabs.addTab(widget, title)
         self.stack.setCurrentWidget(self.tabs)
         self.is_loaded = True
+        self.flags.refresh()
         if any(key.endswith(":member:new") or ":member:" in key for key in data.drafts):
             self.tabs.setCurrentWidget(self.members)
         self.loaded.emit()

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk.casework.closure import OUTCOMES_NOT_JUDGED
+from ehdesk.casework.meetings import CLOSURE_RESULTS
 from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.plan.base import from_qdate, to_qdate
@@ -90,13 +92,20 @@ class ActionDialog(QDialog):
         )
         self.by_when = _date_edit(action.by_when if action else date.today() + timedelta(days=28))
         self.status = _combo(list(STATUS_LABELS.items()), action.status if action else "not_started")
-        self.rag = _combo(list(RAG_LABELS.items()), action.rag if action else "")
+        # Empty: worked out from the date and status. A worker's own RAG needs their reason.
+        self.rag = _combo(
+            [("", "Worked out from the date and status")] + [(k, v) for k, v in RAG_LABELS.items() if k],
+            action.rag_set if action else "",
+        )
+        self.rag_reason = QLineEdit(action.rag_reason if action else "")
+        self.rag_reason.setPlaceholderText("Why you are setting the RAG yourself")
         form.addRow("What", self.what)
         form.addRow("Who (person)", self.who_name)
         form.addRow("Who (agency)", self.who_agency)
         form.addRow("By when", self.by_when)
         form.addRow("Status", self.status)
         form.addRow("RAG", self.rag)
+        form.addRow("Reason for the RAG", self.rag_reason)
         form.addRow(_buttons(self, "Save action"))
 
     def values(self) -> dict:
@@ -107,6 +116,7 @@ class ActionDialog(QDialog):
             "by_when": from_qdate(self.by_when.date()),
             "status": self.status.currentData(),
             "rag": self.rag.currentData(),
+            "rag_reason": self.rag_reason.text(),
         }
 
     def outcome_id(self) -> str | None:
@@ -116,8 +126,17 @@ class ActionDialog(QDialog):
 class CloseDialog(QDialog):
     """Closing: the reason, step-up details, what is still missing, and a manager's override."""
 
-    def __init__(self, parent: QWidget | None, missing: list[str], is_manager: bool) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        missing: dict[str, list[str]] | list[str],
+        is_manager: bool,
+        outcomes: tuple = (),
+    ) -> None:
         super().__init__(parent)
+        # What is missing depends on the reason (the council's checks per reason).
+        self.missing_by_reason = missing if isinstance(missing, dict) else None
+        self.is_manager = is_manager
         self.setWindowTitle("Close the case")
         form = QFormLayout(self)
         pack = current_pack()
@@ -132,22 +151,45 @@ class CloseDialog(QDialog):
         form.addRow("Closing summary", self.note)
         form.addRow("Stepped up on", self.stepped_up_on)
         form.addRow("Stepped up to", self.stepped_up_to)
-        self.missing = QLabel(
-            "Still missing before this case can close:\n" + "\n".join(f"• {m}" for m in missing)
-            if missing
-            else "Everything needed to close is in place."
-        )
+        # Each outcome's result at closure.
+        self.results: dict[str, QComboBox] = {}
+        for o in outcomes:
+            combo = _combo([("", "— choose —"), *CLOSURE_RESULTS.items()])
+            combo.currentIndexChanged.connect(self._show_missing)
+            self.results[o.id] = combo
+            form.addRow(o.what_will_be_different, combo)
+        self.missing = QLabel("")
         self.missing.setObjectName("missing")
         self.missing.setWordWrap(True)
         form.addRow(self.missing)
         self.override = QPlainTextEdit()
         self.override.setPlaceholderText("Why the case should close anyway (managers only)")
-        self.override.setEnabled(bool(missing) and is_manager)
-        if missing:
-            form.addRow("Manager's override", self.override)
+        self._fixed_missing = [] if isinstance(missing, dict) else list(missing)
+        form.addRow("Manager's override", self.override)
         form.addRow(_buttons(self, "Close case"))
         self.reason.currentIndexChanged.connect(self._step_up_fields)
+        self.reason.currentIndexChanged.connect(self._show_missing)
         self._step_up_fields()
+        self._show_missing()
+
+    def current_missing(self) -> list[str]:
+        found = (
+            self.missing_by_reason.get(self.reason.currentData(), [])
+            if self.missing_by_reason is not None
+            else self._fixed_missing
+        )
+        if self.results and all(c.currentData() for c in self.results.values()):
+            found = [m for m in found if not m.startswith(OUTCOMES_NOT_JUDGED)]
+        return found
+
+    def _show_missing(self, *_) -> None:
+        missing = self.current_missing()
+        self.missing.setText(
+            "Still missing before this case can close:\n" + "\n".join(f"• {m}" for m in missing)
+            if missing
+            else "Everything needed to close is in place."
+        )
+        self.override.setEnabled(bool(missing) and self.is_manager)
 
     def _step_up_fields(self) -> None:
         stepping_up = self.reason.currentData() == "stepped_up"
@@ -162,7 +204,8 @@ class CloseDialog(QDialog):
             "note": self.note.toPlainText(),
             "stepped_up_on": from_qdate(self.stepped_up_on.date()) if stepping_up else None,
             "stepped_up_to": self.stepped_up_to.text() if stepping_up else "",
-            "override_reason": self.override.toPlainText(),
+            "override_reason": self.override.toPlainText() if self.override.isEnabled() else "",
+            "outcome_results": {k: c.currentData() for k, c in self.results.items() if c.currentData()},
         }
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
-from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
+from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 from ehdesk.ui.team.involved import InvolvedPicker
@@ -124,6 +124,11 @@ class MeetingsTab(EpisodeTab):
         self.actions.setMinimumHeight(180)
         self.new_action = QPushButton("Add an action agreed here…")
         self.new_action.clicked.connect(self.add_action)
+        # Each outcome's progress (a review) or result (a closure meeting): the plan reviewed.
+        self.outcome_progress = _table(["Outcome", "Progress", "Note"])
+        self.outcome_progress.setObjectName("outcome_progress")
+        self.override_reason = QLineEdit()
+        self.override_reason.setPlaceholderText("Manager only: why complete it although a rule is not met")
         self.review_outcome = _combo([("", "— choose —")] + list(REVIEW_OUTCOME_LABELS.items()))
         self.review_notes = QPlainTextEdit()
         self.next_set = QCheckBox("Next meeting booked for")
@@ -156,12 +161,15 @@ class MeetingsTab(EpisodeTab):
         form.addRow(QLabel("<b>The plan reviewed</b> (changes are saved to the plan as you make them)"))
         form.addRow(self.actions)
         form.addRow(self.new_action)
+        form.addRow(QLabel('<b>Each outcome</b> (say "reviewed, no change" where nothing moved)'))
+        form.addRow(self.outcome_progress)
         form.addRow("Review outcome", self.review_outcome)
         form.addRow("Notes on the plan", self.review_notes)
         next_row = QHBoxLayout()
         next_row.addWidget(self.next_set)
         next_row.addWidget(self.next_on, 1)
         form.addRow(next_row)
+        form.addRow("Override", self.override_reason)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.complete_button)
@@ -243,7 +251,10 @@ class MeetingsTab(EpisodeTab):
         self.next_set.setChecked(m.next_meeting_on is not None)
         self.next_on.setDate(to_qdate(m.next_meeting_on or m.held_on + timedelta(weeks=12)))
         self._fill_actions()
+        self._fill_outcome_progress(m)
         editable = not m.completed and not self.read_only
+        self.override_reason.setText(m.override_reason)
+        self.override_reason.setEnabled(editable and self.actor_role in meetings.MANAGER_ROLES)
         self._set_editor_enabled(editable)
         self.review_outcome.setEnabled(editable and m.kind in ("taf_review", "closure"))
         self.rebook_button.setEnabled(m.completed and not self.read_only and m.kind != "closure")
@@ -266,17 +277,38 @@ class MeetingsTab(EpisodeTab):
                 self.actions.setItem(row, 0, QTableWidgetItem(a.what))
                 self.actions.setItem(row, 1, QTableWidgetItem(a.who))
                 status = _combo(list(STATUS_LABELS.items()), a.status)
-                rag = _combo(list(RAG_LABELS.items()), a.rag)
                 status.setEnabled(editable)
-                rag.setEnabled(editable)
                 status.currentIndexChanged.connect(
                     lambda _i, a=a, c=status: self.set_action(a, status=c.currentData())
                 )
-                rag.currentIndexChanged.connect(
-                    lambda _i, a=a, c=rag: self.set_action(a, rag=c.currentData())
-                )
                 self.actions.setCellWidget(row, 2, status)
-                self.actions.setCellWidget(row, 3, rag)
+                # RAG is worked out from the date and status; a worker sets it (with a reason) on
+                # the Plan tab.
+                self.actions.setItem(row, 3, QTableWidgetItem(rag_words(a.rag, a.rag_reason, a.overdue)))
+
+    def _fill_outcome_progress(self, m: meetings.MeetingView) -> None:
+        self.outcome_progress.setRowCount(0)
+        plan = self.screen.plan if self.screen else None
+        if plan is None or m.kind not in ("taf_review", "closure"):
+            self.outcome_progress.setEnabled(False)
+            return
+        choices = (
+            [(k, meetings.progress_label(k)) for k in REVIEW_OUTCOME_LABELS]
+            if m.kind == "taf_review"
+            else list(meetings.CLOSURE_RESULTS.items())
+        )
+        recorded = {r["outcome_id"]: r for r in m.outcome_reviews}
+        for o in plan.outcomes:
+            row = self.outcome_progress.rowCount()
+            self.outcome_progress.insertRow(row)
+            item = QTableWidgetItem(o.what_will_be_different)
+            item.setData(Qt.ItemDataRole.UserRole, o.id)
+            self.outcome_progress.setItem(row, 0, item)
+            combo = _combo([("", "— choose —"), *choices], recorded.get(o.id, {}).get("progress", ""))
+            combo.currentIndexChanged.connect(self._mark_dirty)
+            self.outcome_progress.setCellWidget(row, 1, combo)
+            self.outcome_progress.setItem(row, 2, QTableWidgetItem(recorded.get(o.id, {}).get("note", "")))
+        self.outcome_progress.setEnabled(not m.completed and not self.read_only)
 
     def _set_editor_enabled(self, enabled: bool) -> None:
         for w in (
@@ -353,6 +385,14 @@ class MeetingsTab(EpisodeTab):
             "plan_review_notes": self.review_notes.toPlainText(),
             "review_outcome": self.review_outcome.currentData() or "",
             "next_meeting_on": from_qdate(self.next_on.date()) if self.next_set.isChecked() else None,
+            "outcome_reviews": [
+                {
+                    "outcome_id": self.outcome_progress.item(row, 0).data(Qt.ItemDataRole.UserRole),
+                    "progress": self.outcome_progress.cellWidget(row, 1).currentData() or "",
+                    "note": _text(self.outcome_progress, row, 2),
+                }
+                for row in range(self.outcome_progress.rowCount())
+            ],
         }
 
     # --- acts -----------------------------------------------------------------------------------
@@ -386,10 +426,11 @@ class MeetingsTab(EpisodeTab):
         if self.current is None:
             return
         meeting_id, values = self.current.id, self.values()
+        override, role = self.override_reason.text(), self.actor_role
 
         def work(s):
             meetings.update_meeting(s, meeting_id, values)
-            return meetings.complete_meeting(s, meeting_id)
+            return meetings.complete_meeting(s, meeting_id, override_reason=override, actor_role=role)
 
         def done(version):
             self.dirty = False

@@ -25,7 +25,9 @@ class SignoffList(QWidget):
         self.dialog = None
         self.title = QLabel("Cases open past 12 months that need your sign-off")
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Family", "Worker", "Limit reached", "Days over"])
+        self.table.setHorizontalHeaderLabels(
+            ["Family", "Worker", "Limit or agreed close-by date", "Days over"]
+        )
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(self._sign_off_row)
@@ -65,7 +67,10 @@ class SignoffList(QWidget):
         for item in items:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            cells = [item.household_name, item.worker_name, f"{item.limit_on:%d %b %Y}", str(item.days_over)]
+            due = f"{item.limit_on:%d %b %Y}"
+            if item.past_close_by:
+                due += " — past the agreed close-by date"
+            cells = [item.household_name, item.worker_name, due, str(item.days_over)]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, item)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import closure, extensions, plans
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.episode_facts import facts_for_episodes
-from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
+from ehdesk.casework.plans import STATUS_LABELS, rag_words
 from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.plan.base import EpisodeTab
@@ -191,7 +191,7 @@ class PlanTab(EpisodeTab):
                             a.who,
                             f"{a.by_when:%d %b %Y}" if a.by_when else "",
                             STATUS_LABELS[a.status],
-                            RAG_LABELS[a.rag],
+                            rag_words(a.rag, a.rag_reason, a.overdue),
                         ]
                     )
                     child.setData(0, Qt.ItemDataRole.UserRole, ("action", a))
@@ -300,10 +300,14 @@ class PlanTab(EpisodeTab):
 
     def close_case(self) -> None:
         episode_id = self.episode_id
-        self.run(lambda s: closure.missing_items(s, episode_id), self._open_close_dialog)
+        self.run(
+            lambda s: (closure.missing_by_reason(s, episode_id), plans.get_plan(s, episode_id).outcomes),
+            self._open_close_dialog,
+        )
 
-    def _open_close_dialog(self, missing: list[str]) -> None:
-        self.dialog = CloseDialog(self, missing, self.actor_role in closure.MANAGER_ROLES)
+    def _open_close_dialog(self, found) -> None:
+        missing, outcomes = found
+        self.dialog = CloseDialog(self, missing, self.actor_role in closure.MANAGER_ROLES, outcomes)
         dialog = self.dialog
         episode_id = self.episode_id
 

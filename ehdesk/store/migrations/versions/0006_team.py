@@ -2,7 +2,7 @@
 allocations, supervision, case audits and hand-added chronology events (issue 16)
 
 Revision ID: 0006_team
-Revises: 0004_linear
+Revises: 0005_practice_rules
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import ehdesk.models.types
 
 revision = "0006_team"
-down_revision = "0004_linear"
+down_revision = "0005_practice_rules"
 branch_labels = None
 depends_on = None
 

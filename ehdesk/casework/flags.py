@@ -1,0 +1,139 @@
+"""The flags the worker sees on a case: things the record says need a decision or an action
+now, in plain words. Each comes from the rule that owns it (consent, thresholds, plan, sign-off,
+meetings, closure); this module only gathers them, for the family record and the caseload."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ehdesk.casework.episode_access import episode_or_404
+from ehdesk.casework.plans import OPEN_STATUSES
+from ehdesk.config.pack import current_pack
+from ehdesk.models import Episode
+from ehdesk.models.meeting import Meeting
+from ehdesk.models.plan import PlanAction
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    # "stop": the worker must act before going on; "warn": needs attention; "note": shown for the record
+    level: str
+    message: str
+
+
+def overdue_action_counts(session: Session, episode_ids: list[str], today: date) -> dict[str, int]:
+    """Open actions past their date, per episode (one query for a whole caseload)."""
+    if not episode_ids:
+        return {}
+    rows = session.execute(
+        select(PlanAction.episode_id, func.count())
+        .where(
+            PlanAction.episode_id.in_(episode_ids),
+            PlanAction.deleted.is_(False),
+            PlanAction.status.in_(OPEN_STATUSES),
+            PlanAction.by_when < today,
+        )
+        .group_by(PlanAction.episode_id)
+    ).all()
+    return dict(Counter({episode_id: n for episode_id, n in rows}))
+
+
+def level_flag(episode: Episode) -> str:
+    """The cheap threshold flag the caseload can show from the episode row alone."""
+    levels = current_pack().practice.thresholds.levels
+    if episode.level_of_need in levels and not (episode.threshold_decision or {}).get("decision"):
+        return f"Level {episode.level_of_need}: needs a manager's decision"
+    return ""
+
+
+def episode_flags(session: Session, episode_id: str, today: date | None = None) -> list[Flag]:
+    from ehdesk.casework.closure import get_closure
+    from ehdesk.casework.consent import withdrawal_facts
+    from ehdesk.casework.plans import get_plan
+    from ehdesk.casework.thresholds import DECISIONS, threshold_state
+
+    today = today or date.today()
+    episode = episode_or_404(session, episode_id)
+    flags: list[Flag] = []
+    withdrawn = withdrawal_facts(session, [episode_id]).get(episode_id, {}).get("consent_withdrawn_on")
+    if withdrawn and episode.status == "open":
+        flags.append(
+            Flag(
+                "consent_withdrawn",
+                "stop",
+                f"Close: consent withdrawn. The family withdrew consent on {withdrawn:%d %b %Y}; sharing "
+                "has stopped and nothing else is due. Share only if a child may be at risk of significant "
+                "harm, and record it.",
+            )
+        )
+    state = threshold_state(session, episode_id)
+    if state.needs_decision:
+        flags.append(Flag("threshold", "stop", state.summary()))
+    elif state.decision:
+        d = state.decision
+        flags.append(
+            Flag(
+                "threshold_decided",
+                "note",
+                f"{DECISIONS.get(d.get('decision', ''), '')}: decided by {d.get('by', '')} on {d.get('on', '')} "
+                f"({d.get('reason', '')}).",
+            )
+        )
+    plan = get_plan(session, episode_id, today=today)
+    late = plan.overdue_actions
+    if late and episode.status == "open":
+        listed = "; ".join(f"{a.what} (due {a.by_when:%d %b %Y})" for a in late[:3])
+        more = f" and {len(late) - 3} more" if len(late) > 3 else ""
+        flags.append(Flag("overdue_actions", "warn", f"{len(late)} action(s) overdue: {listed}{more}."))
+    if episode.status == "open" and episode.extension_close_by and episode.extension_close_by < today:
+        flags.append(
+            Flag(
+                "past_close_by",
+                "warn",
+                f"Past the agreed close-by date ({episode.extension_close_by:%d %b %Y}): close the case or "
+                "ask the manager to sign off again.",
+            )
+        )
+    for m in session.scalars(
+        select(Meeting).where(
+            Meeting.episode_id == episode_id, Meeting.deleted.is_(False), Meeting.status == "completed"
+        )
+    ):
+        if m.override_reason:
+            flags.append(
+                Flag(
+                    "meeting_override",
+                    "note",
+                    f"The meeting of {m.held_on:%d %b %Y} was completed by {m.override_by} although it broke "
+                    f"a rule: {m.override_reason}",
+                )
+            )
+        elif m.kind in ("initial_taf", "taf_review") and not m.counts_as_taf:
+            flags.append(
+                Flag("not_a_taf", "warn", f"The meeting of {m.held_on:%d %b %Y} does not count as a TAF.")
+            )
+    closure = get_closure(session, episode_id)
+    if closure is not None and closure.override_reason:
+        flags.append(
+            Flag(
+                "closure_override",
+                "note",
+                f"Closed by {closure.override_by} although items were missing "
+                f"({'; '.join(closure.missing)}): {closure.override_reason}",
+            )
+        )
+    return flags
+
+
+def family_flags(session: Session, family_id: str, today: date | None = None) -> list[Flag]:
+    """The flags on the family's current (or last) case: what the family record shows on top."""
+    from ehdesk.casework.episode_access import current_episode
+
+    episode = current_episode(session, family_id)
+    return episode_flags(session, episode.id, today) if episode is not None else []

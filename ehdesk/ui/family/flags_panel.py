@@ -1,0 +1,137 @@
+"""The flags on top of the family record: what the practice rules say needs a decision or an
+action now (consent withdrawn, a threshold decision, overdue actions, overrides), in plain words.
+A manager records the threshold decision from here."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ehdesk.casework import flags, thresholds
+from ehdesk.ui.tasks import run_task
+from ehdesk.ui.widgets import alive
+
+# Said in words as well as marked, never by colour or symbol alone (symbols every font has).
+SYMBOLS = {"stop": "⚠ <b>Act now:</b>", "warn": "⚠", "note": "•"}
+
+
+class DecisionDialog(QDialog):
+    def __init__(self, parent: QWidget | None, summary: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Threshold decision")
+        form = QFormLayout(self)
+        text = QLabel(summary)
+        text.setWordWrap(True)
+        form.addRow(text)
+        self.decision = QComboBox()
+        for code, label in thresholds.DECISIONS.items():
+            self.decision.addItem(label, code)
+        self.reason = QPlainTextEdit()
+        form.addRow("Decision", self.decision)
+        form.addRow("Reason", self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        return {"decision": self.decision.currentData(), "reason": self.reason.toPlainText()}
+
+
+class FlagsPanel(QWidget):
+    def __init__(self, store, family_id: str, parent=None) -> None:
+        super().__init__(parent)
+        self.store, self.family_id = store, family_id
+        self.flags: list[flags.Flag] = []
+        self.text = QLabel("")
+        self.text.setObjectName("flags")
+        self.text.setWordWrap(True)
+        self.decide_button = QPushButton("Record the manager's decision…")
+        self.decide_button.clicked.connect(self.decide)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.text, 1)
+        row.addWidget(self.decide_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        self.setVisible(False)
+        self.pending = 0
+
+    @property
+    def is_manager(self) -> bool:
+        return getattr(self.store.profile, "role", "practitioner") in thresholds.MANAGER_ROLES
+
+    def refresh(self) -> None:
+        store, family_id = self.store, self.family_id
+        if not store.is_open:
+            return
+        self.pending += 1
+
+        def load():
+            with store.session() as s:
+                return flags.family_flags(s, family_id, date.today())
+
+        def done(found):
+            self.pending -= 1
+            if alive(self):
+                self.show_flags(found)
+
+        def failed(_exc):
+            self.pending -= 1
+
+        run_task(load, done, failed)
+
+    def show_flags(self, found: list[flags.Flag]) -> None:
+        self.flags = found
+        self.text.setText("<br>".join(f"{SYMBOLS.get(f.level, '')} {escape(f.message)}" for f in found))
+        needs = any(f.code == "threshold" for f in found)
+        self.decide_button.setVisible(needs)
+        self.decide_button.setEnabled(needs and self.is_manager)
+        if needs and not self.is_manager:
+            self.decide_button.setToolTip("Only a manager can make this decision.")
+        self.setVisible(bool(found))
+
+    def decide(self) -> None:
+        summary = next((f.message for f in self.flags if f.code == "threshold"), "")
+        self.dialog = DecisionDialog(self, summary)
+        dialog = self.dialog
+        store, family_id = self.store, self.family_id
+        role = getattr(store.profile, "role", "practitioner")
+
+        def submit():
+            values = dialog.values()
+
+            def work():
+                from ehdesk.casework.episode_access import current_episode
+
+                with store.session() as s:
+                    episode = current_episode(s, family_id)
+                    thresholds.record_decision(s, episode.id, actor_role=role, **values)
+
+            def failed(exc):
+                if alive(self):
+                    self.message.setText(getattr(exc, "message", "The decision could not be saved."))
+
+            self.message.setText("")
+            run_task(work, lambda _: alive(self) and self.refresh(), failed)
+
+        dialog.accepted.connect(submit)
+        dialog.open()

@@ -1,0 +1,72 @@
+"""Demo data holds to the practice rules: generate, then re-check every rule on every episode."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+
+from ehdesk.casework.record_check import episode_problems
+from ehdesk.demo import generate
+from ehdesk.demo.names import CULTURES
+from ehdesk.models import Episode, Person
+from ehdesk.models.closure import EpisodeClosure
+from ehdesk.models.plan import PlanAction
+
+POLISH_SURNAMES = next(c[4] for c in CULTURES if c[5] == "Polish")
+
+
+def test_every_demo_episode_passes_every_rule(store):
+    generate(store, 80, seed=11, today=date(2026, 11, 23))
+    with store.session() as s:
+        episodes = s.scalars(select(Episode)).all()
+        problems = {e.id: episode_problems(s, e.id) for e in episodes}
+        closures = s.scalars(select(EpisodeClosure)).all()
+        done = {a.episode_id for a in s.scalars(select(PlanAction).where(PlanAction.status == "done"))}
+        people = s.scalars(select(Person)).all()
+    assert {k: v for k, v in problems.items() if v} == {}
+    # "Goals achieved" only where something was done.
+    achieved = [c for c in closures if c.reason == "goals_achieved"]
+    assert achieved and all(c.episode_id in done for c in achieved)
+    # No mother and daughter (or any two in a family) share a first name.
+    names = defaultdict(list)
+    for p in people:
+        names[p.family_id].append(p.given_name)
+    assert all(len(set(n)) == len(n) for n in names.values() if "Baby" not in n)
+    # Women and girls carry the feminine form of a Polish surname.
+    polish_women = [
+        p for p in people if p.gender == "female" and p.family_name.endswith(("ska", "cka", "ski", "cki"))
+    ]
+    assert polish_women and all(p.family_name.endswith(("ska", "cka")) for p in polish_women)
+    assert all(
+        p.family_name in POLISH_SURNAMES
+        for p in people
+        if p.gender == "male" and p.family_name.endswith("ski")
+    )
+
+
+def test_the_re_check_finds_a_record_that_claims_what_did_not_happen(store):
+    from ehdesk.models.meeting import Meeting
+    from tests.casework.rules_helpers import WORKER_ATTENDS, add_plan, make_family
+
+    with store.session() as s:
+        ids = make_family(s)
+        _, action_id = add_plan(s, ids["episode"])
+        s.get(PlanAction, action_id).rag = "green"  # written straight to the store: no reason
+        s.add(
+            Meeting(
+                family_id=ids["family"], episode_id=ids["episode"], kind="initial_taf", held_on=date(2026, 3, 1),
+                attendees=[WORKER_ATTENDS], status="completed", completed_on=date(2026, 2, 1), counts_as_taf=True,
+            )
+        )  # fmt: skip
+        s.add(
+            EpisodeClosure(
+                family_id=ids["family"], episode_id=ids["episode"], closed_on=date(2026, 4, 1), reason="goals_achieved"
+            )
+        )  # fmt: skip
+        s.flush()
+        found = " | ".join(episode_problems(s, ids["episode"]))
+    assert "closed as Goals achieved but: No action in the plan is done" in found
+    assert "has a RAG set by hand with no reason" in found
+    assert "was completed before it happened" in found and "counts as a TAF without the quorum" in found

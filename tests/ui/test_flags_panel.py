@@ -1,0 +1,65 @@
+"""The flags on top of the family record: a worker sees what the practice rules say, a manager
+records the threshold decision there."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import date
+
+from ehdesk.casework import consent
+from ehdesk.ui.family.record import FamilyRecord
+from ehdesk.ui.writer import Writer
+from tests.casework.rules_helpers import add_plan, make_family
+
+
+def test_the_record_shows_flags_and_a_manager_decides_the_threshold(qtbot, store):
+    with store.session() as s:
+        ids = make_family(s, level=4)
+        add_plan(s, ids["episode"], by_when=date(2026, 3, 1))  # overdue by now
+        given = consent.record_consent(
+            s, ids["family"], person_id=ids["mum"], scope="assessment", given_on=date(2026, 1, 6)
+        )
+        consent.withdraw_consent(s, given, date.today(), withdrawn_by_name="Ada Okafor")
+    record = FamilyRecord(store, Writer(), ids["family"])
+    qtbot.addWidget(record)
+    record.resize(1100, 700)
+    record.show()
+    qtbot.waitUntil(
+        lambda: record.is_loaded and record.flags.pending == 0 and bool(record.flags.flags), timeout=5000
+    )
+    text = record.flags.text.text()
+    assert "Close: consent withdrawn" in text
+    assert "A manager must decide whether to step up" in text and "Level 4" in text
+    assert "1 action(s) overdue: Morning routine chart" in text
+    assert record.flags.decide_button.isVisible() and not record.flags.decide_button.isEnabled()
+    if os.environ.get("EHDESK_SCREENSHOTS"):
+        record.grab().save(os.path.join(os.environ["EHDESK_SCREENSHOTS"], "family-record-flags.png"))
+
+    store.profile = dataclasses.replace(store.profile, role="manager")
+    record.flags.show_flags(record.flags.flags)
+    assert record.flags.decide_button.isEnabled()
+    record.flags.decide()
+    dialog = record.flags.dialog
+    dialog.decision.setCurrentIndex(dialog.decision.findData("continue"))
+    dialog.reason.setPlainText("Level set in error at opening; the assessment found Level 2 needs.")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "Continue with early help" in record.flags.text.text(), timeout=5000)
+    assert not record.flags.decide_button.isVisible()
+
+
+def test_the_caseload_says_what_is_overdue_and_flagged_beside_what_is_due(qtbot, store):
+    from ehdesk.casework.caseload import caseload
+    from ehdesk.models import Episode
+    from ehdesk.ui.caseload.model import CaseloadModel, Row
+
+    with store.session() as s:
+        ids = make_family(s, level=4)
+        s.get(Episode, ids["episode"]).allocated_worker_id = "w1"
+        add_plan(s, ids["episode"], by_when=date(2026, 3, 1))
+        s.flush()
+        [row] = caseload(s, "w1", date(2026, 6, 1))
+    model = CaseloadModel()
+    model.set_rows([Row.from_caseload(row)])
+    text = model.data(model.index(0, 5))
+    assert "Level 4: manager to decide" in text and "1 plan action(s) overdue" in text
