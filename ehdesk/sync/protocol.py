@@ -159,6 +159,11 @@ class BlobQueryResponse(WireModel):
     missing: list[str]
 
 
+class BlobStored(WireModel):
+    # False: the server already had this document (uploads are idempotent).
+    stored: bool
+
+
 class BlobFetch(Versioned):
     hashes: list[str] = Field(max_length=200)
 
