@@ -16,30 +16,38 @@ each under ``ehdesk.server.routes``; the session and the principal are dependenc
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
 
 from ehdesk import __version__
 from ehdesk.server.db import session_factory
 from ehdesk.server.limits import BodyLimits
+from ehdesk.server.openapi import validation_error
 from ehdesk.server.routes import auth, blobs, meta, reports, sync
+from ehdesk.server.signin_limits import parse_proxies
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, trusted_proxies: list[str] | tuple[str, ...] = ()) -> FastAPI:
+    """``trusted_proxies``: addresses or networks of the reverse proxies whose X-Forwarded-For is
+    believed (no others: a client cannot choose the address its sign-in tries are counted under)."""
     app = FastAPI(
         title="ehdesk server",
         version=__version__,
         description="Sync and sign-in for the ehdesk Early Help desktop app.",
     )
     app.state.factory = session_factory(engine)
+    app.state.trusted_proxies = parse_proxies(trusted_proxies)
+    app.add_exception_handler(RequestValidationError, validation_error)
     for module in (meta, auth, sync, blobs, reports):
         app.include_router(module.router)
     return app
 
 
-def build(engine: Engine) -> object:
-    """The ASGI app with its size limits and gzip responses."""
-    app = create_app(engine)
+def build(engine: Engine, trusted_proxies: list[str] | tuple[str, ...] = ()) -> object:
+    """The ASGI app with its size limits and gzip responses. Serve it with uvicorn's own proxy
+    header handling off (``proxy_headers=False``): the app decides whom to believe."""
+    app = create_app(engine, trusted_proxies)
     # Level 5: most of level 9's saving on JSON at a fraction of the server's time.
     app.add_middleware(GZipMiddleware, minimum_size=300, compresslevel=5)
     app.add_middleware(BodyLimits)

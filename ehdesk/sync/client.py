@@ -47,10 +47,14 @@ class SyncClient:
         retries: int = 4,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        on_refresh_token: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
         self.refresh_token = refresh_token
+        # Refresh tokens are used once (schema 3): the next one must be kept at once, before any
+        # other request, or the laptop would later present a used one and be signed out.
+        self.on_refresh_token = on_refresh_token
         self.access_token: str | None = None
         self.retries = retries
         self.backoff = backoff
@@ -132,7 +136,12 @@ class SyncClient:
                     "The council server no longer accepts this laptop's sign-in. Sign in online again.", 401
                 ) from None
             raise
-        self.access_token = p.TokenResponse.model_validate_json(body).access_token
+        reply = p.TokenResponse.model_validate_json(body)
+        if reply.refresh_token:
+            self.refresh_token = reply.refresh_token
+            if self.on_refresh_token is not None:
+                self.on_refresh_token(reply.refresh_token)
+        self.access_token = reply.access_token
 
     def _send(
         self,

@@ -2,52 +2,48 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from fastapi import APIRouter, HTTPException, Request, Response
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from ehdesk.models import User
-from ehdesk.server import security
+from ehdesk.server import security, signin_limits
 from ehdesk.server.db import transaction
-from ehdesk.server.deps import CurrentPrincipal, DbSession, Factory, check_version
-from ehdesk.server.models import Account, Device, ServerAudit, SignInAttempt
+from ehdesk.server.deps import CurrentPrincipal, DbSession, Factory, check_version, error
+from ehdesk.server.models import Account, Device, ServerAudit
+from ehdesk.server.openapi import AUTHENTICATED, SIGN_IN, VERSIONED
 from ehdesk.server.scope import team_ids_of
 from ehdesk.sync import protocol as p
 
-SIGNIN_WINDOW = timedelta(minutes=15)
-SIGNIN_MAX_PER_USER = 5
-SIGNIN_MAX_PER_CLIENT = 30
-
 router = APIRouter()
 
+WRONG = "The user name or password is wrong."
 
-@router.post("/v1/auth/sign-in", response_model=p.SignInResponse)
+
+@router.post("/v1/auth/sign-in", response_model=p.SignInResponse, responses=SIGN_IN)
 def sign_in(body: p.SignInRequest, request: Request, factory: Factory) -> p.SignInResponse:
     check_version(body.schema_version)
-    client = request.client.host if request.client else ""
+    address = signin_limits.client_address(request)
+    # The try is counted (and committed) before the password is checked: concurrent tries each
+    # take one of the few allowed, under a row lock, however many arrive at once.
     with transaction(factory) as s:
-        since = datetime.now(UTC) - SIGNIN_WINDOW
-        by_user = s.scalar(
-            select(func.count()).where(SignInAttempt.username == body.username, SignInAttempt.at > since)
+        wait = signin_limits.reserve(s, body.username, address)
+    if wait:
+        raise HTTPException(
+            429,
+            f"Too many failed sign-ins. Wait {_minutes(wait)} and try again.",
+            headers={"Retry-After": str(wait)},
         )
-        by_client = s.scalar(
-            select(func.count()).where(SignInAttempt.client == client, SignInAttempt.at > since)
-        )
-    if by_user >= SIGNIN_MAX_PER_USER or by_client >= SIGNIN_MAX_PER_CLIENT:
-        raise HTTPException(429, "Too many failed sign-ins. Wait a few minutes and try again.")
     with transaction(factory) as s:
         account = s.scalars(select(Account).where(Account.username == body.username)).first()
         ok = security.verify_password(account.password_hash if account else None, body.password)
-        if not ok or account.disabled:
-            s.add(SignInAttempt(username=body.username[:120], client=client[:64]))
+        if not ok or account is None or account.disabled:
             s.add(ServerAudit(action="sign_in_failed", detail={}))
             failed = True
         else:
             failed = False
-            s.execute(delete(SignInAttempt).where(SignInAttempt.username == body.username))
+            signin_limits.succeeded(s, body.username, address)
             user = s.get(User, account.user_id)
-            device = Device(user_id=user.id, name=body.device_name)
+            device = Device(user_id=user.id, name=body.device_name, token_version=0)
             s.add(device)
             s.flush()
             refresh = security.issue_refresh_token(s, device.id)
@@ -55,7 +51,7 @@ def sign_in(body: p.SignInRequest, request: Request, factory: Factory) -> p.Sign
             teams = team_ids_of(s, user)
             s.add(ServerAudit(user_id=user.id, device_id=device.id, action="sign_in"))
             response = p.SignInResponse(
-                access_token=security.make_access_token(key, user.id, device.id),
+                access_token=security.make_access_token(key, user.id, device.id, device.token_version),
                 refresh_token=refresh,
                 expires_in=security.ACCESS_TTL_SECONDS,
                 user_id=user.id,
@@ -67,28 +63,67 @@ def sign_in(body: p.SignInRequest, request: Request, factory: Factory) -> p.Sign
                 device_id=device.id,
             )
     if failed:
-        raise HTTPException(401, "The user name or password is wrong.")
+        raise HTTPException(401, WRONG)
     return response
 
 
-@router.post("/v1/auth/refresh", response_model=p.TokenResponse)
-def refresh(body: p.RefreshRequest, s: DbSession) -> p.TokenResponse:
+def _minutes(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{round(seconds / 60)} minutes"
+
+
+@router.post(
+    "/v1/auth/refresh", response_model=p.TokenResponse, response_model_exclude_none=True, responses=VERSIONED
+)
+def refresh(body: p.RefreshRequest, s: DbSession) -> p.TokenResponse | Response:
     check_version(body.schema_version)
     device = s.get(Device, body.device_id)
-    if (
-        device is None
-        or device.revoked
-        or not security.check_refresh_token(s, body.device_id, body.refresh_token)
-    ):
+    # A revoked laptop the council asked to wipe still gets a token: its only use is to receive
+    # the wipe (see ehdesk.server.authn.WIPE_PATHS).
+    if device is None or (device.revoked and not device.wipe):
+        raise HTTPException(401, "This laptop is no longer signed in. Sign in again.")
+    next_token = None
+    if device.wipe:
+        # Any refresh token this laptop was ever given, even revoked: it may only receive the wipe.
+        valid = security.known_refresh_token(s, body.device_id, body.refresh_token)
+    elif body.schema_version >= 3:
+        try:
+            next_token = security.rotate_refresh_token(s, body.device_id, body.refresh_token)
+        except security.RefreshReused:
+            _revoke_for_reuse(s, device.id, device.user_id)
+            # Returned, not raised: the revocation commits with this request.
+            return error(401, "This laptop is no longer signed in. Sign in again.")
+        valid = next_token is not None
+    else:  # version 2 laptops keep their one token (they cannot store a new one)
+        valid = security.check_refresh_token(s, body.device_id, body.refresh_token)
+    if not valid:
         raise HTTPException(401, "This laptop is no longer signed in. Sign in again.")
     key = security.signing_key(s)
     return p.TokenResponse(
-        access_token=security.make_access_token(key, device.user_id, device.id),
+        access_token=security.make_access_token(key, device.user_id, device.id, device.token_version),
         expires_in=security.ACCESS_TTL_SECONDS,
+        refresh_token=next_token,
     )
 
 
-@router.post("/v1/auth/sign-out", status_code=204)
+def _revoke_for_reuse(s, device_id: str, user_id: str) -> None:
+    """A used refresh token came back: whoever holds either copy may be a thief. Every session of
+    the device ends; the laptop's worker signs in online again."""
+    security.revoke_device_tokens(s, device_id)
+    s.add(
+        ServerAudit(
+            user_id=user_id,
+            device_id=device_id,
+            action="refresh_token_reused",
+            entity="device",
+            entity_id=device_id,
+        )
+    )
+
+
+@router.post("/v1/auth/sign-out", status_code=204, responses=AUTHENTICATED)
 def sign_out(s: DbSession, principal: CurrentPrincipal) -> Response:
     security.revoke_device_tokens(s, principal.device_id)
+    s.add(ServerAudit(user_id=principal.user_id, device_id=principal.device_id, action="sign_out"))
     return Response(status_code=204)

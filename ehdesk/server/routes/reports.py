@@ -6,15 +6,23 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from ehdesk.server.deps import CurrentPrincipal, DbSession, check_version, error, refuse
 from ehdesk.server.models import ServerAudit
+from ehdesk.server.openapi import AUTHENTICATED, FORBIDDEN
 
 router = APIRouter()
 
 
-@router.get("/v1/reports/return")
+@router.get(
+    "/v1/reports/return",
+    responses={
+        **AUTHENTICATED,
+        **FORBIDDEN,
+        200: {"content": {"text/csv": {}, "application/pdf": {}}, "description": "The return."},
+    },
+)
 def statistical_return(
     s: DbSession,
     principal: CurrentPrincipal,
-    schema_version: int = Query(...),
+    schema_version: int = Query(..., ge=1, le=1000),
     date_from: str = Query(..., alias="from", max_length=10),
     date_to: str = Query(..., alias="to", max_length=10),
     fmt: str = Query("csv", alias="format", max_length=4),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Response
 
 from ehdesk.server.deps import CurrentPrincipal, DbSession, check_version
 from ehdesk.server.models import ServerAudit
+from ehdesk.server.openapi import AUTHENTICATED
 from ehdesk.server.pull import pull_page
 from ehdesk.server.push import BadPush, apply_push
 from ehdesk.sync import protocol as p
@@ -13,7 +14,7 @@ from ehdesk.sync import protocol as p
 router = APIRouter()
 
 
-@router.post("/v1/sync/push", response_model=p.PushResponse)
+@router.post("/v1/sync/push", response_model=p.PushResponse, responses=AUTHENTICATED)
 def push(body: p.PushRequest, s: DbSession, principal: CurrentPrincipal) -> p.PushResponse:
     check_version(body.schema_version)
     try:
@@ -35,7 +36,7 @@ def push(body: p.PushRequest, s: DbSession, principal: CurrentPrincipal) -> p.Pu
     return result
 
 
-@router.post("/v1/sync/pull", response_model=p.PullResponse)
+@router.post("/v1/sync/pull", response_model=p.PullResponse, responses=AUTHENTICATED)
 def pull(body: p.PullRequest, s: DbSession, principal: CurrentPrincipal) -> Response:
     check_version(body.schema_version)
     if body.device_id != principal.device_id:
