@@ -74,7 +74,8 @@ def from_json_value(column, value: Any) -> Any:
     """The column value for a JSON ``value``; ``WireTypeError`` if it is not of the column's kind."""
     name = f"{column.table.name}.{column.name}" if getattr(column, "table", None) is not None else column.name
     if value is None:
-        if not column.nullable and not column.primary_key:
+        # A JSON column keeps JSON null as a value (SQLAlchemy stores it as 'null', not NULL).
+        if not column.nullable and not column.primary_key and not isinstance(column.type, JSON):
             raise WireTypeError(name, "given (it cannot be empty)")
         return None
     kind = column.type
