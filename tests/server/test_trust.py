@@ -462,3 +462,54 @@ def test_edited_on_one_laptop_deleted_on_another_is_a_conflict(server, north):
     with server.session() as s:
         conflict = s.scalars(select(SyncConflict).where(SyncConflict.row_id == family_id)).one()
         assert (conflict.field, conflict.server_value, conflict.client_value) == ("deleted", True, False)
+
+
+# -- 9. the published contract --------------------------------------------------------------------
+
+
+def test_openapi_documents_every_error_with_its_real_body(server):
+    spec = httpx.get(f"{server.base_url}/openapi.json").json()
+    error_ref = "#/components/schemas/ErrorBody"
+    sign_in = spec["paths"]["/v1/auth/sign-in"]["post"]["responses"]
+    assert {"400", "401", "413", "422", "429"} <= set(sign_in)
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            if path != "/v1/health":
+                assert {"400", "401", "422"} <= set(responses), (method, path)
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": error_ref}, (method, path, status)
+            if method in ("post", "put"):
+                assert "413" in responses, (method, path)
+    # The 422 it documents is the 422 it sends: one sentence naming the field.
+    r = httpx.post(f"{server.base_url}/v1/auth/sign-in", json={"schema_version": V, "username": "ann"})
+    assert r.status_code == 422 and r.json() == {
+        "detail": "The request's password is not valid: Field required."
+    }
+
+
+# -- version 2 laptops keep syncing ---------------------------------------------------------------
+
+
+def test_a_version_2_laptop_still_signs_in_pushes_pulls_and_refreshes(server, laptops, monkeypatch):
+    from ehdesk.sync import client as client_module
+
+    ann = laptops("ann")
+    family_id = ann.add_family("EH-V2")
+    monkeypatch.setattr(client_module.p, "SCHEMA_VERSION", 2)
+    engine = ann.engine()
+    try:
+        summary = engine.sync()
+        assert summary.pushed >= 1
+        # Its access token is renewed the version 2 way, twice, with the same refresh token.
+        for _ in range(2):
+            engine.client.access_token = None
+            engine.sync()
+    finally:
+        engine.client.close()
+    assert server.get(Family, family_id).reference == "EH-V2"
+    bob = laptops("bob")
+    bob.sync()
+    assert bob.get(Family, family_id) is not None
