@@ -9,7 +9,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehdesk.models.base import Base, Synced
@@ -18,6 +18,8 @@ from ehdesk.models.types import utcnow
 
 class AuditEvent(Synced, Base):
     __tablename__ = "audit_event"
+    # "The device's last link" is asked at every event written (and by the server's verifier).
+    __table_args__ = (Index("ix_audit_event_chain", "device_id", "chain_seq"),)
 
     at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False, index=True)
     actor: Mapped[str] = mapped_column(String(120), nullable=False, default="")

@@ -70,12 +70,25 @@ def build_parser() -> argparse.ArgumentParser:
                 help="also wipe it: its next contact with the server removes every record on it",
             )
         p.set_defaults(handler=handler)
+    p = asub.add_parser("verify-audit", help="re-check every laptop's audit hash chain held by the server")
+    p.add_argument("--device", metavar="ID", help="only this device's chain")
+    p.set_defaults(handler=_verify_audit)
     rep = sub.add_parser("report", help="the council-wide statistical return, suppressed")
     from ehdesk.reports.arguments import add_report_arguments
 
     add_report_arguments(rep)
     rep.set_defaults(handler=_report)
     return parser
+
+
+def _verify_audit(args) -> int:
+    from ehdesk.server.audit_chain import verify
+
+    checked, breaks = _admin(args, lambda s: verify(s, args.device))
+    for b in breaks:
+        print(f"device {b.device_id}: event {b.chain_seq} ({b.event_id}) {b.problem}")
+    print(f"Checked {checked} audit event(s): {len(breaks) or 'no'} break(s) in the chain.")
+    return 1 if breaks else 0
 
 
 def _report(args) -> int:

@@ -513,3 +513,35 @@ def test_a_version_2_laptop_still_signs_in_pushes_pulls_and_refreshes(server, la
     bob = laptops("bob")
     bob.sync()
     assert bob.get(Family, family_id) is not None
+
+
+def test_verify_audit_finds_an_event_changed_or_removed_in_the_servers_database(server, laptops, capsys):
+    from ehdesk.casework import audit
+    from ehdesk.server.audit_chain import verify
+    from ehdesk.server.cli import main as server_main
+
+    ann = laptops("ann")
+    family_id = ann.add_family()
+    with ann.store.session() as s:
+        for action in ("view", "print", "export", "view"):
+            audit.record(s, action, "family", family_id, family_id=family_id, copies=1)
+    ann.sync()
+    device = ann.store.device_id
+    with server.session() as s:
+        checked, breaks = verify(s, device)
+        assert checked >= 4 and breaks == []
+        events = s.scalars(
+            select(AuditEvent).where(AuditEvent.device_id == device).order_by(AuditEvent.chain_seq)
+        ).all()
+        events[-3].detail = {"copies": 0}  # someone with database access edits an event ...
+        s.delete(events[-2])  # ... and removes another
+    with server.session() as s:
+        _, breaks = verify(s, device)
+    assert [(b.chain_seq, b.problem) for b in breaks] == [
+        (events[-3].chain_seq, "altered"),
+        (events[-1].chain_seq, "events missing before this one"),
+    ]
+    if server.schema is None:  # the command line, on the same SQLite database
+        code = server_main(["--database-url", server.url, "admin", "verify-audit", "--device", device])
+        assert code == 1
+        assert "2 break(s) in the chain" in capsys.readouterr().out

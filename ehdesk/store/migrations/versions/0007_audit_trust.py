@@ -26,9 +26,11 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("chain_seq", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("chain_hash", sa.String(length=64), nullable=False, server_default=""))
+    op.create_index("ix_audit_event_chain", "audit_event", ["device_id", "chain_seq"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_event_chain", table_name="audit_event")
     with op.batch_alter_table("audit_event") as batch:
         batch.drop_column("chain_hash")
         batch.drop_column("chain_seq")
