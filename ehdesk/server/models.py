@@ -154,8 +154,8 @@ class ServerAudit(ServerBase):
 
 
 class SignInAttempt(ServerBase):
-    """Failed sign-ins, counted per user name and per client address for rate limiting. Kept in
-    the database so that several server processes share the count."""
+    """Failed sign-ins as the first release counted them. No longer written: ``SignInLimit``
+    counts tries atomically instead. The table stays so existing databases need no data move."""
 
     __tablename__ = "server_signin_attempt"
 
