@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
+from ehdesk.server.authn import authenticate
 from ehdesk.server.db import transaction
 from ehdesk.server.models import ServerAudit
 from ehdesk.server.scope import Principal
@@ -36,9 +37,7 @@ DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def current_principal(request: Request, s: DbSession) -> Principal:
-    # Imported here: authentication lives beside the tokens it reads.
-    from ehdesk.server.authn import authenticate
-
+    """The signed-in worker and device of the request (``ehdesk.server.authn``): 401 otherwise."""
     return authenticate(s, request)
 
 
