@@ -24,14 +24,16 @@ def private_file(path: Path) -> None:
     SQLite creates the WAL and shared-memory files with the database file's permissions."""
     if os.name != "posix":
         return  # Windows: the profile folder under %LOCALAPPDATA% is the user's own
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
     for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         try:
             if each.stat().st_mode & 0o077:
                 os.chmod(each, 0o600)
-        except FileNotFoundError:
-            pass
+        except (FileNotFoundError, PermissionError):
+            pass  # not ours to change (another owner): SQLite will say if it cannot open it
 
 
 def connect_raw(path: Path, key: bytes, *, verify: bool = True) -> sqlcipher.Connection:
