@@ -69,9 +69,14 @@ def test_demo_data_family_list_and_subject_access_export(run, tmp_path):
     code, out, _ = run("demo-data", "--profile", "Jo Pearce", "--families", "40", "--seed", "7")
     assert code == 0 and "40" in out
     code, out, _ = run("family", "list", "--profile", "Jo Pearce", "--json")
+    counted = json.loads(out)
+    # By default no member's name is printed: how many there are.
+    assert len(counted) == 40 and all(isinstance(f["members"], int) and f["members"] for f in counted)
+    code, out, _ = run("family", "list", "--profile", "Jo Pearce", "--json", "--names")
     families = json.loads(out)
     assert len(families) == 40
     assert all(f["members"] and f["reference"].startswith("EH-") for f in families)
+    assert [len(f["members"]) for f in families] == [f["members"] for f in counted]
 
     chosen = families[3]
     target = tmp_path / "sar.json"
@@ -85,9 +90,11 @@ def test_demo_data_family_list_and_subject_access_export(run, tmp_path):
     assert names == set(chosen["members"])
     assert exported["tables"]["referral"]
 
-    # The export itself is on the record.
+    # The export itself is on the record, and so is each listing (with or without names).
     code, out, _ = run("export", "--profile", "Jo Pearce", "--out", str(tmp_path / "all.json"))
     everything = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    listings = [e for e in everything["tables"]["audit_event"] if e["entity"] == "family_list"]
+    assert [(e["detail"]["families"], e["detail"]["names"]) for e in listings] == [(40, False), (40, True)]
     exports = [e for e in everything["tables"].get("audit_event", []) if e["action"] == "export"]
     assert exports and exports[0]["family_id"] == chosen["id"]
 
@@ -103,8 +110,8 @@ def test_demo_data_is_deterministic_for_a_seed(run):
     run("profile", "create", "--name", "B")
     run("demo-data", "--profile", "A", "--families", "15", "--seed", "3")
     run("demo-data", "--profile", "B", "--families", "15", "--seed", "3")
-    a = json.loads(run("family", "list", "--profile", "A", "--json")[1])
-    b = json.loads(run("family", "list", "--profile", "B", "--json")[1])
+    a = json.loads(run("family", "list", "--profile", "A", "--json", "--names")[1])
+    b = json.loads(run("family", "list", "--profile", "B", "--json", "--names")[1])
     assert [(f["reference"], f["members"]) for f in a] == [(f["reference"], f["members"]) for f in b]
     assert {f["id"] for f in a}.isdisjoint({f["id"] for f in b})  # fresh ids: no sync collisions
 

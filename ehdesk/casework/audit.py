@@ -1,11 +1,36 @@
 """Writing the audit trail. Callers pass ids and the kind of act; never names or free text about a
-family, so the trail itself holds no personal data."""
+family, so the trail itself holds no personal data.
+
+Each event is linked into this device's hash chain (``chain_seq``, ``chain_hash``; see
+docs/audit.md): the store takes its write lock at BEGIN, so reading the chain's head and adding the
+next link cannot interleave with another writer."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.models import AuditEvent
+from ehdesk.models.audit import chain_link
+from ehdesk.models.types import new_id, utcnow
+from ehdesk.models.wire import to_json_value
+
+
+def _head(session: Session, device_id: str) -> tuple[int, str]:
+    pending = [
+        o for o in session.new if isinstance(o, AuditEvent) and o.device_id == device_id and o.chain_seq
+    ]
+    if pending:
+        last = max(pending, key=lambda o: o.chain_seq)
+        return last.chain_seq, last.chain_hash
+    with session.no_autoflush:
+        row = session.execute(
+            select(AuditEvent.chain_seq, AuditEvent.chain_hash)
+            .where(AuditEvent.device_id == device_id, AuditEvent.chain_seq > 0)
+            .order_by(AuditEvent.chain_seq.desc())
+            .limit(1)
+        ).first()
+    return (row.chain_seq, row.chain_hash) if row else (0, "")
 
 
 def record(
@@ -16,14 +41,26 @@ def record(
     family_id: str | None = None,
     **detail,
 ) -> None:
-    session.add(
-        AuditEvent(
-            actor=session.info.get("actor", ""),
-            device_id=session.info.get("device_id", ""),
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            family_id=family_id,
-            detail=detail,
-        )
+    device_id = session.info.get("device_id", "")
+    now = utcnow()
+    event = AuditEvent(
+        id=new_id(),
+        at=now,
+        recorded_at=now,
+        actor=session.info.get("actor", ""),
+        device_id=device_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        family_id=family_id,
+        detail=detail,
     )
+    seq, previous = _head(session, device_id)
+    event.chain_seq = seq + 1
+    fields = {
+        name: to_json_value(getattr(event, name))
+        for name in ("id", "recorded_at", "action", "entity", "entity_id", "family_id", "detail")
+    }
+    fields["chain_seq"] = event.chain_seq
+    event.chain_hash = chain_link(previous, fields)
+    session.add(event)

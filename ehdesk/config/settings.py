@@ -26,6 +26,9 @@ class DeviceSettings(BaseModel):
     idle_lock_minutes: float = Field(default=5, gt=0, le=240)
     profile_expiry_days: int = Field(default=30, gt=0)
     sync_interval_minutes: float = Field(default=5, gt=0)
+    # Plain http:// to a server other than this computer sends tokens and family records readable
+    # by anyone on the network: refused unless the council says so here (a closed test network).
+    allow_plain_http: bool = False
 
     def recovery_public_key_pem(self) -> bytes | None:
         if not self.recovery_public_key_file:

@@ -10,7 +10,7 @@ from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Blob, Family, FamilyScoped, Team, User, synced_models
 from ehdesk.server import move_requests
 from ehdesk.server.changelog import Revisions, log_row
-from ehdesk.server.models import Account, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
+from ehdesk.server.models import Account, BlobOwner, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
 from ehdesk.server.security import hash_password, revoke_device_tokens
 
 ROLES = ("practitioner", "manager", "admin")
@@ -73,6 +73,9 @@ def reset_password(session: Session, username: str, password: str) -> None:
         raise EhdeskError("The password is too short. Choose a password of at least 8 characters.")
     user, account = _user(session, username)
     account.password_hash = hash_password(password)
+    # Whoever knew the old password may hold a session: every laptop of the user signs in again.
+    for device in session.scalars(select(Device).where(Device.user_id == user.id)):
+        revoke_device_tokens(session, device.id)
     _audit(session, "reset_password", "user_account", user.id)
 
 
@@ -100,19 +103,21 @@ def move_family(session: Session, family_id: str, team_name: str) -> int:
             for row in session.scalars(select(model).where(model.family_id == family.id)):
                 log_row(session, revisions, row, [])
                 sent += 1
-    for blob in session.scalars(select(Blob).where(Blob.family_id == family.id)):
-        log_blob(session, revisions, blob)
+    owned = select(BlobOwner.sha256).where(BlobOwner.family_id == family.id)
+    for blob in session.scalars(select(Blob).where(Blob.sha256.in_(owned))):
+        log_blob(session, revisions, blob, family.id)
     _audit(session, "move_family", "family", family.id, from_team=old_team, to_team=team.id)
     return sent
 
 
-def log_blob(session: Session, revisions: Revisions, blob: Blob) -> None:
+def log_blob(session: Session, revisions: Revisions, blob: Blob, family_id: str | None = None) -> None:
+    """A blob for the laptops of ``family_id`` (by default the family it was first uploaded for)."""
     session.add(
         ChangeLog(
             revision=revisions.next(),
             entity="blob",
             row_id=blob.sha256,
-            family_id=blob.family_id,
+            family_id=family_id if family_id is not None else blob.family_id,
             fields={"media_type": blob.media_type, "size": blob.size},
             changed=[],
         )
@@ -134,16 +139,24 @@ def _devices(session: Session, username: str | None, device_id: str | None) -> l
     raise EhdeskError("Name the device (--device ID) or the user (--name U).")
 
 
-def revoke_device(session: Session, username: str | None = None, device_id: str | None = None) -> int:
+def revoke_device(
+    session: Session, username: str | None = None, device_id: str | None = None, wipe: bool = False
+) -> int:
+    """The laptop can no longer sync; its access ends at once. Its data stays on it (encrypted)
+    unless ``wipe``: then its next contact with the server receives the wipe, and nothing else."""
     devices = _devices(session, username, device_id)
     for device in devices:
         device.revoked = True
         revoke_device_tokens(session, device.id)
-        _audit(session, "revoke_device", "device", device.id)
+        if wipe:
+            device.wipe = True
+        _audit(session, "revoke_device", "device", device.id, wipe=wipe)
     return len(devices)
 
 
 def wipe_profile(session: Session, username: str | None = None, device_id: str | None = None) -> int:
+    """At its next contact the laptop receives the wipe (every record removed) and can do nothing
+    else with the server: even if it was revoked before or after (see README, "A lost laptop")."""
     devices = _devices(session, username, device_id)
     for device in devices:
         device.wipe = True

@@ -44,6 +44,11 @@ def family_of(obj) -> str | None:
     return None
 
 
+def team_of(obj) -> str | None:
+    """The team a staff row belongs to (only its team's laptops receive it)."""
+    return getattr(obj, "team_id", None) if obj.__tablename__ == "user_account" else None
+
+
 def log_row(
     session: Session,
     revisions: Revisions,
@@ -61,6 +66,7 @@ def log_row(
             entity=obj.__tablename__,
             row_id=obj.id,
             family_id=family_of(obj),
+            team_id=team_of(obj),
             fields=row_to_dict(obj, exclude=NOT_SENT),
             changed=sorted(changed),
             deleted=bool(obj.deleted),
@@ -94,6 +100,7 @@ class LogBuffer:
                     entity=obj.__tablename__,
                     row_id=obj.id,
                     family_id=family_of(obj),
+                    team_id=team_of(obj),
                     fields=row_to_dict(obj, exclude=NOT_SENT),
                     changed=changed,
                     deleted=bool(obj.deleted),

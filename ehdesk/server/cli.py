@@ -28,6 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="a reverse proxy (address or network) whose X-Forwarded-For is believed; repeatable. "
+        "Without one, the connection's own address counts (also EHDESK_TRUSTED_PROXIES, comma-separated)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     adm = sub.add_parser("admin", help="teams, users, passwords, devices")
     asub = adm.add_subparsers(dest="admin_command", metavar="ACTION", parser_class=_Parser)
@@ -57,13 +65,32 @@ def build_parser() -> argparse.ArgumentParser:
         p = asub.add_parser(name, help=text)
         p.add_argument("--device", metavar="ID", help="the device id")
         p.add_argument("--name", help="every device of this user")
+        if name == "revoke-device":
+            p.add_argument(
+                "--wipe",
+                action="store_true",
+                help="also wipe it: its next contact with the server removes every record on it",
+            )
         p.set_defaults(handler=handler)
+    p = asub.add_parser("verify-audit", help="re-check every laptop's audit hash chain held by the server")
+    p.add_argument("--device", metavar="ID", help="only this device's chain")
+    p.set_defaults(handler=_verify_audit)
     rep = sub.add_parser("report", help="the council-wide statistical return, suppressed")
     from ehdesk.reports.arguments import add_report_arguments
 
     add_report_arguments(rep)
     rep.set_defaults(handler=_report)
     return parser
+
+
+def _verify_audit(args) -> int:
+    from ehdesk.server.audit_chain import verify
+
+    checked, breaks = _admin(args, lambda s: verify(s, args.device))
+    for b in breaks:
+        print(f"device {b.device_id}: event {b.chain_seq} ({b.event_id}) {b.problem}")
+    print(f"Checked {checked} audit event(s): {len(breaks) or 'no'} break(s) in the chain.")
+    return 1 if breaks else 0
 
 
 def _report(args) -> int:
@@ -200,8 +227,11 @@ def _move_requests(args) -> int:
 def _revoke(args) -> int:
     from ehdesk.server import admin
 
-    n = _admin(args, lambda s: admin.revoke_device(s, args.name, args.device))
-    print(f"Revoked {n} device(s): they can no longer sync.")
+    n = _admin(args, lambda s: admin.revoke_device(s, args.name, args.device, wipe=args.wipe))
+    if args.wipe:
+        print(f"Revoked {n} device(s): at their next contact they are wiped, and can do nothing else.")
+    else:
+        print(f"Revoked {n} device(s): they can no longer sync (what is on them stays, encrypted).")
     return 0
 
 
@@ -209,7 +239,7 @@ def _wipe(args) -> int:
     from ehdesk.server import admin
 
     n = _admin(args, lambda s: admin.wipe_profile(s, args.name, args.device))
-    print(f"{n} device(s) will wipe their profile at their next sync.")
+    print(f"{n} device(s) will wipe their profile at their next contact, even if revoked.")
     return 0
 
 
@@ -221,8 +251,14 @@ def serve(args) -> int:
     engine = open_database(args)
     print(f"ehdesk-server listening on http://{args.host}:{args.port}", file=sys.stderr)
     # No "server" or "date" headers: bytes on a 2G link, and nothing to fingerprint.
+    proxies = list(args.trusted_proxy) + [
+        p for p in os.environ.get("EHDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
+    ]
     uvicorn.run(
-        build(engine),
+        build(engine, proxies),
+        # The app reads X-Forwarded-For itself, from configured proxies only (uvicorn's own
+        # handling would believe any client connecting from 127.0.0.1).
+        proxy_headers=False,
         host=args.host,
         port=args.port,
         log_level="warning",

@@ -52,7 +52,16 @@ class Device(ServerBase):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     wipe: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
+    # Written at most once a minute (authentication reads it, and would otherwise write every time).
     last_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # In every access token; raising it (sign-out, password reset, a stolen refresh token) ends
+    # every access token of the device at once.
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The head of the device's audit hash chain as the server has received it.
+    audit_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    audit_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    # When a pull last carried the wipe to the laptop (for IT: "has the lost laptop been wiped?").
+    wipe_delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class RefreshToken(ServerBase):
@@ -64,6 +73,9 @@ class RefreshToken(ServerBase):
     device_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
     expires_at: Mapped[datetime] = mapped_column(nullable=False)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # Rotation: a token is used once; ``replaced_by`` is the hash of the token issued for it.
+    used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    replaced_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Counter(ServerBase):
@@ -85,6 +97,8 @@ class ChangeLog(ServerBase):
     entity: Mapped[str] = mapped_column(String(60), nullable=False)
     row_id: Mapped[str] = mapped_column(String(64), nullable=False)
     family_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    # Staff rows (user_account): their team, so laptops receive only their own teams' staff.
+    team_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     # The whole row after the change, and the names of the fields this change touched.
     fields: Mapped[dict] = mapped_column(nullable=False, default=dict)
     changed: Mapped[list] = mapped_column(nullable=False, default=list)
@@ -140,8 +154,8 @@ class ServerAudit(ServerBase):
 
 
 class SignInAttempt(ServerBase):
-    """Failed sign-ins, counted per user name and per client address for rate limiting. Kept in
-    the database so that several server processes share the count."""
+    """Failed sign-ins as the first release counted them. No longer written: ``SignInLimit``
+    counts tries atomically instead. The table stays so existing databases need no data move."""
 
     __tablename__ = "server_signin_attempt"
 
@@ -149,6 +163,28 @@ class SignInAttempt(ServerBase):
     username: Mapped[str] = mapped_column(String(120), nullable=False, index=True)
     client: Mapped[str] = mapped_column(String(64), nullable=False, default="", index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False, index=True)
+
+
+class SignInLimit(ServerBase):
+    """Failed sign-ins per key ("user|address" for the back-off, "address" for the address's own
+    limit). One row per key, taken under a row lock: concurrent tries are counted exactly."""
+
+    __tablename__ = "server_signin_limit"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    first_at: Mapped[datetime] = mapped_column(nullable=False)
+    last_at: Mapped[datetime] = mapped_column(nullable=False)
+
+
+class BlobOwner(ServerBase):
+    """Each family that holds a copy of a blob. The bytes are stored once; who may read them or
+    learn they exist is answered from here, per family scope."""
+
+    __tablename__ = "server_blob_owner"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
 
 
 class Secret(ServerBase):

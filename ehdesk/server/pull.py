@@ -6,12 +6,14 @@ cut off anywhere resumes where it stopped. Families that left the worker's scope
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.models import Family
 from ehdesk.server.changelog import head
-from ehdesk.server.models import ChangeLog, Device, ScopeMove
+from ehdesk.server.models import ChangeLog, Device, ScopeMove, ServerAudit
 from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_filter
 from ehdesk.sync.protocol import BlobRef, Change, PullRequest, PullResponse
 
@@ -20,6 +22,9 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
     newest = head(session)
     device = session.get(Device, principal.device_id)
     if device is not None and device.wipe:
+        if device.wipe_delivered_at is None:
+            session.add(ServerAudit(user_id=principal.user_id, device_id=device.id, action="wipe_delivered"))
+        device.wipe_delivered_at = datetime.now(UTC)
         return PullResponse(changes=[], cursor=request.cursor, has_more=False, head=newest, wipe=True)
     rows = list(
         session.scalars(
@@ -70,11 +75,10 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
 
 def needs_pull(session: Session, principal: Principal, after: int, upto: int) -> bool:
     """Is there anything in (after, upto] this laptop would receive?"""
+    if principal.wipe_pending:
+        return True
     if upto <= after:
         return False
-    device = session.get(Device, principal.device_id)
-    if device is not None and device.wipe:
-        return True
     if session.scalar(
         select(ScopeMove.revision).where(ScopeMove.revision > after, ScopeMove.revision <= upto).limit(1)
     ):

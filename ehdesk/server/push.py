@@ -7,12 +7,20 @@ wholly applied and remembered or not applied at all; a resent batch is acknowled
 Merging: each field a mutation sets is compared with what other devices changed on the row since
 the revision the laptop based its change on. A field only this laptop changed is applied; a field
 both changed differently becomes a ``SyncConflict`` holding both values (the server's value stays
-on the row until a person chooses). A deletion always wins. Nothing is dropped: a mutation the
-worker may not make is kept aside in the quarantine and audited."""
+on the row until a person chooses). A deletion against another laptop's edit (or an edit against
+another laptop's deletion) is a conflict too, on the ``deleted`` field: "deleted on one laptop,
+edited on another", for a person to resolve. Nothing is dropped: a mutation the worker may not
+make is kept aside in the quarantine and audited, and so is every change of the same batch to a
+family whose own record was refused (no orphans).
+
+The server is the witness of audit events: who, from which device and when it received them come
+from the authenticated request, never from the laptop; the laptop's own time is kept as
+``recorded_at``, and each device's hash chain is checked as its events arrive (docs/audit.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -20,8 +28,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ehdesk.models import AuditEvent, Family, FamilyScoped, SyncConflict, Synced, model_for_table
+from ehdesk.models.audit import chain_link
 from ehdesk.models.types import new_id
-from ehdesk.models.wire import dict_to_columns, to_json_value
+from ehdesk.models.wire import WireTypeError, check_json_value, dict_to_columns, to_json_value
 from ehdesk.server.changelog import LogBuffer, Revisions, family_of, head
 from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
 from ehdesk.server.pull import needs_pull
@@ -50,10 +59,13 @@ class _Batch:
     principal: Principal
     revisions: Revisions
     log: LogBuffer
-    new_family_teams: dict[str, str | None]
+    device: Device
     # (table, row id) -> the row, loaded once for the whole batch; rows inserted by it are added.
     rows: dict[tuple[str, str], object]
     existed: set[tuple[str, str]]
+    # Families whose own change was refused in this batch: their records are refused with them.
+    refused_families: set[str] = field(default_factory=set)
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def family(self, family_id: str) -> Family | None:
         key = ("family", family_id)
@@ -76,35 +88,35 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
         previous = m.seq
     device = session.get(Device, principal.device_id, with_for_update=True)
     revisions = Revisions(session)
-    batch = _Batch(
-        session,
-        principal,
-        revisions,
-        LogBuffer(revisions),
-        {m.row_id: m.fields.get("team_id") for m in request.mutations if m.entity == "family"},
-        {},
-        set(),
-    )
+    batch = _Batch(session, principal, revisions, LogBuffer(revisions), device, {}, set())
     # No autoflush: new rows are written once, at the end, with their change-log rows.
     with session.no_autoflush:
         fresh = [m for m in request.mutations if m.seq > device.last_seq]
         _preload(batch, fresh)
-        results = []
-        for m in request.mutations:
-            if m.seq <= device.last_seq:
-                results.append(MutationResult(seq=m.seq, status="duplicate"))
-                continue
+        by_seq: dict[int, MutationResult] = {}
+        # Families first (each row's own changes keep their order): a family refused here refuses
+        # its members, plans and notes of the same batch, wherever they stand in it.
+        ordered = [m for m in fresh if m.entity == "family"] + [m for m in fresh if m.entity != "family"]
+        for m in ordered:
             try:
+                if principal.wipe_pending:
+                    raise Refused("The laptop was reported lost: its changes are kept aside, not applied.")
                 conflicts, revision = _apply(batch, m)
             except Refused as refused:
+                if m.entity == "family":
+                    batch.refused_families.add(m.row_id)
                 _quarantine(session, principal, m, refused)
-                results.append(MutationResult(seq=m.seq, status="refused"))
+                by_seq[m.seq] = MutationResult(seq=m.seq, status="refused")
             else:
                 status = "conflict" if conflicts else "applied"
-                results.append(
-                    MutationResult(seq=m.seq, status=status, conflicts=conflicts, revision=revision)
+                by_seq[m.seq] = MutationResult(
+                    seq=m.seq, status=status, conflicts=conflicts, revision=revision
                 )
-            device.last_seq = m.seq
+        results = [
+            by_seq.get(m.seq) or MutationResult(seq=m.seq, status="duplicate") for m in request.mutations
+        ]
+        if fresh:
+            device.last_seq = fresh[-1].seq
     try:
         batch.log.write(session)
     except (IntegrityError, DataError):
@@ -152,9 +164,13 @@ def _model(entity: str) -> type:
 def _decode(model: type, fields: dict) -> dict:
     cleaned = {k: v for k, v in fields.items() if k not in PROTECTED}
     try:
-        return dict_to_columns(model, cleaned)
-    except (TypeError, ValueError, AttributeError):
-        raise BadPush("A change in the batch has a value of the wrong kind.") from None
+        values = dict_to_columns(model, cleaned)
+        # Keys this server does not know are ignored, but still never carry a NUL into storage
+        # (a refused change is kept whole in the quarantine).
+        check_json_value(f"{model.__tablename__} fields", fields)
+        return values
+    except WireTypeError as exc:
+        raise BadPush(f"A change in the batch has a value of the wrong kind: {exc}") from None
 
 
 def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> str | None:
@@ -177,8 +193,8 @@ def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> st
             raise Refused("Families move between teams through the server's move-family command.", obj.id)
         return obj.id
     if model is AuditEvent:
-        if obj is not None:
-            raise Refused("Audit events are never changed.")
+        if obj is not None or m.op != "insert" or values.get("deleted"):
+            raise Refused("Audit events are never changed or deleted.")
         family_id = values.get("family_id")
         if family_id and not _family_ok(batch, family_id):
             raise Refused("The audit event is about a family of another team.", family_id)
@@ -196,13 +212,50 @@ def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> st
 
 
 def _family_ok(batch: _Batch, family_id: str) -> bool:
+    """Is the family in scope: on the server already, or added by this batch (families are applied
+    first) and not refused by it."""
+    if family_id in batch.refused_families:
+        return False
     family = batch.family(family_id)
-    if family is not None:
-        return batch.principal.team_in_scope(family.team_id)
-    if family_id in batch.new_family_teams:
-        team = batch.new_family_teams[family_id] or batch.principal.home_team
-        return batch.principal.team_in_scope(team)
-    return False
+    return family is not None and batch.principal.team_in_scope(family.team_id)
+
+
+def _witness(batch: _Batch, m: Mutation, values: dict) -> None:
+    """An audit event as the server saw it arrive: who and which device from the request, the
+    receipt time in ``at``; the laptop's own time kept as ``recorded_at``. Then the device's
+    hash chain is checked, and a break is audited (the event is still kept: it is evidence)."""
+    laptop_time = values.get("recorded_at") or values.get("at")
+    values["recorded_at"] = laptop_time
+    values["at"] = batch.received_at
+    values["actor"] = batch.principal.username
+    values["device_id"] = batch.principal.device_id
+    values["deleted"] = False
+    seq = values.get("chain_seq") or 0
+    if seq <= 0:
+        return  # a version-2 laptop, or an event recorded before its upgrade: not chained
+    device = batch.device
+    problem = None
+    if seq <= device.audit_seq:
+        problem = "repeated or out of order"
+    elif seq > device.audit_seq + 1:
+        problem = "events missing before this one"
+    elif chain_link(device.audit_hash, m.fields) != values.get("chain_hash"):
+        problem = "altered (its hash does not follow from the event before)"
+    if problem is not None:
+        batch.session.add(
+            ServerAudit(
+                user_id=batch.principal.user_id,
+                device_id=device.id,
+                action="audit_chain_break",
+                entity="audit_event",
+                entity_id=m.row_id,
+                family_id=values.get("family_id"),
+                detail={"problem": problem, "expected_seq": device.audit_seq + 1, "got_seq": seq},
+            )
+        )
+    if seq > device.audit_seq:
+        device.audit_seq = seq
+        device.audit_hash = values.get("chain_hash") or ""
 
 
 def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
@@ -214,6 +267,8 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     key = (m.entity, m.row_id)
     obj = batch.rows.get(key) if key in batch.rows else session.get(model, m.row_id)
     _authorise(batch, model, m, obj, values)
+    if model is AuditEvent:
+        _witness(batch, m, values)
     device_id = batch.principal.device_id
     if obj is None:
         if m.op != "insert":
@@ -232,11 +287,22 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     else:  # born in this very batch, from this device
         touched_by_others, others_since = set(), False
     changed, conflicts = [], []
+    deleting = values.get("deleted") is True and not obj.deleted
+    if deleting and touched_by_others - {"deleted"}:
+        # Deleted here, edited on another laptop since: the row stays until a person chooses.
+        values.pop("deleted")
+        conflicts.append(("deleted", False))
+    elif obj.deleted and "deleted" in touched_by_others and values.get("deleted") is not True:
+        # Edited here, deleted on another laptop since: the edit lands on the tombstone, which
+        # stays deleted until a person chooses (restoring it brings the edit back).
+        values.pop("deleted", None)
+        conflicts.append(("deleted", True))
+    client_values = {"deleted": not obj.deleted} if conflicts else {}
     for key, value in values.items():
         current = getattr(obj, key)
         if current == value:
             continue
-        if key == "deleted" or m.op == "delete" or key not in touched_by_others:
+        if key not in touched_by_others:
             setattr(obj, key, value)
             changed.append(key)
         else:
@@ -258,7 +324,7 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
             field=key,
             base_revision=m.base_revision,
             server_value=to_json_value(server_value),
-            client_value=m.fields.get(key),
+            client_value=client_values[key] if key in client_values else m.fields.get(key),
             client_device_id=device_id,
             client_actor=batch.principal.username,
             status="open",

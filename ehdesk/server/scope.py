@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from ehdesk.models import Family, User
 from ehdesk.server.models import ChangeLog, TeamMember
 
-# Rows every signed-in worker may read: the council's teams and staff names, no family data.
-SHARED_ENTITIES = ("team", "user_account")
+# Rows every signed-in worker may read: the council's teams, no family data. Staff rows
+# (user_account) reach only the laptops of their own team: a worker cannot list the council's
+# user names (to guess at, or to make others' sign-ins slow down).
+SHARED_ENTITIES = ("team",)
+STAFF_ENTITY = "user_account"
 # Pushed by laptops for the server's record; never sent back down.
 PUSH_ONLY_ENTITIES = ("audit_event",)
 
@@ -24,6 +27,8 @@ class Principal:
     username: str
     role: str
     team_ids: frozenset[str]
+    # The council asked for this laptop to be wiped: it may only receive the wipe.
+    wipe_pending: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -59,4 +64,9 @@ def log_scope_filter(principal: Principal) -> ColumnElement[bool]:
     # "|| ''" keeps the planner off the entity and family indexes: a pull page must walk the log
     # in revision order and stop at the page size, not gather every in-scope row and sort it
     # (which SQLite does otherwise, making a first sync quadratic).
-    return or_(ChangeLog.entity.concat("").in_(SHARED_ENTITIES), ChangeLog.family_id.concat("").in_(families))
+    teams = sorted(principal.team_ids)
+    return or_(
+        ChangeLog.entity.concat("").in_(SHARED_ENTITIES),
+        and_(ChangeLog.entity.concat("") == STAFF_ENTITY, ChangeLog.team_id.concat("").in_(teams)),
+        ChangeLog.family_id.concat("").in_(families),
+    )

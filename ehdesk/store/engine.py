@@ -5,6 +5,7 @@ costs only the argon2 step. Every connection gets the same hardening pragmas."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -18,7 +19,25 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` (if missing) readable by its owner only, and make it so if it exists.
+    SQLite creates the WAL and shared-memory files with the database file's permissions."""
+    if os.name != "posix":
+        return  # Windows: the profile folder under %LOCALAPPDATA% is the user's own
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if each.stat().st_mode & 0o077:
+                os.chmod(each, 0o600)
+        except (FileNotFoundError, PermissionError):
+            pass  # not ours to change (another owner): SQLite will say if it cannot open it
+
+
 def connect_raw(path: Path, key: bytes, *, verify: bool = True) -> sqlcipher.Connection:
+    private_file(path)
     conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=30)
     conn.execute(_key_pragma(key))
     # Temporary tables and sort spills stay in memory so no plaintext reaches a temp file.

@@ -54,7 +54,7 @@ def upgrade(engine: Engine, db_path: Path, target: str = "heads", backup_dir: Pa
 def _backup(engine: Engine, db_path: Path, backup_dir: Path) -> Path:
     # Fold the WAL into the main file so one file copy is the whole store.
     checkpoint(engine)
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = backup_dir / f"store-before-migration-{stamp}.db"
     shutil.copy2(db_path, target)

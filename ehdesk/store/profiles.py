@@ -14,6 +14,7 @@ Layout under the data dir::
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from datetime import UTC, datetime
@@ -82,7 +83,7 @@ class ProfileManager:
 
     def _ensure_data_dir(self) -> None:
         self._check_data_dir()
-        self.profiles_dir.mkdir(parents=True, exist_ok=True)
+        self.profiles_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         marker = self.data_dir / DATA_MARKER
         if not marker.exists():
             write_json_atomic(marker, {"format": "ehdesk-data", "version": 1})
@@ -194,7 +195,10 @@ class ProfileManager:
         # Build in a hidden folder and rename at the end: a half-made profile never shows up.
         staging = self.profiles_dir / f".creating-{profile_id}"
         final = self.profiles_dir / profile_id
-        staging.mkdir(parents=True)
+        # Only the worker's own account may list or read a profile folder.
+        staging.mkdir(parents=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(staging, 0o700)  # mkdir's mode is masked by the umask
         try:
             write_json_atomic(staging / "keys.json", keys)
             meta = {

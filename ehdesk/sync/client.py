@@ -7,8 +7,10 @@ Errors come out as ``EhdeskError`` subclasses with one plain sentence; nothing p
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel
@@ -35,6 +37,41 @@ class SignedOut(SyncRefused):
     """The device's sign-in is no longer valid (revoked, expired): sign in again online."""
 
 
+class InsecureServerAddress(EhdeskError):
+    """A plain-HTTP server address that is not this computer, and ehdesk.toml does not allow it."""
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str, allow_plain_http: bool | None = None) -> str:
+    """``url`` if it is safe to send a sign-in to: HTTPS, or plain HTTP to this computer itself,
+    or plain HTTP where the council's ehdesk.toml says ``allow_plain_http = true``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("https", "http") or not host:
+        raise EhdeskError(f"The server address {url!r} is not a web address (https://…).")
+    if parts.scheme == "https" or _loopback(host):
+        return url
+    if allow_plain_http is None:
+        from ehdesk.config.settings import device_settings
+
+        allow_plain_http = device_settings().allow_plain_http
+    if not allow_plain_http:
+        raise InsecureServerAddress(
+            f"The server address {url} is not encrypted (it starts http://, not https://): "
+            "passwords and records would cross the network readable. Ask IT for the https:// "
+            "address (or, on a closed test network, for allow_plain_http = true in ehdesk.toml)."
+        )
+    return url
+
+
 class SyncClient:
     def __init__(
         self,
@@ -47,10 +84,15 @@ class SyncClient:
         retries: int = 4,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        on_refresh_token: Callable[[str], None] | None = None,
+        allow_plain_http: bool | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_server_url(base_url, allow_plain_http).rstrip("/")
         self.device_id = device_id
         self.refresh_token = refresh_token
+        # Refresh tokens are used once (schema 3): the next one must be kept at once, before any
+        # other request, or the laptop would later present a used one and be signed out.
+        self.on_refresh_token = on_refresh_token
         self.access_token: str | None = None
         self.retries = retries
         self.backoff = backoff
@@ -132,7 +174,12 @@ class SyncClient:
                     "The council server no longer accepts this laptop's sign-in. Sign in online again.", 401
                 ) from None
             raise
-        self.access_token = p.TokenResponse.model_validate_json(body).access_token
+        reply = p.TokenResponse.model_validate_json(body)
+        if reply.refresh_token:
+            self.refresh_token = reply.refresh_token
+            if self.on_refresh_token is not None:
+                self.on_refresh_token(reply.refresh_token)
+        self.access_token = reply.access_token
 
     def _send(
         self,

@@ -37,6 +37,19 @@ class ConflictView:
     client_value: Any
     client_actor: str
     is_text: bool
+    # The two sides in words ("Deleted" / "Kept") where the raw value would say true/false.
+    server_label: str = ""
+    client_label: str = ""
+
+
+# A conflict on the tombstone itself: one laptop deleted the record, another edited it.
+DELETE_EDIT_LABEL = "Deleted on one laptop, edited on another"
+
+
+def _side(field: str, value: Any) -> str:
+    if field == "deleted":
+        return "Deleted" if value else "Kept (with the other laptop's edit)"
+    return "" if value is None else str(value)
 
 
 def _view(c: SyncConflict) -> ConflictView:
@@ -47,11 +60,13 @@ def _view(c: SyncConflict) -> ConflictView:
         entity_label=ENTITY_LABELS.get(c.entity, c.entity.replace("_", " ").capitalize()),
         row_id=c.row_id,
         field=c.field,
-        field_label=c.field.replace("_", " ").capitalize(),
+        field_label=DELETE_EDIT_LABEL if c.field == "deleted" else c.field.replace("_", " ").capitalize(),
         server_value=c.server_value,
         client_value=c.client_value,
         client_actor=c.client_actor,
         is_text=_is_text_field(c.entity, c.field),
+        server_label=_side(c.field, c.server_value),
+        client_label=_side(c.field, c.client_value),
     )
 
 

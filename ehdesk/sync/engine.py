@@ -78,6 +78,10 @@ class SyncEngine:
         self.pull_page = pull_page
         self.status = SyncStatus()
         self._skip_pull_upto: int | None = None
+        if client.on_refresh_token is None:
+            from ehdesk.sync.tokens import save_refresh_token
+
+            client.on_refresh_token = lambda token: save_refresh_token(store, token)
         self.refresh_counts(report=False)
 
     # -- status -------------------------------------------------------------------------------

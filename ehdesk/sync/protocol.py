@@ -6,11 +6,13 @@ both ways. Batches are small (a few hundred rows) so that each request fits a 2G
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 2
+# 3: the server sets who, which device and when for audit events (laptops send their chain);
+# refresh tokens rotate (a version-3 refresh reply carries the next token); strict types.
+SCHEMA_VERSION = 3
 SUPPORTED_SCHEMA_VERSIONS = frozenset({SCHEMA_VERSION - 1, SCHEMA_VERSION})
 
 MAX_PUSH_BATCH = 500
@@ -19,8 +21,27 @@ MAX_PULL_PAGE = 2000
 DEFAULT_PULL_PAGE = 500
 MAX_BLOB_BYTES = 8 * 1024 * 1024
 
+# Integers as the database columns hold them (PostgreSQL INTEGER): larger would fail there, not here.
+INT32_MAX = 2**31 - 1
+
 ID = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 SHA256 = Field(pattern=r"^[0-9a-f]{64}$")
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# Free text on the wire: never a NUL byte (PostgreSQL cannot store one; it would be a 500).
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def Count(ge: int = 0, le: int = INT32_MAX, **kw: Any) -> Any:  # noqa: N802 (a Field factory)
+    """A strict, bounded whole number: JSON ``false`` or ``1.9`` is refused, not coerced."""
+    return Field(strict=True, ge=ge, le=le, **kw)
 
 
 class WireModel(BaseModel):
@@ -29,16 +50,16 @@ class WireModel(BaseModel):
 
 
 class Versioned(WireModel):
-    schema_version: int = Field(ge=1, le=1000)
+    schema_version: int = Count(ge=1, le=1000)
 
 
 # -- signing in ------------------------------------------------------------------------------
 
 
 class SignInRequest(Versioned):
-    username: str = Field(min_length=1, max_length=120)
-    password: str = Field(min_length=1, max_length=1024)
-    device_name: str = Field(default="", max_length=120)
+    username: Text = Field(min_length=1, max_length=120)
+    password: Text = Field(min_length=1, max_length=1024)
+    device_name: Text = Field(default="", max_length=120)
 
 
 class SignInResponse(WireModel):
@@ -56,12 +77,14 @@ class SignInResponse(WireModel):
 
 class RefreshRequest(Versioned):
     device_id: str = ID
-    refresh_token: str = Field(min_length=16, max_length=200)
+    refresh_token: Text = Field(min_length=16, max_length=200)
 
 
 class TokenResponse(WireModel):
     access_token: str
     expires_in: int
+    # Version 3: refresh tokens are used once; this is the next one (omitted for version 2).
+    refresh_token: str | None = None
 
 
 # -- push ------------------------------------------------------------------------------------
@@ -71,13 +94,13 @@ class Mutation(WireModel):
     """One outbox entry (``ehdesk.models.OutboxEntry``) on the wire."""
 
     device_id: str = ID
-    seq: int = Field(ge=1)
+    seq: int = Count(ge=1)
     entity: str = Field(min_length=1, max_length=60, pattern=r"^[a-z_][a-z0-9_]*$")
     row_id: str = ID
     op: Literal["insert", "update", "delete"]
     fields: dict[str, Any] = Field(default_factory=dict, max_length=200)
-    base_revision: int = Field(ge=0)
-    changed_at: str = Field(max_length=64)
+    base_revision: int = Count()
+    changed_at: Text = Field(max_length=64)
 
 
 class PushRequest(Versioned):
@@ -85,7 +108,7 @@ class PushRequest(Versioned):
     mutations: list[Mutation] = Field(max_length=MAX_PUSH_BATCH)
     # The laptop's pull cursor (schema 2): lets the server say whether a pull is needed at all,
     # so one edit costs one round trip.
-    cursor: int | None = Field(default=None, ge=0)
+    cursor: int | None = Count(default=None)
 
 
 class MutationResult(WireModel):
@@ -114,8 +137,8 @@ class PushResponse(WireModel):
 
 class PullRequest(Versioned):
     device_id: str = ID
-    cursor: int = Field(ge=0)
-    limit: int = Field(default=DEFAULT_PULL_PAGE, ge=1, le=MAX_PULL_PAGE)
+    cursor: int = Count()
+    limit: int = Count(default=DEFAULT_PULL_PAGE, ge=1, le=MAX_PULL_PAGE)
 
 
 class Change(WireModel):
@@ -152,15 +175,20 @@ class PullResponse(WireModel):
 
 
 class BlobQuery(Versioned):
-    hashes: list[str] = Field(max_length=1000)
+    hashes: list[Sha256] = Field(max_length=1000)
 
 
 class BlobQueryResponse(WireModel):
     missing: list[str]
 
 
+class BlobStored(WireModel):
+    # False: the server already had this document (uploads are idempotent).
+    stored: bool
+
+
 class BlobFetch(Versioned):
-    hashes: list[str] = Field(max_length=200)
+    hashes: list[Sha256] = Field(max_length=200)
 
 
 class BlobData(WireModel):

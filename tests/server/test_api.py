@@ -159,7 +159,7 @@ def test_another_teams_family_cannot_be_read_written_or_its_blob_fetched(server,
     blob_put = south.http.put(
         f"/v1/blobs/{'0' * 64}",
         content=b"x",
-        params={"schema_version": V, "media_type": "x", "family_id": family_id},
+        params={"schema_version": V, "media_type": "text/plain", "family_id": family_id},
     )
     assert blob_put.status_code == 422  # the hash does not match: refused before scope is even asked
     data2 = b"other"
@@ -167,7 +167,7 @@ def test_another_teams_family_cannot_be_read_written_or_its_blob_fetched(server,
     blob_put = south.http.put(
         f"/v1/blobs/{sha2}",
         content=data2,
-        params={"schema_version": V, "media_type": "x", "family_id": family_id},
+        params={"schema_version": V, "media_type": "text/plain", "family_id": family_id},
     )
     assert blob_put.status_code == 404
     assert server.get(Family, family_id).notes == "private"

@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 class ServerHarness:
-    def __init__(self, url: str, schema: str | None = None) -> None:
+    def __init__(self, url: str, schema: str | None = None, trusted_proxies: tuple = ()) -> None:
         self.url = url
+        self.trusted_proxies = trusted_proxies
         self.schema = schema
         self.engine = make_engine(url, schema)
         migrate(self.engine)
@@ -50,13 +51,14 @@ class ServerHarness:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            build(self.engine),
+            build(self.engine, self.trusted_proxies),
             host="127.0.0.1",
             port=self.port,
             log_level="error",
             access_log=False,
             server_header=False,
             date_header=False,
+            proxy_headers=False,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -99,15 +99,30 @@ def test_deletes_propagate_as_tombstones(laptops, server):
     ann.sync()
     assert ann.get(Person, child.id).deleted is True
     assert server.get(Person, child.id).deleted is True
-    # A delete wins over a concurrent edit of the same row on the other laptop, with no conflict.
+    # A delete against an offline edit on the other laptop is not settled silently: it is a
+    # conflict a person resolves ("deleted on one laptop, edited on another").
     other = [p for p in ann.rows(Person, Person.family_id == family_id) if p.id != child.id][0]
     ann.edit(Person, other.id, school_or_setting="Oak Primary")
     bob.edit(Person, other.id, deleted=True)
     bob.sync()
     ann.sync()
     bob.sync()
-    assert ann.get(Person, other.id).deleted is True and bob.get(Person, other.id).deleted is True
-    assert server.count(SyncConflict) == 0
+    assert server.count(SyncConflict) == 1
+    # Until a person chooses, the deletion stands; the edit is kept on the record to restore.
+    assert ann.get(Person, other.id).deleted is True
+    with ann.store.session() as s:
+        (conflict,) = open_conflicts(s, family_id)
+        assert conflict.field_label == "Deleted on one laptop, edited on another"
+        assert (conflict.server_label, conflict.client_label) == (
+            "Deleted",
+            "Kept (with the other laptop's edit)",
+        )
+        resolve(s, conflict.id, conflict.client_value, "ann")
+    ann.sync()
+    bob.sync()
+    for laptop in (ann, bob):
+        kept = laptop.get(Person, other.id)
+        assert kept.deleted is False and kept.school_or_setting == "Oak Primary"
 
 
 def test_pending_local_change_is_rebased_not_overwritten(laptops, server):

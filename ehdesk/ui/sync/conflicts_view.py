@@ -130,8 +130,9 @@ class ConflictsView(QWidget):
             return
         self.heading.setText(f"{c.entity_label} — {c.field_label}: two different values were saved.")
         self.client_label.setText(f"Changed at the same time by {c.client_actor or 'another laptop'}")
-        self.server_side.setPlainText(_shown(c.server_value))
-        self.client_side.setPlainText(_shown(c.client_value))
+        deleted = c.field == "deleted"  # deleted on one laptop, edited on another: say so in words
+        self.server_side.setPlainText(c.server_label if deleted else _shown(c.server_value))
+        self.client_side.setPlainText(c.client_label if deleted else _shown(c.client_value))
         self.merge.setEnabled(c.is_text)
         self.use_merge.setEnabled(c.is_text)
         self.merge.setPlainText(f"{c.server_value}\n{c.client_value}" if c.is_text else "")

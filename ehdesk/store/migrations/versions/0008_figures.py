@@ -2,7 +2,7 @@
 significant and sustained progress; the primary reason for a request for support
 
 Revision ID: 0008_figures
-Revises: 0006_team
+Revises: 0007_audit_trust
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import ehdesk.models.types
 
 revision = "0008_figures"
-down_revision = "0006_team"
+down_revision = "0007_audit_trust"
 branch_labels = None
 depends_on = None
 

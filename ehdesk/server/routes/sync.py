@@ -1,0 +1,46 @@
+"""Push and pull: the laptop's outbox in, the team's changes out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Response
+
+from ehdesk.server.deps import CurrentPrincipal, DbSession, check_version
+from ehdesk.server.models import ServerAudit
+from ehdesk.server.openapi import AUTHENTICATED
+from ehdesk.server.pull import pull_page
+from ehdesk.server.push import BadPush, apply_push
+from ehdesk.sync import protocol as p
+
+router = APIRouter()
+
+
+@router.post("/v1/sync/push", response_model=p.PushResponse, responses=AUTHENTICATED)
+def push(body: p.PushRequest, s: DbSession, principal: CurrentPrincipal) -> p.PushResponse:
+    check_version(body.schema_version)
+    try:
+        result = apply_push(s, principal, body)
+    except BadPush as exc:
+        raise HTTPException(422, str(exc)) from None
+    # The sync itself is audited: how many changes, never what they said.
+    counts: dict[str, int] = {}
+    for r in result.results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    s.add(
+        ServerAudit(
+            user_id=principal.user_id,
+            device_id=principal.device_id,
+            action="sync_push",
+            detail={"last_seq": result.last_seq, **counts},
+        )
+    )
+    return result
+
+
+@router.post("/v1/sync/pull", response_model=p.PullResponse, responses=AUTHENTICATED)
+def pull(body: p.PullRequest, s: DbSession, principal: CurrentPrincipal) -> Response:
+    check_version(body.schema_version)
+    if body.device_id != principal.device_id:
+        raise HTTPException(422, "The request names another device.")
+    page = pull_page(s, principal, body)
+    # Serialised once, directly: a page can hold thousands of rows.
+    return Response(content=page.model_dump_json(), media_type="application/json")
