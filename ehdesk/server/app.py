@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ehdesk import __version__
 from ehdesk.models import Blob, User
-from ehdesk.server import admin, security
+from ehdesk.server import admin, blobs_batch, ops_metrics, security, snapshot
 from ehdesk.server.changelog import Revisions
 from ehdesk.server.db import session_factory, transaction
 from ehdesk.server.limits import BodyLimits
@@ -264,6 +264,10 @@ def create_app(engine: Engine) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
+    # Schema 3's bulk paths and the operator's view (metrics, readiness), each in its own module.
+    app.include_router(snapshot.router)
+    app.include_router(blobs_batch.router)
+    ops_metrics.install(app)
     return app
 
 

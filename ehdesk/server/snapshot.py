@@ -1,0 +1,169 @@
+"""The snapshot first sync (DESIGN.md §4): the current rows of a worker's scope as they stood at one
+revision, streamed as large compressed frames, instead of a replay of the whole change log.
+
+The current row as of revision R is the newest change-log entry for it at or below R (every entry
+holds the whole row), so a snapshot needs no lock and no state on the server: any server process
+can serve any frame of it while writes go on, and a laptop cut off asks again for the same R after
+the last frame it kept. Rows are read with SQLAlchemy Core and the stored JSON of each row is
+spliced into the reply as text: nothing is decoded, validated or re-encoded on the way out."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import Text, cast, exists, select
+from sqlalchemy.orm import sessionmaker
+
+from ehdesk.models import Blob
+from ehdesk.server.changelog import head
+from ehdesk.server.db import transaction
+from ehdesk.server.models import ChangeLog, Device
+from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_filter
+from ehdesk.sync import framing
+from ehdesk.sync import protocol as p
+
+# A frame closes at whichever comes first: this many bytes of row JSON, or this many of blobs.
+FRAME_ROW_BYTES = 4 * 1024 * 1024
+FRAME_BLOB_BYTES = 8 * 1024 * 1024
+
+_quote = json.encoder.encode_basestring_ascii  # the C string encoder, for ids
+
+router = APIRouter()
+
+
+def _app_helpers():
+    # Authentication and the version check live with the app; imported late so this module
+    # does not depend on how the app module is laid out at import time.
+    from ehdesk.server import app as server_app
+
+    return server_app._authenticate, server_app._check_version
+
+
+@router.post("/v1/sync/snapshot", response_class=StreamingResponse)
+def snapshot(body: p.SnapshotRequest, request: Request) -> StreamingResponse:
+    """Binary frames (``ehdesk.sync.framing``) of the worker's scope at one revision."""
+    authenticate, check_version = _app_helpers()
+    check_version(body.schema_version)
+    if body.schema_version < p.SNAPSHOT_SCHEMA:
+        raise HTTPException(400, "This copy of ehdesk does not know snapshots; it pulls the log instead.")
+    factory: sessionmaker = request.app.state.factory
+    with transaction(factory) as s:
+        principal = authenticate(s, request)
+        if body.device_id != principal.device_id:
+            raise HTTPException(422, "The request names another device.")
+        newest = head(s)
+        device = s.get(Device, principal.device_id)
+        wipe = device is not None and device.wipe
+    revision = body.revision or newest
+    if revision > newest or body.after > revision:
+        raise HTTPException(422, "That snapshot revision is not on this server.")
+    codec = framing.choose_codec(body.codecs)
+    frames = (
+        _wipe_frame(codec, revision)
+        if wipe
+        else _frames(factory, principal, revision, body.after, body.chunk_rows, codec)
+    )
+    return StreamingResponse(
+        frames,
+        media_type=p.SNAPSHOT_MEDIA_TYPE,
+        # "identity": the frames are compressed already; this keeps the gzip middleware off them.
+        headers={"Content-Encoding": "identity", "X-Ehdesk-Codec": codec, "X-Ehdesk-Revision": str(revision)},
+    )
+
+
+def _wipe_frame(codec: str, revision: int):
+    yield framing.pack_frame(
+        codec, {"revision": revision, "upto": revision, "last": True, "wipe": True}, b"", []
+    )
+
+
+def snapshot_query(principal: Principal, revision: int, after: int, limit: int):
+    log = ChangeLog.__table__
+    newer = log.alias("newer")
+    return (
+        select(
+            log.c.revision,
+            log.c.entity,
+            log.c.row_id,
+            log.c.family_id,
+            log.c.deleted,
+            cast(log.c.fields, Text),
+        )
+        .where(
+            log.c.revision > after,
+            log.c.revision <= revision,
+            log.c.entity.not_in(PUSH_ONLY_ENTITIES),
+            log_scope_filter(principal),
+            # The newest entry for the row at or below the snapshot's revision.
+            ~exists().where(
+                newer.c.entity == log.c.entity,
+                newer.c.row_id == log.c.row_id,
+                newer.c.revision > log.c.revision,
+                newer.c.revision <= revision,
+            ),
+        )
+        .order_by(log.c.revision)
+        .limit(limit)
+    )
+
+
+def _frames(
+    factory: sessionmaker, principal: Principal, revision: int, after: int, chunk_rows: int, codec: str
+):
+    """One frame per round of queries, each in a short transaction of its own."""
+    from ehdesk.server import ops_metrics
+
+    started = time.perf_counter()
+    total = 0
+    while True:
+        with transaction(factory) as s:
+            rows = s.execute(snapshot_query(principal, revision, after, chunk_rows + 1)).all()
+            more = len(rows) > chunk_rows
+            rows = rows[:chunk_rows]
+            blob_ids = [r[2] for r in rows if r[1] == "blob"]
+            sizes = (
+                dict(s.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(blob_ids))).all())
+                if blob_ids
+                else {}
+            )
+            lines, blob_heads, row_bytes, blob_bytes, upto = [], [], 0, 0, after
+            for i, (rev, entity, row_id, family_id, deleted, fields) in enumerate(rows):
+                if entity == "blob":
+                    size = sizes.get(row_id)
+                    if size is not None:
+                        if blob_heads and blob_bytes + size > FRAME_BLOB_BYTES:
+                            more = True
+                            break
+                        blob_bytes += size
+                        blob_heads.append(row_id)
+                else:
+                    fam = "null" if family_id is None else _quote(family_id)
+                    line = f"[{rev},{_quote(entity)},{_quote(row_id)},{fam},{1 if deleted else 0},{fields}]"
+                    lines.append(line)
+                    row_bytes += len(line)
+                upto = rev
+                if row_bytes >= FRAME_ROW_BYTES and i < len(rows) - 1:
+                    more = True
+                    break
+            data = {}
+            if blob_heads:
+                for sha256, media_type, family_id, blob in s.execute(
+                    select(Blob.sha256, Blob.media_type, Blob.family_id, Blob.data).where(
+                        Blob.sha256.in_(blob_heads)
+                    )
+                ):
+                    data[sha256] = (media_type, family_id, bytes(blob))
+        if not more:
+            upto = revision
+        heads = [[h, data[h][0], data[h][1], len(data[h][2])] for h in blob_heads if h in data]
+        header = {"revision": revision, "after": after, "upto": upto, "last": not more, "blobs": heads}
+        rows_json = ("[" + ",".join(lines) + "]").encode()
+        total += len(lines) + len(heads)
+        yield framing.pack_frame(codec, header, rows_json, [data[h[0]][2] for h in heads])
+        if not more:
+            ops_metrics.snapshot_built(total, time.perf_counter() - started)
+            return
+        after = upto

@@ -1,0 +1,172 @@
+"""Binary framing shared by the server and the laptop for the two bulk paths: snapshot chunks
+(server -> laptop) and blob batches (laptop -> server).
+
+A snapshot response is a sequence of frames, each ``4-byte big-endian length + compressed
+payload``. A payload, once unpacked, is one JSON header line, then ``rows_bytes`` of a JSON array
+of rows, then the blobs' bytes back to back in the order the header lists them. A frame is the
+unit of atomicity on the laptop: applied whole in one transaction, or not at all.
+
+Compression is zstd where both sides have ``zstandard`` (three to five times faster than gzip at a
+better ratio), else gzip; the laptop says which it can read and the server picks."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import struct
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+try:  # optional: gzip is always there, zstd when the package is installed
+    import zstandard
+except ImportError:  # pragma: no cover - exercised by the gzip fallback test through CODECS
+    zstandard = None
+
+LENGTH = struct.Struct(">I")
+# Frames are small enough for a 2 GB laptop to hold two in memory (one read ahead, one written).
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+ZSTD_LEVEL = 6
+GZIP_LEVEL = 6
+
+
+def available_codecs() -> list[str]:
+    """What this side can read and write, best first."""
+    return (["zstd"] if zstandard is not None else []) + ["gzip"]
+
+
+def choose_codec(offered: list[str]) -> str:
+    mine = available_codecs()
+    for codec in mine:
+        if codec in offered:
+            return codec
+    return "gzip"
+
+
+def compress(codec: str, data: bytes) -> bytes:
+    if codec == "zstd":
+        return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data)
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+class BadFrame(ValueError):
+    """A frame that is cut short, too large or does not unpack."""
+
+
+def decompress(codec: str, data: bytes) -> bytes:
+    try:
+        if codec == "zstd":
+            if zstandard is None:
+                raise BadFrame("zstd frame but no zstandard here")
+            return zstandard.ZstdDecompressor().decompress(data, max_output_size=MAX_FRAME_BYTES)
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = inflater.decompress(data, MAX_FRAME_BYTES + 1)
+        if len(out) > MAX_FRAME_BYTES or not inflater.eof:
+            raise BadFrame("frame too large or cut short")
+        return out
+    except (zlib.error, getattr(zstandard, "ZstdError", zlib.error)) as exc:
+        raise BadFrame(str(exc)) from None
+
+
+@dataclass
+class Frame:
+    header: dict[str, Any]
+    rows: list[list[Any]] = field(default_factory=list)
+    # sha256 -> (bytes, media_type, family_id)
+    blobs: dict[str, tuple[bytes, str, str | None]] = field(default_factory=dict)
+
+    @property
+    def last(self) -> bool:
+        return bool(self.header.get("last"))
+
+
+def pack_frame(codec: str, header: dict[str, Any], rows_json: bytes, blob_data: list[bytes]) -> bytes:
+    """``rows_json`` is already a JSON array (the server splices stored JSON into it)."""
+    header = {**header, "rows_bytes": len(rows_json)}
+    payload = b"".join([json.dumps(header, separators=(",", ":")).encode(), b"\n", rows_json, *blob_data])
+    body = compress(codec, payload)
+    return LENGTH.pack(len(body)) + body
+
+
+def unpack_payload(payload: bytes) -> Frame:
+    newline = payload.find(b"\n")
+    if newline < 0:
+        raise BadFrame("no header")
+    header = json.loads(payload[:newline])
+    start = newline + 1
+    end = start + int(header.get("rows_bytes", 0))
+    rows = json.loads(payload[start:end]) if end > start else []
+    blobs = {}
+    offset = end
+    for sha256, media_type, family_id, size in header.get("blobs", []):
+        blobs[sha256] = (payload[offset : offset + size], media_type, family_id)
+        offset += size
+    if offset != len(payload):
+        raise BadFrame("frame length does not match its header")
+    return Frame(header=header, rows=rows, blobs=blobs)
+
+
+class FrameReader:
+    """Cuts a byte stream into frames; whatever is left when the stream ends was cut off."""
+
+    def __init__(self, codec: str) -> None:
+        self.codec = codec
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[Frame]:
+        self._buffer += data
+        frames = []
+        while len(self._buffer) >= LENGTH.size:
+            (size,) = LENGTH.unpack_from(self._buffer)
+            if size > MAX_FRAME_BYTES:
+                raise BadFrame("frame too large")
+            if len(self._buffer) < LENGTH.size + size:
+                break
+            body = bytes(self._buffer[LENGTH.size : LENGTH.size + size])
+            del self._buffer[: LENGTH.size + size]
+            frames.append(unpack_payload(decompress(self.codec, body)))
+        return frames
+
+    @property
+    def pending(self) -> int:
+        return len(self._buffer)
+
+
+# -- blob batches (laptop -> server) ------------------------------------------------------------
+
+# A batch stays under the server's 9 MB blob body limit with room for its header.
+MAX_BATCH_DATA = 8 * 1024 * 1024
+MAX_BATCH_BLOBS = 500
+
+
+def pack_blob_batch(schema_version: int, blobs: list[tuple[str, str, str | None, bytes]]) -> bytes:
+    """``blobs``: (sha256, media_type, family_id, data). Sent as is: signatures and PDFs are
+    already compressed, so packing them again only costs time."""
+    header = {
+        "schema_version": schema_version,
+        "blobs": [
+            [sha256, media_type, family_id, len(data)] for sha256, media_type, family_id, data in blobs
+        ],
+    }
+    return b"".join([json.dumps(header, separators=(",", ":")).encode(), b"\n", *(b[3] for b in blobs)])
+
+
+def unpack_blob_batch(body: bytes) -> tuple[dict[str, Any], list[tuple[str, str, str | None, bytes]]]:
+    newline = body.find(b"\n")
+    if newline < 0:
+        raise BadFrame("The batch has no header.")
+    try:
+        header = json.loads(body[:newline])
+        entries = header["blobs"]
+        offset = newline + 1
+        blobs = []
+        for sha256, media_type, family_id, size in entries:
+            if not isinstance(size, int) or size < 0:
+                raise BadFrame("A blob's size is not a number.")
+            blobs.append((sha256, media_type, family_id, body[offset : offset + size]))
+            offset += size
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadFrame("The batch's header is malformed.") from exc
+    if offset != len(body):
+        raise BadFrame("The batch's length does not match its header.")
+    return header, blobs
