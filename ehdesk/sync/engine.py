@@ -53,6 +53,8 @@ class SyncSummary:
     # The first sync as a snapshot: frames written, and how often it resumed after a cut.
     snapshot_frames: int = 0
     snapshot_resumes: int = 0
+    snapshot_rows: int = 0  # rows and blobs written from snapshot frames
+    snapshot_revision: int = 0
     wiped: bool = False
     status: SyncStatus = field(default_factory=SyncStatus)
 
@@ -335,9 +337,12 @@ class SyncEngine:
                             wipe_everything(s)
                         summary.wiped = True
                         return True
-                    summary.pulled += writer.apply(frame)
+                    written = writer.apply(frame)
+                    summary.pulled += written
                     summary.blobs_received += len(frame.blobs)
                     summary.snapshot_frames += 1
+                    summary.snapshot_rows += written + len(frame.blobs)
+                    summary.snapshot_revision = frame.header["revision"]
                     revision, after, failures = frame.header["revision"], frame.header["upto"], 0
                     self._report(percent=50 + int(50 * after / max(revision, 1)))
                     if frame.last:
