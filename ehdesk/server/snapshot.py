@@ -129,7 +129,8 @@ def _frames(
                 if blob_ids
                 else {}
             )
-            lines, blob_heads, row_bytes, blob_bytes, upto = [], [], 0, 0, after
+            lines: dict[str, list[str]] = {}
+            blob_heads, row_bytes, blob_bytes, upto = [], 0, 0, after
             for i, (rev, entity, row_id, family_id, deleted, fields) in enumerate(rows):
                 if entity == "blob":
                     size = sizes.get(row_id)
@@ -142,7 +143,7 @@ def _frames(
                 else:
                     fam = "null" if family_id is None else _quote(family_id)
                     line = f"[{rev},{_quote(entity)},{_quote(row_id)},{fam},{1 if deleted else 0},{fields}]"
-                    lines.append(line)
+                    lines.setdefault(entity, []).append(line)
                     row_bytes += len(line)
                 upto = rev
                 if row_bytes >= FRAME_ROW_BYTES and i < len(rows) - 1:
@@ -160,9 +161,12 @@ def _frames(
             upto = revision
         heads = [[h, data[h][0], data[h][1], len(data[h][2])] for h in blob_heads if h in data]
         header = {"revision": revision, "after": after, "upto": upto, "last": not more, "blobs": heads}
-        rows_json = ("[" + ",".join(lines) + "]").encode()
-        total += len(lines) + len(heads)
-        yield framing.pack_frame(codec, header, rows_json, [data[h[0]][2] for h in heads])
+        # One JSON array per table: the laptop hands each to SQLite whole.
+        sections = [
+            (entity, ("[" + ",".join(rows) + "]").encode(), len(rows)) for entity, rows in lines.items()
+        ]
+        total += sum(len(rows) for rows in lines.values()) + len(heads)
+        yield framing.pack_frame(codec, header, sections, [data[h[0]][2] for h in heads])
         if not more:
             ops_metrics.snapshot_built(total, time.perf_counter() - started)
             return

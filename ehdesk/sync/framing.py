@@ -2,8 +2,10 @@
 (server -> laptop) and blob batches (laptop -> server).
 
 A snapshot response is a sequence of frames, each ``4-byte big-endian length + compressed
-payload``. A payload, once unpacked, is one JSON header line, then ``rows_bytes`` of a JSON array
-of rows, then the blobs' bytes back to back in the order the header lists them. A frame is the
+payload``. A payload, once unpacked, is one JSON header line, then one section per table (a JSON
+array of that table's rows, ``[revision, entity, row_id, family_id, deleted, {fields}]``, its
+length in the header), then the blobs' bytes back to back in the order the header lists them. A
+table's section goes to SQLite as one text parameter and is unpacked there, in C. A frame is the
 unit of atomicity on the laptop: applied whole in one transaction, or not at all.
 
 Compression is zstd where both sides have ``zstandard`` (three to five times faster than gzip at a
@@ -71,7 +73,8 @@ def decompress(codec: str, data: bytes) -> bytes:
 @dataclass
 class Frame:
     header: dict[str, Any]
-    rows: list[list[Any]] = field(default_factory=list)
+    # (table, JSON array text of its rows, how many rows)
+    sections: list[tuple[str, str, int]] = field(default_factory=list)
     # sha256 -> (bytes, media_type, family_id)
     blobs: dict[str, tuple[bytes, str, str | None]] = field(default_factory=dict)
 
@@ -79,11 +82,28 @@ class Frame:
     def last(self) -> bool:
         return bool(self.header.get("last"))
 
+    @property
+    def row_count(self) -> int:
+        return sum(count for _, _, count in self.sections)
 
-def pack_frame(codec: str, header: dict[str, Any], rows_json: bytes, blob_data: list[bytes]) -> bytes:
-    """``rows_json`` is already a JSON array (the server splices stored JSON into it)."""
-    header = {**header, "rows_bytes": len(rows_json)}
-    payload = b"".join([json.dumps(header, separators=(",", ":")).encode(), b"\n", rows_json, *blob_data])
+    def rows(self) -> list[list[Any]]:
+        """Every row decoded (for tests and the rare row that needs Python)."""
+        return [row for _, text, _ in self.sections for row in json.loads(text)]
+
+
+def pack_frame(
+    codec: str, header: dict[str, Any], sections: list[tuple[str, bytes, int]], blob_data: list[bytes]
+) -> bytes:
+    """``sections``: (table, JSON array of its rows, count); the server splices stored JSON into them."""
+    header = {**header, "sections": [[table, len(body), count] for table, body, count in sections]}
+    payload = b"".join(
+        [
+            json.dumps(header, separators=(",", ":")).encode(),
+            b"\n",
+            *(body for _, body, _ in sections),
+            *blob_data,
+        ]
+    )
     body = compress(codec, payload)
     return LENGTH.pack(len(body)) + body
 
@@ -93,17 +113,18 @@ def unpack_payload(payload: bytes) -> Frame:
     if newline < 0:
         raise BadFrame("no header")
     header = json.loads(payload[:newline])
-    start = newline + 1
-    end = start + int(header.get("rows_bytes", 0))
-    rows = json.loads(payload[start:end]) if end > start else []
+    offset = newline + 1
+    sections = []
+    for table, size, count in header.get("sections", []):
+        sections.append((table, payload[offset : offset + size].decode(), count))
+        offset += size
     blobs = {}
-    offset = end
     for sha256, media_type, family_id, size in header.get("blobs", []):
         blobs[sha256] = (payload[offset : offset + size], media_type, family_id)
         offset += size
     if offset != len(payload):
         raise BadFrame("frame length does not match its header")
-    return Frame(header=header, rows=rows, blobs=blobs)
+    return Frame(header=header, sections=sections, blobs=blobs)
 
 
 class FrameReader:

@@ -172,7 +172,7 @@ def test_backup_restored_with_pg_restore_serves_the_same_pulls(postgres_url, tmp
                 frames = list(client.snapshot(0, 0))
             finally:
                 client.close()
-            rows = sorted(json.dumps(r, sort_keys=True) for f in frames for r in f.rows)
+            rows = sorted(json.dumps(r, sort_keys=True) for f in frames for r in f.rows())
             return page.model_dump(), rows
 
         assert pulls(restored.base_url) == pulls(original.base_url)
