@@ -145,7 +145,6 @@ class SnapshotWriter:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._plans: dict[str, _Plan | None] = {}
-        self._pending: dict[tuple[str, str], set[str]] | None = None
 
     def _plan_for(self, entity: str) -> _Plan | None:
         if entity not in self._plans:
@@ -187,15 +186,14 @@ class SnapshotWriter:
             raw.close()
 
     def _pending_fields(self, conn) -> dict[tuple[str, str], set[str]]:
-        if self._pending is None:
-            acked = conn.execute("SELECT value FROM sync_state WHERE key = ?", (ACKED_KEY,)).fetchone()
-            pending: dict[tuple[str, str], set[str]] = defaultdict(set)
-            for entity, row_id, fields in conn.execute(
-                "SELECT entity, row_id, fields FROM outbox WHERE seq > ?", (int(acked[0]) if acked else 0,)
-            ):
-                pending[(entity, row_id)].update(json.loads(fields))
-            self._pending = dict(pending)
-        return self._pending
+        """Read inside each frame's transaction: the worker may be typing while the sync runs."""
+        acked = conn.execute("SELECT value FROM sync_state WHERE key = ?", (ACKED_KEY,)).fetchone()
+        pending: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for entity, row_id, fields in conn.execute(
+            "SELECT entity, row_id, fields FROM outbox WHERE seq > ?", (int(acked[0]) if acked else 0,)
+        ):
+            pending[(entity, row_id)].update(json.loads(fields))
+        return pending
 
     def _write(self, conn, frame: Frame) -> int:
         pending = self._pending_fields(conn)
