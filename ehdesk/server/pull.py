@@ -21,6 +21,10 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
     device = session.get(Device, principal.device_id)
     if device is not None and device.wipe:
         return PullResponse(changes=[], cursor=request.cursor, has_more=False, head=newest, wipe=True)
+    if request.cursor > newest:
+        # The laptop has seen revisions this database never had (restored from a backup): it starts
+        # again from nothing - a schema-2 laptop replays the log, a schema-3 one takes a snapshot.
+        return PullResponse(changes=[], cursor=0, has_more=True, head=newest)
     rows = list(
         session.scalars(
             select(ChangeLog)

@@ -307,6 +307,11 @@ class SyncEngine:
                         wipe_everything(s)
                     summary.wiped = True
                     return
+                if page.cursor == 0 and cursor > 0 and self.client.schema_version >= p.SNAPSHOT_SCHEMA:
+                    # The server holds less than this laptop has seen (restored from a backup).
+                    with self.store.session(applying_remote=True) as s:
+                        write_state(s, CURSOR_KEY, 0)
+                    break
                 if page.has_more:
                     upcoming = ahead.submit(self._fetch_page, page.cursor)
                 summary.blobs_received += len(blobs)
@@ -322,6 +327,7 @@ class SyncEngine:
                 self._report(percent=50 + int(50 * (cursor - start) / span))
                 if not page.has_more:
                     return
+        self._pull(summary)  # from cursor 0: a snapshot, then the log
 
     def _snapshot(self, summary: SyncSummary) -> bool:
         """Receive and write a snapshot, resuming after the last whole frame when the connection

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from ehdesk.models import Family
 from ehdesk.server.app import build
+from ehdesk.server.changelog import head
 from ehdesk.server.db import make_engine
 from ehdesk.server.ops_metrics import JsonFormatter
 from ehdesk.sync.client import SyncClient, SyncRefused
@@ -152,16 +153,6 @@ def test_backup_restored_with_pg_restore_serves_the_same_pulls(postgres_url, tmp
         ann.edit(Family, families[0], town="Leeds")
         ann.sync()
         bob = Laptop(tmp_path, "bob", original.base_url, backoff=0.01)
-        dump = tmp_path / "ehdesk.dump"
-        subprocess.run(
-            ["pg_dump", "-Fc", "-n", original.schema, "-f", str(dump), plain], check=True, timeout=120
-        )
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{restored_db}"'))
-        restored_url = plain.rsplit("/", 1)[0] + f"/{restored_db}"
-        subprocess.run(["pg_restore", "--no-owner", "-d", restored_url, str(dump)], check=True, timeout=120)
-        restored = ServerHarness(postgres_url.rsplit("/", 1)[0] + f"/{restored_db}", original.schema)
-        restored.start()
 
         def pulls(url):
             client = SyncClient(
@@ -175,10 +166,35 @@ def test_backup_restored_with_pg_restore_serves_the_same_pulls(postgres_url, tmp
             rows = sorted(json.dumps(r, sort_keys=True) for f in frames for r in f.rows())
             return page.model_dump(), rows
 
-        assert pulls(restored.base_url) == pulls(original.base_url)
-        # And the laptop carries on against the restored server as if nothing happened.
-        ann.edit(Family, families[1], town="York")
-        ann.sync(restored.base_url)
+        dump = tmp_path / "ehdesk.dump"
+        subprocess.run(
+            ["pg_dump", "-Fc", "-n", original.schema, "-f", str(dump), plain], check=True, timeout=120
+        )
+        at_backup = pulls(original.base_url)
+        # Work goes on after the backup: Bob's laptop sees revisions the backup will not have.
+        ann.edit(Family, families[2], town="Whitby")
+        ann.sync()
+        bob.sync()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{restored_db}"'))
+        restored_url = plain.rsplit("/", 1)[0] + f"/{restored_db}"
+        subprocess.run(["pg_restore", "--no-owner", "-d", restored_url, str(dump)], check=True, timeout=120)
+        restored = ServerHarness(postgres_url.rsplit("/", 1)[0] + f"/{restored_db}", original.schema)
+        restored.start()
+        assert pulls(restored.base_url) == at_backup
+
+        # Bob's cursor is ahead of the restored database: he takes a fresh snapshot of it.
+        summary = bob.sync(restored.base_url)
+        assert summary.snapshot_frames >= 1
+        with restored.session() as s:
+            assert int(bob.store.get_state("pull_cursor")) == head(s)
+        assert bob.get(Family, families[0]).town == "Leeds"
+        # And syncing carries on through the restored server.
+        with restored.session() as s:
+            s.get(Family, families[1]).town = "York"  # as an edit that reached the server would
+            from ehdesk.server.changelog import Revisions, log_row
+
+            log_row(s, Revisions(s), s.get(Family, families[1]), ["town"])
         bob.sync(restored.base_url)
         assert bob.get(Family, families[1]).town == "York"
     finally:
