@@ -28,6 +28,7 @@ from ehdesk.sync import protocol as p
 # A frame closes at whichever comes first: this many bytes of row JSON, or this many of blobs.
 FRAME_ROW_BYTES = 4 * 1024 * 1024
 FRAME_BLOB_BYTES = 8 * 1024 * 1024
+FIRST_FRAME_ROWS = 500
 
 _quote = json.encoder.encode_basestring_ascii  # the C string encoder, for ids
 
@@ -118,11 +119,14 @@ def _frames(
 
     started = time.perf_counter()
     total = 0
+    # The first frames are small so the laptop starts writing at once; later ones full size.
+    limit = min(chunk_rows, FIRST_FRAME_ROWS)
     while True:
         with transaction(factory) as s:
-            rows = s.execute(snapshot_query(principal, revision, after, chunk_rows + 1)).all()
-            more = len(rows) > chunk_rows
-            rows = rows[:chunk_rows]
+            rows = s.execute(snapshot_query(principal, revision, after, limit + 1)).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            limit = min(chunk_rows, limit * 4)
             blob_ids = [r[2] for r in rows if r[1] == "blob"]
             sizes = (
                 dict(s.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(blob_ids))).all())

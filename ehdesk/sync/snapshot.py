@@ -106,36 +106,39 @@ def _plan(model) -> _Plan:
 def _json_sql(table, columns, quoted: str, sets: str) -> tuple[str, tuple[str, ...]]:
     """One INSERT ... SELECT over ``json_each(:rows)`` that turns wire rows into the columns exactly
     as the ORM stores them: datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC), JSON columns as JSON
-    text, booleans as 0/1; a key the row does not carry takes the column's default."""
+    text, booleans as 0/1; a key the row does not carry takes the column's default. Each row's
+    fields are parsed once, into SQLite's binary JSON, and every column is read from that."""
     exprs, defaults = [], []
     for c in columns:
         if c.name == "id":
-            exprs.append("value ->> '$[2]'")
+            exprs.append("i")
             continue
         if c.name == "server_revision":
-            exprs.append("value ->> '$[0]'")
+            exprs.append("r")
             continue
         if c.name == "deleted":
-            exprs.append("value ->> '$[4]'")
+            exprs.append("d")
             continue
-        path = f"'$[5].\"{c.name}\"'"
+        path = f"'$.\"{c.name}\"'"
         if isinstance(c.type, UTCDateTime):
-            v = f"(value ->> {path})"
+            v = f"(f ->> {path})"
             expr = (
                 f"CASE WHEN {v} IS NULL THEN NULL "
                 f"WHEN substr({v}, 20, 1) = '.' THEN substr({v}, 1, 10) || ' ' || substr({v}, 12, 15) "
                 f"ELSE substr({v}, 1, 10) || ' ' || substr({v}, 12, 8) || '.000000' END"
             )
         elif isinstance(c.type, JSON):
-            expr = f"(value -> {path})"
+            expr = f"(f -> {path})"
         else:
-            expr = f"(value ->> {path})"
+            expr = f"(f ->> {path})"
         if c.default is not None or c.name in ("created_at", "updated_at"):
             expr = f"coalesce({expr}, :d_{c.name})"
             defaults.append(c.name)
         exprs.append(expr)
     sql = (
-        f'INSERT INTO "{table.name}" ({quoted}) SELECT {", ".join(exprs)} FROM json_each(:rows) WHERE true '
+        "WITH w AS MATERIALIZED (SELECT value ->> '$[0]' AS r, value ->> '$[2]' AS i, "
+        "value ->> '$[4]' AS d, jsonb(value -> '$[5]') AS f FROM json_each(:rows)) "
+        f'INSERT INTO "{table.name}" ({quoted}) SELECT {", ".join(exprs)} FROM w WHERE true '
         f'ON CONFLICT("id") DO UPDATE SET {sets}'
     )
     return sql, tuple(defaults)
@@ -159,13 +162,19 @@ class SnapshotWriter:
         raw = self.store.engine.raw_connection()
         try:
             conn = raw.driver_connection
-            conn.execute("BEGIN IMMEDIATE")
+            # A frame can always be fetched again, so its commit need not wait for the disk to
+            # confirm (WAL keeps it all-or-nothing either way); the worker's own edits keep FULL.
+            conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                written = self._write(conn, frame)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    written = self._write(conn, frame)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            finally:
+                conn.execute("PRAGMA synchronous = FULL")
         finally:
             raw.close()
         if frame.last:
