@@ -76,8 +76,8 @@ def snapshot(body: p.SnapshotRequest, request: Request) -> StreamingResponse:
 
 
 def _wipe_frame(codec: str, revision: int):
-    yield framing.pack_frame(
-        codec, {"revision": revision, "upto": revision, "last": True, "wipe": True}, b"", []
+    yield framing.FrameWriter(codec).frame(
+        {"revision": revision, "upto": revision, "last": True, "wipe": True}, [], []
     )
 
 
@@ -119,6 +119,7 @@ def _frames(
 
     started = time.perf_counter()
     total = 0
+    writer = framing.FrameWriter(codec)
     # The first frames are small so the laptop starts writing at once; later ones full size.
     limit = min(chunk_rows, FIRST_FRAME_ROWS)
     while True:
@@ -170,7 +171,7 @@ def _frames(
             (entity, ("[" + ",".join(rows) + "]").encode(), len(rows)) for entity, rows in lines.items()
         ]
         total += sum(len(rows) for rows in lines.values()) + len(heads)
-        yield framing.pack_frame(codec, header, sections, [data[h[0]][2] for h in heads])
+        yield writer.frame(header, sections, [data[h[0]][2] for h in heads])
         if not more:
             ops_metrics.snapshot_built(total, time.perf_counter() - started)
             return

@@ -254,3 +254,37 @@ def test_a_laptop_of_the_previous_release_still_syncs_by_the_log(server, laptops
     with server.session() as s:
         assert s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.row_id == digest)) == 1
     assert laptop_tables(ann)["blob"] == laptop_tables(old)["blob"]
+
+
+def test_a_laptop_the_council_wiped_before_its_first_sync_is_wiped_not_filled(server, laptops):
+    from ehdesk.server import admin
+
+    ann = laptops("ann")
+    make_caseload(ann, families=3)
+    bob = laptops("bob", first_sync=False)
+    with server.session() as s:
+        admin.wipe_profile(s, device_id=bob.store.device_id)
+    summary = bob.sync()
+    assert summary.wiped and summary.snapshot_frames == 0
+    assert bob.rows(Family) == [] and bob.store.get_state("wiped") == "1"
+
+
+def test_frames_fall_back_to_gzip_when_a_side_has_no_zstd(server, laptops, monkeypatch):
+    from ehdesk.sync import framing
+
+    ann = laptops("ann")
+    make_caseload(ann, families=4)
+    assert framing.choose_codec(["zstd", "gzip"]) == "zstd"
+    monkeypatch.setattr(framing, "available_codecs", lambda: ["gzip"])  # a laptop without zstandard
+    assert framing.choose_codec(["gzip"]) == "gzip"
+    bob = laptops("bob", first_sync=False)
+    engine = bob.engine()
+    engine.snapshot_rows = 10
+    codecs = []
+    engine.client._http.event_hooks["response"].append(
+        lambda response: codecs.append(response.headers.get("x-ehdesk-codec"))
+    )
+    summary = engine.sync()
+    assert summary.snapshot_frames >= 2
+    assert [c for c in codecs if c] == ["gzip"]
+    assert laptop_tables(bob) == server_tables(server, north(server))
