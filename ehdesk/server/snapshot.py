@@ -89,8 +89,6 @@ def snapshot_query(principal: Principal, revision: int, after: int, limit: int):
             log.c.revision,
             log.c.entity,
             log.c.row_id,
-            log.c.family_id,
-            log.c.deleted,
             cast(log.c.fields, Text),
         )
         .where(
@@ -136,7 +134,7 @@ def _frames(
             )
             lines: dict[str, list[str]] = {}
             blob_heads, row_bytes, blob_bytes, upto = [], 0, 0, after
-            for i, (rev, entity, row_id, family_id, deleted, fields) in enumerate(rows):
+            for i, (rev, entity, row_id, fields) in enumerate(rows):
                 if entity == "blob":
                     size = sizes.get(row_id)
                     if size is not None:
@@ -146,8 +144,9 @@ def _frames(
                         blob_bytes += size
                         blob_heads.append(row_id)
                 else:
-                    fam = "null" if family_id is None else _quote(family_id)
-                    line = f"[{rev},{_quote(entity)},{_quote(row_id)},{fam},{1 if deleted else 0},{fields}]"
+                    # [revision, the whole row]: the row's id, family and tombstone are in it already
+                    # (sending them twice costs a tenth of the bytes: ids do not compress).
+                    line = f"[{rev},{fields}]"
                     lines.setdefault(entity, []).append(line)
                     row_bytes += len(line)
                 upto = rev

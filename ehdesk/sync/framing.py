@@ -3,7 +3,7 @@
 
 A snapshot response is a sequence of frames, each ``4-byte big-endian length + compressed
 payload``. A payload, once unpacked, is one JSON header line, then one section per table (a JSON
-array of that table's rows, ``[revision, entity, row_id, family_id, deleted, {fields}]``, its
+array of that table's rows, ``[revision, {the whole row}]``, its
 length in the header), then the blobs' bytes back to back in the order the header lists them. A
 table's section goes to SQLite as one text parameter and is unpacked there, in C. A frame is the
 unit of atomicity on the laptop: applied whole in one transaction, or not at all.

@@ -110,14 +110,11 @@ def _json_sql(table, columns, quoted: str, sets: str) -> tuple[str, tuple[str, .
     fields are parsed once, into SQLite's binary JSON, and every column is read from that."""
     exprs, defaults = [], []
     for c in columns:
-        if c.name == "id":
-            exprs.append("i")
-            continue
         if c.name == "server_revision":
             exprs.append("r")
             continue
-        if c.name == "deleted":
-            exprs.append("d")
+        if c.name == "id":
+            exprs.append("(f ->> '$.id')")
             continue
         path = f"'$.\"{c.name}\"'"
         if isinstance(c.type, UTCDateTime):
@@ -136,8 +133,8 @@ def _json_sql(table, columns, quoted: str, sets: str) -> tuple[str, tuple[str, .
             defaults.append(c.name)
         exprs.append(expr)
     sql = (
-        "WITH w AS MATERIALIZED (SELECT value ->> '$[0]' AS r, value ->> '$[2]' AS i, "
-        "value ->> '$[4]' AS d, jsonb(value -> '$[5]') AS f FROM json_each(:rows)) "
+        "WITH w AS MATERIALIZED (SELECT value ->> '$[0]' AS r, jsonb(value -> '$[1]') AS f "
+        "FROM json_each(:rows)) "
         f'INSERT INTO "{table.name}" ({quoted}) SELECT {", ".join(exprs)} FROM w WHERE true '
         f'ON CONFLICT("id") DO UPDATE SET {sets}'
     )
@@ -248,7 +245,8 @@ class SnapshotWriter:
     def _write_rows(self, conn, plan: _Plan, rows: list, pending, now: datetime) -> int:
         missing = _bound_defaults(plan, now)
         plain, rebased = [], []
-        for revision, _entity, row_id, _family_id, deleted, fields in rows:
+        for revision, fields in rows:
+            row_id, deleted = fields["id"], bool(fields.get("deleted"))
             values = []
             for name, convert in zip(plan.names, plan.converters, strict=True):
                 value = fields.get(name, _MISSING)
@@ -257,10 +255,7 @@ class SnapshotWriter:
                 elif convert is not None:
                     value = convert(value)
                 values.append(value)
-            # The row's identity and revision come from the log entry, not from its fields.
-            values[plan.id_at] = row_id
-            values[plan.revision_at] = revision
-            values[plan.deleted_at] = 1 if deleted else 0
+            values[plan.revision_at] = revision  # the log entry's, not the row's field
             keep = None if deleted else pending.get((plan.table, row_id))
             if keep:
                 rebased.append((tuple(values), keep))

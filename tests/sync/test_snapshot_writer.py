@@ -13,8 +13,8 @@ from ehdesk.sync.snapshot import ROWS_KEY, SnapshotWriter
 
 def frame(rows, last=True, revision=50, blobs=None):
     sections = {}
-    for row in rows:
-        sections.setdefault(row[1], []).append(row)
+    for row_revision, table, fields in rows:
+        sections.setdefault(table, []).append([row_revision, fields])
     return Frame(
         header={"revision": revision, "upto": revision, "last": last},
         sections=[(table, json.dumps(rs), len(rs)) for table, rs in sections.items()],
@@ -31,7 +31,7 @@ def family_row(revision, family_id, **fields):
         "client_changed_at": "0001767225600000-00000-dev",
         "deleted": False,
     }
-    return [revision, "family", family_id, family_id, 0, {**base, **fields}]
+    return [revision, "family", {**base, **fields}]
 
 
 def test_a_pending_local_edit_survives_a_snapshot_row_and_the_rest_lands(store):
@@ -63,9 +63,9 @@ def test_rows_from_other_releases_are_taken_as_far_as_understood(store):
     }
     rows = [
         # An older server's family row, without notes or town: the columns' defaults apply.
-        [7, "family", "fam-2", "fam-2", 0, {"reference": "EH-2", "household_name": "H", "team_id": "t"}],
-        [8, "person", "p-1", "fam-2", 1, person],
-        [9, "a_table_from_a_newer_release", "x-1", None, 0, {"anything": 1}],
+        [7, "family", {"id": "fam-2", "reference": "EH-2", "household_name": "H", "team_id": "t"}],
+        [8, "person", {**person, "deleted": True}],
+        [9, "a_table_from_a_newer_release", {"id": "x-1", "anything": 1}],
     ]
     written = SnapshotWriter(store).apply(frame(rows, revision=9))
     assert written == 2
