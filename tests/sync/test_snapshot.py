@@ -88,7 +88,7 @@ def test_connection_cut_mid_snapshot_resumes_after_the_last_whole_frame(server, 
     proxy = CuttingProxy(server.port)
     try:
         # Connection 1 renews the token; the snapshot streams on 2, 3 and 4 are cut part-way.
-        proxy.arm(after_bytes=2500, times=3, skip=1)
+        proxy.arm(after_bytes=800, times=3, skip=1)
         engine = bob.engine(proxy.url, transport=no_keepalive())
         engine.snapshot_rows = 8
         summary = engine.sync()
