@@ -23,9 +23,8 @@ def _export(args) -> int:
     store = open_profile(args)
     try:
         with store.session() as s:
-            data = export_to_file(s, args.out, args.family)
+            rows = export_to_file(s, args.out, args.family)
     finally:
         store.close()
-    rows = sum(len(v) for v in data["tables"].values())
     print(f"Exported {rows} records to {args.out}. This file is not encrypted: keep it safe.")
     return 0

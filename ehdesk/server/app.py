@@ -21,6 +21,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
 
 from ehdesk import __version__
+from ehdesk.server import blobs_batch, ops_metrics, snapshot
 from ehdesk.server.db import session_factory
 from ehdesk.server.limits import BodyLimits
 from ehdesk.server.openapi import validation_error
@@ -39,8 +40,11 @@ def create_app(engine: Engine, trusted_proxies: list[str] | tuple[str, ...] = ()
     app.state.factory = session_factory(engine)
     app.state.trusted_proxies = parse_proxies(trusted_proxies)
     app.add_exception_handler(RequestValidationError, validation_error)
-    for module in (meta, auth, sync, blobs, reports):
+    # Schema 3's bulk paths (snapshot, blob batches) sit beside the others.
+    for module in (meta, auth, sync, blobs, reports, snapshot, blobs_batch):
         app.include_router(module.router)
+    # The operator's view: /metrics, the readiness check and per-request JSON logs.
+    ops_metrics.install(app)
     return app
 
 

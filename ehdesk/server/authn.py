@@ -22,7 +22,9 @@ SEEN_EVERY = timedelta(minutes=1)
 SIGNED_OUT = "This laptop is no longer signed in. Sign in again."
 # What a laptop the council asked to wipe may still do: receive the wipe (push is answered with
 # every change refused, blob questions with nothing, and the pull carries the wipe).
-WIPE_PATHS = frozenset({"/v1/sync/push", "/v1/sync/pull", "/v1/blobs/missing", "/v1/auth/sign-out"})
+WIPE_PATHS = frozenset(
+    {"/v1/sync/push", "/v1/sync/pull", "/v1/sync/snapshot", "/v1/blobs/missing", "/v1/auth/sign-out"}
+)
 
 
 def authenticate(s: Session, request: Request) -> Principal:

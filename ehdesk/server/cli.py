@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a reverse proxy (address or network) whose X-Forwarded-For is believed; repeatable. "
         "Without one, the connection's own address counts (also EHDESK_TRUSTED_PROXIES, comma-separated)",
     )
+    parser.add_argument(
+        "--log-format",
+        choices=["json", "text"],
+        default="json",
+        help="one JSON object a line per request (default), or uvicorn's own warnings only",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     adm = sub.add_parser("admin", help="teams, users, passwords, devices")
     asub = adm.add_subparsers(dest="admin_command", metavar="ACTION", parser_class=_Parser)
@@ -249,6 +255,10 @@ def serve(args) -> int:
     from ehdesk.server.app import build
 
     engine = open_database(args)
+    if getattr(args, "log_format", "json") == "json":
+        from ehdesk.server.ops_metrics import configure_json_logging
+
+        configure_json_logging()
     print(f"ehdesk-server listening on http://{args.host}:{args.port}", file=sys.stderr)
     # No "server" or "date" headers: bytes on a 2G link, and nothing to fingerprint.
     proxies = list(args.trusted_proxy) + [

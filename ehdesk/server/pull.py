@@ -26,6 +26,10 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
             session.add(ServerAudit(user_id=principal.user_id, device_id=device.id, action="wipe_delivered"))
         device.wipe_delivered_at = datetime.now(UTC)
         return PullResponse(changes=[], cursor=request.cursor, has_more=False, head=newest, wipe=True)
+    if request.cursor > newest:
+        # The laptop has seen revisions this database never had (restored from a backup): it starts
+        # again from nothing - a schema-2 laptop replays the log, a schema-3 one takes a snapshot.
+        return PullResponse(changes=[], cursor=0, has_more=True, head=newest)
     rows = list(
         session.scalars(
             select(ChangeLog)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel
 
 from ehdesk.errors import EhdeskError
+from ehdesk.sync import framing
 from ehdesk.sync import protocol as p
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -86,6 +87,7 @@ class SyncClient:
         sleep: Callable[[float], None] = time.sleep,
         on_refresh_token: Callable[[str], None] | None = None,
         allow_plain_http: bool | None = None,
+        schema_version: int | None = None,
     ) -> None:
         self.base_url = check_server_url(base_url, allow_plain_http).rstrip("/")
         self.device_id = device_id
@@ -97,6 +99,10 @@ class SyncClient:
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
+        # What this laptop speaks; a lower one makes it behave exactly as a laptop of that release.
+        # Read when the client is made (not when this module loads): a laptop may be pinned to the
+        # previous version, in tests and when IT holds a fleet back.
+        self.schema_version = schema_version if schema_version is not None else p.SCHEMA_VERSION
         self.bytes_sent = 0
         self.bytes_received = 0
         self.round_trips = 0
@@ -114,7 +120,7 @@ class SyncClient:
 
     def sign_in(self, username: str, password: str, device_name: str = "") -> p.SignInResponse:
         request = p.SignInRequest(
-            schema_version=p.SCHEMA_VERSION, username=username, password=password, device_name=device_name
+            schema_version=self.schema_version, username=username, password=password, device_name=device_name
         )
         reply = p.SignInResponse.model_validate_json(
             self._send("POST", "/v1/auth/sign-in", request, auth=False)
@@ -126,34 +132,89 @@ class SyncClient:
 
     def push(self, mutations: list[p.Mutation], cursor: int | None = None) -> p.PushResponse:
         request = p.PushRequest(
-            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, mutations=mutations, cursor=cursor
+            schema_version=self.schema_version, device_id=self.device_id, mutations=mutations, cursor=cursor
         )
         return p.PushResponse.model_validate_json(self._send("POST", "/v1/sync/push", request))
 
     def pull(self, cursor: int, limit: int = p.DEFAULT_PULL_PAGE) -> p.PullResponse:
         request = p.PullRequest(
-            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, cursor=cursor, limit=limit
+            schema_version=self.schema_version, device_id=self.device_id, cursor=cursor, limit=limit
         )
         return p.PullResponse.model_validate_json(self._send("POST", "/v1/sync/pull", request))
 
     def blobs_missing(self, hashes: list[str]) -> list[str]:
-        request = p.BlobQuery(schema_version=p.SCHEMA_VERSION, hashes=hashes)
+        request = p.BlobQuery(schema_version=self.schema_version, hashes=hashes)
         return p.BlobQueryResponse.model_validate_json(
             self._send("POST", "/v1/blobs/missing", request)
         ).missing
 
     def put_blob(self, sha256: str, data: bytes, media_type: str, family_id: str | None) -> None:
-        params = {"schema_version": p.SCHEMA_VERSION, "media_type": media_type}
+        params = {"schema_version": self.schema_version, "media_type": media_type}
         if family_id:
             params["family_id"] = family_id
         self._send("PUT", f"/v1/blobs/{sha256}", None, raw=data, params=params)
 
+    def put_blobs(self, blobs: list[tuple[str, str, str | None, bytes]]) -> list[p.BlobBatchResult]:
+        """Many blobs in one request (schema 3): (sha256, media_type, family_id, data) each."""
+        body = framing.pack_blob_batch(self.schema_version, blobs)
+        reply = self._send("POST", "/v1/blobs/batch", None, raw=body)
+        return p.BlobBatchResponse.model_validate_json(reply).results
+
+    def snapshot(self, revision: int, after: int, chunk_rows: int = 5000) -> Iterator[framing.Frame]:
+        """The frames of a snapshot, as they arrive. A stream that ends part-way through a frame
+        raises ``Offline``; the frames before it were whole."""
+        request = p.SnapshotRequest(
+            schema_version=self.schema_version,
+            device_id=self.device_id,
+            revision=revision,
+            after=after,
+            codecs=framing.available_codecs(),
+            chunk_rows=chunk_rows,
+        )
+        content = gzip.compress(request.model_dump_json().encode(), compresslevel=6)
+        for attempt in range(2):
+            if self.access_token is None:
+                self._renew()
+            headers = {
+                "Content-Type": "application/json",
+                "Content-Encoding": "gzip",
+                "Authorization": f"Bearer {self.access_token}",
+            }
+            try:
+                with self._http.stream(
+                    "POST", "/v1/sync/snapshot", content=content, headers=headers
+                ) as response:
+                    self.round_trips += 1
+                    self.bytes_sent += len(content) + 200
+                    if response.status_code == 401 and attempt == 0:
+                        self.access_token = None
+                        continue
+                    if response.status_code >= 400:
+                        response.read()
+                        raise _refusal(response)
+                    reader = framing.FrameReader(response.headers.get("x-ehdesk-codec", "gzip"))
+                    self.bytes_received += 150
+                    for data in response.iter_raw():
+                        self.bytes_received += len(data)
+                        yield from reader.feed(data)
+                    if reader.pending:
+                        raise Offline("The connection dropped part-way through the first sync.")
+                    return
+            except httpx.TransportError:
+                raise Offline(
+                    "The council server cannot be reached. Your changes are kept on this laptop."
+                ) from None
+            except framing.BadFrame:
+                raise Offline(
+                    "The first sync arrived damaged; it will carry on from where it stopped."
+                ) from None
+
     def fetch_blobs(self, hashes: list[str]) -> list[p.BlobData]:
-        request = p.BlobFetch(schema_version=p.SCHEMA_VERSION, hashes=hashes)
+        request = p.BlobFetch(schema_version=self.schema_version, hashes=hashes)
         return p.BlobFetchResponse.model_validate_json(self._send("POST", "/v1/blobs/fetch", request)).blobs
 
     def get_blob(self, sha256: str) -> bytes:
-        return self._send("GET", f"/v1/blobs/{sha256}", None, params={"schema_version": p.SCHEMA_VERSION})
+        return self._send("GET", f"/v1/blobs/{sha256}", None, params={"schema_version": self.schema_version})
 
     def sign_out(self) -> None:
         self._send("POST", "/v1/auth/sign-out", None)
@@ -164,7 +225,7 @@ class SyncClient:
         if not (self.refresh_token and self.device_id):
             raise SignedOut("This laptop is not signed in to the server. Sign in online again.", 401)
         request = p.RefreshRequest(
-            schema_version=p.SCHEMA_VERSION, device_id=self.device_id, refresh_token=self.refresh_token
+            schema_version=self.schema_version, device_id=self.device_id, refresh_token=self.refresh_token
         )
         try:
             body = self._send("POST", "/v1/auth/refresh", request, auth=False)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, text
 
 from ehdesk.errors import EhdeskError
 from ehdesk.models import Blob, BlobOnServer, OutboxEntry, SyncConflict, model_for_table
@@ -30,8 +32,13 @@ from ehdesk.sync.apply import (
     wipe_everything,
     write_state,
 )
-from ehdesk.sync.client import Offline, SyncClient, SyncRefused
+from ehdesk.sync.client import RETRY_STATUSES, Offline, SyncClient, SyncRefused
+from ehdesk.sync.framing import MAX_BATCH_BLOBS, MAX_BATCH_DATA, Frame
+from ehdesk.sync.snapshot import SnapshotWriter, snapshot_progress
 from ehdesk.sync.status import SyncStatus
+
+# Rows per snapshot frame: a few megabytes of JSON, one transaction each on the laptop.
+SNAPSHOT_ROWS = 5000
 
 
 @dataclass
@@ -43,6 +50,11 @@ class SyncSummary:
     refused: int = 0
     blobs_sent: int = 0
     blobs_received: int = 0
+    # The first sync as a snapshot: frames written, and how often it resumed after a cut.
+    snapshot_frames: int = 0
+    snapshot_resumes: int = 0
+    snapshot_rows: int = 0  # rows and blobs written from snapshot frames
+    snapshot_revision: int = 0
     wiped: bool = False
     status: SyncStatus = field(default_factory=SyncStatus)
 
@@ -70,12 +82,14 @@ class SyncEngine:
         on_status: Callable[[SyncStatus], None] | None = None,
         push_batch: int = p.DEFAULT_PUSH_BATCH,
         pull_page: int = p.DEFAULT_PULL_PAGE,
+        snapshot_rows: int = SNAPSHOT_ROWS,
     ) -> None:
         self.store = store
         self.client = client
         self.on_status = on_status
         self.push_batch = push_batch
         self.pull_page = pull_page
+        self.snapshot_rows = snapshot_rows
         self.status = SyncStatus()
         self._skip_pull_upto: int | None = None
         if client.on_refresh_token is None:
@@ -202,6 +216,13 @@ class SyncEngine:
         for start in range(0, len(todo), 500):
             chunk = todo[start : start + 500]
             missing = set(self.client.blobs_missing([r.sha256 for r in chunk]))
+            if self.client.schema_version >= p.SNAPSHOT_SCHEMA:
+                self._put_batches([r for r in chunk if r.sha256 in missing], summary)
+                with self.store.session(applying_remote=True) as s:
+                    for row in chunk:
+                        if row.sha256 not in missing:
+                            s.merge(BlobOnServer(sha256=row.sha256))
+                continue
             for row in chunk:
                 if row.sha256 in missing:
                     with self.store.session() as s:
@@ -215,6 +236,33 @@ class SyncEngine:
                     summary.blobs_sent += 1
                 with self.store.session(applying_remote=True) as s:
                     s.merge(BlobOnServer(sha256=row.sha256))
+
+    def _put_batches(self, rows: list, summary: SyncSummary) -> None:
+        """Up to 500 blobs or 8 MB a request; what the server now holds is recorded in one
+        transaction per batch. A blob it refused stays here and is offered again next sync."""
+        batch: list[tuple[str, str, str | None, bytes]] = []
+        size = 0
+        for row in [*rows, None]:
+            if row is not None:
+                with self.store.session() as s:
+                    data = s.scalar(select(Blob.data).where(Blob.sha256 == row.sha256))
+                if data is None:
+                    continue
+            if batch and (row is None or len(batch) >= MAX_BATCH_BLOBS or size + len(data) > MAX_BATCH_DATA):
+                results = self.client.put_blobs(batch)
+                held = [r.sha256 for r in results if r.status in ("stored", "present")]
+                with self.store.session(applying_remote=True) as s:
+                    if held:
+                        s.execute(
+                            insert(BlobOnServer.__table__)
+                            .prefix_with("OR IGNORE")
+                            .values([{"sha256": h} for h in held])
+                        )
+                summary.blobs_sent += sum(1 for r in results if r.status == "stored")
+                batch, size = [], 0
+            if row is not None:
+                batch.append((row.sha256, row.media_type, row.family_id, data))
+                size += len(data)
 
     def _fetch_blobs(self, page: p.PullResponse) -> dict[str, tuple[bytes, str, str | None]]:
         """The page's blobs this laptop lacks, many per request, before the page is applied (so a
@@ -245,6 +293,13 @@ class SyncEngine:
         cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
         if self._skip_pull_upto is not None and cursor >= self._skip_pull_upto:
             return  # the push reply said there is nothing to fetch
+        if self.client.schema_version >= p.SNAPSHOT_SCHEMA and (
+            cursor == 0 or snapshot_progress(self.store)[0]
+        ):
+            # No cursor yet (or a snapshot cut off): the scope's current rows, not the log's history.
+            if self._snapshot(summary):
+                return
+            cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
         start = cursor
         # The next page is fetched while this one is written: the network and the disk overlap.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdesk-pull") as ahead:
@@ -256,6 +311,11 @@ class SyncEngine:
                         wipe_everything(s)
                     summary.wiped = True
                     return
+                if page.cursor == 0 and cursor > 0 and self.client.schema_version >= p.SNAPSHOT_SCHEMA:
+                    # The server holds less than this laptop has seen (restored from a backup).
+                    with self.store.session(applying_remote=True) as s:
+                        write_state(s, CURSOR_KEY, 0)
+                    break
                 if page.has_more:
                     upcoming = ahead.submit(self._fetch_page, page.cursor)
                 summary.blobs_received += len(blobs)
@@ -271,27 +331,114 @@ class SyncEngine:
                 self._report(percent=50 + int(50 * (cursor - start) / span))
                 if not page.has_more:
                     return
+        self._pull(summary)  # from cursor 0: a snapshot, then the log
+
+    def _snapshot(self, summary: SyncSummary) -> bool:
+        """Receive and write a snapshot, resuming after the last whole frame when the connection
+        drops. Returns True when the council wiped this profile instead."""
+        writer = SnapshotWriter(self.store)
+        revision, after = snapshot_progress(self.store)
+        failures = 0
+        while True:
+            try:
+                for frame in _read_ahead(self.client.snapshot(revision, after, self.snapshot_rows)):
+                    if frame.header.get("wipe"):
+                        with self.store.session(applying_remote=True) as s:
+                            wipe_everything(s)
+                        summary.wiped = True
+                        return True
+                    written = writer.apply(frame)
+                    summary.pulled += written
+                    summary.blobs_received += len(frame.blobs)
+                    summary.snapshot_frames += 1
+                    summary.snapshot_rows += written + len(frame.blobs)
+                    summary.snapshot_revision = frame.header["revision"]
+                    revision, after, failures = frame.header["revision"], frame.header["upto"], 0
+                    self._report(percent=50 + int(50 * after / max(revision, 1)))
+                    if frame.last:
+                        return False
+                raise Offline("The connection dropped part-way through the first sync.")
+            except SyncRefused as exc:
+                if exc.status == 422 and revision:
+                    revision, after = 0, 0  # that revision is gone (a restored server): start again
+                elif exc.status not in RETRY_STATUSES and exc.status < 500:
+                    raise
+                failures += 1
+                if failures > self.client.retries:
+                    raise
+            except Offline:
+                failures += 1
+                if failures > self.client.retries:
+                    raise
+            summary.snapshot_resumes += 1
+            self.client.sleep(min(self.client.backoff * 2 ** (failures - 1), 30.0))
 
     def _fetch_page(self, cursor: int) -> tuple[p.PullResponse, dict]:
         page = self.client.pull(cursor, self.pull_page)
         return page, ({} if page.wipe else self._fetch_blobs(page))
 
 
+def _read_ahead(frames: Iterator[Frame], depth: int = 2) -> Iterator[Frame]:
+    """Read and unpack the next frames on a thread while this one is written: the network, the
+    decompression and the disk overlap. Errors come out where the frame would have."""
+    ahead: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer has gone
+
+    def run() -> None:
+        try:
+            for frame in frames:
+                if not hand_over(("frame", frame)):
+                    return
+            hand_over(("end", None))
+        except BaseException as exc:  # noqa: BLE001  (handed to the consumer)
+            hand_over(("error", exc))
+        finally:
+            frames.close()
+
+    reader = threading.Thread(target=run, name="ehdesk-snapshot", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, item = ahead.get()
+            if kind == "frame":
+                yield item
+            elif kind == "end":
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
+
+
 def _stamp_revisions(session, entries: list[OutboxEntry], reply: p.PushResponse) -> None:
     """Rows the server took exactly as sent are not pulled back: record their revision here."""
     by_seq = {e.seq: e for e in entries}
+    by_table: dict[str, list[dict]] = {}
     for result in reply.results:
         entry = by_seq.get(result.seq)
         if entry is None or not result.revision:
             continue
         try:
-            model = model_for_table(entry.entity)
+            table = model_for_table(entry.entity).__tablename__
         except KeyError:
             continue
+        by_table.setdefault(table, []).append({"revision": result.revision, "id": entry.row_id})
+    # One prepared statement a table, many rows (an ORM UPDATE a row cost more than the push).
+    for table, rows in by_table.items():
         session.execute(
-            update(model)
-            .where(model.id == entry.row_id, model.server_revision < result.revision)
-            .values(server_revision=result.revision)
+            text(
+                f'UPDATE "{table}" SET server_revision = :revision WHERE id = :id AND server_revision < :revision'
+            ),
+            rows,
         )
 
 

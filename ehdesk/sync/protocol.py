@@ -2,7 +2,11 @@
 
 Every request carries ``schema_version``; the server accepts the current version and the one
 before it, so a laptop that has not been updated yet still syncs. Bodies travel as JSON, gzipped
-both ways. Batches are small (a few hundred rows) so that each request fits a 2G/3G link."""
+both ways. Batches are small (a few hundred rows) so that each request fits a 2G/3G link.
+
+Schema 3 adds the snapshot first sync (``SnapshotRequest``, answered with binary frames, see
+``ehdesk/sync/framing.py``) and batched blob uploads; a schema-2 laptop keeps replaying the log
+and putting blobs one by one, and the server still answers it exactly as before."""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # 3: the server sets who, which device and when for audit events (laptops send their chain);
-# refresh tokens rotate (a version-3 refresh reply carries the next token); strict types.
+# refresh tokens rotate (a version-3 refresh reply carries the next token); strict types; the
+# snapshot first sync and batched blob uploads.
 SCHEMA_VERSION = 3
+# The first schema with the snapshot first sync and batched blob uploads.
+SNAPSHOT_SCHEMA = 3
 SUPPORTED_SCHEMA_VERSIONS = frozenset({SCHEMA_VERSION - 1, SCHEMA_VERSION})
 
 MAX_PUSH_BATCH = 500
@@ -205,6 +212,39 @@ class BlobFetchResponse(WireModel):
 
 
 MAX_FETCH_BYTES = 2 * 1024 * 1024
+
+
+# -- snapshot first sync (schema 3) ----------------------------------------------------------
+
+
+class SnapshotRequest(Versioned):
+    """The current rows of the worker's scope as they stood at ``revision`` (0: the server's newest,
+    chosen now), from after log position ``after`` (0: the start). A laptop cut off resumes with
+    the same revision and the ``upto`` of its last whole frame."""
+
+    device_id: str = ID
+    revision: int = Field(default=0, ge=0)
+    after: int = Field(default=0, ge=0)
+    # What the laptop can unpack, best first; the server answers with the first it also has.
+    codecs: list[str] = Field(default_factory=lambda: ["gzip"], max_length=8)
+    chunk_rows: int = Field(default=5000, ge=1, le=20000)
+
+
+SNAPSHOT_MEDIA_TYPE = "application/x-ehdesk-snapshot"
+
+
+# -- batched blob upload (schema 3) ----------------------------------------------------------
+
+
+class BlobBatchResult(WireModel):
+    sha256: str
+    # stored (new on the server) | present (it had it) | refused (family not in scope, or no such
+    # family) | bad (content does not match its name, or too large)
+    status: Literal["stored", "present", "refused", "bad"]
+
+
+class BlobBatchResponse(WireModel):
+    results: list[BlobBatchResult]
 
 
 class ErrorBody(WireModel):

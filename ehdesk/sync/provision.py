@@ -14,7 +14,10 @@ from ehdesk.sync.engine import SyncEngine
 from ehdesk.sync.tokens import save_refresh_token
 
 
-def provision_profile(args, password: str, client: SyncClient | None = None) -> ProfileInfo:
+def provision_profile(
+    args, password: str, client: SyncClient | None = None, first_sync: bool = True
+) -> ProfileInfo:
+    """``first_sync=False`` leaves the caseload to the next sync (tests of the first sync itself)."""
     client = client or SyncClient(args.server)
     try:
         reply = client.sign_in(
@@ -35,7 +38,8 @@ def provision_profile(args, password: str, client: SyncClient | None = None) -> 
         store = profiles.unlock(info.name, password)
         try:
             save_refresh_token(store, reply.refresh_token)
-            SyncEngine(store, client).sync()
+            if first_sync:
+                SyncEngine(store, client).sync()
         finally:
             store.close()
         return info

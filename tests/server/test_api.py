@@ -320,8 +320,51 @@ def test_openapi_lists_every_endpoint(server):
         "/v1/auth/sign-out",
         "/v1/sync/push",
         "/v1/sync/pull",
+        "/v1/sync/snapshot",
         "/v1/blobs/missing",
         "/v1/blobs/fetch",
+        "/v1/blobs/batch",
         "/v1/blobs/{sha256}",
         "/v1/reports/return",
+        "/v1/health/ready",
     }
+
+
+def test_snapshot_holds_only_the_workers_scope_and_needs_schema_3(server, north, south):
+    from ehdesk.sync import framing
+
+    family_id, _ = north.new_family(team_id=server.teams["North"], notes="private")
+    data = b"north signature"
+    sha = hashlib.sha256(data).hexdigest()
+    north.http.put(
+        f"/v1/blobs/{sha}",
+        content=data,
+        params={"schema_version": V, "media_type": "image/png", "family_id": family_id},
+    )
+
+    def snapshot(client):
+        reply = client.http.post(
+            "/v1/sync/snapshot", json={"schema_version": V, "device_id": client.device_id}
+        )
+        assert reply.status_code == 200
+        frames = framing.FrameReader(reply.headers["x-ehdesk-codec"]).feed(reply.content)
+        assert frames[-1].last
+        tables = {table for f in frames for table, _, _ in f.sections}
+        rows = [row[1] for f in frames for row in f.rows()]
+        return tables, rows, {h for f in frames for h in f.blobs}
+
+    _, rows, blobs = snapshot(north)
+    assert family_id in {r["id"] for r in rows} and sha in blobs
+    tables, rows, blobs = snapshot(south)
+    assert family_id not in {r["id"] for r in rows} and family_id not in {r.get("family_id") for r in rows}
+    assert sha not in blobs and tables <= {"team", "user_account", "family"}
+    old = south.http.post("/v1/sync/snapshot", json={"schema_version": V - 1, "device_id": south.device_id})
+    assert old.status_code == 400
+    other = south.http.post("/v1/sync/snapshot", json={"schema_version": V, "device_id": north.device_id})
+    assert other.status_code == 422
+
+
+def test_malformed_blob_batches_are_refused_whole(server, north):
+    for body in (b"no header at all", b'{"schema_version": 3, "blobs": [["x", "y", null, 5]]}\nabc', b"{}\n"):
+        assert north.http.post("/v1/blobs/batch", content=body).status_code == 422
+    assert server.count(Blob) == 0

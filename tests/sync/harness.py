@@ -132,14 +132,16 @@ def drop_server(harness: ServerHarness) -> None:
 class Laptop:
     """A worker's profile on a laptop of its own (its own data dir), provisioned online."""
 
-    def __init__(self, root: Path, username: str, server_url: str, **client_options) -> None:
+    def __init__(
+        self, root: Path, username: str, server_url: str, first_sync: bool = True, **client_options
+    ) -> None:
         self.data_dir = root / f"laptop-{username}"
         self.server_url = server_url
         self.client_options = client_options
         self.username = username
         args = argparse.Namespace(name=username, server=server_url, username=username, data_dir=self.data_dir)
         client = SyncClient(server_url, **client_options)
-        provision_profile(args, PASSWORD, client=client)
+        provision_profile(args, PASSWORD, client=client, first_sync=first_sync)
         self.store = ProfileManager(self.data_dir).unlock(username, PASSWORD)
         self.statuses = []
 
@@ -286,3 +288,60 @@ class CuttingProxy:
     def close(self) -> None:
         self._running = False
         self._listener.close()
+
+
+# -- comparing a laptop with the server ---------------------------------------------------------
+
+# Describe the copy, not the record: each side stamps its own.
+LOCAL_ONLY = frozenset({"created_at", "updated_at"})
+
+
+def _table_digest(rows) -> tuple[int, str]:
+    import hashlib
+    import json
+
+    from ehdesk.models.wire import row_to_dict
+
+    lines = sorted(json.dumps(row_to_dict(r, exclude=LOCAL_ONLY), sort_keys=True) for r in rows)
+    return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def _blob_digest(hashes) -> tuple[int, str]:
+    import hashlib
+
+    names = sorted(hashes)
+    return len(names), hashlib.sha256("".join(names).encode()).hexdigest()[:16]
+
+
+def laptop_tables(laptop: Laptop) -> dict[str, tuple[int, str]]:
+    """Per synced table (audit events are push-only): row count and a digest of every row."""
+    from ehdesk.models import Blob, synced_models
+
+    out = {}
+    with laptop.store.session() as s:
+        for model in synced_models():
+            if model.__tablename__ != "audit_event":
+                out[model.__tablename__] = _table_digest(s.scalars(select(model)))
+        out["blob"] = _blob_digest(s.scalars(select(Blob.sha256)))
+    return out
+
+
+def server_tables(server: ServerHarness, team_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """The same, for what the server holds in the scope of a worker of ``team_ids``."""
+    from ehdesk.models import Blob, FamilyScoped, synced_models
+
+    out = {}
+    with server.session() as s:
+        families = select(Family.id).where(Family.team_id.in_(team_ids))
+        for model in synced_models():
+            name = model.__tablename__
+            if name == "audit_event":
+                continue
+            query = select(model)
+            if model is Family:
+                query = query.where(Family.team_id.in_(team_ids))
+            elif issubclass(model, FamilyScoped):
+                query = query.where(model.family_id.in_(families))
+            out[name] = _table_digest(s.scalars(query))
+        out["blob"] = _blob_digest(s.scalars(select(Blob.sha256).where(Blob.family_id.in_(families))))
+    return out

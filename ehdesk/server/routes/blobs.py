@@ -115,22 +115,34 @@ def put_blob(
         raise HTTPException(422, "The document's content does not match its name.")
     if len(data) > p.MAX_BLOB_BYTES:
         raise HTTPException(413, "The document is too large.")
+    fate = store_blob(s, principal, Revisions(s), sha256, data, media_type, family_id)
+    if fate == "refused":
+        return error(404, "There is no such family.")
+    return p.BlobStored(stored=fate == "stored")
+
+
+def store_blob(
+    s, principal: Principal, revisions: Revisions, sha256: str, data: bytes, media_type: str, family_id
+) -> str:
+    """Keep one document whose bytes were checked against ``sha256``, for a single upload and for
+    each document of a batch: "stored", "present" (this family holds it already) or "refused"
+    (the family is not in the worker's scope; audited)."""
     if family_id is not None and not family_in_scope(s, principal, family_id):
         refuse(s, principal, "refused_write", "blob", sha256, family_id)
-        return error(404, "There is no such family.")
+        return "refused"
     blob = s.get(Blob, sha256)
-    revisions = Revisions(s)
     if blob is None:
         blob = Blob(sha256=sha256, family_id=family_id, media_type=media_type, size=len(data), data=data)
         s.add(blob)
         s.flush()
     elif family_id is None or s.get(BlobOwner, (sha256, family_id)) is not None:
-        return p.BlobStored(stored=False)
+        return "present"
     if family_id is not None:
         s.add(BlobOwner(sha256=sha256, family_id=family_id))
+        s.flush()
     # The family's other laptops learn of it through the log (one entry per owning family).
     admin.log_blob(s, revisions, blob, family_id)
-    return p.BlobStored(stored=True)
+    return "stored"
 
 
 @router.get(

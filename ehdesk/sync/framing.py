@@ -1,0 +1,214 @@
+"""Binary framing shared by the server and the laptop for the two bulk paths: snapshot chunks
+(server -> laptop) and blob batches (laptop -> server).
+
+A snapshot response is a sequence of frames, each ``4-byte big-endian length + compressed
+payload``. A payload, once unpacked, is one JSON header line, then one section per table (a JSON
+array of that table's rows, ``[revision, {the whole row}]``, its
+length in the header), then the blobs' bytes back to back in the order the header lists them. A
+table's section goes to SQLite as one text parameter and is unpacked there, in C. A frame is the
+unit of atomicity on the laptop: applied whole in one transaction, or not at all.
+
+One compressed stream runs through a whole response, flushed at the end of every frame: a frame
+can be unpacked as soon as it arrives, and later frames reuse what earlier ones taught the
+compressor (the rows of a table look alike), which brings a first sync within 1.3x of brotli-11.
+A resumed snapshot is a new response, so a new stream. Compression is zstd where both sides have
+``zstandard`` (faster than gzip at a much better ratio), else gzip; the laptop says which it can
+read and the server picks."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+try:  # optional: gzip is always there, zstd when the package is installed
+    import zstandard
+except ImportError:  # pragma: no cover - exercised by the gzip fallback test through CODECS
+    zstandard = None
+
+LENGTH = struct.Struct(">I")
+# Frames are small enough for a 2 GB laptop to hold two in memory (one read ahead, one written).
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+ZSTD_LEVEL = 9
+ZSTD_WINDOW_LOG = 24  # 16 MB: several frames of context, little memory on a laptop
+GZIP_LEVEL = 6
+
+
+def available_codecs() -> list[str]:
+    """What this side can read and write, best first."""
+    return (["zstd"] if zstandard is not None else []) + ["gzip"]
+
+
+def choose_codec(offered: list[str]) -> str:
+    mine = available_codecs()
+    for codec in mine:
+        if codec in offered:
+            return codec
+    return "gzip"
+
+
+class BadFrame(ValueError):
+    """A frame that is cut short, too large or does not unpack."""
+
+
+@dataclass
+class Frame:
+    header: dict[str, Any]
+    # (table, JSON array text of its rows, how many rows)
+    sections: list[tuple[str, str, int]] = field(default_factory=list)
+    # sha256 -> (bytes, media_type, family_id)
+    blobs: dict[str, tuple[bytes, str, str | None]] = field(default_factory=dict)
+
+    @property
+    def last(self) -> bool:
+        return bool(self.header.get("last"))
+
+    @property
+    def row_count(self) -> int:
+        return sum(count for _, _, count in self.sections)
+
+    def rows(self) -> list[list[Any]]:
+        """Every row decoded (for tests and the rare row that needs Python)."""
+        return [row for _, text, _ in self.sections for row in json.loads(text)]
+
+
+def _payload(header: dict[str, Any], sections: list[tuple[str, bytes, int]], blob_data: list[bytes]) -> bytes:
+    header = {**header, "sections": [[table, len(body), count] for table, body, count in sections]}
+    return b"".join(
+        [
+            json.dumps(header, separators=(",", ":")).encode(),
+            b"\n",
+            *(body for _, body, _ in sections),
+            *blob_data,
+        ]
+    )
+
+
+class FrameWriter:
+    """The server's side of one response: frames through one compressed stream."""
+
+    def __init__(self, codec: str) -> None:
+        self.codec = codec
+        if codec == "zstd":
+            params = zstandard.ZstdCompressionParameters.from_level(ZSTD_LEVEL, window_log=ZSTD_WINDOW_LOG)
+            self._stream = zstandard.ZstdCompressor(compression_params=params).compressobj()
+            self._mode = zstandard.COMPRESSOBJ_FLUSH_BLOCK
+        else:
+            self._stream = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            self._mode = zlib.Z_SYNC_FLUSH
+
+    def frame(
+        self, header: dict[str, Any], sections: list[tuple[str, bytes, int]], blob_data: list[bytes]
+    ) -> bytes:
+        """``sections``: (table, JSON array of its rows, count); the server splices stored JSON in."""
+        payload = _payload(header, sections, blob_data)
+        body = self._stream.compress(payload) + self._stream.flush(self._mode)
+        return LENGTH.pack(len(body)) + body
+
+
+def unpack_payload(payload: bytes) -> Frame:
+    newline = payload.find(b"\n")
+    if newline < 0:
+        raise BadFrame("no header")
+    header = json.loads(payload[:newline])
+    offset = newline + 1
+    sections = []
+    for table, size, count in header.get("sections", []):
+        sections.append((table, payload[offset : offset + size].decode(), count))
+        offset += size
+    blobs = {}
+    for sha256, media_type, family_id, size in header.get("blobs", []):
+        blobs[sha256] = (payload[offset : offset + size], media_type, family_id)
+        offset += size
+    if offset != len(payload):
+        raise BadFrame("frame length does not match its header")
+    return Frame(header=header, sections=sections, blobs=blobs)
+
+
+class FrameReader:
+    """The laptop's side: cuts a byte stream into frames and unpacks each through the response's
+    one decompression stream. Whatever is left when the stream ends was cut off."""
+
+    def __init__(self, codec: str) -> None:
+        self.codec = codec
+        self._buffer = bytearray()
+        if codec == "zstd":
+            if zstandard is None:
+                raise BadFrame("zstd frames but no zstandard here")
+            self._stream = zstandard.ZstdDecompressor(max_window_size=1 << ZSTD_WINDOW_LOG).decompressobj()
+        else:
+            self._stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def _unpack(self, body: bytes) -> bytes:
+        try:
+            if self.codec == "zstd":
+                out = self._stream.decompress(body)
+            else:
+                out = self._stream.decompress(body, MAX_FRAME_BYTES + 1)
+                if self._stream.unconsumed_tail:
+                    raise BadFrame("frame too large")
+        except (zlib.error, getattr(zstandard, "ZstdError", zlib.error)) as exc:
+            raise BadFrame(str(exc)) from None
+        if len(out) > MAX_FRAME_BYTES:
+            raise BadFrame("frame too large")
+        return out
+
+    def feed(self, data: bytes) -> list[Frame]:
+        self._buffer += data
+        frames = []
+        while len(self._buffer) >= LENGTH.size:
+            (size,) = LENGTH.unpack_from(self._buffer)
+            if size > MAX_FRAME_BYTES:
+                raise BadFrame("frame too large")
+            if len(self._buffer) < LENGTH.size + size:
+                break
+            body = bytes(self._buffer[LENGTH.size : LENGTH.size + size])
+            del self._buffer[: LENGTH.size + size]
+            frames.append(unpack_payload(self._unpack(body)))
+        return frames
+
+    @property
+    def pending(self) -> int:
+        return len(self._buffer)
+
+
+# -- blob batches (laptop -> server) ------------------------------------------------------------
+
+# A batch stays under the server's 9 MB blob body limit with room for its header.
+MAX_BATCH_DATA = 8 * 1024 * 1024
+MAX_BATCH_BLOBS = 500
+
+
+def pack_blob_batch(schema_version: int, blobs: list[tuple[str, str, str | None, bytes]]) -> bytes:
+    """``blobs``: (sha256, media_type, family_id, data). Sent as is: signatures and PDFs are
+    already compressed, so packing them again only costs time."""
+    header = {
+        "schema_version": schema_version,
+        "blobs": [
+            [sha256, media_type, family_id, len(data)] for sha256, media_type, family_id, data in blobs
+        ],
+    }
+    return b"".join([json.dumps(header, separators=(",", ":")).encode(), b"\n", *(b[3] for b in blobs)])
+
+
+def unpack_blob_batch(body: bytes) -> tuple[dict[str, Any], list[tuple[str, str, str | None, bytes]]]:
+    newline = body.find(b"\n")
+    if newline < 0:
+        raise BadFrame("The batch has no header.")
+    try:
+        header = json.loads(body[:newline])
+        entries = header["blobs"]
+        offset = newline + 1
+        blobs = []
+        for sha256, media_type, family_id, size in entries:
+            if not isinstance(size, int) or size < 0:
+                raise BadFrame("A blob's size is not a number.")
+            blobs.append((sha256, media_type, family_id, body[offset : offset + size]))
+            offset += size
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadFrame("The batch's header is malformed.") from exc
+    if offset != len(body):
+        raise BadFrame("The batch's length does not match its header.")
+    return header, blobs
