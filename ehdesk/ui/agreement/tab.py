@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -40,6 +41,7 @@ from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
 from ehdesk.ui.documents import ask_where_to_save, write_pdf
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.tasks import run_task
 
 
@@ -82,16 +84,15 @@ class AgreementTab(QWidget):
         self.print_button = QPushButton("Print…")
         self.save_button = QPushButton("Save as PDF…")
         self.check_button = QPushButton("Check a PDF…")
-        top = QHBoxLayout()
-        top.addWidget(self.status, 1)
-        for b in (
+        self.status.setWordWrap(True)
+        # Buttons wrap on a narrow window rather than widening it.
+        top = FlowLayout().add_widgets(
             self.prepare_button,
             self.new_version_button,
             self.print_button,
             self.save_button,
             self.check_button,
-        ):
-            top.addWidget(b)
+        )
 
         self.text = QTextBrowser()
         self.text.setAccessibleName("Agreement text")
@@ -118,9 +119,9 @@ class AgreementTab(QWidget):
         self.clear_button = QPushButton("Clear")
         self.sign_button = QPushButton("Add signature")
         self.verbal_button = QPushButton("Consent given verbally…")
-        pad_buttons = QHBoxLayout()
-        for b in (self.undo_button, self.clear_button, self.verbal_button, self.sign_button):
-            pad_buttons.addWidget(b)
+        pad_buttons = FlowLayout().add_widgets(
+            self.undo_button, self.clear_button, self.verbal_button, self.sign_button
+        )
         self.signatures = QListWidget()
         self.signatures.setAccessibleName("Signatures collected")
         self.signatures.setIconSize(QSize(120, 40))
@@ -139,10 +140,7 @@ class AgreementTab(QWidget):
         sl.addWidget(self.pad)
         sl.addLayout(pad_buttons)
         sl.addWidget(self.signatures)
-        row = QHBoxLayout()
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        row.addWidget(self.freeze_button)
+        row = FlowLayout().add_widgets(self.remove_button, self.freeze_button)
         sl.addLayout(row)
 
         right = QWidget()
@@ -151,12 +149,19 @@ class AgreementTab(QWidget):
         rl.addWidget(details)
         rl.addWidget(signing, 1)
         self.editor = right
+        # The details and signatures scroll as one page when the window is short.
+        right_scroll = QScrollArea()
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setWidget(right)
+        right_scroll.setAccessibleName("What is agreed and the signatures")
         split = QSplitter()
         split.addWidget(self.text)
-        split.addWidget(right)
+        split.addWidget(right_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
         layout.addLayout(top)
         layout.addWidget(split, 1)
 

@@ -211,6 +211,7 @@ class FormView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(page)
+        scroll.setAccessibleName("Form page")
         return scroll
 
     # --- state ---------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class AssessmentTab(QWidget):
         self.problems.hide()
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Form", "Status", "Started", "Filled in by"])
+        self.table.setAccessibleName("Assessments")
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.setSelectionMode(QTableWidget.SingleSelection)

@@ -35,6 +35,7 @@ def lay_out_list_and_editor(tab: QWidget, left: QWidget, form: QFormLayout, mess
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(editor)
+    scroll.setAccessibleName("Editor")
     split = QSplitter()
     split.addWidget(left)
     split.addWidget(scroll)

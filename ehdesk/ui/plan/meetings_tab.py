@@ -80,6 +80,7 @@ class MeetingsTab(EpisodeTab):
         self.dialog = None
 
         self.list = QListWidget()
+        self.list.setAccessibleName("Meetings")
         self.list.currentItemChanged.connect(self._select)
         self.new_kind = _combo(list(KIND_LABELS.items()))
         self.new_button = QPushButton("New meeting")
@@ -96,6 +97,7 @@ class MeetingsTab(EpisodeTab):
 
         self.title = QLabel("Choose a meeting, or start a new one.")
         self.held_on = QDateEdit()
+        self.held_on.setAccessibleName("Meeting date")
         self.held_on.setCalendarPopup(True)
         self.held_on.setDisplayFormat("dd MMM yyyy")
         self.place = QLineEdit()
@@ -113,9 +115,14 @@ class MeetingsTab(EpisodeTab):
         self.add_practitioner_update.clicked.connect(lambda: self._add_practitioner_update({}))
         self.actions = _table(["Action", "Who", "Status", "RAG"])
         self.actions.setObjectName("actions")
+        self.attendees.setAccessibleName("Who came")
+        self.family_updates.setAccessibleName("Updates from the family")
+        self.practitioner_updates.setAccessibleName("Updates from practitioners")
+        self.actions.setAccessibleName("The plan reviewed: actions")
         self.actions.horizontalHeader().setStretchLastSection(False)
-        for col, width in enumerate((340, 180, 130, 100)):
-            self.actions.setColumnWidth(col, width)
+        m = self.fontMetrics().horizontalAdvance("M")
+        for col, width in enumerate((22, 12, 9, 7)):
+            self.actions.setColumnWidth(col, m * width)
         self.actions.setMinimumHeight(180)
         self.new_action = QPushButton("Add an action agreed here…")
         self.new_action.clicked.connect(self.add_action)
@@ -123,6 +130,7 @@ class MeetingsTab(EpisodeTab):
         self.review_notes = QPlainTextEdit()
         self.next_set = QCheckBox("Next meeting booked for")
         self.next_on = QDateEdit()
+        self.next_on.setAccessibleName("Next meeting date")
         self.next_on.setCalendarPopup(True)
         self.next_on.setDisplayFormat("dd MMM yyyy")
         self.save_button = QPushButton("Save")

@@ -26,6 +26,7 @@ class SignoffList(QWidget):
         self.title = QLabel("Cases open past 12 months that need your sign-off")
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Family", "Worker", "Limit reached", "Days over"])
+        self.table.setAccessibleName("Cases needing sign-off")
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(self._sign_off_row)

@@ -36,8 +36,10 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.reports.arguments import report_filename
 from ehdesk.reports.build import published, render, team_scope
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.tasks import run_task
+from ehdesk.ui.widgets import heading
 
 MANAGER_ROLES = ("manager", "admin")
 
@@ -150,24 +152,24 @@ class ReportsScreen(QWidget):
         self.csv_button.clicked.connect(lambda: self._ask_export("csv"))
         self.pdf_button.clicked.connect(lambda: self._ask_export("pdf"))
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.preset)
-        bar.addWidget(QLabel("From"))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.date_to)
-        bar.addWidget(self.show_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.unsuppressed)
-        bar.addStretch(1)
-        bar.addWidget(self.csv_button)
-        bar.addWidget(self.pdf_button)
+        self.preset.setAccessibleName("Period")
+        self.date_from.setAccessibleName("From")
+        self.date_to.setAccessibleName("To")
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("From"), self.date_from, QLabel("to"), self.date_to):
+            dates_row.addWidget(widget)
+        # One wrapping row: on a narrow window the export buttons go to a second line.
+        bar = FlowLayout().add_widgets(
+            self.preset, dates, self.show_button, self.unsuppressed, self.csv_button, self.pdf_button
+        )
 
         self.status = QLabel("Choose a period and press Show figures.")
         self.status.setWordWrap(True)
         self.statement = QLabel()
         self.statement.setWordWrap(True)
-        self.statement.setStyleSheet("color: #52606d;")
+        self.statement.setProperty("role", "note")
 
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
@@ -175,10 +177,10 @@ class ReportsScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.content)
+        scroll.setAccessibleName("Figures")
 
         layout = QVBoxLayout(self)
-        title = QLabel("Reports")
-        title.setStyleSheet("font-size: 18px; font-weight: bold; color: #2f5d8a;")
+        title = heading("Reports")
         layout.addWidget(title)
         layout.addLayout(bar)
         layout.addWidget(self.status)

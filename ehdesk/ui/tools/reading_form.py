@@ -76,6 +76,7 @@ class ReadingForm(QWidget):
             self.occasion.addItem(label, code)
         details.addRow("When in the case", self.occasion)
         self.taken_on = QDateEdit()
+        self.taken_on.setAccessibleName("Taken on")
         self.taken_on.setCalendarPopup(True)
         self.taken_on.setDisplayFormat("d MMM yyyy")
         self.taken_on.setDate(QDate.currentDate())
@@ -113,6 +114,7 @@ class ReadingForm(QWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Questions")
         body = QWidget()
         items_layout = QVBoxLayout(body)
         for item in sorted(tool.items, key=lambda i: i.number):
