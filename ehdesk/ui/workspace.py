@@ -61,12 +61,8 @@ class Workspace(QWidget):
         button.setCheckable(True)
         button.setAutoExclusive(True)
         button.setFlat(True)
-        # The current screen reads as selected in any palette (light, dark, high contrast).
-        button.setStyleSheet(
-            "QPushButton { padding: 4px 12px; border-radius: 4px; }"
-            "QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
-            " font-weight: 600; }"
-        )
+        # The current screen reads as selected in any palette (ui/style.py: nav buttons).
+        button.setProperty("nav", True)
         # The selected button is drawn bold: leave room for its bold label so it is never clipped.
         bold = QFont(button.font())
         bold.setBold(True)

@@ -65,7 +65,9 @@ class EpisodeTab(QWidget):
         return getattr(self.store.profile, "role", "practitioner")
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b42318;" if error else "color: #2f5d8a;")
+        self.message.setProperty("role", "error" if error else "ok")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
         self.message.setText(text)
 
     def run(self, work: Callable[[Any], Any], then: Callable[[Any], None] | None = None) -> None:

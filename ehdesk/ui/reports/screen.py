@@ -38,6 +38,7 @@ from ehdesk.reports.arguments import report_filename
 from ehdesk.reports.build import published, render, team_scope
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.reports.charts import chart_view
+from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tasks import run_task
 from ehdesk.ui.widgets import heading
 
@@ -265,7 +266,7 @@ class ReportsScreen(QWidget):
         )
         for section in report.sections:
             heading = QLabel(section.title)
-            heading.setStyleSheet("font-size: 16px; font-weight: bold; color: #2f5d8a; margin-top: 12px;")
+            set_sheet(heading, "font-size: 12pt; font-weight: bold; color: @heading; margin-top: 12px;")
             self.content_layout.addWidget(heading)
             for note in section.notes:
                 label = QLabel(note)
@@ -273,7 +274,7 @@ class ReportsScreen(QWidget):
                 self.content_layout.addWidget(label)
             for table in section.tables:
                 title = QLabel(table.title)
-                title.setStyleSheet("font-weight: bold; margin-top: 6px;")
+                set_sheet(title, "font-weight: bold; margin-top: 6px;")
                 self.content_layout.addWidget(title)
                 view = chart_view(table)
                 if view is not None:
@@ -282,7 +283,7 @@ class ReportsScreen(QWidget):
                 for note in table.notes:
                     label = QLabel(note)
                     label.setWordWrap(True)
-                    label.setStyleSheet("color: #52606d;")
+                    label.setProperty("role", "note")
                     self.content_layout.addWidget(label)
         self.content_layout.addStretch(1)
 
