@@ -258,11 +258,31 @@ def style_chart(chart) -> None:
         axis.setGridLineColor(grid)
         axis.setLinePenColor(grid)
         axis.setTitleBrush(QBrush(ink))
+    background = QColor(p.base)
     for series in chart.series():
         bar_sets = getattr(series, "barSets", None)
         if bar_sets is not None:
             for bar_set in bar_sets():
                 bar_set.setLabelColor(ink)
+        elif hasattr(series, "markerShape"):  # the points drawn over a line
+            series.setColor(readable(series.color(), background))
+            series.setBorderColor(background)
+        elif hasattr(series, "pen"):
+            pen = series.pen()
+            pen.setColor(readable(pen.color(), background))
+            series.setPen(pen)
+
+
+def readable(colour: QColor, background: QColor, minimum: float = 3.0) -> QColor:
+    """The colour made lighter or darker, keeping its hue, until it stands out from the
+    background by ``minimum`` (WCAG's 3:1 for lines and shapes): a navy line on a dark chart."""
+    hue, saturation, lightness, alpha = colour.getHslF()
+    step = 0.04 if luminance(background) < 0.5 else -0.04
+    result = QColor(colour)
+    while contrast(result, background) < minimum and 0.0 <= lightness + step <= 1.0:
+        lightness += step
+        result = QColor.fromHslF(max(hue, 0.0), saturation, lightness, alpha)
+    return result
 
 
 def restyle_charts(app: QApplication) -> None:

@@ -5,7 +5,6 @@ can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,10 +123,6 @@ def nameless_controls(top: QWidget) -> list[str]:
             continue  # a combo box's line edit and proxies speak through their owner
         if isinstance(widget, QTabBar) or widget.metaObject().className() in ("QScrollBar",):
             continue  # a tab bar's tabs are named by their titles; scroll bars need no name
-        if isinstance(widget, QAbstractScrollArea) and widget.viewport() is not None and not _is_view(widget):
-            if not widget.accessibleName():
-                # a plain scroll area is a container; it still needs a name if it takes focus
-                pass
         if (
             isinstance(widget.parentWidget(), QAbstractScrollArea)
             and widget is widget.parentWidget().viewport()
@@ -140,10 +135,44 @@ def nameless_controls(top: QWidget) -> list[str]:
     return found
 
 
-def _is_view(widget) -> bool:
-    from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTextEdit
+def low_contrast(top: QWidget, minimum: float = 4.5) -> list[str]:
+    """Text drawn with less than ``minimum`` contrast against its background, measured on the
+    rendered pixels: the background is a widget's commonest colour, its text the colour that
+    stands out most from it (anti-aliased edges only ever stand out less)."""
+    from array import array
+    from collections import Counter
 
-    return isinstance(widget, QAbstractItemView | QPlainTextEdit | QTextEdit)
+    from PySide6.QtGui import QColor, QImage
+
+    from ehdesk.ui.style import contrast
+
+    found = []
+    widgets = [
+        w for w in _visible_widgets(top, QLabel) if w.text() and (w.pixmap() is None or w.pixmap().isNull())
+    ]
+    widgets += [w for w in _visible_widgets(top, QAbstractButton) if w.text()]
+    for widget in widgets:
+        if not widget.isEnabled() or widget.width() < 4 or widget.height() < 4:
+            continue  # disabled controls are exempt (WCAG 1.4.3)
+        # What is really on screen there (a flat button's background is its parent's).
+        seen = widget.visibleRegion().boundingRect()  # clipped by scroll areas and panels
+        area = QRect(widget.mapTo(top, seen.topLeft()), seen.size()).intersected(top.rect())
+        if area.width() < 4 or area.height() < 4:
+            continue  # scrolled out of sight
+        image = top.grab(area).toImage().convertToFormat(QImage.Format.Format_RGB32)
+        pixels = array("I", bytes(image.constBits()))
+        counts = Counter(pixels)
+        if len(counts) < 2:
+            continue
+        background = QColor.fromRgb(counts.most_common(1)[0][0])
+        floor = max(3, len(pixels) // 2000)
+        best = max(
+            (contrast(QColor.fromRgb(rgb), background) for rgb, n in counts.items() if n >= floor),
+            default=0.0,
+        )
+        if best and best < minimum:
+            found.append(f"{_describe(widget)}: {best:.2f}:1")
+    return found
 
 
 # -- the walk ---------------------------------------------------------------------------------
@@ -185,13 +214,10 @@ def settle() -> None:
 
 
 def _richest_family(window) -> str | None:
-    """The open case with the most recorded: its tabs show every part of the record."""
+    """The first open case on the caseload: the sweep profile's cases have every part of the
+    record (assessments, agreement, plan, meetings, sessions, readings)."""
     rows = window.workspace.page.model.rows
-    with_case = [r for r in rows if getattr(r, "episode_id", None) or True]
-    if not with_case:
-        return None
-    rng = random.Random(0)
-    return rng.choice(with_case[: max(1, len(with_case) // 2)]).family_id if False else with_case[0].family_id
+    return rows[0].family_id if rows else None
 
 
 def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
@@ -234,6 +260,7 @@ def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
             settle()
             title = record.tabs.tabText(i).replace("&", "").lower().replace(" ", "-")
             yield f"family-{title}", window
+            yield from _inner_views(f"family-{title}", page, window)
         workspace.show_caseload()
         settle()
     for key in list(workspace.nav_buttons):
@@ -246,6 +273,30 @@ def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
         yield key, window
     workspace.show_caseload()
     settle()
+
+
+def _inner_views(name: str, page: QWidget, window) -> Iterator[tuple[str, QWidget]]:
+    """The views inside a tab that only show after a choice: an open assessment form, a
+    meeting or session record, the over-time chart."""
+    summaries = getattr(page, "summaries", None)
+    if summaries and hasattr(page, "open_assessment"):
+        page.open_assessment(summaries[0].id)
+        if wait_until(lambda: page.editor is not None, 10):
+            settle()
+            yield f"{name}-form", window
+            page._back_to_list()
+            settle()
+    chooser = getattr(page, "list", None)
+    if chooser is not None and hasattr(chooser, "setCurrentRow") and chooser.count():
+        chooser.setCurrentRow(0)
+        settle()
+        yield f"{name}-record", window
+    charts = getattr(page, "charts", None)
+    if charts is not None and hasattr(charts, "setCurrentIndex") and charts.count() > 1:
+        charts.setCurrentIndex(1)
+        settle()
+        yield f"{name}-over-time", window
+        charts.setCurrentIndex(0)
 
 
 def _wait_loaded(widget: QWidget) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import importlib
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,11 +24,15 @@ from ehdesk.ui.family.case_tab import CaseTab
 from ehdesk.ui.family.data import RecordData, load_record
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
+from ehdesk.ui.keyboard import assign_mnemonics
 from ehdesk.ui.tasks import run_task
 from ehdesk.ui.widgets import alive, heading
 from ehdesk.ui.writer import Writer
 
 log = logging.getLogger(__name__)
+
+# Alt+B (Back), and the screen buttons: My caseload, Reports, Sign-offs, Conflicts.
+RESERVED_LETTERS = "bcrsf"
 
 
 def _load_class(spec: str):
@@ -57,6 +62,17 @@ class FamilyRecord(QWidget):
         self.feature_tabs: list[QWidget] = []
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Family record sections")
+        # Whole titles always: on a narrow window the tab bar scrolls rather than eliding them.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        self.tabs.setUsesScrollButtons(True)
+        for keys, step in (
+            (("Ctrl+Tab", "Ctrl+PgDown"), 1),
+            (("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp"), -1),
+        ):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(lambda step=step: self.step_tab(step))
         household_page = QWidget()
         hl = QVBoxLayout(household_page)
         hl.addWidget(self.household)
@@ -105,11 +121,21 @@ class FamilyRecord(QWidget):
                 continue
             self.feature_tabs.append(widget)
             self.tabs.addTab(widget, title)
+        # Every tab gets an Alt+letter, leaving those of Back and the screen buttons alone.
+        assign_mnemonics(self.tabs, reserved=RESERVED_LETTERS)
         self.stack.setCurrentWidget(self.tabs)
         self.is_loaded = True
         if any(key.endswith(":member:new") or ":member:" in key for key in data.drafts):
             self.tabs.setCurrentWidget(self.members)
         self.loaded.emit()
+
+    def step_tab(self, step: int) -> None:
+        """Ctrl+Tab / Ctrl+Shift+Tab: the next or previous tab, from anywhere in the record."""
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+            page = self.tabs.currentWidget()
+            page.setFocus() if page.focusPolicy() != Qt.FocusPolicy.NoFocus else self.tabs.tabBar().setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):
