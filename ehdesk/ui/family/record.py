@@ -24,6 +24,7 @@ from ehdesk.ui.family.case_tab import CaseTab
 from ehdesk.ui.family.data import RecordData, load_record
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
+from ehdesk.ui.family.overview_tab import OverviewTab
 from ehdesk.ui.keyboard import assign_mnemonics
 from ehdesk.ui.tasks import run_task
 from ehdesk.ui.widgets import alive, heading
@@ -77,6 +78,10 @@ class FamilyRecord(QWidget):
         hl = QVBoxLayout(household_page)
         hl.addWidget(self.household)
         hl.addStretch(1)
+        # The record opens on the family at a glance; each part links to its tab.
+        self.overview = OverviewTab(store, family_id)
+        self.overview.go_to.connect(self.show_tab)
+        self.tabs.addTab(self.overview, "&Overview")
         self.tabs.addTab(household_page, "&Household")
         self.tabs.addTab(self.members, "&Members")
         self.tabs.addTab(self.case, "Cas&e")
@@ -97,6 +102,7 @@ class FamilyRecord(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
 
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.household.saved.connect(lambda _: self._household_saved())
         self.members.changed.connect(self._members_changed)
         self.case.changed.connect(lambda: self.changed.emit(self.family_id))
@@ -128,6 +134,26 @@ class FamilyRecord(QWidget):
         if any(key.endswith(":member:new") or ":member:" in key for key in data.drafts):
             self.tabs.setCurrentWidget(self.members)
         self.loaded.emit()
+
+    def tab_for(self, key: str) -> QWidget | None:
+        """The tab a key names: members, case, household, or a feature tab's title in lower case."""
+        fixed = {"overview": self.overview, "members": self.members, "case": self.case}
+        if key in fixed:
+            return fixed[key]
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i).replace("&", "").lower() == key:
+                return self.tabs.widget(i)
+        return None
+
+    def show_tab(self, key: str) -> None:
+        widget = self.tab_for(key)
+        if widget is not None:
+            self.tabs.setCurrentWidget(widget)
+
+    def _tab_changed(self, _index: int) -> None:
+        # Back on the overview after working in a tab: read it again, so it is never stale.
+        if self.is_loaded and self.tabs.currentWidget() is self.overview:
+            self.overview.reload()
 
     def step_tab(self, step: int) -> None:
         """Ctrl+Tab / Ctrl+Shift+Tab: the next or previous tab, from anywhere in the record."""

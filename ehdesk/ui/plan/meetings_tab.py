@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -54,6 +55,10 @@ def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.horizontalHeader().setStretchLastSection(True)
+    # Names, roles and agencies are shown whole; the last column (what was said) takes the rest.
+    for column in range(len(headers) - 1):
+        table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(True)
     table.setMinimumHeight(110)
     return table
 
@@ -81,6 +86,7 @@ class MeetingsTab(EpisodeTab):
 
         self.list = QListWidget()
         self.list.setAccessibleName("Meetings")
+        self.list.setWordWrap(True)  # "TAF review meeting — 27 Sep 2026 (complete)" in full
         self.list.currentItemChanged.connect(self._select)
         self.new_kind = _combo(list(KIND_LABELS.items()))
         self.new_button = QPushButton("New meeting")

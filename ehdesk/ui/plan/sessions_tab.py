@@ -70,6 +70,7 @@ class SessionsTab(EpisodeTab):
 
         self.list = QListWidget()
         self.list.setAccessibleName("Sessions")
+        self.list.setWordWrap(True)
         self.list.currentItemChanged.connect(self._select)
         self.new_button = QPushButton("New session")
         self.new_button.clicked.connect(self.new_session)
