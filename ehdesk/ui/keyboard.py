@@ -23,30 +23,39 @@ SHORTCUTS: list[tuple[str, str]] = [
 ]
 
 
+_WATCHED = (QEvent.Type.FocusIn, QEvent.Type.KeyPress)
+
+
 class TabLeavesTextFields(QObject):
     """Installed on the application: a notes box given focus lets Tab move on, as every other
     field does (Ctrl+Tab moves between the family record's tabs)."""
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802  (Qt's name)
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QPlainTextEdit | QTextEdit):
+        if event.type() in _WATCHED and isinstance(watched, QPlainTextEdit | QTextEdit):
             if not watched.tabChangesFocus():
                 watched.setTabChangesFocus(True)
         return False
 
 
 def assign_mnemonics(tabs: QTabWidget, reserved: str = "") -> None:
-    """Give every tab without one an Alt+letter: its first letter if free, else the first free
-    letter of its title. ``reserved`` holds letters other controls on the screen already use."""
+    """Give every tab without one an Alt+letter from its own title, different from every other
+    tab's and from ``reserved`` (letters other controls on the screen use). Tabs with the fewest
+    letters to choose from choose first, so "Progress" still finds one after "Plan"."""
     used = set(reserved.lower())
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     for title in titles:
         if "&" in title:
             used.add(title[title.index("&") + 1].lower())
-    for i, title in enumerate(titles):
-        if "&" in title:
-            continue
-        for pos, char in enumerate(title):
-            if char.isalpha() and char.lower() not in used:
-                used.add(char.lower())
-                tabs.setTabText(i, title[:pos] + "&" + title[pos:])
-                break
+
+    def choices(title: str) -> list[int]:
+        return [pos for pos, char in enumerate(title) if char.isalpha() and char.lower() not in used]
+
+    waiting = [i for i, title in enumerate(titles) if "&" not in title]
+    while waiting:
+        waiting.sort(key=lambda i: (len(choices(titles[i])), i))
+        i = waiting.pop(0)
+        free = choices(titles[i])
+        if free:
+            pos = free[0]
+            used.add(titles[i][pos].lower())
+            tabs.setTabText(i, titles[i][:pos] + "&" + titles[i][pos:])
