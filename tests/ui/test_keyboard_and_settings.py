@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDateEdit, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ehdesk.config.appearance import APPEARANCE_FILE, Appearance, load_appearance
 from ehdesk.ui import style
@@ -159,3 +159,39 @@ def test_the_overview_links_to_each_tab_and_offers_to_open_a_case(qtbot, window,
     record.tabs.setCurrentWidget(overview)
     overview.cards["family"].linkActivated.emit("tab:members")
     assert record.tabs.currentWidget() is record.members
+
+
+def test_the_wrong_password_slow_down_counts_down_to_the_next_try(qtbot, window, profiles):
+    import time
+
+    profiles.create("Amira Patel", PASSWORD)
+    info = profiles.find("Amira Patel")
+    # Eight wrong passwords just now: the next try must wait 32 seconds.
+    (info.path / "attempts.json").write_text(json.dumps({"failures": 8, "last_failure": time.time()}))
+    signin = window.signin
+    signin.refresh(select="Amira Patel")
+    signin.password.setText(PASSWORD)
+    signin.try_sign_in()
+    qtbot.waitUntil(lambda: "Wait" in signin.message.text(), timeout=10_000)
+    assert signin.message.text() == "Too many wrong passwords. Wait 32 seconds and try again."
+    assert not signin.sign_in.isEnabled()
+    signin._count_down()  # one second later
+    assert "Wait 31 seconds" in signin.message.text()
+    signin._retry_left = 1
+    signin._count_down()
+    assert signin.message.text() == "You can try your password again now." and signin.sign_in.isEnabled()
+    assert window.store is None
+
+
+def test_forms_with_nothing_loaded_show_no_placeholder_date(qtbot, store):
+    from ehdesk.ui.agreement.tab import AgreementTab
+    from ehdesk.ui.plan.meetings_tab import MeetingsTab
+
+    with store.session() as s:
+        from ehdesk.casework import families
+
+        family_id = families.create_family(s, {"household_name": "Okafor"})
+    for tab in (AgreementTab(store, family_id), MeetingsTab(store, family_id)):
+        qtbot.addWidget(tab)
+        for edit in tab.findChildren(QDateEdit):
+            assert "2000" not in edit.text() and edit.text() == "—"

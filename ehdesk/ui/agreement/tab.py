@@ -40,7 +40,8 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
-from ehdesk.ui.documents import ask_where_to_save, write_pdf
+from ehdesk.ui.dates import show_no_date
+from ehdesk.ui.documents import ask_where_to_save, print_channel, write_pdf
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.tasks import run_task
 
@@ -55,6 +56,13 @@ def content_as_html(content: dict) -> str:
             parts.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in section["bullets"]) + "</ul>")
     parts.append(f"<p><b>{escape(content['declaration'])}</b></p>")
     return "".join(parts)
+
+
+FREEZE_MEANS = (
+    "Freezing keeps this exact wording and these signatures for good: nobody can change them "
+    "afterwards, the signed PDF is stored and its fingerprint is printed on every copy. To change "
+    "anything later you make a new version for the family to sign again."
+)
 
 
 class AgreementTab(QWidget):
@@ -107,6 +115,7 @@ class AgreementTab(QWidget):
             self.agencies.addItem(item)
         self.review_date = QDateEdit(calendarPopup=True)
         self.review_date.setDisplayFormat("d MMMM yyyy")
+        show_no_date(self.review_date)  # until the agreement says one
         details = QGroupBox("What is agreed")
         form = QFormLayout(details)
         form.addRow("Share information with", self.agencies)
@@ -234,6 +243,7 @@ class AgreementTab(QWidget):
                 "No agreement yet." if self.has_episode else "This family has no open episode of early help."
             )
             self.text.setPlainText("")
+            show_no_date(self.review_date)
         else:
             state = (
                 f"Draft, version {view.version_number}"
@@ -249,6 +259,8 @@ class AgreementTab(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
             if view.review_date:
                 self.review_date.setDate(QDate(view.review_date))
+            else:
+                show_no_date(self.review_date)
         self.agencies.blockSignals(False)
         self.review_date.blockSignals(False)
         self.signer.clear()
@@ -370,12 +382,19 @@ class AgreementTab(QWidget):
         if self.view is None:
             return
         missing = self.missing_parents()
-        if confirm and missing:
+        if confirm:
+            # Freezing cannot be undone: say what it means before it happens.
+            warning = (
+                f"Not everyone with parental responsibility has signed ({', '.join(missing)}).\n\n"
+                if missing
+                else ""
+            )
             answer = QMessageBox.question(
                 self,
-                "Sign and freeze",
-                f"Not everyone with parental responsibility has signed ({', '.join(missing)}). "
-                "Freeze the agreement without them?",
+                "Sign and freeze the agreement?",
+                warning + FREEZE_MEANS,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -402,9 +421,12 @@ class AgreementTab(QWidget):
         dialog.setWindowTitle("Print the signed agreement")
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
+        channel = print_channel(self, printer)  # a file printer warns and is audited as a save
+        if channel is None:
+            return
         # The stored bytes are read off the UI thread; painting onto the printer happens here.
         run_task(
-            lambda: self._signed_pdf("print"), lambda pdf: self._print_loaded(pdf, printer), self._failed
+            lambda: self._signed_pdf(channel), lambda pdf: self._print_loaded(pdf, printer), self._failed
         )
 
     def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
+from ehdesk.ui.dates import show_no_date
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 
@@ -106,6 +107,7 @@ class MeetingsTab(EpisodeTab):
         self.held_on.setAccessibleName("Meeting date")
         self.held_on.setCalendarPopup(True)
         self.held_on.setDisplayFormat("dd MMM yyyy")
+        show_no_date(self.held_on)  # until a meeting is chosen
         self.place = QLineEdit()
         self.attendees = _table(["Name", "Role", "Agency", "Attended?", "Written update (if apologies)"])
         self.add_attendee = QPushButton("Add person")
@@ -139,6 +141,7 @@ class MeetingsTab(EpisodeTab):
         self.next_on.setAccessibleName("Next meeting date")
         self.next_on.setCalendarPopup(True)
         self.next_on.setDisplayFormat("dd MMM yyyy")
+        show_no_date(self.next_on)
         self.save_button = QPushButton("Save")
         self.complete_button = QPushButton("Complete the record")
         self.rebook_button = QPushButton("Move the next meeting")
