@@ -195,3 +195,12 @@ def test_forms_with_nothing_loaded_show_no_placeholder_date(qtbot, store):
         qtbot.addWidget(tab)
         for edit in tab.findChildren(QDateEdit):
             assert "2000" not in edit.text() and edit.text() == "—"
+
+
+def test_times_are_shown_in_uk_local_time():
+    from datetime import UTC, datetime
+
+    from ehdesk.ui.dates import uk_time
+
+    assert uk_time(datetime(2026, 7, 1, 9, 30, tzinfo=UTC)) == "1 Jul 2026 at 10:30"  # BST
+    assert uk_time(datetime(2026, 12, 1, 9, 30)) == "1 Dec 2026 at 09:30"  # stored naive = UTC = GMT

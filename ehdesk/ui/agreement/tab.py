@@ -40,7 +40,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
-from ehdesk.ui.dates import show_no_date
+from ehdesk.ui.dates import show_no_date, uk_time
 from ehdesk.ui.documents import ask_where_to_save, print_channel, write_pdf
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.tasks import run_task
@@ -269,9 +269,7 @@ class AgreementTab(QWidget):
         self.signatures.clear()
         for s in view.signatures if view else []:
             how = "signed" if s.image_sha256 else f"consent given verbally ({s.verbal_reason})"
-            item = QListWidgetItem(
-                f"{s.signer_name} — {s.role_label}: {how}, {s.signed_at:%-d %b %Y %H:%M} UTC"
-            )
+            item = QListWidgetItem(f"{s.signer_name} — {s.role_label}: {how}, {uk_time(s.signed_at)}")
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             if s.image_sha256 in images:
                 thumb = QPixmap()
@@ -457,7 +455,7 @@ class AgreementTab(QWidget):
             found = verify(s, data)
         if found is None:
             return "This PDF is not a document on record: it was changed, or it was not issued here."
-        return f"This PDF is exactly the {found.kind} issued on {found.issued_at:%-d %B %Y at %H:%M} UTC."
+        return f"This PDF is exactly the {found.kind} issued on {uk_time(found.issued_at)} (UK time)."
 
     def check_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Check a PDF against the record", "", "PDF (*.pdf)")
