@@ -34,7 +34,7 @@ README_SHOTS = {
     "progress-tab.png": "family-progress",
     "progress-spider-chart.png": "family-progress",
     "progress-over-time.png": "family-progress-over-time",
-    "reports-screen.png": "reports",
+    "reports-screen.png": "reports-figures",
 }
 README_DARK = {"family-record-dark.png": "family-progress"}
 

@@ -271,6 +271,14 @@ def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
         _wait_loaded(screen)
         settle()
         yield key, window
+        show = getattr(screen, "show_button", None)  # the reports: with their figures shown
+        if show is not None:
+            figures = []
+            screen.loaded.connect(lambda: figures.append(True))
+            show.click()
+            if wait_until(lambda: bool(figures), 30):
+                settle()
+                yield f"{key}-figures", window
     workspace.show_caseload()
     settle()
 

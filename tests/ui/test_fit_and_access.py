@@ -40,6 +40,7 @@ EVERY_SCREEN = {
     "family-progress",
     "family-progress-over-time",
     "reports",
+    "reports-figures",
     "signoffs",
 }
 
