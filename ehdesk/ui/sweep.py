@@ -271,14 +271,8 @@ def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
         _wait_loaded(screen)
         settle()
         yield key, window
-        show = getattr(screen, "show_button", None)  # the reports: with their figures shown
-        if show is not None:
-            figures = []
-            screen.loaded.connect(lambda: figures.append(True))
-            show.click()
-            if wait_until(lambda: bool(figures), 30):
-                settle()
-                yield f"{key}-figures", window
+        if _show_figures(screen):  # the reports, with their figures
+            yield f"{key}-figures", window
     workspace.show_caseload()
     settle()
 
@@ -299,12 +293,46 @@ def _inner_views(name: str, page: QWidget, window) -> Iterator[tuple[str, QWidge
         chooser.setCurrentRow(0)
         settle()
         yield f"{name}-record", window
+    if hasattr(page, "add_outcome") and hasattr(page, "tree"):  # the plan's dialogs
+        from ehdesk.ui.plan.dialogs import (
+            ActionDialog,
+            CloseDialog,
+            OutcomeDialog,
+            ReopenDialog,
+            SignoffDialog,
+        )
+
+        outcomes = [
+            page.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)[1]
+            for i in range(page.tree.topLevelItemCount())
+        ]
+        yield from _dialog(f"{name}-dialog-outcome", OutcomeDialog(page))
+        yield from _dialog(f"{name}-dialog-action", ActionDialog(page, outcomes=outcomes))
+        yield from _dialog(
+            f"{name}-dialog-close",
+            CloseDialog(page, ["The closing progression reading", "The feedback form"], True),
+        )
+        yield from _dialog(f"{name}-dialog-signoff", SignoffDialog(page))
+        yield from _dialog(f"{name}-dialog-reopen", ReopenDialog(page))
     charts = getattr(page, "charts", None)
     if charts is not None and hasattr(charts, "setCurrentIndex") and charts.count() > 1:
         charts.setCurrentIndex(1)
         settle()
         yield f"{name}-over-time", window
         charts.setCurrentIndex(0)
+
+
+def _show_figures(screen: QWidget) -> bool:
+    show = getattr(screen, "show_button", None)
+    if show is None:
+        return False
+    figures: list[bool] = []
+    screen.loaded.connect(lambda: figures.append(True))
+    show.click()
+    if wait_until(lambda: bool(figures), 30):
+        settle()
+        return True
+    return False
 
 
 def _wait_loaded(widget: QWidget) -> None:

@@ -33,6 +33,8 @@ EVERY_SCREEN = {
     "family-assessments-form",
     "family-agreement",
     "family-plan",
+    "family-plan-dialog-action",
+    "family-plan-dialog-close",
     "family-meetings",
     "family-meetings-record",
     "family-sessions",
