@@ -202,3 +202,34 @@ def timeline_chart(series: Series, keys: Sequence[str]) -> QChart:
         _add_line(chart, labels.get(key, key), points, points, cycle(index), (x_axis, y_axis))
     theme.style_chart(chart)
     return chart
+
+
+# -- the charts as text (what a screen reader says instead of the picture) ---------------------
+
+
+def radar_text(series: Series, shown: Sequence[tuple[ReadingView, LineStyle]]) -> str:
+    """Each outline's value per area: "Baseline 08 Jul 2026: Health 4, Feelings 3 …"."""
+    parts = []
+    for reading, _ in shown:
+        values = [
+            f"{label} {reading.chart[key]:g}"
+            for key, label in series.axes
+            if reading.chart.get(key) is not None
+        ]
+        parts.append(f"{reading.label}: {', '.join(values)}")
+    return f"{series.tool.title}. " + ". ".join(parts) if parts else f"{series.tool.title}: no readings."
+
+
+def timeline_text(series: Series, keys: Sequence[str]) -> str:
+    """Each area's values in date order: "Home: 2 on 08 Jul 2026, 4 on 18 Sep 2026"."""
+    labels = dict(series.axes)
+    parts = []
+    for key in keys:
+        values = [
+            f"{r.chart[key]:g} on {r.taken_on:%d %b %Y}"
+            for r in series.readings
+            if r.chart.get(key) is not None
+        ]
+        if values:
+            parts.append(f"{labels.get(key, key)}: {', '.join(values)}")
+    return "; ".join(parts) or "No readings."

@@ -33,7 +33,7 @@ from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.store import Store
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.tasks import run_task
-from ehdesk.ui.tools.charts import radar_chart, timeline_chart
+from ehdesk.ui.tools.charts import radar_chart, radar_text, timeline_chart, timeline_text
 from ehdesk.ui.tools.drafts import decode_draft, draft_key, encode_draft
 from ehdesk.ui.tools.reading_form import ReadingForm
 
@@ -299,6 +299,8 @@ class ProgressTab(QWidget):
             self.summary.setText("")
             return
         self.radar_view.setChart(radar_chart(series, self.shown_readings()))
+        # The chart's text alternative: the values it draws.
+        self.radar_view.setAccessibleDescription(radar_text(series, self.shown_readings()))
         self._redraw_timeline()
         latest = series.latest
         lines = []
@@ -317,6 +319,7 @@ class ProgressTab(QWidget):
         key = self.area_box.currentData()
         keys = [key] if key else [k for k, _ in series.axes]
         self.timeline_view.setChart(timeline_chart(series, keys))
+        self.timeline_view.setAccessibleDescription(timeline_text(series, keys))
 
     # -- taking and correcting readings -------------------------------------------------
     def _open_form(
