@@ -207,6 +207,8 @@ QToolButton[tile="true"]:checked { border: 2px solid @accent; background: @selec
 QToolButton[tile="true"]:focus { border: 2px solid @accent; }
 QTabWidget::pane { border: 1px solid @border; border-radius: 6px; top: -1px; }
 QTabBar::tab { padding: 6px 14px; }
+QFrame[card="true"] { border: 1px solid @border; border-radius: 6px; background: @base; }
+QFrame[card="true"] QLabel { background: transparent; }
 QStatusBar { border-top: 1px solid @border; }
 QStatusBar QLabel { padding: 0 8px; }
 QToolTip { background: @base; color: @text; border: 1px solid @border; }

@@ -58,10 +58,16 @@ def themed(qapp):
     style._current.update(palette=style.LIGHT, scale=1.0)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_every_screen_fits_1280_by_720_names_its_controls_and_reads_clearly(qtbot, data_dir, themed, theme):
+@pytest.mark.parametrize(
+    "theme, high_contrast",
+    [("light", False), ("dark", False), ("dark", True)],
+    ids=["light", "dark", "high-contrast"],
+)
+def test_every_screen_fits_1280_by_720_names_its_controls_and_reads_clearly(
+    qtbot, data_dir, themed, theme, high_contrast
+):
     sweep.make_sweep_profile(data_dir)
-    style.apply_style(themed, Appearance(theme=theme))
+    style.apply_style(themed, Appearance(theme=theme, high_contrast=high_contrast))
     size = QSize(1280, 720)
     window = MainWindow(data_dir)
     qtbot.addWidget(window)

@@ -80,7 +80,7 @@ class OverviewTab(QWidget):
 
     def _card(self, key: str, title: str) -> QWidget:
         card = QFrame()
-        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setProperty("card", True)  # drawn by ui/style.py in every theme
         box = QVBoxLayout(card)
         heading = QLabel(title)
         heading.setProperty("role", "section")
