@@ -204,3 +204,12 @@ def test_times_are_shown_in_uk_local_time():
 
     assert uk_time(datetime(2026, 7, 1, 9, 30, tzinfo=UTC)) == "1 Jul 2026 at 10:30"  # BST
     assert uk_time(datetime(2026, 12, 1, 9, 30)) == "1 Dec 2026 at 09:30"  # stored naive = UTC = GMT
+
+
+def test_a_case_work_tab_of_a_family_without_a_case_offers_to_open_one(qtbot, window, profiles):
+    record = _record(qtbot, window, profiles)
+    qtbot.waitUntil(lambda: record.overview.overview is not None, timeout=5000)
+    record.show_tab("plan")
+    assert record.no_case.isVisibleTo(record)
+    qtbot.mouseClick(record.open_case_button, Qt.MouseButton.LeftButton)
+    assert record.tabs.currentWidget() is record.case and not record.no_case.isVisibleTo(record)

@@ -85,6 +85,19 @@ class FamilyRecord(QWidget):
         self.tabs.addTab(household_page, "&Household")
         self.tabs.addTab(self.members, "&Members")
         self.tabs.addTab(self.case, "Cas&e")
+        # On the case-work tabs of a family that has never had a case: say so, and offer the step.
+        self.no_case = QWidget()
+        no_case_row = QHBoxLayout(self.no_case)
+        no_case_row.setContentsMargins(0, 0, 0, 0)
+        no_case_text = QLabel("This family has no case yet, so there is nothing to record here.")
+        no_case_text.setProperty("role", "caution")
+        no_case_text.setWordWrap(True)
+        self.open_case_button = QPushButton("Open a case…")
+        self.open_case_button.setToolTip("Record the request for support and open the case, on the Case tab")
+        self.open_case_button.clicked.connect(lambda: self.show_tab("case"))
+        no_case_row.addWidget(no_case_text, 1)
+        no_case_row.addWidget(self.open_case_button)
+        self.no_case.hide()
         self.stack = QStackedWidget()
         self.message = QLabel("Opening the family record…")
         self.message.setProperty("role", "note")
@@ -100,9 +113,12 @@ class FamilyRecord(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addLayout(top)
+        layout.addWidget(self.no_case)
         layout.addWidget(self.stack, 1)
 
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.overview.loaded.connect(self._show_no_case)
+        self.case.changed.connect(self.overview.reload)  # a case opened: the overview and banner follow
         self.household.saved.connect(lambda _: self._household_saved())
         self.members.changed.connect(self._members_changed)
         self.case.changed.connect(lambda: self.changed.emit(self.family_id))
@@ -154,6 +170,14 @@ class FamilyRecord(QWidget):
         # Back on the overview after working in a tab: read it again, so it is never stale.
         if self.is_loaded and self.tabs.currentWidget() is self.overview:
             self.overview.reload()
+        self._show_no_case()
+
+    def _show_no_case(self) -> None:
+        known = self.overview.overview
+        never_had_one = known is not None and not known.case_summary
+        self.no_case.setVisible(
+            self.is_loaded and never_had_one and self.tabs.currentWidget() in self.feature_tabs
+        )
 
     def step_tab(self, step: int) -> None:
         """Ctrl+Tab / Ctrl+Shift+Tab: the next or previous tab, from anywhere in the record."""
