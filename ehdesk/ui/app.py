@@ -117,6 +117,7 @@ def screenshot(app, window, target: Path) -> int:
 def run_app(args) -> int:
     app, window = build(args)
     if args.screenshot:
+        window.resize(1280, 720)  # the smallest window every screen is made for, whatever the screen
         return screenshot(app, window, Path(args.screenshot))
     if args.demo:
         prepare_demo(window)

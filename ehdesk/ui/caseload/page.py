@@ -134,6 +134,8 @@ class CaseloadPage(QWidget):
         self.summary.setText(
             f"{n} open case{'s' if n != 1 else ''}"
             + (f" · {overdue} with something overdue" if overdue else "")
+            # An empty caseload says what to do next; New family… is beside it.
+            + (" — find a family below, or start with New family…" if n == 0 else "")
         )
         self.progress.hide()
         self._search_changed(self.search.text())
