@@ -314,6 +314,13 @@ def _inner_views(name: str, page: QWidget, window) -> Iterator[tuple[str, QWidge
         )
         yield from _dialog(f"{name}-dialog-signoff", SignoffDialog(page))
         yield from _dialog(f"{name}-dialog-reopen", ReopenDialog(page))
+    if hasattr(page, "start_reading") and hasattr(page, "cancel_reading") and page.take_button.isEnabled():
+        page.start_reading()  # the form for a reading with the family; cancelled, nothing saved
+        if wait_until(lambda: page.form is not None, 10):
+            settle()
+            yield f"{name}-reading-form", window
+            page.cancel_reading()
+            settle()
     charts = getattr(page, "charts", None)
     if charts is not None and hasattr(charts, "setCurrentIndex") and charts.count() > 1:
         charts.setCurrentIndex(1)

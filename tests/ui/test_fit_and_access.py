@@ -41,6 +41,7 @@ EVERY_SCREEN = {
     "family-sessions-record",
     "family-progress",
     "family-progress-over-time",
+    "family-progress-reading-form",
     "reports",
     "reports-figures",
     "signoffs",

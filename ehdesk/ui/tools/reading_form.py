@@ -138,6 +138,7 @@ class ReadingForm(QWidget):
             if tool.chart == "items":
                 comment = QLineEdit()
                 comment.setPlaceholderText("What the family said about this (optional)")
+                comment.setAccessibleName(f"What the family said about {item.display()}")
                 comment.textEdited.connect(self._touched)
                 self.comment_boxes[item.id] = comment
                 box.addWidget(comment)
@@ -149,6 +150,7 @@ class ReadingForm(QWidget):
             items_layout.addWidget(frame)
         self.note = QLineEdit()
         self.note.setPlaceholderText("A note on this reading (optional)")
+        self.note.setAccessibleName("A note on this reading")
         items_layout.addWidget(self.note)
         items_layout.addStretch(1)
         scroll.setWidget(body)
