@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QWidget
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,10 @@ QLineEdit:focus, QPlainTextEdit:focus, QListWidget:focus { border: 2px solid @ac
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {
     border: 2px solid @warn; }
 QListWidget::item { padding: 3px 2px; }
+QComboBox { border: 1px solid @border; border-radius: 4px; padding: 2px 6px; background: @base;
+    color: @text; }
+QComboBox:focus { border: 2px solid @accent; }
+QComboBox:disabled { color: @muted; background: @window; }
 QLineEdit:disabled, QPlainTextEdit:disabled { background: @window; color: @muted;
     border: 1px dashed @border; }
 QPushButton:disabled { color: @muted; }
@@ -215,13 +219,38 @@ QToolTip { background: @base; color: @text; border: 1px solid @border; }
 """
 
 
+class _Indicators(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined in the palette's muted ink: Fusion's
+    own outline is the window colour darkened, which all but vanishes in the dark themes."""
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802  (Qt's name)
+        super().drawPrimitive(element, option, painter, widget)
+        kinds = (
+            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+        )
+        if element not in kinds:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(current().muted), 1.2))
+        box = QRectF(option.rect).adjusted(0.6, 0.6, -0.6, -0.6)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRoundedRect(box, 2, 2)
+        painter.restore()
+
+
 def apply_style(app: QApplication, appearance=None) -> Palette:
     """Set the palette, font and style sheet from the appearance settings (theme, high contrast,
     text size); everything already on screen, charts included, is redrawn in the new look."""
     theme = getattr(appearance, "theme", "system")
     high_contrast = bool(getattr(appearance, "high_contrast", False))
     scale = float(getattr(appearance, "text_scale", 1.0))
-    app.setStyle("Fusion")
+    if not isinstance(app.style(), _Indicators):
+        app.setStyle(_Indicators(QStyleFactory.create("Fusion")))
     palette = choose(theme, high_contrast, system_is_dark(app))
     if "system_pt" not in _current:
         _current["system_pt"] = max(QFont(app.font()).pointSizeF(), 10.0)
