@@ -240,7 +240,9 @@ class AgreementTab(QWidget):
         self.review_date.blockSignals(True)
         if view is None:
             self.status.setText(
-                "No agreement yet." if self.has_episode else "This family has no open episode of early help."
+                "No agreement yet: Prepare the agreement fills it in from the record, ready to go through with the family."
+                if self.has_episode
+                else "This family has no open episode of early help."
             )
             self.text.setPlainText("")
             show_no_date(self.review_date)
