@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QHeaderView,
     QLabel,
     QTabBar,
     QWidget,
@@ -99,6 +100,17 @@ def check_fit(top: QWidget, screen: str, expected_size=None) -> Problems:
             continue
         if label.sizeHint().width() > label.width() + 1 and not _in_scroll(label):
             problems.add(f"{_describe(label)} is cut off ({label.width()} of {label.sizeHint().width()} px)")
+    for header in _visible_widgets(top, QHeaderView):
+        if header.orientation() != Qt.Orientation.Horizontal or header.model() is None:
+            continue
+        metrics = header.fontMetrics()
+        for section in range(header.count()):
+            if header.isSectionHidden(section) or header.sectionSize(section) == 0:
+                continue
+            text = str(header.model().headerData(section, Qt.Orientation.Horizontal) or "")
+            # Room for the text plus Qt's margins (and the sort arrow where there is one).
+            if text and metrics.horizontalAdvance(text) + 8 > header.sectionSize(section):
+                problems.add(f"column {text!r} is cut off ({header.sectionSize(section)} px)")
     for bar in _visible_widgets(top, QTabBar):
         for i in range(bar.count()):
             if (

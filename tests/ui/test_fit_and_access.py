@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QTableWidget, QVBoxLayout, QWidget
 
 from ehdesk.config.appearance import Appearance
 from ehdesk.ui import style, sweep
@@ -128,6 +128,11 @@ def test_the_checks_catch_grey_on_grey_text_a_clipped_button_and_a_nameless_spin
     squeezed.setFixedWidth(30)
     layout.addWidget(squeezed)
     layout.addWidget(QSpinBox())
+    table = QTableWidget(1, 2)
+    table.setAccessibleName("Readings")
+    table.setHorizontalHeaderLabels(["Date", "Who took part"])
+    table.setColumnWidth(1, 40)
+    layout.addWidget(table)
     top.resize(400, 200)
     top.show()
     outside = QPushButton("Lock", top)
@@ -139,4 +144,5 @@ def test_the_checks_catch_grey_on_grey_text_a_clipped_button_and_a_nameless_spin
     assert "changed size by itself" in problems
     assert "QPushButton('Save as PDF…') is too narrow for its label" in problems
     assert "QPushButton('Lock') is cut off" in problems
+    assert "column 'Who took part' is cut off" in problems
     assert sweep.nameless_controls(top) == ["QSpinBox('')"]
