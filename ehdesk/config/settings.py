@@ -5,15 +5,13 @@ site config folder. Missing file: sensible defaults. No personal data lives here
 
 from __future__ import annotations
 
-import os
-import sys
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ehdesk.config.locations import settings_candidates
 from ehdesk.errors import EhdeskError
 
 
@@ -29,6 +27,9 @@ class DeviceSettings(BaseModel):
     # Plain http:// to a server other than this computer sends tokens and family records readable
     # by anyone on the network: refused unless the council says so here (a closed test network).
     allow_plain_http: bool = False
+    # The council's default look ([appearance]: theme, high_contrast, text_scale); checked by
+    # ehdesk.config.appearance, which also keeps the laptop's own choice.
+    appearance: dict[str, str | bool | float] = Field(default_factory=dict)
 
     def recovery_public_key_pem(self) -> bytes | None:
         if not self.recovery_public_key_file:
@@ -40,16 +41,6 @@ class DeviceSettings(BaseModel):
                 f"The recovery public key file {self.recovery_public_key_file} named in the settings "
                 "cannot be read."
             ) from None
-
-
-def settings_candidates() -> list[Path]:
-    found = []
-    if os.environ.get("EHDESK_CONFIG"):
-        found.append(Path(os.environ["EHDESK_CONFIG"]))
-    if getattr(sys, "frozen", False):
-        found.append(Path(sys.executable).resolve().parent / "ehdesk.toml")
-    found.append(Path(platformdirs.site_config_dir("ehdesk", appauthor=False)) / "ehdesk.toml")
-    return found
 
 
 @lru_cache(maxsize=1)

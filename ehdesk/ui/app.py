@@ -23,15 +23,29 @@ def _wait_until(app, condition, timeout: float = 120.0) -> bool:
 def build(args):
     from PySide6.QtWidgets import QApplication
 
+    from ehdesk.config.appearance import load_appearance
     from ehdesk.ui.main_window import MainWindow
     from ehdesk.ui.style import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ehdesk")
-    apply_style(app)
+    apply_style(app, load_appearance(Path(args.data_dir)))
     window = MainWindow(Path(args.data_dir))
-    window.resize(1200, 780)
+    window.resize(initial_size(app))
     return app, window
+
+
+def initial_size(app):
+    """1,200×780 where the screen has room; never bigger than the screen's free area (a
+    1,366×768 laptop, or 1,920×1,080 at 150%, which leaves 1,280×720)."""
+    from PySide6.QtCore import QSize
+
+    screen = app.primaryScreen()
+    if screen is None:
+        return QSize(1200, 780)
+    free = screen.availableGeometry().size()
+    # Leave room for the title bar and frame, which the available area does not exclude.
+    return QSize(min(1200, free.width() - 16), min(780, free.height() - 48))
 
 
 def prepare_demo(window, on_ready=None) -> None:
@@ -103,6 +117,7 @@ def screenshot(app, window, target: Path) -> int:
 def run_app(args) -> int:
     app, window = build(args)
     if args.screenshot:
+        window.resize(1280, 720)  # the smallest window every screen is made for, whatever the screen
         return screenshot(app, window, Path(args.screenshot))
     if args.demo:
         prepare_demo(window)

@@ -49,6 +49,22 @@ def ask_where_to_save(parent: QWidget, title: str, suggested_name: str) -> Path 
     return Path(path) if path else None
 
 
+def print_channel(parent: QWidget, printer: QPrinter) -> str | None:
+    """How a print leaves ehdesk: "print" for a real printer; a printer that writes a file (Print
+    to PDF, Print to File) is a saved copy like Save as PDF — the same warning first, and it is
+    audited as an export ("save"). None: the worker thought better of it."""
+    if not printer.outputFileName():
+        return "print"
+    answer = QMessageBox.warning(
+        parent,
+        "Print to a file?",
+        "This printer writes a file, not paper. " + SHARED_LAPTOP_WARNING,
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return "save" if answer == QMessageBox.StandardButton.Save else None
+
+
 def latest_renderer(kind: str) -> Callable:
     """``render(session, family_id)`` for the latest document of ``kind`` (ehdesk/pdf/<kind>.py)."""
 
@@ -113,7 +129,10 @@ class DocumentActions(QWidget):
         dialog.setWindowTitle(f"Print the {self.label}")
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
-        run_task(lambda: self.issued_pdf("print"), lambda pdf: self._print_loaded(pdf, printer), self._error)
+        channel = print_channel(self, printer)
+        if channel is None:
+            return
+        run_task(lambda: self.issued_pdf(channel), lambda pdf: self._print_loaded(pdf, printer), self._error)
 
     def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:
         try:

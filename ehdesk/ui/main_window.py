@@ -11,11 +11,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
 
+from ehdesk.config.appearance import load_appearance, save_appearance
 from ehdesk.store import ProfileManager
 
 if TYPE_CHECKING:
     from ehdesk.store.store import Store
+from ehdesk.ui.keyboard import TabLeavesTextFields
 from ehdesk.ui.lock import IdleWatcher
+from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
 from ehdesk.ui.signin.screen import SignInScreen
 from ehdesk.ui.tasks import run_task
 
@@ -48,6 +51,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("ehdesk · Early Help")
         self.manager = manager or ProfileManager(Path(data_dir))
+        self.data_dir = Path(data_dir)
+        self.appearance = load_appearance(self.data_dir)
         self.store: Store | None = None
         self.workspace: Workspace | None = None
         self.sync_bridge = None  # ehdesk.ui.sync.bridge.SyncBridge while a server profile is open
@@ -67,10 +72,24 @@ class MainWindow(QMainWindow):
         self.lock_button.setToolTip("Lock this laptop's records (Ctrl+L)")
         self.lock_button.setAccessibleName("Lock")
         self.lock_button.clicked.connect(self.lock)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setToolTip("Theme, high contrast and text size (Ctrl+,)")
+        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.clicked.connect(self.open_settings)
+        self.help_button = QPushButton("Help")
+        self.help_button.setToolTip("Keyboard shortcuts (F1)")
+        self.help_button.setAccessibleName("Help: keyboard shortcuts")
+        self.help_button.clicked.connect(self.open_shortcuts)
+        # Reached by their shortcuts, never by Tab: focus moving on after a save must not land on
+        # Lock (one Space would lock the laptop mid-visit).
+        for button in (self.lock_button, self.settings_button, self.help_button):
+            button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.who)
         bar.addPermanentWidget(self.sync_status)
+        bar.addPermanentWidget(self.help_button)
+        bar.addPermanentWidget(self.settings_button)
         bar.addPermanentWidget(self.lock_button)
 
         self.lock_action = QAction("Lock", self)
@@ -78,16 +97,69 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.lock)
         self.addAction(self.lock_action)
+        for keys, slot in (
+            (("Ctrl+Q",), self.close),  # closing saves what was typed, as Lock does
+            (("F1", "Ctrl+/"), self.open_shortcuts),
+            (("Ctrl+,",), self.open_settings),
+        ):
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
 
         self.idle = IdleWatcher(5, parent=self)  # the setting is read at sign-in (see open_store)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
+        self.tab_filter = TabLeavesTextFields(self)
         if app is not None:
             app.installEventFilter(self.idle)
+            app.installEventFilter(self.tab_filter)
+            # Follow the system's light/dark switch while the app runs (unless a theme was chosen).
+            app.styleHints().colorSchemeChanged.connect(self._system_theme_changed)
         self._show_signed_out()
         self.signin.refresh()
         # Load what unlocking needs (migrations, the caseload screens) while the worker types.
         QTimer.singleShot(0, lambda: run_task(_warm_up))
+
+    # -- settings and help -----------------------------------------------------------------
+
+    def make_settings_dialog(self) -> SettingsDialog:
+        return SettingsDialog(self.appearance, self)
+
+    def make_shortcuts_dialog(self) -> ShortcutsDialog:
+        return ShortcutsDialog(self)
+
+    def open_settings(self) -> None:
+        dialog = self.make_settings_dialog()
+        if dialog.exec():
+            self.set_appearance(dialog.appearance())
+
+    def open_shortcuts(self) -> None:
+        self.make_shortcuts_dialog().exec()
+
+    def set_appearance(self, appearance) -> None:
+        """Redraw everything in the chosen look at once, and keep the choice (off the UI thread)."""
+        from ehdesk.ui.style import apply_style
+
+        self.appearance = appearance
+        app = QApplication.instance()
+        if app is not None:
+            apply_style(app, appearance)
+        data_dir = self.data_dir
+        run_task(
+            lambda: save_appearance(data_dir, appearance),
+            on_error=lambda _exc: self.statusBar().showMessage(
+                "The display settings could not be saved on this laptop; they apply until the app closes.",
+                10_000,
+            ),
+        )
+
+    def _system_theme_changed(self, _scheme=None) -> None:
+        if self.appearance.theme == "system":
+            from ehdesk.ui.style import apply_style
+
+            apply_style(QApplication.instance(), self.appearance)
 
     # -- status bar ------------------------------------------------------------------------
 

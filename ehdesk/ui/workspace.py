@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ehdesk.casework import caseload, drafts, families, search
@@ -62,11 +62,14 @@ class Workspace(QWidget):
         button.setCheckable(True)
         button.setAutoExclusive(True)
         button.setFlat(True)
-        # The current screen reads as selected in any palette (light, dark, high contrast).
-        button.setStyleSheet(
-            "QPushButton { padding: 4px 12px; border-radius: 4px; }"
-            "QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
-            " font-weight: 600; }"
+        # The current screen reads as selected in any palette (ui/style.py: nav buttons).
+        button.setProperty("nav", True)
+        # The selected button is drawn bold: leave room for its bold label so it is never clipped.
+        bold = QFont(button.font())
+        bold.setBold(True)
+        label = text.replace("&", "")
+        button.setMinimumWidth(
+            QFontMetrics(bold).horizontalAdvance(label) + button.fontMetrics().height() * 2
         )
         button.setShortcut(QKeySequence(shortcut))
         button.setToolTip(f"{text.replace('&', '')} ({shortcut})")

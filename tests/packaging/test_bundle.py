@@ -35,13 +35,19 @@ pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
 
 
 @pytest.fixture(scope="module")
-def build():
+def build(pytestconfig):
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.fail(
             "PyInstaller is not installed, so the bundle cannot be built and tested. "
             "Run the suite with 'python3 dev.py test', or: .venv/bin/pip install -e '.[package]'"
         )
     REPORT.unlink(missing_ok=True)
+    # Say what is happening: the build is the longest step of the suite.
+    terminal = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if terminal is not None:
+        terminal.write_line(
+            "packaging: building the PyInstaller bundle and smoke-testing it (about 2 minutes) ..."
+        )
     result = subprocess.run(
         [sys.executable, str(BUILD), "--runs", "3"],
         cwd=ROOT,

@@ -120,8 +120,14 @@ def test_verbal_consent_new_version_and_audited_save(qtbot, store, tmp_path, mon
             tab.signer.setCurrentIndex(index)
             with qtbot.waitSignal(tab.loaded, timeout=5000):
                 tab.add_verbal_consent("Interpreter by phone; no visit possible")
+    # Freezing asks first and says what it means.
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes
+    )
     with qtbot.waitSignal(tab.loaded, timeout=10000):
         tab.sign_and_freeze()
+    assert "nobody can change them" in asked[0] and "new version" in asked[0]
     assert tab.view.status == "signed" and not tab.editor.isEnabled()
     assert all(s.verbal_reason for s in tab.view.signatures)
 

@@ -469,7 +469,7 @@ def test_registered_feature_tabs_are_shown_and_flushed_on_lock(qtbot, window, pr
     sign_in(qtbot, window, "Amira Patel", PASSWORD)
     record = open_new_family(qtbot, window, "Reid")
     titles = [record.tabs.tabText(i) for i in range(record.tabs.count())]
-    assert titles == ["&Household", "&Members", "Cas&e", "Plan"]
+    assert titles == ["&Overview", "&Household", "&Members", "Cas&e", "&Plan"]
     window.lock()
     assert RecordingTab.flushed == [record.family_id]
 

@@ -103,9 +103,12 @@ def test_baseline_and_review_show_as_two_series_with_their_values(qtbot, store, 
     assert lines[0].pen().color() != lines[1].pen().color()
     assert lines[0].pen().style() != lines[1].pen().style()
     assert tab.table.rowCount() == 2
+    # A screen reader hears the chart's values (its text alternative).
+    assert f"Home {baseline[AREAS.index('home')]}" in tab.radar_view.accessibleDescription()
     tab.area_box.setCurrentIndex(tab.area_box.findData("home"))
     [home] = line_series(tab.timeline_view.chart())
     assert home.name() == "Home"
+    assert tab.timeline_view.accessibleDescription().startswith("Home: 2 on ")
     assert [p.y() for p in home.points()] == [2, 4]  # baseline, then review
     tab.area_box.setCurrentIndex(0)  # all areas
     assert len(line_series(tab.timeline_view.chart())) == 10

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 INK = QColor("#1f2933")
 BASELINE = QColor("#9aa5b1")
+HINT = QColor("#52606d")  # 6.4:1 on white
 PEN_WIDTH = 2.4
 EXPORT_SCALE = 2  # PNG pixels per widget pixel: crisp when printed at ~60 mm wide
 
@@ -112,6 +113,7 @@ class SignaturePad(QWidget):
         y = self.baseline_y()
         painter.setPen(QPen(BASELINE, 1.2))
         painter.drawLine(QPointF(16, y), QPointF(self.width() - 16, y))
+        painter.setPen(HINT)  # the pad is always white paper: its hint stays dark enough to read
         painter.drawText(
             QRectF(16, y + 4, self.width() - 32, 20), Qt.AlignmentFlag.AlignLeft, "✕  Sign above the line"
         )

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -41,7 +42,9 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
-from ehdesk.ui.documents import ask_where_to_save, write_pdf
+from ehdesk.ui.dates import show_no_date, uk_time
+from ehdesk.ui.documents import ask_where_to_save, print_channel, write_pdf
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.tasks import run_task
 
 
@@ -55,6 +58,13 @@ def content_as_html(content: dict) -> str:
             parts.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in section["bullets"]) + "</ul>")
     parts.append(f"<p><b>{escape(content['declaration'])}</b></p>")
     return "".join(parts)
+
+
+FREEZE_MEANS = (
+    "Freezing keeps this exact wording and these signatures for good: nobody can change them "
+    "afterwards, the signed PDF is stored and its fingerprint is printed on every copy. To change "
+    "anything later you make a new version for the family to sign again."
+)
 
 
 class AgreementTab(QWidget):
@@ -84,16 +94,15 @@ class AgreementTab(QWidget):
         self.print_button = QPushButton("Print…")
         self.save_button = QPushButton("Save as PDF…")
         self.check_button = QPushButton("Check a PDF…")
-        top = QHBoxLayout()
-        top.addWidget(self.status, 1)
-        for b in (
+        self.status.setWordWrap(True)
+        # Buttons wrap on a narrow window rather than widening it.
+        top = FlowLayout().add_widgets(
             self.prepare_button,
             self.new_version_button,
             self.print_button,
             self.save_button,
             self.check_button,
-        ):
-            top.addWidget(b)
+        )
 
         self.text = QTextBrowser()
         self.text.setAccessibleName("Agreement text")
@@ -108,6 +117,7 @@ class AgreementTab(QWidget):
             self.agencies.addItem(item)
         self.review_date = QDateEdit(calendarPopup=True)
         self.review_date.setDisplayFormat("d MMMM yyyy")
+        show_no_date(self.review_date)  # until the agreement says one
         details = QGroupBox("What is agreed")
         form = QFormLayout(details)
         form.addRow("Share information with", self.agencies)
@@ -128,15 +138,9 @@ class AgreementTab(QWidget):
         self.verbal_button = QPushButton("Consent given verbally…")
         self.not_signed_button = QPushButton("Did not sign…")
         self.not_signed_button.setToolTip("Record why an adult with parental responsibility did not sign")
-        pad_buttons = QHBoxLayout()
-        for b in (
-            self.undo_button,
-            self.clear_button,
-            self.verbal_button,
-            self.not_signed_button,
-            self.sign_button,
-        ):
-            pad_buttons.addWidget(b)
+        pad_buttons = FlowLayout().add_widgets(
+            self.undo_button, self.clear_button, self.verbal_button, self.not_signed_button, self.sign_button
+        )
         self.signatures = QListWidget()
         self.signatures.setAccessibleName("Signatures collected")
         self.signatures.setIconSize(QSize(120, 40))
@@ -155,10 +159,7 @@ class AgreementTab(QWidget):
         sl.addWidget(self.pad)
         sl.addLayout(pad_buttons)
         sl.addWidget(self.signatures)
-        row = QHBoxLayout()
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        row.addWidget(self.freeze_button)
+        row = FlowLayout().add_widgets(self.remove_button, self.freeze_button)
         sl.addLayout(row)
 
         right = QWidget()
@@ -167,12 +168,19 @@ class AgreementTab(QWidget):
         rl.addWidget(details)
         rl.addWidget(signing, 1)
         self.editor = right
+        # The details and signatures scroll as one page when the window is short.
+        right_scroll = QScrollArea()
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setWidget(right)
+        right_scroll.setAccessibleName("What is agreed and the signatures")
         split = QSplitter()
         split.addWidget(self.text)
-        split.addWidget(right)
+        split.addWidget(right_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
         layout.addLayout(top)
         layout.addWidget(split, 1)
 
@@ -245,9 +253,12 @@ class AgreementTab(QWidget):
         self.review_date.blockSignals(True)
         if view is None:
             self.status.setText(
-                "No agreement yet." if self.has_episode else "This family has no open episode of early help."
+                "No agreement yet: Prepare the agreement fills it in from the record, ready to go through with the family."
+                if self.has_episode
+                else "This family has no open episode of early help."
             )
             self.text.setPlainText("")
+            show_no_date(self.review_date)
         else:
             state = (
                 f"Draft, version {view.version_number}"
@@ -263,6 +274,8 @@ class AgreementTab(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
             if view.review_date:
                 self.review_date.setDate(QDate(view.review_date))
+            else:
+                show_no_date(self.review_date)
             self.language.setText(view.language)
             self.interpreter.setText(view.interpreter)
         self.agencies.blockSignals(False)
@@ -415,6 +428,17 @@ class AgreementTab(QWidget):
                 "to sign, or choose them and use “Did not sign…” to record why."
             )
             return
+        if confirm:
+            # Freezing cannot be undone: say what it means before it happens.
+            answer = QMessageBox.question(
+                self,
+                "Sign and freeze the agreement?",
+                FREEZE_MEANS,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self.flush_pending()
         agreement_id = self.view.id
         self._run(lambda s: ops.sign_and_freeze(s, agreement_id))
@@ -438,9 +462,12 @@ class AgreementTab(QWidget):
         dialog.setWindowTitle("Print the signed agreement")
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
+        channel = print_channel(self, printer)  # a file printer warns and is audited as a save
+        if channel is None:
+            return
         # The stored bytes are read off the UI thread; painting onto the printer happens here.
         run_task(
-            lambda: self._signed_pdf("print"), lambda pdf: self._print_loaded(pdf, printer), self._failed
+            lambda: self._signed_pdf(channel), lambda pdf: self._print_loaded(pdf, printer), self._failed
         )
 
     def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:
@@ -471,7 +498,7 @@ class AgreementTab(QWidget):
             found = verify(s, data)
         if found is None:
             return "This PDF is not a document on record: it was changed, or it was not issued here."
-        return f"This PDF is exactly the {found.kind} issued on {found.issued_at:%-d %B %Y at %H:%M} UTC."
+        return f"This PDF is exactly the {found.kind} issued on {uk_time(found.issued_at)} (UK time)."
 
     def check_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Check a PDF against the record", "", "PDF (*.pdf)")

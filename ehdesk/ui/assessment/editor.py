@@ -26,19 +26,20 @@ from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.forms.engine import FormEngine
 from ehdesk.store import Store
 from ehdesk.ui.assessment.form_view import FormView
+from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tasks import run_task
 
 SAVE_DELAY_MS = 800
 
 BAR_STYLE = """
-QLabel[role="formTitle"] { font-size: 13pt; font-weight: 600; color: #1f2933; }
+QLabel[role="formTitle"] { font-size: 13pt; font-weight: 600; color: @text; }
 QLabel[role="status"] { border-radius: 9px; padding: 2px 10px; font-size: 9pt; font-weight: 600; }
-QLabel[role="status"][state="draft"] { background: #e4e7eb; color: #3e4c59; }
-QLabel[role="status"][state="completed"] { background: #e3f1e8; color: #276749; }
-QLabel[role="status"][state="signed_off"] { background: #dbe7f3; color: #1f3a5a; }
-QLabel[role="saved"] { color: #7b8794; font-size: 9pt; }
-QLabel[role="banner"] { background: #fdecea; color: #8a1c12; padding: 8px 12px; border-radius: 4px; }
-QLabel[role="note"] { background: #f0f4f8; color: #3e4c59; padding: 8px 12px; border-radius: 4px; }
+QLabel[role="status"][state="draft"] { background: @draft_bg; color: @draft_fg; }
+QLabel[role="status"][state="completed"] { background: @done_bg; color: @done_fg; }
+QLabel[role="status"][state="signed_off"] { background: @signed_bg; color: @signed_fg; }
+QLabel[role="saved"] { color: @muted; font-size: 9pt; }
+QLabel[role="banner"] { background: @banner_bg; color: @banner_fg; padding: 8px 12px; border-radius: 4px; }
+QLabel[role="note"] { background: @note_bg; color: @note_fg; padding: 8px 12px; border-radius: 4px; }
 """
 
 
@@ -59,7 +60,7 @@ class AssessmentEditor(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self._save_in_background)
-        self.setStyleSheet(BAR_STYLE)
+        set_sheet(self, BAR_STYLE)
 
         self.title = QLabel(engine.definition.title)
         self.title.setProperty("role", "formTitle")

@@ -24,26 +24,29 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.forms.engine import FormEngine, Item
+from ehdesk.ui import style
 from ehdesk.ui.assessment.fields import Field, make_field
+from ehdesk.ui.style import set_sheet
 
 STYLE = """
-QWidget#formPage { background: #ffffff; }
-QLabel[role="sectionTitle"] { font-size: 17pt; font-weight: 600; color: #1f3a5a; }
-QLabel[role="intro"] { color: #52606d; font-size: 10.5pt; }
-QLabel[role="member"] { font-size: 12.5pt; font-weight: 600; color: #1f3a5a; padding-top: 10px; }
-QLabel[role="question"] { font-size: 10.5pt; font-weight: 600; color: #1f2933; }
-QLabel[role="help"], QLabel[role="muted"] { color: #616e7c; font-size: 9.5pt; }
-QLabel[role="error"] { color: #b42318; font-size: 9.5pt; font-weight: 600; }
-QLabel[role="required"] { color: #7b8794; font-size: 9pt; }
-QFrame#guidance { background: #fff4e5; border: 1px solid #f0b429; border-radius: 6px; }
-QFrame#questionBlock { border: none; border-left: 3px solid #ffffff; }
-QFrame#questionBlock[invalid="true"] { border-left: 3px solid #b42318; }
-QListWidget#sections { background: #f5f7fa; border: none; font-size: 10.5pt; padding: 6px; }
+QWidget#formPage { background: @base; }
+QLabel[role="sectionTitle"] { font-size: 17pt; font-weight: 600; color: @heading; }
+QLabel[role="intro"] { color: @muted; font-size: 10.5pt; }
+QLabel[role="member"] { font-size: 12.5pt; font-weight: 600; color: @heading; padding-top: 10px; }
+QLabel[role="question"] { font-size: 10.5pt; font-weight: 600; color: @text; }
+QLabel[role="help"], QLabel[role="muted"] { color: @muted; font-size: 9.5pt; }
+QLabel[role="error"] { color: @warn; font-size: 9.5pt; font-weight: 600; }
+QLabel[role="required"] { color: @muted; font-size: 9pt; }
+QFrame#guidance { background: @caution_bg; border: 1px solid @caution_border; }
+QFrame#guidance QLabel { color: @caution_fg; border-radius: 6px; }
+QFrame#questionBlock { border: none; border-left: 3px solid @base; }
+QFrame#questionBlock[invalid="true"] { border-left: 3px solid @warn; }
+QListWidget#sections { background: @alt_base; color: @text; border: none; font-size: 10.5pt; padding: 6px; }
 QListWidget#sections::item { padding: 7px 8px; border-radius: 4px; }
-QListWidget#sections::item:selected { background: #dbe7f3; color: #1f2933; }
-QPushButton[role="scale"]:checked { background: #2f5d8a; color: white; border-radius: 4px; }
-QProgressBar { max-height: 8px; border: none; background: #e4e7eb; border-radius: 4px; }
-QProgressBar::chunk { background: #3e7c59; border-radius: 4px; }
+QListWidget#sections::item:selected { background: @selected_bg; color: @text; }
+QPushButton[role="scale"]:checked { background: @accent; color: @on_accent; border-radius: 4px; }
+QProgressBar { max-height: 8px; border: none; background: @draft_bg; border-radius: 4px; }
+QProgressBar::chunk { background: @ok; border-radius: 4px; }
 """
 
 
@@ -111,7 +114,7 @@ class FormView(QWidget):
         self._member_headings: list[tuple[QLabel, list[str]]] = []
         self._empty_notes: dict[str, QLabel] = {}
         self.sections = list(engine.definition.sections)
-        self.setStyleSheet(STYLE)
+        set_sheet(self, STYLE)
 
         self.nav = QListWidget()
         self.nav.setObjectName("sections")
@@ -152,7 +155,7 @@ class FormView(QWidget):
         right.addWidget(self.pages, 1)
         line = QFrame()
         line.setFrameShape(QFrame.HLine)
-        line.setStyleSheet("color: #e4e7eb;")
+        set_sheet(line, "color: @border;")
         right.addWidget(line)
         right.addLayout(bottom)
         layout = QHBoxLayout(self)
@@ -211,6 +214,7 @@ class FormView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(page)
+        scroll.setAccessibleName("Form page")
         return scroll
 
     # --- state ---------------------------------------------------------------------------
@@ -278,10 +282,10 @@ class FormView(QWidget):
             item = self.nav.item(row)
             if flagged:
                 item.setText("⚠  " + section.title)
-                item.setForeground(QColor("#b42318"))
+                item.setForeground(QColor(style.current().warn))
             else:
                 item.setText(("✓  " if done else "     ") + section.title)
-                item.setForeground(QColor("#1f2933"))
+                item.setForeground(QColor(style.current().text))
 
     def _enabled_rows(self) -> list[int]:
         return [r for r in range(self.nav.count()) if self.nav.item(r).flags() & Qt.ItemIsEnabled]

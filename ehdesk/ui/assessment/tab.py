@@ -23,14 +23,15 @@ from ehdesk.errors import EhdeskError
 from ehdesk.forms.loader import default_library
 from ehdesk.store import Store
 from ehdesk.ui.assessment.editor import AssessmentEditor
+from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tasks import run_task
 
 LIST_STYLE = """
-QLabel[role="pageTitle"] { font-size: 15pt; font-weight: 600; color: #1f3a5a; }
-QLabel[role="muted"] { color: #616e7c; }
-QLabel[role="warning"] { background: #fff4e5; color: #7c4a03; padding: 6px 10px; border-radius: 4px; }
-QTableWidget { border: 1px solid #e4e7eb; gridline-color: #f0f4f8; font-size: 10.5pt; }
-QHeaderView::section { background: #f5f7fa; border: none; padding: 6px; font-weight: 600; color: #3e4c59; }
+QLabel[role="pageTitle"] { font-size: 15pt; font-weight: 600; color: @heading; }
+QLabel[role="muted"] { color: @muted; }
+QLabel[role="warning"] { background: @caution_bg; color: @caution_fg; padding: 6px 10px; border-radius: 4px; }
+QTableWidget { border: 1px solid @border; gridline-color: @alt_base; font-size: 10.5pt; }
+QHeaderView::section { background: @alt_base; border: none; padding: 6px; font-weight: 600; color: @text; }
 """
 
 
@@ -49,7 +50,7 @@ class AssessmentTab(QWidget):
         self.editor: AssessmentEditor | None = None
         self.episode_id: str | None = None
         self.summaries: list[ops.AssessmentSummary] = []
-        self.setStyleSheet(LIST_STYLE)
+        set_sheet(self, LIST_STYLE)
 
         title = QLabel("Assessments and forms")
         title.setProperty("role", "pageTitle")
@@ -61,6 +62,7 @@ class AssessmentTab(QWidget):
         self.problems.hide()
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Form", "Status", "Started", "Filled in by"])
+        self.table.setAccessibleName("Assessments")
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.setSelectionMode(QTableWidget.SingleSelection)

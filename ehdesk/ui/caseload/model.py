@@ -137,6 +137,8 @@ class CaseloadModel(QAbstractTableModel):
             return None
         if role is _TOOLTIP and index.column() == 0:
             return self.rows[index.row()].members or None
+        if role is _TOOLTIP and index.column() == 5:  # the whole of what is due, if cut short
+            return self.rows[index.row()].next_due_label or None
         return None
 
     @staticmethod

@@ -4,7 +4,7 @@ box that finds any family in the store as the worker types."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -76,8 +76,15 @@ class CaseloadPage(QWidget):
         header.setSortIndicatorShown(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         m = self.fontMetrics().horizontalAdvance("M")
-        for col, width in enumerate((14, 9, 13, 4, 7, 20)):
-            self.table.setColumnWidth(col, m * width)
+        # Wide enough for a date and for what is due in words ("12-month limit: close or get
+        # sign-off"), bold when overdue; "When" takes the rest.
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        pad = m * 2
+        date_width = QFontMetrics(bold).horizontalAdvance("00/00/0000") + pad
+        due_width = QFontMetrics(bold).horizontalAdvance("12-month limit: close or get sign-off") + pad
+        for col, width in enumerate((m * 13, m * 9, m * 12, m * 4, date_width, due_width)):
+            self.table.setColumnWidth(col, width)
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring: quick resets
         rows.setDefaultSectionSize(self.fontMetrics().height() + 14)
@@ -127,6 +134,8 @@ class CaseloadPage(QWidget):
         self.summary.setText(
             f"{n} open case{'s' if n != 1 else ''}"
             + (f" · {overdue} with something overdue" if overdue else "")
+            # An empty caseload says what to do next; New family… is beside it.
+            + (" — find a family below, or start with New family…" if n == 0 else "")
         )
         self.progress.hide()
         self._search_changed(self.search.text())

@@ -191,6 +191,7 @@ class MembersTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(right_inner)
+        scroll.setAccessibleName("Member details")
         # The Save button stays in sight however long the form is, so it cannot be missed.
         right = QVBoxLayout()
         right.addWidget(self.editor_title)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import importlib
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,11 +25,16 @@ from ehdesk.ui.family.data import RecordData, load_record
 from ehdesk.ui.family.flags_panel import FlagsPanel
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
+from ehdesk.ui.family.overview_tab import OverviewTab
+from ehdesk.ui.keyboard import assign_mnemonics
 from ehdesk.ui.tasks import run_task
 from ehdesk.ui.widgets import alive, heading
 from ehdesk.ui.writer import Writer
 
 log = logging.getLogger(__name__)
+
+# Alt+B (Back), and the screen buttons: My caseload, Reports, Sign-offs, Conflicts.
+RESERVED_LETTERS = "bcrsf"
 
 
 def _load_class(spec: str):
@@ -58,13 +64,41 @@ class FamilyRecord(QWidget):
         self.feature_tabs: list[QWidget] = []
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Family record sections")
+        # Whole titles always: on a narrow window the tab bar scrolls rather than eliding them.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        self.tabs.setUsesScrollButtons(True)
+        for keys, step in (
+            (("Ctrl+Tab", "Ctrl+PgDown"), 1),
+            (("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp"), -1),
+        ):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(lambda step=step: self.step_tab(step))
         household_page = QWidget()
         hl = QVBoxLayout(household_page)
         hl.addWidget(self.household)
         hl.addStretch(1)
+        # The record opens on the family at a glance; each part links to its tab.
+        self.overview = OverviewTab(store, family_id)
+        self.overview.go_to.connect(self.show_tab)
+        self.tabs.addTab(self.overview, "&Overview")
         self.tabs.addTab(household_page, "&Household")
         self.tabs.addTab(self.members, "&Members")
         self.tabs.addTab(self.case, "Cas&e")
+        # On the case-work tabs of a family that has never had a case: say so, and offer the step.
+        self.no_case = QWidget()
+        no_case_row = QHBoxLayout(self.no_case)
+        no_case_row.setContentsMargins(0, 0, 0, 0)
+        no_case_text = QLabel("This family has no case yet, so there is nothing to record here.")
+        no_case_text.setProperty("role", "caution")
+        no_case_text.setWordWrap(True)
+        self.open_case_button = QPushButton("Open a case…")
+        self.open_case_button.setToolTip("Record the request for support and open the case, on the Case tab")
+        self.open_case_button.clicked.connect(lambda: self.show_tab("case"))
+        no_case_row.addWidget(no_case_text, 1)
+        no_case_row.addWidget(self.open_case_button)
+        self.no_case.hide()
         self.stack = QStackedWidget()
         self.message = QLabel("Opening the family record…")
         self.message.setProperty("role", "note")
@@ -83,9 +117,13 @@ class FamilyRecord(QWidget):
         # What the practice rules say needs attention on this case, above every tab.
         self.flags = FlagsPanel(store, family_id)
         layout.addWidget(self.flags)
+        layout.addWidget(self.no_case)
         layout.addWidget(self.stack, 1)
         self.tabs.currentChanged.connect(lambda _: self.flags.refresh())
 
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.overview.loaded.connect(self._show_no_case)
+        self.case.changed.connect(self.overview.reload)  # a case opened: the overview and banner follow
         self.household.saved.connect(lambda _: self._household_saved())
         self.members.changed.connect(self._members_changed)
         self.case.changed.connect(lambda: self.changed.emit(self.family_id))
@@ -111,12 +149,50 @@ class FamilyRecord(QWidget):
                 continue
             self.feature_tabs.append(widget)
             self.tabs.addTab(widget, title)
+        # Every tab gets an Alt+letter, leaving those of Back and the screen buttons alone.
+        assign_mnemonics(self.tabs, reserved=RESERVED_LETTERS)
         self.stack.setCurrentWidget(self.tabs)
         self.is_loaded = True
         self.flags.refresh()
         if any(key.endswith(":member:new") or ":member:" in key for key in data.drafts):
             self.tabs.setCurrentWidget(self.members)
         self.loaded.emit()
+
+    def tab_for(self, key: str) -> QWidget | None:
+        """The tab a key names: members, case, household, or a feature tab's title in lower case."""
+        fixed = {"overview": self.overview, "members": self.members, "case": self.case}
+        if key in fixed:
+            return fixed[key]
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i).replace("&", "").lower() == key:
+                return self.tabs.widget(i)
+        return None
+
+    def show_tab(self, key: str) -> None:
+        widget = self.tab_for(key)
+        if widget is not None:
+            self.tabs.setCurrentWidget(widget)
+
+    def _tab_changed(self, _index: int) -> None:
+        # Back on the overview after working in a tab: read it again, so it is never stale.
+        if self.is_loaded and self.tabs.currentWidget() is self.overview:
+            self.overview.reload()
+        self._show_no_case()
+
+    def _show_no_case(self) -> None:
+        known = self.overview.overview
+        never_had_one = known is not None and not known.case_summary
+        self.no_case.setVisible(
+            self.is_loaded and never_had_one and self.tabs.currentWidget() in self.feature_tabs
+        )
+
+    def step_tab(self, step: int) -> None:
+        """Ctrl+Tab / Ctrl+Shift+Tab: the next or previous tab, from anywhere in the record."""
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+            page = self.tabs.currentWidget()
+            page.setFocus() if page.focusPolicy() != Qt.FocusPolicy.NoFocus else self.tabs.tabBar().setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):

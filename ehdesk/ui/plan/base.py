@@ -35,6 +35,7 @@ def lay_out_list_and_editor(tab: QWidget, left: QWidget, form: QFormLayout, mess
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(editor)
+    scroll.setAccessibleName("Editor")
     split = QSplitter()
     split.addWidget(left)
     split.addWidget(scroll)
@@ -64,7 +65,9 @@ class EpisodeTab(QWidget):
         return getattr(self.store.profile, "role", "practitioner")
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b42318;" if error else "color: #2f5d8a;")
+        self.message.setProperty("role", "error" if error else "ok")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
         self.message.setText(text)
 
     def run(self, work: Callable[[Any], Any], then: Callable[[Any], None] | None = None) -> None:

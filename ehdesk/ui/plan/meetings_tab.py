@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
+from ehdesk.ui.dates import show_no_date
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 from ehdesk.ui.team.involved import InvolvedPicker
@@ -55,6 +57,10 @@ def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.horizontalHeader().setStretchLastSection(True)
+    # Names, roles and agencies are shown whole; the last column (what was said) takes the rest.
+    for column in range(len(headers) - 1):
+        table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(True)
     table.setMinimumHeight(110)
     return table
 
@@ -81,6 +87,8 @@ class MeetingsTab(EpisodeTab):
         self.dialog = None
 
         self.list = QListWidget()
+        self.list.setAccessibleName("Meetings")
+        self.list.setWordWrap(True)  # "TAF review meeting — 27 Sep 2026 (complete)" in full
         self.list.currentItemChanged.connect(self._select)
         self.new_kind = _combo(list(KIND_LABELS.items()))
         self.new_button = QPushButton("New meeting")
@@ -97,8 +105,10 @@ class MeetingsTab(EpisodeTab):
 
         self.title = QLabel("Choose a meeting, or start a new one.")
         self.held_on = QDateEdit()
+        self.held_on.setAccessibleName("Meeting date")
         self.held_on.setCalendarPopup(True)
         self.held_on.setDisplayFormat("dd MMM yyyy")
+        show_no_date(self.held_on)  # until a meeting is chosen
         self.place = QLineEdit()
         self.attendees = _table(["Name", "Role", "Agency", "Attended?", "Written update (if apologies)"])
         self.add_attendee = QPushButton("Add person")
@@ -118,9 +128,14 @@ class MeetingsTab(EpisodeTab):
         self.add_practitioner_update.clicked.connect(lambda: self._add_practitioner_update({}))
         self.actions = _table(["Action", "Who", "Status", "RAG"])
         self.actions.setObjectName("actions")
+        self.attendees.setAccessibleName("Who came")
+        self.family_updates.setAccessibleName("Updates from the family")
+        self.practitioner_updates.setAccessibleName("Updates from practitioners")
+        self.actions.setAccessibleName("The plan reviewed: actions")
         self.actions.horizontalHeader().setStretchLastSection(False)
-        for col, width in enumerate((340, 180, 130, 100)):
-            self.actions.setColumnWidth(col, width)
+        m = self.fontMetrics().horizontalAdvance("M")
+        for col, width in enumerate((22, 12, 9, 7)):
+            self.actions.setColumnWidth(col, m * width)
         self.actions.setMinimumHeight(180)
         self.new_action = QPushButton("Add an action agreed here…")
         self.new_action.clicked.connect(self.add_action)
@@ -133,8 +148,10 @@ class MeetingsTab(EpisodeTab):
         self.review_notes = QPlainTextEdit()
         self.next_set = QCheckBox("Next meeting booked for")
         self.next_on = QDateEdit()
+        self.next_on.setAccessibleName("Next meeting date")
         self.next_on.setCalendarPopup(True)
         self.next_on.setDisplayFormat("dd MMM yyyy")
+        show_no_date(self.next_on)
         self.save_button = QPushButton("Save")
         self.complete_button = QPushButton("Complete the record")
         self.rebook_button = QPushButton("Move the next meeting")

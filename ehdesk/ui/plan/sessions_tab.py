@@ -69,6 +69,8 @@ class SessionsTab(EpisodeTab):
         self._filling = False
 
         self.list = QListWidget()
+        self.list.setAccessibleName("Sessions")
+        self.list.setWordWrap(True)
         self.list.currentItemChanged.connect(self._select)
         self.new_button = QPushButton("New session")
         self.new_button.clicked.connect(self.new_session)
@@ -80,6 +82,7 @@ class SessionsTab(EpisodeTab):
         left_layout.addWidget(self.new_button)
 
         self.session_on = QDateEdit(to_qdate(date.today()))
+        self.session_on.setAccessibleName("Session date")
         self.session_on.setCalendarPopup(True)
         self.session_on.setDisplayFormat("dd MMM yyyy")
         self.session_type = QComboBox()
@@ -89,17 +92,20 @@ class SessionsTab(EpisodeTab):
         for code, label in STATUS_LABELS.items():
             self.status.addItem(label, code)
         self.duration = QSpinBox()
+        self.duration.setAccessibleName("Duration in minutes")
         self.duration.setRange(0, 720)
         self.duration.setSuffix(" minutes")
         self.duration.setSpecialValueText("—")
         self.worker = QLineEdit(store.profile.name)
         self.headings: dict[str, QPlainTextEdit] = {}
         self.seen = QTableWidget(0, 3)
+        self.seen.setAccessibleName("Who was seen")
         self.seen.setHorizontalHeaderLabels(["Family member", "Seen", "Child seen alone"])
         self.seen.horizontalHeader().setStretchLastSection(True)
         self.seen.setColumnWidth(0, 240)
         self.seen.setMinimumHeight(140)
         self.outcomes = QListWidget()
+        self.outcomes.setAccessibleName("Plan outcomes this session worked on")
         self.save_button = QPushButton("Save session")
         self.save_button.clicked.connect(self.save)
 

@@ -28,6 +28,7 @@ class SignoffList(QWidget):
         self.table.setHorizontalHeaderLabels(
             ["Family", "Worker", "Limit or agreed close-by date", "Days over"]
         )
+        self.table.setAccessibleName("Cases needing sign-off")
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(self._sign_off_row)

@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -27,10 +27,12 @@ from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import STATUS_LABELS, rag_words
 from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
 from ehdesk.config.pack import current_pack
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
 
 RAG_COLOURS = {"red": "#f8d7da", "amber": "#fde8c8", "green": "#d4edda"}
+RAG_INK = "#1f2933"
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,18 @@ class PlanTab(EpisodeTab):
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Outcome / action", "Who", "By when", "Status", "RAG"])
-        self.tree.setColumnWidth(0, 320)
+        # The outcome's words matter most: that column takes the room, the others fit their text.
+        tree_header = self.tree.header()
+        tree_header.setStretchLastSection(False)
+        tree_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            tree_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setAccessibleName("The plan: outcomes and their actions")
+        self.tree.setWordWrap(True)
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())
         self.history = QTextBrowser()
         self.history.setObjectName("history")
+        self.history.setAccessibleName("How the plan has changed")
         self.add_outcome_button = QPushButton("Add outcome…")
         self.add_action_button = QPushButton("Add action…")
         self.edit_button = QPushButton("Edit…")
@@ -123,10 +133,10 @@ class PlanTab(EpisodeTab):
         self.signoff_button.clicked.connect(self.sign_off)
         self.reopen_button.clicked.connect(self.reopen)
 
-        buttons = QHBoxLayout()
-        for b in (self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        # Rows of buttons wrap on a narrow window rather than widening it.
+        buttons = FlowLayout().add_widgets(
+            self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button
+        )
         from ehdesk.ui.documents import DocumentActions
 
         self.plan_document = DocumentActions(
@@ -153,11 +163,11 @@ class PlanTab(EpisodeTab):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        case_bar = QHBoxLayout()
-        case_bar.addWidget(self.status, 1)
-        for b in (self.signoff_button, self.close_button, self.reopen_button, self.closure_document):
-            case_bar.addWidget(b)
+        case_bar = FlowLayout().add_widgets(
+            self.signoff_button, self.close_button, self.reopen_button, self.closure_document
+        )
         layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
         layout.addLayout(case_bar)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
@@ -178,6 +188,7 @@ class PlanTab(EpisodeTab):
             for o in screen.plan.outcomes:
                 top = QTreeWidgetItem([o.what_will_be_different, o.for_whom, "", "", ""])
                 top.setData(0, Qt.ItemDataRole.UserRole, ("outcome", o))
+                top.setToolTip(1, o.for_whom)
                 top.setToolTip(
                     0, f"How we'll know: {o.how_we_will_know}\nNeed or worry: {o.linked_need or '—'}"
                 )
@@ -195,8 +206,12 @@ class PlanTab(EpisodeTab):
                         ]
                     )
                     child.setData(0, Qt.ItemDataRole.UserRole, ("action", a))
+                    child.setToolTip(0, a.what)
+                    child.setToolTip(1, a.who)
                     if a.rag in RAG_COLOURS:
                         child.setBackground(4, QColor(RAG_COLOURS[a.rag]))
+                        # Dark ink on the pale RAG colours reads in the dark theme too.
+                        child.setForeground(4, QColor(RAG_INK))
                     top.addChild(child)
                 self.tree.addTopLevelItem(top)
             self.tree.expandAll()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from ehdesk.casework.suppression import PublishedTable
+from ehdesk.ui.style import style_chart
 
 PALETTE = ["#2f5d8a", "#e09f3e", "#6a994e", "#9e2a2b", "#7b6d8d", "#3a9da4"]
 
@@ -33,7 +34,6 @@ def chart_view(table: PublishedTable) -> QChartView | None:
     for i, (name, values) in enumerate(series_data):
         bar_set = QBarSet(name)
         bar_set.setColor(QColor(PALETTE[i % len(PALETTE)]))
-        bar_set.setLabelColor(QColor("#1f2933"))
         for value in reversed(values):
             bar_set.append(0.0 if value is None else float(value))
         series.append(bar_set)
@@ -61,8 +61,17 @@ def chart_view(table: PublishedTable) -> QChartView | None:
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.setBackgroundRoundness(0)
+    style_chart(chart)  # the theme's background, ink and grid (bar colours stay distinct)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(min(520, 80 + len(categories) * (12 * len(series_data) + 10)))
     view.setAccessibleName(f"Chart: {table.title}")
+    # The chart's text alternative: its figures, as in the table printed under it.
+    view.setAccessibleDescription(
+        "; ".join(
+            f"{category}: "
+            + ", ".join(f"{name} {'withheld' if vals[i] is None else vals[i]}" for name, vals in series_data)
+            for i, category in enumerate(table.categories)
+        )
+    )
     return view

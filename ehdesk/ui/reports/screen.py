@@ -36,8 +36,11 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.reports.arguments import report_filename
 from ehdesk.reports.build import published, render, report_for, team_scope
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.reports.charts import chart_view
+from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tasks import run_task
+from ehdesk.ui.widgets import heading
 
 MANAGER_ROLES = ("manager", "admin")
 
@@ -165,26 +168,31 @@ class ReportsScreen(QWidget):
         self.management_button.setVisible(self.can_see_unsuppressed)
         self.management_button.clicked.connect(lambda: self._ask_export("pdf", "management"))
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.preset)
-        bar.addWidget(QLabel("From"))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.date_to)
-        bar.addWidget(self.show_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.unsuppressed)
-        bar.addStretch(1)
-        bar.addWidget(self.csv_button)
-        bar.addWidget(self.pdf_button)
-        bar.addWidget(self.xlsx_button)
-        bar.addWidget(self.management_button)
+        self.preset.setAccessibleName("Period")
+        self.date_from.setAccessibleName("From")
+        self.date_to.setAccessibleName("To")
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("From"), self.date_from, QLabel("to"), self.date_to):
+            dates_row.addWidget(widget)
+        # One wrapping row: on a narrow window the export buttons go to a second line.
+        bar = FlowLayout().add_widgets(
+            self.preset,
+            dates,
+            self.show_button,
+            self.unsuppressed,
+            self.csv_button,
+            self.pdf_button,
+            self.xlsx_button,
+            self.management_button,
+        )
 
         self.status = QLabel("Choose a period and press Show figures.")
         self.status.setWordWrap(True)
         self.statement = QLabel()
         self.statement.setWordWrap(True)
-        self.statement.setStyleSheet("color: #52606d;")
+        self.statement.setProperty("role", "note")
 
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
@@ -192,10 +200,10 @@ class ReportsScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.content)
+        scroll.setAccessibleName("Figures")
 
         layout = QVBoxLayout(self)
-        title = QLabel("Reports")
-        title.setStyleSheet("font-size: 18px; font-weight: bold; color: #2f5d8a;")
+        title = heading("Reports")
         layout.addWidget(title)
         layout.addLayout(bar)
         layout.addWidget(self.status)
@@ -280,7 +288,7 @@ class ReportsScreen(QWidget):
         )
         for section in report.sections:
             heading = QLabel(section.title)
-            heading.setStyleSheet("font-size: 16px; font-weight: bold; color: #2f5d8a; margin-top: 12px;")
+            set_sheet(heading, "font-size: 12pt; font-weight: bold; color: @heading; margin-top: 12px;")
             self.content_layout.addWidget(heading)
             for note in section.notes:
                 label = QLabel(note)
@@ -288,7 +296,7 @@ class ReportsScreen(QWidget):
                 self.content_layout.addWidget(label)
             for table in section.tables:
                 title = QLabel(table.title)
-                title.setStyleSheet("font-weight: bold; margin-top: 6px;")
+                set_sheet(title, "font-weight: bold; margin-top: 6px;")
                 self.content_layout.addWidget(title)
                 view = chart_view(table)
                 if view is not None:
@@ -297,7 +305,7 @@ class ReportsScreen(QWidget):
                 for note in table.notes:
                     label = QLabel(note)
                     label.setWordWrap(True)
-                    label.setStyleSheet("color: #52606d;")
+                    label.setProperty("role", "note")
                     self.content_layout.addWidget(label)
         self.content_layout.addStretch(1)
 

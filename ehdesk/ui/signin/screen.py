@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
@@ -140,9 +141,11 @@ class SignInScreen(QWidget):
         self.sign_in.clicked.connect(self.try_sign_in)
         self.add_worker.clicked.connect(self.ask_add_worker)
         self.tiles.idClicked.connect(self._tile_chosen)
+        # After too many wrong passwords: a countdown, once a second, until the next try.
         self._retry_timer = QTimer(self)
-        self._retry_timer.setSingleShot(True)
-        self._retry_timer.timeout.connect(lambda: self.show_message(""))
+        self._retry_timer.setInterval(1000)
+        self._retry_timer.timeout.connect(self._count_down)
+        self._retry_left = 0
         self.message.hide()
 
     # -- tiles -----------------------------------------------------------------------------
@@ -249,12 +252,27 @@ class SignInScreen(QWidget):
         self.password.selectAll()
         self.password.setFocus()
         if isinstance(exc, TooManyAttempts):
-            self.show_message(exc.message)
-            self._retry_timer.start(int(exc.retry_after * 1000) + 200)
+            self._retry_left = math.ceil(exc.retry_after)
+            self._count_down(first=True)
+            self._retry_timer.start()
         elif isinstance(exc, EhdeskError):
             self.show_message(exc.message)
         else:
             self.show_message("Signing in failed because of a problem on this laptop. Nothing was changed.")
+
+    def _count_down(self, first: bool = False) -> None:
+        if not first:
+            self._retry_left -= 1
+        if self._retry_left > 0:
+            left = self._retry_left
+            self.show_message(
+                f"Too many wrong passwords. Wait {left} second{'s' if left != 1 else ''} and try again."
+            )
+            self.sign_in.setEnabled(False)
+            return
+        self._retry_timer.stop()
+        self.sign_in.setEnabled(bool(self.profiles))
+        self.show_message("You can try your password again now.")
 
     # -- adding a worker -------------------------------------------------------------------
 

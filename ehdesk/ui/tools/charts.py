@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QPen
 
 from ehdesk.casework.readings import ReadingView, Series
 from ehdesk.forms.tools.styles import LineStyle, cycle
+from ehdesk.ui import style as theme
 
 DASH = {
     "solid": Qt.PenStyle.SolidLine,
@@ -34,8 +35,6 @@ MARKER = {
     "triangle": QScatterSeries.MarkerShape.MarkerShapeTriangle,
     "diamond": QScatterSeries.MarkerShape.MarkerShapeRotatedRectangle,
 }
-INK = QColor("#1f2933")
-GRID = QColor("#b8c2cc")
 
 
 def _font(size: int, bold: bool = False) -> QFont:
@@ -48,26 +47,21 @@ def _font(size: int, bold: bool = False) -> QFont:
 def _style_chart(chart: QChart, title: str) -> None:
     chart.setTitle(title)
     chart.setTitleFont(_font(12, bold=True))
-    chart.setTitleBrush(INK)
     chart.setBackgroundRoundness(0)
     chart.setMargins(QMargins(6, 6, 6, 6))
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     legend = chart.legend()
     legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
     legend.setFont(_font(10))
-    legend.setLabelColor(INK)
     # Draw each legend entry as a short stretch of its own line, dashes included.
     legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
 
 
 def _style_axis(axis, title: str = "") -> None:
     axis.setLabelsFont(_font(9))
-    axis.setLabelsColor(INK)
-    axis.setGridLineColor(GRID)
     if title:
         axis.setTitleText(title)
         axis.setTitleFont(_font(9, bold=True))
-        axis.setTitleBrush(INK)
 
 
 def _ticks(axis: QValueAxis, low: float, high: float) -> None:
@@ -101,7 +95,7 @@ def _add_line(
     dots.setMarkerShape(MARKER[style.marker])
     dots.setMarkerSize(10 if style.marker != "triangle" else 12)
     dots.setColor(QColor(style.colour))
-    dots.setBorderColor(QColor("#ffffff"))
+    dots.setBorderColor(QColor(theme.current().base))  # a halo in the chart's background colour
     dots.append(list(marks))
     chart.addSeries(dots)
     for axis in axes:
@@ -130,8 +124,10 @@ def radar_chart(series: Series, shown: Sequence[tuple[ReadingView, LineStyle]]) 
     angular = QCategoryAxis()
     angular.setRange(0, count)
     angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    # Areas sit half a step round from the top, so the scale's numbers (drawn up the 0° line)
+    # fall between two areas rather than under their data points.
     for index, (_, label) in enumerate(axes):
-        angular.append(label, index)
+        angular.append(label, index + HALF)
     _style_axis(angular)
     angular.setLabelsFont(_font(10, bold=True))
     low, high = tool.axis_range()
@@ -142,17 +138,25 @@ def radar_chart(series: Series, shown: Sequence[tuple[ReadingView, LineStyle]]) 
     _style_axis(radial)
     chart.addAxis(angular, QPolarChart.PolarOrientation.PolarOrientationAngular)
     chart.addAxis(radial, QPolarChart.PolarOrientation.PolarOrientationRadial)
-    for reading, style in shown:
+    for reading, line_style in shown:
         points = [
-            QPointF(index, reading.chart[key])
+            QPointF(index + HALF, reading.chart[key])
             for index, (key, _) in enumerate(axes)
             if reading.chart.get(key) is not None
         ]
         if not points:
             continue
-        closed = [*points, QPointF(count, points[0].y())] if points[0].x() == 0 else points
-        _add_line(chart, reading.label, closed, points, style, (angular, radial))
+        closed = points
+        if points[0].x() == HALF and points[-1].x() == count - HALF:
+            # Close the outline through the 0° line, where the straight edge between the last
+            # and the first area crosses it.
+            closed = [*points, QPointF(count + HALF, points[0].y())]
+        _add_line(chart, reading.label, closed, points, line_style, (angular, radial))
+    theme.style_chart(chart)
     return chart
+
+
+HALF = 0.5
 
 
 def _msecs(day: date) -> float:
@@ -175,8 +179,15 @@ def timeline_chart(series: Series, keys: Sequence[str]) -> QChart:
     pad = max((dates[-1] - dates[0]).days * 0.08, 10) * 86_400_000
     x_axis.setRange(_msecs(dates[0]) - pad, _msecs(dates[-1]) + pad)
     x_axis.setStartValue(_msecs(dates[0]) - pad)
+    # A reading too close to the last labelled one keeps its point but not a label, so the date
+    # labels never overlap (about a seventh of the axis each).
+    span = max(_msecs(dates[-1]) - _msecs(dates[0]) + 2 * pad, 1)
+    last_labelled = None
     for day in dates:
+        if last_labelled is not None and (_msecs(day) - _msecs(last_labelled)) < span * 0.14:
+            continue
         x_axis.append(day.strftime("%d %b %Y"), _msecs(day))
+        last_labelled = day
     low, high = tool.axis_range()
     y_axis = QValueAxis()
     y_axis.setRange(min(0.0, low), high)
@@ -189,4 +200,36 @@ def timeline_chart(series: Series, keys: Sequence[str]) -> QChart:
             QPointF(_msecs(r.taken_on), r.chart[key]) for r in series.readings if r.chart.get(key) is not None
         ]
         _add_line(chart, labels.get(key, key), points, points, cycle(index), (x_axis, y_axis))
+    theme.style_chart(chart)
     return chart
+
+
+# -- the charts as text (what a screen reader says instead of the picture) ---------------------
+
+
+def radar_text(series: Series, shown: Sequence[tuple[ReadingView, LineStyle]]) -> str:
+    """Each outline's value per area: "Baseline 08 Jul 2026: Health 4, Feelings 3 …"."""
+    parts = []
+    for reading, _ in shown:
+        values = [
+            f"{label} {reading.chart[key]:g}"
+            for key, label in series.axes
+            if reading.chart.get(key) is not None
+        ]
+        parts.append(f"{reading.label}: {', '.join(values)}")
+    return f"{series.tool.title}. " + ". ".join(parts) if parts else f"{series.tool.title}: no readings."
+
+
+def timeline_text(series: Series, keys: Sequence[str]) -> str:
+    """Each area's values in date order: "Home: 2 on 08 Jul 2026, 4 on 18 Sep 2026"."""
+    labels = dict(series.axes)
+    parts = []
+    for key in keys:
+        values = [
+            f"{r.chart[key]:g} on {r.taken_on:%d %b %Y}"
+            for r in series.readings
+            if r.chart.get(key) is not None
+        ]
+        if values:
+            parts.append(f"{labels.get(key, key)}: {', '.join(values)}")
+    return "; ".join(parts) or "No readings."

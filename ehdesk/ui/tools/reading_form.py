@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework.readings import OCCASIONS, MemberChoice, ReadingView
 from ehdesk.forms.tools.schema import ToolDef
+from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tools.score_buttons import ScoreButtons
 
-ERROR_STYLE = "color: #b42318; font-weight: bold;"
+ERROR_STYLE = "color: @warn; font-weight: bold;"
 
 
 class ReadingForm(QWidget):
@@ -50,7 +51,7 @@ class ReadingForm(QWidget):
         layout = QVBoxLayout(self)
 
         heading = QLabel(f"{'Correct a' if existing else 'New'} reading: {tool.title}")
-        heading.setStyleSheet("font-size: 14pt; font-weight: bold; color: #2f5d8a;")
+        set_sheet(heading, "font-size: 14pt; font-weight: bold; color: @heading;")
         layout.addWidget(heading)
         if tool.purpose:
             purpose = QLabel(tool.purpose)
@@ -62,11 +63,11 @@ class ReadingForm(QWidget):
                 "Read each item from your licensed copy."
             )
             notice.setWordWrap(True)
-            notice.setStyleSheet("background: #fff4e5; padding: 6px;")
+            set_sheet(notice, "background: @caution_bg; color: @caution_fg; padding: 6px;")
             layout.addWidget(notice)
         self.error_label = QLabel("")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_sheet(self.error_label, ERROR_STYLE)
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
@@ -76,6 +77,7 @@ class ReadingForm(QWidget):
             self.occasion.addItem(label, code)
         details.addRow("When in the case", self.occasion)
         self.taken_on = QDateEdit()
+        self.taken_on.setAccessibleName("Taken on")
         self.taken_on.setCalendarPopup(True)
         self.taken_on.setDisplayFormat("d MMM yyyy")
         self.taken_on.setDate(QDate.currentDate())
@@ -105,7 +107,7 @@ class ReadingForm(QWidget):
         self.field_errors: dict[str, QLabel] = {}
         for name in ("occasion", "taken_on", "subject_person_id", "participant_ids"):
             label = QLabel("")
-            label.setStyleSheet(ERROR_STYLE)
+            set_sheet(label, ERROR_STYLE)
             label.hide()
             self.field_errors[name] = label
             details.addRow("", label)
@@ -113,6 +115,7 @@ class ReadingForm(QWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Questions")
         body = QWidget()
         items_layout = QVBoxLayout(body)
         for item in sorted(tool.items, key=lambda i: i.number):
@@ -120,13 +123,13 @@ class ReadingForm(QWidget):
             frame.setFrameShape(QFrame.Shape.StyledPanel)
             box = QVBoxLayout(frame)
             title = QLabel(f"{item.number}. {item.display()}" if item.text else item.display())
-            title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+            set_sheet(title, "font-weight: bold; font-size: 11pt;")
             title.setWordWrap(True)
             box.addWidget(title)
             if item.help:
                 hint = QLabel(item.help)
                 hint.setWordWrap(True)
-                hint.setStyleSheet("color: #52606d;")
+                set_sheet(hint, "color: @muted;")
                 box.addWidget(hint)
             buttons = ScoreButtons(tool.scale_of(item), item.display())
             buttons.changed.connect(self._touched)
@@ -135,17 +138,19 @@ class ReadingForm(QWidget):
             if tool.chart == "items":
                 comment = QLineEdit()
                 comment.setPlaceholderText("What the family said about this (optional)")
+                comment.setAccessibleName(f"What the family said about {item.display()}")
                 comment.textEdited.connect(self._touched)
                 self.comment_boxes[item.id] = comment
                 box.addWidget(comment)
             error = QLabel("")
-            error.setStyleSheet(ERROR_STYLE)
+            set_sheet(error, ERROR_STYLE)
             error.hide()
             self.item_errors[item.id] = error
             box.addWidget(error)
             items_layout.addWidget(frame)
         self.note = QLineEdit()
         self.note.setPlaceholderText("A note on this reading (optional)")
+        self.note.setAccessibleName("A note on this reading")
         items_layout.addWidget(self.note)
         items_layout.addStretch(1)
         scroll.setWidget(body)

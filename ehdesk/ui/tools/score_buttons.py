@@ -7,11 +7,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ehdesk.forms.tools.schema import Scale
+from ehdesk.ui.style import set_sheet
 
 # The chosen point must stand out at a glance, in sunlight and to a family reading upside down.
 CHOSEN = (
     "QPushButton { font-size: 12pt; }"
-    "QPushButton:checked { background: #2f5d8a; color: white; font-weight: bold; border: 2px solid #1f2933; }"
+    "QPushButton:checked { background: @accent; color: @on_accent; font-weight: bold; border: 2px solid @text; }"
 )
 
 
@@ -32,7 +33,7 @@ class ScoreButtons(QWidget):
             button = QPushButton(str(point))
             button.setCheckable(True)
             button.setMinimumSize(44, 38)
-            button.setStyleSheet(CHOSEN)
+            set_sheet(button, CHOSEN)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             label = scale.label(point)
             button.setToolTip(label or str(point))
@@ -46,7 +47,7 @@ class ScoreButtons(QWidget):
         high = QLabel(scale.label(scale.max))
         high.setAlignment(Qt.AlignmentFlag.AlignRight)
         for end in (low, high):
-            end.setStyleSheet("color: #52606d; font-size: 9pt;")
+            set_sheet(end, "color: @muted; font-size: 9pt;")
             ends.addWidget(end)
         if low.text() or high.text():  # scales without words (licensed tools) need no row
             outer.addLayout(ends)
@@ -54,7 +55,7 @@ class ScoreButtons(QWidget):
             low.deleteLater()
             high.deleteLater()
         self.meaning = QLabel("")
-        self.meaning.setStyleSheet("color: #1f2933; font-size: 9pt;")
+        set_sheet(self.meaning, "color: @text; font-size: 9pt;")
         self.meaning.hide()
         outer.addWidget(self.meaning)
 

@@ -31,12 +31,25 @@ from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.store import Store
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.tasks import run_task
-from ehdesk.ui.tools.charts import radar_chart, timeline_chart
+from ehdesk.ui.tools.charts import radar_chart, radar_text, timeline_chart, timeline_text
 from ehdesk.ui.tools.drafts import decode_draft, draft_key, encode_draft
 from ehdesk.ui.tools.reading_form import ReadingForm
 
 DEFAULT_TOOL = "family_spider"
+
+
+def _labelled(text: str, field: QWidget) -> QWidget:
+    """A label and its field kept together on one line of a wrapping row."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(text)
+    label.setBuddy(field)
+    row.addWidget(label)
+    row.addWidget(field)
+    return holder
 
 
 class ProgressTab(QWidget):
@@ -56,30 +69,38 @@ class ProgressTab(QWidget):
         self._draft_checked = False
 
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
+        heading_row = QHBoxLayout()
         self.episode_label = QLabel("Loading…")
         self.episode_label.setStyleSheet("font-weight: bold;")
-        top.addWidget(self.episode_label)
-        top.addStretch(1)
-        top.addWidget(QLabel("Showing"))
+        self.episode_label.setWordWrap(True)
+        heading_row.addWidget(self.episode_label, 1)
         self.series_box = QComboBox()
-        self.series_box.setMinimumWidth(260)
+        self.series_box.setAccessibleName("Showing")
+        self.series_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.series_box.setMinimumContentsLength(24)
         self.series_box.currentIndexChanged.connect(self._show_series)
-        top.addWidget(self.series_box)
-        top.addSpacing(12)
-        top.addWidget(QLabel("New reading with"))
         self.new_tool_box = QComboBox()
+        self.new_tool_box.setAccessibleName("New reading with")
+        self.new_tool_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.new_tool_box.setMinimumContentsLength(18)
         for tool in registry.available().latest():
             self.new_tool_box.addItem(tool.title, tool.id)
         self.new_tool_box.setCurrentIndex(max(self.new_tool_box.findData(DEFAULT_TOOL), 0))
-        top.addWidget(self.new_tool_box)
         self.take_button = QPushButton("Take a reading…")
         self.take_button.clicked.connect(self.start_reading)
-        top.addWidget(self.take_button)
         from ehdesk.ui.documents import DocumentActions
 
         self.document = DocumentActions(store, family_id, "progress", "progress charts", parent=self)
-        top.addWidget(self.document)
+        heading_row.addWidget(self.document)
+        layout.addLayout(heading_row)
+        # The choices wrap on a narrow window rather than widening it.
+        top = FlowLayout().add_widgets(
+            _labelled("Showing", self.series_box),
+            _labelled("New reading with", self.new_tool_box),
+            self.take_button,
+        )
         layout.addLayout(top)
 
         self.message = QLabel("")
@@ -100,6 +121,8 @@ class ProgressTab(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Date", "Occasion", "Who took part", "Score"])
+        self.table.setAccessibleName("Readings")
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         for column in (0, 1, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -133,7 +156,9 @@ class ProgressTab(QWidget):
         self.charts = QTabWidget()
         self.radar_view = QChartView()
         self.radar_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.radar_view.setMinimumSize(420, 420)
+        side = self.fontMetrics().height() * 16  # readable, yet fits a 1,280×720 window
+        self.radar_view.setMinimumSize(side, side)
+        self.radar_view.setAccessibleName("Spider chart")
         self.charts.addTab(self.radar_view, "Spider chart")
         over_time = QWidget()
         over_layout = QVBoxLayout(over_time)
@@ -145,11 +170,12 @@ class ProgressTab(QWidget):
         over_layout.addLayout(pick)
         self.timeline_view = QChartView()
         self.timeline_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.timeline_view.setAccessibleName("Area over time chart")
         over_layout.addWidget(self.timeline_view, 1)
         self.charts.addTab(over_time, "Over time")
         page.addWidget(self.charts)
         page.setStretchFactor(1, 2)
-        page.setSizes([420, 860])
+        page.setSizes([520, 680])
         return page
 
     def reload(self) -> None:
@@ -273,6 +299,8 @@ class ProgressTab(QWidget):
             self.summary.setText("")
             return
         self.radar_view.setChart(radar_chart(series, self.shown_readings()))
+        # The chart's text alternative: the values it draws.
+        self.radar_view.setAccessibleDescription(radar_text(series, self.shown_readings()))
         self._redraw_timeline()
         latest = series.latest
         lines = []
@@ -291,6 +319,7 @@ class ProgressTab(QWidget):
         key = self.area_box.currentData()
         keys = [key] if key else [k for k, _ in series.axes]
         self.timeline_view.setChart(timeline_chart(series, keys))
+        self.timeline_view.setAccessibleDescription(timeline_text(series, keys))
 
     # -- taking and correcting readings -------------------------------------------------
     def _open_form(

@@ -1,0 +1,392 @@
+"""Walks every screen of the desktop app the way a worker would and checks what a worker would
+notice on a small laptop: the window never grows by itself, every button lies inside the window
+and shows its whole label, no label is cut off, every focusable control has a name a screen reader
+can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QTabBar,
+    QWidget,
+)
+
+SWEEP_PASSWORD = "sweep-password-123"
+SWEEP_WORKER = "Sam Sweep"
+
+
+@dataclass
+class Problems:
+    screen: str
+    items: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.items.append(text)
+
+
+def _describe(widget: QWidget) -> str:
+    text = ""
+    if isinstance(widget, QAbstractButton | QLabel):
+        text = widget.text().replace("&", "")[:40]
+    name = widget.accessibleName() or widget.objectName()
+    return f"{type(widget).__name__}({text or name!r})"
+
+
+def _scroll_viewport(widget: QWidget) -> QWidget | None:
+    """The viewport of the scroll area the widget sits in (its content can be scrolled to)."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        grand = parent.parentWidget()
+        if isinstance(grand, QAbstractScrollArea) and grand.viewport() is parent:
+            return parent
+        parent = grand
+    return None
+
+
+def _clipped(widget: QWidget, top: QWidget) -> bool:
+    """True if part of the widget is cut off by an ancestor (up to a scroll viewport or the window)."""
+    rect = QRect(QPoint(0, 0), widget.size())
+    child = widget
+    parent = widget.parentWidget()
+    while parent is not None:
+        rect = rect.translated(child.pos())
+        if (
+            isinstance(parent.parentWidget(), QAbstractScrollArea)
+            and parent.parentWidget().viewport() is parent
+        ):
+            return False  # scrolled content: reachable by scrolling
+        if not QRect(QPoint(0, 0), parent.size()).adjusted(-1, -1, 1, 1).contains(rect):
+            return True
+        if parent is top:
+            return False
+        child, parent = parent, parent.parentWidget()
+    return False
+
+
+def _visible_widgets(top: QWidget, kind) -> Iterator:
+    for widget in top.findChildren(kind):
+        if widget.isVisibleTo(top) and widget.window() is top:
+            yield widget
+
+
+def check_fit(top: QWidget, screen: str, expected_size=None) -> Problems:
+    problems = Problems(screen)
+    if expected_size is not None and top.size() != expected_size:
+        problems.add(
+            f"the window changed size by itself to {top.width()}×{top.height()}"
+            f" (was {expected_size.width()}×{expected_size.height()})"
+        )
+    for button in _visible_widgets(top, QAbstractButton):
+        if isinstance(button.parentWidget(), QTabBar):
+            continue  # the tab bar's own scroll buttons
+        if _clipped(button, top):
+            problems.add(f"{_describe(button)} is cut off by the window or its panel")
+        elif button.text() and button.sizeHint().width() > button.width() + 1:
+            problems.add(f"{_describe(button)} is too narrow for its label")
+    for label in _visible_widgets(top, QLabel):
+        if not label.text() or label.wordWrap() or label.pixmap() is not None and not label.pixmap().isNull():
+            continue
+        if label.sizeHint().width() > label.width() + 1 and not _in_scroll(label):
+            problems.add(f"{_describe(label)} is cut off ({label.width()} of {label.sizeHint().width()} px)")
+    for header in _visible_widgets(top, QHeaderView):
+        if header.orientation() != Qt.Orientation.Horizontal or header.model() is None:
+            continue
+        metrics = header.fontMetrics()
+        for section in range(header.count()):
+            if header.isSectionHidden(section) or header.sectionSize(section) == 0:
+                continue
+            text = str(header.model().headerData(section, Qt.Orientation.Horizontal) or "")
+            # Room for the text plus Qt's margins (and the sort arrow where there is one).
+            if text and metrics.horizontalAdvance(text) + 8 > header.sectionSize(section):
+                problems.add(f"column {text!r} is cut off ({header.sectionSize(section)} px)")
+    for bar in _visible_widgets(top, QTabBar):
+        for i in range(bar.count()):
+            if (
+                bar.tabRect(i).width() + 1 < bar.tabSizeHint(i).width()
+                and bar.elideMode() != Qt.TextElideMode.ElideNone
+            ):
+                problems.add(f"tab {bar.tabText(i).replace('&', '')!r} is elided")
+    return problems
+
+
+def _in_scroll(widget: QWidget) -> bool:
+    return _scroll_viewport(widget) is not None and not _clipped(widget, widget.window())
+
+
+def nameless_controls(top: QWidget) -> list[str]:
+    """Focusable controls a screen reader would announce with no name."""
+    found = []
+    for widget in _visible_widgets(top, QWidget):
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or not widget.isEnabled():
+            continue
+        if isinstance(widget.parentWidget(), QComboBox) or widget.focusProxy() is not None:
+            continue  # a combo box's line edit and proxies speak through their owner
+        if isinstance(widget, QTabBar) or widget.metaObject().className() in ("QScrollBar",):
+            continue  # a tab bar's tabs are named by their titles; scroll bars need no name
+        if (
+            isinstance(widget.parentWidget(), QAbstractScrollArea)
+            and widget is widget.parentWidget().viewport()
+        ):
+            continue
+        iface = QAccessible.queryAccessibleInterface(widget)
+        name = iface.text(QAccessible.Text.Name) if iface is not None else widget.accessibleName()
+        if not (name or "").strip():
+            found.append(_describe(widget))
+    return found
+
+
+def low_contrast(top: QWidget, minimum: float = 4.5) -> list[str]:
+    """Text drawn with less than ``minimum`` contrast against its background, measured on the
+    rendered pixels: the background is a widget's commonest colour, its text the colour that
+    stands out most from it (anti-aliased edges only ever stand out less)."""
+    from array import array
+    from collections import Counter
+
+    from PySide6.QtGui import QColor, QImage
+
+    from ehdesk.ui.style import contrast
+
+    found = []
+    widgets = [
+        w for w in _visible_widgets(top, QLabel) if w.text() and (w.pixmap() is None or w.pixmap().isNull())
+    ]
+    widgets += [w for w in _visible_widgets(top, QAbstractButton) if w.text()]
+    for widget in widgets:
+        if not widget.isEnabled() or widget.width() < 4 or widget.height() < 4:
+            continue  # disabled controls are exempt (WCAG 1.4.3)
+        # What is really on screen there (a flat button's background is its parent's).
+        seen = widget.visibleRegion().boundingRect()  # clipped by scroll areas and panels
+        area = QRect(widget.mapTo(top, seen.topLeft()), seen.size()).intersected(top.rect())
+        if area.width() < 4 or area.height() < 4:
+            continue  # scrolled out of sight
+        image = top.grab(area).toImage().convertToFormat(QImage.Format.Format_RGB32)
+        pixels = array("I", bytes(image.constBits()))
+        counts = Counter(pixels)
+        if len(counts) < 2:
+            continue
+        background = QColor.fromRgb(counts.most_common(1)[0][0])
+        floor = max(3, len(pixels) // 2000)
+        best = max(
+            (contrast(QColor.fromRgb(rgb), background) for rgb, n in counts.items() if n >= floor),
+            default=0.0,
+        )
+        if best and best < minimum:
+            found.append(f"{_describe(widget)}: {best:.2f}:1")
+    return found
+
+
+# -- the walk ---------------------------------------------------------------------------------
+
+
+def make_sweep_profile(data_dir: Path, families: int = 24) -> None:
+    """A manager's profile (so the sign-offs screen shows) with demo families that have
+    everything: assessments, an agreement, a plan, meetings, sessions and readings."""
+    from ehdesk.demo import generate
+    from ehdesk.store import ProfileManager
+
+    manager = ProfileManager(data_dir)
+    manager.create(SWEEP_WORKER, SWEEP_PASSWORD, role="manager")
+    store = manager.unlock(SWEEP_WORKER, SWEEP_PASSWORD)
+    try:
+        generate(store, families, seed=3)
+    finally:
+        store.close()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    import time
+
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
+    return True
+
+
+def settle() -> None:
+    app = QApplication.instance()
+    for _ in range(5):
+        app.processEvents()
+
+
+def _richest_family(window) -> str | None:
+    """The first open case on the caseload: the sweep profile's cases have every part of the
+    record (assessments, agreement, plan, meetings, sessions, readings)."""
+    rows = window.workspace.page.model.rows
+    return rows[0].family_id if rows else None
+
+
+def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
+    """Drive the window through every screen, yielding (name, the top-level widget to check)
+    with the screen shown. The window must be showing the sign-in tiles with the sweep profile."""
+    signin = window.signin
+    signin.refresh(select=SWEEP_WORKER)
+    settle()
+    yield "signin", window
+    if dialogs:
+        from ehdesk.ui.signin.add_worker import AddWorkerDialog
+
+        dialog = AddWorkerDialog(window)
+        yield from _dialog("dialog-add-worker", dialog)
+        yield from _app_dialogs(window)
+    signin.password.setText(SWEEP_PASSWORD)
+    signin.try_sign_in()
+    if not wait_until(
+        lambda: (
+            window.workspace is not None
+            and window.workspace.caseload_loaded
+            and window.workspace.index is not None
+        )
+    ):
+        raise RuntimeError("signing in to the sweep profile took too long")
+    workspace = window.workspace
+    workspace.show_caseload()
+    settle()
+    yield "caseload", window
+    family_id = _richest_family(window)
+    if family_id is not None:
+        workspace.open_family(family_id)
+        if not wait_until(lambda: workspace.record is not None and workspace.record.is_loaded):
+            raise RuntimeError("the family record took too long to open")
+        record = workspace.record
+        for i in range(record.tabs.count()):
+            record.tabs.setCurrentIndex(i)
+            page = record.tabs.widget(i)
+            _wait_loaded(page)
+            settle()
+            title = record.tabs.tabText(i).replace("&", "").lower().replace(" ", "-")
+            yield f"family-{title}", window
+            yield from _inner_views(f"family-{title}", page, window)
+        workspace.show_caseload()
+        settle()
+    for key in list(workspace.nav_buttons):
+        if key == "caseload":
+            continue
+        workspace.nav_buttons[key].click()
+        screen = workspace.stack.currentWidget()
+        _wait_loaded(screen)
+        settle()
+        yield key, window
+        if _show_figures(screen):  # the reports, with their figures
+            yield f"{key}-figures", window
+    workspace.show_caseload()
+    settle()
+
+
+def _inner_views(name: str, page: QWidget, window) -> Iterator[tuple[str, QWidget]]:
+    """The views inside a tab that only show after a choice: an open assessment form, a
+    meeting or session record, the over-time chart."""
+    summaries = getattr(page, "summaries", None)
+    if summaries and hasattr(page, "open_assessment"):
+        page.open_assessment(summaries[0].id)
+        if wait_until(lambda: page.editor is not None, 10):
+            settle()
+            yield f"{name}-form", window
+            page._back_to_list()
+            settle()
+    chooser = getattr(page, "list", None)
+    if chooser is not None and hasattr(chooser, "setCurrentRow") and chooser.count():
+        chooser.setCurrentRow(0)
+        settle()
+        yield f"{name}-record", window
+    if hasattr(page, "add_outcome") and hasattr(page, "tree"):  # the plan's dialogs
+        from ehdesk.ui.plan.dialogs import (
+            ActionDialog,
+            CloseDialog,
+            OutcomeDialog,
+            ReopenDialog,
+            SignoffDialog,
+        )
+
+        outcomes = [
+            page.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)[1]
+            for i in range(page.tree.topLevelItemCount())
+        ]
+        yield from _dialog(f"{name}-dialog-outcome", OutcomeDialog(page))
+        yield from _dialog(f"{name}-dialog-action", ActionDialog(page, outcomes=outcomes))
+        yield from _dialog(
+            f"{name}-dialog-close",
+            CloseDialog(page, ["The closing progression reading", "The feedback form"], True),
+        )
+        yield from _dialog(f"{name}-dialog-signoff", SignoffDialog(page))
+        yield from _dialog(f"{name}-dialog-reopen", ReopenDialog(page))
+    if hasattr(page, "start_reading") and hasattr(page, "cancel_reading") and page.take_button.isEnabled():
+        page.start_reading()  # the form for a reading with the family; cancelled, nothing saved
+        if wait_until(lambda: page.form is not None, 10):
+            settle()
+            yield f"{name}-reading-form", window
+            page.cancel_reading()
+            settle()
+    charts = getattr(page, "charts", None)
+    if charts is not None and hasattr(charts, "setCurrentIndex") and charts.count() > 1:
+        charts.setCurrentIndex(1)
+        settle()
+        yield f"{name}-over-time", window
+        charts.setCurrentIndex(0)
+
+
+def _show_figures(screen: QWidget) -> bool:
+    show = getattr(screen, "show_button", None)
+    if show is None:
+        return False
+    figures: list[bool] = []
+    screen.loaded.connect(lambda: figures.append(True))
+    show.click()
+    if wait_until(lambda: bool(figures), 30):
+        settle()
+        return True
+    return False
+
+
+def _wait_loaded(widget: QWidget) -> None:
+    # Feature tabs load off the UI thread; give their first load a moment to arrive.
+    import time
+
+    end = time.monotonic() + 3.0
+    while time.monotonic() < end:
+        QApplication.instance().processEvents()
+        busy = [
+            w
+            for w in widget.findChildren(QLabel)
+            if w.isVisibleTo(widget) and w.text().startswith(("Loading", "Opening", "Reading"))
+        ]
+        if not busy:
+            break
+        time.sleep(0.02)
+
+
+def _dialog(name: str, dialog: QDialog) -> Iterator[tuple[str, QWidget]]:
+    dialog.setModal(False)
+    dialog.show()
+    settle()
+    yield name, dialog
+    dialog.reject()
+    dialog.deleteLater()
+    settle()
+
+
+def _app_dialogs(window) -> Iterator[tuple[str, QWidget]]:
+    """The app-wide dialogs (settings, shortcuts) when they exist."""
+    for attr, name in (
+        ("make_settings_dialog", "dialog-settings"),
+        ("make_shortcuts_dialog", "dialog-shortcuts"),
+    ):
+        make = getattr(window, attr, None)
+        if make is not None:
+            yield from _dialog(name, make())
