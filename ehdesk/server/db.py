@@ -60,6 +60,12 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     )
 
 
+def store_alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(STORE_MIGRATIONS))
+    return cfg
+
+
 def server_alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(SERVER_MIGRATIONS))
@@ -70,8 +76,7 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-        store_cfg = Config()
-        store_cfg.set_main_option("script_location", str(STORE_MIGRATIONS))
+        store_cfg = store_alembic_config()
         store_cfg.attributes["connection"] = conn
         command.upgrade(store_cfg, "heads")
         server_cfg = server_alembic_config()
