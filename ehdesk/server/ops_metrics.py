@@ -177,8 +177,7 @@ def ready(request: Request) -> Response:
 def migration_state(engine) -> dict:
     from alembic.script import ScriptDirectory
 
-    from ehdesk.server.db import server_alembic_config
-    from ehdesk.server.db import store_alembic_config
+    from ehdesk.server.db import server_alembic_config, store_alembic_config
 
     store_heads = set(ScriptDirectory.from_config(store_alembic_config()).get_heads())
     server_heads = set(ScriptDirectory.from_config(server_alembic_config()).get_heads())
