@@ -24,6 +24,7 @@ from ehdesk.server.changelog import head
 from ehdesk.server.db import transaction
 from ehdesk.server.deps import check_version
 from ehdesk.server.models import ChangeLog, Device, ServerAudit
+from ehdesk.server.openapi import AUTHENTICATED
 from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_filter
 from ehdesk.sync import framing
 from ehdesk.sync import protocol as p
@@ -38,7 +39,14 @@ _quote = json.encoder.encode_basestring_ascii  # the C string encoder, for ids
 router = APIRouter()
 
 
-@router.post("/v1/sync/snapshot", response_class=StreamingResponse)
+@router.post(
+    "/v1/sync/snapshot",
+    response_class=StreamingResponse,
+    responses={
+        **AUTHENTICATED,
+        200: {"content": {p.SNAPSHOT_MEDIA_TYPE: {}}, "description": "Compressed frames of rows."},
+    },
+)
 def snapshot(body: p.SnapshotRequest, request: Request) -> StreamingResponse:
     """Binary frames (``ehdesk.sync.framing``) of the worker's scope at one revision."""
     check_version(body.schema_version)

@@ -20,7 +20,7 @@ from ehdesk.server.changelog import head
 from ehdesk.server.db import make_engine
 from ehdesk.server.ops_metrics import JsonFormatter
 from ehdesk.sync.client import SyncClient, SyncRefused
-from ehdesk.sync.tokens import load_refresh_token
+from ehdesk.sync.tokens import load_refresh_token, save_refresh_token
 from tests.sync.harness import ServerHarness
 
 
@@ -156,7 +156,10 @@ def test_backup_restored_with_pg_restore_serves_the_same_pulls(postgres_url, tmp
 
         def pulls(url):
             client = SyncClient(
-                url, device_id=bob.store.device_id, refresh_token=load_refresh_token(bob.store)
+                url,
+                device_id=bob.store.device_id,
+                refresh_token=load_refresh_token(bob.store),
+                on_refresh_token=lambda token: save_refresh_token(bob.store, token),
             )
             try:
                 page = client.pull(0, 2000)
@@ -167,6 +170,7 @@ def test_backup_restored_with_pg_restore_serves_the_same_pulls(postgres_url, tmp
             return page.model_dump(), rows
 
         dump = tmp_path / "ehdesk.dump"
+        token_in_dump = load_refresh_token(bob.store)
         subprocess.run(
             ["pg_dump", "-Fc", "-n", original.schema, "-f", str(dump), plain], check=True, timeout=120
         )
@@ -181,7 +185,13 @@ def test_backup_restored_with_pg_restore_serves_the_same_pulls(postgres_url, tmp
         subprocess.run(["pg_restore", "--no-owner", "-d", restored_url, str(dump)], check=True, timeout=120)
         restored = ServerHarness(postgres_url.rsplit("/", 1)[0] + f"/{restored_db}", original.schema)
         restored.start()
-        assert pulls(restored.base_url) == at_backup
+        # Refresh tokens are used once (issue 18): every sync after the dump gave Bob's laptop a
+        # token the restored database never issued, so in real life it is signed out and its
+        # worker signs in online again (docs/operations.md). Here it holds the token the dump
+        # knows, to test what the restored server serves and the cursor that is ahead of it.
+        save_refresh_token(bob.store, token_in_dump)
+        at_restore = pulls(restored.base_url)
+        assert at_restore == at_backup
 
         # Bob's cursor is ahead of the restored database: he takes a fresh snapshot of it.
         summary = bob.sync(restored.base_url)

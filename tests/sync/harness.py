@@ -340,6 +340,9 @@ def server_tables(server: ServerHarness, team_ids: list[str]) -> dict[str, tuple
             query = select(model)
             if model is Family:
                 query = query.where(Family.team_id.in_(team_ids))
+            elif name == "user_account":
+                # Staff rows reach only their own team's laptops (ehdesk.server.scope).
+                query = query.where(model.team_id.in_(team_ids))
             elif issubclass(model, FamilyScoped):
                 query = query.where(model.family_id.in_(families))
             out[name] = _table_digest(s.scalars(query))
