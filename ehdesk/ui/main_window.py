@@ -16,8 +16,8 @@ from ehdesk.store import ProfileManager
 if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.ui.lock import IdleWatcher
+from ehdesk.ui.ops import background, for_store
 from ehdesk.ui.signin.screen import SignInScreen
-from ehdesk.ui.tasks import run_task
 
 if TYPE_CHECKING:
     from ehdesk.ui.workspace import Workspace
@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.sync_bridge = None  # ehdesk.ui.sync.bridge.SyncBridge while a server profile is open
         self.last_worker: str | None = None
+        self.closing = False  # the window is closing: an unlock that finishes now is closed again
 
         self.signin = SignInScreen(self.manager)
         self.signin.unlocked.connect(self.open_store)
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
         self._show_signed_out()
         self.signin.refresh()
         # Load what unlocking needs (migrations, the caseload screens) while the worker types.
-        QTimer.singleShot(0, lambda: run_task(_warm_up))
+        QTimer.singleShot(0, lambda: background().run(_warm_up, owner=self, on_error=lambda exc: None))
 
     # -- status bar ------------------------------------------------------------------------
 
@@ -111,7 +112,12 @@ class MainWindow(QMainWindow):
     def open_store(self, store: Store) -> None:
         from ehdesk.ui.workspace import Workspace  # not needed to show the tiles: keeps start-up quick
 
+        if self.closing:
+            store.close()  # unlocked just as the window closed: nobody will use it
+            return
         self.store = store
+        # The store's runner: every read and write of it; its failures nobody else shows come here.
+        for_store(store).error.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.last_worker = store.profile.name
         self.workspace = Workspace(store)
         self.stack.addWidget(self.workspace)
@@ -173,7 +179,12 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Save what is being typed (as a draft if it does not validate), close the store (engine
-        disposed, key dropped) and go back to the tiles."""
+        disposed, key dropped) and go back to the tiles.
+
+        In this order: no more syncs start and a running one is told to stop; every screen queues
+        its last save; the store's runner skips queued reads and waits for every queued save and
+        the sync to end (``Store.before_close``); only then is the key dropped and the screens,
+        whose background work has all ended, deleted."""
         if self.store is None:
             return
         self.idle.stop()
@@ -204,6 +215,11 @@ class MainWindow(QMainWindow):
                 widget.reject()
 
     def closeEvent(self, event) -> None:
-        # Closing the window must never drop typing: the same save-or-draft as a lock.
+        # Closing the window must never drop typing: the same save-or-draft as a lock. Then work
+        # that needs no store (an unlock under way, the warm-up imports) ends; a store an unlock
+        # opened meanwhile is closed at once.
+        self.closing = True
+        self.lock()
+        background().wait()
         self.lock()
         super().closeEvent(event)

@@ -1,5 +1,5 @@
 """What a signed-in worker sees: the caseload, and the family record opened from it. Holds the
-unlocked store and its writer; everything here is dropped on lock."""
+unlocked store and its operation runner; everything here is dropped on lock."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from ehdesk.casework import caseload, drafts, families, search
 from ehdesk.store import Store
 from ehdesk.ui.caseload.page import CaseloadPage
 from ehdesk.ui.family.record import FamilyRecord
-from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import alive
-from ehdesk.ui.writer import Writer
+from ehdesk.ui.ops import error_text, for_store
 
 OPEN_FAMILY_KEY = "ui:open_family"
 
@@ -27,7 +25,7 @@ class Workspace(QWidget):
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
         self.store = store
-        self.writer = Writer()
+        self.ops = for_store(store)
         self.record: FamilyRecord | None = None
         self.index: search.FamilyIndex | None = None
         self.caseload_loaded = False
@@ -114,15 +112,10 @@ class Workspace(QWidget):
         self.reload_caseload()
 
     def _build_index(self) -> None:
-        store = self.store
-
-        def build():
-            with store.session() as s:
-                return search.build_index(s), drafts.load_draft(s, OPEN_FAMILY_KEY)
+        def build(s):
+            return search.build_index(s), drafts.load_draft(s, OPEN_FAMILY_KEY)
 
         def built(result):
-            if not alive(self) or not self.store.is_open:
-                return
             self.index, reopen = result
             self.page.set_index(self.index)
             self.index_ready.emit()
@@ -130,33 +123,29 @@ class Workspace(QWidget):
             if reopen and reopen.get("family_id") and untouched:
                 self.open_family(reopen["family_id"])
 
-        run_task(build, built)
+        self.ops.query(build, built, owner=self)
 
     def reload_caseload(self) -> None:
-        store = self.store
+        worker_id = self.store.worker_id
         self.page.set_loading("Loading your caseload…")
 
-        def load():
-            with store.session() as s:
-                return caseload.caseload(s, store.worker_id, date.today())
-
         def loaded(rows):
-            if alive(self) and self.store.is_open:
-                self.page.set_caseload(rows)
-                self.caseload_loaded = True
-                self.caseload_ready.emit()
+            self.page.set_caseload(rows)
+            self.caseload_loaded = True
+            self.caseload_ready.emit()
 
-        def failed(exc):
-            if alive(self) and self.store.is_open:
-                self.page.set_loading(getattr(exc, "message", "The caseload could not be read."))
-
-        run_task(load, loaded, failed)
+        self.ops.query(
+            lambda s: caseload.caseload(s, worker_id, date.today()),
+            loaded,
+            owner=self,
+            on_error=lambda exc: self.page.set_loading(error_text(exc)),
+        )
 
     # -- family records --------------------------------------------------------------------
 
     def open_family(self, family_id: str) -> None:
         self.close_record()
-        self.record = FamilyRecord(self.store, self.writer, family_id)
+        self.record = FamilyRecord(self.store, family_id)
         self.record.back_requested.connect(self.show_caseload)
         self.record.changed.connect(self._family_changed)
         self.stack.addWidget(self.record)
@@ -182,43 +171,32 @@ class Workspace(QWidget):
         self.page.focus_search()
 
     def create_family(self, household_name: str) -> None:
-        store = self.store
-
-        def create():
-            with store.session() as s:
-                return families.create_family(s, {"household_name": household_name})
-
         def created(family_id):
             self._family_changed(family_id)
             self.open_family(family_id)
 
-        self.writer.submit(
-            create, created, lambda exc: self.page.summary.setText(getattr(exc, "message", str(exc)))
+        self.ops.write(
+            lambda s: families.create_family(s, {"household_name": household_name}),
+            created,
+            owner=self,
+            on_error=lambda exc: self.page.summary.setText(error_text(exc)),
         )
 
     def _family_changed(self, family_id: str) -> None:
-        store, index = self.store, self.index
-
-        def refresh():
-            if index is not None:
-                with store.session() as s:
-                    search.refresh_family(s, index, family_id)
-
+        index = self.index
         # The caseload is read again when the worker goes back to it, not after every keystroke save.
         self.caseload_stale = True
-        self.writer.submit(refresh)
+        if index is not None:
+            self.ops.query(lambda s: search.refresh_family(s, index, family_id), owner=self)
 
     def _remember_open(self, family_id: str | None) -> None:
-        store = self.store
+        def remember(s):
+            if family_id:
+                drafts.save_draft(s, OPEN_FAMILY_KEY, {"family_id": family_id})
+            else:
+                drafts.clear_draft(s, OPEN_FAMILY_KEY)
 
-        def remember():
-            with store.session() as s:
-                if family_id:
-                    drafts.save_draft(s, OPEN_FAMILY_KEY, {"family_id": family_id})
-                else:
-                    drafts.clear_draft(s, OPEN_FAMILY_KEY)
-
-        self.writer.submit(remember)
+        self.ops.write(remember, owner=None)
 
     # -- lock ------------------------------------------------------------------------------
 
@@ -229,4 +207,5 @@ class Workspace(QWidget):
             flush = getattr(screen, "flush_pending", None)
             if flush is not None:
                 flush()
-        self.writer.wait()
+        # Every save just queued, and every one queued before, lands before the key is dropped.
+        self.ops.flush()

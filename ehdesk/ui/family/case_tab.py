@@ -27,7 +27,8 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.family.case_forms import ConsentForm, EpisodeForm, ReferralForm
 from ehdesk.ui.family.form import parse_dates
-from ehdesk.ui.widgets import alive, heading
+from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.widgets import heading
 
 
 def _section(title: str, body: QWidget) -> QWidget:
@@ -42,14 +43,15 @@ def _section(title: str, body: QWidget) -> QWidget:
 class CaseTab(QWidget):
     changed = Signal()
 
-    def __init__(self, store, writer, family_id, parent=None) -> None:
+    def __init__(self, store, family_id, parent=None) -> None:
         super().__init__(parent)
-        self.store, self.writer, self.family_id = store, writer, family_id
+        self.store, self.family_id = store, family_id
+        self.ops = for_store(store)
         self.referral_list: list[ReferralView] = []
         self.consent_list: list[ConsentView] = []
 
         # Episode
-        self.episode_form = EpisodeForm(store, writer, family_id)
+        self.episode_form = EpisodeForm(store, family_id)
         self.episode_state = QLabel()
         self.episode_state.setProperty("role", "note")
         self.allocate_button = QPushButton("Allocate to &me")
@@ -70,7 +72,7 @@ class CaseTab(QWidget):
         self.referrals = QListWidget()
         self.referrals.setAccessibleName("Requests for support")
         self.referrals.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
-        self.referral_form = ReferralForm(store, writer, family_id)
+        self.referral_form = ReferralForm(store, family_id)
         self.new_referral = QPushButton("&New request")
         self.referral_save = QPushButton("Save &request")
         self.referral_save.setProperty("primary", True)
@@ -96,7 +98,7 @@ class CaseTab(QWidget):
         self.withdraw_button = QPushButton("&Withdraw selected consent")
         self.withdraw_message = QLabel()
         self.withdraw_message.setProperty("role", "error")
-        self.consent_form = ConsentForm(store, writer, family_id)
+        self.consent_form = ConsentForm(store, family_id)
         self.consent_save = QPushButton("Record c&onsent")
         self.consent_save.setProperty("primary", True)
         con_box = QWidget()
@@ -236,45 +238,37 @@ class CaseTab(QWidget):
         except ValidationError as exc:
             self.withdraw_message.setText(exc.fields["d"])
             return
-        store, consent_id = self.store, item.data(Qt.ItemDataRole.UserRole)
-
-        def withdraw():
-            with store.session() as s:
-                consent.withdraw_consent(s, consent_id, when)
-
-        def failed(exc):
-            if not alive(self):
-                return
-            self.withdraw_message.setText(getattr(exc, "message", "Withdrawing failed."))
-
+        consent_id = item.data(Qt.ItemDataRole.UserRole)
         self.withdraw_message.setText("")
-        self.writer.submit(withdraw, lambda _: alive(self) and self.reload(), failed)
+        self.ops.write(
+            lambda s: consent.withdraw_consent(s, consent_id, when),
+            lambda _: self.reload(),
+            owner=self,
+            on_error=lambda exc: self.withdraw_message.setText(error_text(exc)),
+        )
 
     def _episode_saved(self) -> None:
         self.reload()
         self.changed.emit()
 
     def reload(self) -> None:
-        store, family_id = self.store, self.family_id
+        family_id = self.family_id
 
-        def load():
-            with store.session() as s:
-                return (
-                    referrals.list_referrals(s, family_id),
-                    consent.list_consents(s, family_id),
-                    episodes.list_episodes(s, family_id),
-                )
+        def load(s):
+            return (
+                referrals.list_referrals(s, family_id),
+                consent.list_consents(s, family_id),
+                episodes.list_episodes(s, family_id),
+            )
 
         def done(result):
-            if not alive(self):
-                return
             refs, cons, eps = result
             self._show_referrals(refs)
             self._show_consents(cons)
             current = next((e for e in eps if e.status == "open"), None)
             self._describe_episode(current, eps)
 
-        self.writer.submit(load, done)
+        self.ops.query(load, done, owner=self)
 
     def set_members(self, members: list[MemberView]) -> None:
         self.episode_form.set_children(members)

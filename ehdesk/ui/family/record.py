@@ -23,9 +23,8 @@ from ehdesk.ui.family.case_tab import CaseTab
 from ehdesk.ui.family.data import RecordData, load_record
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
-from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import alive, heading
-from ehdesk.ui.writer import Writer
+from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.widgets import heading
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +39,10 @@ class FamilyRecord(QWidget):
     changed = Signal(str)  # family id: the caseload and the search index refresh
     loaded = Signal()
 
-    def __init__(self, store: Store, writer: Writer, family_id: str, parent=None) -> None:
+    def __init__(self, store: Store, family_id: str, parent=None) -> None:
         super().__init__(parent)
-        self.store, self.writer, self.family_id = store, writer, family_id
+        self.store, self.family_id = store, family_id
+        self.ops = for_store(store)
         self.is_loaded = False
         self.title = heading("Opening the family record…")
         self.subtitle = heading("", "subtitle")
@@ -51,9 +51,9 @@ class FamilyRecord(QWidget):
         self.back_button.setShortcut("Alt+Left")
         self.back_button.clicked.connect(self.back_requested)
 
-        self.household = HouseholdForm(store, writer, family_id)
-        self.members = MembersTab(store, writer, family_id)
-        self.case = CaseTab(store, writer, family_id)
+        self.household = HouseholdForm(store, family_id)
+        self.members = MembersTab(store, family_id)
+        self.case = CaseTab(store, family_id)
         self.feature_tabs: list[QWidget] = []
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Family record sections")
@@ -84,11 +84,9 @@ class FamilyRecord(QWidget):
         self.household.saved.connect(lambda _: self._household_saved())
         self.members.changed.connect(self._members_changed)
         self.case.changed.connect(lambda: self.changed.emit(self.family_id))
-        run_task(lambda: load_record(store, family_id), self._show, self._failed)
+        self.ops.query(lambda s: load_record(s, family_id), self._show, owner=self, on_error=self._failed)
 
     def _show(self, data: RecordData) -> None:
-        if not alive(self) or not self.store.is_open:
-            return
         family = data.family
         self.title.setText(family.household_name or "Unnamed household")
         where = ", ".join(p for p in (family.address_line1, family.town, family.postcode) if p)
@@ -112,10 +110,8 @@ class FamilyRecord(QWidget):
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
         self.title.setText("This family record could not be opened")
-        self.message.setText(getattr(exc, "message", "Something went wrong while reading the record."))
+        self.message.setText(error_text(exc))
 
     def _household_saved(self) -> None:
         self.title.setText(self.household.form.fields["household_name"].text() or "Unnamed household")

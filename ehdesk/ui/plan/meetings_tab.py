@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
-from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
+from ehdesk.ui.plan.base import EpisodeTab, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 
 
@@ -41,8 +41,8 @@ class MeetingsScreen:
     plan: plans.PlanView | None
 
 
-def load_meetings_screen(s, tab: EpisodeTab) -> MeetingsScreen:
-    episode_id, read_only = tab.load_episode(s)
+def load_meetings_screen(s, family_id: str) -> MeetingsScreen:
+    episode_id, read_only = episode_of(s, family_id)
     if episode_id is None:
         return MeetingsScreen(None, True, [], None)
     return MeetingsScreen(
@@ -182,7 +182,8 @@ class MeetingsTab(EpisodeTab):
 
     def reload(self, select_id: str | None = None) -> None:
         keep = select_id or (self.current.id if self.current else None)
-        self.run(lambda s: load_meetings_screen(s, self), lambda screen: self._show(screen, keep))
+        family_id = self.family_id
+        self.load(lambda s: load_meetings_screen(s, family_id), lambda screen: self._show(screen, keep))
 
     def _show(self, screen: MeetingsScreen, select_id: str | None) -> None:
         self.screen = screen
@@ -414,7 +415,7 @@ class MeetingsTab(EpisodeTab):
                     self.screen.episode_id, self.screen.read_only, self.screen.meetings, plan
                 )
 
-        self.run(lambda s: plans.get_plan(s, episode_id), got)
+        self.load(lambda s: plans.get_plan(s, episode_id), got)
 
     def add_action(self) -> None:
         plan = self.screen.plan if self.screen else None
@@ -440,5 +441,5 @@ class MeetingsTab(EpisodeTab):
     def flush_pending(self) -> None:
         if self.dirty and self.current is not None and not self.current.completed:
             meeting_id, values = self.current.id, self.values()
-            self.run_now(lambda s: meetings.update_meeting(s, meeting_id, values))
+            self.run(lambda s: meetings.update_meeting(s, meeting_id, values))
             self.dirty = False

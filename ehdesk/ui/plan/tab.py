@@ -166,7 +166,8 @@ class PlanTab(EpisodeTab):
     # --- loading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.run(lambda s: load_plan_screen(s, self.family_id, date.today()), self._show)
+        family_id = self.family_id
+        self.load(lambda s: load_plan_screen(s, family_id, date.today()), self._show)
 
     def _show(self, screen: PlanScreen) -> None:
         self.screen = screen
@@ -300,7 +301,7 @@ class PlanTab(EpisodeTab):
 
     def close_case(self) -> None:
         episode_id = self.episode_id
-        self.run(lambda s: closure.missing_items(s, episode_id), self._open_close_dialog)
+        self.load(lambda s: closure.missing_items(s, episode_id), self._open_close_dialog)
 
     def _open_close_dialog(self, missing: list[str]) -> None:
         self.dialog = CloseDialog(self, missing, self.actor_role in closure.MANAGER_ROLES)
