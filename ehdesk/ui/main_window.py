@@ -138,8 +138,8 @@ class MainWindow(QMainWindow):
     # -- sync ------------------------------------------------------------------------------
 
     def _start_sync(self, store: Store) -> None:
-        """Background sync for a profile that has a server: the honest state in the status bar,
-        a Conflicts screen, and the caseload refreshed when the team's changes arrive."""
+        """Background sync for a profile that has a server: the honest state in the status bar and
+        a Conflicts screen. What a sync pulls reaches every screen as the store's ``changes``."""
         from ehdesk.ui.sync.bridge import SyncBridge, engine_factory_for
         from ehdesk.ui.sync.conflicts_view import ConflictsView
         from ehdesk.ui.sync.status_widget import SyncStatusWidget
@@ -154,18 +154,8 @@ class MainWindow(QMainWindow):
             workspace.add_screen_button(
                 "conflicts", "Con&flicts", "Ctrl+4", lambda: workspace.show_screen("conflicts")
             )
-            bridge.finished.connect(lambda _summary: self._after_sync(workspace, conflicts))
         bridge.start()
         bridge.sync_now()
-
-    def _after_sync(self, workspace, conflicts) -> None:
-        if workspace is not self.workspace:
-            return
-        conflicts.reload()
-        if workspace.record is None and workspace.stack.currentWidget() is workspace.page:
-            workspace.reload_caseload()
-        else:
-            workspace.caseload_stale = True
 
     def _stop_sync(self) -> None:
         if self.sync_bridge is None:

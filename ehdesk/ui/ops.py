@@ -24,13 +24,13 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from ehdesk.errors import EhdeskError, StoreLocked
 
@@ -289,7 +289,9 @@ class Runner(QObject):
 class StoreOps(Runner):
     """One store's runner: its reads and writes on one serial queue, in order."""
 
-    changes = Signal(object)  # ChangeSet: what a write (or a sync) changed
+    # (ChangeSet, origin): what a write or a sync changed, and the object whose write it was (None
+    # for a sync), so a screen that refreshes after its own saves does not refresh twice.
+    changes = Signal(object, object)
 
     def __init__(self, store, parent: QObject | None = None) -> None:
         super().__init__(threads=2, parent=parent)
@@ -352,13 +354,13 @@ class StoreOps(Runner):
         if task.in_session:
             value, changed = value
             if changed:
-                self.changes.emit(changed)
+                self.changes.emit(changed, task.owner if task.owner_alive() else None)
         super()._done(task, value)
 
     def announce(self, changed: ChangeSet) -> None:
         """Tell every screen about changes made outside the queue (what a sync pulled)."""
         if changed:
-            self.changes.emit(changed)
+            self.changes.emit(changed, None)
 
     def flush(self) -> None:
         """Block until every queued read and write has ended and been delivered (lock does this
@@ -372,6 +374,61 @@ class StoreOps(Runner):
         super().close(deliver)
         if _by_store.get(id(self.store)) is self:
             del _by_store[id(self.store)]
+
+
+# -- refreshing from change sets -------------------------------------------------------------------
+
+
+class _Refresh(QObject):
+    """A screen's subscription to its store's ``changes``: a child of the screen, so it (and its
+    connection) goes when the screen does. A burst of change sets is one refresh."""
+
+    def __init__(self, owner: QObject, ops: StoreOps, reload, family_id, kinds, ready, delay_ms: int):
+        super().__init__(owner)
+        self.reload, self.family_id, self.ready = reload, family_id, ready
+        self.kinds = frozenset(kinds) if kinds is not None else None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(self._fire)
+        ops.changes.connect(self._changed)
+
+    @Slot(object, object)
+    def _changed(self, changed: ChangeSet, origin: QObject | None) -> None:
+        if origin is not None and _within(origin, self.parent()):
+            return  # the screen's own save: it refreshes itself when the save lands
+        family_id = self.family_id() if callable(self.family_id) else self.family_id
+        if changed.touches(family_id, self.kinds):
+            self.timer.start()
+
+    def _fire(self) -> None:
+        # A screen with typing not yet saved is left as it is: its own save refreshes it.
+        if self.ready():
+            self.reload()
+
+
+def _within(obj: QObject, ancestor: QObject | None) -> bool:
+    while obj is not None:
+        if obj is ancestor:
+            return True
+        obj = obj.parent()
+    return False
+
+
+def refresh_on_changes(
+    owner: QObject,
+    store,
+    reload: Callable[[], None],
+    *,
+    family_id: str | Callable[[], str | None] | None = None,
+    kinds: Iterable[str] | None = None,
+    ready: Callable[[], bool] = lambda: True,
+    delay_ms: int = 30,
+) -> None:
+    """Call ``reload()`` whenever a change set touches ``family_id`` (every family when None) and
+    one of ``kinds`` (any kind when None), while ``ready()`` (e.g. nothing half-typed). Changes
+    written by ``owner`` or a widget inside it are left to the code that wrote them."""
+    _Refresh(owner, for_store(store), reload, family_id, kinds, ready, delay_ms)
 
 
 # -- registries ----------------------------------------------------------------------------------

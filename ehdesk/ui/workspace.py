@@ -51,6 +51,9 @@ class Workspace(QWidget):
         layout.addWidget(self.stack)
         self.page.open_family.connect(self.open_family)
         self.page.new_family.connect(self.create_family)
+        # Whatever changed a family (a save anywhere, or what a sync pulled) reaches the caseload
+        # and the search index: no screen needs a restart or a reopen to be true.
+        self.ops.changes.connect(self._store_changed)
 
     # -- screens ---------------------------------------------------------------------------
 
@@ -181,6 +184,21 @@ class Workspace(QWidget):
             owner=self,
             on_error=lambda exc: self.page.summary.setText(error_text(exc)),
         )
+
+    def _store_changed(self, changed, _origin=None) -> None:
+        if self.stack.currentWidget() is self.page and self.caseload_loaded:
+            self.reload_caseload()
+        else:
+            self.caseload_stale = True
+        index = self.index
+        if index is not None and changed.families:
+            families_changed = sorted(changed.families)
+
+            def refresh(s):
+                for family_id in families_changed:
+                    search.refresh_family(s, index, family_id)
+
+            self.ops.query(refresh, owner=self)
 
     def _family_changed(self, family_id: str) -> None:
         index = self.index

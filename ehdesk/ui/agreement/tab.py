@@ -39,7 +39,7 @@ from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
 from ehdesk.ui.documents import ask_where_to_save, write_pdf
-from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 
 
 def content_as_html(content: dict) -> str:
@@ -72,6 +72,14 @@ class AgreementTab(QWidget):
         self._build()
         self._set_enabled()  # nothing can be done until the record has loaded
         self.refresh()
+        refresh_on_changes(
+            self,
+            store,
+            self.refresh,
+            family_id=family_id,
+            kinds={"episode", "agreement", "agreement_signature", "person"},
+            ready=lambda: not self._pending and not self._busy,
+        )
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:

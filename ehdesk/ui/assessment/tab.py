@@ -21,7 +21,7 @@ from ehdesk.casework import assessments as ops
 from ehdesk.forms.loader import default_library
 from ehdesk.store import Store
 from ehdesk.ui.assessment.editor import AssessmentEditor
-from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 
 LIST_STYLE = """
 QLabel[role="pageTitle"] { font-size: 15pt; font-weight: 600; color: #1f3a5a; }
@@ -102,6 +102,14 @@ class AssessmentTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.refresh()
+        refresh_on_changes(
+            self,
+            store,
+            self.refresh,
+            family_id=family_id,
+            kinds={"episode", "assessment"},
+            ready=lambda: self.editor is None,
+        )
 
     # --- list ----------------------------------------------------------------------------
     def refresh(self) -> None:

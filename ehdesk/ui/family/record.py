@@ -8,6 +8,7 @@ import logging
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk.casework import families
 from ehdesk.store import Store
 from ehdesk.ui.family import tabs
 from ehdesk.ui.family.case_tab import CaseTab
 from ehdesk.ui.family.data import RecordData, load_record
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
-from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.widgets import heading
 
 log = logging.getLogger(__name__)
@@ -85,12 +87,51 @@ class FamilyRecord(QWidget):
         self.members.changed.connect(self._members_changed)
         self.case.changed.connect(lambda: self.changed.emit(self.family_id))
         self.ops.query(lambda s: load_record(s, family_id), self._show, owner=self, on_error=self._failed)
+        # What this record shows follows the store: a save on any tab, or what a sync pulled.
+        loaded = lambda: self.is_loaded  # noqa: E731
+        refresh_on_changes(
+            self,
+            store,
+            self._reload_family,
+            family_id=family_id,
+            kinds={"family"},
+            ready=lambda: loaded() and not self.household.dirty,
+        )
+        refresh_on_changes(
+            self,
+            store,
+            lambda: self.members.reload(select_id=self.members.editor.member_id),
+            family_id=family_id,
+            kinds={"person"},
+            ready=lambda: loaded() and not self.members.editor.dirty,
+        )
+        refresh_on_changes(
+            self,
+            store,
+            self.case.reload,
+            family_id=family_id,
+            kinds={"episode", "referral", "consent"},
+            ready=loaded,
+        )
 
-    def _show(self, data: RecordData) -> None:
-        family = data.family
+    def _reload_family(self) -> None:
+        family_id = self.family_id
+        self.ops.query(
+            lambda s: families.get_family(s, family_id, audit_view=False), self._show_family, owner=self
+        )
+
+    def _show_family(self, family) -> None:
         self.title.setText(family.household_name or "Unnamed household")
         where = ", ".join(p for p in (family.address_line1, family.town, family.postcode) if p)
         self.subtitle.setText(f"{family.reference}" + (f" · {where}" if where else ""))
+        focus = QApplication.focusWidget()
+        typing_here = focus is not None and self.household.isAncestorOf(focus)
+        if not self.household.dirty and not typing_here:
+            self.household.show_family(family, None)
+
+    def _show(self, data: RecordData) -> None:
+        family = data.family
+        self._show_family(family)
         self.household.show_family(family, data.drafts.get(self.household.draft_key()))
         self.members.show_members(family.members, data.drafts)
         self.case.show_data(data, data.drafts)

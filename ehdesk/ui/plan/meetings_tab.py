@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
+from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 
@@ -171,6 +172,14 @@ class MeetingsTab(EpisodeTab):
         self.next_set.toggled.connect(self._mark_dirty)
         self._set_editor_enabled(False)
         self.reload()
+        refresh_on_changes(
+            self,
+            store,
+            self.reload,
+            family_id=family_id,
+            kinds={"episode", "taf_meeting", "plan_outcome", "plan_action", "plan_version", "person"},
+            ready=lambda: not self.dirty,
+        )
 
     def _mark_dirty(self, *_) -> None:
         if not self._filling:

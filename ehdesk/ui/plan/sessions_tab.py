@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import families, plans, sessions
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
+from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 
 STATUS_LABELS = {"planned": "Planned", "held": "Held", "cancelled": "Cancelled"}
@@ -128,6 +129,14 @@ class SessionsTab(EpisodeTab):
         self.worker.textChanged.connect(self._mark_dirty)
         self.editor.setEnabled(False)
         self.reload()
+        refresh_on_changes(
+            self,
+            store,
+            lambda: self.reload(select_id=self.current_id),
+            family_id=family_id,
+            kinds={"episode", "session_note", "plan_outcome", "person"},
+            ready=lambda: not self.dirty,
+        )
 
     def _mark_dirty(self, *_) -> None:
         if not self._filling:

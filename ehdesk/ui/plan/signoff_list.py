@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ehdesk.casework import extensions
-from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.plan.dialogs import SignoffDialog
 
 
@@ -35,6 +35,7 @@ class SignoffList(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         self.reload()
+        refresh_on_changes(self, store, self.reload, kinds={"episode"})
 
     @property
     def pending(self) -> int:

@@ -27,6 +27,7 @@ from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
 from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
 from ehdesk.config.pack import current_pack
+from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
 
@@ -162,6 +163,8 @@ class PlanTab(EpisodeTab):
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         self.reload()
+        # Anything about this family can change what the plan's status line says is due next.
+        refresh_on_changes(self, store, self.reload, family_id=family_id)
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.store import Store
 from ehdesk.sync.conflicts import ConflictView, open_conflicts, resolve
-from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 
 
 def _shown(value) -> str:
@@ -97,6 +97,7 @@ class ConflictsView(QWidget):
             bridge.finished.connect(lambda _summary: self.reload())
         self._show(-1)
         self.reload()
+        refresh_on_changes(self, store, self.reload, family_id=family_id, kinds={"sync_conflict"})
 
     def reload(self) -> None:
         family_id = self.family_id

@@ -30,7 +30,7 @@ from ehdesk.errors import ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.store import Store
-from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.tools.charts import radar_chart, timeline_chart
 from ehdesk.ui.tools.drafts import decode_draft, encode_draft, read_draft, write_draft
 from ehdesk.ui.tools.reading_form import ReadingForm
@@ -91,6 +91,14 @@ class ProgressTab(QWidget):
         self.overview = self._build_overview()
         self.stack.addWidget(self.overview)
         self.reload()
+        refresh_on_changes(
+            self,
+            store,
+            self.reload,
+            family_id=family_id,
+            kinds={"episode", "reading", "person"},
+            ready=lambda: self.form is None,
+        )
 
     # -- overview -----------------------------------------------------------------------
     def _build_overview(self) -> QWidget:
