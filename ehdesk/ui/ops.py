@@ -209,7 +209,8 @@ class Runner(QObject):
         return len(self._mine)
 
     def pending_for(self, owner: QObject) -> int:
-        return sum(1 for task in self._mine.values() if task.owner is owner)
+        """Tasks for ``owner`` or anything inside it (a tab's dialogs)."""
+        return sum(1 for task in self._mine.values() if task.owner_alive() and _within(task.owner, owner))
 
     # -- delivery (UI thread) ---------------------------------------------------------------
 

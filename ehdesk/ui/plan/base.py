@@ -22,6 +22,11 @@ def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def bind(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+    """``fn(session, *args, **kwargs)`` as work for the store's queue."""
+    return lambda s: fn(s, *args, **kwargs)
+
+
 def lay_out_list_and_editor(tab: QWidget, left: QWidget, form: QFormLayout, message: QLabel) -> QWidget:
     """The meetings and sessions tabs: a list on the left, a scrolling editor on the right and a
     message line beneath. Returns the editor widget (enabled once something is chosen)."""
@@ -75,6 +80,24 @@ class EpisodeTab(QWidget):
     def load(self, work: Callable[[Any], Any], then: Callable[[Any], None]) -> None:
         """Read: ``work(session)`` on the store's queue (after every queued save), then ``then``."""
         self.ops.query(work, then, owner=self, on_error=self._show_error)
+
+    def save_dialog(self, dialog, make_work: Callable[[], Callable[[Any], Any]], then=None) -> None:
+        """When ``dialog`` is submitted: queue ``make_work()`` (called then, on the UI thread, so it
+        reads what the dialog holds at that moment); close the dialog when the save lands and call
+        ``then(result)``; otherwise show the messages inside the dialog, keeping what was typed."""
+
+        def submit() -> None:
+            dialog.set_saving(True)
+
+            def done(result) -> None:
+                dialog.saved()
+                if then is not None:
+                    then(result)
+
+            if not self.ops.write(make_work(), done, owner=dialog, on_error=dialog.failed):
+                dialog.set_saving(False)
+
+        dialog.on_submit(submit)
 
     def _show_error(self, exc: BaseException) -> None:
         self.show_message(error_text(exc), error=True)

@@ -30,7 +30,7 @@ from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import RAG_LABELS, REVIEW_OUTCOME_LABELS, STATUS_LABELS
 from ehdesk.ui.ops import refresh_on_changes
-from ehdesk.ui.plan.base import EpisodeTab, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
+from ehdesk.ui.plan.base import EpisodeTab, bind, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 
 
@@ -437,14 +437,11 @@ class MeetingsTab(EpisodeTab):
         dialog = self.dialog
         meeting_id = self.current.id
 
-        def submit():
-            values = dialog.values()
-            self.run(
-                lambda s: plans.add_action(s, dialog.outcome_id(), values, meeting_id=meeting_id),
-                lambda _: (self.show_message("Action added to the plan."), self.reload(select_id=meeting_id)),
-            )
-
-        dialog.accepted.connect(submit)
+        self.save_dialog(
+            dialog,
+            lambda: bind(plans.add_action, dialog.outcome_id(), dialog.values(), meeting_id=meeting_id),
+            lambda _: (self.show_message("Action added to the plan."), self.reload(select_id=meeting_id)),
+        )
         dialog.open()
 
     def flush_pending(self) -> None:

@@ -78,14 +78,21 @@ class SignoffList(QWidget):
 
         def submit():
             values = dialog.values()
+            dialog.set_saving(True)
+
+            def done(_):
+                dialog.saved()
+                self.message.setText("Signed off.")
+                self.reload()
+
             self.ops.write(
                 lambda s: extensions.sign_off_extension(
                     s, item.episode_id, today=date.today(), actor_role=role, **values
                 ),
-                lambda _: (self.message.setText("Signed off."), self.reload()),
-                owner=self,
-                on_error=self._failed,
+                done,
+                owner=dialog,
+                on_error=dialog.failed,
             )
 
-        dialog.accepted.connect(submit)
+        dialog.on_submit(submit)
         dialog.open()

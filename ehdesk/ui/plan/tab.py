@@ -28,7 +28,7 @@ from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
 from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.ops import refresh_on_changes
-from ehdesk.ui.plan.base import EpisodeTab
+from ehdesk.ui.plan.base import EpisodeTab, bind
 from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
 
 RAG_COLOURS = {"red": "#f8d7da", "amber": "#fde8c8", "green": "#d4edda"}
@@ -235,12 +235,11 @@ class PlanTab(EpisodeTab):
 
     def add_outcome(self) -> None:
         self.dialog = OutcomeDialog(self)
-        dialog = self.dialog
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: plans.add_outcome(s, self.episode_id, dialog.values()),
-                self._after_change("Outcome added."),
-            )
+        dialog, episode_id = self.dialog, self.episode_id
+        self.save_dialog(
+            dialog,
+            lambda: bind(plans.add_outcome, episode_id, dialog.values()),
+            self._after_change("Outcome added."),
         )
         dialog.open()
 
@@ -256,11 +255,10 @@ class PlanTab(EpisodeTab):
             kind, item = selected
             wanted = item.id if kind == "outcome" else item.outcome_id
             dialog.outcome.setCurrentIndex(max(dialog.outcome.findData(wanted), 0))
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: plans.add_action(s, dialog.outcome_id(), dialog.values()),
-                self._after_change("Action added."),
-            )
+        self.save_dialog(
+            dialog,
+            lambda: bind(plans.add_action, dialog.outcome_id(), dialog.values()),
+            self._after_change("Action added."),
         )
         dialog.open()
 
@@ -272,20 +270,18 @@ class PlanTab(EpisodeTab):
         if kind == "outcome":
             self.dialog = OutcomeDialog(self, outcome=item)
             dialog = self.dialog
-            dialog.accepted.connect(
-                lambda: self.run(
-                    lambda s: plans.update_outcome(s, item.id, dialog.values()),
-                    self._after_change("Outcome saved."),
-                )
+            self.save_dialog(
+                dialog,
+                lambda: bind(plans.update_outcome, item.id, dialog.values()),
+                self._after_change("Outcome saved."),
             )
         else:
             self.dialog = ActionDialog(self, action=item)
             dialog = self.dialog
-            dialog.accepted.connect(
-                lambda: self.run(
-                    lambda s: plans.update_action(s, item.id, dialog.values()),
-                    self._after_change("Action saved."),
-                )
+            self.save_dialog(
+                dialog,
+                lambda: bind(plans.update_action, item.id, dialog.values()),
+                self._after_change("Action saved."),
             )
         dialog.open()
 
@@ -311,29 +307,31 @@ class PlanTab(EpisodeTab):
         dialog = self.dialog
         episode_id = self.episode_id
 
-        def submit():
-            values = dialog.values()
-            self.run(
-                lambda s: closure.close_episode(
-                    s, episode_id, today=date.today(), actor_role=self.actor_role, **values
-                ),
-                self._after_change("The case is closed."),
-            )
-
-        dialog.accepted.connect(submit)
+        role = self.actor_role
+        self.save_dialog(
+            dialog,
+            lambda: bind(
+                closure.close_episode, episode_id, today=date.today(), actor_role=role, **dialog.values()
+            ),
+            self._after_change("The case is closed."),
+        )
         dialog.open()
 
     def sign_off(self) -> None:
         self.dialog = SignoffDialog(self)
         dialog = self.dialog
         episode_id = self.episode_id
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: extensions.sign_off_extension(
-                    s, episode_id, today=date.today(), actor_role=self.actor_role, **dialog.values()
-                ),
-                self._after_change("Signed off: the case can stay open until the new date."),
-            )
+        role = self.actor_role
+        self.save_dialog(
+            dialog,
+            lambda: bind(
+                extensions.sign_off_extension,
+                episode_id,
+                today=date.today(),
+                actor_role=role,
+                **dialog.values(),
+            ),
+            self._after_change("Signed off: the case can stay open until the new date."),
         )
         dialog.open()
 
@@ -341,13 +339,13 @@ class PlanTab(EpisodeTab):
         self.dialog = ReopenDialog(self)
         dialog = self.dialog
         episode_id = self.episode_id
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: closure.reopen_episode(
-                    s, episode_id, today=date.today(), actor_role=self.actor_role, **dialog.values()
-                ),
-                self._after_change("The case is open again."),
-            )
+        role = self.actor_role
+        self.save_dialog(
+            dialog,
+            lambda: bind(
+                closure.reopen_episode, episode_id, today=date.today(), actor_role=role, **dialog.values()
+            ),
+            self._after_change("The case is open again."),
         )
         dialog.open()
 
