@@ -234,15 +234,18 @@ class Runner(QObject):
             self.pending_changed.emit(len(self._mine))
 
     def _done(self, task: _Task, value: Any) -> None:
-        if task.on_done is not None and task.owner_alive():
+        # While closing, only a save hears that it landed; a read's screen is going away.
+        if task.on_done is not None and task.owner_alive() and (task.write or not self.closed):
             task.on_done(value)
 
     def _failed(self, task: _Task, exc: BaseException) -> None:
         if not task.owner_alive():
             return
-        if task.on_error is not None:
+        if task.on_error is not None and not self.closed:
             task.on_error(exc)
         else:
+            # While closing (a lock) a handler could ask a question and hold the lock up until
+            # someone answers: the sentence goes to the status bar instead.
             self.error.emit(error_text(exc))
 
     def deliver_finished(self) -> None:
