@@ -98,7 +98,7 @@ class Workspace(QWidget):
 
     def show_screen(self, key: str) -> None:
         self.close_record()
-        self._remember_open(None)
+        self._remember_place({"screen": key})
         if key not in self.screens:
             self.register_screen(key, self._make_screen(key))
         self.stack.setCurrentWidget(self.screens[key])
@@ -119,12 +119,18 @@ class Workspace(QWidget):
             return search.build_index(s), drafts.load_draft(s, OPEN_FAMILY_KEY)
 
         def built(result):
-            self.index, reopen = result
+            self.index, place = result
             self.page.set_index(self.index)
             self.index_ready.emit()
+            # Unlock returns the worker to where they were: the family, its tab and what was open
+            # in it, or the screen (unless they have already moved on).
             untouched = self.record is None and not self.page.search.text()
-            if reopen and reopen.get("family_id") and untouched:
-                self.open_family(reopen["family_id"])
+            if not place or not untouched:
+                return
+            if place.get("family_id"):
+                self.open_family(place["family_id"], place)
+            elif place.get("screen") in self.nav_buttons and place["screen"] != "caseload":
+                self.nav_buttons[place["screen"]].click()
 
         self.ops.query(build, built, owner=self)
 
@@ -146,14 +152,14 @@ class Workspace(QWidget):
 
     # -- family records --------------------------------------------------------------------
 
-    def open_family(self, family_id: str) -> None:
+    def open_family(self, family_id: str, place: dict | None = None) -> None:
         self.close_record()
-        self.record = FamilyRecord(self.store, family_id)
+        self.record = FamilyRecord(self.store, family_id, place=place)
         self.record.back_requested.connect(self.show_caseload)
         self.record.changed.connect(self._family_changed)
         self.stack.addWidget(self.record)
         self.stack.setCurrentWidget(self.record)
-        self._remember_open(family_id)
+        self._remember_place({"family_id": family_id})
 
     def close_record(self) -> None:
         if self.record is None:
@@ -165,7 +171,7 @@ class Workspace(QWidget):
 
     def show_caseload(self) -> None:
         self.close_record()
-        self._remember_open(None)
+        self._remember_place(None)
         if self.caseload_stale:
             self.caseload_stale = False
             self.reload_caseload()
@@ -207,10 +213,17 @@ class Workspace(QWidget):
         if index is not None:
             self.ops.query(lambda s: search.refresh_family(s, index, family_id), owner=self)
 
-    def _remember_open(self, family_id: str | None) -> None:
+    def current_place(self) -> dict | None:
+        """Where the worker is: the open family (its tab and what is open in it) or the screen."""
+        if self.record is not None:
+            return {"family_id": self.record.family_id, **self.record.place()}
+        current = self.stack.currentWidget()
+        return next(({"screen": key} for key, widget in self.screens.items() if widget is current), None)
+
+    def _remember_place(self, place: dict | None) -> None:
         def remember(s):
-            if family_id:
-                drafts.save_draft(s, OPEN_FAMILY_KEY, {"family_id": family_id})
+            if place:
+                drafts.save_draft(s, OPEN_FAMILY_KEY, place)
             else:
                 drafts.clear_draft(s, OPEN_FAMILY_KEY)
 
@@ -225,5 +238,6 @@ class Workspace(QWidget):
             flush = getattr(screen, "flush_pending", None)
             if flush is not None:
                 flush()
+        self._remember_place(self.current_place())
         # Every save just queued, and every one queued before, lands before the key is dropped.
         self.ops.flush()

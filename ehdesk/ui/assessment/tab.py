@@ -210,6 +210,25 @@ class AssessmentTab(QWidget):
         self.stack.setCurrentIndex(0)
         self.refresh()
 
+    def place(self) -> dict | None:
+        if self.editor is None:
+            return None
+        form = self.editor.form
+        row = form.nav.currentRow()
+        section = form.sections[row].id if 0 <= row < len(form.sections) else None
+        return {"assessment_id": self.editor.view.id, "section": section}
+
+    def restore_place(self, detail: dict) -> None:
+        """Reopen the assessment the worker had open, at the section they were in."""
+        section = detail.get("section")
+
+        def to_section(editor) -> None:
+            if section:
+                editor.form.go_to_section(section)
+
+        self.opened.connect(to_section, Qt.ConnectionType.SingleShotConnection)
+        self.open_assessment(detail["assessment_id"])
+
     def flush_pending(self) -> None:
         """Called before lock, switching family and closing: nothing typed may be lost."""
         if self.editor is not None:

@@ -315,5 +315,13 @@ class MembersTab(QWidget):
             lambda s: families.get_family(s, family_id, audit_view=False).members, done, owner=self
         )
 
+    def place(self) -> dict:
+        return {"member_id": self.editor.member_id}
+
+    def restore_place(self, detail: dict) -> None:
+        member_id = detail.get("member_id")
+        if member_id and self._member(member_id) is not None:
+            self._select(member_id)
+
     def flush_pending(self) -> None:
         self.editor.flush_pending()

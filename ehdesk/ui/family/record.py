@@ -41,8 +41,9 @@ class FamilyRecord(QWidget):
     changed = Signal(str)  # family id: the caseload and the search index refresh
     loaded = Signal()
 
-    def __init__(self, store: Store, family_id: str, parent=None) -> None:
+    def __init__(self, store: Store, family_id: str, parent=None, place: dict | None = None) -> None:
         super().__init__(parent)
+        self._place = place  # where the worker was in this record when the laptop locked
         self.store, self.family_id = store, family_id
         self.ops = for_store(store)
         self.is_loaded = False
@@ -148,7 +149,27 @@ class FamilyRecord(QWidget):
         self.is_loaded = True
         if any(key.endswith(":member:new") or ":member:" in key for key in data.drafts):
             self.tabs.setCurrentWidget(self.members)
+        if self._place:
+            self.restore_place(self._place)
         self.loaded.emit()
+
+    # -- where the worker is ----------------------------------------------------------------
+
+    def place(self) -> dict:
+        """The tab shown and, where the tab can say, what is open in it (kept across a lock)."""
+        index = self.tabs.currentIndex()
+        widget = self.tabs.widget(index)
+        detail = getattr(widget, "place", None)
+        return {"tab": self.tabs.tabText(index).replace("&", ""), "detail": detail() if detail else None}
+
+    def restore_place(self, place: dict) -> None:
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index).replace("&", "") == place.get("tab"):
+                self.tabs.setCurrentIndex(index)
+                restore = getattr(self.tabs.widget(index), "restore_place", None)
+                if restore is not None and place.get("detail"):
+                    restore(place["detail"])
+                return
 
     def _failed(self, exc: BaseException) -> None:
         self.title.setText("This family record could not be opened")
