@@ -124,8 +124,15 @@ class _Job(QRunnable):
             else:
                 outcome = (_DONE, fn())
         except BaseException as exc:  # noqa: BLE001  (delivered to the UI, never lost)
-            # No traceback: its frames hold the closure's locals, which must die on the UI thread.
-            outcome = (_FAILED, exc.with_traceback(None))
+            # No tracebacks (of the error or any it was raised from): their frames hold the
+            # closure's locals, which must die on the UI thread.
+            link: BaseException | None = exc
+            seen: set[int] = set()
+            while link is not None and id(link) not in seen:
+                seen.add(id(link))
+                link.__traceback__ = None
+                link = link.__cause__ or link.__context__
+            outcome = (_FAILED, exc)
         # The task on the UI side still holds the function: dropping ours is never the last reference.
         del fn, task
         with _outcomes_lock:
@@ -192,7 +199,8 @@ class Runner(QObject):
         self, pool, fn, on_done, owner, on_error, on_progress, write, cancel=None, in_session=False
     ) -> bool:
         if self.closed:
-            log.warning("background work refused: its runner is closed")
+            # A refresh asked for while the store locks: nobody is left to see it.
+            log.debug("background work refused: its runner is closed")
             return False
         number = next(_numbers)
         task = _Task(number, self, fn, owner, on_done, on_error, on_progress, write, cancel, in_session)
