@@ -94,3 +94,20 @@ def test_failures_read_as_one_plain_sentence(qtbot, store):
     runner.flush()
     assert errors == ["That date is in the future.", ops.GENERIC_ERROR]
     assert "Jane" not in " ".join(errors)
+
+
+def test_closing_the_window_while_signing_in_leaves_no_store_open(qtbot, data_dir, profiles):
+    from ehdesk.ui.main_window import MainWindow
+
+    profiles.create("Amira Patel", "correct horse battery")
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    opened = []
+    window.signin.unlocked.connect(opened.append)
+    window.signin.refresh(select="Amira Patel")
+    window.signin.password.setText("correct horse battery")
+    window.signin.try_sign_in()  # the unlock (argon2, the warm-up imports) runs in the background
+    window.close()  # quitting meanwhile: the unlock ends first, and what it opened is closed
+    assert window.store is None and window.workspace is None
+    assert len(opened) == 1 and not opened[0].is_open
