@@ -178,13 +178,13 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         self.idle.stop()
-        self._close_dialogs()
         self._stop_sync()
         workspace, store = self.workspace, self.store
         try:
             if workspace is not None:
-                workspace.flush_pending()
+                workspace.flush_pending()  # remembers a half-typed dialog as part of the place
         finally:
+            self._close_dialogs()
             store.close()
             self.store = None
             self.workspace = None

@@ -81,3 +81,28 @@ def test_unlock_returns_to_the_screen(qtbot, window, profiles):
     assert window.workspace.stack.currentWidget() is window.workspace.screens["reports"]
     with window.store.session() as s:
         assert families.list_families(s)
+
+
+def test_a_half_typed_outcome_dialog_comes_back_after_unlock(qtbot, window, profiles):
+    from ehdesk.ui.plan.dialogs import OutcomeDialog
+    from ehdesk.ui.plan.tab import PlanTab
+
+    family_id = seed(profiles)
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    window.workspace.open_family(family_id)
+    record = window.workspace.record
+    qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
+    plan = next(t for t in record.feature_tabs if isinstance(t, PlanTab))
+    record.tabs.setCurrentWidget(plan)
+    qtbot.waitUntil(lambda: plan.episode_id is not None, timeout=5000)
+    plan.add_outcome()
+    plan.dialog.for_whom.setText("Ade")
+    plan.dialog.how.setPlainText("Ade says mornings are calmer")  # "what will be different" not yet typed
+
+    record = relock(qtbot, window)
+    plan = next(t for t in record.feature_tabs if isinstance(t, PlanTab))
+    assert record.tabs.currentWidget() is plan
+    qtbot.waitUntil(lambda: isinstance(plan.dialog, OutcomeDialog) and plan.dialog.isVisible(), timeout=5000)
+    assert plan.dialog.for_whom.text() == "Ade"
+    assert plan.dialog.how.toPlainText() == "Ade says mornings are calmer"
+    plan.dialog.reject()

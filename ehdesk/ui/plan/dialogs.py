@@ -162,6 +162,15 @@ class OutcomeDialog(SavingDialog):
         self.add_field("linked_need", "Need or worry", self.need)
         self.add_buttons("Save outcome")
 
+    def draft(self) -> dict:
+        return self.values()
+
+    def load_draft(self, values: dict) -> None:
+        self.what.setPlainText(values.get("what_will_be_different", ""))
+        self.for_whom.setText(values.get("for_whom", ""))
+        self.how.setPlainText(values.get("how_we_will_know", ""))
+        self.need.setText(values.get("linked_need", ""))
+
     def values(self) -> dict:
         return {
             "what_will_be_different": self.what.toPlainText(),
@@ -208,6 +217,21 @@ class ActionDialog(SavingDialog):
 
     def outcome_id(self) -> str | None:
         return self.outcome.currentData() if self.outcome is not None else None
+
+    def draft(self) -> dict:
+        values = self.values()
+        return {**values, "by_when": values["by_when"].isoformat(), "outcome_id": self.outcome_id()}
+
+    def load_draft(self, values: dict) -> None:
+        if self.outcome is not None and values.get("outcome_id"):
+            self.outcome.setCurrentIndex(max(self.outcome.findData(values["outcome_id"]), 0))
+        self.what.setText(values.get("what", ""))
+        self.who_name.setText(values.get("who_name", ""))
+        self.who_agency.setCurrentIndex(max(self.who_agency.findData(values.get("who_agency") or ""), 0))
+        if values.get("by_when"):
+            self.by_when.setDate(to_qdate(date.fromisoformat(values["by_when"])))
+        self.status.setCurrentIndex(max(self.status.findData(values.get("status")), 0))
+        self.rag.setCurrentIndex(max(self.rag.findData(values.get("rag") or ""), 0))
 
 
 class CloseDialog(SavingDialog):

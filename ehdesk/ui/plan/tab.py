@@ -101,6 +101,8 @@ class PlanTab(EpisodeTab):
         super().__init__(store, family_id, parent)
         self.screen: PlanScreen | None = None
         self.dialog = None
+        self._dialog_item = None  # the outcome or action the open dialog edits (None: a new one)
+        self._restore: dict | None = None  # a dialog to reopen once the plan has loaded
         self.status = QLabel("Loading the plan…")
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -174,6 +176,7 @@ class PlanTab(EpisodeTab):
 
     def _show(self, screen: PlanScreen) -> None:
         self.screen = screen
+        restore, self._restore = self._restore, None
         self.episode_id = screen.episode_id
         self.read_only = screen.read_only
         self.status.setText(screen.status_text)
@@ -219,6 +222,43 @@ class PlanTab(EpisodeTab):
         self.reopen_button.setEnabled(manager)
         self.plan_document.setEnabled(has_episode)
         self.closure_document.setVisible(has_episode and screen.read_only)
+        if restore:
+            self._reopen_dialog(restore)
+
+    # --- a half-typed dialog across a lock ----------------------------------------------------
+
+    def place(self) -> dict | None:
+        """An outcome or action dialog left open is kept, with what was typed in it, as a draft."""
+        dialog = self.dialog
+        if not isinstance(dialog, OutcomeDialog | ActionDialog) or not dialog.isVisible():
+            return None
+        kind = "outcome" if isinstance(dialog, OutcomeDialog) else "action"
+        item = self._dialog_item
+        return {"dialog": kind, "item_id": item.id if item is not None else None, "values": dialog.draft()}
+
+    def restore_place(self, detail: dict) -> None:
+        if detail.get("dialog"):
+            self._restore = detail
+
+    def _reopen_dialog(self, detail: dict) -> None:
+        plan = self.screen.plan if self.screen is not None else None
+        if self.read_only or plan is None:
+            return
+        self.dialog = None
+        wanted = detail.get("item_id")
+        if detail["dialog"] == "outcome":
+            items = [("outcome", o) for o in plan.outcomes]
+        else:
+            items = [("action", a) for o in plan.outcomes for a in o.actions]
+        found = next((pair for pair in items if wanted and pair[1].id == wanted), None)
+        if found is not None:
+            self.edit_item(found)
+        elif detail["dialog"] == "outcome":
+            self.add_outcome()
+        else:
+            self.add_action()
+        if self.dialog is not None:
+            self.dialog.load_draft(detail.get("values") or {})
 
     def _selected(self):
         item = self.tree.currentItem()
@@ -234,6 +274,7 @@ class PlanTab(EpisodeTab):
     # --- outcomes and actions -----------------------------------------------------------------
 
     def add_outcome(self) -> None:
+        self._dialog_item = None
         self.dialog = OutcomeDialog(self)
         dialog, episode_id = self.dialog, self.episode_id
         self.save_dialog(
@@ -249,6 +290,7 @@ class PlanTab(EpisodeTab):
             return
         selected = self._selected()
         outcomes = list(self.screen.plan.outcomes)
+        self._dialog_item = None
         self.dialog = ActionDialog(self, outcomes=outcomes)
         dialog = self.dialog
         if selected:
@@ -266,7 +308,11 @@ class PlanTab(EpisodeTab):
         selected = self._selected()
         if not selected or self.read_only:
             return
+        self.edit_item(selected)
+
+    def edit_item(self, selected) -> None:
         kind, item = selected
+        self._dialog_item = item
         if kind == "outcome":
             self.dialog = OutcomeDialog(self, outcome=item)
             dialog = self.dialog
