@@ -210,7 +210,7 @@ class AssessmentTab(QWidget):
         self.stack.setCurrentIndex(0)
         self.refresh()
 
-    def place(self) -> dict | None:
+    def place_detail(self) -> dict | None:
         if self.editor is None:
             return None
         form = self.editor.form

@@ -315,7 +315,7 @@ class MembersTab(QWidget):
             lambda s: families.get_family(s, family_id, audit_view=False).members, done, owner=self
         )
 
-    def place(self) -> dict:
+    def place_detail(self) -> dict:
         return {"member_id": self.editor.member_id}
 
     def restore_place(self, detail: dict) -> None:

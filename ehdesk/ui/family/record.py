@@ -159,15 +159,18 @@ class FamilyRecord(QWidget):
         """The tab shown and, where the tab can say, what is open in it (kept across a lock)."""
         index = self.tabs.currentIndex()
         widget = self.tabs.widget(index)
-        detail = getattr(widget, "place", None)
-        return {"tab": self.tabs.tabText(index).replace("&", ""), "detail": detail() if detail else None}
+        detail = getattr(widget, "place_detail", None)
+        return {
+            "tab": self.tabs.tabText(index).replace("&", ""),
+            "detail": detail() if callable(detail) else None,
+        }
 
     def restore_place(self, place: dict) -> None:
         for index in range(self.tabs.count()):
             if self.tabs.tabText(index).replace("&", "") == place.get("tab"):
                 self.tabs.setCurrentIndex(index)
                 restore = getattr(self.tabs.widget(index), "restore_place", None)
-                if restore is not None and place.get("detail"):
+                if callable(restore) and place.get("detail"):
                     restore(place["detail"])
                 return
 

@@ -227,7 +227,7 @@ class PlanTab(EpisodeTab):
 
     # --- a half-typed dialog across a lock ----------------------------------------------------
 
-    def place(self) -> dict | None:
+    def place_detail(self) -> dict | None:
         """An outcome or action dialog left open is kept, with what was typed in it, as a draft."""
         dialog = self.dialog
         if not isinstance(dialog, OutcomeDialog | ActionDialog) or not dialog.isVisible():
