@@ -230,8 +230,8 @@ class PlanTab(EpisodeTab):
     def place_detail(self) -> dict | None:
         """An outcome or action dialog left open is kept, with what was typed in it, as a draft."""
         dialog = self.dialog
-        if not isinstance(dialog, OutcomeDialog | ActionDialog) or not dialog.isVisible():
-            return None
+        if not isinstance(dialog, OutcomeDialog | ActionDialog) or not dialog.isVisible() or dialog.saving:
+            return None  # none open, or its save is queued (it lands before the lock ends)
         kind = "outcome" if isinstance(dialog, OutcomeDialog) else "action"
         item = self._dialog_item
         return {"dialog": kind, "item_id": item.id if item is not None else None, "values": dialog.draft()}
