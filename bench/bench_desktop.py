@@ -84,7 +84,6 @@ def ensure_profile(data_dir: Path, families: int) -> None:
 
 
 def unlock_and_search(data_dir: Path) -> None:
-    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
     from ehdesk.store import ProfileManager
@@ -104,7 +103,9 @@ def unlock_and_search(data_dir: Path) -> None:
     window.show()
     app.processEvents()
     # The app loads unlock's code while the worker types their password (seconds); let it finish.
-    QThreadPool.globalInstance().waitForDone()
+    from ehdesk.ui.ops import background
+
+    background().wait()
     app.processEvents()
     marks: dict[str, float] = {}
     window.signin.refresh(select=NAME)

@@ -4,7 +4,8 @@ switching worker) disposes the engine and forgets the key."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
@@ -13,9 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ehdesk.errors import StoreLocked
 from ehdesk.models import SyncState
 from ehdesk.models.clock import HybridClock
-from ehdesk.store import change_capture
+from ehdesk.store import change_capture, changes
 from ehdesk.store.engine import checkpoint
 from ehdesk.store.profile_info import ProfileInfo  # noqa: F401  (re-exported)
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -29,6 +32,10 @@ class Store:
             self.clock.observe(last)
         self._factory = sessionmaker(engine, expire_on_commit=False)
         change_capture.install(self._factory, self.device_id, self.clock)
+        changes.install(self._factory)
+        # Run first when the store closes: whatever works on the store in the background (the
+        # desktop's operation runner) ends there, so no write is cut off and no key outlives it.
+        self._before_close: list[Callable[[], None]] = []
 
     @property
     def engine(self) -> Engine:
@@ -90,9 +97,19 @@ class Store:
         with self.session() as s:
             s.merge(SyncState(key=key, value=value))
 
+    def before_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` at the start of ``close`` (lock, sign-out), while the key is still held."""
+        self._before_close.append(callback)
+
     def close(self) -> None:
         if self._engine is None:
             return
+        callbacks, self._before_close = self._before_close, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception as exc:  # noqa: BLE001  (closing must never fail a lock)
+                log.error("ending background work before close failed (%s)", type(exc).__name__)
         try:
             # Remember the clock so stamps keep increasing even if the laptop clock is set back.
             self.set_state("hlc_last", self.clock.now())

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, insert, select, text
 from ehdesk.errors import EhdeskError
 from ehdesk.models import Blob, BlobOnServer, OutboxEntry, SyncConflict, model_for_table
 from ehdesk.store import ProfileManager, Store
+from ehdesk.store.changes import ChangeSet
 from ehdesk.sync import protocol as p
 from ehdesk.sync.apply import (
     ACKED_KEY,
@@ -57,6 +58,8 @@ class SyncSummary:
     snapshot_revision: int = 0
     wiped: bool = False
     status: SyncStatus = field(default_factory=SyncStatus)
+    # What the pulled pages brought, so open screens refresh (the desktop's ``changes``).
+    changes: ChangeSet = field(default_factory=ChangeSet)
 
     def text(self) -> str:
         if self.wiped:
@@ -310,6 +313,7 @@ class SyncEngine:
                     with self.store.session(applying_remote=True) as s:
                         wipe_everything(s)
                     summary.wiped = True
+                    summary.changes = ChangeSet(everything=True)
                     return
                 if page.cursor == 0 and cursor > 0 and self.client.schema_version >= p.SNAPSHOT_SCHEMA:
                     # The server holds less than this laptop has seen (restored from a backup).
@@ -326,6 +330,7 @@ class SyncEngine:
                     if stamp:
                         self.store.clock.observe(stamp)
                 summary.purged_families += len(page.remove_families)
+                summary.changes = summary.changes | pulled_changes(page)
                 cursor = page.cursor
                 span = max(page.head - start, 1)
                 self._report(percent=50 + int(50 * (cursor - start) / span))
@@ -453,3 +458,11 @@ def _mutation(entry: OutboxEntry, device_id: str) -> p.Mutation:
         base_revision=entry.base_revision,
         changed_at=entry.changed_at,
     )
+
+
+def pulled_changes(page: p.PullResponse) -> ChangeSet:
+    """The families and kinds of record one pulled page changed or removed."""
+    rows = [(c.row_id if c.entity == "family" else c.family_id, c.entity) for c in page.changes]
+    rows += [(family_id, "family") for family_id in page.remove_families]
+    # Team and worker rows belong to no family and change no family's screens.
+    return ChangeSet.of(row for row in rows if row[0])

@@ -51,7 +51,7 @@ def initial_size(app):
 def prepare_demo(window, on_ready=None) -> None:
     """Make the demo profile if it is missing (with progress), then select it and show its password."""
     from ehdesk.ui.demo_profile import DEMO_FAMILIES, DEMO_NAME, DEMO_PASSWORD, demo_exists, ensure_demo
-    from ehdesk.ui.tasks import run_task
+    from ehdesk.ui.ops import background
 
     signin = window.signin
     signin.hints[DEMO_NAME] = DEMO_PASSWORD
@@ -70,11 +70,12 @@ def prepare_demo(window, on_ready=None) -> None:
         ready()
         return
     signin.set_busy(True, f"Making the demo worker and {DEMO_FAMILIES} example families…")
-    run_task(
+    background().run(
         lambda report: ensure_demo(window.manager, report),
         ready,
-        failed,
-        lambda done, total: signin.show_progress(done, total, "Example families:"),
+        owner=signin,
+        on_error=failed,
+        on_progress=lambda done, total: signin.show_progress(done, total, "Example families:"),
     )
 
 
@@ -132,7 +133,7 @@ def run_app(args) -> int:
 
 
 def _finish_background_work() -> None:
-    # Let running tasks (imports warmed at start, a last save) end before Python tears Qt down.
-    from PySide6.QtCore import QThreadPool
+    # Every runner ends its work (a last save, the warm-up imports) before Python tears Qt down.
+    from ehdesk.ui.ops import shutdown_all
 
-    QThreadPool.globalInstance().waitForDone(5000)
+    shutdown_all()

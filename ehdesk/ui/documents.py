@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QPushButton
 from ehdesk.casework.documents import record_issued
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
-from ehdesk.ui.tasks import run_task
+from ehdesk.ui.ops import error_text, for_store
 
 SHARED_LAPTOP_WARNING = (
     "A saved PDF is not encrypted. Anyone who uses this laptop, or the folder you save to, could "
@@ -109,12 +109,26 @@ class DocumentActions(QWidget):
         layout.addWidget(self.save_button)
         self.failed.connect(self._show_failure)
 
-    def issued_pdf(self, channel: str) -> bytes:
-        """The document's bytes, recorded as issued through ``channel`` (print | save)."""
-        with self.store.session() as s:
-            pdf, info = self.render(s, self.family_id)
-            record_issued(s, self.family_id, self.kind, info.document_id, pdf, channel=channel)
+    def _issue(self, s, channel: str) -> bytes:
+        pdf, info = self.render(s, self.family_id)
+        record_issued(s, self.family_id, self.kind, info.document_id, pdf, channel=channel)
         return pdf
+
+    def issued_pdf(self, channel: str) -> bytes:
+        """The document's bytes, recorded as issued through ``channel`` (print | save). Blocks: the
+        screens issue through the store's queue (``_issue_then``)."""
+        with self.store.session() as s:
+            return self._issue(s, channel)
+
+    def _issue_then(self, channel: str, then: Callable[[bytes], None]) -> None:
+        render, family_id, kind = self.render, self.family_id, self.kind
+
+        def issue(s) -> bytes:
+            pdf, info = render(s, family_id)
+            record_issued(s, family_id, kind, info.document_id, pdf, channel=channel)
+            return pdf
+
+        for_store(self.store).write(issue, then, owner=self, on_error=self._error)
 
     # -- printing ------------------------------------------------------------------------------
 
@@ -129,10 +143,10 @@ class DocumentActions(QWidget):
         dialog.setWindowTitle(f"Print the {self.label}")
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
-        channel = print_channel(self, printer)
+        channel = print_channel(self, printer)  # a file printer warns and is audited as a save
         if channel is None:
             return
-        run_task(lambda: self.issued_pdf(channel), lambda pdf: self._print_loaded(pdf, printer), self._error)
+        self._issue_then(channel, lambda pdf: self._print_loaded(pdf, printer))
 
     def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:
         try:
@@ -150,10 +164,17 @@ class DocumentActions(QWidget):
             self.before()
         path = ask_where_to_save(self, f"Save the {self.label} as PDF", f"{self.kind}.pdf")
         if path:
-            run_task(lambda: self.save_to(path), self.saved.emit, self._error)
+            ops = for_store(self.store)
+            self._issue_then(
+                "save",
+                lambda pdf: ops.run(
+                    lambda: write_pdf(path, pdf), self.saved.emit, owner=self, on_error=self._error
+                ),
+            )
 
     def _error(self, exc: BaseException) -> None:
-        self.failed.emit(getattr(exc, "message", None) or f"The {self.label} could not be made.")
+        text = error_text(exc) if isinstance(exc, EhdeskError) else f"The {self.label} could not be made."
+        self.failed.emit(text)
 
     def _show_failure(self, message: str) -> None:
         QMessageBox.information(self, f"The {self.label}", message)

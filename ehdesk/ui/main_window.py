@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.ui.keyboard import TabLeavesTextFields
 from ehdesk.ui.lock import IdleWatcher
+from ehdesk.ui.ops import background, for_store
 from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
 from ehdesk.ui.signin.screen import SignInScreen
-from ehdesk.ui.tasks import run_task
 
 if TYPE_CHECKING:
     from ehdesk.ui.workspace import Workspace
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.sync_bridge = None  # ehdesk.ui.sync.bridge.SyncBridge while a server profile is open
         self.last_worker: str | None = None
+        self.closing = False  # the window is closing: an unlock that finishes now is closed again
 
         self.signin = SignInScreen(self.manager)
         self.signin.unlocked.connect(self.open_store)
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
         self._show_signed_out()
         self.signin.refresh()
         # Load what unlocking needs (migrations, the caseload screens) while the worker types.
-        QTimer.singleShot(0, lambda: run_task(_warm_up))
+        QTimer.singleShot(0, lambda: background().run(_warm_up, owner=self, on_error=lambda exc: None))
 
     # -- settings and help -----------------------------------------------------------------
 
@@ -147,8 +148,9 @@ class MainWindow(QMainWindow):
         if app is not None:
             apply_style(app, appearance)
         data_dir = self.data_dir
-        run_task(
+        background().run(
             lambda: save_appearance(data_dir, appearance),
+            owner=self,
             on_error=lambda _exc: self.statusBar().showMessage(
                 "The display settings could not be saved on this laptop; they apply until the app closes.",
                 10_000,
@@ -182,7 +184,12 @@ class MainWindow(QMainWindow):
     def open_store(self, store: Store) -> None:
         from ehdesk.ui.workspace import Workspace  # not needed to show the tiles: keeps start-up quick
 
+        if self.closing:
+            store.close()  # unlocked just as the window closed: nobody will use it
+            return
         self.store = store
+        # The store's runner: every read and write of it; its failures nobody else shows come here.
+        for_store(store).error.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.last_worker = store.profile.name
         self.workspace = Workspace(store)
         self.stack.addWidget(self.workspace)
@@ -203,8 +210,8 @@ class MainWindow(QMainWindow):
     # -- sync ------------------------------------------------------------------------------
 
     def _start_sync(self, store: Store) -> None:
-        """Background sync for a profile that has a server: the honest state in the status bar,
-        a Conflicts screen, and the caseload refreshed when the team's changes arrive."""
+        """Background sync for a profile that has a server: the honest state in the status bar and
+        a Conflicts screen. What a sync pulls reaches every screen as the store's ``changes``."""
         from ehdesk.ui.sync.bridge import SyncBridge, engine_factory_for
         from ehdesk.ui.sync.conflicts_view import ConflictsView
         from ehdesk.ui.sync.status_widget import SyncStatusWidget
@@ -219,18 +226,8 @@ class MainWindow(QMainWindow):
             workspace.add_screen_button(
                 "conflicts", "Con&flicts", "Ctrl+4", lambda: workspace.show_screen("conflicts")
             )
-            bridge.finished.connect(lambda _summary: self._after_sync(workspace, conflicts))
         bridge.start()
         bridge.sync_now()
-
-    def _after_sync(self, workspace, conflicts) -> None:
-        if workspace is not self.workspace:
-            return
-        conflicts.reload()
-        if workspace.record is None and workspace.stack.currentWidget() is workspace.page:
-            workspace.reload_caseload()
-        else:
-            workspace.caseload_stale = True
 
     def _stop_sync(self) -> None:
         if self.sync_bridge is None:
@@ -244,17 +241,22 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Save what is being typed (as a draft if it does not validate), close the store (engine
-        disposed, key dropped) and go back to the tiles."""
+        disposed, key dropped) and go back to the tiles.
+
+        In this order: no more syncs start and a running one is told to stop; every screen queues
+        its last save; the store's runner skips queued reads and waits for every queued save and
+        the sync to end (``Store.before_close``); only then is the key dropped and the screens,
+        whose background work has all ended, deleted."""
         if self.store is None:
             return
         self.idle.stop()
-        self._close_dialogs()
         self._stop_sync()
         workspace, store = self.workspace, self.store
         try:
             if workspace is not None:
-                workspace.flush_pending()
+                workspace.flush_pending()  # remembers a half-typed dialog as part of the place
         finally:
+            self._close_dialogs()
             store.close()
             self.store = None
             self.workspace = None
@@ -275,6 +277,11 @@ class MainWindow(QMainWindow):
                 widget.reject()
 
     def closeEvent(self, event) -> None:
-        # Closing the window must never drop typing: the same save-or-draft as a lock.
+        # Closing the window must never drop typing: the same save-or-draft as a lock. Then work
+        # that needs no store (an unlock under way, the warm-up imports) ends; a store an unlock
+        # opened meanwhile is closed at once.
+        self.closing = True
+        self.lock()
+        background().wait()
         self.lock()
         super().closeEvent(event)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,11 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-
-def alive(widget: QWidget) -> bool:
-    """False once Qt has deleted the widget (a save can finish after its form was closed)."""
-    return shiboken6.isValid(widget)
 
 
 class DateField(QLineEdit):

@@ -1,5 +1,5 @@
 """What a signed-in worker sees: the caseload, and the family record opened from it. Holds the
-unlocked store and its writer; everything here is dropped on lock."""
+unlocked store and its operation runner; everything here is dropped on lock."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from ehdesk.casework import caseload, drafts, families, search
 from ehdesk.store import Store
 from ehdesk.ui.caseload.page import CaseloadPage
 from ehdesk.ui.family.record import FamilyRecord
-from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import alive
-from ehdesk.ui.writer import Writer
+from ehdesk.ui.ops import error_text, for_store
 
 OPEN_FAMILY_KEY = "ui:open_family"
 
@@ -27,7 +25,7 @@ class Workspace(QWidget):
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
         self.store = store
-        self.writer = Writer()
+        self.ops = for_store(store)
         self.record: FamilyRecord | None = None
         self.index: search.FamilyIndex | None = None
         self.caseload_loaded = False
@@ -54,6 +52,9 @@ class Workspace(QWidget):
         layout.addWidget(self.stack)
         self.page.open_family.connect(self.open_family)
         self.page.new_family.connect(self.create_family)
+        # Whatever changed a family (a save anywhere, or what a sync pulled) reaches the caseload
+        # and the search index: no screen needs a restart or a reopen to be true.
+        self.ops.changes.connect(self._store_changed)
 
     # -- screens ---------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class Workspace(QWidget):
 
     def show_screen(self, key: str) -> None:
         self.close_record()
-        self._remember_open(None)
+        self._remember_place({"screen": key})
         if key not in self.screens:
             self.register_screen(key, self._make_screen(key))
         self.stack.setCurrentWidget(self.screens[key])
@@ -124,54 +125,51 @@ class Workspace(QWidget):
         self.reload_caseload()
 
     def _build_index(self) -> None:
-        store = self.store
-
-        def build():
-            with store.session() as s:
-                return search.build_index(s), drafts.load_draft(s, OPEN_FAMILY_KEY)
+        def build(s):
+            return search.build_index(s), drafts.load_draft(s, OPEN_FAMILY_KEY)
 
         def built(result):
-            if not alive(self) or not self.store.is_open:
-                return
-            self.index, reopen = result
+            self.index, place = result
             self.page.set_index(self.index)
             self.index_ready.emit()
+            # Unlock returns the worker to where they were: the family, its tab and what was open
+            # in it, or the screen (unless they have already moved on).
             untouched = self.record is None and not self.page.search.text()
-            if reopen and reopen.get("family_id") and untouched:
-                self.open_family(reopen["family_id"])
+            if not place or not untouched:
+                return
+            if place.get("family_id"):
+                self.open_family(place["family_id"], place)
+            elif place.get("screen") in self.nav_buttons and place["screen"] != "caseload":
+                self.nav_buttons[place["screen"]].click()
 
-        run_task(build, built)
+        self.ops.query(build, built, owner=self)
 
     def reload_caseload(self) -> None:
-        store = self.store
+        worker_id = self.store.worker_id
         self.page.set_loading("Loading your caseload…")
 
-        def load():
-            with store.session() as s:
-                return caseload.caseload(s, store.worker_id, date.today())
-
         def loaded(rows):
-            if alive(self) and self.store.is_open:
-                self.page.set_caseload(rows)
-                self.caseload_loaded = True
-                self.caseload_ready.emit()
+            self.page.set_caseload(rows)
+            self.caseload_loaded = True
+            self.caseload_ready.emit()
 
-        def failed(exc):
-            if alive(self) and self.store.is_open:
-                self.page.set_loading(getattr(exc, "message", "The caseload could not be read."))
-
-        run_task(load, loaded, failed)
+        self.ops.query(
+            lambda s: caseload.caseload(s, worker_id, date.today()),
+            loaded,
+            owner=self,
+            on_error=lambda exc: self.page.set_loading(error_text(exc)),
+        )
 
     # -- family records --------------------------------------------------------------------
 
-    def open_family(self, family_id: str) -> None:
+    def open_family(self, family_id: str, place: dict | None = None) -> None:
         self.close_record()
-        self.record = FamilyRecord(self.store, self.writer, family_id)
+        self.record = FamilyRecord(self.store, family_id, place=place)
         self.record.back_requested.connect(self.show_caseload)
         self.record.changed.connect(self._family_changed)
         self.stack.addWidget(self.record)
         self.stack.setCurrentWidget(self.record)
-        self._remember_open(family_id)
+        self._remember_place({"family_id": family_id})
 
     def close_record(self) -> None:
         if self.record is None:
@@ -183,7 +181,7 @@ class Workspace(QWidget):
 
     def show_caseload(self) -> None:
         self.close_record()
-        self._remember_open(None)
+        self._remember_place(None)
         if self.caseload_stale:
             self.caseload_stale = False
             self.reload_caseload()
@@ -192,43 +190,54 @@ class Workspace(QWidget):
         self.page.focus_search()
 
     def create_family(self, household_name: str) -> None:
-        store = self.store
-
-        def create():
-            with store.session() as s:
-                return families.create_family(s, {"household_name": household_name})
-
         def created(family_id):
             self._family_changed(family_id)
             self.open_family(family_id)
 
-        self.writer.submit(
-            create, created, lambda exc: self.page.summary.setText(getattr(exc, "message", str(exc)))
+        self.ops.write(
+            lambda s: families.create_family(s, {"household_name": household_name}),
+            created,
+            owner=self,
+            on_error=lambda exc: self.page.summary.setText(error_text(exc)),
         )
 
-    def _family_changed(self, family_id: str) -> None:
-        store, index = self.store, self.index
+    def _store_changed(self, changed, _origin=None) -> None:
+        if self.stack.currentWidget() is self.page and self.caseload_loaded:
+            self.reload_caseload()
+        else:
+            self.caseload_stale = True
+        index = self.index
+        if index is not None and changed.families:
+            families_changed = sorted(changed.families)
 
-        def refresh():
-            if index is not None:
-                with store.session() as s:
+            def refresh(s):
+                for family_id in families_changed:
                     search.refresh_family(s, index, family_id)
 
+            self.ops.query(refresh, owner=self)
+
+    def _family_changed(self, family_id: str) -> None:
+        index = self.index
         # The caseload is read again when the worker goes back to it, not after every keystroke save.
         self.caseload_stale = True
-        self.writer.submit(refresh)
+        if index is not None:
+            self.ops.query(lambda s: search.refresh_family(s, index, family_id), owner=self)
 
-    def _remember_open(self, family_id: str | None) -> None:
-        store = self.store
+    def current_place(self) -> dict | None:
+        """Where the worker is: the open family (its tab and what is open in it) or the screen."""
+        if self.record is not None:
+            return {"family_id": self.record.family_id, **self.record.place()}
+        current = self.stack.currentWidget()
+        return next(({"screen": key} for key, widget in self.screens.items() if widget is current), None)
 
-        def remember():
-            with store.session() as s:
-                if family_id:
-                    drafts.save_draft(s, OPEN_FAMILY_KEY, {"family_id": family_id})
-                else:
-                    drafts.clear_draft(s, OPEN_FAMILY_KEY)
+    def _remember_place(self, place: dict | None) -> None:
+        def remember(s):
+            if place:
+                drafts.save_draft(s, OPEN_FAMILY_KEY, place)
+            else:
+                drafts.clear_draft(s, OPEN_FAMILY_KEY)
 
-        self.writer.submit(remember)
+        self.ops.write(remember, owner=None)
 
     # -- lock ------------------------------------------------------------------------------
 
@@ -239,4 +248,6 @@ class Workspace(QWidget):
             flush = getattr(screen, "flush_pending", None)
             if flush is not None:
                 flush()
-        self.writer.wait()
+        self._remember_place(self.current_place())
+        # Every save just queued, and every one queued before, lands before the key is dropped.
+        self.ops.flush()

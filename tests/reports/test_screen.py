@@ -162,7 +162,7 @@ def test_choosing_a_preset_sets_the_dates(qtbot, store):
 
 
 def test_closing_the_screen_while_it_loads_is_harmless(qtbot, store):
-    from PySide6.QtCore import QThreadPool
+    from ehdesk.ui.ops import for_store
 
     _fill(store)
     screen = ReportsScreen(store)
@@ -170,5 +170,5 @@ def test_closing_the_screen_while_it_loads_is_harmless(qtbot, store):
     screen.refresh()
     screen.deleteLater()
     qtbot.wait(10)
-    assert QThreadPool.globalInstance().waitForDone(10000)
+    for_store(store).flush()
     qtbot.wait(50)  # the late result is delivered to a closed screen and ignored

@@ -32,9 +32,9 @@ def sign_in(qtbot, win, name: str, password: str) -> None:
 
 
 def settle(win) -> None:
-    """Wait for every queued save and its callbacks."""
-    win.workspace.writer.wait()
-    win.workspace.writer.wait()
+    """Wait for every queued read and save and their callbacks (and what those queued)."""
+    win.workspace.ops.flush()
+    win.workspace.ops.flush()
 
 
 def open_new_family(qtbot, win, name: str):

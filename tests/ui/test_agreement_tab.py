@@ -10,6 +10,7 @@ from ehdesk.casework.documents import verify
 from ehdesk.models import AuditEvent
 from ehdesk.ui.agreement.signature_pad import SignaturePad
 from ehdesk.ui.agreement.tab import AgreementTab
+from ehdesk.ui.ops import for_store
 from tests.agreement.factory import make_family
 
 
@@ -60,6 +61,7 @@ def test_sign_on_screen_freeze_and_print(qtbot, store, tmp_path):
     )
     school.setCheckState(Qt.CheckState.Checked)
     tab.flush_pending()
+    for_store(store).flush()  # the choice is queued like every save; the lock would wait for it
     assert tab.view.agencies == ["school"]
 
     # Each parent with parental responsibility and the worker sign on the pad.

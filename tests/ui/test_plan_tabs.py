@@ -201,7 +201,10 @@ def test_closure_lists_missing_items_and_only_a_manager_overrides(qtbot, store, 
     assert not plan.dialog.override.isEnabled()  # this worker is not a manager
     plan.dialog.accept()
     settle(qtbot, plan)
-    assert "can't be closed yet" in plan.message.text() and "closing tool reading" in plan.message.text()
+    # Said inside the dialog, which stays open with what was chosen and typed.
+    error = plan.dialog.error.text()
+    assert "can't be closed yet" in error and "closing tool reading" in error
+    assert plan.dialog.isVisible()
     assert "Case open" in plan.status.text()
 
 

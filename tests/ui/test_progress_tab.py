@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QDate, QThreadPool
+from PySide6.QtCore import QDate
 
 from ehdesk.casework import readings
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.models import Episode, Family, Person
+from ehdesk.ui.ops import for_store
 from ehdesk.ui.tools.charts import line_series
 from ehdesk.ui.tools.tab import ProgressTab
 
@@ -216,6 +217,6 @@ def test_results_arriving_after_the_tab_closed_are_ignored(qtbot, store, family)
     tab = ProgressTab(store, family["family"])  # starts loading at once
     tab.deleteLater()
     qtbot.wait(50)  # the deletion happens ...
-    QThreadPool.globalInstance().waitForDone(5000)
+    for_store(store).flush()
     qtbot.wait(50)  # ... and the load result arrives for a widget that is gone, without error
     assert not shiboken6.isValid(tab)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -45,7 +44,7 @@ from ehdesk.ui.agreement.signature_pad import SignaturePad
 from ehdesk.ui.dates import show_no_date, uk_time
 from ehdesk.ui.documents import ask_where_to_save, print_channel, write_pdf
 from ehdesk.ui.flow import FlowLayout
-from ehdesk.ui.tasks import run_task
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 
 
 def content_as_html(content: dict) -> str:
@@ -73,6 +72,7 @@ class AgreementTab(QWidget):
     def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.runner = for_store(store)
         self.family_id = family_id
         self.view: ops.AgreementView | None = None
         self.signers: list[ops.Signer] = []
@@ -84,6 +84,14 @@ class AgreementTab(QWidget):
         self._build()
         self._set_enabled()  # nothing can be done until the record has loaded
         self.refresh()
+        refresh_on_changes(
+            self,
+            store,
+            self.refresh,
+            family_id=family_id,
+            kinds={"episode", "agreement", "agreement_signature", "person"},
+            ready=lambda: not self._pending and not self._busy,
+        )
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -203,50 +211,36 @@ class AgreementTab(QWidget):
 
     # --- loading -----------------------------------------------------------------------------
     def _run(self, work, on_done=None) -> None:
-        """Run ``work(session)`` off the UI thread in one transaction, then refresh."""
-        store = self.store
-
-        def job():
-            with store.session() as s:
-                return work(s)
-
+        """Change: ``work(session)`` on the store's queue in one transaction, then refresh."""
         self._busy = True
         self._set_enabled()
 
         def done(result):
-            if not shiboken6.isValid(self):  # the family record closed while the work ran
-                return
             self._busy = False
             if on_done:
                 on_done(result)
             self.refresh()
 
-        run_task(job, done, self._failed)
+        self.runner.write(work, done, owner=self, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._busy = False
         self._set_enabled()
-        message = str(exc) if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
-        QMessageBox.warning(self, "Agreement", message)
+        QMessageBox.warning(self, "Agreement", error_text(exc))
 
     def refresh(self) -> None:
-        store, family_id = self.store, self.family_id
+        family_id, own_name = self.family_id, self.store.profile.name
 
-        def load():
-            with store.session() as s:
-                episode = ops.current_episode(s, family_id)
-                view = ops.latest_agreement(s, family_id)
-                worker = view.worker_name if view else store.profile.name
-                images = ops.signature_images(s, view) if view else {}
-                return episode is not None, view, ops.possible_signers(s, family_id, worker), images
+        def load(s):
+            episode = ops.current_episode(s, family_id)
+            view = ops.latest_agreement(s, family_id)
+            worker = view.worker_name if view else own_name
+            images = ops.signature_images(s, view) if view else {}
+            return episode is not None, view, ops.possible_signers(s, family_id, worker), images
 
-        run_task(load, self._show, self._failed)
+        self.runner.query(load, self._show, owner=self, on_error=self._failed)
 
     def _show(self, result) -> None:
-        if not shiboken6.isValid(self):  # closed while loading
-            return
         self.has_episode, self.view, self.signers, images = result
         view = self.view
         self.agencies.blockSignals(True)
@@ -328,21 +322,28 @@ class AgreementTab(QWidget):
         self._save_timer.start()
 
     def flush_pending(self) -> None:
-        """Save agency and date choices not yet saved (a small write, done at once so nothing is
-        lost on lock or when switching family). A signature drawn but not added is not kept: it
-        is not a signature until the signer confirms it."""
+        """Queue the agency and date choices not yet saved (on lock, when switching family, and
+        600 ms after the last change); the queue keeps them in order and a lock waits for it. A
+        signature drawn but not added is not kept: it is not a signature until the signer confirms
+        it."""
         self._save_timer.stop()
         if not self._pending or self.view is None or not self.view.editable:
             self._pending.clear()
             return
         changes, self._pending = self._pending, {}
-        with self.store.session() as s:
-            self.view = ops.update_draft(s, self.view.id, **changes)
-        self.text.setHtml(content_as_html(self.view.content))
+        agreement_id = self.view.id
+
+        def saved(view) -> None:
+            self.view = view
+            self.text.setHtml(content_as_html(view.content))
+
+        self.runner.write(
+            lambda s: ops.update_draft(s, agreement_id, **changes), saved, owner=self, on_error=self._failed
+        )
 
     def prepare(self) -> None:
-        name = self.store.profile.name
-        self._run(lambda s: ops.start_agreement(s, self.family_id, name))
+        name, family_id = self.store.profile.name, self.family_id
+        self._run(lambda s: ops.start_agreement(s, family_id, name))
 
     def new_version(self) -> None:
         answer = QMessageBox.question(
@@ -445,11 +446,16 @@ class AgreementTab(QWidget):
 
     # --- documents ---------------------------------------------------------------------------
     def _signed_pdf(self, channel: str) -> bytes:
-        """The stored signed PDF, recorded as issued through ``channel`` (print | save)."""
+        """The stored signed PDF, recorded as issued through ``channel`` (print | save). Blocks:
+        the buttons issue it through the store's queue (``_issue_then``)."""
         with self.store.session() as s:
-            pdf, view = ops.signed_pdf(s, self.family_id)
-            record_issued(s, self.family_id, "agreement", view.id, pdf, channel=channel)
-        return pdf
+            return _issue_signed(s, self.family_id, channel)
+
+    def _issue_then(self, channel: str, then) -> None:
+        family_id = self.family_id
+        self.runner.write(
+            lambda s: _issue_signed(s, family_id, channel), then, owner=self, on_error=self._failed
+        )
 
     def print_to(self, printer: QPrinter) -> int:
         """Print the signed agreement on ``printer`` (no file is written unless the printer itself
@@ -466,9 +472,7 @@ class AgreementTab(QWidget):
         if channel is None:
             return
         # The stored bytes are read off the UI thread; painting onto the printer happens here.
-        run_task(
-            lambda: self._signed_pdf(channel), lambda pdf: self._print_loaded(pdf, printer), self._failed
-        )
+        self._issue_then(channel, lambda pdf: self._print_loaded(pdf, printer))
 
     def _print_loaded(self, pdf: bytes, printer: QPrinter) -> None:
         try:
@@ -487,24 +491,47 @@ class AgreementTab(QWidget):
         )
         path = ask_where_to_save(self, "Save the signed agreement as PDF", name)
         if path:
-            run_task(lambda: self.save_to(path), None, self._failed)
+            self._issue_then(
+                "save",
+                lambda pdf: self.runner.run(lambda: write_pdf(path, pdf), owner=self, on_error=self._failed),
+            )
 
     def check_file(self, path: Path) -> str:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise EhdeskError(f"The file could not be read: {exc.strerror}.") from exc
+        data = _read_pdf(Path(path))
         with self.store.session() as s:
-            found = verify(s, data)
-        if found is None:
-            return "This PDF is not a document on record: it was changed, or it was not issued here."
-        return f"This PDF is exactly the {found.kind} issued on {uk_time(found.issued_at)} (UK time)."
+            return _describe_check(verify(s, data))
 
     def check_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Check a PDF against the record", "", "PDF (*.pdf)")
-        if path:
-            run_task(
-                lambda: self.check_file(Path(path)),
+        if not path:
+            return
+
+        def check(data: bytes) -> None:
+            self.runner.query(
+                lambda s: _describe_check(verify(s, data)),
                 lambda message: QMessageBox.information(self, "Check a PDF", message),
-                self._failed,
+                owner=self,
+                on_error=self._failed,
             )
+
+        self.runner.run(lambda: _read_pdf(Path(path)), check, owner=self, on_error=self._failed)
+
+
+def _issue_signed(s, family_id: str, channel: str) -> bytes:
+    """The stored signed PDF, recorded as issued through ``channel`` (print | save)."""
+    pdf, view = ops.signed_pdf(s, family_id)
+    record_issued(s, family_id, "agreement", view.id, pdf, channel=channel)
+    return pdf
+
+
+def _read_pdf(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise EhdeskError(f"The file could not be read: {exc.strerror}.") from exc
+
+
+def _describe_check(found) -> str:
+    if found is None:
+        return "This PDF is not a document on record: it was changed, or it was not issued here."
+    return f"This PDF is exactly the {found.kind} issued on {uk_time(found.issued_at)} (UK time)."

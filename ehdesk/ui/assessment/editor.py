@@ -7,9 +7,6 @@ numbered so an older save finishing late can never overwrite a newer one, and
 
 from __future__ import annotations
 
-import threading
-
-import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import assessments as ops
-from ehdesk.errors import EhdeskError, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.forms.engine import FormEngine
 from ehdesk.store import Store
 from ehdesk.ui.assessment.form_view import FormView
+from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.tasks import run_task
 
 SAVE_DELAY_MS = 800
 
@@ -53,8 +50,9 @@ class AssessmentEditor(QWidget):
         self.store = store
         self.view = view
         self.engine = engine
-        self._lock = threading.Lock()
+        self.runner = for_store(store)
         self._rev = 0  # bumped on every edit
+        self._queued_rev = 0  # the newest edit queued to be saved (a lock waits for the queue)
         self._saved_rev = 0  # the newest edit known to be in the store
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -155,26 +153,22 @@ class AssessmentEditor(QWidget):
         self.note.setVisible(bool(notes))
 
     def _reload(self, status_message: str = "") -> None:
-        def load():
-            with self.store.session() as s:
-                return ops.get_assessment(s, self.view.id, audit_view=False)
+        assessment_id = self.view.id
 
         def done(view):
-            if not shiboken6.isValid(self):
-                return
             self.view = view
             self._show_status()
             self.status_changed.emit(view.status)
 
-        run_task(load, done, self._show_error)
+        self.runner.query(
+            lambda s: ops.get_assessment(s, assessment_id, audit_view=False),
+            done,
+            owner=self,
+            on_error=self._show_error,
+        )
 
     def _show_error(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):  # closed while the work ran
-            return
-        message = (
-            exc.message if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
-        )
-        self.banner.setText(message)
+        self.banner.setText(error_text(exc))
         self.banner.show()
 
     # --- saving --------------------------------------------------------------------------
@@ -183,37 +177,37 @@ class AssessmentEditor(QWidget):
         self.saved_label.setText("Saving…")
         self._timer.start()
 
-    def _save(self, rev: int, answers: dict) -> bool:
-        """Write ``answers`` (edit number ``rev``) unless something newer is already stored.
-        Runs on a pool thread, or on the UI thread from flush_pending."""
-        with self._lock:
-            if rev <= self._saved_rev:
-                return False
-            with self.store.session() as s:
-                ops.save_draft(s, self.view.id, answers)
-            self._saved_rev = rev
-            return True
-
     def _save_in_background(self) -> None:
-        rev, answers = self._rev, self.form.answers()
-        run_task(lambda: self._save(rev, answers), self._after_save, self._show_error)
-
-    def _after_save(self, _wrote: bool) -> None:
-        if not shiboken6.isValid(self):  # closed while the save ran; the save itself is done
+        """Queue the answers as they are now (edit number ``rev``). Saves run in the order they
+        were queued, so the newest queued is the newest stored."""
+        self._timer.stop()
+        rev, answers, assessment_id = self._rev, self.form.answers(), self.view.id
+        if rev <= self._queued_rev:
             return
+        queued = self.runner.write(
+            lambda s: ops.save_draft(s, assessment_id, answers),
+            lambda _: self._after_save(rev),
+            owner=self,
+            on_error=self._show_error,
+        )
+        if queued:
+            self._queued_rev = rev
+
+    def _after_save(self, rev: int) -> None:
+        self._saved_rev = max(self._saved_rev, rev)
         if self._saved_rev >= self._rev:
             self.saved_label.setText("All changes saved")
             self.saved.emit()
 
     def has_unsaved(self) -> bool:
-        return self._rev > self._saved_rev
+        return self._rev > self._queued_rev
 
     def flush_pending(self) -> None:
-        """Save what was typed and not yet saved, now (before lock, switching family or closing)."""
+        """Queue what was typed and not yet saved, now (before lock, switching family or closing);
+        a lock waits for the queue before the key is dropped."""
         self._timer.stop()
-        if self.has_unsaved() and self.view.status == "draft" and self.store.is_open:
-            self._save(self._rev, self.form.answers())
-            self.saved_label.setText("All changes saved")
+        if self.has_unsaved() and self.view.status == "draft":
+            self._save_in_background()
 
     # --- actions -------------------------------------------------------------------------
     def complete(self) -> None:
@@ -237,16 +231,19 @@ class AssessmentEditor(QWidget):
             self.banner.show()
             return
 
-        def work():
-            with self.store.session() as s:
-                ops.complete_assessment(s, self.view.id, answers)
+        assessment_id = self.view.id
 
         def failed(exc):
             if isinstance(exc, ValidationError):
                 self.form.show_errors(exc.fields)
             self._show_error(exc)
 
-        run_task(work, lambda _: self._reload(), failed)
+        self.runner.write(
+            lambda s: ops.complete_assessment(s, assessment_id, answers),
+            lambda _: self._reload(),
+            owner=self,
+            on_error=failed,
+        )
 
     def _ask_manager_name(self) -> str | None:
         name, ok = QInputDialog.getText(
@@ -259,11 +256,13 @@ class AssessmentEditor(QWidget):
         if name is None:
             return
 
-        def work():
-            with self.store.session() as s:
-                ops.sign_off_assessment(s, self.view.id, name)
-
-        run_task(work, lambda _: self._reload(), self._show_error)
+        assessment_id = self.view.id
+        self.runner.write(
+            lambda s: ops.sign_off_assessment(s, assessment_id, name),
+            lambda _: self._reload(),
+            owner=self,
+            on_error=self._show_error,
+        )
 
     def _ask_reopen_reason(self) -> str | None:
         reason, ok = QInputDialog.getMultiLineText(
@@ -276,15 +275,18 @@ class AssessmentEditor(QWidget):
         if reason is None:
             return
 
-        def work():
-            with self.store.session() as s:
-                ops.reopen_assessment(s, self.view.id, reason)
+        assessment_id = self.view.id
 
         def done(_):
             self.banner.hide()
             self._reload()
 
-        run_task(work, done, self._show_error)
+        self.runner.write(
+            lambda s: ops.reopen_assessment(s, assessment_id, reason),
+            done,
+            owner=self,
+            on_error=self._show_error,
+        )
 
     def _close(self) -> None:
         self.flush_pending()

@@ -3,7 +3,6 @@ episode, starting a new one, and opening one to fill in or read."""
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,12 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import assessments as ops
-from ehdesk.errors import EhdeskError
 from ehdesk.forms.loader import default_library
 from ehdesk.store import Store
 from ehdesk.ui.assessment.editor import AssessmentEditor
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.tasks import run_task
 
 LIST_STYLE = """
 QLabel[role="pageTitle"] { font-size: 15pt; font-weight: 600; color: @heading; }
@@ -106,31 +104,36 @@ class AssessmentTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.refresh()
+        refresh_on_changes(
+            self,
+            store,
+            self.refresh,
+            family_id=family_id,
+            kinds={"episode", "assessment"},
+            ready=lambda: self.editor is None,
+        )
 
     # --- list ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        store, family_id = self.store, self.family_id
+        family_id = self.family_id
 
-        def load():
+        def load(s):
             library = default_library()
-            with store.session() as s:
-                episode = ops.current_episode(s, family_id)
-                episode_id = episode.id if episode else None
-                described = (
-                    f"Case opened {_date(episode.opened_on)}"
-                    + (f", closed {_date(episode.closed_on)}" if episode.status == "closed" else "")
-                    if episode
-                    else "No case is open for this family."
-                )
-                summaries = ops.list_assessments(s, family_id, episode_id, library)
+            episode = ops.current_episode(s, family_id)
+            episode_id = episode.id if episode else None
+            described = (
+                f"Case opened {_date(episode.opened_on)}"
+                + (f", closed {_date(episode.closed_on)}" if episode.status == "closed" else "")
+                if episode
+                else "No case is open for this family."
+            )
+            summaries = ops.list_assessments(s, family_id, episode_id, library)
             forms = [(d.id, d.title) for d in library.current_forms()]
             return episode_id, described, summaries, forms, list(library.errors)
 
-        run_task(load, self._show_list, self._show_error)
+        for_store(self.store).query(load, self._show_list, owner=self, on_error=self._show_error)
 
     def _show_list(self, result) -> None:
-        if not shiboken6.isValid(self):  # the family record closed while loading
-            return
         self.episode_id, described, self.summaries, forms, problems = result
         self.episode_label.setText(described)
         if problems:
@@ -156,11 +159,7 @@ class AssessmentTab(QWidget):
         self.loaded.emit()
 
     def _show_error(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.error.setText(
-            exc.message if isinstance(exc, EhdeskError) else "Something went wrong; nothing was changed."
-        )
+        self.error.setText(error_text(exc))
         self.error.show()
 
     def _open_selected(self) -> None:
@@ -175,27 +174,22 @@ class AssessmentTab(QWidget):
 
     # --- opening -------------------------------------------------------------------------
     def start(self, form_id: str = ops.EHA_FORM) -> None:
-        store, family_id = self.store, self.family_id
-
-        def work():
-            with store.session() as s:
-                return ops.start_assessment(s, family_id, form_id)
-
-        run_task(work, self.open_assessment, self._show_error)
+        family_id = self.family_id
+        for_store(self.store).write(
+            lambda s: ops.start_assessment(s, family_id, form_id),
+            self.open_assessment,
+            owner=self,
+            on_error=self._show_error,
+        )
 
     def open_assessment(self, assessment_id: str) -> None:
-        store = self.store
-
-        def load():
-            with store.session() as s:
-                view = ops.get_assessment(s, assessment_id)
+        def load(s):
+            view = ops.get_assessment(s, assessment_id)
             return view, ops.engine_for(view)
 
-        run_task(load, self._show_editor, self._show_error)
+        for_store(self.store).query(load, self._show_editor, owner=self, on_error=self._show_error)
 
     def _show_editor(self, loaded) -> None:
-        if not shiboken6.isValid(self):
-            return
         view, engine = loaded
         self._drop_editor()
         self.error.hide()
@@ -217,6 +211,25 @@ class AssessmentTab(QWidget):
         self._drop_editor()
         self.stack.setCurrentIndex(0)
         self.refresh()
+
+    def place_detail(self) -> dict | None:
+        if self.editor is None:
+            return None
+        form = self.editor.form
+        row = form.nav.currentRow()
+        section = form.sections[row].id if 0 <= row < len(form.sections) else None
+        return {"assessment_id": self.editor.view.id, "section": section}
+
+    def restore_place(self, detail: dict) -> None:
+        """Reopen the assessment the worker had open, at the section they were in."""
+        section = detail.get("section")
+
+        def to_section(editor) -> None:
+            if section:
+                editor.form.go_to_section(section)
+
+        self.opened.connect(to_section, Qt.ConnectionType.SingleShotConnection)
+        self.open_assessment(detail["assessment_id"])
 
     def flush_pending(self) -> None:
         """Called before lock, switching family and closing: nothing typed may be lost."""

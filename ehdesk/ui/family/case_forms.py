@@ -24,8 +24,8 @@ def _choices(list_name: str) -> list[tuple[str, str]]:
 
 
 class EpisodeForm(RecordForm):
-    def __init__(self, store, writer, family_id, parent=None) -> None:
-        super().__init__(store, writer, family_id, autosave=False, parent=parent)
+    def __init__(self, store, family_id, parent=None) -> None:
+        super().__init__(store, family_id, autosave=False, parent=parent)
         pack = current_pack()
         self.episode_id: str | None = None
         self.allocated: tuple[str | None, str] = (None, "")
@@ -127,8 +127,8 @@ class EpisodeForm(RecordForm):
 
 
 class ReferralForm(RecordForm):
-    def __init__(self, store, writer, family_id, parent=None) -> None:
-        super().__init__(store, writer, family_id, autosave=False, parent=parent)
+    def __init__(self, store, family_id, parent=None) -> None:
+        super().__init__(store, family_id, autosave=False, parent=parent)
         pack = current_pack()
         self.referral_id: str | None = None
         self.add_field("received_on", "Received on", QLineEdit())
@@ -206,8 +206,8 @@ class ReferralForm(RecordForm):
 
 
 class ConsentForm(RecordForm):
-    def __init__(self, store, writer, family_id, parent=None) -> None:
-        super().__init__(store, writer, family_id, autosave=False, parent=parent)
+    def __init__(self, store, family_id, parent=None) -> None:
+        super().__init__(store, family_id, autosave=False, parent=parent)
         self.add_field("person_id", "Given by", combo([], "Given by", blank="Choose a family member"))
         self.add_field("scope", "For", combo(_choices("consent_scopes"), "Consent for"))
         self.add_field(

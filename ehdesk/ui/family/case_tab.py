@@ -28,7 +28,8 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.family.case_forms import ConsentForm, EpisodeForm, ReferralForm
 from ehdesk.ui.family.form import parse_dates
-from ehdesk.ui.widgets import alive, heading
+from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.widgets import heading
 
 
 def _section(title: str, body: QWidget) -> QWidget:
@@ -43,14 +44,15 @@ def _section(title: str, body: QWidget) -> QWidget:
 class CaseTab(QWidget):
     changed = Signal()
 
-    def __init__(self, store, writer, family_id, parent=None) -> None:
+    def __init__(self, store, family_id, parent=None) -> None:
         super().__init__(parent)
-        self.store, self.writer, self.family_id = store, writer, family_id
+        self.store, self.family_id = store, family_id
+        self.ops = for_store(store)
         self.referral_list: list[ReferralView] = []
         self.consent_list: list[ConsentView] = []
 
         # Episode
-        self.episode_form = EpisodeForm(store, writer, family_id)
+        self.episode_form = EpisodeForm(store, family_id)
         self.episode_state = QLabel()
         self.episode_state.setProperty("role", "note")
         self.allocate_button = QPushButton("Allocate to &me")
@@ -71,7 +73,7 @@ class CaseTab(QWidget):
         self.referrals = QListWidget()
         self.referrals.setAccessibleName("Requests for support")
         self.referrals.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
-        self.referral_form = ReferralForm(store, writer, family_id)
+        self.referral_form = ReferralForm(store, family_id)
         self.new_referral = QPushButton("&New request")
         self.referral_save = QPushButton("Save &request")
         self.referral_save.setProperty("primary", True)
@@ -102,7 +104,7 @@ class CaseTab(QWidget):
         )
         self.withdraw_message = QLabel()
         self.withdraw_message.setProperty("role", "error")
-        self.consent_form = ConsentForm(store, writer, family_id)
+        self.consent_form = ConsentForm(store, family_id)
         self.consent_save = QPushButton("Record c&onsent")
         self.consent_save.setProperty("primary", True)
         con_box = QWidget()
@@ -245,20 +247,10 @@ class CaseTab(QWidget):
         except ValidationError as exc:
             self.withdraw_message.setText(exc.fields["d"])
             return
-        store, consent_id = self.store, item.data(Qt.ItemDataRole.UserRole)
-
-        def withdraw():
-            with store.session() as s:
-                return consent.withdraw_consent(s, consent_id, when)
-
-        def failed(exc):
-            if not alive(self):
-                return
-            self.withdraw_message.setText(getattr(exc, "message", "Withdrawing failed."))
+        consent_id = item.data(Qt.ItemDataRole.UserRole)
+        self.withdraw_message.setText("")
 
         def done(result):
-            if not alive(self):
-                return
             self.withdraw_message.setProperty("role", "note")
             self.withdraw_message.style().unpolish(self.withdraw_message)
             self.withdraw_message.style().polish(self.withdraw_message)
@@ -267,8 +259,12 @@ class CaseTab(QWidget):
             self.withdraw_message.setText(" ".join(result.messages))
             self.changed.emit()
 
-        self.withdraw_message.setText("")
-        self.writer.submit(withdraw, done, failed)
+        self.ops.write(
+            lambda s: consent.withdraw_consent(s, consent_id, when),
+            done,
+            owner=self,
+            on_error=lambda exc: self.withdraw_message.setText(error_text(exc)),
+        )
 
     def record_safeguarding_share(self, agency: str | None = None, reason: str | None = None) -> None:
         item = self.consents.currentItem()
@@ -288,52 +284,45 @@ class CaseTab(QWidget):
             )
             if not ok:
                 return
-        store, consent_id, today = self.store, item.data(Qt.ItemDataRole.UserRole), date.today()
-
-        def share():
-            with store.session() as s:
-                consent.record_safeguarding_share(
-                    s, consent_id, agency=agency, reason=reason, shared_on=today
-                )
-
-        def failed(exc):
-            if alive(self):
-                self.withdraw_message.setText(getattr(exc, "message", "The share could not be recorded."))
+        consent_id, today = item.data(Qt.ItemDataRole.UserRole), date.today()
 
         def done(_):
-            if alive(self):
-                self.withdraw_message.setText(
-                    f"Recorded: shared with {pack.label('agencies', agency)} under the safeguarding exception."
-                )
-                self.changed.emit()
+            self.withdraw_message.setText(
+                f"Recorded: shared with {pack.label('agencies', agency)} under the safeguarding exception."
+            )
+            self.changed.emit()
 
-        self.writer.submit(share, done, failed)
+        self.ops.write(
+            lambda s: consent.record_safeguarding_share(
+                s, consent_id, agency=agency, reason=reason, shared_on=today
+            ),
+            done,
+            owner=self,
+            on_error=lambda exc: self.withdraw_message.setText(error_text(exc)),
+        )
 
     def _episode_saved(self) -> None:
         self.reload()
         self.changed.emit()
 
     def reload(self) -> None:
-        store, family_id = self.store, self.family_id
+        family_id = self.family_id
 
-        def load():
-            with store.session() as s:
-                return (
-                    referrals.list_referrals(s, family_id),
-                    consent.list_consents(s, family_id),
-                    episodes.list_episodes(s, family_id),
-                )
+        def load(s):
+            return (
+                referrals.list_referrals(s, family_id),
+                consent.list_consents(s, family_id),
+                episodes.list_episodes(s, family_id),
+            )
 
         def done(result):
-            if not alive(self):
-                return
             refs, cons, eps = result
             self._show_referrals(refs)
             self._show_consents(cons)
             current = next((e for e in eps if e.status == "open"), None)
             self._describe_episode(current, eps)
 
-        self.writer.submit(load, done)
+        self.ops.query(load, done, owner=self)
 
     def set_members(self, members: list[MemberView]) -> None:
         self.episode_form.set_children(members)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from ehdesk.casework import consent, drafts, episodes, families, referrals
 from ehdesk.casework.consent import ConsentView
 from ehdesk.casework.episodes import EpisodeView
 from ehdesk.casework.families import FamilyView
 from ehdesk.casework.referrals import ReferralView
-from ehdesk.store import Store
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,11 @@ class RecordData:
     drafts: dict[str, dict]
 
 
-def load_record(store: Store, family_id: str) -> RecordData:
-    with store.session() as s:
-        return RecordData(
-            family=families.get_family(s, family_id),
-            referrals=referrals.list_referrals(s, family_id),
-            consents=consent.list_consents(s, family_id),
-            episodes=episodes.list_episodes(s, family_id),
-            drafts=drafts.drafts_for_family(s, family_id),
-        )
+def load_record(s: Session, family_id: str) -> RecordData:
+    return RecordData(
+        family=families.get_family(s, family_id),
+        referrals=referrals.list_referrals(s, family_id),
+        consents=consent.list_consents(s, family_id),
+        episodes=episodes.list_episodes(s, family_id),
+        drafts=drafts.drafts_for_family(s, family_id),
+    )

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import flags, thresholds
-from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import alive
+from ehdesk.ui.ops import error_text, for_store
 
 # Said in words as well as marked, never by colour or symbol alone (symbols every font has).
 SYMBOLS = {"stop": "⚠ <b>Act now:</b>", "warn": "⚠", "note": "•"}
@@ -85,19 +84,17 @@ class FlagsPanel(QWidget):
             return
         self.pending += 1
 
-        def load():
-            with store.session() as s:
-                return flags.family_flags(s, family_id, date.today())
-
         def done(found):
             self.pending -= 1
-            if alive(self):
-                self.show_flags(found)
+            self.show_flags(found)
 
         def failed(_exc):
             self.pending -= 1
 
-        run_task(load, done, failed)
+        if not for_store(store).query(
+            lambda s: flags.family_flags(s, family_id, date.today()), done, owner=self, on_error=failed
+        ):
+            self.pending -= 1
 
     def show_flags(self, found: list[flags.Flag]) -> None:
         self.flags = found
@@ -119,19 +116,19 @@ class FlagsPanel(QWidget):
         def submit():
             values = dialog.values()
 
-            def work():
+            def work(s):
                 from ehdesk.casework.episode_access import current_episode
 
-                with store.session() as s:
-                    episode = current_episode(s, family_id)
-                    thresholds.record_decision(s, episode.id, actor_role=role, **values)
-
-            def failed(exc):
-                if alive(self):
-                    self.message.setText(getattr(exc, "message", "The decision could not be saved."))
+                episode = current_episode(s, family_id)
+                thresholds.record_decision(s, episode.id, actor_role=role, **values)
 
             self.message.setText("")
-            run_task(work, lambda _: alive(self) and self.refresh(), failed)
+            for_store(store).write(
+                work,
+                lambda _: self.refresh(),
+                owner=self,
+                on_error=lambda exc: self.message.setText(error_text(exc)),
+            )
 
         dialog.accepted.connect(submit)
         dialog.open()

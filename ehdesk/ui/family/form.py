@@ -1,4 +1,4 @@
-"""A record form: fields with messages beside them, saved through the writer, and kept as a draft
+"""A record form: fields with messages beside them, saved through the store's operation queue, and kept as a draft
 inside the store whenever what is typed does not validate yet (so nothing typed is ever lost)."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from ehdesk.errors import ValidationError
 from ehdesk.store import Store
 from ehdesk.ui.family.saving import SaveResult, save_or_draft
-from ehdesk.ui.widgets import CheckList, FieldForm, alive, read_widget, write_widget
-from ehdesk.ui.writer import Writer
+from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.widgets import CheckList, FieldForm, read_widget, write_widget
 
 AUTOSAVE_MS = 800
 
@@ -40,10 +40,10 @@ def parse_dates(raw: dict, labels: dict[str, str]) -> dict[str, date | None]:
 class RecordForm(QWidget):
     saved = Signal(object)  # the save function's return value
 
-    def __init__(self, store: Store, writer: Writer, family_id: str, *, autosave: bool, parent=None) -> None:
+    def __init__(self, store: Store, family_id: str, *, autosave: bool, parent=None) -> None:
         super().__init__(parent)
         self.store = store
-        self.writer = writer
+        self.ops = for_store(store)
         self.family_id = family_id
         self.autosave = autosave
         self.form = FieldForm()
@@ -68,7 +68,7 @@ class RecordForm(QWidget):
         raise NotImplementedError
 
     def build_save(self, raw: dict) -> Callable[[Session], object]:
-        """A function run on the writer thread that saves ``raw``; it may raise ValidationError."""
+        """A function run on the store's queue that saves ``raw``; it may raise ValidationError."""
         raise NotImplementedError
 
     # -- fields ----------------------------------------------------------------------------
@@ -132,7 +132,7 @@ class RecordForm(QWidget):
             return
         raw = self.raw()
         generation = self._generation
-        key, family_id, store = self.draft_key(), self.family_id, self.store
+        key, family_id = self.draft_key(), self.family_id
         try:
             save = self.build_save(raw)
         except ValidationError as exc:
@@ -140,10 +140,11 @@ class RecordForm(QWidget):
             def save(_s, fields=exc.fields):
                 raise ValidationError(fields)
 
-        self.writer.submit(
-            lambda: save_or_draft(store, key, family_id, raw, save),
+        self.ops.write(
+            lambda s: save_or_draft(s, key, family_id, raw, save),
             lambda result: self._after_save(result, generation),
-            self._failed,
+            owner=self,
+            on_error=self._failed,
         )
 
     def flush_pending(self) -> None:
@@ -151,8 +152,7 @@ class RecordForm(QWidget):
             self.save()
 
     def _after_save(self, result: SaveResult, generation: int) -> None:
-        if not alive(self):
-            return  # the record was closed; the save itself (or its draft) is already in the store
+        # Only called while this form exists; a closed record's save (or draft) is in the store.
         self.form.show_errors(result.errors)
         if result.saved:
             if generation >= self._generation:
@@ -170,7 +170,4 @@ class RecordForm(QWidget):
                     first.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        message = getattr(exc, "message", None) or "Saving failed; what you typed is still on screen."
-        self.status.setText(message)
+        self.status.setText(error_text(exc) + " What you typed is still on screen.")

@@ -19,8 +19,8 @@ TEXT_FIELDS = (
 
 
 class HouseholdForm(RecordForm):
-    def __init__(self, store, writer, family_id, parent=None) -> None:
-        super().__init__(store, writer, family_id, autosave=True, parent=parent)
+    def __init__(self, store, family_id, parent=None) -> None:
+        super().__init__(store, family_id, autosave=True, parent=parent)
         for name, label in TEXT_FIELDS:
             self.add_field(name, label, QLineEdit())
         self.add_field("interpreter_needed", "Interpreter", QCheckBox("An interpreter is needed"))

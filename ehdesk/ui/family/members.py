@@ -26,7 +26,8 @@ from ehdesk.casework.families import MemberView
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.family.form import RecordForm, parse_dates
-from ehdesk.ui.widgets import alive, combo, heading
+from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.widgets import combo, heading
 
 NEW = "new"
 
@@ -50,8 +51,8 @@ def describe(m: MemberView, today: date | None = None) -> str:
 
 
 class MemberEditor(RecordForm):
-    def __init__(self, store, writer, family_id, parent=None) -> None:
-        super().__init__(store, writer, family_id, autosave=False, parent=parent)
+    def __init__(self, store, family_id, parent=None) -> None:
+        super().__init__(store, family_id, autosave=False, parent=parent)
         pack = current_pack()
         self.member_id: str | None = None
         self.add_field("given_name", "First name", QLineEdit())
@@ -157,9 +158,10 @@ class MemberEditor(RecordForm):
 class MembersTab(QWidget):
     changed = Signal()
 
-    def __init__(self, store, writer, family_id, parent=None) -> None:
+    def __init__(self, store, family_id, parent=None) -> None:
         super().__init__(parent)
-        self.store, self.writer, self.family_id = store, writer, family_id
+        self.store, self.family_id = store, family_id
+        self.ops = for_store(store)
         self.members: list[MemberView] = []
         self.list = QListWidget()
         self.list.setAccessibleName("Household members")
@@ -171,7 +173,7 @@ class MembersTab(QWidget):
         self.save_button.setToolTip("Save this member's details (Ctrl+S)")
         self.discard_button = QPushButton("&Discard changes")
         self.discard_button.setToolTip("Forget what was typed since the last save")
-        self.editor = MemberEditor(store, writer, family_id)
+        self.editor = MemberEditor(store, family_id)
         self.editor.saved.connect(self._saved)
         self.editor_title = heading("", "section")
 
@@ -277,42 +279,27 @@ class MembersTab(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        store, member_id = self.store, member.id
-
-        def remove():
-            with store.session() as s:
-                families.remove_person(s, member_id)
-
-        self.writer.submit(
-            remove,
-            lambda _: alive(self) and self.reload(),
-            lambda exc: alive(self) and self.editor.status.setText(str(exc)),
+        member_id = member.id
+        self.ops.write(
+            lambda s: families.remove_person(s, member_id),
+            lambda _: self.reload(),
+            owner=self,
+            on_error=lambda exc: self.editor.status.setText(error_text(exc)),
         )
 
     def discard(self) -> None:
         """The one way typing is thrown away: on purpose, by the worker."""
-        store, key = self.store, self.editor.draft_key()
-
-        def forget():
-            with store.session() as s:
-                drafts.clear_draft(s, key)
-
-        self.writer.submit(forget)
+        key = self.editor.draft_key()
+        self.ops.write(lambda s: drafts.clear_draft(s, key), owner=self)
         self._edit(self._member(self.editor.member_id))
 
     def _saved(self, member_id) -> None:
         self.reload(select_id=member_id)
 
     def reload(self, select_id: str | None = None) -> None:
-        store, family_id = self.store, self.family_id
-
-        def load():
-            with store.session() as s:
-                return families.get_family(s, family_id, audit_view=False).members
+        family_id = self.family_id
 
         def done(members):
-            if not alive(self):
-                return
             self.members = members
             self._fill_list(select_id)
             if select_id is None:
@@ -325,7 +312,17 @@ class MembersTab(QWidget):
                 self.remove_button.setEnabled(True)
             self.changed.emit()
 
-        self.writer.submit(load, done)
+        self.ops.query(
+            lambda s: families.get_family(s, family_id, audit_view=False).members, done, owner=self
+        )
+
+    def place_detail(self) -> dict:
+        return {"member_id": self.editor.member_id}
+
+    def restore_place(self, detail: dict) -> None:
+        member_id = detail.get("member_id")
+        if member_id and self._member(member_id) is not None:
+            self._select(member_id)
 
     def flush_pending(self) -> None:
         self.editor.flush_pending()

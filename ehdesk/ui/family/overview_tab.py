@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QScrollA
 
 from ehdesk.casework.overview import FamilyOverview, family_overview
 from ehdesk.store import Store
+from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import current
-from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import alive
 
 # Which tab each due item is worked on in (codes from casework.timescales.due_items).
 DUE_TABS = {
@@ -102,23 +101,18 @@ class OverviewTab(QWidget):
             self.go_to.emit(href[4:])
 
     def reload(self) -> None:
-        store, family_id = self.store, self.family_id
-
-        def load() -> FamilyOverview:
-            with store.session() as session:
-                return family_overview(session, family_id, date.today())
-
-        run_task(load, self._show, self._failed)
+        family_id = self.family_id
+        for_store(self.store).query(
+            lambda s: family_overview(s, family_id, date.today()),
+            self._show,
+            owner=self,
+            on_error=self._failed,
+        )
 
     def _failed(self, exc: BaseException) -> None:
-        if alive(self):
-            self.cards["family"].setText(
-                getattr(exc, "message", "The overview could not be read. Try again.")
-            )
+        self.cards["family"].setText(error_text(exc))
 
     def _show(self, overview: FamilyOverview) -> None:
-        if not alive(self) or not self.store.is_open:
-            return
         self.overview = overview
         self.cards["family"].setText(self._family_html(overview))
         self.cards["case"].setText(self._case_html(overview))

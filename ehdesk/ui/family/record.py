@@ -9,6 +9,7 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk.casework import families
 from ehdesk.store import Store
 from ehdesk.ui.family import tabs
 from ehdesk.ui.family.case_tab import CaseTab
@@ -27,9 +29,8 @@ from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.family.overview_tab import OverviewTab
 from ehdesk.ui.keyboard import assign_mnemonics
-from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import alive, heading
-from ehdesk.ui.writer import Writer
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
+from ehdesk.ui.widgets import heading
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,11 @@ class FamilyRecord(QWidget):
     changed = Signal(str)  # family id: the caseload and the search index refresh
     loaded = Signal()
 
-    def __init__(self, store: Store, writer: Writer, family_id: str, parent=None) -> None:
+    def __init__(self, store: Store, family_id: str, parent=None, place: dict | None = None) -> None:
         super().__init__(parent)
-        self.store, self.writer, self.family_id = store, writer, family_id
+        self._place = place  # where the worker was in this record when the laptop locked
+        self.store, self.family_id = store, family_id
+        self.ops = for_store(store)
         self.is_loaded = False
         self.title = heading("Opening the family record…")
         self.subtitle = heading("", "subtitle")
@@ -58,9 +61,9 @@ class FamilyRecord(QWidget):
         self.back_button.setShortcut("Alt+Left")
         self.back_button.clicked.connect(self.back_requested)
 
-        self.household = HouseholdForm(store, writer, family_id)
-        self.members = MembersTab(store, writer, family_id)
-        self.case = CaseTab(store, writer, family_id)
+        self.household = HouseholdForm(store, family_id)
+        self.members = MembersTab(store, family_id)
+        self.case = CaseTab(store, family_id)
         self.feature_tabs: list[QWidget] = []
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Family record sections")
@@ -128,15 +131,52 @@ class FamilyRecord(QWidget):
         self.members.changed.connect(self._members_changed)
         self.case.changed.connect(lambda: self.changed.emit(self.family_id))
         self.case.changed.connect(self.flags.refresh)
-        run_task(lambda: load_record(store, family_id), self._show, self._failed)
+        self.ops.query(lambda s: load_record(s, family_id), self._show, owner=self, on_error=self._failed)
+        # What this record shows follows the store: a save on any tab, or what a sync pulled.
+        loaded = lambda: self.is_loaded  # noqa: E731
+        refresh_on_changes(
+            self,
+            store,
+            self._reload_family,
+            family_id=family_id,
+            kinds={"family"},
+            ready=lambda: loaded() and not self.household.dirty,
+        )
+        refresh_on_changes(
+            self,
+            store,
+            lambda: self.members.reload(select_id=self.members.editor.member_id),
+            family_id=family_id,
+            kinds={"person"},
+            ready=lambda: loaded() and not self.members.editor.dirty,
+        )
+        refresh_on_changes(
+            self,
+            store,
+            self.case.reload,
+            family_id=family_id,
+            kinds={"episode", "referral", "consent"},
+            ready=loaded,
+        )
 
-    def _show(self, data: RecordData) -> None:
-        if not alive(self) or not self.store.is_open:
-            return
-        family = data.family
+    def _reload_family(self) -> None:
+        family_id = self.family_id
+        self.ops.query(
+            lambda s: families.get_family(s, family_id, audit_view=False), self._show_family, owner=self
+        )
+
+    def _show_family(self, family) -> None:
         self.title.setText(family.household_name or "Unnamed household")
         where = ", ".join(p for p in (family.address_line1, family.town, family.postcode) if p)
         self.subtitle.setText(f"{family.reference}" + (f" · {where}" if where else ""))
+        focus = QApplication.focusWidget()
+        typing_here = focus is not None and self.household.isAncestorOf(focus)
+        if not self.household.dirty and not typing_here:
+            self.household.show_family(family, None)
+
+    def _show(self, data: RecordData) -> None:
+        family = data.family
+        self._show_family(family)
         self.household.show_family(family, data.drafts.get(self.household.draft_key()))
         self.members.show_members(family.members, data.drafts)
         self.case.show_data(data, data.drafts)
@@ -156,6 +196,8 @@ class FamilyRecord(QWidget):
         self.flags.refresh()
         if any(key.endswith(":member:new") or ":member:" in key for key in data.drafts):
             self.tabs.setCurrentWidget(self.members)
+        if self._place:
+            self.restore_place(self._place)
         self.loaded.emit()
 
     def tab_for(self, key: str) -> QWidget | None:
@@ -194,11 +236,30 @@ class FamilyRecord(QWidget):
             page = self.tabs.currentWidget()
             page.setFocus() if page.focusPolicy() != Qt.FocusPolicy.NoFocus else self.tabs.tabBar().setFocus()
 
+    # -- where the worker is ----------------------------------------------------------------
+
+    def place(self) -> dict:
+        """The tab shown and, where the tab can say, what is open in it (kept across a lock)."""
+        index = self.tabs.currentIndex()
+        widget = self.tabs.widget(index)
+        detail = getattr(widget, "place_detail", None)
+        return {
+            "tab": self.tabs.tabText(index).replace("&", ""),
+            "detail": detail() if callable(detail) else None,
+        }
+
+    def restore_place(self, place: dict) -> None:
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index).replace("&", "") == place.get("tab"):
+                self.tabs.setCurrentIndex(index)
+                restore = getattr(self.tabs.widget(index), "restore_place", None)
+                if callable(restore) and place.get("detail"):
+                    restore(place["detail"])
+                return
+
     def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
         self.title.setText("This family record could not be opened")
-        self.message.setText(getattr(exc, "message", "Something went wrong while reading the record."))
+        self.message.setText(error_text(exc))
 
     def _household_saved(self) -> None:
         self.title.setText(self.household.form.fields["household_name"].text() or "Unnamed household")

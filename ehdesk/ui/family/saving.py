@@ -1,5 +1,5 @@
-"""Save what a form holds, or keep it as a draft when it does not validate yet. Runs on the
-writer thread; returns the field messages to show (empty when it saved)."""
+"""Save what a form holds, or keep it as a draft when it does not validate yet. Runs on the store's
+operation queue; returns the field messages to show (empty when it saved)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import drafts
 from ehdesk.errors import ValidationError
-from ehdesk.store import Store
 
 
 @dataclass
@@ -24,19 +23,19 @@ class SaveResult:
 
 
 def save_or_draft(
-    store: Store,
+    session: Session,
     key: str,
     family_id: str | None,
     raw: dict,
     save: Callable[[Session], object],
 ) -> SaveResult:
-    """``raw`` is what the fields show (kept as the draft); ``save`` writes the record."""
+    """``raw`` is what the fields show (kept as the draft); ``save`` writes the record. A save that
+    does not validate is undone to a savepoint, so nothing of it lands beside the draft."""
     try:
-        with store.session() as s:
-            value = save(s)
-            drafts.clear_draft(s, key)
-        return SaveResult(value=value)
+        with session.begin_nested():
+            value = save(session)
     except ValidationError as exc:
-        with store.session() as s:
-            drafts.save_draft(s, key, raw, family_id)
+        drafts.save_draft(session, key, raw, family_id)
         return SaveResult(errors=exc.fields)
+    drafts.clear_draft(session, key)
+    return SaveResult(value=value)

@@ -1,22 +1,17 @@
-"""What the plan, meetings and sessions tabs share: finding the family's episode, running
-casework off the UI thread, and showing errors as the plain sentence they carry."""
+"""What the plan, meetings and sessions tabs share: finding the family's episode, reading and
+changing the store through its operation runner, and showing errors as the plain sentence they carry."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ehdesk.casework.episode_access import current_episode
-from ehdesk.errors import EhdeskError
-from ehdesk.ui.tasks import run_task
-
-log = logging.getLogger(__name__)
+from ehdesk.ui.ops import error_text, for_store
 
 
 def to_qdate(value: date | None) -> QDate:
@@ -25,6 +20,11 @@ def to_qdate(value: date | None) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def bind(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+    """``fn(session, *args, **kwargs)`` as work for the store's queue."""
+    return lambda s: fn(s, *args, **kwargs)
 
 
 def lay_out_list_and_editor(tab: QWidget, left: QWidget, form: QFormLayout, message: QLabel) -> QWidget:
@@ -55,7 +55,7 @@ class EpisodeTab(QWidget):
         self.family_id = family_id
         self.episode_id: str | None = None
         self.read_only = True
-        self.pending = 0  # tasks in flight (tests wait for 0)
+        self.ops = for_store(store)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setObjectName("message")
@@ -70,38 +70,48 @@ class EpisodeTab(QWidget):
         self.message.style().polish(self.message)
         self.message.setText(text)
 
+    @property
+    def pending(self) -> int:
+        """Reads and writes of this tab still queued or running (tests wait for 0)."""
+        return self.ops.pending_for(self)
+
     def run(self, work: Callable[[Any], Any], then: Callable[[Any], None] | None = None) -> None:
-        """Run ``work(session)`` in one transaction off the UI thread, then ``then(result)``."""
-        self.pending += 1
+        """Change: ``work(session)`` in one transaction on the store's queue, then ``then(result)``
+        while this tab exists. Lands before a lock drops the key."""
+        self.ops.write(work, then, owner=self, on_error=self._show_error)
 
-        def job():
-            with self.store.session() as s:
-                return work(s)
+    def load(self, work: Callable[[Any], Any], then: Callable[[Any], None]) -> None:
+        """Read: ``work(session)`` on the store's queue (after every queued save), then ``then``."""
+        self.ops.query(work, then, owner=self, on_error=self._show_error)
 
-        def done(result):
-            self.pending -= 1
-            if then is not None and shiboken6.isValid(self):  # the record may have closed meanwhile
-                then(result)
+    def save_dialog(self, dialog, make_work: Callable[[], Callable[[Any], Any]], then=None) -> None:
+        """When ``dialog`` is submitted: queue ``make_work()`` (called then, on the UI thread, so it
+        reads what the dialog holds at that moment); close the dialog when the save lands and call
+        ``then(result)``; otherwise show the messages inside the dialog, keeping what was typed."""
 
-        def failed(exc):
-            self.pending -= 1
-            if not shiboken6.isValid(self):
-                return
-            if isinstance(exc, EhdeskError):
-                self.show_message(exc.message, error=True)
-            else:
-                log.error("plan tab task failed: %s", type(exc).__name__)
-                self.show_message("Something went wrong and nothing was saved. Please try again.", error=True)
+        def submit() -> None:
+            dialog.set_saving(True)
 
-        run_task(job, done, failed)
+            def done(result) -> None:
+                dialog.saved()
+                if then is not None:
+                    then(result)
 
-    def run_now(self, work: Callable[[Any], Any]) -> Any:
-        """For flush_pending only: the store may be closed straight after, so save synchronously."""
-        with self.store.session() as s:
-            return work(s)
+            if not self.ops.write(make_work(), done, owner=dialog, on_error=dialog.failed):
+                dialog.set_saving(False)
+
+        dialog.on_submit(submit)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.show_message(error_text(exc), error=True)
 
     def load_episode(self, s) -> tuple[str | None, bool]:
-        episode = current_episode(s, self.family_id)
-        if episode is None:
-            return None, True
-        return episode.id, episode.status != "open"
+        return episode_of(s, self.family_id)
+
+
+def episode_of(s, family_id: str) -> tuple[str | None, bool]:
+    """The family's current episode and whether it is read-only (closed); (None, True) if none."""
+    episode = current_episode(s, family_id)
+    if episode is None:
+        return None, True
+    return episode.id, episode.status != "open"

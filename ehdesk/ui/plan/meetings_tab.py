@@ -31,7 +31,8 @@ from ehdesk.casework import meetings, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
 from ehdesk.ui.dates import show_no_date
-from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
+from ehdesk.ui.ops import refresh_on_changes
+from ehdesk.ui.plan.base import EpisodeTab, bind, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 from ehdesk.ui.team.involved import InvolvedPicker
 
@@ -44,8 +45,8 @@ class MeetingsScreen:
     plan: plans.PlanView | None
 
 
-def load_meetings_screen(s, tab: EpisodeTab) -> MeetingsScreen:
-    episode_id, read_only = tab.load_episode(s)
+def load_meetings_screen(s, family_id: str) -> MeetingsScreen:
+    episode_id, read_only = episode_of(s, family_id)
     if episode_id is None:
         return MeetingsScreen(None, True, [], None)
     return MeetingsScreen(
@@ -202,6 +203,14 @@ class MeetingsTab(EpisodeTab):
         self.next_set.toggled.connect(self._mark_dirty)
         self._set_editor_enabled(False)
         self.reload()
+        refresh_on_changes(
+            self,
+            store,
+            self.reload,
+            family_id=family_id,
+            kinds={"episode", "taf_meeting", "plan_outcome", "plan_action", "plan_version", "person"},
+            ready=lambda: not self.dirty,
+        )
 
     def _mark_dirty(self, *_) -> None:
         if not self._filling:
@@ -213,7 +222,8 @@ class MeetingsTab(EpisodeTab):
 
     def reload(self, select_id: str | None = None) -> None:
         keep = select_id or (self.current.id if self.current else None)
-        self.run(lambda s: load_meetings_screen(s, self), lambda screen: self._show(screen, keep))
+        family_id = self.family_id
+        self.load(lambda s: load_meetings_screen(s, family_id), lambda screen: self._show(screen, keep))
 
     def _show(self, screen: MeetingsScreen, select_id: str | None) -> None:
         self.screen = screen
@@ -480,7 +490,7 @@ class MeetingsTab(EpisodeTab):
                     self.screen.episode_id, self.screen.read_only, self.screen.meetings, plan
                 )
 
-        self.run(lambda s: plans.get_plan(s, episode_id), got)
+        self.load(lambda s: plans.get_plan(s, episode_id), got)
 
     def add_action(self) -> None:
         plan = self.screen.plan if self.screen else None
@@ -493,18 +503,15 @@ class MeetingsTab(EpisodeTab):
         dialog = self.dialog
         meeting_id = self.current.id
 
-        def submit():
-            values = dialog.values()
-            self.run(
-                lambda s: plans.add_action(s, dialog.outcome_id(), values, meeting_id=meeting_id),
-                lambda _: (self.show_message("Action added to the plan."), self.reload(select_id=meeting_id)),
-            )
-
-        dialog.accepted.connect(submit)
+        self.save_dialog(
+            dialog,
+            lambda: bind(plans.add_action, dialog.outcome_id(), dialog.values(), meeting_id=meeting_id),
+            lambda _: (self.show_message("Action added to the plan."), self.reload(select_id=meeting_id)),
+        )
         dialog.open()
 
     def flush_pending(self) -> None:
         if self.dirty and self.current is not None and not self.current.completed:
             meeting_id, values = self.current.id, self.values()
-            self.run_now(lambda s: meetings.update_meeting(s, meeting_id, values))
+            self.run(lambda s: meetings.update_meeting(s, meeting_id, values))
             self.dirty = False

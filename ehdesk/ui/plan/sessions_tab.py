@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import families, plans, sessions
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
-from ehdesk.ui.plan.base import EpisodeTab, from_qdate, lay_out_list_and_editor, to_qdate
+from ehdesk.ui.ops import refresh_on_changes
+from ehdesk.ui.plan.base import EpisodeTab, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 
 STATUS_LABELS = {"planned": "Planned", "held": "Held", "cancelled": "Cancelled"}
 
@@ -44,18 +45,18 @@ class SessionsScreen:
     draft: str
 
 
-def load_sessions_screen(s, tab: EpisodeTab) -> SessionsScreen:
-    episode_id, read_only = tab.load_episode(s)
+def load_sessions_screen(s, family_id: str) -> SessionsScreen:
+    episode_id, read_only = episode_of(s, family_id)
     if episode_id is None:
         return SessionsScreen(None, True, [], [], [], "")
-    members = families.get_family(s, tab.family_id, audit_view=False).members
+    members = families.get_family(s, family_id, audit_view=False).members
     return SessionsScreen(
         episode_id,
         read_only,
         sessions.list_sessions(s, episode_id),
         list(members),
         list(plans.get_plan(s, episode_id).outcomes),
-        sessions.get_draft(s, tab.family_id),
+        sessions.get_draft(s, family_id),
     )
 
 
@@ -134,13 +135,22 @@ class SessionsTab(EpisodeTab):
         self.worker.textChanged.connect(self._mark_dirty)
         self.editor.setEnabled(False)
         self.reload()
+        refresh_on_changes(
+            self,
+            store,
+            lambda: self.reload(select_id=self.current_id),
+            family_id=family_id,
+            kinds={"episode", "session_note", "plan_outcome", "person"},
+            ready=lambda: not self.dirty,
+        )
 
     def _mark_dirty(self, *_) -> None:
         if not self._filling:
             self.dirty = True
 
     def reload(self, select_id: str | None = None) -> None:
-        self.run(lambda s: load_sessions_screen(s, self), lambda screen: self._show(screen, select_id))
+        family_id = self.family_id
+        self.load(lambda s: load_sessions_screen(s, family_id), lambda screen: self._show(screen, select_id))
 
     def _show(self, screen: SessionsScreen, select_id: str | None) -> None:
         self.screen = screen
@@ -290,13 +300,16 @@ class SessionsTab(EpisodeTab):
         episode_id, session_id, values = self.episode_id, self.current_id, self.values()
         family_id = self.family_id
 
-        def save(s):
-            sessions.save_session(s, episode_id, values, session_id)
-            sessions.set_draft(s, family_id, "")
+        def save_or_draft(s):
+            try:
+                with s.begin_nested():
+                    sessions.save_session(s, episode_id, values, session_id)
+            except EhdeskError:  # not yet valid: never lose what was typed
+                draft = dict(values, id=session_id, session_on=values["session_on"].isoformat())
+                sessions.set_draft(s, family_id, json.dumps(draft))
+            else:
+                sessions.set_draft(s, family_id, "")
 
-        try:
-            self.run_now(save)
-        except EhdeskError:  # not yet valid: never lose what was typed
-            draft = dict(values, id=session_id, session_on=values["session_on"].isoformat())
-            self.run_now(lambda s: sessions.set_draft(s, family_id, json.dumps(draft)))
+        # Queued like every save; a lock waits for it before the key is dropped.
+        self.run(save_or_draft)
         self.dirty = False

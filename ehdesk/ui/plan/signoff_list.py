@@ -9,9 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ehdesk.casework import extensions
-from ehdesk.errors import EhdeskError
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.plan.dialogs import SignoffDialog
-from ehdesk.ui.tasks import run_task
 
 
 class SignoffList(QWidget):
@@ -21,7 +20,7 @@ class SignoffList(QWidget):
         super().__init__(parent)
         self.store = store
         self.team_id = team_id
-        self.pending = 0
+        self.ops = for_store(store)
         self.dialog = None
         self.title = QLabel("Cases open past 12 months that need your sign-off")
         self.table = QTableWidget(0, 4)
@@ -39,28 +38,23 @@ class SignoffList(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         self.reload()
+        refresh_on_changes(self, store, self.reload, kinds={"episode"})
 
-    def _run(self, work, then) -> None:
-        self.pending += 1
+    @property
+    def pending(self) -> int:
+        return self.ops.pending_for(self)
 
-        def job():
-            with self.store.session() as s:
-                return work(s)
-
-        def done(result):
-            self.pending -= 1
-            then(result)
-
-        def failed(exc):
-            self.pending -= 1
-            self.message.setText(
-                exc.message if isinstance(exc, EhdeskError) else "Something went wrong; try again."
-            )
-
-        run_task(job, done, failed)
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(error_text(exc))
 
     def reload(self) -> None:
-        self._run(lambda s: extensions.episodes_needing_signoff(s, self.team_id, date.today()), self._show)
+        team_id = self.team_id
+        self.ops.query(
+            lambda s: extensions.episodes_needing_signoff(s, team_id, date.today()),
+            self._show,
+            owner=self,
+            on_error=self._failed,
+        )
 
     def _show(self, items) -> None:
         self.items = items
@@ -90,12 +84,21 @@ class SignoffList(QWidget):
 
         def submit():
             values = dialog.values()
-            self._run(
+            dialog.set_saving(True)
+
+            def done(_):
+                dialog.saved()
+                self.message.setText("Signed off.")
+                self.reload()
+
+            self.ops.write(
                 lambda s: extensions.sign_off_extension(
                     s, item.episode_id, today=date.today(), actor_role=role, **values
                 ),
-                lambda _: (self.message.setText("Signed off."), self.reload()),
+                done,
+                owner=dialog,
+                on_error=dialog.failed,
             )
 
-        dialog.accepted.connect(submit)
+        dialog.on_submit(submit)
         dialog.open()

@@ -28,7 +28,8 @@ from ehdesk.casework.plans import STATUS_LABELS, rag_words
 from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.flow import FlowLayout
-from ehdesk.ui.plan.base import EpisodeTab
+from ehdesk.ui.ops import refresh_on_changes
+from ehdesk.ui.plan.base import EpisodeTab, bind
 from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
 
 RAG_COLOURS = {"red": "#f8d7da", "amber": "#fde8c8", "green": "#d4edda"}
@@ -102,6 +103,8 @@ class PlanTab(EpisodeTab):
         super().__init__(store, family_id, parent)
         self.screen: PlanScreen | None = None
         self.dialog = None
+        self._dialog_item = None  # the outcome or action the open dialog edits (None: a new one)
+        self._restore: dict | None = None  # a dialog to reopen once the plan has loaded
         self.status = QLabel("Loading the plan…")
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -172,14 +175,18 @@ class PlanTab(EpisodeTab):
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         self.reload()
+        # Anything about this family can change what the plan's status line says is due next.
+        refresh_on_changes(self, store, self.reload, family_id=family_id)
 
     # --- loading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.run(lambda s: load_plan_screen(s, self.family_id, date.today()), self._show)
+        family_id = self.family_id
+        self.load(lambda s: load_plan_screen(s, family_id, date.today()), self._show)
 
     def _show(self, screen: PlanScreen) -> None:
         self.screen = screen
+        restore, self._restore = self._restore, None
         self.episode_id = screen.episode_id
         self.read_only = screen.read_only
         self.status.setText(screen.status_text)
@@ -230,6 +237,43 @@ class PlanTab(EpisodeTab):
         self.reopen_button.setEnabled(manager)
         self.plan_document.setEnabled(has_episode)
         self.closure_document.setVisible(has_episode and screen.read_only)
+        if restore:
+            self._reopen_dialog(restore)
+
+    # --- a half-typed dialog across a lock ----------------------------------------------------
+
+    def place_detail(self) -> dict | None:
+        """An outcome or action dialog left open is kept, with what was typed in it, as a draft."""
+        dialog = self.dialog
+        if not isinstance(dialog, OutcomeDialog | ActionDialog) or not dialog.isVisible() or dialog.saving:
+            return None  # none open, or its save is queued (it lands before the lock ends)
+        kind = "outcome" if isinstance(dialog, OutcomeDialog) else "action"
+        item = self._dialog_item
+        return {"dialog": kind, "item_id": item.id if item is not None else None, "values": dialog.draft()}
+
+    def restore_place(self, detail: dict) -> None:
+        if detail.get("dialog"):
+            self._restore = detail
+
+    def _reopen_dialog(self, detail: dict) -> None:
+        plan = self.screen.plan if self.screen is not None else None
+        if self.read_only or plan is None:
+            return
+        self.dialog = None
+        wanted = detail.get("item_id")
+        if detail["dialog"] == "outcome":
+            items = [("outcome", o) for o in plan.outcomes]
+        else:
+            items = [("action", a) for o in plan.outcomes for a in o.actions]
+        found = next((pair for pair in items if wanted and pair[1].id == wanted), None)
+        if found is not None:
+            self.edit_item(found)
+        elif detail["dialog"] == "outcome":
+            self.add_outcome()
+        else:
+            self.add_action()
+        if self.dialog is not None:
+            self.dialog.load_draft(detail.get("values") or {})
 
     def _selected(self):
         item = self.tree.currentItem()
@@ -245,13 +289,13 @@ class PlanTab(EpisodeTab):
     # --- outcomes and actions -----------------------------------------------------------------
 
     def add_outcome(self) -> None:
+        self._dialog_item = None
         self.dialog = OutcomeDialog(self)
-        dialog = self.dialog
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: plans.add_outcome(s, self.episode_id, dialog.values()),
-                self._after_change("Outcome added."),
-            )
+        dialog, episode_id = self.dialog, self.episode_id
+        self.save_dialog(
+            dialog,
+            lambda: bind(plans.add_outcome, episode_id, dialog.values()),
+            self._after_change("Outcome added."),
         )
         dialog.open()
 
@@ -261,17 +305,17 @@ class PlanTab(EpisodeTab):
             return
         selected = self._selected()
         outcomes = list(self.screen.plan.outcomes)
+        self._dialog_item = None
         self.dialog = ActionDialog(self, outcomes=outcomes)
         dialog = self.dialog
         if selected:
             kind, item = selected
             wanted = item.id if kind == "outcome" else item.outcome_id
             dialog.outcome.setCurrentIndex(max(dialog.outcome.findData(wanted), 0))
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: plans.add_action(s, dialog.outcome_id(), dialog.values()),
-                self._after_change("Action added."),
-            )
+        self.save_dialog(
+            dialog,
+            lambda: bind(plans.add_action, dialog.outcome_id(), dialog.values()),
+            self._after_change("Action added."),
         )
         dialog.open()
 
@@ -279,24 +323,26 @@ class PlanTab(EpisodeTab):
         selected = self._selected()
         if not selected or self.read_only:
             return
+        self.edit_item(selected)
+
+    def edit_item(self, selected) -> None:
         kind, item = selected
+        self._dialog_item = item
         if kind == "outcome":
             self.dialog = OutcomeDialog(self, outcome=item)
             dialog = self.dialog
-            dialog.accepted.connect(
-                lambda: self.run(
-                    lambda s: plans.update_outcome(s, item.id, dialog.values()),
-                    self._after_change("Outcome saved."),
-                )
+            self.save_dialog(
+                dialog,
+                lambda: bind(plans.update_outcome, item.id, dialog.values()),
+                self._after_change("Outcome saved."),
             )
         else:
             self.dialog = ActionDialog(self, action=item)
             dialog = self.dialog
-            dialog.accepted.connect(
-                lambda: self.run(
-                    lambda s: plans.update_action(s, item.id, dialog.values()),
-                    self._after_change("Action saved."),
-                )
+            self.save_dialog(
+                dialog,
+                lambda: bind(plans.update_action, item.id, dialog.values()),
+                self._after_change("Action saved."),
             )
         dialog.open()
 
@@ -315,7 +361,7 @@ class PlanTab(EpisodeTab):
 
     def close_case(self) -> None:
         episode_id = self.episode_id
-        self.run(
+        self.load(
             lambda s: (closure.missing_by_reason(s, episode_id), plans.get_plan(s, episode_id).outcomes),
             self._open_close_dialog,
         )
@@ -326,29 +372,31 @@ class PlanTab(EpisodeTab):
         dialog = self.dialog
         episode_id = self.episode_id
 
-        def submit():
-            values = dialog.values()
-            self.run(
-                lambda s: closure.close_episode(
-                    s, episode_id, today=date.today(), actor_role=self.actor_role, **values
-                ),
-                self._after_change("The case is closed."),
-            )
-
-        dialog.accepted.connect(submit)
+        role = self.actor_role
+        self.save_dialog(
+            dialog,
+            lambda: bind(
+                closure.close_episode, episode_id, today=date.today(), actor_role=role, **dialog.values()
+            ),
+            self._after_change("The case is closed."),
+        )
         dialog.open()
 
     def sign_off(self) -> None:
         self.dialog = SignoffDialog(self)
         dialog = self.dialog
         episode_id = self.episode_id
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: extensions.sign_off_extension(
-                    s, episode_id, today=date.today(), actor_role=self.actor_role, **dialog.values()
-                ),
-                self._after_change("Signed off: the case can stay open until the new date."),
-            )
+        role = self.actor_role
+        self.save_dialog(
+            dialog,
+            lambda: bind(
+                extensions.sign_off_extension,
+                episode_id,
+                today=date.today(),
+                actor_role=role,
+                **dialog.values(),
+            ),
+            self._after_change("Signed off: the case can stay open until the new date."),
         )
         dialog.open()
 
@@ -356,13 +404,13 @@ class PlanTab(EpisodeTab):
         self.dialog = ReopenDialog(self)
         dialog = self.dialog
         episode_id = self.episode_id
-        dialog.accepted.connect(
-            lambda: self.run(
-                lambda s: closure.reopen_episode(
-                    s, episode_id, today=date.today(), actor_role=self.actor_role, **dialog.values()
-                ),
-                self._after_change("The case is open again."),
-            )
+        role = self.actor_role
+        self.save_dialog(
+            dialog,
+            lambda: bind(
+                closure.reopen_episode, episode_id, today=date.today(), actor_role=role, **dialog.values()
+            ),
+            self._after_change("The case is open again."),
         )
         dialog.open()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,9 +36,9 @@ from ehdesk.errors import EhdeskError
 from ehdesk.reports.arguments import report_filename
 from ehdesk.reports.build import published, render, report_for, team_scope
 from ehdesk.ui.flow import FlowLayout
+from ehdesk.ui.ops import for_store
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.tasks import run_task
 from ehdesk.ui.widgets import heading
 
 MANAGER_ROLES = ("manager", "admin")
@@ -70,29 +69,34 @@ def presets(today: date) -> list[tuple[str, date, date]]:
     ]
 
 
-def load_statistics(store, date_from: date, date_to: date) -> tuple[Statistics, str]:
-    with store.session() as s:
-        return compute(s, date_from, date_to), team_scope(s, None)
+def load_statistics(s, date_from: date, date_to: date) -> tuple[Statistics, str]:
+    return compute(s, date_from, date_to), team_scope(s, None)
 
 
-def export_report(store, date_from: date, date_to: date, fmt: str, path: Path, kind: str = "return") -> Path:
-    """Runs on a worker thread: the report (the return always suppressed; the management report
-    marked not for publication), written to ``path`` and audited."""
+def export_report(s, date_from: date, date_to: date, fmt: str, kind: str = "return") -> bytes:
+    """On the store's queue: the report (the return always suppressed; the management report
+    marked not for publication), audited as exported."""
     pack = current_pack()
-    with store.session() as s:
-        data = render(report_for(s, date_from, date_to, None, kind, pack), fmt)
-        audit.record(
-            s,
-            "export",
-            "report",
-            "",
-            None,
-            date_from=str(date_from),
-            date_to=str(date_to),
-            format=fmt,
-            kind=kind,
-        )
-    path.write_bytes(data)
+    data = render(report_for(s, date_from, date_to, None, kind, pack), fmt)
+    audit.record(
+        s,
+        "export",
+        "report",
+        "",
+        None,
+        date_from=str(date_from),
+        date_to=str(date_to),
+        format=fmt,
+        kind=kind,
+    )
+    return data
+
+
+def write_report(path: Path, data: bytes) -> Path:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise EhdeskError(f"The report could not be saved there: {exc.strerror}.") from None
     return path
 
 
@@ -231,12 +235,11 @@ class ReportsScreen(QWidget):
             self._fail("The end of the period is before its start.")
             return
         self._set_busy(True, "Working out the figures…")
-        store = self.store
-        run_task(lambda: load_statistics(store, date_from, date_to), self._loaded, self._error)
+        for_store(self.store).query(
+            lambda s: load_statistics(s, date_from, date_to), self._loaded, owner=self, on_error=self._error
+        )
 
     def _loaded(self, result: tuple[Statistics, str]) -> None:
-        if not shiboken6.isValid(self):  # closed while the figures were worked out
-            return
         self._stats, self._scope = result
         self._set_busy(False)
         self._render()
@@ -244,21 +247,14 @@ class ReportsScreen(QWidget):
 
     def _unsuppressed_toggled(self, on: bool) -> None:
         if on and self._stats is not None:
-            store, (date_from, date_to) = self.store, self.period()
+            date_from, date_to = self.period()
 
-            def note() -> None:
-                with store.session() as s:
-                    audit.record(
-                        s,
-                        "view",
-                        "report_unsuppressed",
-                        "",
-                        None,
-                        date_from=str(date_from),
-                        date_to=str(date_to),
-                    )
+            def note(s) -> None:
+                audit.record(
+                    s, "view", "report_unsuppressed", "", None, date_from=str(date_from), date_to=str(date_to)
+                )
 
-            run_task(note, None, self._error)
+            for_store(self.store).write(note, owner=self, on_error=self._error)
         self._render()
 
     def suppressing(self) -> bool:
@@ -329,18 +325,21 @@ class ReportsScreen(QWidget):
             self._fail(f"The folder {path.parent} does not exist.")
             return
         self._set_busy(True, f"Saving the {fmt.upper()}…")
-        store = self.store
         if kind != "return" and not self.can_see_unsuppressed:
             self._fail("Only a manager or an admin can save the management report.")
             return
         self._exporting_kind = kind
-        run_task(
-            lambda: export_report(store, date_from, date_to, fmt, path, kind), self._exported, self._error
+        ops = for_store(self.store)
+        ops.write(
+            lambda s: export_report(s, date_from, date_to, fmt, kind),
+            lambda data: ops.run(
+                lambda: write_report(path, data), self._exported, owner=self, on_error=self._error
+            ),
+            owner=self,
+            on_error=self._error,
         )
 
     def _exported(self, path: Path) -> None:
-        if not shiboken6.isValid(self):  # closed while saving; the file is written
-            return
         self._set_busy(False)
         if getattr(self, "_exporting_kind", "return") == "return":
             self.status.setText(f"Saved the return to {path}. It is suppressed and safe to share.")
@@ -365,8 +364,6 @@ class ReportsScreen(QWidget):
             self.status.setText(message)
 
     def _error(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._set_busy(False)
         if isinstance(exc, EhdeskError):
             self._fail(exc.message)

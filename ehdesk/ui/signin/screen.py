@@ -27,8 +27,8 @@ from ehdesk.store import ProfileManager
 if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.store.profile_info import ProfileInfo
+from ehdesk.ui.ops import background
 from ehdesk.ui.signin.add_worker import AddWorkerDialog
-from ehdesk.ui.tasks import run_task
 from ehdesk.ui.widgets import heading
 
 TILES_PER_ROW = 4
@@ -239,7 +239,7 @@ class SignInScreen(QWidget):
 
             return expiry.unlock(manager, name, password)
 
-        run_task(unlock, self._signed_in, self._failed)
+        background().run(unlock, self._signed_in, owner=self, on_error=self._failed)
 
     def _signed_in(self, store: Store) -> None:
         self.set_busy(False)
@@ -293,7 +293,7 @@ class SignInScreen(QWidget):
             self.set_busy(False)
             self.show_message(getattr(exc, "message", "The worker could not be added."))
 
-        run_task(lambda: manager.create(name, password), done, failed)
+        background().run(lambda: manager.create(name, password), done, owner=self, on_error=failed)
 
     def show_progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, total)

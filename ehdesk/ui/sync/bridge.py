@@ -3,10 +3,16 @@ callbacks into Qt signals.
 
 Syncs happen: on demand (``sync_now``); a few seconds after the worker saves something (debounced,
 so a burst of saves is one sync); and every ``sync_interval_minutes`` from the device settings.
-Only one sync runs at a time; a request made while one runs is remembered and run after it."""
+Only one sync runs at a time; a request made while one runs is remembered and run after it.
+
+The sync runs through the store's operation runner, which owns it: its status updates travel as
+the runner's progress (the worker thread never emits on this object), it is told to stop when the
+store locks and the lock waits for it to end, and what it pulled goes out as the runner's
+``changes`` so open screens refresh."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,9 +24,13 @@ from ehdesk.models import Synced
 from ehdesk.store import Store
 from ehdesk.sync.engine import SyncEngine, SyncSummary
 from ehdesk.sync.status import SyncStatus
-from ehdesk.ui.tasks import run_task
+from ehdesk.ui.ops import for_store
 
 DEBOUNCE_MS = 3000
+
+
+class SyncCancelled(Exception):
+    """Raised inside the engine, between two of its transactions, when the store is locking."""
 
 
 class SyncBridge(QObject):
@@ -40,6 +50,7 @@ class SyncBridge(QObject):
         """``engine_factory(on_status)`` builds a ``SyncEngine`` (with its client) for one sync."""
         super().__init__(parent)
         self.store = store
+        self.ops = for_store(store)
         self.engine_factory = engine_factory
         self.status = SyncStatus()
         self.running = False
@@ -54,6 +65,7 @@ class SyncBridge(QObject):
         self._saved.connect(self.notify_saved)
         self.status_changed.connect(self._remember)
         self._listener = None
+        self._stopping = threading.Event()
 
     # -- triggers -----------------------------------------------------------------------------
 
@@ -64,7 +76,10 @@ class SyncBridge(QObject):
         self.refresh_counts()
 
     def stop(self) -> None:
-        """Before lock or sign-out: no more syncs are started (one running finishes)."""
+        """Before lock or sign-out: no more syncs are started, and one running stops at its next
+        step (the store's runner waits for it before the key is dropped)."""
+        self._stopping.set()
+        self._again = False
         self._periodic.stop()
         self._debounce.stop()
         if self._listener is not None:
@@ -76,15 +91,24 @@ class SyncBridge(QObject):
         self._debounce.start()
 
     def sync_now(self) -> None:
+        if self._stopping.is_set() or self.ops.closed:
+            return
         if self.running:
             self._again = True
             return
         self.running = True
         self._again = False
         self._emit_status(self.status.with_(state="syncing", percent=0))
+        factory, stopping = self.engine_factory, self._stopping
 
-        def work() -> SyncSummary:
-            engine = self.engine_factory(self._from_worker)
+        def work(report) -> SyncSummary:
+            def on_status(status: SyncStatus) -> None:
+                # On the worker thread: between two of the engine's transactions.
+                if stopping.is_set():
+                    raise SyncCancelled
+                report(status)
+
+            engine = factory(on_status)
             try:
                 return engine.sync()
             finally:
@@ -92,16 +116,29 @@ class SyncBridge(QObject):
                 if client is not None:
                     client.close()
 
-        run_task(work, self._done, self._error)
+        started = self.ops.run(
+            work,
+            self._done,
+            owner=self,
+            on_error=self._error,
+            on_progress=self._emit_status,
+            cancel=stopping.set,
+        )
+        if not started:
+            self.running = False
 
     def refresh_counts(self) -> None:
-        def work() -> SyncStatus:
-            return self.engine_factory(lambda _status: None).refresh_counts(report=False)
+        factory = self.engine_factory
 
         def done(counted: SyncStatus) -> None:
             self._emit_status(self.status.with_(waiting=counted.waiting, conflicts=counted.conflicts))
 
-        run_task(work, done, lambda exc: None)
+        self.ops.run(
+            lambda: factory(lambda _status: None).refresh_counts(report=False),
+            done,
+            owner=self,
+            on_error=lambda exc: None,  # the counts stay as they were; the next sync says why
+        )
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -132,10 +169,6 @@ class SyncBridge(QObject):
     def _remember(self, status: SyncStatus) -> None:
         self.status = status
 
-    def _from_worker(self, status: SyncStatus) -> None:
-        # Called on the worker thread: a queued signal delivers it on the UI thread.
-        self.status_changed.emit(status)
-
     def _emit_status(self, status: SyncStatus) -> None:
         self.status = status
         self.status_changed.emit(status)
@@ -144,12 +177,15 @@ class SyncBridge(QObject):
         self.running = False
         self.status = summary.status
         self.status_changed.emit(summary.status)
+        self.ops.announce(summary.changes)
         self.finished.emit(summary)
         if self._again:
             self.sync_now()
 
     def _error(self, exc: BaseException) -> None:
         self.running = False
+        if isinstance(exc, SyncCancelled):
+            return  # stopped for a lock: nothing went wrong
         message = str(exc) if hasattr(exc, "message") else "Sync stopped unexpectedly."
         if self.status.state not in ("offline", "error"):
             self.status = self.status.with_(state="error", last_error=message)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.store import Store
 from ehdesk.sync.conflicts import ConflictView, open_conflicts, resolve
-from ehdesk.ui.tasks import run_task
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 
 
 def _shown(value) -> str:
@@ -42,6 +42,7 @@ class ConflictsView(QWidget):
     ):
         super().__init__(parent)
         self.store = store
+        self.ops = for_store(store)
         self.bridge = bridge
         self.family_id = family_id
         self.conflicts: list[ConflictView] = []
@@ -96,13 +97,16 @@ class ConflictsView(QWidget):
             bridge.finished.connect(lambda _summary: self.reload())
         self._show(-1)
         self.reload()
+        refresh_on_changes(self, store, self.reload, family_id=family_id, kinds={"sync_conflict"})
 
     def reload(self) -> None:
-        def work():
-            with self.store.session() as s:
-                return open_conflicts(s, self.family_id)
-
-        run_task(work, self._loaded, lambda exc: self.error.emit(str(exc)))
+        family_id = self.family_id
+        self.ops.query(
+            lambda s: open_conflicts(s, family_id),
+            self._loaded,
+            owner=self,
+            on_error=lambda exc: self.error.emit(error_text(exc)),
+        )
 
     def flush_pending(self) -> None:
         """Nothing is saved until the worker chooses; a half-typed merge is not a decision."""
@@ -143,12 +147,11 @@ class ConflictsView(QWidget):
         if c is None:
             return
         value = pick(c)
-        actor = self.store.actor
+        actor, conflict_id = self.store.actor, c.id
 
-        def work():
-            with self.store.session() as s:
-                resolve(s, c.id, value, actor)
-            return c.id
+        def work(s):
+            resolve(s, conflict_id, value, actor)
+            return conflict_id
 
         def done(conflict_id: str) -> None:
             self.message.setText("Saved. Your choice will reach your team at the next sync.")
@@ -157,4 +160,4 @@ class ConflictsView(QWidget):
                 self.bridge.notify_saved()
             self.reload()
 
-        run_task(work, done, lambda exc: self.message.setText(str(exc)))
+        self.ops.write(work, done, owner=self, on_error=lambda exc: self.message.setText(error_text(exc)))

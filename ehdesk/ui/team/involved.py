@@ -10,8 +10,7 @@ from datetime import date
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ehdesk.casework import professionals
-from ehdesk.ui.tasks import run_task
-from ehdesk.ui.widgets import alive
+from ehdesk.ui.ops import for_store
 
 
 class InvolvedPicker(QWidget):
@@ -45,21 +44,16 @@ class InvolvedPicker(QWidget):
     def _run(self, work, then) -> None:
         self.pending += 1
 
-        def job():
-            with self.store.session() as s:
-                return work(s)
-
         def done(result):
             self.pending -= 1
-            if alive(self):
-                then(result)
+            then(result)
 
         def failed(_exc):
             self.pending -= 1
-            if alive(self):
-                self.note.setText("Who is involved could not be read just now.")
+            self.note.setText("Who is involved could not be read just now.")
 
-        run_task(job, done, failed)
+        if not for_store(self.store).query(work, done, owner=self, on_error=failed):
+            self.pending -= 1
 
     def add_involved(self) -> None:
         on = self.held_on()

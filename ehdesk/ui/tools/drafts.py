@@ -6,6 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ehdesk.models import SyncState
+
 
 def draft_key(family_id: str) -> str:
     return f"ui.progress.draft.{family_id}"
@@ -25,3 +30,12 @@ def decode_draft(text: str) -> tuple[str, str | None, dict] | None:
         return raw["tool"], raw.get("reading"), data
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def read_draft(s: Session, family_id: str) -> str:
+    return s.scalar(select(SyncState.value).where(SyncState.key == draft_key(family_id))) or ""
+
+
+def write_draft(s: Session, family_id: str, text: str) -> None:
+    """Keep (or, with ``""``, forget) the family's unfinished reading, in the caller's transaction."""
+    s.merge(SyncState(key=draft_key(family_id), value=text))

@@ -4,9 +4,8 @@ over time, and the form for taking a reading with the family."""
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,14 +26,14 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import readings
 from ehdesk.casework.readings import FamilyProgress, ReadingView, Series
-from ehdesk.errors import EhdeskError, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.store import Store
 from ehdesk.ui.flow import FlowLayout
-from ehdesk.ui.tasks import run_task
+from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.tools.charts import radar_chart, radar_text, timeline_chart, timeline_text
-from ehdesk.ui.tools.drafts import decode_draft, draft_key, encode_draft
+from ehdesk.ui.tools.drafts import decode_draft, encode_draft, read_draft, write_draft
 from ehdesk.ui.tools.reading_form import ReadingForm
 
 DEFAULT_TOOL = "family_spider"
@@ -65,8 +64,9 @@ class ProgressTab(QWidget):
         self.form: ReadingForm | None = None
         self._form_reading_id: str | None = None
         self._saving = False
-        self._saved_in_background = False
         self._draft_checked = False
+        self._draft_text = ""  # the family's unfinished reading, read with the first load
+        self.runner = for_store(store)
 
         layout = QVBoxLayout(self)
         heading_row = QHBoxLayout()
@@ -112,6 +112,14 @@ class ProgressTab(QWidget):
         self.overview = self._build_overview()
         self.stack.addWidget(self.overview)
         self.reload()
+        refresh_on_changes(
+            self,
+            store,
+            self.reload,
+            family_id=family_id,
+            kinds={"episode", "reading", "person"},
+            ready=lambda: self.form is None,
+        )
 
     # -- overview -----------------------------------------------------------------------
     def _build_overview(self) -> QWidget:
@@ -179,24 +187,23 @@ class ProgressTab(QWidget):
         return page
 
     def reload(self) -> None:
-        store, family_id = self.store, self.family_id
+        family_id = self.family_id
 
-        def load() -> FamilyProgress:
-            with store.session() as session:
-                return readings.family_progress(session, family_id)
+        def load(session) -> tuple[FamilyProgress, str]:
+            return readings.family_progress(session, family_id), read_draft(session, family_id)
 
-        run_task(load, self._loaded, self._failed)
+        def loaded(result: tuple[FamilyProgress, str]) -> None:
+            progress, self._draft_text = result
+            self._loaded(progress)
+
+        self.runner.query(load, loaded, owner=self, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):  # the family record closed while the work ran
-            return
-        text = str(exc) if isinstance(exc, EhdeskError) else "The readings could not be loaded. Try again."
+        text = error_text(exc)
         self.message.setText(text)
         self.failed.emit(text)
 
     def _loaded(self, progress: FamilyProgress) -> None:
-        if not shiboken6.isValid(self):  # closed while loading
-            return
         self.progress = progress
         self.episode_label.setText(progress.episode_label)
         self.take_button.setEnabled(progress.episode_id is not None)
@@ -372,14 +379,13 @@ class ProgressTab(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        store, reading_id = self.store, view.id
-
-        def remove() -> str:
-            with store.session() as session:
-                readings.remove_reading(session, reading_id)
-            return reading_id
-
-        run_task(remove, lambda _: self.reload() if shiboken6.isValid(self) else None, self._failed)
+        reading_id = view.id
+        self.runner.write(
+            lambda s: readings.remove_reading(s, reading_id),
+            lambda _: self.reload(),
+            owner=self,
+            on_error=self._failed,
+        )
 
     def _close_form(self) -> None:
         if self.form is not None:
@@ -392,77 +398,67 @@ class ProgressTab(QWidget):
 
     def cancel_reading(self) -> None:
         self._close_form()
-        self.store.set_state(draft_key(self.family_id), "")
-
-    def _write(self, tool_id: str, reading_id: str | None, data: dict) -> str:
-        """Save in one transaction (runs off the UI thread, or on it from flush_pending)."""
-        with self.store.session() as session:
-            if reading_id:
-                readings.edit_reading(session, reading_id, data)
-                return reading_id
-            episode_id = self.progress.episode_id if self.progress else None
-            return readings.take_reading(
-                session, episode_id, tool_id, data, taken_by_name=session.info.get("worker_name", "")
-            )
+        family_id = self.family_id
+        self.runner.write(lambda s: write_draft(s, family_id, ""), owner=self, on_error=self._failed)
 
     def _save(self, data: dict) -> None:
         if self.form is None or self._saving:
             return
         self._saving = True
         tool_id, reading_id = self.form.tool.id, self._form_reading_id
+        family_id, episode_id = self.family_id, self.progress.episode_id if self.progress else None
         self.form.save_button.setEnabled(False)
 
         def done(saved_id: str) -> None:
-            if not shiboken6.isValid(self):  # saved; the tab closed meanwhile
-                return
             self._saving = False
-            self.store.set_state(draft_key(self.family_id), "")
             self._close_form()
             self.reload()
             self.saved.emit(saved_id)
 
         def failed(exc: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                return
             self._saving = False
             if self.form is not None:
                 self.form.save_button.setEnabled(True)
+                self.form.dirty = True  # not saved: a lock keeps it as a draft
                 if isinstance(exc, ValidationError):
                     self.form.show_errors(exc.fields)
                     return
             self._failed(exc)
 
-        def write() -> str:
-            saved_id = self._write(tool_id, reading_id, data)
-            self._saved_in_background = True  # read by flush_pending if it runs before done()
-            return saved_id
-
-        self._saved_in_background = False
-        run_task(write, done, failed)
+        queued = self.runner.write(
+            lambda s: _write_reading(s, family_id, episode_id, tool_id, reading_id, data),
+            done,
+            owner=self,
+            on_error=failed,
+        )
+        if queued:
+            self.form.dirty = False  # queued: a lock waits for it, so it is not typing at risk
+        else:
+            self._saving = False
+            self.form.save_button.setEnabled(True)
 
     def flush_pending(self) -> None:
-        """Before lock, switching family or closing: save a complete reading; keep an incomplete
-        one as a draft inside the encrypted store, offered again when the tab next opens."""
+        """Before lock, switching family or closing: queue a complete reading to be saved, or keep
+        an incomplete one as a draft inside the encrypted store, offered again when the tab next
+        opens. A save already queued lands first (the queue is in order); the lock waits for both."""
         if self.form is None or not self.form.dirty:
             return
-        if self._saving:
-            # A save is on its way: let it finish rather than write the reading twice.
-            QThreadPool.globalInstance().waitForDone(10_000)
-            if self._saved_in_background:
-                self.form.dirty = False
-                return
         data = self.form.data()
         tool_id, reading_id = self.form.tool.id, self._form_reading_id
-        try:
-            self._write(tool_id, reading_id, data)
-        except ValidationError:
-            self.store.set_state(draft_key(self.family_id), encode_draft(tool_id, reading_id, data))
-        else:
-            self.store.set_state(draft_key(self.family_id), "")
+        family_id, episode_id = self.family_id, self.progress.episode_id if self.progress else None
+
+        def save_or_draft(s) -> None:
+            try:
+                with s.begin_nested():
+                    _write_reading(s, family_id, episode_id, tool_id, reading_id, data)
+            except ValidationError:
+                write_draft(s, family_id, encode_draft(tool_id, reading_id, data))
+
+        if self.runner.write(save_or_draft, owner=self, on_error=self._failed):
             self.form.dirty = False
 
     def _resume_draft(self) -> None:
-        draft = decode_draft(self.store.get_state(draft_key(self.family_id), ""))
+        draft = decode_draft(self._draft_text)
         if draft is None or not self.progress or not self.progress.episode_id:
             return
         tool_id, reading_id, data = draft
@@ -477,6 +473,21 @@ class ProgressTab(QWidget):
             self.message.setText(
                 "An unfinished reading was kept when ehdesk last locked or closed; here it is."
             )
+
+
+def _write_reading(
+    s, family_id: str, episode_id: str | None, tool_id: str, reading_id: str | None, data: dict
+) -> str:
+    """Take or correct a reading and forget the family's draft, in one transaction."""
+    if reading_id:
+        readings.edit_reading(s, reading_id, data)
+        saved_id = reading_id
+    else:
+        saved_id = readings.take_reading(
+            s, episode_id, tool_id, data, taken_by_name=s.info.get("worker_name", "")
+        )
+    write_draft(s, family_id, "")
+    return saved_id
 
 
 def _empty_chart() -> QChart:
