@@ -160,7 +160,13 @@ def test_verbal_consent_new_version_and_audited_save(qtbot, store, tmp_path, mon
     assert tab.view.version_number == 2 and tab.view.editable and tab.editor.isEnabled()
 
 
-def test_freezing_needs_every_parent_or_the_reason_they_did_not_sign(qtbot, store):
+def test_freezing_needs_every_parent_or_the_reason_they_did_not_sign(qtbot, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Yes
+    )
     with store.session() as s:
         family_id = make_family(s)
     tab = AgreementTab(store, family_id)
@@ -186,6 +192,7 @@ def test_freezing_needs_every_parent_or_the_reason_they_did_not_sign(qtbot, stor
     with qtbot.waitSignal(tab.loaded, timeout=10000):
         tab.sign_and_freeze()
     assert tab.view.status == "signed"
+    assert asked == ["Sign and freeze the agreement?"]  # asked once, only when it could freeze
     assert any(
         "did not sign (Working abroad until March)" in tab.signatures.item(i).text()
         for i in range(tab.signatures.count())

@@ -9,7 +9,6 @@ from datetime import date
 
 from ehdesk.casework import consent
 from ehdesk.ui.family.record import FamilyRecord
-from ehdesk.ui.writer import Writer
 from tests.casework.rules_helpers import add_plan, make_family
 
 
@@ -21,7 +20,7 @@ def test_the_record_shows_flags_and_a_manager_decides_the_threshold(qtbot, store
             s, ids["family"], person_id=ids["mum"], scope="assessment", given_on=date(2026, 1, 6)
         )
         consent.withdraw_consent(s, given, date.today(), withdrawn_by_name="Ada Okafor")
-    record = FamilyRecord(store, Writer(), ids["family"])
+    record = FamilyRecord(store, ids["family"])
     qtbot.addWidget(record)
     record.resize(1100, 700)
     record.show()
