@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -189,3 +190,25 @@ def write_widget(widget: QWidget, value) -> None:
         set_combo(widget, value)
     elif isinstance(widget, CheckList):
         widget.set_values(value or [])
+
+
+def headings_fit(table) -> None:
+    """Every column at least as wide as its heading, so a header never cuts off the words that
+    matter ("Social care decision", "Past 12 months"). Stretched columns take the rest anyway."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    # A header drawn in bold (the app's style) is wider than its font says: leave room.
+    bold = header.font()
+    bold.setBold(True)
+    metrics = QFontMetrics(bold) if bold != header.font() else metrics
+    for section in range(header.count()):
+        if header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch:
+            continue
+        text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
+        need = metrics.horizontalAdvance(text) + 24
+        if header.sectionSize(section) < need:
+            if header.sectionResizeMode(section) == QHeaderView.ResizeMode.ResizeToContents:
+                header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(section, need)

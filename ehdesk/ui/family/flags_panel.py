@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -64,8 +67,17 @@ class FlagsPanel(QWidget):
         self.decide_button.clicked.connect(self.decide)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        # A long list of flags scrolls inside a strip of four lines: the record keeps its room and
+        # the window never grows to show them (1,280x720 laptops).
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.text)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 8)
+        self.scroll.setAccessibleName("What needs attention on this case")
         row = QHBoxLayout()
-        row.addWidget(self.text, 1)
+        row.addWidget(self.scroll, 1)
         row.addWidget(self.decide_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

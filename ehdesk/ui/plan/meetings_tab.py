@@ -143,6 +143,7 @@ class MeetingsTab(EpisodeTab):
         # Each outcome's progress (a review) or result (a closure meeting): the plan reviewed.
         self.outcome_progress = _table(["Outcome", "Progress", "Note"])
         self.outcome_progress.setObjectName("outcome_progress")
+        self.outcome_progress.setAccessibleName("Each outcome's progress at this meeting")
         self.override_reason = QLineEdit()
         self.override_reason.setPlaceholderText("Manager only: why complete it although a rule is not met")
         self.review_outcome = _combo([("", "— choose —")] + list(REVIEW_OUTCOME_LABELS.items()))

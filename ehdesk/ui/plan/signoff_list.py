@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayou
 from ehdesk.casework import extensions
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.plan.dialogs import SignoffDialog
+from ehdesk.ui.widgets import headings_fit
 
 
 class SignoffList(QWidget):
@@ -29,6 +30,7 @@ class SignoffList(QWidget):
         )
         self.table.setAccessibleName("Cases needing sign-off")
         self.table.horizontalHeader().setStretchLastSection(True)
+        headings_fit(self.table)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(self._sign_off_row)
         self.message = QLabel("")

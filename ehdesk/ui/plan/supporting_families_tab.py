@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import supporting_families as sf
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, to_qdate
+from ehdesk.ui.widgets import headings_fit
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class SupportingFamiliesTab(EpisodeTab):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 300)
+        self.table.setAccessibleName("Supporting Families outcomes")
+        headings_fit(self.table)
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.outcome = QComboBox()

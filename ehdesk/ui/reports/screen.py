@@ -39,7 +39,7 @@ from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import for_store
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.widgets import heading
+from ehdesk.ui.widgets import heading, headings_fit
 
 MANAGER_ROLES = ("manager", "admin")
 
@@ -123,6 +123,7 @@ def _table_widget(table: PublishedTable, symbol: str) -> QTableWidget:
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for c in range(1, len(table.header)):
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    headings_fit(widget)
     widget.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     # The page scrolls, not each table: show every row.
     height = widget.horizontalHeader().sizeHint().height() + 4

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -97,7 +99,7 @@ class AgenciesTab(EpisodeTab):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.table, 2)
-        ll.addWidget(self.form)
+        ll.addWidget(scrolling(self.form))
         ll.addLayout(buttons)
 
         self.ecomap = EcomapView()
@@ -132,7 +134,7 @@ class AgenciesTab(EpisodeTab):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.ecomap, 1)
-        rl.addWidget(tie_box)
+        rl.addWidget(scrolling(tie_box))
 
         split = QSplitter()
         split.addWidget(left)
@@ -313,3 +315,16 @@ class AgenciesTab(EpisodeTab):
 
     def flush_pending(self) -> None:
         """Nothing is typed into a draft here: every change is saved by its button."""
+
+
+def scrolling(form: QWidget) -> QScrollArea:
+    """A form that scrolls inside its own strip when the window is short (1,280x720 laptops):
+    the tab never makes the window grow. Beside the table and the ecomap, never inside them."""
+    area = QScrollArea()
+    area.setWidget(form)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setMinimumHeight(120)
+    area.setAccessibleName(form.accessibleName() or "Form")
+    return area

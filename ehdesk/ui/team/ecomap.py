@@ -55,7 +55,8 @@ class EcomapView(QGraphicsView):
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName("Ecomap of the family's network")
-        self.setMinimumSize(520, 480)
+        # Small enough for a 1,280x720 window; the view scales the drawing to fit.
+        self.setMinimumSize(320, 220)
         self.node_labels: list[str] = []  # what is drawn, for tests and screen readers
 
     def show_map(self, data: Ecomap) -> None:

@@ -28,7 +28,8 @@ from ehdesk.casework.handovers import HandoverView
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
-from ehdesk.ui.widgets import DateField, FieldForm, combo
+from ehdesk.ui.team.agencies_tab import scrolling
+from ehdesk.ui.widgets import DateField, FieldForm, combo, headings_fit
 
 COLUMNS = ["Date", "Handover", "Reason", "With", "Social care decision"]
 
@@ -51,6 +52,7 @@ class HandoversTab(EpisodeTab):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        headings_fit(self.table)
 
         decisions = [(c.code, c.label) for c in practice.social_care_decisions]
         self.direction = QComboBox()
@@ -105,7 +107,7 @@ class HandoversTab(EpisodeTab):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(later)
-        layout.addWidget(box)
+        layout.addWidget(scrolling(box))
         layout.addWidget(self.message)
         self.reload()
 

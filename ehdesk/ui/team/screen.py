@@ -32,7 +32,7 @@ from ehdesk.casework.team_view import EpisodeFlags, LongOpenEpisode, TeamView
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.dialogs import AuditDialog, MoveRequestDialog, SupervisionDialog, TriageDialog
-from ehdesk.ui.widgets import DateField, FieldForm, combo, heading
+from ehdesk.ui.widgets import DateField, FieldForm, combo, heading, headings_fit
 
 WORKER_COLUMNS = ["Worker", "Caseload", "Overdue items", "Past 12 months", "No contact", "Drifting"]
 
@@ -63,6 +63,7 @@ def _table(columns: list[str], name: str, stretch: int = 0) -> QTableWidget:
     table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    headings_fit(table)
     return table
 
 
