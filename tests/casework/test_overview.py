@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ehdesk.casework import caseload, episodes, families, meetings
+from ehdesk.casework import caseload, episodes, families, meetings, plans
 from ehdesk.casework.overview import family_overview
 
 TODAY = date(2026, 11, 30)
@@ -96,6 +96,16 @@ def test_after_the_first_taf_the_next_review_and_the_agencies_there_are_shown(st
             s, fid, {"opened_on": opened, "lead_child_id": kid, "lead_professional_agency": "school"}
         )
         episodes.allocate(s, eid, store.worker_id, "Test Worker", opened)
+        # The first TAF agrees a plan (the meeting rules of issue 15): one outcome to agree.
+        plans.add_outcome(
+            s,
+            eid,
+            {
+                "what_will_be_different": "Kai at school daily",
+                "for_whom": "Kai",
+                "how_we_will_know": "Register",
+            },
+        )
         mid = meetings.create_meeting(s, eid, "initial_taf", held, "School")
         meetings.update_meeting(
             s,
