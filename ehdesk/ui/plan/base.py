@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ehdesk.casework.episode_access import current_episode
+from ehdesk.errors import ValidationError
 from ehdesk.ui.ops import error_text, for_store
 
 
@@ -79,6 +80,27 @@ class EpisodeTab(QWidget):
         """Change: ``work(session)`` in one transaction on the store's queue, then ``then(result)``
         while this tab exists. Lands before a lock drops the key."""
         self.ops.write(work, then, owner=self, on_error=self._show_error)
+
+    def save_form(
+        self, work: Callable[[Any], Any], form, then: Callable[[Any], None], *, said_on_error: bool = True
+    ) -> None:
+        """A change typed into ``form`` (anything with ``show_errors``): a refusal puts each message
+        beside its field and saves nothing (the runner rolls the transaction back); otherwise the
+        marks are cleared and ``then(result)`` runs."""
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, ValidationError):
+                self._show_error(exc)
+                return
+            form.show_errors(exc.fields)
+            if said_on_error:
+                self.show_message("Nothing was saved: check the fields marked.", error=True)
+
+        def done(result) -> None:
+            form.show_errors({})
+            then(result)
+
+        self.ops.write(work, done, owner=self, on_error=failed)
 
     def load(self, work: Callable[[Any], Any], then: Callable[[Any], None]) -> None:
         """Read: ``work(session)`` on the store's queue (after every queued save), then ``then``."""

@@ -290,20 +290,7 @@ class AgenciesTab(EpisodeTab):
     def _write(self, work, form: FieldForm, said: str, after=None) -> None:
         """Run a change; field errors go beside their fields, and the list and map reload."""
 
-        def job(s):
-            try:
-                return ("ok", work(s))
-            except ValidationError as exc:
-                s.rollback()
-                return ("invalid", exc.fields)
-
-        def then(result):
-            status, value = result
-            if status == "invalid":
-                form.show_errors(value)
-                self.show_message("Nothing was saved: check the fields marked.", error=True)
-                return
-            form.show_errors({})
+        def then(value):
             if isinstance(value, str):
                 self.editing = value if form is self.form else self.editing
             self.show_message(said)
@@ -311,7 +298,7 @@ class AgenciesTab(EpisodeTab):
                 after()
             self.reload()
 
-        self.run(job, then)
+        self.save_form(work, form, then)
 
     def flush_pending(self) -> None:
         """Nothing is typed into a draft here: every change is saved by its button."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import chronology
 from ehdesk.casework.chronology import ChronologyEntry
-from ehdesk.errors import EhdeskError, ValidationError
+from ehdesk.errors import EhdeskError
 from ehdesk.ui.documents import DocumentActions
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.widgets import CheckList, DateField, FieldForm
@@ -173,20 +173,9 @@ class ChronologyTab(EpisodeTab):
             "child_ids": f["child_ids"].values(),
         }
 
-        def job(s):
-            try:
-                return ("ok", chronology.add_event(s, self.family_id, data))
-            except ValidationError as exc:
-                s.rollback()
-                return ("invalid", exc.fields)
+        family_id = self.family_id
 
-        def then(result):
-            status, value = result
-            if status == "invalid":
-                self.form.show_errors(value)
-                self.show_message("Nothing was saved: check the fields marked.", error=True)
-                return
-            self.form.show_errors({})
+        def then(_):
             for name in ("occurred_on", "title", "source"):
                 f[name].clear()
             f["detail"].clear()
@@ -194,7 +183,7 @@ class ChronologyTab(EpisodeTab):
             self.show_message("Added to the chronology.")
             self.reload()
 
-        self.run(job, then)
+        self.save_form(lambda s: chronology.add_event(s, family_id, data), self.form, then)
 
     # -- export --------------------------------------------------------------------------------
 

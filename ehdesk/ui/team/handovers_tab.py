@@ -172,27 +172,14 @@ class HandoversTab(EpisodeTab):
             return
         episode_id = self.episode_id
 
-        def job(s):
-            try:
-                return ("ok", handovers.record_handover(s, episode_id, direction, data))
-            except ValidationError as exc:
-                s.rollback()
-                return ("invalid", exc.fields)
-
-        def then(result):
-            status, value = result
-            if status == "invalid":
-                form.show_errors(value)
-                self.show_message("Nothing was saved: check the fields marked.", error=True)
-                return
-            form.show_errors({})
+        def then(_):
             for widget in form.fields.values():
                 if isinstance(widget, (QLineEdit, QPlainTextEdit)):
                     widget.clear()
             self.show_message("Handover recorded.")
             self.reload()
 
-        self.run(job, then)
+        self.save_form(lambda s: handovers.record_handover(s, episode_id, direction, data), form, then)
 
     def record_decision(self) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -340,23 +340,12 @@ class TeamScreen(EpisodeTab):
         self.dialog = dialog
 
         def submit(values: dict) -> None:
-            def job(s):
-                try:
-                    return ("ok", work(s, values))
-                except ValidationError as exc:
-                    s.rollback()
-                    return ("invalid", exc.fields)
-
-            def then(result):
-                status, value = result
-                if status == "invalid":
-                    dialog.form.show_errors(value)
-                    return
+            def then(_):
                 dialog.accept()
                 self.show_message(said)
                 self.reload()
 
-            self.run(job, then)
+            self.save_form(lambda s: work(s, values), dialog.form, then, said_on_error=False)
 
         dialog.on_submit = submit
         dialog.open()
