@@ -74,7 +74,7 @@ class FlagsPanel(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 8)
+        self.max_lines = 4
         self.scroll.setAccessibleName("What needs attention on this case")
         row = QHBoxLayout()
         row.addWidget(self.scroll, 1)
@@ -111,6 +111,9 @@ class FlagsPanel(QWidget):
     def show_flags(self, found: list[flags.Flag]) -> None:
         self.flags = found
         self.text.setText("<br>".join(f"{SYMBOLS.get(f.level, '')} {escape(f.message)}" for f in found))
+        # As tall as the flags, up to four lines (then it scrolls): no empty band above the tabs.
+        lines = min(max(len(found), 1), self.max_lines)
+        self.scroll.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 6)
         needs = any(f.code == "threshold" for f in found)
         self.decide_button.setVisible(needs)
         self.decide_button.setEnabled(needs and self.is_manager)
