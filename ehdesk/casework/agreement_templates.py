@@ -106,7 +106,7 @@ def translation(template_id: str, version: int, language: str) -> AgreementTempl
     return None
 
 
-def fill(template: AgreementTemplate, fields: dict[str, str]) -> dict:
+def fill(template: AgreementTemplate, fields: dict[str, str | list[str]]) -> dict:
     """The template with every placeholder replaced: {title, intro, sections, declaration}."""
     values = _Fields(fields)
     return {

@@ -140,14 +140,16 @@ def possible_signers(session: Session, family_id: str, worker_name: str) -> list
     return signers
 
 
-def record_fields(session: Session, agreement: Agreement) -> dict[str, str]:
+def record_fields(session: Session, agreement: Agreement) -> dict[str, str | list[str]]:
     """The values the template's placeholders take, from the record."""
     return fields_from(
         session.get(Family, agreement.family_id), _members(session, agreement.family_id), agreement
     )
 
 
-def fields_from(family: Family | None, members: list[Person], agreement: Agreement) -> dict[str, str]:
+def fields_from(
+    family: Family | None, members: list[Person], agreement: Agreement
+) -> dict[str, str | list[str]]:
     pack = current_pack()
     agencies = [pack.label("agencies", code) for code in agreement.agencies]
     content = pack.practice.agreement
@@ -553,7 +555,9 @@ def agreement_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]
         )
         .group_by(Agreement.episode_id)
     ).all()
-    facts = {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}
+    facts: dict[str, dict] = {
+        episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on
+    }
     # The review date written into the agreement in force is a due item.
     for episode_id, review_date in session.execute(
         select(Agreement.episode_id, Agreement.review_date).where(

@@ -7,6 +7,7 @@ printing it always uses that version, never the newest one."""
 from __future__ import annotations
 
 import json
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,7 +81,7 @@ class AssessmentView:
         return STATUS_LABELS.get(self.status, self.status)
 
 
-def family_members(session: Session, family_id: str, include_ids: set[str] = frozenset()) -> list[Member]:
+def family_members(session: Session, family_id: str, include_ids: Set[str] = frozenset()) -> list[Member]:
     """Children first (oldest first), then adults. A member removed since an old form was filled
     in still appears for that form (``include_ids``) so their answers keep their name."""
     people = session.scalars(select(Person).where(Person.family_id == family_id)).all()

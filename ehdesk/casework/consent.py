@@ -106,6 +106,7 @@ def record_consent(
         errors["agencies"] = "Consent to share information must name at least one agency."
     if errors:
         raise ValidationError(errors)
+    assert person is not None  # no error means a member of this family was chosen
     consent = Consent(
         family_id=family_id,
         person_id=person.id,

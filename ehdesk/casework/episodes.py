@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,16 +55,12 @@ class EpisodeView:
 
 
 def _view(e: Episode) -> EpisodeView:
-    return EpisodeView(
-        id=e.id,
-        family_id=e.family_id,
-        status=e.status,
-        closed_on=e.closed_on,
-        **{
-            n: (list(getattr(e, n) or []) if n in ("criteria_met", "presenting_factors") else getattr(e, n))
-            for n in EPISODE_FIELDS
-        },
-    )
+    # Any: each field has its column's type, which EpisodeView repeats field by field.
+    fields: dict[str, Any] = {
+        n: (list(getattr(e, n) or []) if n in ("criteria_met", "presenting_factors") else getattr(e, n))
+        for n in EPISODE_FIELDS
+    }
+    return EpisodeView(id=e.id, family_id=e.family_id, status=e.status, closed_on=e.closed_on, **fields)
 
 
 def clean_episode(

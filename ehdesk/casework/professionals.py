@@ -311,7 +311,9 @@ def check_attendance(
 ) -> AttendanceCheck:
     """Compare a meeting's attendee list ({name, agency, attendance}) with who is involved."""
     pack = pack or current_pack()
-    attended, apologies, absent = [], [], []
+    attended: list[ProfessionalView] = []
+    apologies: list[ProfessionalView] = []
+    absent: list[ProfessionalView] = []
     matched: set[int] = set()
     for prof in involved:
         hit = next(

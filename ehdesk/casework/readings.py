@@ -201,6 +201,7 @@ def _clean(
         errors.update({f"item:{k}": v for k, v in exc.fields.items()})
     if errors:
         raise ValidationError(errors)
+    assert scores is not None  # scoring failed only with errors
     cleaned = {
         "occasion": occasion,
         "taken_on": taken_on,
@@ -422,13 +423,13 @@ def change_by_area(session: Session, episode_ids: Iterable[str], tools: ToolSet 
     for (episode_id, tool_id, _), (_, first, _, latest, count) in ends.items():
         if count < 2 or not first or not latest:
             continue
-        for key, value in latest.items():
-            if value is not None and first.get(key) is not None:
-                per_episode[(episode_id, tool_id)][key].append(value - first[key])
+        for area, value in latest.items():
+            if value is not None and first.get(area) is not None:
+                per_episode[(episode_id, tool_id)][area].append(value - first[area])
     totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for (_, tool_id), areas in per_episode.items():
-        for key, changes in areas.items():
-            totals[tool_id][key].append(sum(changes) / len(changes))
+        for area, changes in areas.items():
+            totals[tool_id][area].append(sum(changes) / len(changes))
     result: dict = {}
     for tool_id, areas in totals.items():
         try:

@@ -204,7 +204,7 @@ def statuses(
 ) -> tuple[dict[str, str], list[FamilyOutcome]]:
     """Each episode's status on ``as_at`` and the outcome records they rest on."""
     rows = _rows(session, [e.id for e in episodes])
-    by_episode: dict[str, list[FamilyOutcome]] = {}
+    by_episode: dict[str | None, list[FamilyOutcome]] = {}
     for r in rows:
         by_episode.setdefault(r.episode_id, []).append(r)
     return {e.id: status_of(by_episode.get(e.id, []), e, pack, as_at) for e in episodes}, rows
@@ -256,7 +256,7 @@ def supporting_families_section(
         "days. Eligible is in progress and achieved together.",
     )
     found, records = statuses(session, episodes, pack, date_to)
-    needs = {code: [set(), set()] for code in outcome_codes(pack)}
+    needs: dict[str, list[set[str | None]]] = {code: [set(), set()] for code in outcome_codes(pack)}
     for r in records:
         if r.outcome in needs and r.need_identified_on <= date_to:
             needs[r.outcome][0].add(r.episode_id)

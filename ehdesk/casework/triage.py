@@ -197,14 +197,14 @@ def unallocated_requests(
     latest: dict[str, TriageRecord] = {}
     ids = [r.Referral.id for r in rows]
     for start in range(0, len(ids), 500):
-        for t in session.scalars(
+        for record in session.scalars(
             select(TriageRecord).where(
                 TriageRecord.referral_id.in_(ids[start : start + 500]), TriageRecord.deleted.is_(False)
             )
         ):
-            held = latest.get(t.referral_id)
-            if held is None or (t.decided_on, t.created_at) > (held.decided_on, held.created_at):
-                latest[t.referral_id] = t
+            held = latest.get(record.referral_id)
+            if held is None or (record.decided_on, record.created_at) > (held.decided_on, held.created_at):
+                latest[record.referral_id] = record
     waiting = []
     for referral, reference, household in rows:
         t = latest.get(referral.id)
