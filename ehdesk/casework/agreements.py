@@ -20,6 +20,7 @@ from ehdesk.casework.agreement_templates import fill, get_template, latest_templ
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.professionals import involved_agencies
+from ehdesk.casework.records import live
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.models import Agreement, AgreementSignature, Consent, Family, Person
@@ -230,10 +231,7 @@ def _view(session: Session, row: Agreement) -> AgreementView:
 
 
 def _row(session: Session, agreement_id: str) -> Agreement:
-    row = session.get(Agreement, agreement_id)
-    if row is None or row.deleted:
-        raise NotFound("That agreement is not in this worker's records.")
-    return row
+    return live(session, Agreement, agreement_id, "agreement", "is not in this worker's records")
 
 
 def _editable(session: Session, agreement_id: str) -> Agreement:
@@ -429,9 +427,7 @@ def record_not_signed(session: Session, agreement_id: str, person_id: str, reaso
 
 
 def remove_signature(session: Session, signature_id: str) -> None:
-    sig = session.get(AgreementSignature, signature_id)
-    if sig is None or sig.deleted:
-        raise NotFound("That signature is not on this agreement.")
+    sig = live(session, AgreementSignature, signature_id, "signature", "is not on this agreement")
     _editable(session, sig.agreement_id)
     sig.deleted = True
     audit.record(session, "change", "agreement_signature", sig.id, sig.family_id, op="remove")

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, episode_access
 from ehdesk.casework.families import _family_or_404
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Episode, Person
 
 EPISODE_FIELDS = (
@@ -147,9 +148,7 @@ def open_episode(session: Session, family_id: str, data: dict, pack: CouncilPack
 
 
 def update_episode(session: Session, episode_id: str, changes: dict, pack: CouncilPack | None = None) -> None:
-    episode = session.get(Episode, episode_id)
-    if episode is None or episode.deleted:
-        raise NotFound("That case is no longer in the record.")
+    episode = live(session, Episode, episode_id, "case")
     current = {n: getattr(episode, n) for n in EPISODE_FIELDS}
     current.update(changes)
     cleaned = clean_episode(session, episode.family_id, current, pack)

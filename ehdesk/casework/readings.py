@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.casework.records import MOVED_OR_REMOVED, live
+from ehdesk.errors import ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.loader import ToolSet
 from ehdesk.forms.tools.schema import ToolDef
@@ -85,17 +86,11 @@ def _tools(tools: ToolSet | None) -> ToolSet:
 
 
 def _episode_or_404(session: Session, episode_id: str) -> Episode:
-    episode = session.get(Episode, episode_id)
-    if episode is None or episode.deleted:
-        raise NotFound("That case is not in this worker's records (it may have been moved or removed).")
-    return episode
+    return live(session, Episode, episode_id, "case", MOVED_OR_REMOVED)
 
 
 def _reading_or_404(session: Session, reading_id: str) -> Reading:
-    reading = session.get(Reading, reading_id)
-    if reading is None or reading.deleted:
-        raise NotFound("That reading is no longer in the record.")
-    return reading
+    return live(session, Reading, reading_id, "reading")
 
 
 def _members(session: Session, family_id: str) -> dict[str, Person]:

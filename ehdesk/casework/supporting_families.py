@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Episode, FamilyOutcome
 
 NOT_ELIGIBLE, IN_PROGRESS, ACHIEVED = "not_eligible", "in_progress", "achieved"
@@ -131,9 +132,7 @@ def record_progress(
     """The evidence of significant progress on a need and the dates it covers."""
     pack = pack or current_pack()
     today = today or date.today()
-    row = session.get(FamilyOutcome, record_id)
-    if row is None or row.deleted:
-        raise NotFound("That Supporting Families need is no longer on record.")
+    row = live(session, FamilyOutcome, record_id, "Supporting Families need", "is no longer on record")
     errors = _clean_dates(pack, row.need_identified_on, progress_from, sustained_to, today)
     evidence = (evidence or "").strip()
     if progress_from is not None and not evidence:
