@@ -439,11 +439,17 @@ def signature_images(session: Session, view: AgreementView) -> dict[str, bytes]:
     return {s.image_sha256: get_blob(session, s.image_sha256) for s in view.signatures if s.image_sha256}
 
 
+# Lays out the signed PDF from the frozen view and the signature images. Casework does not import
+# the pdf package (it only builds views); ``ehdesk.documents`` hands this in.
+Render = Callable[[AgreementView, dict[str, bytes]], bytes]
+
+
 def sign_and_freeze(
     session: Session,
     agreement_id: str,
     today: date | None = None,
-    render: Callable[[AgreementView, dict[str, bytes]], bytes] | None = None,
+    *,
+    render: Render,
 ) -> AgreementView:
     """Freeze the draft: keep its exact words, render the signed PDF, store it as a blob with its
     SHA-256, record it as issued, and mark any earlier signed version superseded."""
@@ -513,12 +519,8 @@ def _record_consent(session: Session, row: Agreement, signatures: list[Signature
         )
 
 
-def _freeze_pdf(session: Session, row: Agreement, render=None) -> None:
+def _freeze_pdf(session: Session, row: Agreement, render: Render) -> None:
     frozen = _view(session, row)
-    if render is None:
-        from ehdesk.pdf.agreement import agreement_pdf  # pdf sits beside casework; imported late
-
-        render = agreement_pdf
     pdf = render(frozen, signature_images(session, frozen))
     row.pdf_sha256 = put_blob(session, pdf, "application/pdf", row.family_id)
     from ehdesk.casework.documents import record_issued
@@ -527,14 +529,14 @@ def _freeze_pdf(session: Session, row: Agreement, render=None) -> None:
     session.flush()
 
 
-def signed_pdf(session: Session, family_id: str) -> tuple[bytes, AgreementView]:
+def signed_pdf(session: Session, family_id: str, *, render: Render) -> tuple[bytes, AgreementView]:
     """The frozen PDF of the family's latest signed agreement, byte for byte as signed. (Demo
     agreements are made without their PDF; it is frozen here the first time it is asked for.)"""
     view = latest_agreement(session, family_id, signed_only=True)
     if view is None:
         raise NotFound("This family has no signed agreement yet.")
     if not view.pdf_sha256:
-        _freeze_pdf(session, _row(session, view.id))
+        _freeze_pdf(session, _row(session, view.id), render)
         view = get_agreement(session, view.id)
     return get_blob(session, view.pdf_sha256), view
 

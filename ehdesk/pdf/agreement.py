@@ -3,16 +3,13 @@
 parental responsibility did not sign), times in UK local time, the language it was explained in,
 and, in the office copy only, an audit page saying who signed, when and on which device.
 
-``agreement_pdf`` lays out a frozen agreement; it is called once, at signing, and the bytes are
-kept. ``render_latest`` hands back those kept bytes, so every copy is byte-for-byte the one on
-record and ``ehdesk pdf verify`` can say so."""
+``agreement_pdf`` lays out a frozen agreement; it is called once, at signing (casework is handed it
+by ``ehdesk.documents``), and the bytes are kept, so every office copy is byte-for-byte the one on
+record and ``ehdesk pdf verify`` can say so. ``family_copy`` lays out the family's copy afresh."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from ehdesk.casework.agreements import AgreementView, signature_images, signed_pdf
-from ehdesk.casework.uk_time import uk_time_words
+from ehdesk.casework.document_views import AgreementDocument, AgreementView, uk_time_words
 from ehdesk.config.pack import current_pack
 from ehdesk.pdf.blocks import (
     DocumentInfo,
@@ -137,14 +134,7 @@ def agreement_pdf(view: AgreementView, images: dict[str, bytes], copy: str = "of
     return build_pdf(document_info(view), story)
 
 
-def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
-    """The family's latest signed agreement (current or last episode), exactly as signed."""
-    pdf, view = signed_pdf(session, family_id)
-    return pdf, document_info(view)
-
-
-def render_family_copy(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
-    """The family's copy of the latest signed agreement: the signed words and signatures, no audit
-    page (the office copy on record keeps it)."""
-    _, view = signed_pdf(session, family_id)
-    return agreement_pdf(view, signature_images(session, view), copy="family"), document_info(view, "family")
+def family_copy(doc: AgreementDocument) -> tuple[bytes, DocumentInfo]:
+    """The family's copy of a signed agreement: the signed words and signatures, no audit page
+    (the office copy on record keeps it)."""
+    return agreement_pdf(doc.agreement, doc.images, copy="family"), document_info(doc.agreement, "family")

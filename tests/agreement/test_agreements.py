@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pypdf
 import pytest
 
+from ehdesk import documents
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.agreement_templates import content_as_text
 from ehdesk.casework.documents import verify
@@ -24,7 +25,7 @@ def test_signed_pdf_has_every_name_and_the_agreed_words(store):
     with store.session() as s:
         family_id = make_family(s)
         view = sign_all(s, family_id)
-        pdf, _ = ops.signed_pdf(s, family_id)
+        pdf, _ = documents.signed_pdf(s, family_id)
     text = _text(pdf)
     for given, surname in (MOTHER, FATHER_CJK, CHILD_CYRILLIC):
         assert f"{given} {surname}" in text
@@ -41,7 +42,7 @@ def test_drawn_signatures_are_embedded_images_and_verbal_consent_is_written(stor
     with store.session() as s:
         family_id = make_family(s)
         view = sign_all(s, family_id, verbal_for="王 伟")
-        pdf, _ = ops.signed_pdf(s, family_id)
+        pdf, _ = documents.signed_pdf(s, family_id)
     drawn = [sig for sig in view.signatures if sig.image_sha256]
     assert len(drawn) == 2  # the mother and the worker; the father consented verbally
     images = [img for page in pypdf.PdfReader(io.BytesIO(pdf)).pages for img in page.images]
@@ -53,7 +54,7 @@ def test_the_hash_on_record_is_the_hash_of_the_pdf_and_a_changed_byte_fails(stor
     with store.session() as s:
         family_id = make_family(s)
         view = sign_all(s, family_id)
-        pdf, _ = ops.signed_pdf(s, family_id)
+        pdf, _ = documents.signed_pdf(s, family_id)
         assert hashlib.sha256(pdf).hexdigest() == view.pdf_sha256
         found = verify(s, pdf)
         assert found is not None and found.source_id == view.id and found.kind == "agreement"
@@ -78,10 +79,10 @@ def test_a_signed_agreement_cannot_be_edited_and_changes_make_a_new_version(stor
         ops.add_signature(s, second.id, "Fatima Hassan-Wang", "parent", verbal_reason="phone")
         ops.add_signature(s, second.id, "Sam Worker", "worker", verbal_reason="phone")
         with pytest.raises(ValidationError, match="Every adult with parental responsibility signs"):
-            ops.sign_and_freeze(s, second.id)
+            documents.sign_and_freeze(s, second.id)
         father = next(p for p in ops.possible_signers(s, family_id, "Sam Worker") if p.name == "王 伟")
         ops.record_not_signed(s, second.id, father.person_id, "Working abroad until March")
-        ops.sign_and_freeze(s, second.id)
+        documents.sign_and_freeze(s, second.id)
         old = ops.get_agreement(s, first.id)
     assert old.status == "superseded"
     assert old.content == first.content and old.pdf_sha256 == first.pdf_sha256
@@ -95,7 +96,7 @@ def test_freezing_needs_a_family_member_and_the_worker(store):
         view = ops.start_agreement(s, family_id, "Sam Worker")
         ops.add_signature(s, view.id, "Sam Worker", "worker", verbal_reason="test")
         with pytest.raises(ValidationError) as err:
-            ops.sign_and_freeze(s, view.id)
+            documents.sign_and_freeze(s, view.id)
         assert "family member" in str(err.value)
         with pytest.raises(ValidationError):
             ops.add_signature(s, view.id, "Fatima Hassan-Wang", "parent")  # neither drawn nor verbal
@@ -139,15 +140,14 @@ def test_signing_records_each_family_signers_consent_to_share(store):
 
 
 def test_the_agreement_says_what_the_guidance_asks_and_the_family_copy_has_no_audit_page(store):
-    from ehdesk.pdf.agreement import render_family_copy, render_latest
 
     with store.session() as s:
         family_id = make_family(s)
         view = ops.start_agreement(s, family_id, "Sam Worker")
         ops.update_draft(s, view.id, agencies=["school"], language="Polish", interpreter="Ewa Nowak (phone)")
         view = sign_all(s, family_id)
-        office, _ = render_latest(s, family_id)
-        family, info = render_family_copy(s, family_id)
+        office, _ = documents.render_latest("agreement", s, family_id)
+        family, info = documents.render_latest("agreement-family", s, family_id)
     text = content_as_text(view.content)
     for words in (
         "Act as a social worker, a solicitor or an emergency service.",  # what the worker won't do
@@ -184,7 +184,6 @@ def test_signature_times_are_uk_local():
 
 def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store, monkeypatch):
     from ehdesk.casework import agreement_templates
-    from ehdesk.pdf.agreement import render_family_copy, render_latest
 
     english = agreement_templates.latest_template()
     polish = english.model_copy(
@@ -202,8 +201,8 @@ def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store
         view = ops.start_agreement(s, family_id, "Sam Worker")
         ops.update_draft(s, view.id, language="Polish", interpreter="Ewa Nowak")
         view = sign_all(s, family_id)
-        office, _ = render_latest(s, family_id)
-        family, info = render_family_copy(s, family_id)
+        office, _ = documents.render_latest("agreement", s, family_id)
+        family, info = documents.render_latest("agreement-family", s, family_id)
     assert view.content["title"] == "Early help agreement"  # the record keeps the English
     assert view.content["translation"]["intro"].startswith(
         "To porozumienie zawarte jest między rodziną Hassan-Wang"

@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from ehdesk.casework import agreements as ops
+from ehdesk import documents
 from ehdesk.demo import generate
 from ehdesk.models import Agreement, AgreementSignature, Episode
 
@@ -13,7 +13,7 @@ def test_demo_data_signs_most_episodes_with_drawn_signatures(store):
         drawn = s.scalar(select(func.count()).where(AgreementSignature.image_sha256 != ""))
         assert episodes and len(signed) >= episodes * 0.6
         assert drawn >= len(signed)
-        pdf, view = ops.signed_pdf(s, signed[0].family_id)  # frozen on first issue
+        pdf, view = documents.signed_pdf(s, signed[0].family_id)  # frozen on first issue
         assert pdf.startswith(b"%PDF") and view.pdf_sha256
-        again, _ = ops.signed_pdf(s, signed[0].family_id)
+        again, _ = documents.signed_pdf(s, signed[0].family_id)
     assert again == pdf

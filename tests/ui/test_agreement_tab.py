@@ -5,7 +5,7 @@ import pypdf
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from ehdesk.casework import agreements as ops
+from ehdesk import documents
 from ehdesk.casework.documents import verify
 from ehdesk.models import AuditEvent
 from ehdesk.ui.agreement.signature_pad import SignaturePad
@@ -89,7 +89,7 @@ def test_sign_on_screen_freeze_and_print(qtbot, store, tmp_path):
     assert pages == len(printed.pages) >= 3
 
     with store.session() as s:
-        pdf, view = ops.signed_pdf(s, family_id)
+        pdf, view = documents.signed_pdf(s, family_id)
         assert verify(s, pdf).kind == "agreement"
         printed_events = s.query(AuditEvent).filter_by(action="print", family_id=family_id).count()
     assert printed_events == 1  # printing is audited; no copy of the PDF was written by ehdesk

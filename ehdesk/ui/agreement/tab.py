@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk import documents
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.casework.uk_time import uk_time_words
@@ -442,7 +443,7 @@ class AgreementTab(QWidget):
                 return
         self.flush_pending()
         agreement_id = self.view.id
-        self._run(lambda s: ops.sign_and_freeze(s, agreement_id))
+        self._run(lambda s: documents.sign_and_freeze(s, agreement_id))
 
     # --- documents ---------------------------------------------------------------------------
     def _signed_pdf(self, channel: str) -> bytes:
@@ -519,7 +520,7 @@ class AgreementTab(QWidget):
 
 def _issue_signed(s, family_id: str, channel: str) -> bytes:
     """The stored signed PDF, recorded as issued through ``channel`` (print | save)."""
-    pdf, view = ops.signed_pdf(s, family_id)
+    pdf, view = documents.signed_pdf(s, family_id)
     record_issued(s, family_id, "agreement", view.id, pdf, channel=channel)
     return pdf
 
