@@ -25,7 +25,7 @@ from ehdesk.casework.network import Ecomap
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, PlanView, rag_words
 from ehdesk.casework.readings import FamilyProgress, ReadingView, Series
 from ehdesk.casework.timescales import TimescaleResult
-from ehdesk.casework.uk_time import uk_time_words
+from ehdesk.casework.uk_time import uk_local, uk_time_words
 from ehdesk.forms.engine import FormEngine
 
 # The words the renderers print with (re-exported so pdf imports one casework module).
@@ -51,6 +51,7 @@ __all__ = [
     "SignatureView",
     "progress_label",
     "rag_words",
+    "uk_local",
     "uk_time_words",
 ]
 

@@ -146,6 +146,17 @@ class Thresholds(_Strict):
     )
 
 
+class AgreementWords(_Strict):
+    """The agreement's pack-held words in another language (the team's phone number stays as it
+    is). A field left out prints in English."""
+
+    worker_will: list[str] | None = None
+    worker_will_not: list[str] | None = None
+    short_term_limit: str | None = None
+    working_hours: str | None = None
+    out_of_hours: str | None = None
+
+
 class AgreementContent(_Strict):
     """What the agreement must tell the family, filled into the template's placeholders."""
 
@@ -155,6 +166,19 @@ class AgreementContent(_Strict):
     working_hours: str = "Monday to Friday, 9am to 5pm"
     team_phone: str = ""
     out_of_hours: str = ""
+    # Language name (as recorded for the family, e.g. "Polish") -> these words in it, for the
+    # family's copy where resources/agreements holds the template in that language.
+    translations: dict[str, AgreementWords] = Field(default_factory=dict)
+
+    def in_language(self, language: str) -> AgreementContent:
+        """These words in ``language`` where the pack has them, English where it does not."""
+        found = next(
+            (w for name, w in self.translations.items() if name.casefold() == language.strip().casefold()),
+            None,
+        )
+        if found is None:
+            return self
+        return self.model_copy(update={k: v for k, v in found.model_dump().items() if v is not None})
 
 
 class PracticeRules(_Strict):

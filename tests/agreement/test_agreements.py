@@ -144,7 +144,8 @@ def test_the_agreement_says_what_the_guidance_asks_and_the_family_copy_has_no_au
     with store.session() as s:
         family_id = make_family(s)
         view = ops.start_agreement(s, family_id, "Sam Worker")
-        ops.update_draft(s, view.id, agencies=["school"], language="Polish", interpreter="Ewa Nowak (phone)")
+        # A language the pack holds no template in: the family's copy stays in English.
+        ops.update_draft(s, view.id, agencies=["school"], language="Ukrainian", interpreter="Olena (phone)")
         view = sign_all(s, family_id)
         office, _ = documents.render_latest("agreement", s, family_id)
         family, info = documents.render_latest("agreement-family", s, family_id)
@@ -157,7 +158,8 @@ def test_the_agreement_says_what_the_guidance_asks_and_the_family_copy_has_no_au
         "In an emergency call 999.",
     ):
         assert words in text, words
-    assert view.content["explained_in"] == "Polish, with an interpreter (Ewa Nowak (phone))"
+    assert view.content["explained_in"] == "Ukrainian, with an interpreter (Olena (phone))"
+    assert "translation" not in view.content
     office_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(office)).pages)
     family_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(family)).pages)
     assert "Audit of signatures" in office_text and "Audit of signatures" not in family_text
@@ -182,33 +184,109 @@ def test_signature_times_are_uk_local():
     assert uk_time_words(datetime(2026, 10, 25, 1, 0, tzinfo=UTC)).endswith("01:00 GMT")
 
 
-def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store, monkeypatch):
-    from ehdesk.casework import agreement_templates
-
-    english = agreement_templates.latest_template()
-    polish = english.model_copy(
-        update={
-            "language": "Polish",
-            "title": "Porozumienie o wczesnej pomocy",
-            "intro": "To porozumienie zawarte jest między rodziną {family_name} a {worker_name}.",
-            "declaration": "Podpisując, potwierdzam, że porozumienie zostało mi wyjaśnione.",
-        }
-    )
-    shipped = agreement_templates.all_templates()
-    monkeypatch.setattr(agreement_templates, "all_templates", lambda: (*shipped, polish))
+def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store):
+    # The default pack ships the agreement in Polish (resources/agreements/*.pl.json).
     with store.session() as s:
         family_id = make_family(s)
         view = ops.start_agreement(s, family_id, "Sam Worker")
-        ops.update_draft(s, view.id, language="Polish", interpreter="Ewa Nowak")
+        ops.update_draft(
+            s,
+            view.id,
+            agencies=["school"],
+            language="polish",  # as a worker may type it
+            interpreter="Ewa Nowak",
+            review_date=date(2027, 3, 5),
+        )
         view = sign_all(s, family_id)
         office, _ = documents.render_latest("agreement", s, family_id)
         family, info = documents.render_latest("agreement-family", s, family_id)
+        on_record, _ = documents.signed_pdf(s, family_id)
+    assert office == on_record  # the office copy is the frozen one, byte for byte
     assert view.content["title"] == "Early help agreement"  # the record keeps the English
-    assert view.content["translation"]["intro"].startswith(
-        "To porozumienie zawarte jest między rodziną Hassan-Wang"
-    )
-    office_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(office)).pages)
-    family_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(family)).pages)
-    assert "This agreement is between" in office_text and "To porozumienie zawarte" in office_text
-    assert "To porozumienie zawarte" in family_text and "This agreement is between" not in family_text
+    polish = view.content["translation"]
+    assert polish["language"] == "Polish"
+    assert polish["intro"].startswith("Porozumienie zawierają: rodzina Hassan-Wang oraz Sam Worker")
+    family_text, office_text = _text(family), _text(office)
+
+    # The family's copy: wholly Polish, from the title to the signature block, with no audit page.
     assert info.title == "Porozumienie o wczesnej pomocy"
+    for words in (
+        "Porozumienie o wczesnej pomocy",
+        "Rodzina EH-",  # the subtitle
+        "egzemplarz dla rodziny",
+        "Data przeglądu 5 marca 2027",
+        "Język wyjaśnienia polski, z tłumaczem (Ewa Nowak)",
+        "Wczesna pomoc nie jest służbą ratunkową",
+        "zwykle trwające do 12 miesięcy",  # the pack's words, in Polish
+        "Nie zastępuje pracownika socjalnego, prawnika ani służb ratunkowych.",
+        "01632 960 482",  # the team's phone, as the pack has it
+        "najpóźniej 5 marca 2027",
+        "Podpisy",
+        "Podpisując, potwierdzam, że to porozumienie zostało mi wyjaśnione",
+        "rodzic / opiekun",
+        "pracownik rodzinny",
+        "Strona 1 z",
+    ):
+        assert words in family_text, words
+    for english in ("This agreement is between", "Signatures", "By signing", "Audit of signatures", "Page 1"):
+        assert english not in family_text, english
+    # Polish letters come out of the PDF as letters (the fonts have the glyphs).
+    for letter in "ąęłóśźż":
+        assert letter in family_text, letter
+
+    # The office copy: the English on record, then the Polish the family read, each labelled, the
+    # signatures under the English declaration, and the audit page.
+    order = [
+        "In English (the words on record)",
+        "This agreement is between",
+        "The same agreement in Polish, as the family read it",
+        "Porozumienie zawierają",
+        "The declaration in Polish",
+        "Podpisując, potwierdzam",
+        "Signatures",
+        "By signing, I confirm",
+        "Audit of signatures",
+    ]
+    places = [office_text.find(words) for words in order]
+    assert -1 not in places and places == sorted(places), list(zip(order, places, strict=True))
+
+
+def test_every_translation_keeps_the_english_templates_placeholders():
+    """A translation must say the same things in the same places: same sections, same
+    placeholders in each piece of text (a missing {agencies} would hide who we share with)."""
+    import string
+
+    from ehdesk.casework.agreement_templates import BASE_LANGUAGE, all_templates, get_template
+    from ehdesk.pdf.agreement import LABELS
+
+    def names(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    translations = [t for t in all_templates() if t.language != BASE_LANGUAGE]
+    assert any(t.language == "Polish" for t in translations)
+    for t in translations:
+        english = get_template(t.id, t.version)
+        assert names(t.intro) == names(english.intro)
+        assert names(t.declaration) == names(english.declaration)
+        assert len(t.sections) == len(english.sections)
+        for ours, theirs in zip(t.sections, english.sections, strict=True):
+            assert names(ours.heading) == names(theirs.heading)
+            assert [names(p) for p in ours.paragraphs] == [names(p) for p in theirs.paragraphs]
+            assert len(ours.bullets) == len(theirs.bullets)
+            assert [b for b in ours.bullets if b.startswith("{")] == [
+                b for b in theirs.bullets if b.startswith("{")
+            ]
+        assert len(t.months) == 12
+        unknown = set(t.labels) - set(LABELS) - set(ops.ENGLISH_FALLBACKS)
+        unknown -= {"language_name", "no_interpreter", "with_interpreter"}
+        unknown -= {f"role_{role}" for role in ops.ROLES}
+        assert not unknown, unknown
+
+
+def test_the_pack_words_fall_back_to_english_where_a_language_has_none():
+    from ehdesk.config.pack import current_pack
+
+    content = current_pack().practice.agreement
+    assert content.in_language("Polish").short_term_limit == "do 12 miesięcy"
+    assert content.in_language("POLISH").team_phone == content.team_phone  # never translated
+    assert content.in_language("Ukrainian") == content
