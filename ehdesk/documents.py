@@ -1,5 +1,6 @@
 """Making a family's documents: casework assembles the view (``casework.document_builders``), a pdf
-module lays it out (view in, bytes out), and casework audits that it was made. This is the one
+module lays it out (view in, bytes out), and casework audits that it was made
+(``casework.documents``, where issuing is audited too). This is the one
 place the two meet, so casework never imports the pdf package and pdf never sees a session.
 
 ``render_latest(kind, session, family_id)`` is the one way the CLI and the desktop make the latest
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import agreements
 from ehdesk.casework import document_builders as build
 from ehdesk.casework.agreements import AgreementView
+from ehdesk.casework.documents import record_printed
 from ehdesk.forms.loader import FormLibrary
 
 KINDS = (
@@ -111,7 +113,7 @@ def render_chronology(session: Session, family_id: str, child_id: str | None = N
 
 def _made(session: Session, document, render):
     pdf, info = render(document)
-    build.record_printed(session, document, info.document_id)
+    record_printed(session, document, info.document_id)
     return pdf, info
 
 

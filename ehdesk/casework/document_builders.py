@@ -1,6 +1,6 @@
-"""Assembling each document's view (``casework.document_views``) from the record, and auditing
-that it was printed. The queries and the "is there anything to print?" rules live here, so the
-pdf modules only lay out what they are given."""
+"""Assembling each document's view (``casework.document_views``) from the record. The queries and
+the "is there anything to print?" rules live here, so the pdf modules only lay out what they are
+given. Auditing that a document was made or issued is ``casework.documents``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework import assessments, audit, chronology, closure, meetings, plans, readings, sessions
+from ehdesk.casework import assessments, chronology, closure, meetings, plans, readings, sessions
 from ehdesk.casework.agreements import signature_images
 from ehdesk.casework.document_views import (
     AgreedVersion,
@@ -215,11 +215,3 @@ def progress_document(session: Session, family_id: str) -> ProgressDocument:
         member_names=[m.full_name for m in family.members],
         progress=progress,
     )
-
-
-def record_printed(session: Session, document, document_id: str) -> None:
-    """The one audit of a document being made (those kinds that are audited when made)."""
-    if not document.AUDIT_ENTITY:
-        return
-    details = {} if document.AUDIT_ENTITY == "assessment" else {"document": document_id}
-    audit.record(session, "print", document.AUDIT_ENTITY, document.source_id, document.family_id, **details)
