@@ -161,6 +161,8 @@ def fields_from(
     words = dict(ENGLISH_FALLBACKS)
     months = None
     if translated is not None:
+        names = content.agency_names(translated.language)
+        agencies = [names.get(code) or pack.label("agencies", code) for code in agreement.agencies]
         content = content.in_language(translated.language)
         words.update({k: v for k, v in translated.labels.items() if k in ENGLISH_FALLBACKS})
         months = translated.months

@@ -155,6 +155,8 @@ class AgreementWords(_Strict):
     short_term_limit: str | None = None
     working_hours: str | None = None
     out_of_hours: str | None = None
+    # Agency code -> its name in this language (the pack's agency labels are English).
+    agencies: dict[str, str] = Field(default_factory=dict)
 
 
 class AgreementContent(_Strict):
@@ -170,15 +172,22 @@ class AgreementContent(_Strict):
     # family's copy where resources/agreements holds the template in that language.
     translations: dict[str, AgreementWords] = Field(default_factory=dict)
 
+    def _words_in(self, language: str) -> AgreementWords | None:
+        wanted = language.strip().casefold()
+        return next((w for name, w in self.translations.items() if name.casefold() == wanted), None)
+
     def in_language(self, language: str) -> AgreementContent:
         """These words in ``language`` where the pack has them, English where it does not."""
-        found = next(
-            (w for name, w in self.translations.items() if name.casefold() == language.strip().casefold()),
-            None,
-        )
+        found = self._words_in(language)
         if found is None:
             return self
-        return self.model_copy(update={k: v for k, v in found.model_dump().items() if v is not None})
+        given = found.model_dump(exclude={"agencies"})
+        return self.model_copy(update={k: v for k, v in given.items() if v is not None})
+
+    def agency_names(self, language: str) -> dict[str, str]:
+        """Agency code -> its name in ``language`` (empty where the pack has none)."""
+        found = self._words_in(language)
+        return dict(found.agencies) if found is not None else {}
 
 
 class PracticeRules(_Strict):

@@ -220,6 +220,7 @@ def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store
         "zwykle trwające do 12 miesięcy",  # the pack's words, in Polish
         "Nie zastępuje pracownika socjalnego, prawnika ani służb ratunkowych.",
         "01632 960 482",  # the team's phone, as the pack has it
+        "instytucjom: szkoła (School); pielęgniarka środowiskowa (Health visiting).",
         "najpóźniej 5 marca 2027",
         "Podpisy",
         "Podpisując, potwierdzam, że to porozumienie zostało mi wyjaśnione",
@@ -290,3 +291,6 @@ def test_the_pack_words_fall_back_to_english_where_a_language_has_none():
     assert content.in_language("Polish").short_term_limit == "do 12 miesięcy"
     assert content.in_language("POLISH").team_phone == content.team_phone  # never translated
     assert content.in_language("Ukrainian") == content
+    # Every agency the family may agree to share with has its name in Polish, and no other.
+    assert set(content.agency_names("Polish")) == set(current_pack().codes("agencies"))
+    assert content.agency_names("Ukrainian") == {}
