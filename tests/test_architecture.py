@@ -149,6 +149,19 @@ def test_the_views_pdf_sees_hold_no_query():
     assert "ehdesk.models" not in _module_imports(PACKAGE / "casework" / "document_views.py")
 
 
+def test_rendering_loads_neither_the_store_nor_qt():
+    # At run time too: every pdf module imported, and nothing that opens the encrypted store.
+    probe = (
+        "import sys, pkgutil, importlib, ehdesk.pdf\n"
+        "for m in pkgutil.iter_modules(ehdesk.pdf.__path__): importlib.import_module('ehdesk.pdf.' + m.name)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'sqlcipher3')"
+        " or m.startswith(('ehdesk.store', 'ehdesk.ui', 'ehdesk.sync'))]\n"
+        "print(','.join(sorted(bad)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
 def test_qt_lives_only_in_the_ui():
     outside = sorted(m for (m, layer), t in _imports().items() if QT in t and layer != "ui")
     assert outside == []
