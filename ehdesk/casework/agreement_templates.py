@@ -118,7 +118,7 @@ def date_words(day, months: list[str] | None = None) -> str:
     return day.strftime("%-d %B %Y")
 
 
-def fill(template: AgreementTemplate, fields: dict[str, str]) -> dict:
+def fill(template: AgreementTemplate, fields: dict[str, str | list[str]]) -> dict:
     """The template with every placeholder replaced: {title, intro, sections, declaration}."""
     values = _Fields(fields)
     return {

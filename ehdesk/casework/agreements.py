@@ -27,6 +27,7 @@ from ehdesk.casework.agreement_templates import (
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.professionals import involved_agencies
+from ehdesk.casework.records import live
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.models import Agreement, AgreementSignature, Consent, Family, Person
@@ -152,7 +153,7 @@ def fields_from(
     members: list[Person],
     agreement: Agreement,
     translated: AgreementTemplate | None = None,
-) -> dict[str, str]:
+) -> dict[str, str | list[str]]:
     """The values the template's placeholders take, from the record: in English, or in the
     language of ``translated`` (the pack's words in it, its month names and its fallbacks)."""
     pack = current_pack()
@@ -270,10 +271,7 @@ def _view(session: Session, row: Agreement) -> AgreementView:
 
 
 def _row(session: Session, agreement_id: str) -> Agreement:
-    row = session.get(Agreement, agreement_id)
-    if row is None or row.deleted:
-        raise NotFound("That agreement is not in this worker's records.")
-    return row
+    return live(session, Agreement, agreement_id, "agreement", "is not in this worker's records")
 
 
 def _editable(session: Session, agreement_id: str) -> Agreement:
@@ -469,9 +467,7 @@ def record_not_signed(session: Session, agreement_id: str, person_id: str, reaso
 
 
 def remove_signature(session: Session, signature_id: str) -> None:
-    sig = session.get(AgreementSignature, signature_id)
-    if sig is None or sig.deleted:
-        raise NotFound("That signature is not on this agreement.")
+    sig = live(session, AgreementSignature, signature_id, "signature", "is not on this agreement")
     _editable(session, sig.agreement_id)
     sig.deleted = True
     audit.record(session, "change", "agreement_signature", sig.id, sig.family_id, op="remove")
@@ -597,7 +593,9 @@ def agreement_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]
         )
         .group_by(Agreement.episode_id)
     ).all()
-    facts = {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}
+    facts: dict[str, dict] = {
+        episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on
+    }
     # The review date written into the agreement in force is a due item.
     for episode_id, review_date in session.execute(
         select(Agreement.episode_id, Agreement.review_date).where(

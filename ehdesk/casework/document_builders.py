@@ -27,6 +27,7 @@ from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.families import get_family
 from ehdesk.casework.network import ecomap
+from ehdesk.casework.records import MOVED_OR_REMOVED, live
 from ehdesk.casework.timescales import timescale_record
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
@@ -67,7 +68,7 @@ def plan_document(session: Session, family_id: str) -> PlanDocument:
     plan = plans.get_plan(session, episode.id)
     if not plan.outcomes:
         raise NotFound("There is no TAF plan to print yet: add the plan's outcomes first.")
-    family = session.get(Family, family_id)
+    family = live(session, Family, family_id, "family", MOVED_OR_REMOVED)
     return PlanDocument(
         family_id=family_id,
         family_reference=family.reference,
@@ -84,7 +85,7 @@ def meeting_document(session: Session, meeting_id: str) -> MeetingDocument:
     m = meetings.get_meeting(session, meeting_id)
     if not m.completed:
         raise NotFound("This meeting record is not complete yet, so it can't be printed as agreed.")
-    family = session.get(Family, m.family_id)
+    family = live(session, Family, m.family_id, "family", MOVED_OR_REMOVED)
     version = session.scalars(
         select(PlanVersion).where(PlanVersion.meeting_id == m.id, PlanVersion.deleted.is_(False)).limit(1)
     ).first()
@@ -118,7 +119,7 @@ def closure_document(session: Session, family_id: str, today: date | None = None
     plan = plans.get_plan(session, episode.id)
     notes = [n for n in sessions.list_sessions(session, episode.id) if n.status == "held"]
     facts = facts_for_episodes(session, [episode])[episode.id]
-    family = session.get(Family, family_id)
+    family = live(session, Family, family_id, "family", MOVED_OR_REMOVED)
     return ClosureDocument(
         family_id=family_id,
         family_reference=family.reference,
@@ -162,7 +163,7 @@ def _feedback(session: Session, family_id: str, episode_id: str) -> list[tuple[s
 
 
 def chronology_document(session: Session, family_id: str, child_id: str | None = None) -> ChronologyDocument:
-    family = session.get(Family, family_id)
+    family = live(session, Family, family_id, "family", MOVED_OR_REMOVED)
     child = session.get(Person, child_id) if child_id else None
     return ChronologyDocument(
         family_id=family_id,
@@ -195,7 +196,7 @@ def latest_assessment_id(session: Session, family_id: str) -> str:
     query = select(Assessment).where(Assessment.family_id == family_id, Assessment.deleted.is_(False))
     if episode is not None:
         query = query.where(Assessment.episode_id == episode.id)
-    rows = session.scalars(query).all()
+    rows = list(session.scalars(query))
     if not rows:
         raise NotFound("This family has no assessment to print yet.")
     rows.sort(key=lambda a: (a.form_id == assessments.EHA_FORM, a.started_on, a.created_at), reverse=True)
