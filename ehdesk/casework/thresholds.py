@@ -69,9 +69,7 @@ def _assessment_answers(session: Session, episode_id: str) -> list[dict]:
     return [dict(a or {}) for a in rows]
 
 
-def _found_triggers(
-    levels: set[int], all_answers: list[dict], names: dict[str, str]
-) -> dict[str, Trigger]:
+def _found_triggers(levels: set[int], all_answers: list[dict], names: dict[str, str]) -> dict[str, Trigger]:
     """The triggers in an episode's level and its assessments' answers (pure: no queries)."""
     pack = current_pack()
     rules = pack.practice.thresholds
@@ -117,7 +115,7 @@ SHORT_WORDS = {
 
 
 def short_words(trigger_code: str) -> str:
-    """"level:4" -> "Level 4"; "plan:child_protection:<id>" -> "Child on a CP plan"."""
+    """Short words for a trigger: level:4 is "Level 4", plan:child_protection:<id> "Child on a CP plan"."""
     kind, _, rest = trigger_code.partition(":")
     if kind == "level":
         return f"Level {rest}"
@@ -136,7 +134,9 @@ def undecided_by_episode(session: Session, episodes) -> dict[str, list[str]]:
     ids = [e.id for e in episodes]
     text = cast(Assessment.answers, String)
     marks = [text.like(f"%{plan}%") for plan in rules.statutory_plans] + [
-        text.like(f'%"level_of_need": {quote}{level}{quote}%') for level in rules.levels for quote in ('"', "")
+        text.like(f'%"level_of_need": {quote}{level}{quote}%')
+        for level in rules.levels
+        for quote in ('"', "")
     ]
     answers: dict[str, list[dict]] = {}
     if marks:

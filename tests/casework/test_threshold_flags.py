@@ -35,9 +35,17 @@ def _draft_saying(s, ids, plan: str) -> str:
 @pytest.mark.parametrize(
     ("plan", "caseload_words", "record_words"),
     [
-        ("child_protection", "Child on a CP plan: manager to decide", "Tobi Okafor is on a child protection plan"),
+        (
+            "child_protection",
+            "Child on a CP plan: manager to decide",
+            "Tobi Okafor is on a child protection plan",
+        ),
         ("child_in_need", "Child on a CIN plan: manager to decide", "Tobi Okafor is on a child in need plan"),
-        ("looked_after", "Child looked after: manager to decide", "Tobi Okafor is looked after by the council"),
+        (
+            "looked_after",
+            "Child looked after: manager to decide",
+            "Tobi Okafor is looked after by the council",
+        ),
     ],
 )
 def test_a_child_on_a_statutory_plan_at_level_2_is_flagged_on_the_caseload_and_the_record(
@@ -85,9 +93,13 @@ def test_the_managers_decision_lifts_the_flag_is_audited_and_shows_the_reason(st
         assert "Tobi Okafor is on a child in need plan" in str(refused.value)
         # A practitioner cannot decide, and a manager must give a reason.
         with pytest.raises(thresholds.EhdeskError, match="Only a manager"):
-            thresholds.record_decision(s, ids["episode"], decision="continue", reason=reason, actor_role="practitioner")
+            thresholds.record_decision(
+                s, ids["episode"], decision="continue", reason=reason, actor_role="practitioner"
+            )
         with pytest.raises(thresholds.ValidationError):
-            thresholds.record_decision(s, ids["episode"], decision="continue", reason="  ", actor_role="manager")
+            thresholds.record_decision(
+                s, ids["episode"], decision="continue", reason="  ", actor_role="manager"
+            )
         thresholds.record_decision(
             s, ids["episode"], decision="continue", reason=reason, actor_role="manager",
             manager_name="Morgan Manager", today=TODAY,
