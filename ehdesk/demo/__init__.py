@@ -14,7 +14,7 @@ from datetime import date
 
 from ehdesk.casework import audit
 from ehdesk.config.pack import current_pack
-from ehdesk.demo.agreements import sign_demo_agreements
+from ehdesk.demo.agreements import review_demo_agreements, sign_demo_agreements
 from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.families import make_family
 from ehdesk.demo.plans import closure_records_step, plans_step
@@ -30,6 +30,7 @@ STEPS: list[Callable] = [
     add_assessments,
     sign_demo_agreements,
     plans_step,
+    review_demo_agreements,
     readings_step,
     closure_records_step,
     team_step,

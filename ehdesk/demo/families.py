@@ -179,7 +179,8 @@ def make_family(
     allocated = opened + timedelta(days=rng.randint(0, 6))
     _, _, lead_agency = rng.choice(PROFESSIONALS)
     age_days = (today - opened).days
-    closed = age_days > 200 and rng.random() < 0.6
+    # Early help is short-term: most cases close within the year, so few stay open past 12 months.
+    closed = age_days > 200 and rng.random() < (0.6 if age_days < 330 else 0.9)
     lead_child = max(children, key=lambda c: c.date_of_birth or date.min)
     episode = Episode(
         id=new_id(),
