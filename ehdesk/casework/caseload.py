@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.flags import overdue_action_counts
+from ehdesk.casework.thresholds import short_words, undecided_by_episode
 from ehdesk.casework.timescales import next_due
 from ehdesk.config.pack import current_pack
 from ehdesk.models import Episode, Family, Person
@@ -31,7 +32,8 @@ class CaseloadRow:
     overdue: bool
     # Plan actions still open past their date (shown beside what is due next).
     overdue_actions: int = 0
-    # Short flags that need the worker or a manager (consent withdrawn, Level 4 undecided).
+    # Short flags that need the worker or a manager (consent withdrawn, a threshold
+    # (Level 4, a child on a CP or CIN plan or looked after) with no manager's decision).
     flags: tuple[str, ...] = ()
 
 
@@ -60,15 +62,17 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
     ).all()
     facts = facts_for_episodes(session, episodes)
     late = overdue_action_counts(session, [e.id for e in episodes], today)
-    levels = pack.practice.thresholds.levels
+    undecided = undecided_by_episode(session, episodes)
     rows = []
     for e in episodes:
         due = next_due(facts[e.id], pack.timescales, today)
         flags = []
         if facts[e.id].consent_withdrawn_on:
             flags.append("Consent withdrawn")
-        if e.level_of_need in levels and not (e.threshold_decision or {}).get("decision"):
-            flags.append(f"Level {e.level_of_need}: manager to decide")
+        if e.id in undecided:
+            # Level 4, or a child on a CP or CIN plan or looked after, with no manager's decision.
+            said = dict.fromkeys(short_words(code) for code in undecided[e.id])
+            flags.append(f"{', '.join(said)}: manager to decide")
         rows.append(
             CaseloadRow(
                 family_id=e.family_id,

@@ -69,6 +69,39 @@ def list_consents(session: Session, family_id: str) -> list[ConsentView]:
     return [_view(c) for c in rows]
 
 
+def clean_consent(
+    family_id: str,
+    person: Person | None,
+    scope: str,
+    given_on: date | None,
+    method: str,
+    agencies: list[str] | None,
+    pack: CouncilPack,
+    today: date,
+) -> list[str]:
+    """The consent rules without the store (also used by the demo, which builds many families in
+    one go): raises ValidationError naming every wrong field; returns the agencies."""
+    errors: dict[str, str] = {}
+    if person is None or person.deleted or person.family_id != family_id:
+        errors["person_id"] = "Choose the family member who gave consent."
+    if scope not in pack.codes("consent_scopes"):
+        errors["scope"] = "Choose what the consent is for."
+    if given_on is None:
+        errors["given_on"] = "The date consent was given is missing."
+    elif given_on > today:
+        errors["given_on"] = f"The date {given_on:%d/%m/%Y} is in the future."
+    if method not in ("signed", "verbal"):
+        errors["method"] = "Choose whether consent was signed or verbal."
+    agencies = list(agencies or [])
+    if any(a not in pack.codes("agencies") for a in agencies):
+        errors["agencies"] = "Choose the agencies from the list."
+    if scope == "share_information" and not agencies and "scope" not in errors:
+        errors["agencies"] = "Consent to share information must name at least one agency."
+    if errors:
+        raise ValidationError(errors)
+    return agencies
+
+
 def record_consent(
     session: Session,
     family_id: str,
@@ -85,29 +118,9 @@ def record_consent(
     pack = pack or current_pack()
     today = today or date.today()
     _family_or_404(session, family_id)
-    errors: dict[str, str] = {}
     person = session.get(Person, person_id) if person_id else None
-    if person is None or person.deleted or person.family_id != family_id:
-        errors["person_id"] = "Choose the family member who gave consent."
-    elif person.role != "adult":
-        # Children may consent in their own right (Gillick), but the record asks for the parent.
-        pass
-    if scope not in pack.codes("consent_scopes"):
-        errors["scope"] = "Choose what the consent is for."
-    if given_on is None:
-        errors["given_on"] = "The date consent was given is missing."
-    elif given_on > today:
-        errors["given_on"] = f"The date {given_on:%d/%m/%Y} is in the future."
-    if method not in ("signed", "verbal"):
-        errors["method"] = "Choose whether consent was signed or verbal."
-    agencies = list(agencies or [])
-    if any(a not in pack.codes("agencies") for a in agencies):
-        errors["agencies"] = "Choose the agencies from the list."
-    if scope == "share_information" and not agencies and "scope" not in errors:
-        errors["agencies"] = "Consent to share information must name at least one agency."
-    if errors:
-        raise ValidationError(errors)
-    assert person is not None  # no error means a member of this family was chosen
+    agencies = clean_consent(family_id, person, scope, given_on, method, agencies, pack, today)
+    assert person is not None  # clean_consent refuses a missing member
     consent = Consent(
         family_id=family_id,
         person_id=person.id,

@@ -147,7 +147,8 @@ def get_family(session: Session, family_id: str, *, audit_view: bool = True) -> 
     )
 
 
-def _clean_family(data: dict) -> dict:
+def clean_family(data: dict) -> dict:
+    """Validate a household's details (raises ValidationError naming every wrong field)."""
     errors: dict[str, str] = {}
     unknown = set(data) - set(FAMILY_FIELDS)
     if unknown:
@@ -170,7 +171,7 @@ def _clean_family(data: dict) -> dict:
 
 
 def create_family(session: Session, data: dict, reference: str | None = None) -> str:
-    cleaned = _clean_family(data)
+    cleaned = clean_family(data)
     if "household_name" not in cleaned:
         raise ValidationError({"household_name": "The household name is missing."})
     family = Family(reference=reference or new_reference(), **cleaned)
@@ -182,7 +183,7 @@ def create_family(session: Session, data: dict, reference: str | None = None) ->
 
 def update_family(session: Session, family_id: str, changes: dict) -> None:
     family = _family_or_404(session, family_id)
-    cleaned = _clean_family(changes)
+    cleaned = clean_family(changes)
     for name, value in cleaned.items():
         setattr(family, name, value)
     if session.is_modified(family):

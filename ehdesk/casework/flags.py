@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.plans import OPEN_STATUSES
-from ehdesk.config.pack import current_pack
-from ehdesk.models import Episode
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction
 
@@ -42,14 +40,6 @@ def overdue_action_counts(session: Session, episode_ids: list[str], today: date)
         .group_by(PlanAction.episode_id)
     ).all()
     return dict(Counter({episode_id: n for episode_id, n in rows}))
-
-
-def level_flag(episode: Episode) -> str:
-    """The cheap threshold flag the caseload can show from the episode row alone."""
-    levels = current_pack().practice.thresholds.levels
-    if episode.level_of_need in levels and not (episode.threshold_decision or {}).get("decision"):
-        return f"Level {episode.level_of_need}: needs a manager's decision"
-    return ""
 
 
 def episode_flags(session: Session, episode_id: str, today: date | None = None) -> list[Flag]:

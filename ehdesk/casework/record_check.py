@@ -4,6 +4,8 @@ data (and data imported or synced from older versions) holds to the same rules a
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,17 +13,27 @@ from ehdesk.casework import closure, meetings
 from ehdesk.casework.assessments import EHA_FORM, engine_for, get_assessment, quality_problems
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.thresholds import threshold_state
-from ehdesk.models import Assessment
+from ehdesk.models import Agreement, AgreementSignature, Assessment, Person
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction, PlanOutcome, PlanVersion
+from ehdesk.models.session_note import SessionNote
 
 # Words that mark text nobody really wrote.
 PLACEHOLDERS = ("lorem", "placeholder", "todo", "xxx", "see the case notes", "{")
 
 
-def episode_problems(session: Session, episode_id: str) -> list[str]:
+def episode_problems(session: Session, episode_id: str, today: date | None = None) -> list[str]:
+    today = today or date.today()
     episode = episode_or_404(session, episode_id)
     found: list[str] = []
+    found += _agreement_problems(session, episode)
+    for note in session.scalars(
+        select(SessionNote).where(
+            SessionNote.episode_id == episode_id, SessionNote.deleted.is_(False), SessionNote.status == "held"
+        )
+    ):
+        if note.session_on > today:
+            found.append(f"a session dated {note.session_on:%d %b %Y} is recorded as held before it happened")
     closed = closure.get_closure(session, episode_id)
     if closed is not None and not closed.override_reason:
         missing = closure.missing_items(session, episode_id, closed.reason, closed.outcome_results)
@@ -49,7 +61,7 @@ def episode_problems(session: Session, episode_id: str) -> list[str]:
         )
     ):
         when = f"the {meetings.KIND_LABELS.get(m.kind, m.kind)} of {m.held_on:%d %b %Y}"
-        if m.completed_on and m.completed_on < m.held_on:
+        if (m.completed_on and m.completed_on < m.held_on) or m.held_on > today:
             found.append(f"{when} was completed before it happened")
         if m.override_reason:
             continue
@@ -93,4 +105,50 @@ def episode_problems(session: Session, episode_id: str) -> list[str]:
         ):
             found.append("an assessment was signed off without the manager's threshold decision")
     del episode  # found only to say "no such case" plainly
+    return found
+
+
+def _agreement_problems(session: Session, episode) -> list[str]:
+    """A signed agreement says who signed: every adult with parental responsibility (or why they
+    did not), and the worker; it has a review date and the language it was explained in; and only
+    one version is in force."""
+    found: list[str] = []
+    rows = session.scalars(
+        select(Agreement).where(
+            Agreement.episode_id == episode.id,
+            Agreement.deleted.is_(False),
+            Agreement.status.in_(("signed", "superseded")),
+        )
+    ).all()
+    if not rows:
+        return found
+    if sum(1 for a in rows if a.status == "signed") > 1:
+        found.append("more than one version of the agreement is in force")
+    parents = [
+        p
+        for p in session.scalars(
+            select(Person).where(Person.family_id == episode.family_id, Person.deleted.is_(False))
+        )
+        if p.role == "adult" and p.parental_responsibility
+    ]
+    signatures: dict[str, list[AgreementSignature]] = {}
+    for sig in session.scalars(
+        select(AgreementSignature).where(AgreementSignature.agreement_id.in_([a.id for a in rows]))
+    ):
+        signatures.setdefault(sig.agreement_id, []).append(sig)
+    for a in rows:
+        which = f"the agreement (version {a.version_number})"
+        signed = signatures.get(a.id, [])
+        accounted = {s.person_id for s in signed if s.person_id} | {s.signer_name for s in signed}
+        for p in parents:
+            if p.id not in accounted and p.full_name not in accounted:
+                found.append(f"{which} has no signature from an adult with parental responsibility, nor why")
+        if not any(s.role == "worker" for s in signed):
+            found.append(f"{which} is not signed by the worker")
+        if not any(s.role in ("parent", "other_adult", "young_person") for s in signed):
+            found.append(f"{which} is signed by no one in the family")
+        if a.review_date is None:
+            found.append(f"{which} has no review date")
+        if not a.language:
+            found.append(f"{which} does not say the language it was explained in")
     return found

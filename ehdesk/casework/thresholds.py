@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -69,14 +69,12 @@ def _assessment_answers(session: Session, episode_id: str) -> list[dict]:
     return [dict(a or {}) for a in rows]
 
 
-def triggers_for(session: Session, episode_id: str, answers: dict | None = None) -> list[Trigger]:
-    """What raises the flag on this episode (``answers``: an assessment being checked now)."""
-    episode = episode_or_404(session, episode_id)
-    rules = current_pack().practice.thresholds
+def _found_triggers(levels: set[int], all_answers: list[dict], names: dict[str, str]) -> dict[str, Trigger]:
+    """The triggers in an episode's level and its assessments' answers (pure: no queries)."""
     pack = current_pack()
+    rules = pack.practice.thresholds
     found: dict[str, Trigger] = {}
-    levels = {episode.level_of_need} if episode.level_of_need else set()
-    all_answers = _assessment_answers(session, episode_id) + ([answers] if answers else [])
+    levels = set(levels)
     for a in all_answers:
         try:
             levels.add(int(a["level_of_need"]))
@@ -86,10 +84,6 @@ def triggers_for(session: Session, episode_id: str, answers: dict | None = None)
         found[f"level:{level}"] = Trigger(
             f"level:{level}", f"the level of need is {pack.label('levels_of_need', level)}"
         )
-    names = {
-        p.id: p.full_name
-        for p in session.scalars(select(Person).where(Person.family_id == episode.family_id))
-    }
     for a in all_answers:
         for key, value in a.items():
             if key.startswith("child_other_plan@") and value in rules.statutory_plans:
@@ -97,7 +91,73 @@ def triggers_for(session: Session, episode_id: str, answers: dict | None = None)
                 code = f"plan:{value}:{person_id}"
                 words = PLAN_WORDS.get(value, f"on another plan ({value})")
                 found[code] = Trigger(code, f"{names.get(person_id, 'a child')} is {words}")
-    return list(found.values())
+    return found
+
+
+def triggers_for(session: Session, episode_id: str, answers: dict | None = None) -> list[Trigger]:
+    """What raises the flag on this episode (``answers``: an assessment being checked now)."""
+    episode = episode_or_404(session, episode_id)
+    levels = {episode.level_of_need} if episode.level_of_need else set()
+    all_answers = _assessment_answers(session, episode_id) + ([answers] if answers else [])
+    names = {
+        p.id: p.full_name
+        for p in session.scalars(select(Person).where(Person.family_id == episode.family_id))
+    }
+    return list(_found_triggers(levels, all_answers, names).values())
+
+
+# Short words for the caseload column, by what raised the flag.
+SHORT_WORDS = {
+    "child_protection": "Child on a CP plan",
+    "child_in_need": "Child on a CIN plan",
+    "looked_after": "Child looked after",
+}
+
+
+def short_words(trigger_code: str) -> str:
+    """Short words for a trigger: level:4 is "Level 4", plan:child_protection:<id> "Child on a CP plan"."""
+    kind, _, rest = trigger_code.partition(":")
+    if kind == "level":
+        return f"Level {rest}"
+    plan = rest.split(":", 1)[0]
+    return SHORT_WORDS.get(plan, f"Child on another plan ({plan})")
+
+
+def undecided_by_episode(session: Session, episodes) -> dict[str, list[str]]:
+    """For a whole caseload in two queries: each episode's threshold triggers that no manager's
+    decision has answered yet (trigger codes). ``episodes``: rows with ``id``, ``level_of_need``
+    and ``threshold_decision``. Only assessments whose stored answers mention a statutory plan or
+    a level that needs a decision are decoded, so a large caseload stays quick."""
+    rules = current_pack().practice.thresholds
+    if not episodes:
+        return {}
+    ids = [e.id for e in episodes]
+    text = cast(Assessment.answers, String)
+    marks = [text.like(f"%{plan}%") for plan in rules.statutory_plans] + [
+        text.like(f'%"level_of_need": {quote}{level}{quote}%')
+        for level in rules.levels
+        for quote in ('"', "")
+    ]
+    answers: dict[str, list[dict]] = {}
+    if marks:
+        for episode_id, stored in session.execute(
+            select(Assessment.episode_id, Assessment.answers).where(
+                Assessment.episode_id.in_(ids),
+                Assessment.form_id == "early-help-assessment",
+                Assessment.deleted.is_(False),
+                or_(*marks),
+            )
+        ):
+            answers.setdefault(episode_id, []).append(dict(stored or {}))
+    result: dict[str, list[str]] = {}
+    for e in episodes:
+        levels = {e.level_of_need} if e.level_of_need else set()
+        found = _found_triggers(levels, answers.get(e.id, []), {})
+        answered = set((e.threshold_decision or {}).get("triggers", []))
+        undecided = [code for code in found if code not in answered]
+        if undecided:
+            result[e.id] = undecided
+    return result
 
 
 def threshold_state(session: Session, episode_id: str, answers: dict | None = None) -> ThresholdState:

@@ -12,15 +12,18 @@ import random
 from collections.abc import Callable
 from datetime import date
 
+from sqlalchemy import select
+
 from ehdesk.casework import audit
 from ehdesk.config.pack import current_pack
-from ehdesk.demo.agreements import sign_demo_agreements
+from ehdesk.demo.agreements import review_demo_agreements, sign_demo_agreements
 from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.families import make_family
 from ehdesk.demo.plans import closure_records_step, plans_step
 from ehdesk.demo.readings import readings_step
 from ehdesk.demo.supporting_families import supporting_families_step
 from ehdesk.demo.team import team_step
+from ehdesk.models import Consent, Episode, Family, Person, Referral
 from ehdesk.store import Store
 
 BATCH = 250
@@ -30,12 +33,21 @@ STEPS: list[Callable] = [
     add_assessments,
     sign_demo_agreements,
     plans_step,
+    review_demo_agreements,
     readings_step,
     closure_records_step,
     team_step,
     supporting_families_step,
 ]
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates
+
+
+def _hold_batch(session, family_ids: list[str]) -> list:
+    held: list = []
+    for model in (Family, Person, Referral, Consent, Episode):
+        column = model.id if model is Family else model.family_id
+        held += session.scalars(select(model).where(column.in_(family_ids))).all()
+    return held
 
 
 def generate(
@@ -57,8 +69,13 @@ def generate(
                 make_family(session, rng, pack, i + 1, seed, today, worker) for i in range(done, done + size)
             ]
             session.flush()
+            # Hold the batch's rows for the whole transaction: the session keeps only weak
+            # references, so without this each casework operation's look-up of a family, member
+            # or case (session.get) would miss, flush the session and query the store again.
+            held = _hold_batch(session, family_ids)
             for step in STEPS:
                 step(session, rng, pack, today, worker, family_ids)
+            del held
             if done + size >= families:
                 audit.record(session, "change", "demo_data", "", None, families=families, seed=seed)
         done += size

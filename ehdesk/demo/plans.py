@@ -162,6 +162,14 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
         if number > 1:  # progress between meetings
             for a in rng.sample(actions, min(len(actions), rng.randint(1, 2))):
                 a.status = STEPS[min(STEPS.index(a.status) + 1, 2)] if a.status in STEPS else a.status
+            # The review goes through the plan as a TAF would: an action past its date is done by
+            # now or given a new date, so the plan does not carry months-old overdue actions.
+            for a in actions:
+                if a.status != "done" and a.by_when < on:
+                    if rng.random() < 0.6:
+                        a.status = "done"
+                    else:
+                        a.by_when = on + timedelta(days=rng.randint(28, 84))
         outcome = (
             ""
             if number == 1
@@ -238,12 +246,12 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
         )  # fmt: skip
     else:
         limit = add_months(episode.opened_on, 12)
-        if today >= limit - timedelta(days=14) and rng.random() < 0.5:
+        if today >= limit - timedelta(days=14) and rng.random() < 0.8:
             signed = limit - timedelta(days=rng.randint(-10, 14))  # a few signed off late
             episode.extension_signed_off_on = min(signed, today)
             episode.extension_signed_off_by = "Team manager"
             episode.extension_reason = "Plan nearly complete; school transition in the next term."
-            episode.extension_close_by = limit + timedelta(days=rng.randint(60, 150))
+            episode.extension_close_by = max(limit, today) + timedelta(days=rng.randint(30, 120))
     session.add_all(rows)
 
 

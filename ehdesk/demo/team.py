@@ -277,7 +277,8 @@ def _supervise(session, rng, episode, manager, today) -> None:
         due = held + timedelta(days=rng.randint(7, 35))
         done = (
             (due - timedelta(days=rng.randint(0, 5))).isoformat()
-            if due < today and rng.random() < 0.7
+            # Actions from long ago are done; a recent one may still be open (and show as due).
+            if due < today and rng.random() < (0.95 if due < today - timedelta(days=21) else 0.5)
             else ""
         )
         supervision.record_supervision(

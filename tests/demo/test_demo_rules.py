@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ehdesk.casework.caseload import caseload
 from ehdesk.casework.record_check import episode_problems
 from ehdesk.demo import generate
 from ehdesk.demo.names import CULTURES
-from ehdesk.models import Episode, Person
+from ehdesk.models import Agreement, Episode, Person
 from ehdesk.models.closure import EpisodeClosure
 from ehdesk.models.plan import PlanAction
 
 POLISH_SURNAMES = next(c[4] for c in CULTURES if c[5] == "Polish")
 
 
+TODAY = date(2026, 11, 23)
+
+
 def test_every_demo_episode_passes_every_rule(store):
-    generate(store, 80, seed=11, today=date(2026, 11, 23))
+    generate(store, 80, seed=11, today=TODAY)
     with store.session() as s:
         episodes = s.scalars(select(Episode)).all()
-        problems = {e.id: episode_problems(s, e.id) for e in episodes}
+        problems = {e.id: episode_problems(s, e.id, TODAY) for e in episodes}
+        workers = {e.allocated_worker_id for e in episodes if e.status == "open"}
+        cases = [row for w in workers for row in caseload(s, w, TODAY)]
+        reviewed = s.scalars(select(Agreement).where(Agreement.version_number > 1)).all()
         closures = s.scalars(select(EpisodeClosure)).all()
         done = {a.episode_id for a in s.scalars(select(PlanAction).where(PlanAction.status == "done"))}
         people = s.scalars(select(Person)).all()
     assert {k: v for k, v in problems.items() if v} == {}
+    # The worker reviews agreements at the TAF reviews, so the caseload is a realistic mix, not
+    # most cases overdue for an agreement review.
+    assert reviewed and all(a.signed_on > TODAY - timedelta(days=700) for a in reviewed)
+    overdue = [c for c in cases if c.overdue]
+    review_overdue = [c for c in overdue if c.next_due_label.startswith("Review the early help agreement")]
+    assert cases and len(overdue) <= len(cases) / 2
+    assert len(review_overdue) <= len(cases) / 5
     # "Goals achieved" only where something was done.
     achieved = [c for c in closures if c.reason == "goals_achieved"]
     assert achieved and all(c.episode_id in done for c in achieved)
@@ -65,8 +79,16 @@ def test_the_re_check_finds_a_record_that_claims_what_did_not_happen(store):
                 family_id=ids["family"], episode_id=ids["episode"], closed_on=date(2026, 4, 1), reason="goals_achieved"
             )
         )  # fmt: skip
+        s.add(
+            Agreement(
+                family_id=ids["family"], episode_id=ids["episode"], template_id="t", template_version=1,
+                status="signed", signed_on=date(2026, 2, 1), version_number=1, review_date=None,
+            )
+        )  # fmt: skip
         s.flush()
         found = " | ".join(episode_problems(s, ids["episode"]))
     assert "closed as Goals achieved but: No action in the plan is done" in found
     assert "has a RAG set by hand with no reason" in found
     assert "was completed before it happened" in found and "counts as a TAF without the quorum" in found
+    assert "has no signature from an adult with parental responsibility" in found
+    assert "is not signed by the worker" in found and "has no review date" in found
