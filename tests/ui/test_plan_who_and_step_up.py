@@ -87,3 +87,27 @@ def test_closing_as_stepped_up_records_the_handover_from_the_close_dialog(qtbot,
         [h] = handovers.list_handovers(s, family)
         assert (h.direction, h.information_shared) == ("step_up", "EHA, plan and chronology")
         assert s.query(Episode).one().status == "closed"
+
+
+def test_the_case_forms_lead_role_comes_from_the_packs_practitioner_groups(qtbot, store, family):  # noqa: F811
+    from ehdesk.casework import episodes
+    from ehdesk.ui.family.case_forms import EpisodeForm
+
+    form = EpisodeForm(store, family)
+    qtbot.addWidget(form)
+    form.show_episode(None, None)
+    role = form.form.fields["lead_professional_role"]
+    assert role.currentText() == "Early help family worker"
+    assert [role.itemText(i) for i in range(1, 4)] == [
+        "Early help family worker",
+        "Children's centre worker",
+        "School pastoral or inclusion lead",
+    ]
+    # A role typed before the list existed stays on the case until someone chooses one.
+    with store.session() as s:
+        s.query(Episode).one().lead_professional_role = "Family support worker"
+    with store.session() as s:
+        episode = episodes.current_episode(s, family)
+    form.show_episode(episode, None)
+    assert role.currentText() == "Family support worker (as typed before)"
+    assert form.raw()["lead_professional_role"] == "Family support worker"
