@@ -129,7 +129,8 @@ class TeamScreen(EpisodeTab):
         self.case_flags: list[EpisodeFlags] = []
         self.dialog: ReallocateDialog | None = None
         self.title = heading("Your team")
-        self.explain = QLabel("")
+        # Said until the figures arrive, so empty tables never pass for an empty team.
+        self.explain = QLabel("Reading the team's figures…")
         self.explain.setWordWrap(True)
         self.explain.setProperty("role", "note")
         self.workers = _table(WORKER_COLUMNS, "Workers in the team")
