@@ -282,16 +282,19 @@ class ActionDialog(SavingDialog):
         return ""
 
     def _show_link(self, *_) -> None:
+        self.who_note.setText(self._link_words())
+        # The row shows only when it has something to say (no empty band in the form).
+        self.form.setRowVisible(self.who_note, bool(self.who_note.text()))
+
+    def _link_words(self) -> str:
         if not self.who_name.text().strip():
-            self.who_note.setText("")
-        elif self.linked_professional_id():
-            self.who_note.setText("On the family's list of professionals involved.")
-        elif (choice := self._match()) is not None:
-            self.who_note.setText("In the household." if choice.kind == "member" else "")
-        else:
-            self.who_note.setText(
-                "Not on the family's list of professionals: add them on the Agencies tab if they are involved."
-            )
+            return ""
+        if self.linked_professional_id():
+            return "On the family's list of professionals involved."
+        choice = self._match()
+        if choice is not None:
+            return "In the household." if choice.kind == "member" else ""
+        return "Not on the family's list of professionals: add them on the Agencies tab if they are involved."
 
     def values(self) -> dict:
         choice = self._match()
