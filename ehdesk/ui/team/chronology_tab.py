@@ -81,6 +81,9 @@ class ChronologyTab(EpisodeTab):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
+        # Rows follow their wrapped text as the columns take their width: filled while the tab
+        # was hidden, a row would otherwise stay as tall as its text was in a narrow column.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, 95)
@@ -159,7 +162,6 @@ class ChronologyTab(EpisodeTab):
                 if e.hand_added and col == 1:
                     item.setFont(italic)
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
         self.table.scrollToBottom()
         who = self.child.currentText().lower() if self.child.currentData() else "the whole family"
         self.count.setText(f"{len(data.entries)} entries for {who}")

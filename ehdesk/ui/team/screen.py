@@ -270,8 +270,10 @@ class TeamScreen(EpisodeTab):
                 self.workers.selectRow(i)
                 break
         else:
+            # First visit: the first worker who has cases, so the list below is not empty.
+            busy = next((i for i, r in enumerate(view.rows) if r.caseload), 0)
             if view.rows:
-                self.workers.selectRow(0)
+                self.workers.selectRow(busy)
 
     def _fill(self, table: QTableWidget, rows: list[tuple[list, str]]) -> None:
         table.setRowCount(0)
