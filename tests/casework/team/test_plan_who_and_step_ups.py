@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from ehdesk.casework import closure, closure_rules, episodes, handovers, plan_who, plans, professionals
+from ehdesk.casework import (
+    closure,
+    closure_rules,
+    episodes,
+    flags,
+    handovers,
+    plan_who,
+    plans,
+    professionals,
+)
 from ehdesk.errors import ValidationError
 from ehdesk.models import Episode
 from ehdesk.models.closure import EpisodeClosure
@@ -183,6 +192,8 @@ def test_a_step_down_case_links_to_its_step_down_handover(world):
         # A step-down case without its handover: closing it says so.
         bare = episodes.open_episode(s, world.family_id, data)
         assert any("step-down handover is not recorded" in m for m in closure.missing_items(s, bare))
+        # The family record says so while the case is open.
+        assert "step_down_handover" in [f.code for f in flags.episode_flags(s, bare)]
         s.get(Episode, bare).deleted = True
     with world.session() as s:
         with pytest.raises(ValidationError) as err:
@@ -199,3 +210,4 @@ def test_a_step_down_case_links_to_its_step_down_handover(world):
             linked,
         )
         assert not any("step-down" in m for m in closure.missing_items(s, linked))
+        assert "step_down_handover" not in [f.code for f in flags.episode_flags(s, linked)]
