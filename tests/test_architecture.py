@@ -22,10 +22,14 @@ ALLOWED: dict[str, set[str]] = {
     "models": {"errors"},
     "forms": {"config", "errors", "paths"},
     "store": {"models", "errors", "paths", "config"},
-    # casework -> pdf: see KNOWN_DEBT.
-    "casework": {"models", "forms", "config", "errors", "paths", "pdf"},
-    # Documents render what casework gives them (view objects, audit of issuing).
-    "pdf": {"casework", "models", "forms", "config", "errors", "paths"},
+    # casework builds the documents' views and never imports pdf (it is handed the agreement
+    # renderer when it freezes a signed agreement).
+    "casework": {"models", "forms", "config", "errors", "paths"},
+    # Pure renderers: a view object in, bytes out. From casework only the views module (see
+    # PDF_MAY_IMPORT); never the models, the store or SQLAlchemy.
+    "pdf": {"casework", "forms", "config", "errors", "paths"},
+    # ehdesk.documents: the one place a view is built (casework), laid out (pdf) and audited.
+    "documents": {"casework", "pdf", "forms", "config", "errors", "paths"},
     "reports": {"casework", "pdf", "models", "config", "errors", "paths"},
     "sync": {"models", "store", "config", "errors", "paths"},
     "demo": {"casework", "models", "store", "forms", "config", "errors", "paths", "pdf"},
@@ -33,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
         "casework",
         "config",
         "demo",
+        "documents",
         "errors",
         "forms",
         "models",
@@ -50,6 +55,7 @@ ALLOWED: dict[str, set[str]] = {
         "casework",
         "config",
         "demo",
+        "documents",
         "errors",
         "forms",
         "models",
@@ -66,10 +72,18 @@ ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
 }
 
-# Arrows that exist today and should go; each is pinned to the one module that has it, so it
-# cannot spread. casework.agreements renders the agreement PDF when it freezes a signed
-# agreement (the frozen bytes and their hash are part of the record).
-KNOWN_DEBT = {("ehdesk.casework.agreements", "pdf")}
+# What the pdf package may import from the rest of ehdesk, module by module: the views casework
+# assembles (and the words they print with), the council pack for its name and logo, the form
+# engine (an assessment is laid out from its definition), and the tools' line styles. No session
+# reaches a pdf module, so none may import SQLAlchemy, the models or the store.
+PDF_MAY_IMPORT = {
+    "ehdesk.casework.document_views",
+    "ehdesk.config.pack",
+    "ehdesk.config.settings",
+    "ehdesk.forms.engine",
+    "ehdesk.forms.tools.styles",
+    "ehdesk.paths",
+}
 
 
 def _imports() -> dict[tuple[str, str], set[str]]:
@@ -101,10 +115,51 @@ def test_every_import_follows_a_declared_arrow():
         assert layer in ALLOWED, f"{module}: layer {layer!r} is not declared in tests/test_architecture.py"
         for target in sorted(targets - ALLOWED[layer]):
             wrong.append(f"{module} imports {target}")
-        for target in sorted(targets & {"pdf"}):
-            if layer == "casework" and (module, target) not in KNOWN_DEBT:
-                wrong.append(f"{module} imports {target} (casework builds views; pdf renders them)")
     assert not wrong, "Imports that break the layering (DESIGN.md §2):\n" + "\n".join(wrong)
+
+
+def _module_imports(path: Path) -> set[str]:
+    """Every module ``path`` imports by absolute name (module level and inside functions)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_pdf_modules_are_pure_renderers():
+    # View in, bytes out: a pdf module that could reach a session could query or audit.
+    wrong = []
+    for path in sorted((PACKAGE / "pdf").rglob("*.py")):
+        for name in sorted(_module_imports(path)):
+            top = name.split(".")[0]
+            if top in ("sqlalchemy", "sqlcipher3"):
+                wrong.append(f"{path.name} imports {name}")
+            elif top == "ehdesk" and not name.startswith("ehdesk.pdf") and name not in PDF_MAY_IMPORT:
+                wrong.append(f"{path.name} imports {name}")
+    assert wrong == [], "pdf modules render views; they do not query:\n" + "\n".join(wrong)
+
+
+def test_the_views_pdf_sees_hold_no_query():
+    assert not {n.split(".")[0] for n in _module_imports(PACKAGE / "casework" / "document_views.py")} & {
+        "sqlalchemy"
+    }
+    assert "ehdesk.models" not in _module_imports(PACKAGE / "casework" / "document_views.py")
+
+
+def test_rendering_loads_neither_the_store_nor_qt():
+    # At run time too: every pdf module imported, and nothing that opens the encrypted store.
+    probe = (
+        "import sys, pkgutil, importlib, ehdesk.pdf\n"
+        "for m in pkgutil.iter_modules(ehdesk.pdf.__path__): importlib.import_module('ehdesk.pdf.' + m.name)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'sqlcipher3')"
+        " or m.startswith(('ehdesk.store', 'ehdesk.ui', 'ehdesk.sync'))]\n"
+        "print(','.join(sorted(bad)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
 
 
 def test_qt_lives_only_in_the_ui():

@@ -52,6 +52,11 @@ class AgreementTemplate(_Strict):
     # A council may hold the same template (same id and version) in a family's language: the
     # family's copy prints in it and the office copy keeps it beside the English.
     language: str = "English"
+    # A translation also carries the month names dates print with (as in "5 March": the form a
+    # date takes in a sentence) and the words around the agreed text (LABELS); English uses the
+    # defaults in ehdesk.pdf.agreement.
+    months: list[str] = Field(default_factory=list, max_length=12)
+    labels: dict[str, str] = Field(default_factory=dict)
 
 
 class _Fields(dict):
@@ -106,7 +111,14 @@ def translation(template_id: str, version: int, language: str) -> AgreementTempl
     return None
 
 
-def fill(template: AgreementTemplate, fields: dict[str, str]) -> dict:
+def date_words(day, months: list[str] | None = None) -> str:
+    """``5 March 2027``, with the translation's month names where it has them."""
+    if months and len(months) == 12:
+        return f"{day.day} {months[day.month - 1]} {day.year}"
+    return day.strftime("%-d %B %Y")
+
+
+def fill(template: AgreementTemplate, fields: dict[str, str | list[str]]) -> dict:
     """The template with every placeholder replaced: {title, intro, sections, declaration}."""
     values = _Fields(fields)
     return {

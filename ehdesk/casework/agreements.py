@@ -16,10 +16,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
-from ehdesk.casework.agreement_templates import fill, get_template, latest_template, translation
+from ehdesk.casework.agreement_templates import (
+    AgreementTemplate,
+    date_words,
+    fill,
+    get_template,
+    latest_template,
+    translation,
+)
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.professionals import involved_agencies
+from ehdesk.casework.records import live
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.models import Agreement, AgreementSignature, Consent, Family, Person
@@ -140,33 +148,78 @@ def possible_signers(session: Session, family_id: str, worker_name: str) -> list
     return signers
 
 
-def record_fields(session: Session, agreement: Agreement) -> dict[str, str]:
-    """The values the template's placeholders take, from the record."""
-    return fields_from(
-        session.get(Family, agreement.family_id), _members(session, agreement.family_id), agreement
-    )
-
-
-def fields_from(family: Family | None, members: list[Person], agreement: Agreement) -> dict[str, str]:
+def fields_from(
+    family: Family | None,
+    members: list[Person],
+    agreement: Agreement,
+    translated: AgreementTemplate | None = None,
+) -> dict[str, str | list[str]]:
+    """The values the template's placeholders take, from the record: in English, or in the
+    language of ``translated`` (the pack's words in it, its month names and its fallbacks)."""
     pack = current_pack()
     agencies = [pack.label("agencies", code) for code in agreement.agencies]
     content = pack.practice.agreement
+    words = dict(ENGLISH_FALLBACKS)
+    months = None
+    if translated is not None:
+        names = content.agency_names(translated.language)
+        agencies = [names.get(code) or pack.label("agencies", code) for code in agreement.agencies]
+        content = content.in_language(translated.language)
+        words.update({k: v for k, v in translated.labels.items() if k in ENGLISH_FALLBACKS})
+        months = translated.months
     return {
         "worker_will": list(content.worker_will),
         "worker_will_not": list(content.worker_will_not),
         "short_term_limit": content.short_term_limit,
         "working_hours": content.working_hours,
-        "team_phone": content.team_phone or "the number on your plan",
+        "team_phone": content.team_phone or words["no_team_phone"],
         "out_of_hours": content.out_of_hours,
         "family_name": _family_name(family, members) if family else "",
-        "members": ", ".join(p.full_name for p in members) or "the family",
+        "members": ", ".join(p.full_name for p in members) or words["no_members"],
         "worker_name": agreement.worker_name,
         "council_name": pack.council_name,
-        "agencies": "; ".join(agencies) if agencies else "no other agency (none chosen)",
-        "review_date": agreement.review_date.strftime("%-d %B %Y")
+        "agencies": "; ".join(agencies) if agencies else words["no_agencies"],
+        "review_date": date_words(agreement.review_date, months)
         if agreement.review_date
-        else "a date to agree",
+        else words["no_review_date"],
     }
+
+
+# What a placeholder says when the record has nothing for it (a translation has its own).
+ENGLISH_FALLBACKS = {
+    "no_team_phone": "the number on your plan",
+    "no_members": "the family",
+    "no_agencies": "no other agency (none chosen)",
+    "no_review_date": "a date to agree",
+}
+
+
+def agreement_words(family: Family | None, members: list[Person], agreement: Agreement) -> dict:
+    """The agreement's words as they are frozen at signing: the filled English template, the
+    language it was explained in and, where the pack holds the template in that language, the
+    same words in it (what the family read), so both are part of what was signed."""
+    fields = fields_from(family, members, agreement)
+    content = fill(get_template(agreement.template_id, agreement.template_version), fields)
+    with_whom = (
+        f", with an interpreter ({agreement.interpreter})" if agreement.interpreter else ", no interpreter"
+    )
+    content["explained_in"] = f"{agreement.language or 'English'}{with_whom}"
+    translated = translation(agreement.template_id, agreement.template_version, agreement.language)
+    if translated is not None:
+        labels = translated.labels
+        interpreter = (
+            f"{labels.get('with_interpreter', 'with an interpreter')} ({agreement.interpreter})"
+            if agreement.interpreter
+            else labels.get("no_interpreter", "no interpreter")
+        )
+        content["translation"] = {
+            "language": translated.language,
+            **fill(translated, fields_from(family, members, agreement, translated)),
+            "explained_in": f"{labels.get('language_name', translated.language)}, {interpreter}",
+            "months": list(translated.months),
+            "labels": dict(labels),
+        }
+    return content
 
 
 def _view(session: Session, row: Agreement) -> AgreementView:
@@ -178,17 +231,7 @@ def _view(session: Session, row: Agreement) -> AgreementView:
     family = session.get(Family, row.family_id)
     members = _members(session, row.family_id)
     if row.status == "draft":
-        content = fill(get_template(row.template_id, row.template_version), record_fields(session, row))
-        # Frozen with the words, so the language the family heard is part of what they signed.
-        with_whom = f", with an interpreter ({row.interpreter})" if row.interpreter else ", no interpreter"
-        content["explained_in"] = f"{row.language or 'English'}{with_whom}"
-        translated = translation(row.template_id, row.template_version, row.language)
-        if translated is not None:
-            # The words the family read, frozen with the English so both are what was signed.
-            content["translation"] = {
-                "language": translated.language,
-                **fill(translated, record_fields(session, row)),
-            }
+        content = agreement_words(family, members, row)
     else:
         content = row.frozen_content
     return AgreementView(
@@ -228,10 +271,7 @@ def _view(session: Session, row: Agreement) -> AgreementView:
 
 
 def _row(session: Session, agreement_id: str) -> Agreement:
-    row = session.get(Agreement, agreement_id)
-    if row is None or row.deleted:
-        raise NotFound("That agreement is not in this worker's records.")
-    return row
+    return live(session, Agreement, agreement_id, "agreement", "is not in this worker's records")
 
 
 def _editable(session: Session, agreement_id: str) -> Agreement:
@@ -427,9 +467,7 @@ def record_not_signed(session: Session, agreement_id: str, person_id: str, reaso
 
 
 def remove_signature(session: Session, signature_id: str) -> None:
-    sig = session.get(AgreementSignature, signature_id)
-    if sig is None or sig.deleted:
-        raise NotFound("That signature is not on this agreement.")
+    sig = live(session, AgreementSignature, signature_id, "signature", "is not on this agreement")
     _editable(session, sig.agreement_id)
     sig.deleted = True
     audit.record(session, "change", "agreement_signature", sig.id, sig.family_id, op="remove")
@@ -439,11 +477,17 @@ def signature_images(session: Session, view: AgreementView) -> dict[str, bytes]:
     return {s.image_sha256: get_blob(session, s.image_sha256) for s in view.signatures if s.image_sha256}
 
 
+# Lays out the signed PDF from the frozen view and the signature images. Casework does not import
+# the pdf package (it only builds views); ``ehdesk.documents`` hands this in.
+Render = Callable[[AgreementView, dict[str, bytes]], bytes]
+
+
 def sign_and_freeze(
     session: Session,
     agreement_id: str,
     today: date | None = None,
-    render: Callable[[AgreementView, dict[str, bytes]], bytes] | None = None,
+    *,
+    render: Render,
 ) -> AgreementView:
     """Freeze the draft: keep its exact words, render the signed PDF, store it as a blob with its
     SHA-256, record it as issued, and mark any earlier signed version superseded."""
@@ -513,12 +557,8 @@ def _record_consent(session: Session, row: Agreement, signatures: list[Signature
         )
 
 
-def _freeze_pdf(session: Session, row: Agreement, render=None) -> None:
+def _freeze_pdf(session: Session, row: Agreement, render: Render) -> None:
     frozen = _view(session, row)
-    if render is None:
-        from ehdesk.pdf.agreement import agreement_pdf  # pdf sits beside casework; imported late
-
-        render = agreement_pdf
     pdf = render(frozen, signature_images(session, frozen))
     row.pdf_sha256 = put_blob(session, pdf, "application/pdf", row.family_id)
     from ehdesk.casework.documents import record_issued
@@ -527,14 +567,14 @@ def _freeze_pdf(session: Session, row: Agreement, render=None) -> None:
     session.flush()
 
 
-def signed_pdf(session: Session, family_id: str) -> tuple[bytes, AgreementView]:
+def signed_pdf(session: Session, family_id: str, *, render: Render) -> tuple[bytes, AgreementView]:
     """The frozen PDF of the family's latest signed agreement, byte for byte as signed. (Demo
     agreements are made without their PDF; it is frozen here the first time it is asked for.)"""
     view = latest_agreement(session, family_id, signed_only=True)
     if view is None:
         raise NotFound("This family has no signed agreement yet.")
     if not view.pdf_sha256:
-        _freeze_pdf(session, _row(session, view.id))
+        _freeze_pdf(session, _row(session, view.id), render)
         view = get_agreement(session, view.id)
     return get_blob(session, view.pdf_sha256), view
 
@@ -553,7 +593,9 @@ def agreement_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]
         )
         .group_by(Agreement.episode_id)
     ).all()
-    facts = {episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on}
+    facts: dict[str, dict] = {
+        episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on
+    }
     # The review date written into the agreement in force is a due item.
     for episode_id, review_date in session.execute(
         select(Agreement.episode_id, Agreement.review_date).where(

@@ -112,6 +112,7 @@ def allocate_episode(
         errors["handover_note"] = "Write a handover note for the new worker."
     if errors:
         raise ValidationError(errors)
+    assert worker is not None  # no error means a live worker was chosen
     name = worker.display_name or worker.username
     row = Allocation(
         id=new_id(),

@@ -7,6 +7,7 @@ printing it always uses that version, never the newest one."""
 from __future__ import annotations
 
 import json
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.professionals import involved_text
+from ehdesk.casework.records import MOVED_OR_REMOVED, live
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.forms.definition import FormDefinition
@@ -80,7 +82,7 @@ class AssessmentView:
         return STATUS_LABELS.get(self.status, self.status)
 
 
-def family_members(session: Session, family_id: str, include_ids: set[str] = frozenset()) -> list[Member]:
+def family_members(session: Session, family_id: str, include_ids: Set[str] = frozenset()) -> list[Member]:
     """Children first (oldest first), then adults. A member removed since an old form was filled
     in still appears for that form (``include_ids``) so their answers keep their name."""
     people = session.scalars(select(Person).where(Person.family_id == family_id)).all()
@@ -94,10 +96,8 @@ def _member_ids_in(answers: dict) -> set[str]:
 
 
 def _assessment_or_404(session: Session, assessment_id: str) -> Assessment:
-    row = session.get(Assessment, assessment_id)
-    if row is None or row.deleted:
-        raise NotFound("That assessment is not in this worker's records (it may have been removed).")
-    return row
+    gone = "is not in this worker's records (it may have been removed)"
+    return live(session, Assessment, assessment_id, "assessment", gone)
 
 
 def _title(library: FormLibrary, form_id: str, version: int) -> str:
@@ -214,9 +214,7 @@ def start_assessment(
     """A new draft of the newest version of ``form_id`` for the family's current episode."""
     library = library or default_library()
     today = today or date.today()
-    family = session.get(Family, family_id)
-    if family is None or family.deleted:
-        raise NotFound("That family is not in this worker's records (it may have been moved or removed).")
+    live(session, Family, family_id, "family", MOVED_OR_REMOVED)  # still in this worker's records
     definition = library.latest(form_id)
     episode = session.get(Episode, episode_id) if episode_id else current_episode(session, family_id)
     row = Assessment(

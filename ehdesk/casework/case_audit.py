@@ -20,8 +20,9 @@ from ehdesk.casework.record_checks import (
     require_manager,
     text,
 )
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Family
 from ehdesk.models.team import CaseAudit
 from ehdesk.models.types import new_id
@@ -141,9 +142,7 @@ def record_audit(
 
 
 def complete_audit_action(session: Session, audit_id: str, index: int, done_on: date) -> None:
-    row = session.get(CaseAudit, audit_id)
-    if row is None or row.deleted:
-        raise NotFound("That audit is no longer in the record.")
+    row = live(session, CaseAudit, audit_id, "audit")
     row.actions = mark_action_done(row.actions, index, done_on)
     audit.record(session, "change", "case_audit", row.id, row.family_id, change="action_done")
 

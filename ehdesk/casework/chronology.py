@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.record_checks import check_date, require_text, text
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Assessment, Consent, Episode, Person, Reading, Referral
 from ehdesk.models.agreement import Agreement
 from ehdesk.models.closure import EpisodeClosure
@@ -420,9 +421,7 @@ def add_event(session: Session, family_id: str, data: dict, today: date | None =
 
 
 def update_event(session: Session, event_id: str, changes: dict, today: date | None = None) -> None:
-    row = session.get(ChronologyEvent, event_id)
-    if row is None or row.deleted:
-        raise NotFound("That event is no longer in the chronology.")
+    row = live(session, ChronologyEvent, event_id, "event", "is no longer in the chronology")
     current = {n: getattr(row, n) for n in EVENT_FIELDS}
     current.update(changes)
     for name, value in _clean_event(session, row.family_id, current, today or date.today()).items():
@@ -431,9 +430,7 @@ def update_event(session: Session, event_id: str, changes: dict, today: date | N
 
 
 def remove_event(session: Session, event_id: str) -> None:
-    row = session.get(ChronologyEvent, event_id)
-    if row is None or row.deleted:
-        raise NotFound("That event is no longer in the chronology.")
+    row = live(session, ChronologyEvent, event_id, "event", "is no longer in the chronology")
     row.deleted = True
     audit.record(session, "change", "chronology_event", row.id, row.family_id, change="remove")
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Agreement, Consent, Episode, Person
 
 
@@ -106,6 +107,7 @@ def record_consent(
         errors["agencies"] = "Consent to share information must name at least one agency."
     if errors:
         raise ValidationError(errors)
+    assert person is not None  # no error means a member of this family was chosen
     consent = Consent(
         family_id=family_id,
         person_id=person.id,
@@ -141,9 +143,7 @@ def withdraw_consent(
     """Record the withdrawal (who told us, and the worker recording it). Withdrawing consent the
     pack says the work rests on stops the agreement's sharing list and everything due."""
     today = today or date.today()
-    consent = session.get(Consent, consent_id)
-    if consent is None or consent.deleted:
-        raise NotFound("That consent is no longer in the record.")
+    consent = live(session, Consent, consent_id, "consent")
     if consent.withdrawn_on is not None:
         raise ValidationError(
             {"withdrawn_on": f"This consent was already withdrawn on {consent.withdrawn_on:%d/%m/%Y}."}
@@ -218,9 +218,7 @@ def record_safeguarding_share(
     """Information shared after consent was withdrawn, under the safeguarding exception the
     agreement promises: kept with the withdrawn consent, with who shared it and why."""
     today = today or date.today()
-    consent = session.get(Consent, consent_id)
-    if consent is None or consent.deleted:
-        raise NotFound("That consent is no longer in the record.")
+    consent = live(session, Consent, consent_id, "consent")
     errors: dict[str, str] = {}
     if consent.withdrawn_on is None:
         errors["consent"] = "Consent has not been withdrawn, so no exception is needed to share."

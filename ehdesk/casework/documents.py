@@ -1,6 +1,7 @@
-"""The register of issued PDFs. Every PDF ehdesk hands out (CLI, print, save, signing) is recorded
-with the SHA-256 of its bytes, so anyone holding a copy can ask whether it is exactly what we
-issued: a single changed byte gives a different hash."""
+"""The register of issued PDFs, and the one place documents are audited. Every PDF ehdesk hands
+out (CLI, print, save, signing) is recorded with the SHA-256 of its bytes, so anyone holding a
+copy can ask whether it is exactly what we issued: a single changed byte gives a different hash.
+Making a document is audited here too (``record_printed``); the pdf modules never audit."""
 
 from __future__ import annotations
 
@@ -46,6 +47,15 @@ def record_issued(
     action = {"print": "print", "save": "export", "cli": "export"}.get(channel, "change")
     audit.record(session, action, "issued_document", row.id, family_id, kind=kind, channel=channel)
     return digest
+
+
+def record_printed(session: Session, document, document_id: str) -> None:
+    """Audit that a document was made from the record (for the kinds audited when made: the
+    view's ``AUDIT_ENTITY``, see ``casework.document_views``)."""
+    if not document.AUDIT_ENTITY:
+        return
+    details = {} if document.AUDIT_ENTITY == "assessment" else {"document": document_id}
+    audit.record(session, "print", document.AUDIT_ENTITY, document.source_id, document.family_id, **details)
 
 
 def verify(session: Session, pdf: bytes) -> IssuedView | None:

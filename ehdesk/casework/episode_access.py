@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.errors import EhdeskError, NotFound
+from ehdesk.casework.records import live
+from ehdesk.errors import EhdeskError
 from ehdesk.models import Episode
 
 
@@ -33,10 +34,7 @@ def _currency(episode: Episode) -> tuple:
 
 
 def episode_or_404(session: Session, episode_id: str) -> Episode:
-    episode = session.get(Episode, episode_id)
-    if episode is None or episode.deleted:
-        raise NotFound("That case no longer exists on this laptop.")
-    return episode
+    return live(session, Episode, episode_id, "case", "no longer exists on this laptop")
 
 
 def require_open(session: Session, episode_id: str) -> Episode:

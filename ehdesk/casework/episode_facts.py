@@ -9,13 +9,33 @@ Each source runs one query for the whole list, so the caseload stays fast with 5
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from ehdesk.casework.timescales import EpisodeFacts
-from ehdesk.models import Episode
 
 FactSource = Callable[[Session, list[str]], dict[str, dict]]
+
+
+class EpisodeDates(Protocol):
+    """What the rules read from an episode: an ``Episode``, or a plain row of its columns."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def opened_on(self) -> date: ...
+    @property
+    def allocated_on(self) -> date | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def closed_on(self) -> date | None: ...
+    @property
+    def extension_close_by(self) -> date | None: ...
+    @property
+    def extension_signed_off_on(self) -> date | None: ...
 
 
 def fact_sources() -> list[FactSource]:
@@ -37,7 +57,7 @@ def fact_sources() -> list[FactSource]:
     ]
 
 
-def facts_for_episodes(session: Session, episodes: Iterable[Episode]) -> dict[str, EpisodeFacts]:
+def facts_for_episodes(session: Session, episodes: Iterable[EpisodeDates]) -> dict[str, EpisodeFacts]:
     episodes = list(episodes)
     ids = [e.id for e in episodes]
     extra: dict[str, dict] = {i: {} for i in ids}

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, episode_access
 from ehdesk.casework.families import _family_or_404
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Episode, Person
 
 EPISODE_FIELDS = (
@@ -54,16 +56,12 @@ class EpisodeView:
 
 
 def _view(e: Episode) -> EpisodeView:
-    return EpisodeView(
-        id=e.id,
-        family_id=e.family_id,
-        status=e.status,
-        closed_on=e.closed_on,
-        **{
-            n: (list(getattr(e, n) or []) if n in ("criteria_met", "presenting_factors") else getattr(e, n))
-            for n in EPISODE_FIELDS
-        },
-    )
+    # Any: each field has its column's type, which EpisodeView repeats field by field.
+    fields: dict[str, Any] = {
+        n: (list(getattr(e, n) or []) if n in ("criteria_met", "presenting_factors") else getattr(e, n))
+        for n in EPISODE_FIELDS
+    }
+    return EpisodeView(id=e.id, family_id=e.family_id, status=e.status, closed_on=e.closed_on, **fields)
 
 
 def clean_episode(
@@ -174,9 +172,7 @@ def open_episode(
 
 
 def update_episode(session: Session, episode_id: str, changes: dict, pack: CouncilPack | None = None) -> None:
-    episode = session.get(Episode, episode_id)
-    if episode is None or episode.deleted:
-        raise NotFound("That case is no longer in the record.")
+    episode = live(session, Episode, episode_id, "case")
     current = {n: getattr(episode, n) for n in EPISODE_FIELDS}
     current.update(changes)
     cleaned = clean_episode(session, episode.family_id, current, pack)

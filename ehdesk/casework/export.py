@@ -35,7 +35,7 @@ def collect(session: Session, family_id: str | None = None) -> dict:
         elif "family_id" in model.__mapper__.columns:
             query = select(model)
             if family_id is not None:
-                query = query.where(model.family_id == family_id)
+                query = query.where(model.__table__.c.family_id == family_id)
         else:
             continue
         rows = [row_to_dict(obj) for obj in session.scalars(query)]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
+from ehdesk.casework.records import MOVED_OR_REMOVED, live
 from ehdesk.casework.validation import (
     POSTCODE,
     check_birth_date,
@@ -20,7 +21,7 @@ from ehdesk.casework.validation import (
     normalise_postcode,
 )
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Family, Person
 
 FAMILY_FIELDS = (
@@ -111,10 +112,7 @@ def _member_view(p: Person) -> MemberView:
 
 
 def _family_or_404(session: Session, family_id: str) -> Family:
-    family = session.get(Family, family_id)
-    if family is None or family.deleted:
-        raise NotFound("That family is not in this worker's records (it may have been moved or removed).")
-    return family
+    return live(session, Family, family_id, "family", MOVED_OR_REMOVED)
 
 
 def list_families(session: Session) -> list[FamilySummary]:
@@ -245,9 +243,7 @@ def add_person(session: Session, family_id: str, data: dict, pack: CouncilPack |
 
 
 def update_person(session: Session, person_id: str, changes: dict, pack: CouncilPack | None = None) -> None:
-    person = session.get(Person, person_id)
-    if person is None or person.deleted:
-        raise NotFound("That family member is no longer in the record.")
+    person = live(session, Person, person_id, "family member")
     current = {name: getattr(person, name) for name in PERSON_FIELDS}
     current.update(changes)
     cleaned = clean_person(current, pack)
@@ -258,8 +254,6 @@ def update_person(session: Session, person_id: str, changes: dict, pack: Council
 
 
 def remove_person(session: Session, person_id: str) -> None:
-    person = session.get(Person, person_id)
-    if person is None or person.deleted:
-        raise NotFound("That family member is no longer in the record.")
+    person = live(session, Person, person_id, "family member")
     person.deleted = True
     audit.record(session, "change", "person", person_id, person.family_id, change="remove")

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.record_checks import check_date, require_text, text
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Episode, Family
 from ehdesk.models.team import Handover
 from ehdesk.models.types import new_id
@@ -172,9 +173,7 @@ def record_social_care_decision(
 ) -> None:
     """Social care's answer to a step-up usually comes days later."""
     pack = pack or current_pack()
-    row = session.get(Handover, handover_id)
-    if row is None or row.deleted:
-        raise NotFound("That handover is no longer in the record.")
+    row = live(session, Handover, handover_id, "handover")
     if row.direction != "step_up":
         raise ValidationError({"social_care_decision": "Only a step-up waits for social care's decision."})
     episode = episode_or_404(session, row.episode_id)

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, plans
 from ehdesk.casework.episode_access import require_open
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import EhdeskError, NotFound, ValidationError
+from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.models.meeting import MEETING_KINDS, Meeting
 from ehdesk.models.plan import REVIEW_OUTCOMES
 
@@ -126,10 +127,7 @@ def list_meetings(session: Session, episode_id: str) -> list[MeetingView]:
 
 
 def _meeting(session: Session, meeting_id: str) -> Meeting:
-    row = session.get(Meeting, meeting_id)
-    if row is None or row.deleted:
-        raise NotFound("That meeting record no longer exists.")
-    return row
+    return live(session, Meeting, meeting_id, "meeting record", "no longer exists")
 
 
 def get_meeting(session: Session, meeting_id: str) -> MeetingView:

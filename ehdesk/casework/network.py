@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit, professionals
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.record_checks import require_text, text
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Family, Person
 from ehdesk.models.team import NetworkTie
 from ehdesk.models.types import new_id
@@ -58,9 +59,7 @@ def add_tie(session: Session, family_id: str, data: dict, pack: CouncilPack | No
 
 def update_tie(session: Session, tie_id: str, changes: dict, pack: CouncilPack | None = None) -> None:
     pack = pack or current_pack()
-    row = session.get(NetworkTie, tie_id)
-    if row is None or row.deleted:
-        raise NotFound("That person is no longer in the family's network.")
+    row = live(session, NetworkTie, tie_id, "person", "is no longer in the family's network")
     current = {n: getattr(row, n) for n in FIELDS} | changes
     for name, value in clean_tie(current, pack).items():
         setattr(row, name, value)
@@ -68,9 +67,7 @@ def update_tie(session: Session, tie_id: str, changes: dict, pack: CouncilPack |
 
 
 def remove_tie(session: Session, tie_id: str) -> None:
-    row = session.get(NetworkTie, tie_id)
-    if row is None or row.deleted:
-        raise NotFound("That person is no longer in the family's network.")
+    row = live(session, NetworkTie, tie_id, "person", "is no longer in the family's network")
     row.deleted = True
     audit.record(session, "change", "network_tie", row.id, row.family_id, change="remove")
 

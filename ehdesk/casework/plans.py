@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404, require_open
 from ehdesk.casework.plan_who import link_professional
+from ehdesk.casework.records import live
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models.plan import ACTION_STATUSES, RAG, REVIEW_OUTCOMES, PlanAction, PlanOutcome, PlanVersion
 
 STATUS_LABELS = {
@@ -280,17 +281,11 @@ def add_outcome(session: Session, episode_id: str, data: dict) -> str:
 
 
 def _outcome(session: Session, outcome_id: str) -> PlanOutcome:
-    row = session.get(PlanOutcome, outcome_id)
-    if row is None or row.deleted:
-        raise NotFound("That plan outcome no longer exists.")
-    return row
+    return live(session, PlanOutcome, outcome_id, "plan outcome", "no longer exists")
 
 
 def _action(session: Session, action_id: str) -> PlanAction:
-    row = session.get(PlanAction, action_id)
-    if row is None or row.deleted:
-        raise NotFound("That plan action no longer exists.")
-    return row
+    return live(session, PlanAction, action_id, "plan action", "no longer exists")
 
 
 def update_outcome(session: Session, outcome_id: str, changes: dict) -> None:

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.record_checks import check_date, text
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Consent, Episode
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.team import Professional
@@ -180,10 +181,7 @@ def list_professionals(
 
 
 def _row(session: Session, professional_id: str) -> Professional:
-    row = session.get(Professional, professional_id)
-    if row is None or row.deleted:
-        raise NotFound("That professional is no longer in the family's record.")
-    return row
+    return live(session, Professional, professional_id, "professional", "is no longer in the family's record")
 
 
 def _apply_lead(session: Session, row: Professional, pack: CouncilPack) -> None:
@@ -311,7 +309,9 @@ def check_attendance(
 ) -> AttendanceCheck:
     """Compare a meeting's attendee list ({name, agency, attendance}) with who is involved."""
     pack = pack or current_pack()
-    attended, apologies, absent = [], [], []
+    attended: list[ProfessionalView] = []
+    apologies: list[ProfessionalView] = []
+    absent: list[ProfessionalView] = []
     matched: set[int] = set()
     for prof in involved:
         hit = next(
@@ -331,9 +331,7 @@ def check_attendance(
 
 def attendance_for_meeting(session: Session, meeting_id: str) -> AttendanceCheck:
     """The check for a recorded TAF meeting, against who was involved on the day it was held."""
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or meeting.deleted:
-        raise NotFound("That meeting is no longer in the record.")
+    meeting = live(session, Meeting, meeting_id, "meeting")
     pack = current_pack()
     involved = list_professionals(session, meeting.family_id, meeting.held_on, pack)
     return check_attendance(list(meeting.attendees or []), involved, pack)

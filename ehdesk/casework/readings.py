@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.casework.records import MOVED_OR_REMOVED, live
+from ehdesk.errors import ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.loader import ToolSet
 from ehdesk.forms.tools.schema import ToolDef
@@ -85,17 +86,11 @@ def _tools(tools: ToolSet | None) -> ToolSet:
 
 
 def _episode_or_404(session: Session, episode_id: str) -> Episode:
-    episode = session.get(Episode, episode_id)
-    if episode is None or episode.deleted:
-        raise NotFound("That case is not in this worker's records (it may have been moved or removed).")
-    return episode
+    return live(session, Episode, episode_id, "case", MOVED_OR_REMOVED)
 
 
 def _reading_or_404(session: Session, reading_id: str) -> Reading:
-    reading = session.get(Reading, reading_id)
-    if reading is None or reading.deleted:
-        raise NotFound("That reading is no longer in the record.")
-    return reading
+    return live(session, Reading, reading_id, "reading")
 
 
 def _members(session: Session, family_id: str) -> dict[str, Person]:
@@ -201,6 +196,7 @@ def _clean(
         errors.update({f"item:{k}": v for k, v in exc.fields.items()})
     if errors:
         raise ValidationError(errors)
+    assert scores is not None  # scoring failed only with errors
     cleaned = {
         "occasion": occasion,
         "taken_on": taken_on,
@@ -422,13 +418,13 @@ def change_by_area(session: Session, episode_ids: Iterable[str], tools: ToolSet 
     for (episode_id, tool_id, _), (_, first, _, latest, count) in ends.items():
         if count < 2 or not first or not latest:
             continue
-        for key, value in latest.items():
-            if value is not None and first.get(key) is not None:
-                per_episode[(episode_id, tool_id)][key].append(value - first[key])
+        for area, value in latest.items():
+            if value is not None and first.get(area) is not None:
+                per_episode[(episode_id, tool_id)][area].append(value - first[area])
     totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for (_, tool_id), areas in per_episode.items():
-        for key, changes in areas.items():
-            totals[tool_id][key].append(sum(changes) / len(changes))
+        for area, changes in areas.items():
+            totals[tool_id][area].append(sum(changes) / len(changes))
     result: dict = {}
     for tool_id, areas in totals.items():
         try:

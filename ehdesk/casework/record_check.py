@@ -22,23 +22,23 @@ PLACEHOLDERS = ("lorem", "placeholder", "todo", "xxx", "see the case notes", "{"
 def episode_problems(session: Session, episode_id: str) -> list[str]:
     episode = episode_or_404(session, episode_id)
     found: list[str] = []
-    view = closure.get_closure(session, episode_id)
-    if view is not None and not view.override_reason:
-        missing = closure.missing_items(session, episode_id, view.reason, view.outcome_results)
-        found += [f"closed as {view.reason_label} but: {m}" for m in missing]
+    closed = closure.get_closure(session, episode_id)
+    if closed is not None and not closed.override_reason:
+        missing = closure.missing_items(session, episode_id, closed.reason, closed.outcome_results)
+        found += [f"closed as {closed.reason_label} but: {m}" for m in missing]
     outcomes = {
         o.id: o
         for o in session.scalars(
             select(PlanOutcome).where(PlanOutcome.episode_id == episode_id, PlanOutcome.deleted.is_(False))
         )
     }
-    for a in session.scalars(
+    for action in session.scalars(
         select(PlanAction).where(PlanAction.episode_id == episode_id, PlanAction.deleted.is_(False))
     ):
-        if a.outcome_id not in outcomes:
-            found.append(f"the action “{a.what}” is not under an outcome of this plan")
-        if a.rag and not a.rag_reason:
-            found.append(f"the action “{a.what}” has a RAG set by hand with no reason")
+        if action.outcome_id not in outcomes:
+            found.append(f"the action “{action.what}” is not under an outcome of this plan")
+        if action.rag and not action.rag_reason:
+            found.append(f"the action “{action.what}” has a RAG set by hand with no reason")
     versions = {
         v.meeting_id: v
         for v in session.scalars(select(PlanVersion).where(PlanVersion.episode_id == episode_id))

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Referral
 
 REFERRAL_FIELDS = (
@@ -117,9 +118,7 @@ def record_referral(session: Session, family_id: str, data: dict, pack: CouncilP
 def update_referral(
     session: Session, referral_id: str, changes: dict, pack: CouncilPack | None = None
 ) -> None:
-    referral = session.get(Referral, referral_id)
-    if referral is None or referral.deleted:
-        raise NotFound("That request for support is no longer in the record.")
+    referral = live(session, Referral, referral_id, "request for support")
     current = {n: getattr(referral, n) for n in REFERRAL_FIELDS}
     current.update(changes)
     cleaned = clean_referral(current, pack)

@@ -131,11 +131,11 @@ def save_session(session: Session, episode_id: str, data: dict, session_id: str 
     episode = require_open(session, episode_id)
     clean = clean_session(data)
     if session_id is None:
-        row = SessionNote(family_id=episode.family_id, episode_id=episode_id, **clean)
-        session.add(row)
+        note = SessionNote(family_id=episode.family_id, episode_id=episode_id, **clean)
+        session.add(note)
         session.flush()
-        audit.record(session, "change", "session_note", row.id, episode.family_id, op="add")
-        return row.id
+        audit.record(session, "change", "session_note", note.id, episode.family_id, op="add")
+        return note.id
     row = session.get(SessionNote, session_id)
     if row is None or row.deleted or row.episode_id != episode_id:
         raise NotFound("That session note no longer exists.")

@@ -262,7 +262,7 @@ def closure_section(pack: CouncilPack, episodes: list[Episode], date_from: date,
         NOT_RECORDED,
     )
     reasons = dataclasses.replace(reasons, columns=("Episodes",))
-    lengths = [(e.closed_on - e.opened_on).days for e in closed]
+    lengths = [(e.closed_on - e.opened_on).days for e in closed if e.closed_on]
     band_counts = [
         sum(1 for d in lengths if d >= low and (high is None or d <= high)) for _, low, high in LENGTH_BANDS
     ]
@@ -387,7 +387,7 @@ def compliance_section(
 
     with_sign_off = without = 0
     for e in episodes:
-        end = e.closed_on if _is_closed_by(e, date_to) else date_to
+        end = e.closed_on if e.closed_on and _is_closed_by(e, date_to) else date_to
         if end > limit_date(e.opened_on, rules):
             signed = e.extension_signed_off_on is not None and e.extension_signed_off_on <= date_to
             if signed:
@@ -468,7 +468,7 @@ def compute(
     teams = tuple(teams) if teams is not None else None
     episodes = _episodes_touching(session, date_from, date_to, teams)
     referrals = referrals_received(session, date_from, date_to, teams)
-    sections = (
+    sections: tuple[Section, ...] = (
         episode_section(session, pack, episodes, date_from, date_to),
         people_section(session, pack, episodes, date_from),
         requests_section(pack, referrals),

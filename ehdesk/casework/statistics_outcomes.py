@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -129,7 +130,7 @@ def returns_table(session: Session, referrals: list[Referral], families) -> Coun
                 Episode.deleted.is_(False), Episode.family_id.in_(chunk), Episode.closed_on.is_not(None)
             )
         ):
-            closures[family_id].append(closed_on)
+            closures[family_id].append(cast(date, closed_on))  # the query keeps closed ones only
 
     def returned(r: Referral) -> bool:
         return any(c < r.received_on <= add_months(c, RETURN_MONTHS) for c in closures[r.family_id])
@@ -221,7 +222,7 @@ def progression_tables(session: Session, episodes: list[Episode]) -> tuple[Count
         tool = tools.get(tool_id)
         axes = tool.axes()
         if need.get(tool_id):
-            rows = []
+            rows: list[tuple[str, tuple[int, ...]]] = []
             for key, label in axes:
                 flags = [areas[key] for areas in need[tool_id].values() if key in areas]
                 rows.append((label, (sum(flags), len(flags) - sum(flags))))

@@ -314,7 +314,7 @@ def people_by_case_type(
             cols[2].update(people)
     labels = [(c.code, c.label) for c in pack.case_types]
     rows = [(label, tuple(len(s) for s in sets.get(code, [set()] * 3))) for code, label in labels]
-    other = [set(), set(), set()]
+    other: list[set[str]] = [set(), set(), set()]
     for code, cols in sets.items():
         if code not in dict(labels):
             for i in range(3):

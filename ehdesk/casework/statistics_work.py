@@ -74,7 +74,7 @@ def _by_level_table(key, title, heading, labels, value, episodes, pack) -> Count
     )
     known = {code for code, _ in labels}
     rows = [(label, tuple(counts[(code, lv)] for lv in [*levels, None])) for code, label in labels]
-    other = Counter()
+    other: Counter[int | None] = Counter()
     for (code, lv), n in counts.items():
         if code not in known:
             other[lv] += n
@@ -246,7 +246,8 @@ def grouped_factors_table(
     assessed = [i for i in opened_ids if factors.get(i)]
     counts = Counter(code for i in assessed for code in set(factors[i]))
     group_of = {f.code: f.group for f in pack.presenting_factors}
-    rows, emphasis = [], []
+    rows: list[tuple[str, tuple[int, ...]]] = []
+    emphasis: list[int] = []
     for group in pack.presenting_factor_groups:
         members = [f for f in pack.presenting_factors if f.group == group.code]
         emphasis.append(len(rows))

@@ -21,7 +21,8 @@ from ehdesk.casework.record_checks import (
     require_text,
     text,
 )
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.casework.records import live
+from ehdesk.errors import ValidationError
 from ehdesk.models.team import CaseAudit, Supervision
 from ehdesk.models.types import new_id
 
@@ -88,9 +89,7 @@ def record_supervision(
 
 
 def complete_supervision_action(session: Session, supervision_id: str, index: int, done_on: date) -> None:
-    row = session.get(Supervision, supervision_id)
-    if row is None or row.deleted:
-        raise NotFound("That supervision record is no longer in the record.")
+    row = live(session, Supervision, supervision_id, "supervision record")
     row.actions = mark_action_done(row.actions, index, done_on)
     audit.record(session, "change", "supervision", row.id, row.family_id, change="action_done")
 

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Episode, FamilyOutcome
 
 NOT_ELIGIBLE, IN_PROGRESS, ACHIEVED = "not_eligible", "in_progress", "achieved"
@@ -131,9 +132,7 @@ def record_progress(
     """The evidence of significant progress on a need and the dates it covers."""
     pack = pack or current_pack()
     today = today or date.today()
-    row = session.get(FamilyOutcome, record_id)
-    if row is None or row.deleted:
-        raise NotFound("That Supporting Families need is no longer on record.")
+    row = live(session, FamilyOutcome, record_id, "Supporting Families need", "is no longer on record")
     errors = _clean_dates(pack, row.need_identified_on, progress_from, sustained_to, today)
     evidence = (evidence or "").strip()
     if progress_from is not None and not evidence:
@@ -204,7 +203,7 @@ def statuses(
 ) -> tuple[dict[str, str], list[FamilyOutcome]]:
     """Each episode's status on ``as_at`` and the outcome records they rest on."""
     rows = _rows(session, [e.id for e in episodes])
-    by_episode: dict[str, list[FamilyOutcome]] = {}
+    by_episode: dict[str | None, list[FamilyOutcome]] = {}
     for r in rows:
         by_episode.setdefault(r.episode_id, []).append(r)
     return {e.id: status_of(by_episode.get(e.id, []), e, pack, as_at) for e in episodes}, rows
@@ -256,7 +255,7 @@ def supporting_families_section(
         "days. Eligible is in progress and achieved together.",
     )
     found, records = statuses(session, episodes, pack, date_to)
-    needs = {code: [set(), set()] for code in outcome_codes(pack)}
+    needs: dict[str, list[set[str | None]]] = {code: [set(), set()] for code in outcome_codes(pack)}
     for r in records:
         if r.outcome in needs and r.need_identified_on <= date_to:
             needs[r.outcome][0].add(r.episode_id)

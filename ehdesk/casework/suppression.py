@@ -178,7 +178,8 @@ def publish_counts(
     counts = [list(values) for _, values in table.rows]
     n_cols = len(table.columns)
     if not counts:
-        counts_grid, hidden = [], set()
+        counts_grid: list[list[int]] = []
+        hidden: set[Cell] = set()
     elif suppress:
         counts_grid, hidden = suppress_grid(
             counts, rules, table.row_totals, table.column_totals, table.parts, forced
@@ -237,7 +238,9 @@ def publish_counts(
             whole = sum(counts_grid[r][:n_cols])
             visible = (r, 0) not in hidden and not (table.row_totals and (r, n_cols) in hidden)
             values.append(counts_grid[r][0] * 100 / whole if visible and whole else None)
-        series = ((f"% {table.columns[0].lower()}", tuple(values)),)
+        series: tuple[tuple[str, tuple[float | None, ...]], ...] = (
+            (f"% {table.columns[0].lower()}", tuple(values)),
+        )
         unit = "%"
     else:
         series = tuple(

@@ -69,6 +69,7 @@ def request_team_move(
         errors["to_team_id"] = "A move for this family has already been asked for and is waiting."
     if errors:
         raise ValidationError(errors)
+    assert team is not None  # no error means a live team was chosen
     row = TeamMoveRequest(
         id=new_id(),
         family_id=family_id,

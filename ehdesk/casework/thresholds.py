@@ -79,8 +79,8 @@ def triggers_for(session: Session, episode_id: str, answers: dict | None = None)
     all_answers = _assessment_answers(session, episode_id) + ([answers] if answers else [])
     for a in all_answers:
         try:
-            levels.add(int(a.get("level_of_need")))
-        except (TypeError, ValueError):
+            levels.add(int(a["level_of_need"]))
+        except (KeyError, TypeError, ValueError):
             pass
     for level in sorted(levels & set(rules.levels)):
         found[f"level:{level}"] = Trigger(

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, referrals
 from ehdesk.casework.record_checks import check_date, require_text, text
+from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
-from ehdesk.errors import NotFound, ValidationError
+from ehdesk.errors import ValidationError
 from ehdesk.models import Family, Referral, User
 from ehdesk.models.team import TriageRecord
 from ehdesk.models.types import new_id
@@ -123,9 +124,7 @@ def record_triage(
 ) -> str:
     pack = pack or current_pack()
     today = today or date.today()
-    referral = session.get(Referral, referral_id)
-    if referral is None or referral.deleted:
-        raise NotFound("That request for support is no longer in the record.")
+    referral = live(session, Referral, referral_id, "request for support")
     cleaned = clean_triage(session, referral, data, pack, today)
     row = TriageRecord(id=new_id(), family_id=referral.family_id, referral_id=referral_id, **cleaned)
     session.add(row)
@@ -141,9 +140,7 @@ def allocate_from_triage(
 ) -> None:
     """Name the worker for a decision made while nobody had capacity."""
     pack = pack or current_pack()
-    row = session.get(TriageRecord, triage_id)
-    if row is None or row.deleted:
-        raise NotFound("That triage decision is no longer in the record.")
+    row = live(session, TriageRecord, triage_id, "triage decision")
     decision = _decision(pack, row.decision)
     if decision is None or not decision.allocates:
         raise ValidationError({"allocated_to_id": "This decision does not allocate the family to a worker."})
@@ -197,14 +194,14 @@ def unallocated_requests(
     latest: dict[str, TriageRecord] = {}
     ids = [r.Referral.id for r in rows]
     for start in range(0, len(ids), 500):
-        for t in session.scalars(
+        for record in session.scalars(
             select(TriageRecord).where(
                 TriageRecord.referral_id.in_(ids[start : start + 500]), TriageRecord.deleted.is_(False)
             )
         ):
-            held = latest.get(t.referral_id)
-            if held is None or (t.decided_on, t.created_at) > (held.decided_on, held.created_at):
-                latest[t.referral_id] = t
+            held = latest.get(record.referral_id)
+            if held is None or (record.decided_on, record.created_at) > (held.decided_on, held.created_at):
+                latest[record.referral_id] = record
     waiting = []
     for referral, reference, household in rows:
         t = latest.get(referral.id)

@@ -1,6 +1,6 @@
 """``ehdesk pdf``: the latest document of a kind for a family, and checking a PDF against the
-record. Each kind is made by ``render_latest(session, family_id) -> (pdf_bytes, DocumentInfo)``
-in ``ehdesk/pdf/<kind>.py``; every PDF written here is recorded as issued (and audited), which
+record. Each kind is made by ``ehdesk.documents.render_latest(kind, session, family_id)``
+(casework builds the view, ``ehdesk/pdf/<kind>.py`` lays it out); every PDF written here is recorded as issued (and audited), which
 is what ``ehdesk pdf verify`` looks for."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.commands.common import open_profile
+from ehdesk.documents import KINDS, render_latest
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Family
-from ehdesk.pdf import KINDS, render_latest
 
 
 class NotVerified(EhdeskError):

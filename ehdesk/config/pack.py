@@ -146,6 +146,19 @@ class Thresholds(_Strict):
     )
 
 
+class AgreementWords(_Strict):
+    """The agreement's pack-held words in another language (the team's phone number stays as it
+    is). A field left out prints in English."""
+
+    worker_will: list[str] | None = None
+    worker_will_not: list[str] | None = None
+    short_term_limit: str | None = None
+    working_hours: str | None = None
+    out_of_hours: str | None = None
+    # Agency code -> its name in this language (the pack's agency labels are English).
+    agencies: dict[str, str] = Field(default_factory=dict)
+
+
 class AgreementContent(_Strict):
     """What the agreement must tell the family, filled into the template's placeholders."""
 
@@ -155,6 +168,26 @@ class AgreementContent(_Strict):
     working_hours: str = "Monday to Friday, 9am to 5pm"
     team_phone: str = ""
     out_of_hours: str = ""
+    # Language name (as recorded for the family, e.g. "Polish") -> these words in it, for the
+    # family's copy where resources/agreements holds the template in that language.
+    translations: dict[str, AgreementWords] = Field(default_factory=dict)
+
+    def _words_in(self, language: str) -> AgreementWords | None:
+        wanted = language.strip().casefold()
+        return next((w for name, w in self.translations.items() if name.casefold() == wanted), None)
+
+    def in_language(self, language: str) -> AgreementContent:
+        """These words in ``language`` where the pack has them, English where it does not."""
+        found = self._words_in(language)
+        if found is None:
+            return self
+        given = found.model_dump(exclude={"agencies"})
+        return self.model_copy(update={k: v for k, v in given.items() if v is not None})
+
+    def agency_names(self, language: str) -> dict[str, str]:
+        """Agency code -> its name in ``language`` (empty where the pack has none)."""
+        found = self._words_in(language)
+        return dict(found.agencies) if found is not None else {}
 
 
 class PracticeRules(_Strict):

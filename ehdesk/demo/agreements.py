@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework.agreement_templates import fill, latest_template
-from ehdesk.casework.agreements import DEFAULT_REVIEW_WEEKS, fields_from
+from ehdesk.casework.agreement_templates import latest_template
+from ehdesk.casework.agreements import DEFAULT_REVIEW_WEEKS, agreement_words
 from ehdesk.casework.blobs import sha256_hex
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.demo.signatures import synthetic_signature
@@ -71,9 +71,8 @@ def sign_demo_agreements(session: Session, rng: random.Random, pack, today: date
         family = families.get(episode.family_id)
         row.language = (family.main_language if family else "") or "English"
         row.interpreter = "Telephone interpreter" if family is not None and family.interpreter_needed else ""
-        row.frozen_content = fill(template, fields_from(family, members, row))
-        with_whom = f", with an interpreter ({row.interpreter})" if row.interpreter else ", no interpreter"
-        row.frozen_content["explained_in"] = f"{row.language}{with_whom}"
+        # The same words signing freezes (English, and the family's language where the pack has it).
+        row.frozen_content = agreement_words(family, members, row)
         session.add(row)
         signers = [
             (p.full_name, "parent", p.id) for p in members if p.role == "adult" and p.parental_responsibility

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, Boolean, Integer, MetaData, String
+from sqlalchemy import JSON, Boolean, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ehdesk.models.types import UTCDateTime, new_id, utcnow
@@ -22,6 +22,10 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime(), dict: JSON, list: JSON}
+
+    if TYPE_CHECKING:
+        # Every model maps one plain Table (no inheritance mapping), so Core can insert into it.
+        __table__: ClassVar[Table]
 
 
 class Synced:
@@ -57,13 +61,14 @@ class FamilyScoped(Synced):
     family_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
 
 
-def synced_models() -> list[type]:
+def synced_models() -> list[type[Base]]:
     """Every mapped class that syncs, in dependency-friendly order (families first)."""
-    classes = [m.class_ for m in Base.registry.mappers if issubclass(m.class_, Synced)]
+    mapped: list[type[Base]] = [m.class_ for m in Base.registry.mappers]
+    classes = [c for c in mapped if issubclass(c, Synced)]
     return sorted(classes, key=lambda c: (c.__tablename__ != "family", c.__tablename__))
 
 
-def model_for_table(table: str) -> type:
+def model_for_table(table: str) -> type[Base]:
     for m in Base.registry.mappers:
         if getattr(m.class_, "__tablename__", None) == table:
             return m.class_

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,8 +23,7 @@ class OutboxEntry(Base):
     device_id: Mapped[str] = mapped_column(String(36), nullable=False)
     entity: Mapped[str] = mapped_column(String(60), nullable=False)
     row_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
-    # insert | update | delete
-    op: Mapped[str] = mapped_column(String(10), nullable=False)
+    op: Mapped[Literal["insert", "update", "delete"]] = mapped_column(String(10), nullable=False)
     # Field name -> new value (JSON-ready), only the fields this change touched.
     fields: Mapped[dict] = mapped_column(default=dict, nullable=False)
     base_revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

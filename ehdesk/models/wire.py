@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapper
 
+from ehdesk.models.base import Base
 from ehdesk.models.types import UTCDateTime
 
 INT32_MAX = 2**31 - 1
@@ -129,7 +130,7 @@ def row_to_dict(obj, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     return {key: to_json_value(getattr(obj, key)) for key in column_names(mapper) if key not in exclude}
 
 
-def dict_to_columns(model: type, data: dict[str, Any]) -> dict[str, Any]:
+def dict_to_columns(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
     """Decode a JSON dict for ``model``, ignoring keys the model does not have (a newer peer).
     Raises ``WireTypeError`` naming the first column whose value is of the wrong kind."""
     columns = model.__mapper__.columns

@@ -3,16 +3,13 @@
 parental responsibility did not sign), times in UK local time, the language it was explained in,
 and, in the office copy only, an audit page saying who signed, when and on which device.
 
-``agreement_pdf`` lays out a frozen agreement; it is called once, at signing, and the bytes are
-kept. ``render_latest`` hands back those kept bytes, so every copy is byte-for-byte the one on
-record and ``ehdesk pdf verify`` can say so."""
+``agreement_pdf`` lays out a frozen agreement; it is called once, at signing (casework is handed it
+by ``ehdesk.documents``), and the bytes are kept, so every office copy is byte-for-byte the one on
+record and ``ehdesk pdf verify`` can say so. ``family_copy`` lays out the family's copy afresh."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from ehdesk.casework.agreements import AgreementView, signature_images, signed_pdf
-from ehdesk.casework.uk_time import uk_time_words
+from ehdesk.casework.document_views import AgreementDocument, AgreementView, uk_local, uk_time_words
 from ehdesk.config.pack import current_pack
 from ehdesk.pdf.blocks import (
     DocumentInfo,
@@ -32,21 +29,71 @@ KIND = "agreement"
 
 COPIES = {"office": "office copy", "family": "the family's copy"}
 
+# The words around the agreed text, in English. A translation held in the pack carries its own
+# (resources/agreements/*.<lang>.json "labels"), frozen with the words the family signed.
+LABELS = {
+    "family": "Family",
+    "family_members": "Family members",
+    "family_worker": "Family worker",
+    "review_date": "Review date",
+    "signed_on": "Signed on",
+    "not_yet_signed": "Not yet signed",
+    "explained_in": "Explained in",
+    "sharing_stopped": "Sharing stopped",
+    "sharing_stopped_why": "the family withdrew consent",
+    "signatures": "Signatures",
+    "did_not_sign": "did not sign",
+    "why": "Why",
+    "signed": "Signed",
+    "recorded": "Recorded",
+    "verbally": "Consent given verbally",
+    "not_signed": "Not signed",
+    "copy_note": "A copy of this agreement is given to the family and kept on the family's record.",
+    "copy_subtitle": "Family {reference} · version {version} · the family's copy",
+    "document": "Document",
+    "content_sha256": "content SHA-256",
+    "page": "Page {page} of {total}",
+}
+
+
+def _family_words(view: AgreementView, copy: str) -> dict | None:
+    """The translation the family's copy prints in, if the pack held one at signing."""
+    return view.content.get("translation") if copy == "family" else None
+
 
 def document_info(view: AgreementView, copy: str = "office") -> DocumentInfo:
-    words = view.content.get("translation") if copy == "family" else None
+    words = _family_words(view, copy)
+    labels = {**LABELS, **(words or {}).get("labels", {})}
+    subtitle = f"Family {view.family_reference} · version {view.version_number} · {COPIES[copy]}"
+    if words:
+        subtitle = labels["copy_subtitle"].format(
+            reference=view.family_reference, version=view.version_number
+        )
     return DocumentInfo(
         title=(words or view.content).get("title") or "Early help agreement",
         council_name=current_pack().council_name,
         document_id=f"AGR-{view.family_reference}-v{view.version_number}"
         + ("-F" if copy == "family" else ""),
-        subtitle=f"Family {view.family_reference} · version {view.version_number} · {COPIES[copy]}",
+        subtitle=subtitle,
         content_hash=view.content_hash,
+        footer_document=labels["document"],
+        footer_hash=labels["content_sha256"],
+        footer_page=labels["page"],
     )
 
 
-def _when(dt) -> str:
-    return uk_time_words(dt)
+def _day(value, months: list[str] | None) -> str:
+    if months and len(months) == 12:
+        return f"{value.day} {months[value.month - 1]} {value.year}"
+    return f"{value:%-d %B %Y}"
+
+
+def _when(dt, months: list[str] | None = None) -> str:
+    """UK local time, with the translation's month names on the family's copy."""
+    if not months:
+        return uk_time_words(dt)
+    local, zone = uk_local(dt)
+    return f"{_day(local, months)}, {local:%H:%M} {zone}"
 
 
 def _words(content: dict) -> list:
@@ -61,53 +108,71 @@ def _words(content: dict) -> list:
 
 def agreement_pdf(view: AgreementView, images: dict[str, bytes], copy: str = "office") -> bytes:
     """The office copy (kept byte for byte at signing) carries the audit page; the family's copy
-    has the same words and signatures without the ids, devices and hashes."""
+    has the same words and signatures without the ids, devices and hashes. Where the pack held
+    the template in the family's language, the family's copy is wholly in it and the office copy
+    prints the English, then the translation the family read, each under its own heading."""
     content = view.content
-    rows = [
-        ("Family", view.family_name),
-        ("Family members", ", ".join(view.member_names)),
-        ("Family worker", view.worker_name),
-        ("Review date", view.review_date.strftime("%-d %B %Y") if view.review_date else ""),
-        ("Signed on", view.signed_on.strftime("%-d %B %Y") if view.signed_on else "Not yet signed"),
-    ]
-    if content.get("explained_in"):
-        rows.append(("Explained in", content["explained_in"]))
-    if view.sharing_stopped_on:
-        rows.append(("Sharing stopped", f"{view.sharing_stopped_on:%-d %B %Y}: the family withdrew consent"))
     translated = content.get("translation")
     # The family's copy is in the family's language where the pack holds it.
     words = translated if copy == "family" and translated else content
-    story = [field_table(rows), spacer(3), *_words(words)]
+    labels = {**LABELS, **words.get("labels", {})}
+    months = words.get("months")
+    rows = [
+        (labels["family"], view.family_name),
+        (labels["family_members"], ", ".join(view.member_names)),
+        (labels["family_worker"], view.worker_name),
+        (labels["review_date"], _day(view.review_date, months) if view.review_date else ""),
+        (labels["signed_on"], _day(view.signed_on, months) if view.signed_on else labels["not_yet_signed"]),
+    ]
+    if words.get("explained_in"):
+        rows.append((labels["explained_in"], words["explained_in"]))
+    if view.sharing_stopped_on:
+        rows.append(
+            (
+                labels["sharing_stopped"],
+                f"{_day(view.sharing_stopped_on, months)}: {labels['sharing_stopped_why']}",
+            )
+        )
+    story = [field_table(rows), spacer(3)]
+    if copy == "office" and translated:
+        story.append(heading("In English (the words on record)"))
+    story += _words(words)
     if copy == "office" and translated:
         story += [
             page_break(),
             heading(f"The same agreement in {translated['language']}, as the family read it"),
+            *_words(translated),
+            heading(f"The declaration in {translated['language']}, what the family read before signing"),
+            para(translated["declaration"]),
         ]
-        story += _words(translated)
-    story += [heading("Signatures"), para(words["declaration"]), spacer(4)]
+    story += [heading(labels["signatures"]), para(words["declaration"]), spacer(4)]
     for s in view.signatures:
+        role = labels.get(f"role_{s.role}", s.role_label)
         if s.role == "not_signed":
             story.append(
                 signature_block(
                     s.signer_name,
-                    "did not sign",
-                    f"Why: {s.verbal_reason}. Recorded {_when(s.signed_at)}",
+                    labels["did_not_sign"],
+                    f"{labels['why']}: {s.verbal_reason}. {labels['recorded']} {_when(s.signed_at, months)}",
                     None,
+                    not_signed=labels["not_signed"],
                 )
             )
             continue
         story.append(
             signature_block(
                 s.signer_name,
-                s.role_label,
-                f"Signed {_when(s.signed_at)}" if s.image_sha256 else f"Recorded {_when(s.signed_at)}",
+                role,
+                f"{labels['signed']} {_when(s.signed_at, months)}"
+                if s.image_sha256
+                else f"{labels['recorded']} {_when(s.signed_at, months)}",
                 images.get(s.image_sha256) if s.image_sha256 else None,
                 s.verbal_reason,
+                verbally=labels["verbally"],
+                not_signed=labels["not_signed"],
             )
         )
-    story.append(
-        para("A copy of this agreement is given to the family and kept on the family's record.", "small")
-    )
+    story.append(para(labels["copy_note"], "small"))
     if copy == "family":
         return build_pdf(document_info(view, copy), story)
     story += audit_page(
@@ -137,14 +202,7 @@ def agreement_pdf(view: AgreementView, images: dict[str, bytes], copy: str = "of
     return build_pdf(document_info(view), story)
 
 
-def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
-    """The family's latest signed agreement (current or last episode), exactly as signed."""
-    pdf, view = signed_pdf(session, family_id)
-    return pdf, document_info(view)
-
-
-def render_family_copy(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
-    """The family's copy of the latest signed agreement: the signed words and signatures, no audit
-    page (the office copy on record keeps it)."""
-    _, view = signed_pdf(session, family_id)
-    return agreement_pdf(view, signature_images(session, view), copy="family"), document_info(view, "family")
+def family_copy(doc: AgreementDocument) -> tuple[bytes, DocumentInfo]:
+    """The family's copy of a signed agreement: the signed words and signatures, no audit page
+    (the office copy on record keeps it)."""
+    return agreement_pdf(doc.agreement, doc.images, copy="family"), document_info(doc.agreement, "family")

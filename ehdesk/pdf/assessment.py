@@ -7,16 +7,10 @@ import hashlib
 import json
 
 from reportlab.platypus import KeepTogether, Paragraph
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ehdesk.casework import audit
-from ehdesk.casework.assessments import EHA_FORM, current_episode, engine_for, get_assessment
+from ehdesk.casework.document_views import AssessmentDocument
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import NotFound
 from ehdesk.forms.engine import FormEngine, Item
-from ehdesk.forms.loader import FormLibrary
-from ehdesk.models import Assessment, Family
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 from ehdesk.pdf.ecomap import ecomap_story
 
@@ -65,13 +59,10 @@ def _keep_headings_with_next(story: list) -> list:
     return out + pending
 
 
-def render(
-    session: Session, assessment_id: str, library: FormLibrary | None = None
-) -> tuple[bytes, DocumentInfo]:
-    view = get_assessment(session, assessment_id, audit_view=False)
-    engine = engine_for(view, library)
+def render(doc: AssessmentDocument) -> tuple[bytes, DocumentInfo]:
+    view, engine = doc.assessment, doc.engine
     definition = engine.definition
-    family = session.get(Family, view.family_id)
+    ref, household = doc.family_reference, doc.household_name
     pack = current_pack()
     content = json.dumps(
         {"form": [view.form_id, view.form_version], "status": view.status, "answers": view.answers},
@@ -81,14 +72,14 @@ def render(
     info = DocumentInfo(
         title=definition.title,
         council_name=pack.council_name,
-        document_id=f"{family.reference if family else 'EH'}-{view.id[:8].upper()}",
-        subtitle=f"{family.household_name if family else ''} family · {family.reference if family else ''}",
+        document_id=f"{ref or 'EH'}-{view.id[:8].upper()}",
+        subtitle=f"{household} family · {ref}",
         content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
     )
     story = [
         field_table(
             [
-                ("Family", f"{family.household_name} ({family.reference})" if family else ""),
+                ("Family", f"{household} ({ref})" if ref else ""),
                 ("Family members", ", ".join(m.name for m in view.members) or "None recorded"),
                 ("Status", view.status_label),
                 ("Started", _date(view.started_on)),
@@ -122,23 +113,5 @@ def render(
                 [28, 40, 28, None],
             )
         )
-    story += ecomap_story(session, view.family_id)  # the network, drawn (issue 16)
-    pdf = build_pdf(info, story)
-    audit.record(session, "print", "assessment", view.id, view.family_id)
-    return pdf, info
-
-
-def render_latest(
-    session: Session, family_id: str, library: FormLibrary | None = None
-) -> tuple[bytes, DocumentInfo]:
-    """The newest early help assessment of the family's current (or last) episode; failing
-    that, the newest form of any kind for that episode."""
-    episode = current_episode(session, family_id)
-    query = select(Assessment).where(Assessment.family_id == family_id, Assessment.deleted.is_(False))
-    if episode is not None:
-        query = query.where(Assessment.episode_id == episode.id)
-    rows = session.scalars(query).all()
-    if not rows:
-        raise NotFound("This family has no assessment to print yet.")
-    rows.sort(key=lambda a: (a.form_id == EHA_FORM, a.started_on, a.created_at), reverse=True)
-    return render(session, rows[0].id, library)
+    story += ecomap_story(doc.ecomap)  # the network, drawn (issue 16)
+    return build_pdf(info, story), info

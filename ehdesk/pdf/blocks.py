@@ -50,6 +50,10 @@ class DocumentInfo:
     content_hash: str = ""  # SHA-256 of the frozen content this document shows
     # Printed on every page under the header (e.g. "NOT FOR PUBLICATION"), in red.
     marking: str = ""
+    # The footer's words, for a document printed in a family's language.
+    footer_document: str = "Document"
+    footer_hash: str = "content SHA-256"
+    footer_page: str = "Page {page} of {total}"
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -144,16 +148,20 @@ def grid_table(
 
 
 def signature_block(
-    name: str, role: str, signed_at: str, image_png: bytes | None, verbal_reason: str = ""
+    name: str,
+    role: str,
+    signed_at: str,
+    image_png: bytes | None,
+    verbal_reason: str = "",
+    verbally: str = "Consent given verbally",
+    not_signed: str = "Not signed",
 ) -> Flowable:
     """One signer: the drawn signature over a line, with name, role and time beneath."""
     st = styles()
     if image_png:
         mark: Flowable = Image(io.BytesIO(image_png), width=60 * mm, height=20 * mm, kind="proportional")
     else:
-        mark = Paragraph(
-            markup(f"Consent given verbally — {verbal_reason}" if verbal_reason else "Not signed"), st["body"]
-        )
+        mark = Paragraph(markup(f"{verbally} — {verbal_reason}" if verbal_reason else not_signed), st["body"])
     table = Table(
         [
             [mark],
@@ -262,12 +270,14 @@ def _numbered_canvas(info: DocumentInfo):
             self.setStrokeColor(RULE)
             self.line(18 * mm, height - 14 * mm, width - 18 * mm, height - 14 * mm)
             self.line(18 * mm, 14 * mm, width - 18 * mm, 14 * mm)
-            footer = f"Document {info.document_id}"
+            footer = f"{info.footer_document} {info.document_id}"
             if info.content_hash:
-                footer += f"  ·  content SHA-256 {info.content_hash[:16]}…"
+                footer += f"  ·  {info.footer_hash} {info.content_hash[:16]}…"
             self.setFont(SANS, 7.5)
             self.drawString(18 * mm, 10 * mm, footer)
-            self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
+            self.drawRightString(
+                width - 18 * mm, 10 * mm, info.footer_page.format(page=self._pageNumber, total=total)
+            )
 
     return NumberedCanvas
 

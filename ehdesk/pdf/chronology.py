@@ -6,24 +6,19 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy.orm import Session
-
-from ehdesk.casework import audit, chronology
+from ehdesk.casework.document_views import ChronologyDocument
 from ehdesk.config.pack import current_pack
-from ehdesk.models import Family, Person
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 
 
-def render(session: Session, family_id: str, child_id: str | None = None) -> tuple[bytes, DocumentInfo]:
-    entries = chronology.build(session, family_id, child_id)
-    family = session.get(Family, family_id)
+def render(doc: ChronologyDocument) -> tuple[bytes, DocumentInfo]:
+    entries = doc.entries
     pack = current_pack()
-    child = session.get(Person, child_id) if child_id else None
-    scope = f"About {child.full_name} (and the whole family)" if child else "The whole family"
+    scope = f"About {doc.child_name} (and the whole family)" if doc.child_name else "The whole family"
     story: list = [
         field_table(
             [
-                ("Family", f"{family.household_name} ({family.reference})"),
+                ("Family", f"{doc.household_name} ({doc.family_reference})"),
                 ("Covers", scope),
                 ("Entries", str(len(entries))),
                 (
@@ -61,13 +56,7 @@ def render(session: Session, family_id: str, child_id: str | None = None) -> tup
         title="Chronology",
         council_name=pack.council_name,
         document_id=f"CHRON-{digest[:8].upper()}",
-        subtitle=f"{family.household_name} · {family.reference} · {scope}",
+        subtitle=f"{doc.household_name} · {doc.family_reference} · {scope}",
         content_hash=digest,
     )
-    audit.record(session, "print", "chronology", family_id, family_id, document=info.document_id)
     return build_pdf(info, story), info
-
-
-def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
-    """The whole family's chronology as it stands (the shape ``ehdesk pdf`` and the print widget use)."""
-    return render(session, family_id)

@@ -4,18 +4,13 @@ answers, the meetings and sessions held, every timescale met or missed, and what
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy.orm import Session
-
-from ehdesk.casework import assessments, audit, closure, meetings, plans, readings, sessions
-from ehdesk.casework.episode_access import current_episode
-from ehdesk.casework.episode_facts import facts_for_episodes
-from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS
-from ehdesk.casework.timescales import timescale_record
+from ehdesk.casework.document_views import (
+    CLOSURE_RESULTS,
+    REVIEW_OUTCOME_LABELS,
+    STATUS_LABELS,
+    ClosureDocument,
+)
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import NotFound
-from ehdesk.models import Family
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 from ehdesk.pdf.plan import content_hash
 
@@ -24,23 +19,12 @@ def _d(value) -> str:
     return f"{value:%d %b %Y}" if value else ""
 
 
-def render_latest(session: Session, family_id: str, today: date | None = None) -> tuple[bytes, DocumentInfo]:
-    episode = current_episode(session, family_id)
-    if episode is None or episode.status != "closed":
-        raise NotFound("This family's case is not closed, so there is no closure summary yet.")
-    view = closure.get_closure(session, episode.id)
+def render(doc: ClosureDocument) -> tuple[bytes, DocumentInfo]:
+    episode, view, plan, held, record = doc.episode, doc.closure, doc.plan, doc.meetings_held, doc.timescales
     pack = current_pack()
-    family = session.get(Family, family_id)
-    plan = plans.get_plan(session, episode.id)
-    history = plans.plan_history(session, episode.id)
-    held = [m for m in meetings.list_meetings(session, episode.id) if m.completed]
-    notes = [n for n in sessions.list_sessions(session, episode.id) if n.status == "held"]
-    facts = facts_for_episodes(session, [episode])[episode.id]
-    record = timescale_record(facts, pack.timescales, today or date.today())
-
-    reason = pack.label("closure_reasons", episode.closure_reason)
+    reason = doc.reason_label
     rows = [
-        ("Family", f"{family.household_name} ({family.reference})"),
+        ("Family", f"{doc.household_name} ({doc.family_reference})"),
         ("Case opened", _d(episode.opened_on)),
         ("Case closed", _d(episode.closed_on)),
         ("Length", f"{(episode.closed_on - episode.opened_on).days} days"),
@@ -74,7 +58,7 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
                 [
                     [
                         o.what_will_be_different,
-                        meetings.CLOSURE_RESULTS.get(results.get(o.id, ""), "Not judged"),
+                        CLOSURE_RESULTS.get(results.get(o.id, ""), "Not judged"),
                     ]
                     for o in plan.outcomes
                 ],
@@ -108,10 +92,12 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
     else:
         story.append(para("No TAF meeting was held.", "small"))
     story.append(heading("Sessions with the family"))
-    minutes = sum(n.duration_minutes or 0 for n in notes)
-    story.append(para(f"{len(notes)} sessions held, {minutes // 60} hours {minutes % 60} minutes in all."))
-    story += _readings_story(session, episode.id)
-    story += _feedback_story(session, episode.id)
+    minutes = doc.session_minutes
+    story.append(
+        para(f"{doc.sessions_held} sessions held, {minutes // 60} hours {minutes % 60} minutes in all.")
+    )
+    story += _readings_story(doc)
+    story += _feedback_story(doc.feedback)
     story.append(heading("Timescales"))
     story.append(
         grid_table(
@@ -133,33 +119,31 @@ def render_latest(session: Session, family_id: str, today: date | None = None) -
         )
     )
     story.append(heading("What happens next"))
-    story += [para(line) for line in pack.practice.after_closure]
-    phone = pack.practice.agreement.team_phone
-    if phone:
-        story.append(para(f"The early help team: {phone} ({pack.practice.agreement.working_hours})."))
+    story += [para(line) for line in doc.after_closure]
+    if doc.team_phone:
+        story.append(para(f"The early help team: {doc.team_phone} ({doc.working_hours})."))
     content = {
         "episode": episode.id,
         "closed_on": str(episode.closed_on),
         "reason": episode.closure_reason,
-        "plan": plans.snapshot(plan),
-        "versions": len(history),
+        "plan": doc.plan_snapshot,
+        "versions": doc.plan_versions,
     }
     info = DocumentInfo(
         title="Closure summary",
         council_name=pack.council_name,
         document_id=f"CLOSE-{episode.id[:8].upper()}",
-        subtitle=f"{family.household_name} · {family.reference} · closed {_d(episode.closed_on)}: {reason}",
+        subtitle=f"{doc.household_name} · {doc.family_reference} · closed {_d(episode.closed_on)}: {reason}",
         content_hash=content_hash(content),
     )
-    audit.record(session, "print", "closure_summary", episode.id, family_id, document=info.document_id)
     return build_pdf(info, story), info
 
 
-def _readings_story(session: Session, episode_id: str) -> list:
+def _readings_story(doc: ClosureDocument) -> list:
     """Baseline against closing reading, area by area, for each tool and subject."""
     story: list = [heading("How things changed: first and closing readings")]
     shown = False
-    for series in readings.series(session, episode_id):
+    for series in doc.series:
         first = series.baseline
         closing = next((r for r in reversed(series.readings) if r.occasion == "closure"), None)
         if first is None or closing is None or first.id == closing.id:
@@ -189,29 +173,10 @@ def _n(value) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _feedback_story(session: Session, episode_id: str) -> list:
+def _feedback_story(feedback: list[tuple[str, str]] | None) -> list:
     """The family's "How was it for you?" answers, as they gave them."""
     story: list = [heading('The family\'s feedback: "How was it for you?"')]
-    done = [
-        a
-        for a in assessments.list_assessments(session, _family_of(session, episode_id), episode_id)
-        if a.form_id == assessments.FEEDBACK_FORM and a.status != "draft"
-    ]
-    if not done:
+    if feedback is None:
         return [*story, para("The family did not give feedback.", "small")]
-    view = assessments.get_assessment(session, done[0].id, audit_view=False)
-    engine = assessments.engine_for(view)
-    rows = []
-    for _, question in engine.definition.questions():
-        value = view.answers.get(question.id)
-        if value in (None, "", []):
-            continue
-        rows.append((question.label, engine.display(question, value)))
-    story.append(field_table(rows) if rows else para("No answers were given.", "small"))
+    story.append(field_table(feedback) if feedback else para("No answers were given.", "small"))
     return story
-
-
-def _family_of(session: Session, episode_id: str) -> str:
-    from ehdesk.models import Episode
-
-    return session.get(Episode, episode_id).family_id

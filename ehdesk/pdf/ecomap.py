@@ -10,9 +10,8 @@ from reportlab.graphics.shapes import Drawing, Ellipse, Line, PolyLine, Rect, St
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from sqlalchemy.orm import Session
 
-from ehdesk.casework.network import Ecomap, ecomap
+from ehdesk.casework.document_views import Ecomap
 from ehdesk.pdf.blocks import heading, para
 from ehdesk.pdf.fonts import SANS, SANS_BOLD, register_fonts
 
@@ -109,10 +108,9 @@ def ecomap_drawing(data: Ecomap) -> Drawing:
     return d
 
 
-def ecomap_story(session: Session, family_id: str) -> list:
+def ecomap_story(data: Ecomap) -> list:
     """A heading and the drawing, or nothing when no network is recorded (so a document for a
     family without one is unchanged)."""
-    data = ecomap(session, family_id)
     if not data.nodes:
         return []
     return [

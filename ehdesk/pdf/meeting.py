@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from ehdesk.casework import audit, meetings, plans
-from ehdesk.casework.episode_access import current_episode
-from ehdesk.casework.plans import STATUS_LABELS
+from ehdesk.casework.document_views import STATUS_LABELS, AgreedVersion, MeetingDocument
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import NotFound
-from ehdesk.models import Family
-from ehdesk.models.plan import PlanVersion
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 from ehdesk.pdf.plan import _d, content_hash, meeting_story, rag_words
 
 
-def version_story(version: PlanVersion) -> list:
+def version_story(version: AgreedVersion) -> list:
     """The plan frozen at the meeting, from its snapshot."""
     story: list = [heading(f"The plan agreed at this meeting (version {version.version})")]
     for number, o in enumerate(version.snapshot, start=1):
@@ -59,15 +51,8 @@ def version_story(version: PlanVersion) -> list:
     return story
 
 
-def render_meeting(session: Session, meeting_id: str) -> tuple[bytes, DocumentInfo]:
-    m = meetings.get_meeting(session, meeting_id)
-    if not m.completed:
-        raise NotFound("This meeting record is not complete yet, so it can't be printed as agreed.")
-    family = session.get(Family, m.family_id)
-    version = session.scalars(
-        select(PlanVersion).where(PlanVersion.meeting_id == m.id, PlanVersion.deleted.is_(False)).limit(1)
-    ).first()
-    plan = plans.get_plan(session, m.episode_id, today=m.held_on)
+def render(doc: MeetingDocument) -> tuple[bytes, DocumentInfo]:
+    m, version = doc.meeting, doc.agreed_version
     content = {
         "meeting": m.id,
         "version": version.version if version else None,
@@ -77,24 +62,12 @@ def render_meeting(session: Session, meeting_id: str) -> tuple[bytes, DocumentIn
         title=m.kind_label,
         council_name=current_pack().council_name,
         document_id=f"TAFM-{m.id[:8].upper()}",
-        subtitle=f"{family.household_name} · {family.reference} · {_d(m.held_on)}",
+        subtitle=f"{doc.household_name} · {doc.family_reference} · {_d(m.held_on)}",
         content_hash=content_hash(content),
     )
-    story = meeting_story(m, plan)
+    story = meeting_story(m, doc.plan)
     if version is not None:
         story += [spacer(4), *version_story(version)]
     else:
         story.append(para("This meeting did not agree a version of the plan.", "small"))
-    audit.record(session, "print", "taf_meeting", m.id, m.family_id, document=info.document_id)
     return build_pdf(info, story), info
-
-
-def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
-    """The family's latest completed meeting, with the plan agreed at it."""
-    episode = current_episode(session, family_id)
-    if episode is None:
-        raise NotFound("This family has no case, so there is no meeting to print.")
-    latest = meetings.latest_completed(session, episode.id)
-    if latest is None:
-        raise NotFound("No TAF meeting has been completed yet.")
-    return render_meeting(session, latest.id)

@@ -1,19 +1,23 @@
-"""The TAF plan and the latest meeting record, printable for the family and the agencies."""
+"""The TAF plan and the latest meeting record, printable for the family and the agencies: laid out
+from a ``PlanDocument`` that casework assembles (no queries here)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
-from sqlalchemy.orm import Session
-
-from ehdesk.casework import audit, meetings, plans
-from ehdesk.casework.episode_access import current_episode
-from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT
-from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
+from ehdesk.casework.document_views import (
+    CONFIDENTIALITY_STATEMENT,
+    REVIEW_OUTCOME_LABELS,
+    STATUS_LABELS,
+    TAF_KINDS,
+    MeetingView,
+    PlanDocument,
+    PlanView,
+    progress_label,
+    rag_words,
+)
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import NotFound
-from ehdesk.models import Family
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 
 
@@ -25,7 +29,7 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def plan_story(plan: plans.PlanView) -> list:
+def plan_story(plan: PlanView) -> list:
     story: list = [heading("The plan")]
     if plan.overdue_actions:
         story.append(para(f"{len(plan.overdue_actions)} action(s) are overdue.", "small"))
@@ -63,7 +67,7 @@ def plan_story(plan: plans.PlanView) -> list:
     return story
 
 
-def meeting_story(m: meetings.MeetingView, plan: plans.PlanView) -> list:
+def meeting_story(m: MeetingView, plan: PlanView) -> list:
     story: list = [heading(f"{m.kind_label}: {_d(m.held_on)}")]
     rows = [("Place", m.place), ("Next meeting", _d(m.next_meeting_on) or "None (closure)")]
     if m.review_outcome:
@@ -115,7 +119,7 @@ def meeting_story(m: meetings.MeetingView, plan: plans.PlanView) -> list:
                 [
                     [
                         names.get(r["outcome_id"], "(an outcome since removed)"),
-                        meetings.progress_label(r["progress"]),
+                        progress_label(r["progress"]),
                         r.get("note", ""),
                     ]
                     for r in m.outcome_reviews
@@ -126,7 +130,7 @@ def meeting_story(m: meetings.MeetingView, plan: plans.PlanView) -> list:
     if m.plan_review_notes:
         story.append(heading("The plan reviewed", 3))
         story.append(para(m.plan_review_notes))
-    if m.completed and m.kind in meetings.TAF_KINDS:
+    if m.completed and m.kind in TAF_KINDS:
         counted = "It counts as a TAF meeting." if m.counts_as_taf else "It does not count as a TAF meeting."
         story.append(para(counted, "small"))
     if m.override_reason:
@@ -145,19 +149,12 @@ def meeting_story(m: meetings.MeetingView, plan: plans.PlanView) -> list:
     return story
 
 
-def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
+def render(doc: PlanDocument) -> tuple[bytes, DocumentInfo]:
     """The family's current TAF plan with the latest completed meeting record."""
-    episode = current_episode(session, family_id)
-    if episode is None:
-        raise NotFound("This family has no case, so there is no TAF plan to print.")
-    plan = plans.get_plan(session, episode.id)
-    if not plan.outcomes:
-        raise NotFound("There is no TAF plan to print yet: add the plan's outcomes first.")
-    family = session.get(Family, family_id)
-    meeting = meetings.latest_completed(session, episode.id)
+    episode, plan, meeting = doc.episode, doc.plan, doc.latest_meeting
     pack = current_pack()
     content = {
-        "plan": plans.snapshot(plan),
+        "plan": doc.plan_snapshot,
         "meeting": meeting.id if meeting else None,
         "version": plan.latest_version,
     }
@@ -165,13 +162,13 @@ def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo
         title="Team Around the Family plan",
         council_name=pack.council_name,
         document_id=f"TAF-{episode.id[:8].upper()}-V{plan.latest_version}",
-        subtitle=f"{family.household_name} · {family.reference} · for the family and the agencies working with them",
+        subtitle=f"{doc.household_name} · {doc.family_reference} · for the family and the agencies working with them",
         content_hash=content_hash(content),
     )
     story: list = [
         field_table(
             [
-                ("Family", family.household_name),
+                ("Family", doc.household_name),
                 ("Case opened", _d(episode.opened_on)),
                 (
                     "Lead professional",
@@ -193,5 +190,4 @@ def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo
         story += meeting_story(meeting, plan)
     else:
         story.append(para("No TAF meeting has been completed yet.", "small"))
-    audit.record(session, "print", "taf_plan", episode.id, family_id, document=info.document_id)
     return build_pdf(info, story), info

@@ -9,13 +9,9 @@ import json
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
-from sqlalchemy.orm import Session
 
-from ehdesk.casework import readings
-from ehdesk.casework.families import get_family
-from ehdesk.casework.readings import ReadingView, Series
+from ehdesk.casework.document_views import ProgressDocument, ReadingView, Series
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import NotFound
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.pdf.blocks import (
     DocumentInfo,
@@ -28,10 +24,6 @@ from ehdesk.pdf.blocks import (
     spacer,
 )
 from ehdesk.pdf.charts import ChartLine, spider_drawing, timeline_drawing
-
-NO_READINGS = (
-    "There are no progress readings for this family's case yet, so there is no progress document to make."
-)
 
 
 def _fmt(value: float | None) -> str:
@@ -170,14 +162,11 @@ def _content_hash(family_ref: str, all_series: list[Series]) -> str:
     return hashlib.sha256(json.dumps(frozen, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo]:
+def render(doc: ProgressDocument) -> tuple[bytes, DocumentInfo]:
     """The progress document for the family's current (or last) case."""
-    family = get_family(session, family_id, audit_view=False)
-    progress = readings.family_progress(session, family_id)
-    if progress.episode_id is None or not any(s.readings for s in progress.series):
-        raise NotFound(NO_READINGS)
+    progress = doc.progress
     pack = current_pack()
-    content_hash = _content_hash(family.reference, progress.series)
+    content_hash = _content_hash(doc.family_reference, progress.series)
     latest = max(r.taken_on for s in progress.series for r in s.readings)
     info = DocumentInfo(
         title="Progress of change",
@@ -186,11 +175,11 @@ def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo
         subtitle=f"{progress.episode_label} · readings up to {latest:%d %b %Y}",
         content_hash=content_hash,
     )
-    members = ", ".join(m.full_name for m in family.members) or "—"
+    members = ", ".join(doc.member_names) or "—"
     story: list[Flowable] = [
         field_table(
             [
-                ("Family", f"{family.household_name} ({family.reference})"),
+                ("Family", f"{doc.household_name} ({doc.family_reference})"),
                 ("Members", members),
                 ("Case", progress.episode_label),
             ]

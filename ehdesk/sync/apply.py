@@ -18,13 +18,14 @@ from ehdesk.models import (
     Family,
     FamilyScoped,
     OutboxEntry,
+    Synced,
     SyncState,
     model_for_table,
     synced_models,
 )
 from ehdesk.models.types import utcnow
 from ehdesk.models.wire import dict_to_columns
-from ehdesk.sync.protocol import PullResponse
+from ehdesk.sync.protocol import Change, PullResponse
 
 CURSOR_KEY = "pull_cursor"
 ACKED_KEY = "outbox_acked_seq"
@@ -60,7 +61,7 @@ def pending_count(session: Session) -> int:
 def apply_page(session: Session, page: PullResponse, blobs: dict[str, tuple[bytes, str, str | None]]) -> int:
     """Apply one page in ``session`` (opened with ``applying_remote=True``). Returns rows applied."""
     # Each change carries the whole row, so only the newest change of a row in the page matters.
-    latest: dict[tuple[str, str], object] = {}
+    latest: dict[tuple[str, str], Change] = {}
     for change in page.changes:
         latest[(change.entity, change.row_id)] = change
     pending = pending_fields(session, sorted({row_id for _, row_id in latest}))
@@ -73,6 +74,8 @@ def apply_page(session: Session, page: PullResponse, blobs: dict[str, tuple[byte
             model = model_for_table(entity)
         except KeyError:
             continue  # a table from a newer server: this version of ehdesk has nowhere to put it
+        if not issubclass(model, Synced):
+            continue  # a laptop-only table: nothing from the server belongs in it
         ids = sorted(c.row_id for c in changes)
         existing = {}
         for start in range(0, len(ids), 500):

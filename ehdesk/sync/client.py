@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from urllib.parse import urlsplit
 
 import httpx
@@ -85,7 +85,7 @@ class SyncClient:
         retries: int = 4,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
-        on_refresh_token: Callable[[str], None] | None = None,
+        on_refresh_token: Callable[[str], object] | None = None,
         allow_plain_http: bool | None = None,
         schema_version: int | None = None,
     ) -> None:
@@ -116,6 +116,12 @@ class SyncClient:
     def close(self) -> None:
         self._http.close()
 
+    def _device(self) -> str:
+        """This laptop's device id, given at sign-in; the sync calls need it."""
+        if self.device_id is None:
+            raise SignedOut("This laptop is not signed in to the server. Sign in online again.", 401)
+        return self.device_id
+
     # -- calls --------------------------------------------------------------------------------
 
     def sign_in(self, username: str, password: str, device_name: str = "") -> p.SignInResponse:
@@ -132,13 +138,13 @@ class SyncClient:
 
     def push(self, mutations: list[p.Mutation], cursor: int | None = None) -> p.PushResponse:
         request = p.PushRequest(
-            schema_version=self.schema_version, device_id=self.device_id, mutations=mutations, cursor=cursor
+            schema_version=self.schema_version, device_id=self._device(), mutations=mutations, cursor=cursor
         )
         return p.PushResponse.model_validate_json(self._send("POST", "/v1/sync/push", request))
 
     def pull(self, cursor: int, limit: int = p.DEFAULT_PULL_PAGE) -> p.PullResponse:
         request = p.PullRequest(
-            schema_version=self.schema_version, device_id=self.device_id, cursor=cursor, limit=limit
+            schema_version=self.schema_version, device_id=self._device(), cursor=cursor, limit=limit
         )
         return p.PullResponse.model_validate_json(self._send("POST", "/v1/sync/pull", request))
 
@@ -160,12 +166,14 @@ class SyncClient:
         reply = self._send("POST", "/v1/blobs/batch", None, raw=body)
         return p.BlobBatchResponse.model_validate_json(reply).results
 
-    def snapshot(self, revision: int, after: int, chunk_rows: int = 5000) -> Iterator[framing.Frame]:
+    def snapshot(
+        self, revision: int, after: int, chunk_rows: int = 5000
+    ) -> Generator[framing.Frame, None, None]:
         """The frames of a snapshot, as they arrive. A stream that ends part-way through a frame
         raises ``Offline``; the frames before it were whole."""
         request = p.SnapshotRequest(
             schema_version=self.schema_version,
-            device_id=self.device_id,
+            device_id=self._device(),
             revision=revision,
             after=after,
             codecs=framing.available_codecs(),

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -127,7 +127,7 @@ class SyncEngine:
 
     def sync(self) -> SyncSummary:
         summary = SyncSummary()
-        self._skip_pull_upto: int | None = None
+        self._skip_pull_upto = None
         self._report(state="syncing", percent=0, last_error="")
         try:
             self._push(summary)
@@ -383,7 +383,7 @@ class SyncEngine:
         return page, ({} if page.wipe else self._fetch_blobs(page))
 
 
-def _read_ahead(frames: Iterator[Frame], depth: int = 2) -> Iterator[Frame]:
+def _read_ahead(frames: Generator[Frame, None, None], depth: int = 2) -> Iterator[Frame]:
     """Read and unpack the next frames on a thread while this one is written: the network, the
     decompression and the disk overlap. Errors come out where the frame would have."""
     ahead: queue.Queue = queue.Queue(maxsize=depth)

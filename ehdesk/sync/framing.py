@@ -21,12 +21,12 @@ import json
 import struct
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 try:  # optional: gzip is always there, zstd when the package is installed
     import zstandard
 except ImportError:  # pragma: no cover - exercised by the gzip fallback test through CODECS
-    zstandard = None
+    zstandard = None  # type: ignore[assignment]  # the module or nothing: every use checks first
 
 LENGTH = struct.Struct(">I")
 # Frames are small enough for a 2 GB laptop to hold two in memory (one read ahead, one written).
@@ -86,6 +86,13 @@ def _payload(header: dict[str, Any], sections: list[tuple[str, bytes, int]], blo
     )
 
 
+class _CompressStream(Protocol):
+    """What zstd's and zlib's compression objects have in common."""
+
+    def compress(self, data: bytes, /) -> bytes: ...
+    def flush(self, mode: int, /) -> bytes: ...
+
+
 class FrameWriter:
     """The server's side of one response: frames through one compressed stream."""
 
@@ -93,7 +100,7 @@ class FrameWriter:
         self.codec = codec
         if codec == "zstd":
             params = zstandard.ZstdCompressionParameters.from_level(ZSTD_LEVEL, window_log=ZSTD_WINDOW_LOG)
-            self._stream = zstandard.ZstdCompressor(compression_params=params).compressobj()
+            self._stream: _CompressStream = zstandard.ZstdCompressor(compression_params=params).compressobj()
             self._mode = zstandard.COMPRESSOBJ_FLUSH_BLOCK
         else:
             self._stream = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
@@ -137,17 +144,17 @@ class FrameReader:
         if codec == "zstd":
             if zstandard is None:
                 raise BadFrame("zstd frames but no zstandard here")
-            self._stream = zstandard.ZstdDecompressor(max_window_size=1 << ZSTD_WINDOW_LOG).decompressobj()
+            self._zstd = zstandard.ZstdDecompressor(max_window_size=1 << ZSTD_WINDOW_LOG).decompressobj()
         else:
-            self._stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._gzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
 
     def _unpack(self, body: bytes) -> bytes:
         try:
             if self.codec == "zstd":
-                out = self._stream.decompress(body)
+                out = self._zstd.decompress(body)
             else:
-                out = self._stream.decompress(body, MAX_FRAME_BYTES + 1)
-                if self._stream.unconsumed_tail:
+                out = self._gzip.decompress(body, MAX_FRAME_BYTES + 1)
+                if self._gzip.unconsumed_tail:
                     raise BadFrame("frame too large")
         except (zlib.error, getattr(zstandard, "ZstdError", zlib.error)) as exc:
             raise BadFrame(str(exc)) from None

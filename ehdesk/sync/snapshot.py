@@ -292,6 +292,7 @@ _DATETIME_BIND = UTCDateTime().dialect_impl(_DIALECT).bind_processor(_DIALECT)
 
 
 def _bind_now(value: datetime):
+    assert _DATETIME_BIND is not None  # UTCDateTime converts every datetime it binds
     return _DATETIME_BIND(value)
 
 

@@ -66,10 +66,10 @@ def print_channel(parent: QWidget, printer: QPrinter) -> str | None:
 
 
 def latest_renderer(kind: str) -> Callable:
-    """``render(session, family_id)`` for the latest document of ``kind`` (ehdesk/pdf/<kind>.py)."""
+    """``render(session, family_id)`` for the latest document of ``kind`` (``ehdesk.documents``)."""
 
     def render(session, family_id):
-        from ehdesk.pdf import render_latest
+        from ehdesk.documents import render_latest
 
         return render_latest(kind, session, family_id)
 

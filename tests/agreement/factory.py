@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ehdesk import documents
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.families import add_person, create_family
 from ehdesk.demo.signatures import synthetic_signature
@@ -106,4 +107,4 @@ def sign_all(session, family_id: str, verbal_for: str = "") -> ops.AgreementView
                 person_id=signer.person_id,
                 image_png=synthetic_signature(i),
             )
-    return ops.sign_and_freeze(session, view.id)
+    return documents.sign_and_freeze(session, view.id)

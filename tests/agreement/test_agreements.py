@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pypdf
 import pytest
 
+from ehdesk import documents
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.agreement_templates import content_as_text
 from ehdesk.casework.documents import verify
@@ -24,7 +25,7 @@ def test_signed_pdf_has_every_name_and_the_agreed_words(store):
     with store.session() as s:
         family_id = make_family(s)
         view = sign_all(s, family_id)
-        pdf, _ = ops.signed_pdf(s, family_id)
+        pdf, _ = documents.signed_pdf(s, family_id)
     text = _text(pdf)
     for given, surname in (MOTHER, FATHER_CJK, CHILD_CYRILLIC):
         assert f"{given} {surname}" in text
@@ -41,7 +42,7 @@ def test_drawn_signatures_are_embedded_images_and_verbal_consent_is_written(stor
     with store.session() as s:
         family_id = make_family(s)
         view = sign_all(s, family_id, verbal_for="王 伟")
-        pdf, _ = ops.signed_pdf(s, family_id)
+        pdf, _ = documents.signed_pdf(s, family_id)
     drawn = [sig for sig in view.signatures if sig.image_sha256]
     assert len(drawn) == 2  # the mother and the worker; the father consented verbally
     images = [img for page in pypdf.PdfReader(io.BytesIO(pdf)).pages for img in page.images]
@@ -53,7 +54,7 @@ def test_the_hash_on_record_is_the_hash_of_the_pdf_and_a_changed_byte_fails(stor
     with store.session() as s:
         family_id = make_family(s)
         view = sign_all(s, family_id)
-        pdf, _ = ops.signed_pdf(s, family_id)
+        pdf, _ = documents.signed_pdf(s, family_id)
         assert hashlib.sha256(pdf).hexdigest() == view.pdf_sha256
         found = verify(s, pdf)
         assert found is not None and found.source_id == view.id and found.kind == "agreement"
@@ -78,10 +79,10 @@ def test_a_signed_agreement_cannot_be_edited_and_changes_make_a_new_version(stor
         ops.add_signature(s, second.id, "Fatima Hassan-Wang", "parent", verbal_reason="phone")
         ops.add_signature(s, second.id, "Sam Worker", "worker", verbal_reason="phone")
         with pytest.raises(ValidationError, match="Every adult with parental responsibility signs"):
-            ops.sign_and_freeze(s, second.id)
+            documents.sign_and_freeze(s, second.id)
         father = next(p for p in ops.possible_signers(s, family_id, "Sam Worker") if p.name == "王 伟")
         ops.record_not_signed(s, second.id, father.person_id, "Working abroad until March")
-        ops.sign_and_freeze(s, second.id)
+        documents.sign_and_freeze(s, second.id)
         old = ops.get_agreement(s, first.id)
     assert old.status == "superseded"
     assert old.content == first.content and old.pdf_sha256 == first.pdf_sha256
@@ -95,7 +96,7 @@ def test_freezing_needs_a_family_member_and_the_worker(store):
         view = ops.start_agreement(s, family_id, "Sam Worker")
         ops.add_signature(s, view.id, "Sam Worker", "worker", verbal_reason="test")
         with pytest.raises(ValidationError) as err:
-            ops.sign_and_freeze(s, view.id)
+            documents.sign_and_freeze(s, view.id)
         assert "family member" in str(err.value)
         with pytest.raises(ValidationError):
             ops.add_signature(s, view.id, "Fatima Hassan-Wang", "parent")  # neither drawn nor verbal
@@ -139,15 +140,15 @@ def test_signing_records_each_family_signers_consent_to_share(store):
 
 
 def test_the_agreement_says_what_the_guidance_asks_and_the_family_copy_has_no_audit_page(store):
-    from ehdesk.pdf.agreement import render_family_copy, render_latest
 
     with store.session() as s:
         family_id = make_family(s)
         view = ops.start_agreement(s, family_id, "Sam Worker")
-        ops.update_draft(s, view.id, agencies=["school"], language="Polish", interpreter="Ewa Nowak (phone)")
+        # A language the pack holds no template in: the family's copy stays in English.
+        ops.update_draft(s, view.id, agencies=["school"], language="Ukrainian", interpreter="Olena (phone)")
         view = sign_all(s, family_id)
-        office, _ = render_latest(s, family_id)
-        family, info = render_family_copy(s, family_id)
+        office, _ = documents.render_latest("agreement", s, family_id)
+        family, info = documents.render_latest("agreement-family", s, family_id)
     text = content_as_text(view.content)
     for words in (
         "Act as a social worker, a solicitor or an emergency service.",  # what the worker won't do
@@ -157,7 +158,8 @@ def test_the_agreement_says_what_the_guidance_asks_and_the_family_copy_has_no_au
         "In an emergency call 999.",
     ):
         assert words in text, words
-    assert view.content["explained_in"] == "Polish, with an interpreter (Ewa Nowak (phone))"
+    assert view.content["explained_in"] == "Ukrainian, with an interpreter (Olena (phone))"
+    assert "translation" not in view.content
     office_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(office)).pages)
     family_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(family)).pages)
     assert "Audit of signatures" in office_text and "Audit of signatures" not in family_text
@@ -182,34 +184,113 @@ def test_signature_times_are_uk_local():
     assert uk_time_words(datetime(2026, 10, 25, 1, 0, tzinfo=UTC)).endswith("01:00 GMT")
 
 
-def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store, monkeypatch):
-    from ehdesk.casework import agreement_templates
-    from ehdesk.pdf.agreement import render_family_copy, render_latest
-
-    english = agreement_templates.latest_template()
-    polish = english.model_copy(
-        update={
-            "language": "Polish",
-            "title": "Porozumienie o wczesnej pomocy",
-            "intro": "To porozumienie zawarte jest między rodziną {family_name} a {worker_name}.",
-            "declaration": "Podpisując, potwierdzam, że porozumienie zostało mi wyjaśnione.",
-        }
-    )
-    shipped = agreement_templates.all_templates()
-    monkeypatch.setattr(agreement_templates, "all_templates", lambda: (*shipped, polish))
+def test_the_familys_copy_prints_in_their_language_where_the_pack_holds_it(store):
+    # The default pack ships the agreement in Polish (resources/agreements/*.pl.json).
     with store.session() as s:
         family_id = make_family(s)
         view = ops.start_agreement(s, family_id, "Sam Worker")
-        ops.update_draft(s, view.id, language="Polish", interpreter="Ewa Nowak")
+        ops.update_draft(
+            s,
+            view.id,
+            agencies=["school"],
+            language="polish",  # as a worker may type it
+            interpreter="Ewa Nowak",
+            review_date=date(2027, 3, 5),
+        )
         view = sign_all(s, family_id)
-        office, _ = render_latest(s, family_id)
-        family, info = render_family_copy(s, family_id)
+        office, _ = documents.render_latest("agreement", s, family_id)
+        family, info = documents.render_latest("agreement-family", s, family_id)
+        on_record, _ = documents.signed_pdf(s, family_id)
+    assert office == on_record  # the office copy is the frozen one, byte for byte
     assert view.content["title"] == "Early help agreement"  # the record keeps the English
-    assert view.content["translation"]["intro"].startswith(
-        "To porozumienie zawarte jest między rodziną Hassan-Wang"
-    )
-    office_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(office)).pages)
-    family_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(family)).pages)
-    assert "This agreement is between" in office_text and "To porozumienie zawarte" in office_text
-    assert "To porozumienie zawarte" in family_text and "This agreement is between" not in family_text
+    polish = view.content["translation"]
+    assert polish["language"] == "Polish"
+    assert polish["intro"].startswith("Porozumienie zawierają: rodzina Hassan-Wang oraz Sam Worker")
+    family_text, office_text = _text(family), _text(office)
+
+    # The family's copy: wholly Polish, from the title to the signature block, with no audit page.
     assert info.title == "Porozumienie o wczesnej pomocy"
+    for words in (
+        "Porozumienie o wczesnej pomocy",
+        "Rodzina EH-",  # the subtitle
+        "egzemplarz dla rodziny",
+        "Data przeglądu 5 marca 2027",
+        "Język wyjaśnienia polski, z tłumaczem (Ewa Nowak)",
+        "Wczesna pomoc nie jest służbą ratunkową",
+        "zwykle trwające do 12 miesięcy",  # the pack's words, in Polish
+        "Nie zastępuje pracownika socjalnego, prawnika ani służb ratunkowych.",
+        "01632 960 482",  # the team's phone, as the pack has it
+        "instytucjom: szkoła (School); pielęgniarka środowiskowa (Health visiting).",
+        "najpóźniej 5 marca 2027",
+        "Podpisy",
+        "Podpisując, potwierdzam, że to porozumienie zostało mi wyjaśnione",
+        "rodzic / opiekun",
+        "pracownik rodzinny",
+        "Strona 1 z",
+    ):
+        assert words in family_text, words
+    for english in ("This agreement is between", "Signatures", "By signing", "Audit of signatures", "Page 1"):
+        assert english not in family_text, english
+    # Polish letters come out of the PDF as letters (the fonts have the glyphs).
+    for letter in "ąęłóśźż":
+        assert letter in family_text, letter
+
+    # The office copy: the English on record, then the Polish the family read, each labelled, the
+    # signatures under the English declaration, and the audit page.
+    order = [
+        "In English (the words on record)",
+        "This agreement is between",
+        "The same agreement in Polish, as the family read it",
+        "Porozumienie zawierają",
+        "The declaration in Polish",
+        "Podpisując, potwierdzam",
+        "Signatures",
+        "By signing, I confirm",
+        "Audit of signatures",
+    ]
+    places = [office_text.find(words) for words in order]
+    assert -1 not in places and places == sorted(places), list(zip(order, places, strict=True))
+
+
+def test_every_translation_keeps_the_english_templates_placeholders():
+    """A translation must say the same things in the same places: same sections, same
+    placeholders in each piece of text (a missing {agencies} would hide who we share with)."""
+    import string
+
+    from ehdesk.casework.agreement_templates import BASE_LANGUAGE, all_templates, get_template
+    from ehdesk.pdf.agreement import LABELS
+
+    def names(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    translations = [t for t in all_templates() if t.language != BASE_LANGUAGE]
+    assert any(t.language == "Polish" for t in translations)
+    for t in translations:
+        english = get_template(t.id, t.version)
+        assert names(t.intro) == names(english.intro)
+        assert names(t.declaration) == names(english.declaration)
+        assert len(t.sections) == len(english.sections)
+        for ours, theirs in zip(t.sections, english.sections, strict=True):
+            assert names(ours.heading) == names(theirs.heading)
+            assert [names(p) for p in ours.paragraphs] == [names(p) for p in theirs.paragraphs]
+            assert len(ours.bullets) == len(theirs.bullets)
+            assert [b for b in ours.bullets if b.startswith("{")] == [
+                b for b in theirs.bullets if b.startswith("{")
+            ]
+        assert len(t.months) == 12
+        unknown = set(t.labels) - set(LABELS) - set(ops.ENGLISH_FALLBACKS)
+        unknown -= {"language_name", "no_interpreter", "with_interpreter"}
+        unknown -= {f"role_{role}" for role in ops.ROLES}
+        assert not unknown, unknown
+
+
+def test_the_pack_words_fall_back_to_english_where_a_language_has_none():
+    from ehdesk.config.pack import current_pack
+
+    content = current_pack().practice.agreement
+    assert content.in_language("Polish").short_term_limit == "do 12 miesięcy"
+    assert content.in_language("POLISH").team_phone == content.team_phone  # never translated
+    assert content.in_language("Ukrainian") == content
+    # Every agency the family may agree to share with has its name in Polish, and no other.
+    assert set(content.agency_names("Polish")) == set(current_pack().codes("agencies"))
+    assert content.agency_names("Ukrainian") == {}

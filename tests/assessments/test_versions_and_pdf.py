@@ -9,9 +9,10 @@ from pypdf import PdfReader
 
 from ehdesk.casework import assessments as ops
 from ehdesk.config.pack import current_pack
+from ehdesk.documents import render_assessment as render
+from ehdesk.documents import render_latest_assessment as render_latest
 from ehdesk.errors import NotFound
 from ehdesk.forms.loader import forms_dir, load_library
-from ehdesk.pdf.assessment import render, render_latest
 from tests.assessments.helpers import complete_eha_answers, family_of_four
 
 

@@ -6,8 +6,8 @@ from datetime import date
 from ehdesk.casework import assessments as ops
 from ehdesk.casework import network, professionals
 from ehdesk.config.pack import current_pack
+from ehdesk.documents import render_latest_assessment as render_latest
 from ehdesk.forms.loader import forms_dir, load_library
-from ehdesk.pdf.assessment import render_latest
 from tests.assessments.helpers import complete_eha_answers, family_of_four
 from tests.assessments.test_versions_and_pdf import pdf_text
 

@@ -5,11 +5,10 @@ from datetime import date
 
 import pytest
 
+from ehdesk import documents
 from ehdesk.casework import closure, meetings, plans
 from ehdesk.errors import NotFound
 from ehdesk.models import Episode, Family
-from ehdesk.pdf import closure as closure_pdf
-from ehdesk.pdf import plan as plan_pdf
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
@@ -36,9 +35,9 @@ def test_nothing_to_print_says_so(store, family):
     family_id, _ = family
     with store.session() as s:
         with pytest.raises(NotFound, match="no TAF plan to print yet"):
-            plan_pdf.render_latest(s, family_id)
+            documents.render_plan(s, family_id)
         with pytest.raises(NotFound, match="not closed"):
-            closure_pdf.render_latest(s, family_id)
+            documents.render_closure(s, family_id)
 
 
 def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
@@ -79,7 +78,7 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
             },
         )
         meetings.complete_meeting(s, m)
-        data, info = plan_pdf.render_latest(s, family_id)
+        data, info = documents.render_plan(s, family_id)
     text = pdf_text(data, tmp_path)
     assert info.document_id.endswith("-V1")
     for words in ("Team Around the Family plan", "Ada sleeps through", "Bedtime routine", "Health visiting",
@@ -95,7 +94,7 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
                       "information_shared": "Assessment and plan", "received_by": "Assessment team 2"},
             note="Worries grew.",
         )  # fmt: skip
-        data, info = closure_pdf.render_latest(s, family_id, today=date(2026, 5, 2))
+        data, info = documents.render_closure(s, family_id, today=date(2026, 5, 2))
     text = pdf_text(data, tmp_path)
     for words in ("Closure summary", "Escalated to children's social care", "Assessment team 2", "Worries grew.",
                   "Bedtime routine", "Not started", "Agreement signed before the first TAF", "Missed", "Met",

@@ -10,10 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from ehdesk.casework import readings
+from ehdesk.documents import render_progress as render_latest
 from ehdesk.errors import NotFound
 from ehdesk.forms.tools.styles import BASELINE, LATEST
 from ehdesk.pdf import charts
-from ehdesk.pdf.progress import render_latest
 from tests.casework.readings.helpers import TODAY, make_case, spider_data
 
 

@@ -71,7 +71,7 @@ def test_the_schema_history_is_linear_from_the_join_of_the_first_release():
 def test_the_first_full_release_store_upgrades_to_head_with_every_row(data_dir):
     from sqlalchemy import text
 
-    from ehdesk.casework.agreements import signed_pdf
+    from ehdesk.documents import signed_pdf
 
     manager = ProfileManager(data_dir)
     manager._ensure_data_dir()

@@ -5,6 +5,7 @@ import pypdf
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from ehdesk import documents
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.documents import verify
 from ehdesk.models import AuditEvent
@@ -89,7 +90,7 @@ def test_sign_on_screen_freeze_and_print(qtbot, store, tmp_path):
     assert pages == len(printed.pages) >= 3
 
     with store.session() as s:
-        pdf, view = ops.signed_pdf(s, family_id)
+        pdf, view = documents.signed_pdf(s, family_id)
         assert verify(s, pdf).kind == "agreement"
         printed_events = s.query(AuditEvent).filter_by(action="print", family_id=family_id).count()
     assert printed_events == 1  # printing is audited; no copy of the PDF was written by ehdesk
@@ -249,3 +250,24 @@ def test_a_family_without_an_episode_has_nothing_to_prepare(qtbot, store):
         pass
     assert "no open episode" in tab.status.text()
     assert not tab.prepare_button.isEnabled() and not tab.editor.isEnabled()
+
+
+def test_the_family_copy_prints_from_the_tab_in_their_language(qtbot, store):
+    from tests.agreement.factory import sign_all
+
+    with store.session() as s:
+        family_id = make_family(s)
+        view = ops.start_agreement(s, family_id, "Sam Worker")
+        ops.update_draft(s, view.id, language="Polish")
+        sign_all(s, family_id)
+    tab = AgreementTab(store, family_id)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.family_copy.isEnabled(), timeout=5000)
+    assert tab.family_copy.print_button.text() == "Print the family's copy…"
+
+    pdf = tab.family_copy.issued_pdf("save")
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Porozumienie o wczesnej pomocy" in text and "egzemplarz dla rodziny" in text
+    assert "Audit of signatures" not in text
+    with store.session() as s:
+        assert verify(s, pdf).kind == "agreement-family"  # recorded as issued, so it verifies

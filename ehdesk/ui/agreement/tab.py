@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk import documents
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.casework.uk_time import uk_time_words
@@ -42,7 +43,7 @@ from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.agreement.signature_pad import SignaturePad
 from ehdesk.ui.dates import show_no_date, uk_time
-from ehdesk.ui.documents import ask_where_to_save, print_channel, write_pdf
+from ehdesk.ui.documents import DocumentActions, ask_where_to_save, print_channel, write_pdf
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 
@@ -102,6 +103,11 @@ class AgreementTab(QWidget):
         self.print_button = QPushButton("Print…")
         self.save_button = QPushButton("Save as PDF…")
         self.check_button = QPushButton("Check a PDF…")
+        # The family's own copy: no audit page, in their language where the pack has the template.
+        self.family_copy = DocumentActions(
+            self.store, self.family_id, "agreement-family", "the family's copy"
+        )
+        self.family_copy.save_button.setText("Save the family's copy as PDF…")
         self.status.setWordWrap(True)
         # Buttons wrap on a narrow window rather than widening it.
         top = FlowLayout().add_widgets(
@@ -109,6 +115,7 @@ class AgreementTab(QWidget):
             self.new_version_button,
             self.print_button,
             self.save_button,
+            self.family_copy,
             self.check_button,
         )
 
@@ -305,7 +312,7 @@ class AgreementTab(QWidget):
         self.prepare_button.setVisible(view is None)
         self.prepare_button.setEnabled(self.has_episode and not self._busy)
         self.new_version_button.setVisible(signed)
-        for w in (self.print_button, self.save_button):
+        for w in (self.print_button, self.save_button, self.family_copy):
             w.setEnabled(signed and not self._busy)
         self.editor.setEnabled(draft)
 
@@ -442,7 +449,7 @@ class AgreementTab(QWidget):
                 return
         self.flush_pending()
         agreement_id = self.view.id
-        self._run(lambda s: ops.sign_and_freeze(s, agreement_id))
+        self._run(lambda s: documents.sign_and_freeze(s, agreement_id))
 
     # --- documents ---------------------------------------------------------------------------
     def _signed_pdf(self, channel: str) -> bytes:
@@ -519,7 +526,7 @@ class AgreementTab(QWidget):
 
 def _issue_signed(s, family_id: str, channel: str) -> bytes:
     """The stored signed PDF, recorded as issued through ``channel`` (print | save)."""
-    pdf, view = ops.signed_pdf(s, family_id)
+    pdf, view = documents.signed_pdf(s, family_id)
     record_issued(s, family_id, "agreement", view.id, pdf, channel=channel)
     return pdf
 

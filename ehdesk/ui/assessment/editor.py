@@ -73,9 +73,9 @@ class AssessmentEditor(QWidget):
         assessment_id = view.id
 
         def render_this(session, _family_id):
-            from ehdesk.pdf.assessment import render
+            from ehdesk.documents import render_assessment
 
-            return render(session, assessment_id)
+            return render_assessment(session, assessment_id)
 
         # Print or save this assessment (the version it was filled against), recorded as issued.
         self.document = DocumentActions(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk import documents
 from ehdesk.casework import chronology
 from ehdesk.casework.chronology import ChronologyEntry
 from ehdesk.errors import EhdeskError
@@ -64,9 +65,7 @@ class ChronologyTab(EpisodeTab):
             family_id,
             "chronology",
             "chronology",
-            render=lambda s, fid: __import__("ehdesk.pdf.chronology", fromlist=["render"]).render(
-                s, fid, self.child.currentData()
-            ),
+            render=lambda s, fid: documents.render_chronology(s, fid, self.child.currentData()),
         )
         top = QHBoxLayout()
         top.addWidget(QLabel("Show:"))

@@ -9,10 +9,10 @@ from datetime import date
 import pypdf
 import pytest
 
+from ehdesk import documents
 from ehdesk.casework import allocation, chronology, handovers, professionals, sessions, triage
 from ehdesk.errors import ValidationError
 from ehdesk.models import AuditEvent
-from ehdesk.pdf import chronology as chronology_pdf
 
 
 def _fill(world):
@@ -118,7 +118,7 @@ def test_export_csv_and_print(world, tmp_path):
     out = tmp_path / "chronology.csv"
     with world.session() as s:
         assert chronology.export_csv(s, world.family_id, out, child_id=world.lily) == 9
-        pdf, info = chronology_pdf.render(s, world.family_id)
+        pdf, info = documents.render_chronology(s, world.family_id)
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["Date", "Kind", "What happened", "Details", "Children", "Recorded by"]
     assert rows[7] == [
