@@ -167,7 +167,8 @@ def close_episode(
         override_by = actor
     if isinstance(step_up, dict):
         step_up = session.get(
-            Handover, handovers.record_handover(session, episode_id, "step_up", dict(handover), today=today)
+            Handover,
+            handovers.record_handover(session, episode_id, "step_up", dict(handover or {}), today=today),
         )
     row = EpisodeClosure(
         family_id=episode.family_id,
