@@ -14,12 +14,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework import audit
+from ehdesk.casework import audit, handovers
 from ehdesk.casework.closure_rules import ClosureContext, missing_for
 from ehdesk.casework.episode_access import EpisodeClosed, episode_or_404, require_open
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.models.closure import EpisodeClosure
+from ehdesk.models.team import Handover
 
 STEP_UP_REASON = "stepped_up"
 MANAGER_ROLES = ("manager", "admin")
@@ -52,13 +53,19 @@ class ClosureView:
     override_reason: str
     closed_by: str
     outcome_results: dict = field(default_factory=dict)
+    handover_id: str = ""
 
 
 def missing_items(
-    session: Session, episode_id: str, reason: str = "default", outcome_results: dict | None = None
+    session: Session,
+    episode_id: str,
+    reason: str = "default",
+    outcome_results: dict | None = None,
+    handover_given: bool = False,
 ) -> list[str]:
     """What closing for ``reason`` still needs, in plain sentences (empty: ready to close)."""
-    return missing_for(session, episode_id, ClosureContext(reason, dict(outcome_results or {})))
+    ctx = ClosureContext(reason, dict(outcome_results or {}), handover_given=handover_given)
+    return missing_for(session, episode_id, ctx)
 
 
 def missing_by_reason(session: Session, episode_id: str) -> dict[str, list[str]]:
@@ -71,9 +78,7 @@ def missing_by_reason(session: Session, episode_id: str) -> dict[str, list[str]]
 OUTCOMES_NOT_JUDGED = "Say whether each outcome in the plan was achieved"
 
 
-def _check_details(
-    reason: str, closed_on, stepped_up_on, stepped_up_to: str, opened_on: date, today: date
-) -> None:
+def _check_details(reason: str, closed_on, opened_on: date, today: date) -> None:
     errors: dict[str, str] = {}
     if reason not in current_pack().codes("closure_reasons"):
         errors["reason"] = "Choose the reason for closing from the list."
@@ -83,13 +88,36 @@ def _check_details(
         errors["closed_on"] = "The case can't close before it opened."
     elif closed_on > today:
         errors["closed_on"] = "The closing date can't be in the future."
-    if reason == STEP_UP_REASON:
-        if not isinstance(stepped_up_on, date):
-            errors["stepped_up_on"] = "Give the date the case was stepped up to children's social care."
-        if not stepped_up_to.strip():
-            errors["stepped_up_to"] = "Say who the case was stepped up to (team or social worker)."
     if errors:
         raise ValidationError(errors)
+
+
+HANDOVER_PREFIX = "handover_"
+
+
+def _step_up(session: Session, episode, handover: dict | None, handover_id: str, closed_on, today: date):
+    """What a step-up closure rests on: a chosen handover (a row), the handover given with the
+    closing (its cleaned fields, recorded once every check passes), or the case's latest step-up
+    handover. None of them: a plain error, and nothing is written."""
+    if handover_id:
+        return handovers.step_up_handover(session, handover_id, episode.id)
+    if handover:
+        try:
+            cleaned = handovers.clean_handover("step_up", dict(handover), episode, current_pack(), today)
+        except ValidationError as exc:
+            raise handovers.prefixed(exc, HANDOVER_PREFIX) from None
+        if isinstance(closed_on, date) and cleaned["handed_over_on"] > closed_on:
+            raise ValidationError({"handover_handed_over_on": "The step-up is dated after the case closed."})
+        return cleaned
+    existing = handovers.step_up_for(session, episode.id)
+    if existing is not None:
+        return handovers.step_up_handover(session, existing.id, episode.id)
+    raise ValidationError(
+        {
+            "handover": "Closing as stepped up needs the step-up handover: the date, the reason, "
+            "what was shared with children's social care and who received it."
+        }
+    )
 
 
 def close_episode(
@@ -100,25 +128,35 @@ def close_episode(
     closed_on: date,
     today: date,
     note: str = "",
-    stepped_up_on: date | None = None,
-    stepped_up_to: str = "",
+    handover: dict | None = None,
+    handover_id: str = "",
     override_reason: str = "",
     actor_role: str = "practitioner",
     outcome_results: dict[str, str] | None = None,
 ) -> ClosureView:
     """Close the case. ``outcome_results`` judges each plan outcome (achieved | partly |
-    not_achieved); missing items refuse with ClosureBlocked unless a manager gives a reason."""
+    not_achieved); missing items refuse with ClosureBlocked unless a manager gives a reason.
+
+    Closing as stepped up rests on a step-up handover (``casework.handovers``): ``handover_id``
+    names one already recorded for the case, ``handover`` gives its fields to record with the
+    closing (errors keyed ``handover_<field>``), or the case's latest step-up handover is used.
+    No manager's override stands in for it."""
     from ehdesk.casework.closure_rules import outcome_results as results_on_record
     from ehdesk.casework.meetings import CLOSURE_RESULTS
 
     episode = require_open(session, episode_id)
-    _check_details(reason, closed_on, stepped_up_on, stepped_up_to, episode.opened_on, today)
+    _check_details(reason, closed_on, episode.opened_on, today)
+    step_up = (
+        _step_up(session, episode, handover, handover_id, closed_on, today)
+        if reason == STEP_UP_REASON
+        else None
+    )
     given = dict(outcome_results or {})
     if any(v not in CLOSURE_RESULTS for v in given.values()):
         raise ValidationError(
             {"outcome_results": "Choose achieved, partly achieved or not achieved for each outcome."}
         )
-    missing = missing_items(session, episode_id, reason, given)
+    missing = missing_items(session, episode_id, reason, given, handover_given=step_up is not None)
     actor = session.info.get("actor", "")
     override_by = ""
     if missing:
@@ -127,14 +165,20 @@ def close_episode(
         if actor_role not in MANAGER_ROLES:
             raise EhdeskError("Only a manager can close a case while items are missing.")
         override_by = actor
+    if isinstance(step_up, dict):
+        step_up = session.get(
+            Handover,
+            handovers.record_handover(session, episode_id, "step_up", dict(handover or {}), today=today),
+        )
     row = EpisodeClosure(
         family_id=episode.family_id,
         episode_id=episode_id,
         closed_on=closed_on,
         reason=reason,
         note=note.strip(),
-        stepped_up_on=stepped_up_on if reason == STEP_UP_REASON else None,
-        stepped_up_to=stepped_up_to.strip() if reason == STEP_UP_REASON else "",
+        stepped_up_on=step_up.handed_over_on if step_up is not None else None,
+        stepped_up_to=step_up.received_by if step_up is not None else "",
+        handover_id=step_up.id if step_up is not None else "",
         missing=missing,
         override_by=override_by,
         override_reason=override_reason.strip() if missing else "",
@@ -158,6 +202,7 @@ def close_episode(
         overridden=bool(missing),
         override_reason=row.override_reason,
         missing=missing,
+        handover_id=row.handover_id,
     )
     return _view(row)
 
@@ -176,6 +221,7 @@ def _view(r: EpisodeClosure) -> ClosureView:
         r.override_reason,
         r.closed_by,
         dict(r.outcome_results or {}),
+        r.handover_id,
     )
 
 

@@ -24,6 +24,8 @@ class ClosureContext:
     outcome_results: dict[str, str] = field(default_factory=dict)
     # What several checks read (the plan, the results), read once per closing.
     memo: dict = field(default_factory=dict, compare=False)
+    # The step-up handover is given with the closing itself (recorded once the checks pass).
+    handover_given: bool = False
 
     def plan(self, session: Session, episode_id: str):
         from ehdesk.casework.plans import get_plan
@@ -138,6 +140,33 @@ def _consent_withdrawal_recorded(session: Session, episode_id: str, ctx: Closure
     return "No withdrawal of consent is recorded: record who withdrew it and when (on the Case tab)."
 
 
+STEP_UP_HANDOVER_MISSING = "No step-up handover is recorded"
+
+
+def _step_up_handover(session: Session, episode_id: str, ctx: ClosureContext) -> str | None:
+    from ehdesk.casework.handovers import step_up_for
+
+    if ctx.handover_given or step_up_for(session, episode_id) is not None:
+        return None
+    return (
+        STEP_UP_HANDOVER_MISSING + ": give the date, the reason, what was shared with children's "
+        "social care and who received it (here, or on the Handovers tab)."
+    )
+
+
+def _step_down_handover(session: Session, episode_id: str, ctx: ClosureContext) -> str | None:
+    from ehdesk.casework.handovers import step_down_for
+    from ehdesk.models import Episode
+
+    episode = session.get(Episode, episode_id)
+    if episode is None or episode.case_type != "step_down" or step_down_for(session, episode_id):
+        return None
+    return (
+        "This case came from social care as a step-down, but its step-down handover is not "
+        "recorded: record the social worker, the plan and the reason on the Handovers tab."
+    )
+
+
 CHECKS: dict[str, Check] = {
     "closing_reading": _closing_reading,
     "feedback": _feedback,
@@ -147,7 +176,17 @@ CHECKS: dict[str, Check] = {
     "actions_progressed": _actions_progressed,
     "agreement_signed": _agreement_signed,
     "consent_withdrawal_recorded": _consent_withdrawal_recorded,
+    "step_up_handover": _step_up_handover,
+    "step_down_handover": _step_down_handover,
 }
+
+# Checks no council pack can leave out: a step-up is a handover record, not only a closure reason,
+# and a step-down case rests on its handover from social care (issue 16).
+ALWAYS: dict[str, list[str]] = {"stepped_up": ["step_up_handover"], "*": ["step_down_handover"]}
+
+
+def required_for(reason: str) -> list[str]:
+    return ALWAYS.get(reason, []) + ALWAYS["*"]
 
 
 def checks_for(reason: str) -> list[str]:
@@ -164,7 +203,8 @@ def checks_for(reason: str) -> list[str]:
 
 def missing_for(session: Session, episode_id: str, ctx: ClosureContext) -> list[str]:
     found = []
-    for code in checks_for(ctx.reason):
+    codes = checks_for(ctx.reason)
+    for code in [*codes, *(c for c in required_for(ctx.reason) if c not in codes)]:
         message = CHECKS[code](session, episode_id, ctx)
         if message:
             found.append(message)

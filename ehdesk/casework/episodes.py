@@ -131,7 +131,16 @@ def current_episode(session: Session, family_id: str) -> EpisodeView | None:
     return _view(episode) if episode is not None else None
 
 
-def open_episode(session: Session, family_id: str, data: dict, pack: CouncilPack | None = None) -> str:
+def open_episode(
+    session: Session,
+    family_id: str,
+    data: dict,
+    pack: CouncilPack | None = None,
+    step_down: dict | None = None,
+) -> str:
+    """Open a case. A step-down case may come with its step-down handover (``step_down``: the
+    social worker, the plan, the reason, the joint visit), recorded with it; without one, closing
+    it later asks for it (``closure_rules``: step_down_handover)."""
     _family_or_404(session, family_id)
     already = session.scalar(
         select(Episode.id).where(
@@ -140,9 +149,24 @@ def open_episode(session: Session, family_id: str, data: dict, pack: CouncilPack
     )
     if already:
         raise ValidationError({"opened_on": "This family already has an open case; update that one instead."})
-    episode = Episode(family_id=family_id, status="open", **clean_episode(session, family_id, data, pack))
+    cleaned = clean_episode(session, family_id, data, pack)
+    if step_down is not None and cleaned.get("case_type") != "step_down":
+        raise ValidationError({"case_type": "A step-down handover comes only with a step-down case."})
+    episode = Episode(family_id=family_id, status="open", **cleaned)
+    if step_down is not None:
+        from ehdesk.casework import handovers
+
+        # Checked before anything is written, so a wrong handover leaves no case behind.
+        try:
+            handovers.clean_handover(
+                "step_down", dict(step_down), episode, pack or current_pack(), date.today()
+            )
+        except ValidationError as exc:
+            raise handovers.prefixed(exc, "step_down_") from None
     session.add(episode)
     session.flush()
+    if step_down is not None:
+        handovers.record_handover(session, episode.id, "step_down", dict(step_down), pack)
     audit.record(session, "change", "episode", episode.id, family_id, change="open")
     return episode.id
 

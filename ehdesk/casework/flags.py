@@ -108,6 +108,18 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
             flags.append(
                 Flag("not_a_taf", "warn", f"The meeting of {m.held_on:%d %b %Y} does not count as a TAF.")
             )
+    if episode.status == "open" and episode.case_type == "step_down":
+        from ehdesk.casework.handovers import step_down_for
+
+        if step_down_for(session, episode_id) is None:
+            flags.append(
+                Flag(
+                    "step_down_handover",
+                    "warn",
+                    "A step-down from social care: record the handover (the social worker, the plan "
+                    "stepped down from, the reason, the joint visit) on the Handovers tab.",
+                )
+            )
     closure = get_closure(session, episode_id)
     if closure is not None and closure.override_reason:
         flags.append(

@@ -225,3 +225,41 @@ def handover_counts(
             downs += 1
             by_plan[h.stepped_down_from] = by_plan.get(h.stepped_down_from, 0) + 1
     return HandoverCounts(ups, continues, by_decision, downs, by_plan)
+
+
+def _latest(session: Session, episode_id: str, direction: str) -> Handover | None:
+    return session.scalars(
+        select(Handover)
+        .where(
+            Handover.episode_id == episode_id,
+            Handover.direction == direction,
+            Handover.deleted.is_(False),
+        )
+        .order_by(Handover.handed_over_on.desc(), Handover.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def step_up_for(session: Session, episode_id: str) -> HandoverView | None:
+    """The episode's latest step-up handover (what a "stepped up" closure rests on), if any."""
+    row = _latest(session, episode_id, "step_up")
+    return _view(row, current_pack()) if row is not None else None
+
+
+def step_down_for(session: Session, episode_id: str) -> HandoverView | None:
+    """The step-down handover a case of the step-down type came with, if recorded."""
+    row = _latest(session, episode_id, "step_down")
+    return _view(row, current_pack()) if row is not None else None
+
+
+def step_up_handover(session: Session, handover_id: str, episode_id: str) -> Handover:
+    """A step-up handover of ``episode_id`` chosen to close the case on; plain errors otherwise."""
+    row = session.get(Handover, handover_id)
+    if row is None or row.deleted or row.episode_id != episode_id or row.direction != "step_up":
+        raise ValidationError({"handover": "Choose a step-up handover recorded for this case."})
+    return row
+
+
+def prefixed(exc: ValidationError, prefix: str) -> ValidationError:
+    """The same messages keyed ``prefix + field`` (a form holding a handover beside other fields)."""
+    return ValidationError({f"{prefix}{name}": message for name, message in exc.fields.items()})

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404, require_open
+from ehdesk.casework.plan_who import link_professional
 from ehdesk.casework.records import live
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
@@ -80,6 +81,8 @@ class ActionView:
     rag_set: str = ""
     rag_reason: str = ""
     overdue: bool = False
+    # The professional on the family's list who does it (empty: someone else).
+    who_professional_id: str = ""
 
     @property
     def rag_by_worker(self) -> bool:
@@ -147,6 +150,7 @@ def _action_view(a: PlanAction, today: date, amber_within_days: int) -> ActionVi
         rag_set=a.rag,
         rag_reason=a.rag_reason if a.rag else "",
         overdue=is_overdue(a.by_when, a.status, today),
+        who_professional_id=a.who_professional_id,
     )
 
 
@@ -194,7 +198,16 @@ def get_plan(session: Session, episode_id: str, today: date | None = None) -> Pl
 
 
 OUTCOME_FIELDS = ("what_will_be_different", "for_whom", "how_we_will_know", "linked_need")
-ACTION_FIELDS = ("what", "who_name", "who_agency", "by_when", "status", "rag", "rag_reason")
+ACTION_FIELDS = (
+    "what",
+    "who_name",
+    "who_agency",
+    "who_professional_id",
+    "by_when",
+    "status",
+    "rag",
+    "rag_reason",
+)
 
 
 def clean_outcome(data: dict) -> dict:
@@ -216,6 +229,7 @@ def clean_action(data: dict) -> dict:
         "what": str(data.get("what") or "").strip(),
         "who_name": str(data.get("who_name") or "").strip(),
         "who_agency": str(data.get("who_agency") or "").strip(),
+        "who_professional_id": str(data.get("who_professional_id") or "").strip(),
         "by_when": data.get("by_when"),
         "status": data.get("status") or "not_started",
         "rag": data.get("rag") or "",
@@ -224,7 +238,7 @@ def clean_action(data: dict) -> dict:
     errors = {}
     if not clean["what"]:
         errors["what"] = "Say what will be done."
-    if not clean["who_name"] and not clean["who_agency"]:
+    if not clean["who_name"] and not clean["who_agency"] and not clean["who_professional_id"]:
         errors["who"] = "Say who will do it: a person, an agency, or both."
     if clean["who_agency"] and clean["who_agency"] not in current_pack().codes("agencies"):
         errors["who_agency"] = "Choose the agency from the list."
@@ -296,7 +310,7 @@ def remove_outcome(session: Session, outcome_id: str) -> None:
 def add_action(session: Session, outcome_id: str, data: dict, meeting_id: str = "") -> str:
     outcome = _outcome(session, outcome_id)
     require_open(session, outcome.episode_id)
-    clean = clean_action(data)
+    clean = link_professional(session, outcome.family_id, clean_action(data))
     row = PlanAction(
         family_id=outcome.family_id,
         episode_id=outcome.episode_id,
@@ -315,7 +329,7 @@ def update_action(session: Session, action_id: str, changes: dict) -> None:
     row = _action(session, action_id)
     require_open(session, row.episode_id)
     merged = {k: getattr(row, k) for k in ACTION_FIELDS} | changes
-    for key, value in clean_action(merged).items():
+    for key, value in link_professional(session, row.family_id, clean_action(merged)).items():
         if getattr(row, key) != value:
             setattr(row, key, value)
     audit.record(session, "change", "plan_action", row.id, row.family_id, op="edit")

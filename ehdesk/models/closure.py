@@ -23,6 +23,8 @@ class EpisodeClosure(FamilyScoped, Base):
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     stepped_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     stepped_up_to: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    # A step-up closure rests on its handover record (what was shared, who received it).
+    handover_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
     # Messages of the checks that were not met when it closed (kept as a record of the override).
     missing: Mapped[list] = mapped_column(default=list, nullable=False)
     override_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")

@@ -43,6 +43,9 @@ class PlanAction(FamilyScoped, Base):
     what: Mapped[str] = mapped_column(Text, nullable=False, default="")
     who_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     who_agency: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    # The professional on the family's list who does it (empty: a household member, the family, or
+    # someone typed in), so "who does what" can be checked against "who is involved".
+    who_professional_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
     by_when: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="not_started")
     # Empty: computed from the due date and status. Set only by a worker who gives a reason.

@@ -27,6 +27,24 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text
 
 
+def _lines(text: str, font: str, size: float, width: float, most: int = 2) -> list[str]:
+    """``text`` wrapped at words into at most ``most`` lines, the last shortened with "…" if need be
+    (an agency's name, "Early years setting / nursery", reads whole rather than cut off)."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < most - 1:
+        line = words.pop(0)
+        while words and stringWidth(f"{line} {words[0]}", font, size) <= width:
+            line += " " + words.pop(0)
+        if stringWidth(line, font, size) > width:  # one long word: leave it to the last line
+            words.insert(0, line)
+            break
+        lines.append(line)
+    if words:
+        lines.append(_fit(" ".join(words), font, size, width))
+    return lines
+
+
 def _tie(d: Drawing, x1: float, y1: float, x2: float, y2: float, strength: str) -> None:
     if strength == "stressful":
         dx, dy = x2 - x1, y2 - y1
@@ -57,14 +75,17 @@ def ecomap_drawing(data: Ecomap) -> Drawing:
         x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
         _tie(d, cx, cy, x, y, node.strength)
         colour = colors.HexColor(KIND_COLOURS.get(node.kind, "#52606d"))
-        d.add(Rect(x - BOX_W / 2, y - BOX_H / 2, BOX_W, BOX_H, fillColor=colors.white, strokeColor=colour,
+        label = _lines(node.label + (" (lead)" if node.is_lead else ""), SANS_BOLD, 7, BOX_W - 4)
+        height = BOX_H + (len(label) - 1) * 3 * mm
+        top = y + height / 2
+        d.add(Rect(x - BOX_W / 2, top - height, BOX_W, height, fillColor=colors.white, strokeColor=colour,
                    strokeWidth=1.8 if node.is_lead else 0.8))  # fmt: skip
-        label = node.label + (" (lead)" if node.is_lead else "")
-        d.add(String(x - BOX_W / 2 + 2, y + 0.5 * mm, _fit(label, SANS_BOLD, 7, BOX_W - 4), fontName=SANS_BOLD,
-                     fontSize=7, fillColor=colour))  # fmt: skip
-        sub = node.detail + (f" · {node.strength_label}" if node.strength_label else "")
-        d.add(String(x - BOX_W / 2 + 2, y - 3.2 * mm, _fit(sub, SANS, 6.5, BOX_W - 4), fontName=SANS, fontSize=6.5,
-                     fillColor=INK))  # fmt: skip
+        for n, line in enumerate(label):
+            d.add(String(x - BOX_W / 2 + 2, top - 4 * mm - n * 3 * mm, line, fontName=SANS_BOLD, fontSize=7,
+                         fillColor=colour))  # fmt: skip
+        sub = " · ".join(p for p in (node.detail, node.strength_label) if p)
+        d.add(String(x - BOX_W / 2 + 2, top - height + 2.2 * mm, _fit(sub, SANS, 6.5, BOX_W - 4), fontName=SANS,
+                     fontSize=6.5, fillColor=INK))  # fmt: skip
     d.add(
         Ellipse(
             cx, cy, 24 * mm, 12 * mm, fillColor=colors.HexColor("#f0f4f8"), strokeColor=INK, strokeWidth=1.2

@@ -153,7 +153,7 @@ def test_closure_says_what_is_missing_and_a_manager_can_override(store, episode,
             closure.close_episode(
                 s, episode_id, reason="stepped_up", closed_on=date(2026, 5, 1), today=date(2026, 5, 2)
             )
-        assert set(err.value.fields) == {"stepped_up_on", "stepped_up_to"}
+        assert set(err.value.fields) == {"handover"}  # a step-up rests on its handover record
         with pytest.raises(closure.ClosureBlocked) as blocked:
             closure.close_episode(
                 s, episode_id, reason="goals_achieved", closed_on=date(2026, 5, 1), today=date(2026, 5, 2)
@@ -176,8 +176,12 @@ def test_closure_says_what_is_missing_and_a_manager_can_override(store, episode,
             reason="stepped_up",
             closed_on=date(2026, 5, 1),
             today=date(2026, 5, 2),
-            stepped_up_on=date(2026, 4, 30),
-            stepped_up_to="Assessment team 2",
+            handover={
+                "handed_over_on": date(2026, 4, 30),
+                "reason": "Risk escalated",
+                "information_shared": "Assessment and plan",
+                "received_by": "Assessment team 2",
+            },
             override_reason="Urgent step-up",
             actor_role="manager",
         )

@@ -87,10 +87,12 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
     assert text.index("Ada (child): I like my lamp") < text.index("Grace: Nights are long")
 
     with store.session() as s:
-        # The pack asks nothing more of a step-up than its details.
+        # The pack asks nothing more of a step-up than its handover.
         closure.close_episode(
             s, episode_id, reason="stepped_up", closed_on=date(2026, 5, 1), today=date(2026, 5, 2),
-            stepped_up_on=date(2026, 4, 30), stepped_up_to="Assessment team 2", note="Worries grew.",
+            handover={"handed_over_on": date(2026, 4, 30), "reason": "Worries grew",
+                      "information_shared": "Assessment and plan", "received_by": "Assessment team 2"},
+            note="Worries grew.",
         )  # fmt: skip
         data, info = documents.render_closure(s, family_id, today=date(2026, 5, 2))
     text = pdf_text(data, tmp_path)

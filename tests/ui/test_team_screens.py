@@ -301,3 +301,38 @@ def test_a_manager_asks_for_a_family_to_move_team(qtbot, world):  # noqa: F811
     with world.session() as s:
         (request,) = team_moves.move_requests(s, world.family_id)
     assert (request.to_team_name, request.status) == ("South", "open")
+
+
+def test_the_team_screen_opens_on_the_first_worker_with_cases(qtbot, world):  # noqa: F811
+    from ehdesk.models import Episode
+
+    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    with world.session() as s:  # Hill's case is Bob's: Ann, listed first, has none
+        episode = s.get(Episode, world.episode_id)
+        episode.allocated_worker_id, episode.allocated_worker_name = world.bob, "Bob Worker"
+    screen = TeamScreen(world.store)
+    qtbot.addWidget(screen)
+    _wait(qtbot, screen)
+    assert screen.workers.item(0, 0).text() == "Ann Worker"
+    assert screen.tabs.tabText(0) == "Cases of Bob Worker (1)"
+    assert screen.cases.rowCount() == 1
+
+
+def test_chronology_rows_are_as_tall_as_their_text_once_the_tab_is_shown(qtbot, world):  # noqa: F811
+    with world.session() as s:
+        from ehdesk.casework import chronology
+
+        chronology.add_event(
+            s,
+            world.family_id,
+            {"occurred_on": date(2026, 2, 1), "title": "Police called", "detail": "Neighbour rang. " * 6},
+        )
+    tab = ChronologyTab(world.store, world.family_id)  # filled while hidden, as behind a tab
+    qtbot.addWidget(tab)
+    _wait(qtbot, tab)
+    tab.resize(1240, 600)
+    tab.show()
+    qtbot.waitExposed(tab)
+    one_line = tab.table.fontMetrics().height()
+    heights = [tab.table.rowHeight(r) for r in range(tab.table.rowCount())]
+    assert max(heights) <= 3 * one_line + 12, heights  # no row kept its narrow-column height

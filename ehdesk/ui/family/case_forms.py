@@ -23,6 +23,18 @@ def _choices(list_name: str) -> list[tuple[str, str]]:
     return [(c.code, c.label) for c in getattr(current_pack(), list_name)]
 
 
+def _role_choices() -> list[tuple[str, str]]:
+    # The episode keeps the role's words (as the Agencies tab writes them), so the label is the value.
+    return [(c.label, c.label) for c in current_pack().team_practice.lead_professional_roles]
+
+
+def _keep_typed_role(box, role: str) -> None:
+    """A role typed before the pack's list existed stays on the case (listed as it was typed)
+    until someone chooses one from the list."""
+    if role and box.findData(role) < 0:
+        box.addItem(f"{role} (as typed before)", role)
+
+
 class EpisodeForm(RecordForm):
     def __init__(self, store, family_id, parent=None) -> None:
         super().__init__(store, family_id, autosave=False, parent=parent)
@@ -35,7 +47,13 @@ class EpisodeForm(RecordForm):
         self.allocated_label = QLabel()
         self.form.layout_.addRow("Allocated to", self.allocated_label)
         self.add_field("lead_professional_name", "Lead professional", QLineEdit())
-        self.add_field("lead_professional_role", "Their role", QLineEdit())
+        # The lead's role comes from the pack's practitioner groups (the FOI question "which groups
+        # act as lead professional"), not free text; the Agencies tab sets it the same way.
+        self.add_field(
+            "lead_professional_role",
+            "Their role",
+            combo(_role_choices(), "Lead professional's role", blank="Not recorded"),
+        )
         self.add_field(
             "lead_professional_agency",
             "Their agency",
@@ -82,7 +100,7 @@ class EpisodeForm(RecordForm):
                 "opened_on": _date_text(date.today()),
                 "allocated_on": _date_text(date.today()),
                 "lead_professional_name": self.store.profile.name,
-                "lead_professional_role": "Family worker",
+                "lead_professional_role": current_pack().label("lead_professional_roles", "family_worker"),
                 "lead_professional_agency": "family_service",
                 "lead_child_id": None,
                 "level_of_need": None,
@@ -92,6 +110,7 @@ class EpisodeForm(RecordForm):
         else:
             self.allocated = (episode.allocated_worker_id, episode.allocated_worker_name)
             raw = {name: getattr(episode, name) for name in self.form.fields}
+            _keep_typed_role(self.form.fields["lead_professional_role"], episode.lead_professional_role)
             raw["opened_on"] = _date_text(episode.opened_on)
             raw["allocated_on"] = _date_text(episode.allocated_on)
         self.allocated_label.setText(self.allocated[1] or "Not allocated")
@@ -112,6 +131,7 @@ class EpisodeForm(RecordForm):
             parse_dates(raw, {"opened_on": "the opening date", "allocated_on": "the allocation date"})
         )
         data["lead_professional_agency"] = data.get("lead_professional_agency") or ""
+        data["lead_professional_role"] = data.get("lead_professional_role") or ""
         data["allocated_worker_id"], data["allocated_worker_name"] = self.allocated
         if data["allocated_on"] is None:
             data["allocated_worker_id"], data["allocated_worker_name"] = None, ""

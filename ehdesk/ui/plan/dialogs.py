@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -23,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.casework.closure import OUTCOMES_NOT_JUDGED
+from ehdesk.casework.closure import OUTCOMES_NOT_JUDGED, STEP_UP_REASON
+from ehdesk.casework.closure_rules import STEP_UP_HANDOVER_MISSING
 from ehdesk.casework.meetings import CLOSURE_RESULTS
 from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
 from ehdesk.config.pack import current_pack
@@ -183,19 +186,46 @@ class OutcomeDialog(SavingDialog):
 
 
 class ActionDialog(SavingDialog):
-    def __init__(self, parent: QWidget | None = None, action=None, outcomes: list | None = None) -> None:
+    """An action's what, who, by when and status. "Who" offers the family's professionals, the
+    household and "the family" (``plan_who.who_choices``); a name on the list links the action to
+    that professional, so the plan can be checked against who is involved. Anyone else can be typed."""
+
+    def __init__(
+        self, parent: QWidget | None = None, action=None, outcomes: list | None = None, choices=()
+    ) -> None:
         super().__init__(parent, "Plan action")
         pack = current_pack()
+        self.choices = list(choices)
+        # An existing link stays while its name and agency stand (they may have left the list since).
+        self._kept_link = (
+            (action.who_name, action.who_agency, action.who_professional_id)
+            if action is not None and action.who_professional_id
+            else None
+        )
         self.outcome = None
         if outcomes:
             self.outcome = _combo([(o.id, o.what_will_be_different) for o in outcomes])
             self.add_field("outcome_id", "For the outcome", self.outcome)
         self.what = QLineEdit(action.what if action else "")
-        self.who_name = QLineEdit(action.who_name if action else "")
+        self.who = QComboBox()
+        self.who.setEditable(True)
+        self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for choice in self.choices:
+            self.who.addItem(choice.label, choice)
+        self.who.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.who.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.who.setCurrentIndex(-1)
+        self.who_name = self.who.lineEdit()
+        self.who_name.setPlaceholderText("Choose who is involved, or type a name")
+        self.who_name.setText(action.who_name if action else "")
+        self.who.activated.connect(self._chosen)
         self.who_agency = _combo(
             [("", "— no agency —")] + [(a.code, a.label) for a in pack.agencies],
             action.who_agency if action else "",
         )
+        self.who_note = QLabel("")
+        self.who_note.setProperty("role", "note")
+        self.who_note.setWordWrap(True)
         self.by_when = _date_edit(action.by_when if action else date.today() + timedelta(days=28))
         self.status = _combo(list(STATUS_LABELS.items()), action.status if action else "not_started")
         # Empty: worked out from the date and status. A worker's own RAG needs their reason.
@@ -206,19 +236,74 @@ class ActionDialog(SavingDialog):
         self.rag_reason = QLineEdit(action.rag_reason if action else "")
         self.rag_reason.setPlaceholderText("Why you are setting the RAG yourself")
         self.add_field("what", "What", self.what)
-        self.add_field("who_name", "Who (person)", self.who_name, "who")
+        self.add_field("who_name", "Who (person)", self.who, "who", "who_professional_id")
+        self.form.addRow("", self.who_note)
         self.add_field("who_agency", "Who (agency)", self.who_agency)
         self.add_field("by_when", "By when", self.by_when)
         self.add_field("status", "Status", self.status)
         self.add_field("rag", "RAG", self.rag)
         self.add_field("rag_reason", "Reason for the RAG", self.rag_reason)
         self.add_buttons("Save action")
+        self.who_name.textChanged.connect(self._show_link)
+        self.who_agency.currentIndexChanged.connect(self._show_link)
+        self._show_link()
+
+    def _chosen(self, index: int) -> None:
+        choice = self.who.itemData(index)
+        if choice is None:
+            return
+        self.who_name.setText(choice.who_name)
+        self.who_agency.setCurrentIndex(max(self.who_agency.findData(choice.who_agency), 0))
+
+    def _match(self):
+        """The choice the typed "who" names: its label, or its name (with its agency, if one is set)."""
+        typed = self.who_name.text().strip().casefold()
+        agency = self.who_agency.currentData() or ""
+        if not typed:
+            return None
+        for choice in self.choices:
+            if typed == choice.label.casefold():
+                return choice
+        for choice in self.choices:
+            if typed == choice.who_name.casefold() and (
+                not agency or agency == choice.who_agency or not choice.who_agency
+            ):
+                return choice
+        return None
+
+    def linked_professional_id(self) -> str:
+        choice = self._match()
+        if choice is not None:
+            return choice.professional_id
+        if self._kept_link is not None:
+            name, agency, professional_id = self._kept_link
+            if self.who_name.text().strip() == name and (self.who_agency.currentData() or "") == agency:
+                return professional_id
+        return ""
+
+    def _show_link(self, *_) -> None:
+        self.who_note.setText(self._link_words())
+        # The row shows only when it has something to say (no empty band in the form).
+        self.form.setRowVisible(self.who_note, bool(self.who_note.text()))
+
+    def _link_words(self) -> str:
+        if not self.who_name.text().strip():
+            return ""
+        if self.linked_professional_id():
+            return "On the family's list of professionals involved."
+        choice = self._match()
+        if choice is not None:
+            return "In the household." if choice.kind == "member" else ""
+        return "Not on the family's list of professionals: add them on the Agencies tab if they are involved."
 
     def values(self) -> dict:
+        choice = self._match()
+        name = choice.who_name if choice is not None else self.who_name.text()
         return {
             "what": self.what.text(),
-            "who_name": self.who_name.text(),
+            "who_name": name,
             "who_agency": self.who_agency.currentData(),
+            "who_professional_id": self.linked_professional_id(),
             "by_when": from_qdate(self.by_when.date()),
             "status": self.status.currentData(),
             "rag": self.rag.currentData(),
@@ -238,6 +323,12 @@ class ActionDialog(SavingDialog):
         self.what.setText(values.get("what", ""))
         self.who_name.setText(values.get("who_name", ""))
         self.who_agency.setCurrentIndex(max(self.who_agency.findData(values.get("who_agency") or ""), 0))
+        if values.get("who_professional_id"):
+            self._kept_link = (
+                values.get("who_name", ""),
+                values.get("who_agency") or "",
+                values["who_professional_id"],
+            )
         if values.get("by_when"):
             self.by_when.setDate(to_qdate(date.fromisoformat(values["by_when"])))
         self.status.setCurrentIndex(max(self.status.findData(values.get("status")), 0))
@@ -246,7 +337,10 @@ class ActionDialog(SavingDialog):
 
 
 class CloseDialog(SavingDialog):
-    """Closing: the reason, step-up details, what is still missing, and a manager's override."""
+    """Closing: the reason, the step-up handover (for a step-up), what is still missing, and a
+    manager's override. A step-up closes on a handover record: one already on the Handovers tab,
+    or the one given here (date, reason, what was shared, who received it, whether early help
+    carries on), recorded with the closing."""
 
     def __init__(
         self,
@@ -254,6 +348,7 @@ class CloseDialog(SavingDialog):
         missing: dict[str, list[str]] | list[str],
         is_manager: bool,
         outcomes: tuple = (),
+        step_ups: tuple = (),
     ) -> None:
         super().__init__(parent, "Close the case")
         # What is missing depends on the reason (the council's checks per reason).
@@ -264,14 +359,36 @@ class CloseDialog(SavingDialog):
         self.reason = _combo([(c.code, c.label) for c in pack.closure_reasons])
         self.closed_on = _date_edit(date.today())
         self.note = QPlainTextEdit()
-        self.stepped_up_on = _date_edit(date.today())
-        self.stepped_up_to = QLineEdit()
-        self.stepped_up_to.setPlaceholderText("Team or social worker it went to")
         self.add_field("reason", "Reason", self.reason)
         self.add_field("closed_on", "Closed on", self.closed_on)
         self.add_field("note", "Closing summary", self.note)
-        self.add_field("stepped_up_on", "Stepped up on", self.stepped_up_on)
-        self.add_field("stepped_up_to", "Stepped up to", self.stepped_up_to)
+        # The step-up handover: one recorded already, or its fields here.
+        self.handover = _combo(
+            [("", "Record the handover now")]
+            + [(h.id, f"{h.handed_over_on:%d %b %Y}: to {h.received_by}") for h in step_ups]
+        )
+        self.handover.setCurrentIndex(1 if step_ups else 0)
+        self.handed_over_on = _date_edit(date.today())
+        self.handover_reason = QLineEdit()
+        self.handover_reason.setPlaceholderText("Why the case went to social care")
+        self.information_shared = QPlainTextEdit()
+        self.information_shared.setPlaceholderText("What was shared (assessment, plan, chronology…)")
+        self.information_shared.setMaximumHeight(70)
+        self.received_by = QLineEdit()
+        self.received_by.setPlaceholderText("The team or social worker who received it")
+        self.early_help_continues = QCheckBox("Early help carries on alongside social care")
+        self.step_up_rows = [
+            self.add_field("handover", "Step-up handover", self.handover),
+            self.add_field("handover_handed_over_on", "Stepped up on", self.handed_over_on),
+            self.add_field("handover_reason", "Why", self.handover_reason),
+            self.add_field("handover_information_shared", "What was shared", self.information_shared),
+            self.add_field("handover_received_by", "Received by", self.received_by),
+            self.add_field("handover_early_help_continues", "", self.early_help_continues),
+        ]
+        for w in (self.handover_reason, self.received_by):
+            w.textChanged.connect(self._show_missing)
+        self.handover.currentIndexChanged.connect(self._step_up_fields)
+        self.handover.currentIndexChanged.connect(self._show_missing)
         # Each outcome's result at closure.
         self.results: dict[str, QComboBox] = {}
         for o in outcomes:
@@ -301,7 +418,12 @@ class CloseDialog(SavingDialog):
         )
         if self.results and all(c.currentData() for c in self.results.values()):
             found = [m for m in found if not m.startswith(OUTCOMES_NOT_JUDGED)]
+        if self._stepping_up() and (self.handover.currentData() or self.received_by.text().strip()):
+            found = [m for m in found if not m.startswith(STEP_UP_HANDOVER_MISSING)]
         return found
+
+    def _stepping_up(self) -> bool:
+        return self.reason.currentData() == STEP_UP_REASON
 
     def _show_missing(self, *_) -> None:
         missing = self.current_missing()
@@ -313,18 +435,32 @@ class CloseDialog(SavingDialog):
         self.override.setEnabled(bool(missing) and self.is_manager)
 
     def _step_up_fields(self) -> None:
-        stepping_up = self.reason.currentData() == "stepped_up"
-        self.stepped_up_on.setEnabled(stepping_up)
-        self.stepped_up_to.setEnabled(stepping_up)
+        """The handover's rows show only for a step-up; its fields only when none is chosen."""
+        stepping_up = self._stepping_up()
+        new = stepping_up and not self.handover.currentData()
+        self.form.setRowVisible(self.step_up_rows[0].parentWidget(), stepping_up)
+        for widget in self.step_up_rows[1:]:
+            self.form.setRowVisible(widget.parentWidget(), new)
+        self.adjustSize()
+
+    def handover_values(self) -> dict:
+        return {
+            "handed_over_on": from_qdate(self.handed_over_on.date()),
+            "reason": self.handover_reason.text(),
+            "information_shared": self.information_shared.toPlainText(),
+            "received_by": self.received_by.text(),
+            "early_help_continues": self.early_help_continues.isChecked(),
+        }
 
     def values(self) -> dict:
-        stepping_up = self.reason.currentData() == "stepped_up"
+        stepping_up = self._stepping_up()
+        chosen = self.handover.currentData() if stepping_up else ""
         return {
             "reason": self.reason.currentData(),
             "closed_on": from_qdate(self.closed_on.date()),
             "note": self.note.toPlainText(),
-            "stepped_up_on": from_qdate(self.stepped_up_on.date()) if stepping_up else None,
-            "stepped_up_to": self.stepped_up_to.text() if stepping_up else "",
+            "handover_id": chosen or "",
+            "handover": self.handover_values() if stepping_up and not chosen else None,
             "override_reason": self.override.toPlainText() if self.override.isEnabled() else "",
             "outcome_results": {k: c.currentData() for k, c in self.results.items() if c.currentData()},
         }

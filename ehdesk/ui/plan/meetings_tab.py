@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.casework import meetings, plans
+from ehdesk.casework import meetings, plan_who, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
 from ehdesk.ui.dates import show_no_date
@@ -43,6 +43,8 @@ class MeetingsScreen:
     read_only: bool
     meetings: list
     plan: plans.PlanView | None
+    # The plan's "who" offers these when an action is agreed at the meeting.
+    who_choices: tuple = ()
 
 
 def load_meetings_screen(s, family_id: str) -> MeetingsScreen:
@@ -50,7 +52,11 @@ def load_meetings_screen(s, family_id: str) -> MeetingsScreen:
     if episode_id is None:
         return MeetingsScreen(None, True, [], None)
     return MeetingsScreen(
-        episode_id, read_only, meetings.list_meetings(s, episode_id), plans.get_plan(s, episode_id)
+        episode_id,
+        read_only,
+        meetings.list_meetings(s, episode_id),
+        plans.get_plan(s, episode_id),
+        () if read_only else tuple(plan_who.who_choices(s, family_id)),
     )
 
 
@@ -209,7 +215,15 @@ class MeetingsTab(EpisodeTab):
             store,
             self.reload,
             family_id=family_id,
-            kinds={"episode", "taf_meeting", "plan_outcome", "plan_action", "plan_version", "person"},
+            kinds={
+                "episode",
+                "taf_meeting",
+                "plan_outcome",
+                "plan_action",
+                "plan_version",
+                "person",
+                "professional",
+            },
             ready=lambda: not self.dirty,
         )
 
@@ -488,7 +502,11 @@ class MeetingsTab(EpisodeTab):
         def got(plan):
             if self.screen is not None:
                 self.screen = MeetingsScreen(
-                    self.screen.episode_id, self.screen.read_only, self.screen.meetings, plan
+                    self.screen.episode_id,
+                    self.screen.read_only,
+                    self.screen.meetings,
+                    plan,
+                    self.screen.who_choices,
                 )
 
         self.load(lambda s: plans.get_plan(s, episode_id), got)
@@ -500,7 +518,7 @@ class MeetingsTab(EpisodeTab):
                 "Add an outcome on the Plan tab first: every action belongs to an outcome.", error=True
             )
             return
-        self.dialog = ActionDialog(self, outcomes=list(plan.outcomes))
+        self.dialog = ActionDialog(self, outcomes=list(plan.outcomes), choices=self.screen.who_choices)
         dialog = self.dialog
         meeting_id = self.current.id
 

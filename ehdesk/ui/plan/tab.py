@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.casework import closure, extensions, plans
+from ehdesk.casework import closure, extensions, handovers, plan_who, plans
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import STATUS_LABELS, rag_words
@@ -44,6 +44,8 @@ class PlanScreen:
     plan: plans.PlanView | None
     history: list
     needs_signoff: bool
+    # The plan's "who" offers these (the family's professionals, household, the family).
+    who_choices: tuple = ()
 
 
 def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
@@ -67,6 +69,14 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
     items = due_items(facts, pack.timescales, today)
     if items:
         text += " Next: " + "; ".join(_due_words(i) for i in items[:2]) + "."
+    if episode.status == "open":
+        gaps = plan_who.who_not_involved(s, episode.id, today)
+        if gaps:
+            text += (
+                " Actions with someone not involved now: "
+                + "; ".join(f"{g.what} ({g.who}: {g.why})" for g in gaps[:3])
+                + "."
+            )
     missed = breaches(facts, pack.timescales, today)
     if missed:
         text += " Missed timescales: " + ", ".join(b.label[:1].lower() + b.label[1:] for b in missed) + "."
@@ -77,6 +87,7 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
         plans.get_plan(s, episode.id),
         plans.plan_history(s, episode.id),
         needs_signoff(facts, pack.timescales, today),
+        tuple(plan_who.who_choices(s, family_id, today)) if episode.status == "open" else (),
     )
 
 
@@ -306,7 +317,7 @@ class PlanTab(EpisodeTab):
         selected = self._selected()
         outcomes = list(self.screen.plan.outcomes)
         self._dialog_item = None
-        self.dialog = ActionDialog(self, outcomes=outcomes)
+        self.dialog = ActionDialog(self, outcomes=outcomes, choices=self.screen.who_choices)
         dialog = self.dialog
         if selected:
             kind, item = selected
@@ -337,7 +348,8 @@ class PlanTab(EpisodeTab):
                 self._after_change("Outcome saved."),
             )
         else:
-            self.dialog = ActionDialog(self, action=item)
+            choices = self.screen.who_choices if self.screen is not None else ()
+            self.dialog = ActionDialog(self, action=item, choices=choices)
             dialog = self.dialog
             self.save_dialog(
                 dialog,
@@ -360,15 +372,23 @@ class PlanTab(EpisodeTab):
     # --- closure and sign-off ---------------------------------------------------------------------
 
     def close_case(self) -> None:
-        episode_id = self.episode_id
+        episode_id, family_id = self.episode_id, self.family_id
         self.load(
-            lambda s: (closure.missing_by_reason(s, episode_id), plans.get_plan(s, episode_id).outcomes),
+            lambda s: (
+                closure.missing_by_reason(s, episode_id),
+                plans.get_plan(s, episode_id).outcomes,
+                tuple(
+                    h
+                    for h in handovers.list_handovers(s, family_id)
+                    if h.episode_id == episode_id and h.direction == "step_up"
+                ),
+            ),
             self._open_close_dialog,
         )
 
     def _open_close_dialog(self, found) -> None:
-        missing, outcomes = found
-        self.dialog = CloseDialog(self, missing, self.actor_role in closure.MANAGER_ROLES, outcomes)
+        missing, outcomes, step_ups = found
+        self.dialog = CloseDialog(self, missing, self.actor_role in closure.MANAGER_ROLES, outcomes, step_ups)
         dialog = self.dialog
         episode_id = self.episode_id
 

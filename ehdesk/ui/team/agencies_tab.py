@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -60,30 +61,43 @@ class AgenciesTab(EpisodeTab):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._chosen)
 
+        # Two columns, so the list and the ecomap keep most of a 1280x720 window.
         self.form = FieldForm()
         f = self.form
         f.add("agency", "Agency:", combo([(c.code, c.label) for c in pack.agencies], "Agency", "Choose…"))
         f.add("name", "Name:", QLineEdit())
         f.add("role", "Role:", QLineEdit())
         f.add("contact", "Contact:", QLineEdit())
-        f.add("since", "Working with the family since:", DateField())
-        f.add("until", "Stopped on:", DateField())
-        f.add("consent_id", "Consent to share:", combo([], "Consent to share", "No consent to share"))
-        f.add("is_lead", "Lead professional:", QCheckBox("This is the family's lead professional"))
-        f.add(
+        f.add("strength", "Tie (ecomap):", combo(
+            [(c.code, c.label) for c in pack.team_practice.tie_strengths], "Tie strength", "Not said"
+        ))  # fmt: skip
+        beside = FieldForm()
+        g = beside
+        g.add("since", "Since:", DateField())
+        g.add("until", "Stopped on:", DateField())
+        g.add("consent_id", "Consent:", combo([], "Consent to share", "No consent to share"))
+        g.add("is_lead", "Lead:", QCheckBox("The lead professional"))
+        g.add(
             "lead_role",
-            "Lead professional's role:",
+            "Lead's role:",
             combo(
                 [(c.code, c.label) for c in pack.team_practice.lead_professional_roles],
                 "Lead role",
                 "Choose…",
             ),
         )
-        f.add(
-            "strength",
-            "Tie (for the ecomap):",
-            combo([(c.code, c.label) for c in pack.team_practice.tie_strengths], "Tie strength", "Not said"),
-        )
+        # One set of fields and messages, whichever column a field sits in.
+        f.fields.update(beside.fields)
+        f.errors.update(beside.errors)
+        for box in (*f.fields.values(), *beside.fields.values()):
+            if isinstance(box, QComboBox):  # long agency names may not push a column past the pane
+                box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                box.setMinimumContentsLength(12)
+        columns = QWidget()
+        cl = QHBoxLayout(columns)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(f, 1)
+        cl.addWidget(beside, 1)
         self.new_button = QPushButton("&New professional")
         self.new_button.clicked.connect(self.new)
         self.save_button = QPushButton("&Save professional")
@@ -99,7 +113,7 @@ class AgenciesTab(EpisodeTab):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.table, 2)
-        ll.addWidget(scrolling(self.form))
+        ll.addWidget(scrolling(columns))
         ll.addLayout(buttons)
 
         self.ecomap = EcomapView()
@@ -119,16 +133,22 @@ class AgenciesTab(EpisodeTab):
             ),
         )
         t.add("name", "Name:", QLineEdit())
-        t.add("relationship", "Relationship:", QLineEdit())
-        t.add(
+        tie_beside = FieldForm()
+        tie_beside.add("relationship", "Relationship:", QLineEdit())
+        tie_beside.add(
             "strength",
             "Tie:",
             combo([(c.code, c.label) for c in pack.team_practice.tie_strengths], "Tie strength"),
         )
+        t.fields.update(tie_beside.fields)
+        t.errors.update(tie_beside.errors)
         self.add_tie_button = QPushButton("&Add to network")
         self.add_tie_button.clicked.connect(self.add_tie)
         tl = QVBoxLayout(tie_box)
-        tl.addWidget(self.tie_form)
+        tie_columns = QHBoxLayout()
+        tie_columns.addWidget(self.tie_form, 1)
+        tie_columns.addWidget(tie_beside, 1)
+        tl.addLayout(tie_columns)
         tl.addWidget(self.add_tie_button, 0, Qt.AlignmentFlag.AlignRight)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -141,6 +161,8 @@ class AgenciesTab(EpisodeTab):
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        # Start with the list and its form a little wider than the map (the form has two columns).
+        split.setSizes([5500, 4500])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)

@@ -80,6 +80,9 @@ class ChronologyTab(EpisodeTab):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
+        # Rows follow their wrapped text as the columns take their width: filled while the tab
+        # was hidden, a row would otherwise stay as tall as its text was in a narrow column.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, 95)
@@ -88,19 +91,25 @@ class ChronologyTab(EpisodeTab):
         self.table.setColumnWidth(3, 120)
         self.table.setColumnWidth(4, 120)
 
+        # The form sits in two columns so the chronology itself keeps most of a 1280x720 window.
         box = QGroupBox("Add a significant event")
         self.form = FieldForm()
         self.form.add("occurred_on", "Date:", DateField())
         self.form.add("title", "What happened:", QLineEdit())
+        self.form.add("source", "Source:", QLineEdit())
+        beside = FieldForm()
         details = QPlainTextEdit()
         details.setMaximumHeight(54)
-        self.form.add("detail", "Details:", details)
-        self.form.add("source", "Source:", QLineEdit())
-        self.form.add("child_ids", "About:", CheckList([], "Children it concerns"))
+        beside.add("detail", "Details:", details)
+        beside.add("child_ids", "About:", CheckList([], "Children it concerns"))
+        # One set of fields and messages for saving, whichever column a field sits in.
+        self.form.fields.update(beside.fields)
+        self.form.errors.update(beside.errors)
         self.add_button = QPushButton("&Add to the chronology")
         self.add_button.clicked.connect(self.add_event)
         bl = QHBoxLayout(box)
         bl.addWidget(self.form, 1)
+        bl.addWidget(beside, 1)
         bl.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         layout = QVBoxLayout(self)
@@ -152,7 +161,6 @@ class ChronologyTab(EpisodeTab):
                 if e.hand_added and col == 1:
                     item.setFont(italic)
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
         self.table.scrollToBottom()
         who = self.child.currentText().lower() if self.child.currentData() else "the whole family"
         self.count.setText(f"{len(data.entries)} entries for {who}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from ehdesk.casework.network import Ecomap
@@ -68,18 +68,20 @@ class EcomapView(QGraphicsView):
         font.setPointSize(10)
         bold = QFont(font)
         bold.setBold(True)
+        # Centred and narrower than the ellipse, which grows to hold a long (or right-to-left)
+        # household name and many members.
+        title = _centred(scene.addText(f"{data.household_name} household", bold), TEXT_W)
+        members = _centred(scene.addText(", ".join(data.household) or "No one recorded", font), TEXT_W)
+        title_h = title.boundingRect().height() - 4
+        half = (title_h + members.boundingRect().height()) / 2
+        b = max(55.0, half + 16)
+        a = max(95.0, TEXT_W / 2 / math.sqrt(1 - (half / b) ** 2) + 6)
         household = scene.addEllipse(
-            QRectF(-95, -55, 190, 110), QPen(QColor("#1f2933"), 2), QBrush(QColor("#f0f4f8"))
+            QRectF(-a, -b, 2 * a, 2 * b), QPen(QColor("#1f2933"), 2), QBrush(QColor("#f0f4f8"))
         )
         household.setZValue(2)
-        title = scene.addText(f"{data.household_name} household", bold)
-        title.setTextWidth(176)
-        title.setPos(-88, -45)
-        title.setZValue(3)
-        members = scene.addText(", ".join(data.household) or "No one recorded", font)
-        members.setTextWidth(140)
-        members.setPos(-70, -18)
-        members.setZValue(3)
+        title.setPos(-TEXT_W / 2, -half)
+        members.setPos(-TEXT_W / 2, -half + title_h)
         count = len(data.nodes)
         for i, node in enumerate(data.nodes):
             angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
@@ -154,3 +156,15 @@ class EcomapView(QGraphicsView):
         super().resizeEvent(event)
         if self.scene() and not self.scene().sceneRect().isEmpty():
             self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+
+TEXT_W = 150
+
+
+def _centred(item, width: float):
+    option = QTextOption(Qt.AlignmentFlag.AlignHCenter)
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    item.document().setDefaultTextOption(option)
+    item.setTextWidth(width)
+    item.setZValue(3)
+    return item

@@ -51,6 +51,9 @@ class HandoversTab(EpisodeTab):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        # Rows follow their wrapped text as the columns take their width (filled while hidden,
+        # a row would otherwise keep the height its text had in a narrow column).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         headings_fit(self.table)
 
@@ -133,7 +136,6 @@ class HandoversTab(EpisodeTab):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, h.id)
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
 
     def _values(self) -> tuple[str, FieldForm, dict]:
         direction = self.direction.currentData()

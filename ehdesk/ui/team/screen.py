@@ -129,7 +129,8 @@ class TeamScreen(EpisodeTab):
         self.case_flags: list[EpisodeFlags] = []
         self.dialog: ReallocateDialog | None = None
         self.title = heading("Your team")
-        self.explain = QLabel("")
+        # Said until the figures arrive, so empty tables never pass for an empty team.
+        self.explain = QLabel("Reading the team's figures…")
         self.explain.setWordWrap(True)
         self.explain.setProperty("role", "note")
         self.workers = _table(WORKER_COLUMNS, "Workers in the team")
@@ -269,8 +270,10 @@ class TeamScreen(EpisodeTab):
                 self.workers.selectRow(i)
                 break
         else:
+            # First visit: the first worker who has cases, so the list below is not empty.
+            busy = next((i for i, r in enumerate(view.rows) if r.caseload), 0)
             if view.rows:
-                self.workers.selectRow(0)
+                self.workers.selectRow(busy)
 
     def _fill(self, table: QTableWidget, rows: list[tuple[list, str]]) -> None:
         table.setRowCount(0)

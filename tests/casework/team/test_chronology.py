@@ -162,3 +162,78 @@ def test_ehdesk_pdf_chronology_writes_a_copy_that_verifies(world, tmp_path, monk
     assert out.read_bytes().startswith(b"%PDF")
     assert main(["--data-dir", str(data_dir), "pdf", "verify", str(out), "--profile", "Test Worker"]) == 0
     assert "Verified" in capsys.readouterr().out
+
+
+def test_the_chronology_holds_assessments_readings_the_agreement_tafs_and_a_step_up_closure(world):
+    """Everything the record holds at a step-up, in order: what social care expects to receive."""
+    from ehdesk.casework import closure, meetings
+    from ehdesk.models.agreement import Agreement
+    from ehdesk.models.assessment import Assessment
+    from ehdesk.models.reading import Reading
+
+    with world.session() as s:
+        # Completed and signed records as the assessment, progress and agreement screens leave them.
+        s.add_all(
+            [
+                Assessment(
+                    family_id=world.family_id, episode_id=world.episode_id, form_id="early-help-assessment",
+                    form_version=1, status="completed", started_on=date(2026, 1, 8),
+                    completed_on=date(2026, 1, 15), assessor_name="Ann Worker",
+                ),
+                Reading(
+                    family_id=world.family_id, episode_id=world.episode_id, tool_id="spider", tool_version=1,
+                    subject_person_id=world.kai, occasion="baseline", taken_on=date(2026, 1, 16),
+                    taken_by_name="Ann Worker",
+                ),
+                Agreement(
+                    family_id=world.family_id, episode_id=world.episode_id, template_id="default",
+                    template_version=1, status="signed", signed_on=date(2026, 1, 19), worker_name="Ann Worker",
+                ),
+            ]
+        )  # fmt: skip
+        taf = meetings.create_meeting(s, world.episode_id, "initial_taf", date(2026, 2, 2))
+        meetings.update_meeting(
+            s,
+            taf,
+            {
+                "attendees": [
+                    {"name": "Jo Hill", "attendance": "attended"},
+                    {"name": "Mrs Patel", "agency": "School", "attendance": "attended"},
+                ],
+                "confidentiality_read": True,
+                "next_meeting_on": date(2026, 4, 27),
+            },
+        )
+        meetings.complete_meeting(
+            s, taf, today=date(2026, 2, 2), override_reason="Paper file", actor_role="manager"
+        )
+        closure.close_episode(
+            s,
+            world.episode_id,
+            reason="stepped_up",
+            closed_on=date(2026, 3, 4),
+            today=date(2026, 6, 1),
+            note="Closed on the step-up.",
+            handover={
+                "handed_over_on": date(2026, 3, 3),
+                "reason": "Disclosure at school.",
+                "information_shared": "EHA, plan and chronology",
+                "received_by": "MASH",
+            },
+            override_reason="Urgent",
+            actor_role="manager",
+        )
+    with world.session() as s:
+        entries = [(e.on, e.kind, e.title) for e in chronology.build(s, world.family_id)]
+        lily = [e.title for e in chronology.build(s, world.family_id, child_id=world.lily)]
+    assert entries[4:] == [
+        (date(2026, 1, 15), "assessment", "Early help assessment completed"),
+        (date(2026, 1, 16), "reading", entries[5][2]),
+        (date(2026, 1, 19), "agreement", "Early help agreement signed (version 1)"),
+        (date(2026, 2, 2), "meeting", "Initial TAF meeting held"),
+        (date(2026, 3, 3), "handover", "Stepped up to children's social care"),
+        (date(2026, 3, 4), "closure", "Case closed: Escalated to children's social care"),
+    ]
+    assert entries[5][2].endswith("baseline reading")
+    # Kai's reading is his own entry: filtered out of Lily's chronology.
+    assert entries[5][2] not in lily and "Early help assessment completed" in lily

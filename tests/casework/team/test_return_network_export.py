@@ -132,7 +132,38 @@ def test_the_subject_access_export_holds_every_team_record_of_the_family(world):
                 "rationale": "Ask school.",
             },
         )
+        _every_other_team_record(s, world)
         data = export.collect(s, world.family_id)
+    team_tables = {
+        "professional", "network_tie", "triage_decision", "handover", "allocation", "supervision",
+        "case_audit", "team_move_request", "chronology_event",
+    }  # fmt: skip
+    assert team_tables <= set(data["tables"]), team_tables - set(data["tables"])
     assert len(data["tables"]["professional"]) == 1
     assert data["tables"]["network_tie"][0]["name"] == "Church group"
     assert data["tables"]["triage_decision"][0]["rationale"] == "Ask school."
+
+
+def _every_other_team_record(s, world) -> None:
+    from ehdesk.casework import allocation, chronology, supervision, team_moves
+
+    handovers.record_handover(
+        s, world.episode_id, "step_up",
+        {"handed_over_on": date(2026, 3, 3), "reason": "Risk", "information_shared": "EHA", "received_by": "MASH"},
+    )  # fmt: skip
+    allocation.allocate_episode(
+        s, world.episode_id, world.bob, allocated_on=date(2026, 2, 20), handover_note="Ann leaving.",
+        actor_role="manager", actor_team_id=world.north,
+    )  # fmt: skip
+    supervision.record_supervision(
+        s, world.episode_id, {"held_on": date(2026, 2, 1), "discussion": "Attendance."}, actor_role="manager"
+    )
+    questions = current_pack().codes("audit_questions")
+    case_audit.record_audit(
+        s, world.episode_id,
+        {"audited_on": date(2026, 4, 1), "grade": "good",
+         "answers": [{"question": q, "grade": "good", "comment": ""} for q in questions]},
+        actor_role="manager",
+    )  # fmt: skip
+    team_moves.request_team_move(s, world.family_id, world.south, "Moved to Southtown", actor_role="manager")
+    chronology.add_event(s, world.family_id, {"occurred_on": date(2026, 2, 14), "title": "A&E visit"})
