@@ -232,7 +232,7 @@ def _handovers(session, rng, pack, episode, today) -> None:
         on = episode.closed_on
         decided = on + timedelta(days=rng.randint(1, 10))
         known = decided <= today and rng.random() < 0.75
-        handovers.record_handover(
+        handover_id = handovers.record_handover(
             session, episode.id, "step_up",
             {"handed_over_on": on, "reason": "Risk escalated after a disclosure at school.",
              "information_shared": "Early help assessment, TAF plan and chronology",
@@ -241,6 +241,7 @@ def _handovers(session, rng, pack, episode, today) -> None:
              "decision_on": decided if known else None, "early_help_continues": False},
             today=max(today, decided),
         )  # fmt: skip
+        _link_closure_to_handover(session, episode.id, handover_id)
     elif episode.status == "open" and rng.random() < 0.05:
         handovers.record_handover(
             session, episode.id, "step_down",
@@ -250,6 +251,26 @@ def _handovers(session, rng, pack, episode, today) -> None:
              "joint_visit_on": episode.opened_on + timedelta(days=rng.randint(3, 14))},
             today=max(today, episode.opened_on),
         )  # fmt: skip
+
+
+def _link_closure_to_handover(session: Session, episode_id: str, handover_id: str) -> None:
+    """The demo writes its closures before the team step records the step-up handover; a
+    worker closing as stepped up gives the handover with the closing, so link it here and drop
+    the "no handover" gap (and the manager's override, when that was its only gap)."""
+    from ehdesk.casework.closure_rules import STEP_UP_HANDOVER_MISSING
+    from ehdesk.models.closure import EpisodeClosure
+
+    session.flush()
+    for row in session.scalars(
+        select(EpisodeClosure).where(EpisodeClosure.episode_id == episode_id, EpisodeClosure.deleted.is_(False))
+    ):
+        row.handover_id = handover_id
+        still = [m for m in (row.missing or []) if not m.startswith(STEP_UP_HANDOVER_MISSING)]
+        if len(still) != len(row.missing or []):
+            row.missing = still
+            if not still:
+                row.override_by = ""
+                row.override_reason = ""
 
 
 def _events(session, rng, episode, today) -> None:

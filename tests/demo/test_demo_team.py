@@ -74,3 +74,23 @@ def test_demo_has_every_team_record_made_through_casework(profiles):
         assert _signature(again) == first
     finally:
         again.close()
+
+
+def test_demo_step_up_closures_rest_on_their_handover_records(profiles):
+    """A worker closing as stepped up gives the handover with the closing; the demo's step-up
+    closures link theirs, with no "no handover" gap papered over by a manager's override."""
+    from ehdesk.models.closure import EpisodeClosure
+
+    profiles.create("A", "password123")
+    store = profiles.unlock("A", "password123")
+    try:
+        demo.generate(store, 80, seed=5, today=date(2026, 6, 1))
+        with store.session() as s:
+            stepped = s.scalars(select(EpisodeClosure).where(EpisodeClosure.reason == "stepped_up")).all()
+            assert stepped
+            for row in stepped:
+                handover = s.get(Handover, row.handover_id)
+                assert handover is not None and handover.direction == "step_up"
+                assert not any("step-up handover" in m for m in row.missing)
+    finally:
+        store.close()
