@@ -4,6 +4,7 @@ offscreen Qt, and the argon2 floor (still OWASP's minimum) so unlocks are quick.
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["EHDESK_KDF_COST"] = "minimum"
@@ -44,6 +45,10 @@ def isolated_environment(tmp_path, monkeypatch):
     keyring.set_keyring(MemoryKeyring())
     yield
     settings_module.device_settings.cache_clear()
+    # The app collects cycles on the UI thread from a timer; a test may end before it fires.
+    main_thread_gc = sys.modules.get("ehdesk.ui.main_thread_gc")
+    if main_thread_gc is not None:
+        main_thread_gc.collect_due()
 
 
 @pytest.fixture

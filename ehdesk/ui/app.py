@@ -29,6 +29,9 @@ def build(args):
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ehdesk")
+    from ehdesk.ui.main_thread_gc import ensure_installed
+
+    ensure_installed()  # cycles are collected on the UI thread only (see the module)
     apply_style(app, load_appearance(Path(args.data_dir)))
     window = MainWindow(Path(args.data_dir))
     window.resize(initial_size(app))

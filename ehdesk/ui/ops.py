@@ -33,6 +33,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from ehdesk.errors import EhdeskError, StoreLocked
+from ehdesk.ui.main_thread_gc import ensure_installed
 
 if TYPE_CHECKING:  # the sign-in tiles load this module: SQLAlchemy waits until a store is open
     from ehdesk.store.changes import ChangeSet
@@ -170,6 +171,7 @@ class Runner(QObject):
 
     def __init__(self, threads: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        ensure_installed()  # background work is coming: keep the cycle collector on this thread
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._mine: dict[int, _Task] = {}
