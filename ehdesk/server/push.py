@@ -31,7 +31,7 @@ from ehdesk.models import AuditEvent, Family, FamilyScoped, SyncConflict, Synced
 from ehdesk.models.audit import chain_link
 from ehdesk.models.types import new_id
 from ehdesk.models.wire import WireTypeError, check_json_value, dict_to_columns, to_json_value
-from ehdesk.server.changelog import LogBuffer, Revisions, family_of, head
+from ehdesk.server.changelog import LogBuffer, NewRow, Revisions, family_of, head
 from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
 from ehdesk.server.pull import needs_pull
 from ehdesk.server.scope import Principal
@@ -65,6 +65,9 @@ class _Batch:
     existed: set[tuple[str, str]]
     # Families whose own change was refused in this batch: their records are refused with them.
     refused_families: set[str] = field(default_factory=set)
+    # (table, row id) -> [(revision, fields changed)] by other devices, for rows the batch finds on
+    # the server: read for the whole batch at once, filtered by each change's base revision.
+    others: dict[tuple[str, str], list[tuple[int, list[str]]]] = field(default_factory=dict)
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def family(self, family_id: str) -> Family | None:
@@ -146,6 +149,29 @@ def _preload(batch: _Batch, mutations: list[Mutation]) -> None:
     for (entity, _), obj in list(batch.rows.items()):
         if obj is not None and entity != "family" and getattr(obj, "family_id", None):
             batch.family(obj.family_id)
+    _preload_others(batch, mutations)
+
+
+def _preload_others(batch: _Batch, mutations: list[Mutation]) -> None:
+    """What other devices changed on the rows the batch finds on the server, since the oldest base
+    revision the batch names for each table: a query a table, not one a row."""
+    bases: dict[str, int] = {}
+    for m in mutations:
+        if (m.entity, m.row_id) in batch.existed:
+            bases[m.entity] = min(bases.get(m.entity, m.base_revision), m.base_revision)
+    device_id = batch.principal.device_id
+    for entity, base in bases.items():
+        ids = sorted({row_id for (e, row_id) in batch.existed if e == entity})
+        for start in range(0, len(ids), 500):
+            for row_id, revision, changed in batch.session.execute(
+                select(ChangeLog.row_id, ChangeLog.revision, ChangeLog.changed).where(
+                    ChangeLog.entity == entity,
+                    ChangeLog.row_id.in_(ids[start : start + 500]),
+                    ChangeLog.revision > base,
+                    ChangeLog.device_id != device_id,
+                )
+            ):
+                batch.others.setdefault((entity, row_id), []).append((revision, changed))
 
 
 @lru_cache(maxsize=256)
@@ -165,9 +191,12 @@ def _decode(model: type, fields: dict) -> dict:
     cleaned = {k: v for k, v in fields.items() if k not in PROTECTED}
     try:
         values = dict_to_columns(model, cleaned)
-        # Keys this server does not know are ignored, but still never carry a NUL into storage
-        # (a refused change is kept whole in the quarantine).
-        check_json_value(f"{model.__tablename__} fields", fields)
+        # Keys this server does not know (or never takes) are ignored, but still never carry a NUL
+        # into storage (a refused change is kept whole in the quarantine). The others were
+        # checked as their columns' values just now.
+        rest = {k: v for k, v in fields.items() if k not in values}
+        if rest:
+            check_json_value(f"{model.__tablename__} fields", rest)
         return values
     except WireTypeError as exc:
         raise BadPush(f"A change in the batch has a value of the wrong kind: {exc}") from None
@@ -273,17 +302,15 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     if obj is None:
         if m.op != "insert":
             raise Refused("The change is to a record the server does not have.")
-        obj = model(id=m.row_id, **values)
-        session.add(obj)
+        obj = NewRow(model, m.row_id, values)
+        batch.log.add_new(obj)
         batch.rows[key] = obj
         clean = values == as_sent
         revision = batch.log.add(obj, list(values), device_id, origin_has_it=clean)
         return 0, revision if clean else 0
 
     if key in batch.existed:
-        touched_by_others, others_since = _changed_since(
-            session, m.entity, m.row_id, m.base_revision, device_id
-        )
+        touched_by_others, others_since = _changed_since(batch, key, m.base_revision)
     else:  # born in this very batch, from this device
         touched_by_others, others_since = set(), False
     changed, conflicts = [], []
@@ -335,24 +362,15 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     return len(conflicts), revision if clean else 0
 
 
-def _changed_since(
-    session: Session, entity: str, row_id: str, base: int, device_id: str
-) -> tuple[set[str], bool]:
+def _changed_since(batch: _Batch, key: tuple[str, str], base: int) -> tuple[set[str], bool]:
     """Fields other devices (or the server) changed on the row after ``base``; and whether any
     other log entry for the row exists after ``base`` at all."""
-    rows = session.scalars(
-        select(ChangeLog.changed).where(
-            ChangeLog.entity == entity,
-            ChangeLog.row_id == row_id,
-            ChangeLog.revision > base,
-            ChangeLog.device_id != device_id,
-        )
-    )
     touched: set[str] = set()
     seen = False
-    for names in rows:
-        seen = True
-        touched.update(names)
+    for revision, names in batch.others.get(key, ()):
+        if revision > base:
+            seen = True
+            touched.update(names)
     return touched, seen
 
 

@@ -95,6 +95,7 @@ class SyncEngine:
         self.snapshot_rows = snapshot_rows
         self.status = SyncStatus()
         self._skip_pull_upto: int | None = None
+        self._snapshot_revision = 0
         if client.on_refresh_token is None:
             from ehdesk.sync.tokens import save_refresh_token
 
@@ -304,9 +305,12 @@ class SyncEngine:
                 return
             cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
         start = cursor
+        # Families that came into scope, taken as a snapshot during this pull, and at which
+        # revision (None: a schema-2 laptop, which takes them from the log).
+        held: dict[str, int] | None = {} if self.client.schema_version >= p.SNAPSHOT_SCHEMA else None
         # The next page is fetched while this one is written: the network and the disk overlap.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdesk-pull") as ahead:
-            upcoming = ahead.submit(self._fetch_page, cursor)
+            upcoming = ahead.submit(self._fetch_page, cursor, held)
             while True:
                 page, blobs = upcoming.result()
                 if page.wipe:
@@ -320,8 +324,18 @@ class SyncEngine:
                     with self.store.session(applying_remote=True) as s:
                         write_state(s, CURSOR_KEY, 0)
                     break
+                if page.arrived_families and held is not None:
+                    # Their current rows as a snapshot (one transaction a frame), not their history.
+                    if self._snapshot(summary, families=page.arrived_families, revision=page.head):
+                        return  # wiped instead
+                    held = {**held, **dict.fromkeys(page.arrived_families, self._snapshot_revision)}
+                    summary.changes = summary.changes | ChangeSet.of(
+                        (family_id, "family") for family_id in page.arrived_families
+                    )
+                    upcoming = ahead.submit(self._fetch_page, cursor, held)
+                    continue
                 if page.has_more:
-                    upcoming = ahead.submit(self._fetch_page, page.cursor)
+                    upcoming = ahead.submit(self._fetch_page, page.cursor, held)
                 summary.blobs_received += len(blobs)
                 with self.store.session(applying_remote=True) as s:
                     summary.pulled += apply_page(s, page, blobs)
@@ -338,15 +352,19 @@ class SyncEngine:
                     return
         self._pull(summary)  # from cursor 0: a snapshot, then the log
 
-    def _snapshot(self, summary: SyncSummary) -> bool:
-        """Receive and write a snapshot, resuming after the last whole frame when the connection
-        drops. Returns True when the council wiped this profile instead."""
-        writer = SnapshotWriter(self.store)
-        revision, after = snapshot_progress(self.store)
+    def _snapshot(self, summary: SyncSummary, families: list[str] | None = None, revision: int = 0) -> bool:
+        """Receive and write a snapshot (of the scope, or of ``families`` that came into it, at
+        ``revision``), resuming after the last whole frame when the connection drops. Returns True
+        when the council wiped this profile instead."""
+        writer = SnapshotWriter(self.store, arrival=bool(families))
+        after = 0
+        if not families:
+            revision, after = snapshot_progress(self.store)
         failures = 0
         while True:
             try:
-                for frame in _read_ahead(self.client.snapshot(revision, after, self.snapshot_rows)):
+                frames = self.client.snapshot(revision, after, self.snapshot_rows, families)
+                for frame in _read_ahead(frames, writer.prepare):
                     if frame.header.get("wipe"):
                         with self.store.session(applying_remote=True) as s:
                             wipe_everything(s)
@@ -359,6 +377,7 @@ class SyncEngine:
                     summary.snapshot_rows += written + len(frame.blobs)
                     summary.snapshot_revision = frame.header["revision"]
                     revision, after, failures = frame.header["revision"], frame.header["upto"], 0
+                    self._snapshot_revision = revision
                     self._report(percent=50 + int(50 * after / max(revision, 1)))
                     if frame.last:
                         return False
@@ -378,14 +397,16 @@ class SyncEngine:
             summary.snapshot_resumes += 1
             self.client.sleep(min(self.client.backoff * 2 ** (failures - 1), 30.0))
 
-    def _fetch_page(self, cursor: int) -> tuple[p.PullResponse, dict]:
-        page = self.client.pull(cursor, self.pull_page)
+    def _fetch_page(self, cursor: int, held: dict[str, int] | None = None) -> tuple[p.PullResponse, dict]:
+        page = self.client.pull(cursor, self.pull_page, held=held)
         return page, ({} if page.wipe else self._fetch_blobs(page))
 
 
-def _read_ahead(frames: Iterator[Frame], depth: int = 2) -> Iterator[Frame]:
-    """Read and unpack the next frames on a thread while this one is written: the network, the
-    decompression and the disk overlap. Errors come out where the frame would have."""
+def _read_ahead(
+    frames: Iterator[Frame], prepare: Callable[[Frame], Frame] | None = None, depth: int = 2
+) -> Iterator[Frame]:
+    """Read, unpack and ``prepare`` the next frames on a thread while this one is written: the
+    network, the decompression and the disk overlap. Errors come out where the frame would have."""
     ahead: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -401,6 +422,8 @@ def _read_ahead(frames: Iterator[Frame], depth: int = 2) -> Iterator[Frame]:
     def run() -> None:
         try:
             for frame in frames:
+                if prepare is not None:
+                    frame = prepare(frame)
                 if not hand_over(("frame", frame)):
                     return
             hand_over(("end", None))
