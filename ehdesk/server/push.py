@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select, union_all
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -130,47 +130,80 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
 
 
 def _preload(batch: _Batch, mutations: list[Mutation]) -> None:
-    """Fetch every row the batch touches, and the families they belong to, in a few queries."""
+    """Fetch every row the batch touches, and the families they belong to, in a few queries: one
+    to learn which of them the server has at all (most rows of a first push are new), then those
+    rows, a query a table that has any."""
     wanted: dict[str, set[str]] = {}
     for m in mutations:
         wanted.setdefault(m.entity, set()).add(m.row_id)
         family_id = m.fields.get("family_id")
         if isinstance(family_id, str):
             wanted.setdefault("family", set()).add(family_id)
+    found: dict[str, list[str]] = {}
+    for entity, row_id in _existing(batch.session, wanted):
+        found.setdefault(entity, []).append(row_id)
+    _load(batch, found)
     for entity, ids in wanted.items():
-        model = _model(entity)
-        ids = sorted(ids)
-        for start in range(0, len(ids), 500):
-            for obj in batch.session.scalars(select(model).where(model.id.in_(ids[start : start + 500]))):
-                batch.rows[(entity, obj.id)] = obj
-                batch.existed.add((entity, obj.id))
         for row_id in ids:
             batch.rows.setdefault((entity, row_id), None)
-    for (entity, _), obj in list(batch.rows.items()):
-        if obj is not None and entity != "family" and getattr(obj, "family_id", None):
-            batch.family(obj.family_id)
+    families = {
+        obj.family_id
+        for (entity, _), obj in batch.rows.items()
+        if obj is not None and entity != "family" and getattr(obj, "family_id", None)
+    }
+    _load(batch, {"family": sorted(f for f in families if ("family", f) not in batch.rows)})
     _preload_others(batch, mutations)
+
+
+def _existing(session: Session, wanted: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(table, id) of the wanted rows the server has, in one query."""
+    parts = []
+    for entity, ids in sorted(wanted.items()):
+        model = _model(entity)
+        ids = sorted(ids)
+        for start in range(0, len(ids), 1000):
+            parts.append(
+                # The table's name inline (it names a known model): a bound parameter in a UNION
+                # has no type PostgreSQL can settle on.
+                select(
+                    literal_column(f"'{model.__tablename__}'").label("entity"), model.id.label("id")
+                ).where(model.id.in_(ids[start : start + 1000]))
+            )
+    if not parts:
+        return []
+    return [tuple(row) for row in session.execute(union_all(*parts))]
+
+
+def _load(batch: _Batch, found: dict[str, list[str]]) -> None:
+    for entity, ids in found.items():
+        if not ids:
+            continue
+        model = _model(entity)
+        for start in range(0, len(ids), 1000):
+            for obj in batch.session.scalars(select(model).where(model.id.in_(ids[start : start + 1000]))):
+                batch.rows[(entity, obj.id)] = obj
+                batch.existed.add((entity, obj.id))
 
 
 def _preload_others(batch: _Batch, mutations: list[Mutation]) -> None:
     """What other devices changed on the rows the batch finds on the server, since the oldest base
-    revision the batch names for each table: a query a table, not one a row."""
-    bases: dict[str, int] = {}
-    for m in mutations:
-        if (m.entity, m.row_id) in batch.existed:
-            bases[m.entity] = min(bases.get(m.entity, m.base_revision), m.base_revision)
-    device_id = batch.principal.device_id
-    for entity, base in bases.items():
-        ids = sorted({row_id for (e, row_id) in batch.existed if e == entity})
-        for start in range(0, len(ids), 500):
-            for row_id, revision, changed in batch.session.execute(
-                select(ChangeLog.row_id, ChangeLog.revision, ChangeLog.changed).where(
-                    ChangeLog.entity == entity,
-                    ChangeLog.row_id.in_(ids[start : start + 500]),
-                    ChangeLog.revision > base,
-                    ChangeLog.device_id != device_id,
-                )
-            ):
+    revision the batch names: one query for the whole batch, not one a row."""
+    keys = {(m.entity, m.row_id) for m in mutations if (m.entity, m.row_id) in batch.existed}
+    if not keys:
+        return
+    base = min(m.base_revision for m in mutations if (m.entity, m.row_id) in keys)
+    entities = sorted({entity for entity, _ in keys})
+    ids = sorted({row_id for _, row_id in keys})
+    for start in range(0, len(ids), 1000):
+        for entity, row_id, revision, changed in batch.session.execute(
+            select(ChangeLog.entity, ChangeLog.row_id, ChangeLog.revision, ChangeLog.changed).where(
+                ChangeLog.entity.in_(entities),
+                ChangeLog.row_id.in_(ids[start : start + 1000]),
+                ChangeLog.revision > base,
+                ChangeLog.device_id != batch.principal.device_id,
+            )
+        ):
+            if (entity, row_id) in keys:
                 batch.others.setdefault((entity, row_id), []).append((revision, changed))
 
 

@@ -40,6 +40,9 @@ from ehdesk.sync.status import SyncStatus
 
 # Rows per snapshot frame: a few megabytes of JSON, one transaction each on the laptop.
 SNAPSHOT_ROWS = 5000
+# A push batch stops short of this much field JSON, well inside what the server takes inflated
+# (long forms: fewer changes a batch, never a batch the server refuses as too large).
+PUSH_BATCH_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -176,14 +179,13 @@ class SyncEngine:
         while True:
             with self.store.session() as s:
                 acked = read_int(s, ACKED_KEY)
-                entries = list(
-                    s.scalars(
-                        select(OutboxEntry)
-                        .where(OutboxEntry.seq > acked)
-                        .order_by(OutboxEntry.seq)
-                        .limit(self.push_batch)
-                    )
-                )
+                rows = s.execute(
+                    select(OutboxEntry, func.length(OutboxEntry.fields))
+                    .where(OutboxEntry.seq > acked)
+                    .order_by(OutboxEntry.seq)
+                    .limit(self.push_batch)
+                ).all()
+            entries = _within(rows, PUSH_BATCH_BYTES)
             if not entries:
                 return
             cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
@@ -246,10 +248,16 @@ class SyncEngine:
         transaction per batch. A blob it refused stays here and is offered again next sync."""
         batch: list[tuple[str, str, str | None, bytes]] = []
         size = 0
-        for row in [*rows, None]:
+        loaded: dict[str, bytes] = {}
+        for i, row in enumerate([*rows, None]):
             if row is not None:
-                with self.store.session() as s:
-                    data = s.scalar(select(Blob.data).where(Blob.sha256 == row.sha256))
+                if i % 100 == 0:  # read a hundred at a time (a transaction a blob cost more)
+                    with self.store.session() as s:
+                        wanted = [r.sha256 for r in rows[i : i + 100]]
+                        loaded = dict(
+                            s.execute(select(Blob.sha256, Blob.data).where(Blob.sha256.in_(wanted))).all()
+                        )
+                data = loaded.pop(row.sha256, None)
                 if data is None:
                     continue
             if batch and (row is None or len(batch) >= MAX_BATCH_BLOBS or size + len(data) > MAX_BATCH_DATA):
@@ -445,6 +453,17 @@ def _read_ahead(
                 raise item
     finally:
         stop.set()
+
+
+def _within(rows: list, limit: int) -> list[OutboxEntry]:
+    """The first entries whose fields come to at most ``limit`` bytes (always at least one)."""
+    entries, size = [], 0
+    for entry, length in rows:
+        size += length or 0
+        if entries and size > limit:
+            break
+        entries.append(entry)
+    return entries
 
 
 def _stamp_revisions(session, entries: list[OutboxEntry], reply: p.PushResponse) -> None:
