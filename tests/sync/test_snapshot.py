@@ -332,3 +332,29 @@ def test_a_family_moved_into_scope_arrives_as_a_snapshot_not_through_the_log(ser
     assert laptop_tables(sue) == server_tables(server, south)
     ann.sync()
     assert ann.get(Family, families[0]) is None
+
+
+def test_connection_cut_mid_arrival_snapshot_resumes_and_loses_nothing(server, laptops):
+    from ehdesk.server import admin
+
+    ann = laptops("ann")
+    families = make_caseload(ann, families=9)
+    sue = laptops("sue")
+    with server.session() as s:
+        for family_id in families[:3]:
+            admin.move_family(s, family_id, "South")
+    proxy = CuttingProxy(server.port)
+    try:
+        # Connection 1 renews the token, 2 is the pull that names the families; the family
+        # snapshot's streams on 3 and 4 are cut part-way, 5 carries on from the last whole frame.
+        proxy.arm(after_bytes=400, times=2, skip=2)
+        engine = sue.engine(proxy.url, transport=no_keepalive())
+        engine.snapshot_rows = 4
+        summary = engine.sync()
+        engine.client.close()
+    finally:
+        proxy.close()
+    assert proxy.cuts == 2
+    assert summary.snapshot_resumes == 2
+    assert laptop_tables(sue) == server_tables(server, [server.teams["South"]])
+    assert {f.id for f in sue.rows(Family)} == set(families[:3])
