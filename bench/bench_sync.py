@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from ehdesk.demo import generate  # noqa: E402
 from ehdesk.models import Family, OutboxEntry  # noqa: E402
+from ehdesk.sync import protocol as p  # noqa: E402
 from tests.conftest import MemoryKeyring  # noqa: E402
 from tests.sync.harness import CuttingProxy, Laptop, ServerHarness  # noqa: E402
 
@@ -123,7 +124,7 @@ def main() -> None:
     parser.add_argument("--no-log-replay", action="store_true", help="skip the schema-2 first sync")
     parser.add_argument("--database-url", default=os.environ.get("EHDESK_TEST_DATABASE_URL"))
     parser.add_argument("--pull-page", type=int, default=1000)
-    parser.add_argument("--push-batch", type=int, default=200)
+    parser.add_argument("--push-batch", type=int, default=p.DEFAULT_PUSH_BATCH)
     args = parser.parse_args()
     keyring.set_keyring(MemoryKeyring())
 

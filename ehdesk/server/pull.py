@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ehdesk.models import Family
 from ehdesk.server.changelog import head
 from ehdesk.server.models import ChangeLog, Device, ScopeMove, ServerAudit
 from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_filter
-from ehdesk.sync.protocol import BlobRef, Change, PullRequest, PullResponse
+from ehdesk.sync.protocol import MAX_ARRIVALS, BlobRef, Change, PullRequest, PullResponse
 
 
 def pull_page(session: Session, principal: Principal, request: PullRequest) -> PullResponse:
@@ -30,6 +30,13 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
         # The laptop has seen revisions this database never had (restored from a backup): it starts
         # again from nothing - a schema-2 laptop replays the log, a schema-3 one takes a snapshot.
         return PullResponse(changes=[], cursor=0, has_more=True, head=newest)
+    if request.snapshot_arrivals:
+        arrived = _arrived(session, principal, request.cursor, newest, request.held_families)
+        if arrived:
+            # The laptop takes them as a snapshot at ``newest``, then asks again holding them.
+            return PullResponse(
+                changes=[], cursor=request.cursor, has_more=True, head=newest, arrived_families=arrived
+            )
     rows = list(
         session.scalars(
             select(ChangeLog)
@@ -39,6 +46,7 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
                 ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
                 ~((ChangeLog.device_id == principal.device_id) & ChangeLog.origin_has_it),
                 log_scope_filter(principal),
+                ~_held(request.held_families),
             )
             .order_by(ChangeLog.revision)
             .limit(request.limit + 1)
@@ -113,3 +121,44 @@ def _left_scope(session: Session, principal: Principal, after: int, upto: int) -
         if family is None or not principal.team_in_scope(family.team_id):
             gone.append(family_id)
     return sorted(gone)
+
+
+def _arrived(
+    session: Session, principal: Principal, after: int, upto: int, held: dict[str, int]
+) -> list[str]:
+    """Families moved into this worker's scope in (after, upto] from a team outside it, that the
+    laptop does not already hold from a snapshot taken since."""
+    if principal.is_admin:
+        return []  # every family is in an administrator's scope already
+    moves = session.execute(
+        select(ScopeMove.family_id, ScopeMove.from_team, ScopeMove.revision).where(
+            ScopeMove.revision > after, ScopeMove.revision <= upto
+        )
+    ).all()
+    candidates = {
+        family_id
+        for family_id, from_team, revision in moves
+        if not principal.team_in_scope(from_team) and held.get(family_id, -1) < revision
+    }
+    if not candidates:
+        return []
+    teams = dict(
+        session.execute(select(Family.id, Family.team_id).where(Family.id.in_(sorted(candidates)))).all()
+    )
+    return sorted(f for f in candidates if principal.team_in_scope(teams.get(f)))[:MAX_ARRIVALS]
+
+
+def _held(held: dict[str, int]) -> ColumnElement[bool]:
+    """Log rows of families the laptop holds from a snapshot, up to the revision it was taken at."""
+    if not held:
+        return false()
+    by_revision: dict[int, list[str]] = {}
+    for family_id, revision in held.items():
+        by_revision.setdefault(revision, []).append(family_id)
+    family = func.coalesce(ChangeLog.family_id, "")
+    return or_(
+        *(
+            and_(family.in_(sorted(ids)), ChangeLog.revision <= revision)
+            for revision, ids in by_revision.items()
+        )
+    )

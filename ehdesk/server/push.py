@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select, union_all
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from ehdesk.models import AuditEvent, Family, FamilyScoped, SyncConflict, Synced
 from ehdesk.models.audit import chain_link
 from ehdesk.models.types import new_id
 from ehdesk.models.wire import WireTypeError, check_json_value, dict_to_columns, to_json_value
-from ehdesk.server.changelog import LogBuffer, Revisions, family_of, head
+from ehdesk.server.changelog import LogBuffer, NewRow, Revisions, family_of, head
 from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
 from ehdesk.server.pull import needs_pull
 from ehdesk.server.scope import Principal
@@ -65,6 +65,9 @@ class _Batch:
     existed: set[tuple[str, str]]
     # Families whose own change was refused in this batch: their records are refused with them.
     refused_families: set[str] = field(default_factory=set)
+    # (table, row id) -> [(revision, fields changed)] by other devices, for rows the batch finds on
+    # the server: read for the whole batch at once, filtered by each change's base revision.
+    others: dict[tuple[str, str], list[tuple[int, list[str]]]] = field(default_factory=dict)
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def family(self, family_id: str) -> Family | None:
@@ -127,25 +130,81 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
 
 
 def _preload(batch: _Batch, mutations: list[Mutation]) -> None:
-    """Fetch every row the batch touches, and the families they belong to, in a few queries."""
+    """Fetch every row the batch touches, and the families they belong to, in a few queries: one
+    to learn which of them the server has at all (most rows of a first push are new), then those
+    rows, a query a table that has any."""
     wanted: dict[str, set[str]] = {}
     for m in mutations:
         wanted.setdefault(m.entity, set()).add(m.row_id)
         family_id = m.fields.get("family_id")
         if isinstance(family_id, str):
             wanted.setdefault("family", set()).add(family_id)
+    found: dict[str, list[str]] = {}
+    for entity, row_id in _existing(batch.session, wanted):
+        found.setdefault(entity, []).append(row_id)
+    _load(batch, found)
     for entity, ids in wanted.items():
-        model = _model(entity)
-        ids = sorted(ids)
-        for start in range(0, len(ids), 500):
-            for obj in batch.session.scalars(select(model).where(model.id.in_(ids[start : start + 500]))):
-                batch.rows[(entity, obj.id)] = obj
-                batch.existed.add((entity, obj.id))
         for row_id in ids:
             batch.rows.setdefault((entity, row_id), None)
-    for (entity, _), obj in list(batch.rows.items()):
-        if obj is not None and entity != "family" and getattr(obj, "family_id", None):
-            batch.family(obj.family_id)
+    families = {
+        obj.family_id
+        for (entity, _), obj in batch.rows.items()
+        if obj is not None and entity != "family" and getattr(obj, "family_id", None)
+    }
+    _load(batch, {"family": sorted(f for f in families if ("family", f) not in batch.rows)})
+    _preload_others(batch, mutations)
+
+
+def _existing(session: Session, wanted: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(table, id) of the wanted rows the server has, in one query."""
+    parts = []
+    for entity, ids in sorted(wanted.items()):
+        model = _model(entity)
+        ids = sorted(ids)
+        for start in range(0, len(ids), 1000):
+            parts.append(
+                # The table's name inline (it names a known model): a bound parameter in a UNION
+                # has no type PostgreSQL can settle on.
+                select(
+                    literal_column(f"'{model.__tablename__}'").label("entity"), model.id.label("id")
+                ).where(model.id.in_(ids[start : start + 1000]))
+            )
+    if not parts:
+        return []
+    return [tuple(row) for row in session.execute(union_all(*parts))]
+
+
+def _load(batch: _Batch, found: dict[str, list[str]]) -> None:
+    for entity, ids in found.items():
+        if not ids:
+            continue
+        model = _model(entity)
+        for start in range(0, len(ids), 1000):
+            for obj in batch.session.scalars(select(model).where(model.id.in_(ids[start : start + 1000]))):
+                batch.rows[(entity, obj.id)] = obj
+                batch.existed.add((entity, obj.id))
+
+
+def _preload_others(batch: _Batch, mutations: list[Mutation]) -> None:
+    """What other devices changed on the rows the batch finds on the server, since the oldest base
+    revision the batch names: one query for the whole batch, not one a row."""
+    keys = {(m.entity, m.row_id) for m in mutations if (m.entity, m.row_id) in batch.existed}
+    if not keys:
+        return
+    base = min(m.base_revision for m in mutations if (m.entity, m.row_id) in keys)
+    entities = sorted({entity for entity, _ in keys})
+    ids = sorted({row_id for _, row_id in keys})
+    for start in range(0, len(ids), 1000):
+        for entity, row_id, revision, changed in batch.session.execute(
+            select(ChangeLog.entity, ChangeLog.row_id, ChangeLog.revision, ChangeLog.changed).where(
+                ChangeLog.entity.in_(entities),
+                ChangeLog.row_id.in_(ids[start : start + 1000]),
+                ChangeLog.revision > base,
+                ChangeLog.device_id != batch.principal.device_id,
+            )
+        ):
+            if (entity, row_id) in keys:
+                batch.others.setdefault((entity, row_id), []).append((revision, changed))
 
 
 @lru_cache(maxsize=256)
@@ -165,9 +224,12 @@ def _decode(model: type, fields: dict) -> dict:
     cleaned = {k: v for k, v in fields.items() if k not in PROTECTED}
     try:
         values = dict_to_columns(model, cleaned)
-        # Keys this server does not know are ignored, but still never carry a NUL into storage
-        # (a refused change is kept whole in the quarantine).
-        check_json_value(f"{model.__tablename__} fields", fields)
+        # Keys this server does not know (or never takes) are ignored, but still never carry a NUL
+        # into storage (a refused change is kept whole in the quarantine). The others were
+        # checked as their columns' values just now.
+        rest = {k: v for k, v in fields.items() if k not in values}
+        if rest:
+            check_json_value(f"{model.__tablename__} fields", rest)
         return values
     except WireTypeError as exc:
         raise BadPush(f"A change in the batch has a value of the wrong kind: {exc}") from None
@@ -273,17 +335,15 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     if obj is None:
         if m.op != "insert":
             raise Refused("The change is to a record the server does not have.")
-        obj = model(id=m.row_id, **values)
-        session.add(obj)
+        obj = NewRow(model, m.row_id, values)
+        batch.log.add_new(obj)
         batch.rows[key] = obj
         clean = values == as_sent
         revision = batch.log.add(obj, list(values), device_id, origin_has_it=clean)
         return 0, revision if clean else 0
 
     if key in batch.existed:
-        touched_by_others, others_since = _changed_since(
-            session, m.entity, m.row_id, m.base_revision, device_id
-        )
+        touched_by_others, others_since = _changed_since(batch, key, m.base_revision)
     else:  # born in this very batch, from this device
         touched_by_others, others_since = set(), False
     changed, conflicts = [], []
@@ -335,24 +395,15 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     return len(conflicts), revision if clean else 0
 
 
-def _changed_since(
-    session: Session, entity: str, row_id: str, base: int, device_id: str
-) -> tuple[set[str], bool]:
+def _changed_since(batch: _Batch, key: tuple[str, str], base: int) -> tuple[set[str], bool]:
     """Fields other devices (or the server) changed on the row after ``base``; and whether any
     other log entry for the row exists after ``base`` at all."""
-    rows = session.scalars(
-        select(ChangeLog.changed).where(
-            ChangeLog.entity == entity,
-            ChangeLog.row_id == row_id,
-            ChangeLog.revision > base,
-            ChangeLog.device_id != device_id,
-        )
-    )
     touched: set[str] = set()
     seen = False
-    for names in rows:
-        seen = True
-        touched.update(names)
+    for revision, names in batch.others.get(key, ()):
+        if revision > base:
+            seen = True
+            touched.update(names)
     return touched, seen
 
 

@@ -71,7 +71,7 @@ def snapshot(body: p.SnapshotRequest, request: Request) -> StreamingResponse:
     frames = (
         _wipe_frame(codec, revision)
         if wipe
-        else _frames(factory, principal, revision, body.after, body.chunk_rows, codec)
+        else _frames(factory, principal, revision, body.after, body.chunk_rows, codec, body.families)
     )
     return StreamingResponse(
         frames,
@@ -87,10 +87,10 @@ def _wipe_frame(codec: str, revision: int):
     )
 
 
-def snapshot_query(principal: Principal, revision: int, after: int, limit: int):
+def snapshot_query(principal: Principal, revision: int, after: int, limit: int, families=()):
     log = ChangeLog.__table__
     newer = log.alias("newer")
-    return (
+    query = (
         select(
             log.c.revision,
             log.c.entity,
@@ -113,10 +113,18 @@ def snapshot_query(principal: Principal, revision: int, after: int, limit: int):
         .order_by(log.c.revision)
         .limit(limit)
     )
+    # Families that came into scope: only theirs (by the family index), still within the scope.
+    return query.where(log.c.family_id.in_(sorted(families))) if families else query
 
 
 def _frames(
-    factory: sessionmaker, principal: Principal, revision: int, after: int, chunk_rows: int, codec: str
+    factory: sessionmaker,
+    principal: Principal,
+    revision: int,
+    after: int,
+    chunk_rows: int,
+    codec: str,
+    families: list[str] = (),
 ):
     """One frame per round of queries, each in a short transaction of its own."""
     from ehdesk.server import ops_metrics
@@ -128,7 +136,7 @@ def _frames(
     limit = min(chunk_rows, FIRST_FRAME_ROWS)
     while True:
         with transaction(factory) as s:
-            rows = s.execute(snapshot_query(principal, revision, after, limit + 1)).all()
+            rows = s.execute(snapshot_query(principal, revision, after, limit + 1, families)).all()
             more = len(rows) > limit
             rows = rows[:limit]
             limit = min(chunk_rows, limit * 4)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -142,9 +143,16 @@ class SyncClient:
         )
         return p.PushResponse.model_validate_json(self._send("POST", "/v1/sync/push", request))
 
-    def pull(self, cursor: int, limit: int = p.DEFAULT_PULL_PAGE) -> p.PullResponse:
+    def pull(
+        self, cursor: int, limit: int = p.DEFAULT_PULL_PAGE, held: dict[str, int] | None = None
+    ) -> p.PullResponse:
+        """``held`` (schema 3): families this laptop took as a snapshot, and at which revision; a
+        laptop that passes it (even empty) takes arriving families as snapshots."""
+        extra: dict[str, Any] = (
+            {} if held is None else {"snapshot_arrivals": True, **({"held_families": held} if held else {})}
+        )
         request = p.PullRequest(
-            schema_version=self.schema_version, device_id=self._device(), cursor=cursor, limit=limit
+            schema_version=self.schema_version, device_id=self._device(), cursor=cursor, limit=limit, **extra
         )
         return p.PullResponse.model_validate_json(self._send("POST", "/v1/sync/pull", request))
 
@@ -167,10 +175,10 @@ class SyncClient:
         return p.BlobBatchResponse.model_validate_json(reply).results
 
     def snapshot(
-        self, revision: int, after: int, chunk_rows: int = 5000
-    ) -> Generator[framing.Frame, None, None]:
-        """The frames of a snapshot, as they arrive. A stream that ends part-way through a frame
-        raises ``Offline``; the frames before it were whole."""
+        self, revision: int, after: int, chunk_rows: int = 5000, families: list[str] | None = None
+    ) -> Iterator[framing.Frame]:
+        """The frames of a snapshot (of ``families`` only, when given), as they arrive. A stream
+        that ends part-way through a frame raises ``Offline``; the frames before it were whole."""
         request = p.SnapshotRequest(
             schema_version=self.schema_version,
             device_id=self._device(),
@@ -178,8 +186,9 @@ class SyncClient:
             after=after,
             codecs=framing.available_codecs(),
             chunk_rows=chunk_rows,
+            **({"families": families} if families else {}),
         )
-        content = gzip.compress(request.model_dump_json().encode(), compresslevel=6)
+        content = gzip.compress(request.model_dump_json(exclude_unset=True).encode(), compresslevel=6)
         for attempt in range(2):
             if self.access_token is None:
                 self._renew()
@@ -263,7 +272,9 @@ class SyncClient:
         headers = {}
         content = None
         if model is not None:
-            content = gzip.compress(model.model_dump_json().encode(), compresslevel=6)
+            # Fields left at their defaults are not sent: a server that predates a field still
+            # understands a request that does not use it.
+            content = gzip.compress(model.model_dump_json(exclude_unset=True).encode(), compresslevel=6)
             headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         elif raw is not None:
             content = raw

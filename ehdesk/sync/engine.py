@@ -12,7 +12,7 @@ import base64
 import hashlib
 import queue
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +40,9 @@ from ehdesk.sync.status import SyncStatus
 
 # Rows per snapshot frame: a few megabytes of JSON, one transaction each on the laptop.
 SNAPSHOT_ROWS = 5000
+# A push batch stops short of this much field JSON, well inside what the server takes inflated
+# (long forms: fewer changes a batch, never a batch the server refuses as too large).
+PUSH_BATCH_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -95,6 +98,7 @@ class SyncEngine:
         self.snapshot_rows = snapshot_rows
         self.status = SyncStatus()
         self._skip_pull_upto: int | None = None
+        self._snapshot_revision = 0
         if client.on_refresh_token is None:
             from ehdesk.sync.tokens import save_refresh_token
 
@@ -175,14 +179,13 @@ class SyncEngine:
         while True:
             with self.store.session() as s:
                 acked = read_int(s, ACKED_KEY)
-                entries = list(
-                    s.scalars(
-                        select(OutboxEntry)
-                        .where(OutboxEntry.seq > acked)
-                        .order_by(OutboxEntry.seq)
-                        .limit(self.push_batch)
-                    )
-                )
+                rows = s.execute(
+                    select(OutboxEntry, func.length(OutboxEntry.fields))
+                    .where(OutboxEntry.seq > acked)
+                    .order_by(OutboxEntry.seq)
+                    .limit(self.push_batch)
+                ).all()
+            entries = _within(rows, PUSH_BATCH_BYTES)
             if not entries:
                 return
             cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
@@ -245,12 +248,19 @@ class SyncEngine:
         transaction per batch. A blob it refused stays here and is offered again next sync."""
         batch: list[tuple[str, str, str | None, bytes]] = []
         size = 0
-        for row in [*rows, None]:
+        loaded: dict[str, bytes] = {}
+        for i, row in enumerate([*rows, None]):
             if row is not None:
-                with self.store.session() as s:
-                    data = s.scalar(select(Blob.data).where(Blob.sha256 == row.sha256))
-                if data is None:
+                if i % 100 == 0:  # read a hundred at a time (a transaction a blob cost more)
+                    with self.store.session() as s:
+                        wanted = [r.sha256 for r in rows[i : i + 100]]
+                        loaded = dict(
+                            s.execute(select(Blob.sha256, Blob.data).where(Blob.sha256.in_(wanted))).all()
+                        )
+                found = loaded.pop(row.sha256, None)
+                if found is None:
                     continue
+                data = found
             if batch and (row is None or len(batch) >= MAX_BATCH_BLOBS or size + len(data) > MAX_BATCH_DATA):
                 results = self.client.put_blobs(batch)
                 held = [r.sha256 for r in results if r.status in ("stored", "present")]
@@ -304,9 +314,12 @@ class SyncEngine:
                 return
             cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
         start = cursor
+        # Families that came into scope, taken as a snapshot during this pull, and at which
+        # revision (None: a schema-2 laptop, which takes them from the log).
+        held: dict[str, int] | None = {} if self.client.schema_version >= p.SNAPSHOT_SCHEMA else None
         # The next page is fetched while this one is written: the network and the disk overlap.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdesk-pull") as ahead:
-            upcoming = ahead.submit(self._fetch_page, cursor)
+            upcoming = ahead.submit(self._fetch_page, cursor, held)
             while True:
                 page, blobs = upcoming.result()
                 if page.wipe:
@@ -320,8 +333,18 @@ class SyncEngine:
                     with self.store.session(applying_remote=True) as s:
                         write_state(s, CURSOR_KEY, 0)
                     break
+                if page.arrived_families and held is not None:
+                    # Their current rows as a snapshot (one transaction a frame), not their history.
+                    if self._snapshot(summary, families=page.arrived_families, revision=page.head):
+                        return  # wiped instead
+                    held = {**held, **dict.fromkeys(page.arrived_families, self._snapshot_revision)}
+                    summary.changes = summary.changes | ChangeSet.of(
+                        (family_id, "family") for family_id in page.arrived_families
+                    )
+                    upcoming = ahead.submit(self._fetch_page, cursor, held)
+                    continue
                 if page.has_more:
-                    upcoming = ahead.submit(self._fetch_page, page.cursor)
+                    upcoming = ahead.submit(self._fetch_page, page.cursor, held)
                 summary.blobs_received += len(blobs)
                 with self.store.session(applying_remote=True) as s:
                     summary.pulled += apply_page(s, page, blobs)
@@ -338,15 +361,19 @@ class SyncEngine:
                     return
         self._pull(summary)  # from cursor 0: a snapshot, then the log
 
-    def _snapshot(self, summary: SyncSummary) -> bool:
-        """Receive and write a snapshot, resuming after the last whole frame when the connection
-        drops. Returns True when the council wiped this profile instead."""
-        writer = SnapshotWriter(self.store)
-        revision, after = snapshot_progress(self.store)
+    def _snapshot(self, summary: SyncSummary, families: list[str] | None = None, revision: int = 0) -> bool:
+        """Receive and write a snapshot (of the scope, or of ``families`` that came into it, at
+        ``revision``), resuming after the last whole frame when the connection drops. Returns True
+        when the council wiped this profile instead."""
+        writer = SnapshotWriter(self.store, arrival=bool(families))
+        after = 0
+        if not families:
+            revision, after = snapshot_progress(self.store)
         failures = 0
         while True:
             try:
-                for frame in _read_ahead(self.client.snapshot(revision, after, self.snapshot_rows)):
+                frames = self.client.snapshot(revision, after, self.snapshot_rows, families)
+                for frame in _read_ahead(frames, writer.prepare):
                     if frame.header.get("wipe"):
                         with self.store.session(applying_remote=True) as s:
                             wipe_everything(s)
@@ -359,6 +386,7 @@ class SyncEngine:
                     summary.snapshot_rows += written + len(frame.blobs)
                     summary.snapshot_revision = frame.header["revision"]
                     revision, after, failures = frame.header["revision"], frame.header["upto"], 0
+                    self._snapshot_revision = revision
                     self._report(percent=50 + int(50 * after / max(revision, 1)))
                     if frame.last:
                         return False
@@ -378,14 +406,16 @@ class SyncEngine:
             summary.snapshot_resumes += 1
             self.client.sleep(min(self.client.backoff * 2 ** (failures - 1), 30.0))
 
-    def _fetch_page(self, cursor: int) -> tuple[p.PullResponse, dict]:
-        page = self.client.pull(cursor, self.pull_page)
+    def _fetch_page(self, cursor: int, held: dict[str, int] | None = None) -> tuple[p.PullResponse, dict]:
+        page = self.client.pull(cursor, self.pull_page, held=held)
         return page, ({} if page.wipe else self._fetch_blobs(page))
 
 
-def _read_ahead(frames: Generator[Frame, None, None], depth: int = 2) -> Iterator[Frame]:
-    """Read and unpack the next frames on a thread while this one is written: the network, the
-    decompression and the disk overlap. Errors come out where the frame would have."""
+def _read_ahead(
+    frames: Iterator[Frame], prepare: Callable[[Frame], Frame] | None = None, depth: int = 2
+) -> Iterator[Frame]:
+    """Read, unpack and ``prepare`` the next frames on a thread while this one is written: the
+    network, the decompression and the disk overlap. Errors come out where the frame would have."""
     ahead: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -401,13 +431,17 @@ def _read_ahead(frames: Generator[Frame, None, None], depth: int = 2) -> Iterato
     def run() -> None:
         try:
             for frame in frames:
+                if prepare is not None:
+                    frame = prepare(frame)
                 if not hand_over(("frame", frame)):
                     return
             hand_over(("end", None))
         except BaseException as exc:  # noqa: BLE001  (handed to the consumer)
             hand_over(("error", exc))
         finally:
-            frames.close()
+            close = getattr(frames, "close", None)  # a generator: end the HTTP stream now
+            if close is not None:
+                close()
 
     reader = threading.Thread(target=run, name="ehdesk-snapshot", daemon=True)
     reader.start()
@@ -422,6 +456,18 @@ def _read_ahead(frames: Generator[Frame, None, None], depth: int = 2) -> Iterato
                 raise item
     finally:
         stop.set()
+
+
+def _within(rows: list, limit: int) -> list[OutboxEntry]:
+    """The first entries whose fields come to at most ``limit`` bytes (always at least one)."""
+    entries: list[OutboxEntry] = []
+    size = 0
+    for entry, length in rows:
+        size += length or 0
+        if entries and size > limit:
+            break
+        entries.append(entry)
+    return entries
 
 
 def _stamp_revisions(session, entries: list[OutboxEntry], reply: p.PushResponse) -> None:

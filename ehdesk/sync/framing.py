@@ -60,6 +60,8 @@ class Frame:
     sections: list[tuple[str, str, int]] = field(default_factory=list)
     # sha256 -> (bytes, media_type, family_id)
     blobs: dict[str, tuple[bytes, str, str | None]] = field(default_factory=dict)
+    # table -> parameter tuples, when the laptop has turned the sections into them ahead of writing
+    prepared: dict[str, list] | None = None
 
     @property
     def last(self) -> bool:

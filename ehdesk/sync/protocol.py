@@ -23,7 +23,9 @@ SNAPSHOT_SCHEMA = 3
 SUPPORTED_SCHEMA_VERSIONS = frozenset({SCHEMA_VERSION - 1, SCHEMA_VERSION})
 
 MAX_PUSH_BATCH = 500
-DEFAULT_PUSH_BATCH = 200
+# The server applies a batch in bulk, so the fixed cost of a request is most of a small batch's:
+# a laptop sends as many as the server takes (about 40 KB gzipped; a few seconds on 3G).
+DEFAULT_PUSH_BATCH = MAX_PUSH_BATCH
 MAX_PULL_PAGE = 2000
 DEFAULT_PULL_PAGE = 500
 MAX_BLOB_BYTES = 8 * 1024 * 1024
@@ -142,10 +144,23 @@ class PushResponse(WireModel):
 # -- pull ------------------------------------------------------------------------------------
 
 
+FamilyId = Annotated[str, ID]
+MAX_ARRIVALS = 1000
+
+
 class PullRequest(Versioned):
     device_id: str = ID
     cursor: int = Count()
     limit: int = Count(default=DEFAULT_PULL_PAGE, ge=1, le=MAX_PULL_PAGE)
+    # The laptop takes families that come into its scope as a snapshot of their current rows
+    # (``PullResponse.arrived_families``) instead of their rows from the log. Sent only as true:
+    # a server without it, and a laptop without it, keep to the log.
+    snapshot_arrivals: bool = False
+    # Families this laptop holds from such a snapshot, each at the revision it was taken: the log
+    # leaves out their rows up to that revision (the laptop has them already).
+    held_families: dict[FamilyId, Annotated[int, Count()]] = Field(
+        default_factory=dict, max_length=MAX_ARRIVALS
+    )
 
 
 class Change(WireModel):
@@ -176,6 +191,10 @@ class PullResponse(WireModel):
     head: int
     # The council asked for this profile to be wiped (a lost laptop).
     wipe: bool = False
+    # Families that came into this worker's scope since the cursor (only to a laptop that asked
+    # with ``snapshot_arrivals``): it takes them as a snapshot at ``head`` and asks again with them
+    # in ``held_families``. Such a reply carries no changes and keeps the cursor.
+    arrived_families: list[str] = Field(default_factory=list)
 
 
 # -- blobs -----------------------------------------------------------------------------------
@@ -228,6 +247,8 @@ class SnapshotRequest(Versioned):
     # What the laptop can unpack, best first; the server answers with the first it also has.
     codecs: list[str] = Field(default_factory=lambda: ["gzip"], max_length=8)
     chunk_rows: int = Field(default=5000, ge=1, le=20000)
+    # Only these families' rows (families that came into the worker's scope); empty: the scope.
+    families: list[FamilyId] = Field(default_factory=list, max_length=MAX_ARRIVALS)
 
 
 SNAPSHOT_MEDIA_TYPE = "application/x-ehdesk-snapshot"

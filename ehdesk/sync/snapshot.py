@@ -48,12 +48,8 @@ class _Plan:
     id_at: int
     revision_at: int
     deleted_at: int
-    json_sql: str = ""
-    json_default_names: tuple[str, ...] = ()
-
-    def json_defaults(self, now: datetime) -> dict[str, object]:
-        bound = _bound_defaults(self, now)
-        return {f"d_{name}": bound[name] for name in self.json_default_names}
+    # per column: "time" (ISO text to the stored form), "json" (a value to JSON text), or ""
+    kinds: tuple[str, ...] = ()
 
 
 def _converter(column):
@@ -87,7 +83,6 @@ def _plan(model) -> _Plan:
         f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" for _ in names)}) '
         f'ON CONFLICT("id") DO UPDATE SET {sets}'
     )
-    json_sql, json_default_names = _json_sql(table, columns, quoted, sets)
     return _Plan(
         sql,
         names,
@@ -98,52 +93,22 @@ def _plan(model) -> _Plan:
         names.index("id"),
         names.index("server_revision"),
         names.index("deleted"),
-        json_sql,
-        json_default_names,
+        tuple(
+            "time" if isinstance(c.type, UTCDateTime) else "json" if isinstance(c.type, JSON) else ""
+            for c in columns
+        ),
     )
-
-
-def _json_sql(table, columns, quoted: str, sets: str) -> tuple[str, tuple[str, ...]]:
-    """One INSERT ... SELECT over ``json_each(:rows)`` that turns wire rows into the columns exactly
-    as the ORM stores them: datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC), JSON columns as JSON
-    text, booleans as 0/1; a key the row does not carry takes the column's default. Each row's
-    fields are parsed once, into SQLite's binary JSON, and every column is read from that."""
-    exprs, defaults = [], []
-    for c in columns:
-        if c.name == "server_revision":
-            exprs.append("r")
-            continue
-        if c.name == "id":
-            exprs.append("(f ->> '$.id')")
-            continue
-        path = f"'$.\"{c.name}\"'"
-        if isinstance(c.type, UTCDateTime):
-            v = f"(f ->> {path})"
-            expr = (
-                f"CASE WHEN {v} IS NULL THEN NULL "
-                f"WHEN substr({v}, 20, 1) = '.' THEN substr({v}, 1, 10) || ' ' || substr({v}, 12, 15) "
-                f"ELSE substr({v}, 1, 10) || ' ' || substr({v}, 12, 8) || '.000000' END"
-            )
-        elif isinstance(c.type, JSON):
-            expr = f"(f -> {path})"
-        else:
-            expr = f"(f ->> {path})"
-        if c.default is not None or c.name in ("created_at", "updated_at"):
-            expr = f"coalesce({expr}, :d_{c.name})"
-            defaults.append(c.name)
-        exprs.append(expr)
-    sql = (
-        "WITH w AS MATERIALIZED (SELECT value ->> '$[0]' AS r, jsonb(value -> '$[1]') AS f "
-        "FROM json_each(:rows)) "
-        f'INSERT INTO "{table.name}" ({quoted}) SELECT {", ".join(exprs)} FROM w WHERE true '
-        f'ON CONFLICT("id") DO UPDATE SET {sets}'
-    )
-    return sql, tuple(defaults)
 
 
 class SnapshotWriter:
-    def __init__(self, store: Store) -> None:
+    """``arrival``: the snapshot of families that came into the worker's scope, taken during an
+    incremental pull. Its frames carry rows only: the pull cursor and the first sync's progress
+    are not touched (cut off part-way, the next pull names the same families again, and the
+    rows written so far are written again, in place)."""
+
+    def __init__(self, store: Store, arrival: bool = False) -> None:
         self.store = store
+        self.arrival = arrival
         self._plans: dict[str, _Plan | None] = {}
 
     def _plan_for(self, entity: str) -> _Plan | None:
@@ -162,6 +127,10 @@ class SnapshotWriter:
             # A frame can always be fetched again, so its commit need not wait for the disk to
             # confirm (WAL keeps it all-or-nothing either way); the worker's own edits keep FULL.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # A frame touches thousands of pages (rows and their indexes): a cache that holds them
+            # all spares SQLCipher writing and re-reading pages before the commit.
+            (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+            conn.execute("PRAGMA cache_size = -65536")
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -172,6 +141,7 @@ class SnapshotWriter:
                     raise
             finally:
                 conn.execute("PRAGMA synchronous = FULL")
+                conn.execute(f"PRAGMA cache_size = {int(cache)}")
         finally:
             raw.close()
         if frame.last:
@@ -214,8 +184,11 @@ class SnapshotWriter:
                 # Some rows here have fields waiting to be pushed: the careful, per-row way.
                 written += self._write_rows(conn, plan, json.loads(text), pending, now)
                 continue
-            # The whole table's section in one statement: SQLite unpacks the JSON, in C.
-            conn.execute(plan.json_sql, {**plan.json_defaults(now), "rows": text})
+            prepared = frame.prepared.get(table) if frame.prepared else None
+            if prepared is None:
+                prepared = _tuples(plan, text, now)
+            # Ready-made tuples, one prepared statement for the table's whole section.
+            conn.executemany(plan.sql, prepared)
             written += count
         if frame.blobs:
             created = _bind_now(now)
@@ -227,6 +200,8 @@ class SnapshotWriter:
             conn.executemany(
                 "INSERT OR IGNORE INTO blob_on_server (sha256) VALUES (?)", [(h,) for h in frame.blobs]
             )
+        if self.arrival:
+            return written
         header = frame.header
         state = {ROWS_KEY: str(_read_int(conn, ROWS_KEY) + written + len(frame.blobs))}
         if frame.last:
@@ -266,8 +241,57 @@ class SnapshotWriter:
             _upsert_keeping(conn, plan, row, keep)
         return len(rows)
 
+    def prepare(self, frame: Frame) -> Frame:
+        """Turn a frame's sections into parameter tuples, ahead of writing it (on the thread that
+        reads the frames, so this overlaps the previous frame's writes)."""
+        now = utcnow()
+        prepared = {}
+        for table, text, _ in frame.sections:
+            plan = self._plan_for(table)
+            if plan is not None:
+                prepared[table] = _tuples(plan, text, now)
+        frame.prepared = prepared
+        return frame
+
     def _plans_by_table(self) -> dict[str, _Plan]:
         return {plan.table: plan for plan in self._plans.values() if plan is not None}
+
+
+def _stored_time(value):
+    """An ISO time from the wire as the ORM stores it on SQLite ('YYYY-MM-DD HH:MM:SS.ffffff', UTC):
+    the server's times are always UTC, written with or without microseconds."""
+    if value is None:
+        return None
+    if len(value) > 19 and value[19] == ".":
+        return f"{value[:10]} {value[11:26]}"
+    return f"{value[:10]} {value[11:19]}.000000"
+
+
+def _tuples(plan: _Plan, text: str, now: datetime) -> list[list]:
+    """The rows of one section (``[[revision, {fields}], ...]``) as parameter tuples for
+    ``plan.sql``: JSON parsed once, in C; only times and JSON values are touched in Python."""
+    missing = _bound_defaults(plan, now)
+    getters = []
+    for name, kind in zip(plan.names, plan.kinds, strict=True):
+        default = missing.get(name)
+        getters.append((name, kind, default))
+    times = [i for i, (_, kind, _) in enumerate(getters) if kind == "time"]
+    as_json = [i for i, (_, kind, _) in enumerate(getters) if kind == "json"]
+    defaults = [(name, default) for name, _, default in getters]
+    revision_at = plan.revision_at
+    out = []
+    for revision, fields in json.loads(text):
+        values = [fields.get(name, default) for name, default in defaults]
+        for i in times:
+            v = values[i]
+            if v is not None and v is not defaults[i][1]:
+                values[i] = _stored_time(v)
+        for i in as_json:
+            if getters[i][0] in fields:
+                values[i] = json.dumps(values[i])
+        values[revision_at] = revision
+        out.append(values)
+    return out
 
 
 def _bound_defaults(plan: _Plan, now: datetime) -> dict[str, object]:

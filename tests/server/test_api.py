@@ -243,6 +243,58 @@ def test_bad_batches_change_nothing_at_all(server, north):
         assert s.scalars(select(Device.last_seq).where(Device.id == north.device_id)).one() == 0
 
 
+def test_a_large_batch_with_one_row_out_of_scope_applies_the_rest_and_keeps_that_one_aside(
+    server, north, south
+):
+    """The server applies a batch in bulk, yet checks every row: the one change to another team's
+    family is refused and quarantined, the rest land with their change-log rows, exactly once."""
+    south_family, _ = south.new_family(server.teams["South"], notes="theirs")
+    log_before = server.count(ChangeLog)
+    family_id = str(uuid.uuid4())
+    batch = [north.mutation("family", family_id, {"reference": "EH-BIG", "team_id": server.teams["North"]})]
+    people = [str(uuid.uuid4()) for _ in range(398)]
+    batch += [
+        north.mutation("person", person_id, {"family_id": family_id, "given_name": f"P{i}"})
+        for i, person_id in enumerate(people[:200])
+    ]
+    intruder = str(uuid.uuid4())
+    batch.append(north.mutation("person", intruder, {"family_id": south_family, "given_name": "Sneaky"}))
+    batch += [
+        north.mutation("person", person_id, {"family_id": family_id, "given_name": f"P{i}"})
+        for i, person_id in enumerate(people[200:], start=200)
+    ]
+    reply = north.push(*batch)
+    assert reply.status_code == 200, reply.text
+    statuses = [r["status"] for r in reply.json()["results"]]
+    assert statuses.count("applied") == 399 and statuses[201] == "refused"
+    assert server.get(Person, intruder) is None
+    assert server.count(Person, Person.family_id == family_id) == 398
+    assert server.count(ChangeLog) == log_before + 399
+    assert server.count(Quarantine) == 1
+    assert server.get(Person, people[-1]).given_name == "P397"
+    # Sent again (the reply was lost): acknowledged, not applied twice.
+    again = north.push(*batch).json()
+    assert {r["status"] for r in again["results"]} == {"duplicate"}
+    assert server.count(ChangeLog) == log_before + 399
+    assert server.count(Quarantine) == 1
+
+
+def test_a_large_batch_with_one_bad_row_changes_nothing(server, north):
+    family_id = str(uuid.uuid4())
+    batch = [north.mutation("family", family_id, {"reference": "EH-BAD", "team_id": server.teams["North"]})]
+    batch += [
+        north.mutation("person", str(uuid.uuid4()), {"family_id": family_id, "given_name": f"P{i}"})
+        for i in range(300)
+    ]
+    batch.append(north.mutation("person", str(uuid.uuid4()), {"family_id": family_id}))  # no name
+    log_before = server.count(ChangeLog)
+    reply = north.push(*batch)
+    assert reply.status_code == 422, reply.text
+    assert server.count(ChangeLog) == log_before
+    assert server.count(Person, Person.family_id == family_id) == 0
+    assert server.get(Family, family_id) is None
+
+
 def test_previous_schema_version_is_still_served(server, north):
     r = north.http.post(
         "/v1/sync/pull", json={"schema_version": V - 1, "device_id": north.device_id, "cursor": 0}

@@ -43,4 +43,6 @@ def pull(body: p.PullRequest, s: DbSession, principal: CurrentPrincipal) -> Resp
         raise HTTPException(422, "The request names another device.")
     page = pull_page(s, principal, body)
     # Serialised once, directly: a page can hold thousands of rows.
-    return Response(content=page.model_dump_json(), media_type="application/json")
+    # A laptop that did not ask for arrivals as snapshots never sees the field (it would refuse it).
+    exclude = None if page.arrived_families else {"arrived_families"}
+    return Response(content=page.model_dump_json(exclude=exclude), media_type="application/json")
