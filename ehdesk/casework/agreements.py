@@ -20,6 +20,7 @@ from ehdesk.casework.agreement_templates import fill, get_template, latest_templ
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.professionals import involved_agencies
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, NotFound, ValidationError
 from ehdesk.models import Agreement, AgreementSignature, Consent, Family, Person
@@ -163,7 +164,7 @@ def fields_from(family: Family | None, members: list[Person], agreement: Agreeme
         "worker_name": agreement.worker_name,
         "council_name": pack.council_name,
         "agencies": "; ".join(agencies) if agencies else "no other agency (none chosen)",
-        "review_date": agreement.review_date.strftime("%-d %B %Y")
+        "review_date": show_date(agreement.review_date)
         if agreement.review_date
         else "a date to agree",
     }

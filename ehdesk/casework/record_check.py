@@ -11,6 +11,7 @@ from ehdesk.casework import closure, meetings
 from ehdesk.casework.assessments import EHA_FORM, engine_for, get_assessment, quality_problems
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.thresholds import threshold_state
+from ehdesk.config.dates import show_date
 from ehdesk.models import Assessment
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction, PlanOutcome, PlanVersion
@@ -48,7 +49,7 @@ def episode_problems(session: Session, episode_id: str) -> list[str]:
             Meeting.episode_id == episode_id, Meeting.deleted.is_(False), Meeting.status == "completed"
         )
     ):
-        when = f"the {meetings.KIND_LABELS.get(m.kind, m.kind)} of {m.held_on:%d %b %Y}"
+        when = f"the {meetings.KIND_LABELS.get(m.kind, m.kind)} of {show_date(m.held_on)}"
         if m.completed_on and m.completed_on < m.held_on:
             found.append(f"{when} was completed before it happened")
         if m.override_reason:

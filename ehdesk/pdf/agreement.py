@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework.agreements import AgreementView, signature_images, signed_pdf
 from ehdesk.casework.uk_time import uk_time_words
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.pdf.blocks import (
     DocumentInfo,
@@ -67,13 +68,13 @@ def agreement_pdf(view: AgreementView, images: dict[str, bytes], copy: str = "of
         ("Family", view.family_name),
         ("Family members", ", ".join(view.member_names)),
         ("Family worker", view.worker_name),
-        ("Review date", view.review_date.strftime("%-d %B %Y") if view.review_date else ""),
-        ("Signed on", view.signed_on.strftime("%-d %B %Y") if view.signed_on else "Not yet signed"),
+        ("Review date", show_date(view.review_date) if view.review_date else ""),
+        ("Signed on", show_date(view.signed_on) if view.signed_on else "Not yet signed"),
     ]
     if content.get("explained_in"):
         rows.append(("Explained in", content["explained_in"]))
     if view.sharing_stopped_on:
-        rows.append(("Sharing stopped", f"{view.sharing_stopped_on:%-d %B %Y}: the family withdrew consent"))
+        rows.append(("Sharing stopped", f"{show_date(view.sharing_stopped_on)}: the family withdrew consent"))
     translated = content.get("translation")
     # The family's copy is in the family's language where the pack holds it.
     words = translated if copy == "family" and translated else content

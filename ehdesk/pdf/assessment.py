@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.assessments import EHA_FORM, current_episode, engine_for, get_assessment
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
 from ehdesk.forms.engine import FormEngine, Item
@@ -22,7 +23,7 @@ from ehdesk.pdf.ecomap import ecomap_story
 
 
 def _date(value) -> str:
-    return value.strftime("%-d %B %Y") if value else ""
+    return show_date(value) if value else ""
 
 
 def _section_story(engine: FormEngine, items: list[Item], answers: dict) -> list:

@@ -9,6 +9,7 @@ import json
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, chronology
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.models import Family, Person
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
@@ -28,7 +29,7 @@ def render(session: Session, family_id: str, child_id: str | None = None) -> tup
                 ("Entries", str(len(entries))),
                 (
                     "From / to",
-                    f"{entries[0].on:%d %b %Y} to {entries[-1].on:%d %b %Y}"
+                    f"{show_date(entries[0].on)} to {show_date(entries[-1].on)}"
                     if entries
                     else "Nothing recorded yet",
                 ),
@@ -43,7 +44,7 @@ def render(session: Session, family_id: str, child_id: str | None = None) -> tup
                 ["Date", "What happened", "Details", "By"],
                 [
                     [
-                        f"{e.on:%d %b %Y}",
+                        f"{show_date(e.on)}",
                         f"{e.title}" + (f" ({e.children})" if e.children else ""),
                         e.detail,
                         e.by,

@@ -13,6 +13,7 @@ from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS
 from ehdesk.casework.timescales import timescale_record
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
 from ehdesk.models import Family
@@ -21,7 +22,7 @@ from ehdesk.pdf.plan import content_hash
 
 
 def _d(value) -> str:
-    return f"{value:%d %b %Y}" if value else ""
+    return f"{show_date(value)}" if value else ""
 
 
 def render_latest(session: Session, family_id: str, today: date | None = None) -> tuple[bytes, DocumentInfo]:

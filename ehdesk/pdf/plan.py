@@ -11,6 +11,7 @@ from ehdesk.casework import audit, meetings, plans
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
 from ehdesk.models import Family
@@ -18,7 +19,7 @@ from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, 
 
 
 def _d(value) -> str:
-    return f"{value:%d %b %Y}" if value else ""
+    return f"{show_date(value)}" if value else ""
 
 
 def content_hash(content: dict) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import readings
 from ehdesk.casework.families import get_family
 from ehdesk.casework.readings import ReadingView, Series
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
@@ -86,7 +87,7 @@ def _series_story(series: Series) -> list[Flowable]:
             [
                 (
                     "Readings",
-                    f"{len(series.readings)}, from {series.readings[0].taken_on:%d %b %Y} to {latest.taken_on:%d %b %Y}",
+                    f"{len(series.readings)}, from {show_date(series.readings[0].taken_on)} to {show_date(latest.taken_on)}",
                 ),
                 (
                     "Latest taken with",
@@ -183,7 +184,7 @@ def render_latest(session: Session, family_id: str) -> tuple[bytes, DocumentInfo
         title="Progress of change",
         council_name=pack.council_name,
         document_id=f"PRG-{content_hash[:10].upper()}",
-        subtitle=f"{progress.episode_label} · readings up to {latest:%d %b %Y}",
+        subtitle=f"{progress.episode_label} · readings up to {show_date(latest)}",
         content_hash=content_hash,
     )
     members = ", ".join(m.full_name for m in family.members) or "—"

@@ -7,7 +7,9 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QDateEdit
 
-from ehdesk.casework.uk_time import uk_local
+from ehdesk.config.dates import qt_date_format, show_date, show_time
+
+__all__ = ["NO_DATE", "has_date", "show_date", "show_no_date", "show_time", "style_date_edit", "uk_time"]
 
 NO_DATE = "—"
 
@@ -23,6 +25,11 @@ def has_date(edit: QDateEdit) -> bool:
 
 def uk_time(moment: datetime) -> str:
     """A stored moment (UTC; naive means UTC, as SQLite returns it) as people in England read it:
-    UK local time, with BST in summer (one rule for screens and PDFs: ``casework.uk_time``)."""
-    local, _zone = uk_local(moment)
-    return f"{local:%-d %b %Y at %H:%M}"
+    UK local time, with BST in summer, in the pack's date style (``config.dates``)."""
+    return show_time(moment)
+
+
+def style_date_edit(edit: QDateEdit) -> QDateEdit:
+    """A date box that shows its date in the pack's style, like every other date on screen."""
+    edit.setDisplayFormat(qt_date_format())
+    return edit

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QComboBox,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+
+from ehdesk.ui.widgets import SHOWS_ROWS
 
 SWEEP_PASSWORD = "sweep-password-123"
 SWEEP_WORKER = "Sam Sweep"
@@ -111,6 +114,10 @@ def check_fit(top: QWidget, screen: str, expected_size=None) -> Problems:
             # Room for the text plus Qt's margins (and the sort arrow where there is one).
             if text and metrics.horizontalAdvance(text) + 8 > header.sectionSize(section):
                 problems.add(f"column {text!r} is cut off ({header.sectionSize(section)} px)")
+    for table in _visible_widgets(top, QAbstractItemView):
+        rows = table.property(SHOWS_ROWS)
+        if rows and table.viewport().height() < rows * table.verticalHeader().defaultSectionSize():
+            problems.add(f"{_describe(table)} shows fewer than {rows} rows ({table.viewport().height()} px)")
     for bar in _visible_widgets(top, QTabBar):
         for i in range(bar.count()):
             if (
