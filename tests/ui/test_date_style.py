@@ -14,6 +14,7 @@ from ehdesk.config.dates import show_date, show_time
 from ehdesk.config.pack import packs_dir
 from ehdesk.ui import sweep
 from ehdesk.ui.main_window import MainWindow
+from tests.ui.conftest import sign_in
 
 
 def _use_pack_with_style(tmp_path, monkeypatch, style: str) -> None:
@@ -34,12 +35,8 @@ def _shown_dates(qtbot, data_dir) -> tuple[str, str]:
     window.resize(1280, 720)
     window.show()
     try:
-        window.signin.refresh(select=sweep.SWEEP_WORKER)
-        window.signin.password.setText(sweep.SWEEP_PASSWORD)
-        window.signin.try_sign_in()
-        qtbot.waitUntil(
-            lambda: window.workspace is not None and window.workspace.caseload_loaded, timeout=20_000
-        )
+        qtbot.waitExposed(window)
+        sign_in(qtbot, window, sweep.SWEEP_WORKER, sweep.SWEEP_PASSWORD)
         model = window.workspace.page.model
         row = next(r for r, rec in enumerate(model.rows) if rec.next_due_on)
         allocated = model.data(model.index(row, 6)).removeprefix("⚠ Overdue since ")
@@ -58,7 +55,7 @@ def _shown_dates(qtbot, data_dir) -> tuple[str, str]:
 def test_the_council_pack_chooses_the_date_style_on_the_caseload_and_the_family_overview(
     qtbot, data_dir, tmp_path, monkeypatch
 ):
-    sweep.make_sweep_profile(data_dir, families=4)
+    sweep.make_sweep_profile(data_dir)
     _use_pack_with_style(tmp_path, monkeypatch, "numeric")
     allocated, case_card = _shown_dates(qtbot, data_dir)
     assert re.fullmatch(r"\d\d/\d\d/20\d\d", allocated)
