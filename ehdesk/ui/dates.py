@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QDateEdit
 
 from ehdesk.config.dates import qt_date_format, show_date, show_time
 
-__all__ = ["NO_DATE", "has_date", "show_date", "show_no_date", "show_time", "style_date_edit", "uk_time"]
+__all__ = [
+    "NO_DATE", "has_date", "show_date", "show_no_date", "show_time", "style_date_edit", "uk_time", "widest_date",
+]
 
 NO_DATE = "—"
 
@@ -33,3 +35,12 @@ def style_date_edit(edit: QDateEdit) -> QDateEdit:
     """A date box that shows its date in the pack's style, like every other date on screen."""
     edit.setDisplayFormat(qt_date_format())
     return edit
+
+
+def widest_date() -> str:
+    """The longest a date can be in the pack's style ("28 September 2026"), to size a column."""
+    from datetime import date
+
+    return show_date(date(2026, 9, 28))
+
+
