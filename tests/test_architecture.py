@@ -78,6 +78,7 @@ ALLOWED: dict[str, set[str]] = {
 # reaches a pdf module, so none may import SQLAlchemy, the models or the store.
 PDF_MAY_IMPORT = {
     "ehdesk.casework.document_views",
+    "ehdesk.config.dates",
     "ehdesk.config.pack",
     "ehdesk.config.settings",
     "ehdesk.forms.engine",

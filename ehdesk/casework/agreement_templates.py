@@ -115,7 +115,9 @@ def date_words(day, months: list[str] | None = None) -> str:
     """``5 March 2027``, with the translation's month names where it has them."""
     if months and len(months) == 12:
         return f"{day.day} {months[day.month - 1]} {day.year}"
-    return day.strftime("%-d %B %Y")
+    from ehdesk.config.dates import show_date
+
+    return show_date(day)  # English: the pack's one date style
 
 
 def fill(template: AgreementTemplate, fields: dict[str, str | list[str]]) -> dict:

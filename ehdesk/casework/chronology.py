@@ -23,6 +23,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.record_checks import check_date, require_text, text
 from ehdesk.casework.records import live
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models import Assessment, Consent, Episode, Person, Reading, Referral
@@ -164,7 +165,7 @@ def _entries(session: Session, family_id: str, pack: CouncilPack) -> list[Chrono
                     e.extension_signed_off_on,
                     "episode",
                     "Kept open past the limit (signed off)",
-                    f"New close-by date {e.extension_close_by:%d/%m/%Y}. {e.extension_reason}"
+                    f"New close-by date {show_date(e.extension_close_by)}. {e.extension_reason}"
                     if e.extension_close_by
                     else e.extension_reason,
                     by=e.extension_signed_off_by,
@@ -302,7 +303,7 @@ def _entries(session: Session, family_id: str, pack: CouncilPack) -> list[Chrono
                 f"{h.reason}"
             )
             if h.joint_visit_on:
-                detail += f" Joint visit {h.joint_visit_on:%d/%m/%Y}."
+                detail += f" Joint visit {show_date(h.joint_visit_on)}."
         add(
             ChronologyEntry(
                 h.handed_over_on, "handover", title, detail.strip(), by=h.recorded_by, record_id=h.id

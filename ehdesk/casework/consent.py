@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.records import live
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models import Agreement, Consent, Episode, Person
@@ -159,18 +160,18 @@ def withdraw_consent(
     consent = live(session, Consent, consent_id, "consent")
     if consent.withdrawn_on is not None:
         raise ValidationError(
-            {"withdrawn_on": f"This consent was already withdrawn on {consent.withdrawn_on:%d/%m/%Y}."}
+            {"withdrawn_on": f"This consent was already withdrawn on {show_date(consent.withdrawn_on)}."}
         )
     if withdrawn_on is None:
         raise ValidationError({"withdrawn_on": "The date consent was withdrawn is missing."})
     if withdrawn_on > today:
-        raise ValidationError({"withdrawn_on": f"The date {withdrawn_on:%d/%m/%Y} is in the future."})
+        raise ValidationError({"withdrawn_on": f"The date {show_date(withdrawn_on)} is in the future."})
     if withdrawn_on < consent.given_on:
         raise ValidationError({"withdrawn_on": "Consent cannot be withdrawn before it was given."})
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_by_name = withdrawn_by_name.strip() or consent.given_by_name
     consent.withdrawal_recorded_by = session.info.get("worker_name", "") or session.info.get("actor", "")
-    messages = [f"Consent withdrawn by {consent.withdrawn_by_name} on {withdrawn_on:%d %b %Y}."]
+    messages = [f"Consent withdrawn by {consent.withdrawn_by_name} on {show_date(withdrawn_on)}."]
     stops = consent.scope in current_pack().practice.consent_withdrawal_stops
     if stops:
         stopped = []
@@ -242,7 +243,7 @@ def record_safeguarding_share(
     if not isinstance(shared_on, date):
         errors["shared_on"] = "Give the date the information was shared."
     elif shared_on > today:
-        errors["shared_on"] = f"The date {shared_on:%d/%m/%Y} is in the future."
+        errors["shared_on"] = f"The date {show_date(shared_on)} is in the future."
     if errors:
         raise ValidationError(errors)
     consent.safeguarding_shares = [

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit, episode_access
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.records import live
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models import Episode, Person
@@ -78,11 +79,11 @@ def clean_episode(
     if opened is None:
         errors["opened_on"] = "The date the case was opened is missing."
     elif opened > today:
-        errors["opened_on"] = f"The opening date {opened:%d/%m/%Y} is in the future."
+        errors["opened_on"] = f"The opening date {show_date(opened)} is in the future."
     allocated = data.get("allocated_on")
     if allocated is not None:
         if allocated > today:
-            errors["allocated_on"] = f"The allocation date {allocated:%d/%m/%Y} is in the future."
+            errors["allocated_on"] = f"The allocation date {show_date(allocated)} is in the future."
         elif opened is not None and allocated < opened:
             errors["allocated_on"] = "The case cannot be allocated before it was opened."
         if not data.get("allocated_worker_id"):

@@ -13,6 +13,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.closure import MANAGER_ROLES
 from ehdesk.casework.episode_access import require_open
 from ehdesk.casework.timescales import EpisodeFacts, needs_signoff, original_limit
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.models import Episode, Family
@@ -33,8 +34,8 @@ class SignoffNeeded:
     @property
     def status_label(self) -> str:
         if self.past_close_by:
-            return f"Past the agreed close-by date ({self.limit_on:%d %b %Y})"
-        return f"Past the limit ({self.limit_on:%d %b %Y}): needs sign-off"
+            return f"Past the agreed close-by date ({show_date(self.limit_on)})"
+        return f"Past the limit ({show_date(self.limit_on)}): needs sign-off"
 
 
 def sign_off_extension(

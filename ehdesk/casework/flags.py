@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.plans import OPEN_STATUSES
+from ehdesk.config.dates import show_date
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction
 
@@ -57,7 +58,7 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
             Flag(
                 "consent_withdrawn",
                 "stop",
-                f"Close: consent withdrawn. The family withdrew consent on {withdrawn:%d %b %Y}; sharing "
+                f"Close: consent withdrawn. The family withdrew consent on {show_date(withdrawn)}; sharing "
                 "has stopped and nothing else is due. Share only if a child may be at risk of significant "
                 "harm, and record it.",
             )
@@ -78,7 +79,7 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
     plan = get_plan(session, episode_id, today=today)
     late = plan.overdue_actions
     if late and episode.status == "open":
-        listed = "; ".join(f"{a.what} (due {a.by_when:%d %b %Y})" for a in late[:3])
+        listed = "; ".join(f"{a.what} (due {show_date(a.by_when)})" for a in late[:3])
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         flags.append(Flag("overdue_actions", "warn", f"{len(late)} action(s) overdue: {listed}{more}."))
     if episode.status == "open" and episode.extension_close_by and episode.extension_close_by < today:
@@ -86,7 +87,7 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
             Flag(
                 "past_close_by",
                 "warn",
-                f"Past the agreed close-by date ({episode.extension_close_by:%d %b %Y}): close the case or "
+                f"Past the agreed close-by date ({show_date(episode.extension_close_by)}): close the case or "
                 "ask the manager to sign off again.",
             )
         )
@@ -100,13 +101,13 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
                 Flag(
                     "meeting_override",
                     "note",
-                    f"The meeting of {m.held_on:%d %b %Y} was completed by {m.override_by} although it broke "
+                    f"The meeting of {show_date(m.held_on)} was completed by {m.override_by} although it broke "
                     f"a rule: {m.override_reason}",
                 )
             )
         elif m.kind in ("initial_taf", "taf_review") and not m.counts_as_taf:
             flags.append(
-                Flag("not_a_taf", "warn", f"The meeting of {m.held_on:%d %b %Y} does not count as a TAF.")
+                Flag("not_a_taf", "warn", f"The meeting of {show_date(m.held_on)} does not count as a TAF.")
             )
     if episode.status == "open" and episode.case_type == "step_down":
         from ehdesk.casework.handovers import step_down_for

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit, plans
 from ehdesk.casework.episode_access import require_open
 from ehdesk.casework.records import live
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.models.meeting import MEETING_KINDS, Meeting
@@ -414,7 +415,7 @@ def complete_meeting(
     if row.held_on > today:
         raise ValidationError(
             {
-                "held_on": f"This meeting is dated {row.held_on:%d %b %Y}: it can't be completed before "
+                "held_on": f"This meeting is dated {show_date(row.held_on)}: it can't be completed before "
                 "it has happened."
             }
         )
@@ -423,7 +424,7 @@ def complete_meeting(
     earlier = [m.held_on for m in _meetings(session, row.episode_id) if m.status == "completed"]
     if earlier and row.held_on < max(earlier):
         errors["held_on"] = (
-            f"This meeting can't be dated before the last completed one ({max(earlier):%d %b %Y})."
+            f"This meeting can't be dated before the last completed one ({show_date(max(earlier))})."
         )
     if errors:
         raise ValidationError(errors)

@@ -15,6 +15,7 @@ from ehdesk.casework.agreements import latest_agreement
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.timescales import DueItem, due_items
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 
 
@@ -49,7 +50,7 @@ def _age(born: date, today: date) -> int:
 def _member_line(member: families.MemberView, today: date) -> MemberLine:
     parts = [member.relationship or member.role]
     if member.due_date and not member.date_of_birth:
-        parts = ["unborn", f"due {member.due_date:%-d %b %Y}"]
+        parts = ["unborn", f"due {show_date(member.due_date)}"]
     elif member.date_of_birth:
         parts.append(f"{_age(member.date_of_birth, today)}")
     if not member.lives_in_household:
@@ -68,10 +69,10 @@ def family_overview(session: Session, family_id: str, today: date | None = None)
     facts = facts_for_episodes(session, [episode])[episode.id]
     level = pack.label("levels_of_need", episode.level_of_need) if episode.level_of_need else ""
     if episode.status == "open":
-        summary = f"Open since {episode.opened_on:%-d %b %Y}"
+        summary = f"Open since {show_date(episode.opened_on)}"
     else:
-        closed = f" on {episode.closed_on:%-d %b %Y}" if episode.closed_on else ""
-        summary = f"Closed{closed} (opened {episode.opened_on:%-d %b %Y})"
+        closed = f" on {show_date(episode.closed_on)}" if episode.closed_on else ""
+        summary = f"Closed{closed} (opened {show_date(episode.opened_on)})"
     if level:
         summary += f" · level of need: {level}"
     due = due_items(facts, pack.timescales, today)

@@ -13,6 +13,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404, require_open
 from ehdesk.casework.plan_who import link_professional
 from ehdesk.casework.records import live
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models.plan import ACTION_STATUSES, RAG, REVIEW_OUTCOMES, PlanAction, PlanOutcome, PlanVersion
@@ -129,11 +130,11 @@ class VersionView:
     @property
     def headline(self) -> str:
         if self.version == 1:
-            return f"Version 1, {self.recorded_on:%d %b %Y}: the plan was agreed"
+            return f"Version 1, {show_date(self.recorded_on)}: the plan was agreed"
         if not self.review_outcome:
-            return f"Version {self.version}, {self.recorded_on:%d %b %Y}: the plan was updated"
+            return f"Version {self.version}, {show_date(self.recorded_on)}: the plan was updated"
         outcome = REVIEW_OUTCOME_LABELS.get(self.review_outcome, self.review_outcome)
-        return f"Version {self.version}, {self.recorded_on:%d %b %Y}: reviewed — {outcome.lower()}"
+        return f"Version {self.version}, {show_date(self.recorded_on)}: reviewed — {outcome.lower()}"
 
 
 def _action_view(a: PlanAction, today: date, amber_within_days: int) -> ActionView:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.records import MOVED_OR_REMOVED, live
+from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.loader import ToolSet
@@ -58,7 +59,7 @@ class ReadingView:
 
     @property
     def label(self) -> str:
-        return f"{OCCASIONS.get(self.occasion, self.occasion)} {self.taken_on.strftime('%d %b %Y')}"
+        return f"{OCCASIONS.get(self.occasion, self.occasion)} {show_date(self.taken_on)}"
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _clean(
         errors["taken_on"] = "The reading date cannot be in the future."
     elif taken_on < episode.opened_on:
         errors["taken_on"] = (
-            f"The reading date is before this case was opened ({episode.opened_on.strftime('%d %b %Y')})."
+            f"The reading date is before this case was opened ({show_date(episode.opened_on)})."
         )
     subject_id = data.get("subject_person_id") or None
     subject: Person | None = None
@@ -475,11 +476,11 @@ def family_progress(session: Session, family_id: str, tools: ToolSet | None = No
     choices = [MemberChoice(p.id, p.full_name, p.role) for p in members]
     if episode is None:
         return FamilyProgress(family_id, None, "No case is open for this family.", False, choices, [])
-    opened = episode.opened_on.strftime("%d %b %Y")
+    opened = show_date(episode.opened_on)
     label = (
         f"Case opened {opened}"
         if episode.status == "open"
-        else f"Case opened {opened}, closed {episode.closed_on.strftime('%d %b %Y') if episode.closed_on else ''}"
+        else f"Case opened {opened}, closed {show_date(episode.closed_on) if episode.closed_on else ''}"
     )
     return FamilyProgress(
         family_id, episode.id, label, episode.status == "open", choices, series(session, episode.id, tools)

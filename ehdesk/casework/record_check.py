@@ -13,6 +13,7 @@ from ehdesk.casework import closure, meetings
 from ehdesk.casework.assessments import EHA_FORM, engine_for, get_assessment, quality_problems
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.thresholds import threshold_state
+from ehdesk.config.dates import show_date
 from ehdesk.models import Agreement, AgreementSignature, Assessment, Person
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction, PlanOutcome, PlanVersion
@@ -60,7 +61,7 @@ def episode_problems(session: Session, episode_id: str, today: date | None = Non
             Meeting.episode_id == episode_id, Meeting.deleted.is_(False), Meeting.status == "completed"
         )
     ):
-        when = f"the {meetings.KIND_LABELS.get(m.kind, m.kind)} of {m.held_on:%d %b %Y}"
+        when = f"the {meetings.KIND_LABELS.get(m.kind, m.kind)} of {show_date(m.held_on)}"
         if (m.completed_on and m.completed_on < m.held_on) or m.held_on > today:
             found.append(f"{when} was completed before it happened")
         if m.override_reason:

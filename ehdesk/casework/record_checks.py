@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ehdesk.config.dates import show_date
 from ehdesk.errors import EhdeskError
 
 MANAGER_ROLES = ("manager", "admin")
@@ -35,9 +36,9 @@ def check_date(
             errors[field] = f"{label} is missing."
         return
     if value > today:
-        errors[field] = f"{label} ({value:%d/%m/%Y}) is in the future."
+        errors[field] = f"{label} ({show_date(value)}) is in the future."
     elif not_before is not None and value < not_before:
-        errors[field] = f"{label} ({value:%d/%m/%Y}) is before {not_before_label}."
+        errors[field] = f"{label} ({show_date(value)}) is before {not_before_label}."
 
 
 def text(data: dict, name: str) -> str:

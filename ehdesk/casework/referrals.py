@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.records import live
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models import Referral
@@ -59,7 +60,7 @@ def clean_referral(data: dict, pack: CouncilPack | None = None, today: date | No
     if received is None:
         errors["received_on"] = "The date the request was received is missing."
     elif received > today:
-        errors["received_on"] = f"The date received {received:%d/%m/%Y} is in the future."
+        errors["received_on"] = f"The date received {show_date(received)} is in the future."
     source = data.get("source", "")
     if source and source not in pack.codes("referral_sources"):
         errors["source"] = "Choose who made the request from the list."
@@ -85,7 +86,7 @@ def clean_referral(data: dict, pack: CouncilPack | None = None, today: date | No
         if not outcome:
             errors["outcome"] = "Choose the outcome that was decided on that date."
         elif outcome_on > today:
-            errors["outcome_on"] = f"The outcome date {outcome_on:%d/%m/%Y} is in the future."
+            errors["outcome_on"] = f"The outcome date {show_date(outcome_on)} is in the future."
         elif received is not None and outcome_on < received:
             errors["outcome_on"] = "The outcome date is before the request was received."
     cleaned["summary"] = (data.get("summary") or "").strip()

@@ -37,6 +37,7 @@ from ehdesk.casework.statistics_tables import (  # noqa: F401 (re-exported)
 from ehdesk.casework.statistics_work import grouped_factors_table, primary_reason_table, workforce_section
 from ehdesk.casework.supporting_families import supporting_families_section
 from ehdesk.casework.timescales import EpisodeFacts, add_months, breaches, first_taf_due
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.models import Episode, Family, Referral
@@ -102,7 +103,7 @@ def _movement_table(
         key=key,
         title=title,
         row_heading=heading,
-        columns=("Opened", "Closed", f"Active at {date_to:%d/%m/%Y}", "Opened and still open"),
+        columns=("Opened", "Closed", f"Active at {show_date(date_to)}", "Opened and still open"),
         rows=tuple(rows),
         note="Opened and still open: opened in the period and not closed by its last day (part of Active).",
     )

@@ -19,6 +19,7 @@ from ehdesk.casework.statistics import (
 from ehdesk.casework.statistics_tables import CountTable, Section, Statistics
 from ehdesk.casework.statistics_work import caseload_tables
 from ehdesk.casework.timescales import due_items
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError
 
@@ -40,7 +41,7 @@ def caseload_by_worker(episodes, date_from: date, date_to: date) -> CountTable:
         key="caseload_by_worker",
         title="Caseload by allocated worker",
         row_heading="Worker",
-        columns=("Opened", "Closed", f"Open at {date_to:%d/%m/%Y}"),
+        columns=("Opened", "Closed", f"Open at {show_date(date_to)}"),
         rows=tuple((name, tuple(values)) for name, values in sorted(counts.items())),
         chart=False,
     )
@@ -64,7 +65,7 @@ def overdue_by_worker(session: Session, pack: CouncilPack, episodes, date_to: da
     codes = sorted(kinds)
     return CountTable(
         key="overdue_by_worker",
-        title=f"Overdue on {date_to:%d/%m/%Y}, by allocated worker (open episodes)",
+        title=f"Overdue on {show_date(date_to)}, by allocated worker (open episodes)",
         row_heading="Worker",
         columns=tuple(kinds[c] for c in codes) or ("Nothing overdue",),
         rows=tuple((w, tuple(counts[(w, c)] for c in codes) or (0,)) for w in sorted(workers)),

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework.statistics_tables import CountTable, Section
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack
 from ehdesk.models import Episode, Person
 
@@ -325,7 +326,7 @@ def people_by_case_type(
         key="people_by_case_type",
         title="People in the families supported, by case type",
         row_heading="Case type",
-        columns=("Opened", "Closed", f"Active at {date_to:%d/%m/%Y}"),
+        columns=("Opened", "Closed", f"Active at {show_date(date_to)}"),
         rows=tuple(rows),
         column_totals=False,
         chart=False,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404
 from ehdesk.casework.records import live
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models import Episode, FamilyOutcome
@@ -67,19 +68,19 @@ def _clean_dates(
     if identified is None:
         errors["need_identified_on"] = "The date the need was identified is missing."
     elif identified > today:
-        errors["need_identified_on"] = f"The date {identified:%d/%m/%Y} is in the future."
+        errors["need_identified_on"] = f"The date {show_date(identified)} is in the future."
     if sustained_to is not None and progress_from is None:
         errors["progress_from"] = (
             "Give the date progress was first evidenced before the date it was sustained to."
         )
     if progress_from is not None:
         if progress_from > today:
-            errors["progress_from"] = f"The date {progress_from:%d/%m/%Y} is in the future."
+            errors["progress_from"] = f"The date {show_date(progress_from)} is in the future."
         elif identified is not None and progress_from < identified:
             errors["progress_from"] = "Progress cannot start before the need was identified."
     if sustained_to is not None and progress_from is not None:
         if sustained_to > today:
-            errors["sustained_to"] = f"The date {sustained_to:%d/%m/%Y} is in the future."
+            errors["sustained_to"] = f"The date {show_date(sustained_to)} is in the future."
         elif sustained_to < progress_from:
             errors["sustained_to"] = "Progress cannot be sustained to a date before it started."
     return errors
@@ -233,6 +234,7 @@ def supporting_families_section(
         live = [e for e in episodes if e.opened_on <= end and (e.closed_on is None or e.closed_on >= start)]
         found, _ = statuses(session, live, pack, end)
         values = list(found.values())
+        # A published row label, the same in every council's return (not the pack's date style).
         rows.append((f"Quarter to {end:%d/%m/%Y}", (values.count(IN_PROGRESS), values.count(ACHIEVED))))
     quarterly = CountTable(
         key="supporting_families_quarters",

@@ -30,6 +30,7 @@ import calendar as _cal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import Timescales
 
 
@@ -162,7 +163,7 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
                 "Close: consent withdrawn",
                 withdrawn,
                 False,
-                f"the family withdrew consent on {withdrawn:%d %b %Y}; nothing else is due",
+                f"the family withdrew consent on {show_date(withdrawn)}; nothing else is due",
             )
         ]
     calendar = _Calendar(rules)
@@ -176,8 +177,8 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
         if planned is None:
             return "no date set yet"
         if planned > due_on:
-            return f"booked for {planned:%d %b %Y}, after it is due"
-        return f"booked for {planned:%d %b %Y}"
+            return f"booked for {show_date(planned)}, after it is due"
+        return f"booked for {show_date(planned)}"
 
     taf_due = first_taf_due(facts, rules)
     first = _first_taf(facts, rules)
@@ -286,6 +287,43 @@ def breaches(facts: EpisodeFacts, rules: Timescales, today: date) -> list[Breach
             Breach("episode_limit", f"Closed or signed off within the {words}", limit, facts.closed_on)
         )
     return found
+
+
+def missed_words(breach: Breach, rules: Timescales) -> str:
+    """What happened, in words that are true of a missed timescale ("the first TAF was held on
+    9 March 2026, after it was due on 2 March 2026"), where ``label`` names the timescale itself
+    ("Signed off before the 12-month limit") and reads as a success when listed as missed."""
+    due, done = show_date(breach.due_on), show_date(breach.happened_on)
+    limit = _limit_words(rules)
+    if breach.code == "first_taf":
+        if done:
+            return f"the first TAF was held on {done}, after it was due on {due}"
+        return f"the first TAF was due on {due} and has not been held"
+    if breach.code == "agreement":
+        if done:
+            return f"the agreement was signed on {done}, after the first TAF ({due})"
+        return f"the agreement was not signed before the first TAF ({due})"
+    if breach.code == "baseline_reading":
+        if done:
+            return f"the baseline reading was taken on {done}, after the first TAF ({due})"
+        return f"no baseline reading was taken before the first TAF ({due})"
+    if breach.code == "review":
+        if done:
+            return f"a review was held on {done}, after it was due on {due}"
+        return f"a review was due on {due} and has not been held"
+    if breach.code == "review_reading":
+        return f"no reading was taken before the review of {due}"
+    if breach.code == "episode_limit":
+        if done and breach.label.startswith("Signed off"):
+            return f"the {limit} passed on {due}; a manager signed off only on {done}"
+        if done:
+            return f"the case was closed on {done}, after the {limit} ({due}), without a sign-off"
+        return f"the {limit} passed on {due} and no manager has signed off a new close-by date"
+    if breach.code == "extension_limit":
+        if done:
+            return f"the case was closed on {done}, after the signed-off close-by date ({due})"
+        return f"the signed-off close-by date ({due}) has passed and the case is still open"
+    return f"{breach.label[:1].lower()}{breach.label[1:]} (due {due})"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from ehdesk.config.dates import show_date
+
 EARLIEST_BIRTH = date(1900, 1, 1)
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
@@ -48,19 +50,19 @@ def check_birth_date(value: date | None, today: date, errors: dict, field: str =
         return
     if value > today:
         errors[field] = (
-            f"The date of birth {value:%d/%m/%Y} is in the future. For a baby not yet born, choose 'Unborn' and give the due date."
+            f"The date of birth {show_date(value)} is in the future. For a baby not yet born, choose 'Unborn' and give the due date."
         )
     elif value < EARLIEST_BIRTH:
-        errors[field] = f"The date of birth {value:%d/%m/%Y} is too long ago to be right."
+        errors[field] = f"The date of birth {show_date(value)} is too long ago to be right."
 
 
 def check_due_date(value: date | None, today: date, errors: dict, field: str = "due_date") -> None:
     if value is None:
         errors[field] = "An unborn baby needs an expected due date."
     elif value > today + timedelta(days=300):
-        errors[field] = f"The due date {value:%d/%m/%Y} is more than ten months away."
+        errors[field] = f"The due date {show_date(value)} is more than ten months away."
     elif value < today - timedelta(days=60):
         errors[field] = (
-            f"The due date {value:%d/%m/%Y} passed more than two months ago; if the baby has been born, "
+            f"The due date {show_date(value)} passed more than two months ago; if the baby has been born, "
             "record the date of birth instead."
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.commands.common import open_profile
+from ehdesk.config.dates import show_time
 from ehdesk.documents import KINDS, render_latest
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Family
@@ -74,6 +75,6 @@ def _verify(args) -> int:
         )
     print(
         f"Verified: this PDF is byte-for-byte the {found.kind} on record "
-        f"(record {found.source_id}, first issued {found.issued_at:%-d %B %Y at %H:%M} UTC)."
+        f"(record {found.source_id}, first issued {show_time(found.issued_at)}, UK time)."
     )
     return 0

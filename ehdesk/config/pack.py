@@ -242,6 +242,9 @@ class CouncilPack(_Strict):
     supporting_families: SupportingFamilies = Field(default_factory=SupportingFamilies)
     team_practice: TeamPractice
     practice: PracticeRules = Field(default_factory=PracticeRules)
+    # How dates are shown everywhere (ehdesk.config.dates): "long" is "5 December 2026",
+    # "short" is "5 Dec 2026", "numeric" is "05/12/2026".
+    date_style: str = Field(default="long", pattern="^(long|short|numeric)$")
 
     @model_validator(mode="after")
     def _factor_groups_exist(self) -> CouncilPack:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack
 from ehdesk.forms.definition import Condition, FormDefinition, Option, Question, Section
 
@@ -233,7 +234,7 @@ class FormEngine:
             )
         if t == "date":
             try:
-                return date.fromisoformat(value).strftime("%-d %B %Y")
+                return show_date(date.fromisoformat(value))
             except (TypeError, ValueError):
                 return str(value)
         if t == "scale":

@@ -9,6 +9,7 @@ import json
 from reportlab.platypus import KeepTogether, Paragraph
 
 from ehdesk.casework.document_views import AssessmentDocument
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.forms.engine import FormEngine, Item
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
@@ -16,7 +17,7 @@ from ehdesk.pdf.ecomap import ecomap_story
 
 
 def _date(value) -> str:
-    return value.strftime("%-d %B %Y") if value else ""
+    return show_date(value) if value else ""
 
 
 def _section_story(engine: FormEngine, items: list[Item], answers: dict) -> list:

@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from ehdesk.casework.document_views import ChronologyDocument
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 
@@ -23,7 +24,7 @@ def render(doc: ChronologyDocument) -> tuple[bytes, DocumentInfo]:
                 ("Entries", str(len(entries))),
                 (
                     "From / to",
-                    f"{entries[0].on:%d %b %Y} to {entries[-1].on:%d %b %Y}"
+                    f"{show_date(entries[0].on)} to {show_date(entries[-1].on)}"
                     if entries
                     else "Nothing recorded yet",
                 ),
@@ -38,7 +39,7 @@ def render(doc: ChronologyDocument) -> tuple[bytes, DocumentInfo]:
                 ["Date", "What happened", "Details", "By"],
                 [
                     [
-                        f"{e.on:%d %b %Y}",
+                        f"{show_date(e.on)}",
                         f"{e.title}" + (f" ({e.children})" if e.children else ""),
                         e.detail,
                         e.by,

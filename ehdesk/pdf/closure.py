@@ -10,13 +10,14 @@ from ehdesk.casework.document_views import (
     STATUS_LABELS,
     ClosureDocument,
 )
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 from ehdesk.pdf.plan import content_hash
 
 
 def _d(value) -> str:
-    return f"{value:%d %b %Y}" if value else ""
+    return f"{show_date(value)}" if value else ""
 
 
 def render(doc: ClosureDocument) -> tuple[bytes, DocumentInfo]:

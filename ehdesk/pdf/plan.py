@@ -17,12 +17,13 @@ from ehdesk.casework.document_views import (
     progress_label,
     rag_words,
 )
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.pdf.blocks import DocumentInfo, build_pdf, field_table, grid_table, heading, para, spacer
 
 
 def _d(value) -> str:
-    return f"{value:%d %b %Y}" if value else ""
+    return f"{show_date(value)}" if value else ""
 
 
 def content_hash(content: dict) -> str:

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from ehdesk.casework.document_views import ProgressDocument, ReadingView, Series
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.pdf.blocks import (
@@ -78,7 +79,7 @@ def _series_story(series: Series) -> list[Flowable]:
             [
                 (
                     "Readings",
-                    f"{len(series.readings)}, from {series.readings[0].taken_on:%d %b %Y} to {latest.taken_on:%d %b %Y}",
+                    f"{len(series.readings)}, from {show_date(series.readings[0].taken_on)} to {show_date(latest.taken_on)}",
                 ),
                 (
                     "Latest taken with",
@@ -172,7 +173,7 @@ def render(doc: ProgressDocument) -> tuple[bytes, DocumentInfo]:
         title="Progress of change",
         council_name=pack.council_name,
         document_id=f"PRG-{content_hash[:10].upper()}",
-        subtitle=f"{progress.episode_label} · readings up to {latest:%d %b %Y}",
+        subtitle=f"{progress.episode_label} · readings up to {show_date(latest)}",
         content_hash=content_hash,
     )
     members = ", ".join(doc.member_names) or "—"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework.statistics import Statistics, compute
 from ehdesk.casework.suppression import NOT_AVAILABLE, PublishedTable, publish_all
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.models import Team
@@ -98,7 +99,7 @@ class PublishedReport:
 
     @property
     def period(self) -> str:
-        return f"{self.date_from:%d %B %Y} to {self.date_to:%d %B %Y}"
+        return f"{show_date(self.date_from)} to {show_date(self.date_to)}"
 
 
 def _find(report: PublishedReport, key: str) -> PublishedTable | None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+from ehdesk.config.dates import show_clock
+
 State = Literal["offline", "syncing", "up_to_date", "error", "idle"]
 
 
@@ -28,7 +30,7 @@ class SyncStatus:
         elif self.state == "offline":
             parts = ["Offline"]
         elif self.state == "up_to_date" and self.last_synced_at is not None:
-            parts = [f"Up to date at {self.last_synced_at.astimezone():%H:%M}"]
+            parts = [f"Up to date at {show_clock(self.last_synced_at)}"]
         elif self.state == "error":
             parts = ["Sync failed"]
         else:

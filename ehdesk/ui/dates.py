@@ -7,7 +7,11 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QDateEdit
 
-from ehdesk.casework.uk_time import uk_local
+from ehdesk.config.dates import qt_date_format, show_date, show_time
+
+__all__ = [
+    "NO_DATE", "has_date", "show_date", "show_no_date", "show_time", "style_date_edit", "uk_time", "widest_date",
+]
 
 NO_DATE = "—"
 
@@ -23,6 +27,20 @@ def has_date(edit: QDateEdit) -> bool:
 
 def uk_time(moment: datetime) -> str:
     """A stored moment (UTC; naive means UTC, as SQLite returns it) as people in England read it:
-    UK local time, with BST in summer (one rule for screens and PDFs: ``casework.uk_time``)."""
-    local, _zone = uk_local(moment)
-    return f"{local:%-d %b %Y at %H:%M}"
+    UK local time, with BST in summer, in the pack's date style (``config.dates``)."""
+    return show_time(moment)
+
+
+def style_date_edit(edit: QDateEdit) -> QDateEdit:
+    """A date box that shows its date in the pack's style, like every other date on screen."""
+    edit.setDisplayFormat(qt_date_format())
+    return edit
+
+
+def widest_date() -> str:
+    """The longest a date can be in the pack's style ("28 September 2026"), to size a column."""
+    from datetime import date
+
+    return show_date(date(2026, 9, 28))
+
+

@@ -28,12 +28,13 @@ if TYPE_CHECKING:
 
 def _warm_up() -> None:
     """Import what unlocking needs while the worker types their password, so the caseload is not
-    held up by first-time imports (the sign-in screen itself loads none of them)."""
+    held up by first-time imports (the sign-in screen itself loads none of them). Headless modules
+    only: importing Qt widget modules off the UI thread races PySide's lazy type set-up with the UI
+    thread's and can crash the app at sign-in."""
     for module in (
         "ehdesk.store.vault",
         "ehdesk.store.store",
         "ehdesk.store.migrate",
-        "ehdesk.ui.workspace",
         "ehdesk.config.pack",
         "ehdesk.casework.episode_facts",
     ):

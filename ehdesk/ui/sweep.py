@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QComboBox,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+
+from ehdesk.ui.widgets import SHOWS_ROWS
 
 SWEEP_PASSWORD = "sweep-password-123"
 SWEEP_WORKER = "Sam Sweep"
@@ -111,6 +114,10 @@ def check_fit(top: QWidget, screen: str, expected_size=None) -> Problems:
             # Room for the text plus Qt's margins (and the sort arrow where there is one).
             if text and metrics.horizontalAdvance(text) + 8 > header.sectionSize(section):
                 problems.add(f"column {text!r} is cut off ({header.sectionSize(section)} px)")
+    for table in _visible_widgets(top, QAbstractItemView):
+        rows = table.property(SHOWS_ROWS)
+        if rows and table.viewport().height() < rows * table.verticalHeader().defaultSectionSize():
+            problems.add(f"{_describe(table)} shows fewer than {rows} rows ({table.viewport().height()} px)")
     for bar in _visible_widgets(top, QTabBar):
         for i in range(bar.count()):
             if (
@@ -169,8 +176,8 @@ def low_contrast(top: QWidget, minimum: float = 4.5) -> list[str]:
         # What is really on screen there (a flat button's background is its parent's).
         seen = widget.visibleRegion().boundingRect()  # clipped by scroll areas and panels
         area = QRect(widget.mapTo(top, seen.topLeft()), seen.size()).intersected(top.rect())
-        if area.width() < 4 or area.height() < 4:
-            continue  # scrolled out of sight
+        if area.width() < 4 or area.height() < widget.fontMetrics().height():
+            continue  # scrolled out of sight, or only an edge in sight: no whole line of text to measure
         image = top.grab(area).toImage().convertToFormat(QImage.Format.Format_RGB32)
         pixels = array("I", bytes(image.constBits()))
         counts = Counter(pixels)
@@ -285,6 +292,8 @@ def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
         yield key, window
         if _show_figures(screen):  # the reports, with their figures
             yield f"{key}-figures", window
+        if dialogs:
+            yield from _team_dialogs(key, screen)
     workspace.show_caseload()
     settle()
 
@@ -326,6 +335,19 @@ def _inner_views(name: str, page: QWidget, window) -> Iterator[tuple[str, QWidge
         )
         yield from _dialog(f"{name}-dialog-signoff", SignoffDialog(page))
         yield from _dialog(f"{name}-dialog-reopen", ReopenDialog(page))
+    if hasattr(page, "sign_and_freeze"):  # the agreement's confirmation before freezing
+        from PySide6.QtWidgets import QMessageBox
+
+        from ehdesk.ui.agreement.tab import FREEZE_MEANS
+
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Sign and freeze the agreement?",
+            FREEZE_MEANS,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            page,
+        )
+        yield from _dialog(f"{name}-dialog-freeze", box)
     if hasattr(page, "start_reading") and hasattr(page, "cancel_reading") and page.take_button.isEnabled():
         page.start_reading()  # the form for a reading with the family; cancelled, nothing saved
         if wait_until(lambda: page.form is not None, 10):
@@ -390,3 +412,35 @@ def _app_dialogs(window) -> Iterator[tuple[str, QWidget]]:
         make = getattr(window, attr, None)
         if make is not None:
             yield from _dialog(name, make())
+
+
+def _team_dialogs(key: str, screen: QWidget) -> Iterator[tuple[str, QWidget]]:
+    """The team screen's dialogs (reallocate, supervision, audit, move, triage), on its first case."""
+    if not hasattr(screen, "supervise"):
+        return
+    from types import SimpleNamespace
+
+    from ehdesk.casework.allocation import Worker
+    from ehdesk.ui.team.dialogs import AuditDialog, MoveRequestDialog, SupervisionDialog, TriageDialog
+    from ehdesk.ui.team.screen import ReallocateDialog
+
+    # A team of its own on a local profile may have no cases yet: the dialogs are the same.
+    flags = getattr(screen, "case_flags", None) or [
+        SimpleNamespace(
+            household_name="Okonkwo-Fitzgerald", reference="EH-000123", worker_id="w1", worker_name=SWEEP_WORKER
+        )
+    ]
+    workers = getattr(screen.data, "workers", None) or [
+        Worker("w1", SWEEP_WORKER, "manager", None),
+        Worker("w2", "Bernadette Oyelaran-Whitfield", "practitioner", None),
+    ]
+    case, me = flags[0], SWEEP_WORKER
+    yield from _dialog(f"{key}-dialog-reallocate", ReallocateDialog(screen, case, workers))
+    yield from _dialog(f"{key}-dialog-supervision", SupervisionDialog(screen, case.household_name, me))
+    yield from _dialog(
+        f"{key}-dialog-audit", AuditDialog(screen, case.household_name, me, [("a1", "1 April 2026: Good")])
+    )
+    yield from _dialog(
+        f"{key}-dialog-move", MoveRequestDialog(screen, case.household_name, [("t2", "North team")])
+    )
+    yield from _dialog(f"{key}-dialog-triage", TriageDialog(screen, case.household_name, workers, me))

@@ -212,3 +212,16 @@ def headings_fit(table) -> None:
             if header.sectionResizeMode(section) == QHeaderView.ResizeMode.ResizeToContents:
                 header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(section, need)
+
+
+SHOWS_ROWS = "ehdesk_shows_rows"  # the property the screenshot sweep checks (ui/sweep.py)
+
+
+def show_rows(table, rows: int) -> None:
+    """A table that is never squeezed below ``rows`` rows by the form beside it (the Agencies
+    tab's professionals at 1,280x720): its minimum height holds the header and that many rows."""
+    rows_height = rows * table.verticalHeader().defaultSectionSize()
+    frame = 2 * table.frameWidth()
+    bar = table.horizontalScrollBar().sizeHint().height()
+    table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows_height + frame + bar)
+    table.setProperty(SHOWS_ROWS, rows)

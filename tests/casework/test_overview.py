@@ -72,7 +72,7 @@ def test_an_open_case_shows_what_is_overdue_as_the_caseload_does(store):
         overview = family_overview(s, fid, TODAY)
         [row] = caseload.caseload(s, store.worker_id, TODAY)
     assert overview.case_open
-    assert overview.case_summary == f"Open since {opened:%-d %b %Y} · level of need: Level 2: early help"
+    assert overview.case_summary == f"Open since {opened:%-d %B %Y} · level of need: Level 2: early help"
     # Six weeks from allocation: the first TAF, the agreement and the baseline reading are overdue.
     taf_due = opened + timedelta(days=42)
     assert {(i.code, i.due_on) for i in overview.overdue} == {

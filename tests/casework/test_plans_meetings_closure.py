@@ -273,7 +273,7 @@ def test_moving_the_next_review_shows_beside_the_unchanged_due_date(store, episo
         facts = facts_for_episodes(s, [s.get(Episode, episode_id)])[episode_id]
     review = {i.code: i for i in due_items(facts, current_pack().timescales, date(2026, 3, 1))}["review"]
     assert review.due_on == date(2026, 4, 27)
-    assert review.detail == "booked for 04 May 2026, after it is due"
+    assert review.detail == "booked for 4 May 2026, after it is due"
 
 
 def test_a_meeting_cannot_be_completed_before_the_last_one(store, episode):

@@ -82,7 +82,7 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
     text = pdf_text(data, tmp_path)
     assert info.document_id.endswith("-V1")
     for words in ("Team Around the Family plan", "Ada sleeps through", "Bedtime routine", "Health visiting",
-                  "Initial TAF meeting", "27 Apr 2026", "confidentiality", "Grace Okafor"):  # fmt: skip
+                  "Initial TAF meeting", "27 April 2026", "confidentiality", "Grace Okafor"):  # fmt: skip
         assert words.lower() in text.lower(), words
     assert text.index("Ada (child): I like my lamp") < text.index("Grace: Nights are long")
 

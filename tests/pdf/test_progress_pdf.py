@@ -57,8 +57,8 @@ def test_pdf_has_the_spider_chart_names_and_comments(store, monkeypatch):
     [(axes, lines)] = drawn
     assert axes[0] == "Health" and len(axes) == 10
     assert [(label, values[0], style) for label, values, style in lines] == [
-        ("Baseline 20 Jan 2026", 3, BASELINE),
-        ("Review 01 Apr 2026", 6, LATEST),
+        ("Baseline 20 January 2026", 3, BASELINE),
+        ("Review 1 April 2026", 6, LATEST),
     ]
     assert info.document_id.startswith("PRG-") and len(info.content_hash) == 64
     # Same content, same bytes: what lets a printed copy be checked against the record.

@@ -202,8 +202,8 @@ def test_times_are_shown_in_uk_local_time():
 
     from ehdesk.ui.dates import uk_time
 
-    assert uk_time(datetime(2026, 7, 1, 9, 30, tzinfo=UTC)) == "1 Jul 2026 at 10:30"  # BST
-    assert uk_time(datetime(2026, 12, 1, 9, 30)) == "1 Dec 2026 at 09:30"  # stored naive = UTC = GMT
+    assert uk_time(datetime(2026, 7, 1, 9, 30, tzinfo=UTC)) == "1 July 2026 at 10:30"  # BST
+    assert uk_time(datetime(2026, 12, 1, 9, 30)) == "1 December 2026 at 09:30"  # stored naive = UTC = GMT
 
 
 def test_a_case_work_tab_of_a_family_without_a_case_offers_to_open_one(qtbot, window, profiles):

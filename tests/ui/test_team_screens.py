@@ -47,7 +47,7 @@ def test_agencies_tab_adds_a_lead_professional_and_draws_them_on_the_ecomap(qtbo
         "School",
         "Mrs Patel",
         "Head of year",
-        "01/09/2025",
+        "1 September 2025",  # typed 01/09/2025, shown in the pack's style
         "",
         "School pastoral or inclusion lead",
         "Yes",
@@ -266,7 +266,7 @@ def test_handovers_tab_records_a_step_up_and_social_cares_decision_later(qtbot, 
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     _wait(qtbot, tab)
     assert [tab.table.item(0, c).text() for c in (0, 1, 3, 4)] == [
-        "03/03/2026",
+        "3 March 2026",
         "Stepped up to children's social care",
         "MASH duty social worker",
         "Not known yet",

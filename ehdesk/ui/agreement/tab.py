@@ -38,6 +38,7 @@ from ehdesk import documents
 from ehdesk.casework import agreements as ops
 from ehdesk.casework.documents import record_issued, verify
 from ehdesk.casework.uk_time import uk_time_words
+from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.agreement.printing import print_pdf
@@ -131,7 +132,7 @@ class AgreementTab(QWidget):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.agencies.addItem(item)
         self.review_date = QDateEdit(calendarPopup=True)
-        self.review_date.setDisplayFormat("d MMMM yyyy")
+        self.review_date.setDisplayFormat(qt_date_format())
         show_no_date(self.review_date)  # until the agreement says one
         details = QGroupBox("What is agreed")
         form = QFormLayout(details)
@@ -264,7 +265,7 @@ class AgreementTab(QWidget):
             state = (
                 f"Draft, version {view.version_number}"
                 if view.editable
-                else f"Signed on {view.signed_on:%-d %B %Y}, version {view.version_number}"
+                else f"Signed on {show_date(view.signed_on)}, version {view.version_number}"
                 + (" (superseded)" if view.status == "superseded" else "")
             )
             self.status.setText(state)

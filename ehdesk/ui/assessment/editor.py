@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import assessments as ops
+from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
 from ehdesk.forms.engine import FormEngine
 from ehdesk.store import Store
@@ -137,12 +138,12 @@ class AssessmentEditor(QWidget):
         notes = []
         if v.status == "completed":
             notes.append(
-                f"Completed on {v.completed_on:%-d %B %Y}. Read-only; waiting for a manager's sign-off."
+                f"Completed on {show_date(v.completed_on)}. Read-only; waiting for a manager's sign-off."
             )
         elif v.status == "signed_off":
             notes.append(
-                f"Completed on {v.completed_on:%-d %B %Y} and signed off by {v.signed_off_by} "
-                f"on {v.signed_off_on:%-d %B %Y}. Read-only."
+                f"Completed on {show_date(v.completed_on)} and signed off by {v.signed_off_by} "
+                f"on {show_date(v.signed_off_on)}. Read-only."
             )
         if v.reopen_history:
             last = v.reopen_history[-1]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk.config.dates import qt_date_format
 from ehdesk.forms.definition import Option, Question
 
 # A date field cannot be empty in Qt; its minimum date shown as blank stands for "no answer".
@@ -113,7 +114,7 @@ class DateInput(QDateEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setCalendarPopup(True)
-        self.setDisplayFormat("d MMM yyyy")
+        self.setDisplayFormat(qt_date_format())
         self.setMinimumDate(_NO_DATE)
         self.setSpecialValueText(" ")
         self.setDate(_NO_DATE)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import assessments as ops
+from ehdesk.config.dates import show_date
 from ehdesk.forms.loader import default_library
 from ehdesk.store import Store
 from ehdesk.ui.assessment.editor import AssessmentEditor
@@ -34,7 +35,7 @@ QHeaderView::section { background: @alt_base; border: none; padding: 6px; font-w
 
 
 def _date(value) -> str:
-    return f"{value:%-d %b %Y}" if value else ""
+    return f"{show_date(value)}" if value else ""
 
 
 class AssessmentTab(QWidget):

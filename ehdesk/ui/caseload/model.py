@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from ehdesk.casework.caseload import CaseloadRow
+from ehdesk.config.dates import show_date
 from ehdesk.ui.style import warning_colour
 
 COLUMNS = ("Family", "Reference", "Lead child", "Level", "Allocated", "Next due", "When")
@@ -152,7 +153,7 @@ class CaseloadModel(QAbstractTableModel):
         if col == 3:
             return str(row.level_of_need) if row.level_of_need else ""
         if col == 4:
-            return f"{row.allocated_on:%d/%m/%Y}" if row.allocated_on else ""
+            return f"{show_date(row.allocated_on)}" if row.allocated_on else ""
         if col == 5:
             if not row.on_caseload:
                 return "Not on your caseload"
@@ -165,9 +166,9 @@ class CaseloadModel(QAbstractTableModel):
                 return ""
             # Overdue is said in words and marked with a symbol, not only with colour.
             return (
-                f"⚠ Overdue since {row.next_due_on:%d/%m/%Y}"
+                f"⚠ Overdue since {show_date(row.next_due_on)}"
                 if row.overdue
-                else f"{row.next_due_on:%d/%m/%Y}"
+                else f"{show_date(row.next_due_on)}"
             )
         return ""
 

@@ -24,6 +24,7 @@ from ehdesk.casework.caseload import CaseloadRow
 from ehdesk.casework.search import FamilyIndex
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
+from ehdesk.ui.dates import widest_date
 from ehdesk.ui.widgets import heading
 
 
@@ -81,7 +82,7 @@ class CaseloadPage(QWidget):
         bold = QFont(self.table.font())
         bold.setBold(True)
         pad = m * 2
-        date_width = QFontMetrics(bold).horizontalAdvance("00/00/0000") + pad
+        date_width = QFontMetrics(bold).horizontalAdvance(widest_date()) + pad  # in the pack's style
         due_width = QFontMetrics(bold).horizontalAdvance("12-month limit: close or get sign-off") + pad
         for col, width in enumerate((m * 13, m * 9, m * 12, m * 4, date_width, due_width)):
             self.table.setColumnWidth(col, width)

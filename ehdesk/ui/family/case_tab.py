@@ -24,6 +24,7 @@ from ehdesk.casework.consent import ConsentView
 from ehdesk.casework.episodes import EpisodeView
 from ehdesk.casework.families import MemberView
 from ehdesk.casework.referrals import ReferralView
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.family.case_forms import ConsentForm, EpisodeForm, ReferralForm
@@ -187,7 +188,7 @@ class CaseTab(QWidget):
 
     def _describe_episode(self, current: EpisodeView | None, all_episodes: list[EpisodeView]) -> None:
         if current is not None:
-            self.episode_state.setText(f"Open since {current.opened_on:%d/%m/%Y}.")
+            self.episode_state.setText(f"Open since {show_date(current.opened_on)}.")
             self.episode_save.setText("Save &case")
         else:
             closed = len(all_episodes)
@@ -203,7 +204,7 @@ class CaseTab(QWidget):
         for r in items:
             outcome = pack.label("referral_outcomes", r.outcome) if r.outcome else "outcome not decided"
             item = QListWidgetItem(
-                f"{r.received_on:%d/%m/%Y} · {pack.label('referral_sources', r.source) or 'source not recorded'} · {outcome}"
+                f"{show_date(r.received_on)} · {pack.label('referral_sources', r.source) or 'source not recorded'} · {outcome}"
             )
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             self.referrals.addItem(item)
@@ -214,10 +215,10 @@ class CaseTab(QWidget):
         self.consent_list = items
         self.consents.clear()
         for c in items:
-            state = f"withdrawn {c.withdrawn_on:%d/%m/%Y}" if c.withdrawn_on else "in force"
+            state = f"withdrawn {show_date(c.withdrawn_on)}" if c.withdrawn_on else "in force"
             text = (
                 f"{c.given_by_name}: {pack.label('consent_scopes', c.scope)} · {c.method} "
-                f"{c.given_on:%d/%m/%Y} · {state}"
+                f"{show_date(c.given_on)} · {state}"
             )
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, c.id)

@@ -4,12 +4,13 @@ inside the store whenever what is typed does not validate yet (so nothing typed 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
+from ehdesk.config.dates import show_clock
 from ehdesk.errors import ValidationError
 from ehdesk.store import Store
 from ehdesk.ui.family.saving import SaveResult, save_or_draft
@@ -157,7 +158,7 @@ class RecordForm(QWidget):
         if result.saved:
             if generation >= self._generation:
                 self._saved_generation = generation
-            self.status.setText(f"Saved at {datetime.now():%H:%M}.")
+            self.status.setText(f"Saved at {show_clock(datetime.now(UTC))}.")
             self.saved.emit(result.value)
         else:
             self.status.setText(

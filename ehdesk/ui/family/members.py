@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import drafts, families
 from ehdesk.casework.families import MemberView
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.family.form import RecordForm, parse_dates
@@ -37,14 +38,14 @@ def describe(m: MemberView, today: date | None = None) -> str:
     pack = current_pack()
     relation = pack.label("relationships", m.relationship) or ("Adult" if m.role == "adult" else "Child")
     if m.gender == "unborn" and m.due_date:
-        when = f"due {m.due_date:%d/%m/%Y}"
+        when = f"due {show_date(m.due_date)}"
     elif m.date_of_birth:
         years = (
             today.year
             - m.date_of_birth.year
             - ((today.month, today.day) < (m.date_of_birth.month, m.date_of_birth.day))
         )
-        when = f"{years} yrs, born {m.date_of_birth:%d/%m/%Y}"
+        when = f"{years} yrs, born {show_date(m.date_of_birth)}"
     else:
         when = "date of birth not known"
     return f"{m.full_name}\n{relation} · {when}"

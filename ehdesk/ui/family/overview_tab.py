@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ehdesk.casework.overview import FamilyOverview, family_overview
+from ehdesk.config.dates import show_date
 from ehdesk.store import Store
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import current
@@ -27,7 +28,7 @@ DUE_TABS = {
 
 
 def _day(value: date | None) -> str:
-    return f"{value:%-d %B %Y}" if value else ""
+    return f"{show_date(value)}" if value else ""
 
 
 def _link(tab: str, text: str) -> str:

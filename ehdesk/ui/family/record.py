@@ -25,6 +25,7 @@ from ehdesk.ui.family import tabs
 from ehdesk.ui.family.case_tab import CaseTab
 from ehdesk.ui.family.data import RecordData, load_record
 from ehdesk.ui.family.flags_panel import FlagsPanel
+from ehdesk.ui.family.focus_guard import FocusGuard
 from ehdesk.ui.family.household import HouseholdForm
 from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.family.overview_tab import OverviewTab
@@ -125,6 +126,7 @@ class FamilyRecord(QWidget):
         self.tabs.currentChanged.connect(lambda _: self.flags.refresh())
 
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.focus_guard = FocusGuard(self, self.tabs)  # after a save, focus stays in the record
         self.overview.loaded.connect(self._show_no_case)
         self.case.changed.connect(self.overview.reload)  # a case opened: the overview and banner follow
         self.household.saved.connect(lambda _: self._household_saved())

@@ -29,6 +29,7 @@ from ehdesk.casework.closure import OUTCOMES_NOT_JUDGED, STEP_UP_REASON
 from ehdesk.casework.closure_rules import STEP_UP_HANDOVER_MISSING
 from ehdesk.casework.meetings import CLOSURE_RESULTS
 from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
+from ehdesk.config.dates import qt_date_format
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.ops import error_text
@@ -149,7 +150,7 @@ def _combo(items: list[tuple[str, str]], current: str = "") -> QComboBox:
 def _date_edit(value: date | None) -> QDateEdit:
     edit = QDateEdit(to_qdate(value))
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd MMM yyyy")
+    edit.setDisplayFormat(qt_date_format())
     return edit
 
 

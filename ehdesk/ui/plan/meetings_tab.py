@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import meetings, plan_who, plans
 from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
+from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.ui.dates import show_no_date
 from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, bind, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
@@ -114,7 +115,7 @@ class MeetingsTab(EpisodeTab):
         self.held_on = QDateEdit()
         self.held_on.setAccessibleName("Meeting date")
         self.held_on.setCalendarPopup(True)
-        self.held_on.setDisplayFormat("dd MMM yyyy")
+        self.held_on.setDisplayFormat(qt_date_format())
         show_no_date(self.held_on)  # until a meeting is chosen
         self.place = QLineEdit()
         self.attendees = _table(["Name", "Role", "Agency", "Attended?", "Written update (if apologies)"])
@@ -158,7 +159,7 @@ class MeetingsTab(EpisodeTab):
         self.next_on = QDateEdit()
         self.next_on.setAccessibleName("Next meeting date")
         self.next_on.setCalendarPopup(True)
-        self.next_on.setDisplayFormat("dd MMM yyyy")
+        self.next_on.setDisplayFormat(qt_date_format())
         show_no_date(self.next_on)
         self.save_button = QPushButton("Save")
         self.complete_button = QPushButton("Complete the record")
@@ -248,7 +249,7 @@ class MeetingsTab(EpisodeTab):
         self.list.clear()
         for m in screen.meetings:
             state = "complete" if m.completed else "draft"
-            item = QListWidgetItem(f"{m.kind_label} — {m.held_on:%d %b %Y} ({state})")
+            item = QListWidgetItem(f"{m.kind_label} — {show_date(m.held_on)} ({state})")
             item.setData(Qt.ItemDataRole.UserRole, m)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -490,7 +491,7 @@ class MeetingsTab(EpisodeTab):
         meeting_id, new_date = self.current.id, from_qdate(self.next_on.date())
         self.run(
             lambda s: meetings.rebook_next_meeting(s, meeting_id, new_date),
-            lambda _: (self.show_message(f"Next meeting moved to {new_date:%d %b %Y}."), self.reload()),
+            lambda _: (self.show_message(f"Next meeting moved to {show_date(new_date)}."), self.reload()),
         )
 
     def set_action(self, action, **change) -> None:

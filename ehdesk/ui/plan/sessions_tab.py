@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import families, plans, sessions
+from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.ops import refresh_on_changes
@@ -85,7 +86,7 @@ class SessionsTab(EpisodeTab):
         self.session_on = QDateEdit(to_qdate(date.today()))
         self.session_on.setAccessibleName("Session date")
         self.session_on.setCalendarPopup(True)
-        self.session_on.setDisplayFormat("dd MMM yyyy")
+        self.session_on.setDisplayFormat(qt_date_format())
         self.session_type = QComboBox()
         for t in pack.session_types:
             self.session_type.addItem(t.label, t.code)
@@ -160,7 +161,7 @@ class SessionsTab(EpisodeTab):
         self.list.clear()
         for n in screen.sessions:
             item = QListWidgetItem(
-                f"{n.session_on:%d %b %Y} — {n.type_label} ({STATUS_LABELS[n.status].lower()})"
+                f"{show_date(n.session_on)} — {n.type_label} ({STATUS_LABELS[n.status].lower()})"
             )
             item.setData(Qt.ItemDataRole.UserRole, n)
             self.list.addItem(item)

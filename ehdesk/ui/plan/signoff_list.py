@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ehdesk.casework import extensions
+from ehdesk.config.dates import show_date
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.plan.dialogs import SignoffDialog
 from ehdesk.ui.widgets import headings_fit
@@ -64,7 +65,7 @@ class SignoffList(QWidget):
         for item in items:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            due = f"{item.limit_on:%d %b %Y}"
+            due = f"{show_date(item.limit_on)}"
             if item.past_close_by:
                 due += " — past the agreed close-by date"
             cells = [item.household_name, item.worker_name, due, str(item.days_over)]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import supporting_families as sf
+from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, to_qdate
 from ehdesk.ui.widgets import headings_fit
@@ -49,12 +50,12 @@ def load_screen(s, tab: EpisodeTab) -> FamiliesScreen:
 def _date_edit() -> QDateEdit:
     edit = QDateEdit(to_qdate(date.today()))
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd MMM yyyy")
+    edit.setDisplayFormat(qt_date_format())
     return edit
 
 
 def _text(d: date | None) -> str:
-    return f"{d:%d/%m/%Y}" if d else ""
+    return f"{show_date(d)}" if d else ""
 
 
 class SupportingFamiliesTab(EpisodeTab):

@@ -25,7 +25,8 @@ from ehdesk.casework import closure, extensions, handovers, plan_who, plans
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import STATUS_LABELS, rag_words
-from ehdesk.casework.timescales import DueItem, breaches, due_items, needs_signoff
+from ehdesk.casework.timescales import DueItem, breaches, due_items, missed_words, needs_signoff
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import refresh_on_changes
@@ -54,14 +55,14 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
         return PlanScreen(None, True, "This family has no case open, so there is no plan.", None, [], False)
     pack = current_pack()
     if episode.status == "open":
-        text = f"Case open since {episode.opened_on:%d %b %Y}."
+        text = f"Case open since {show_date(episode.opened_on)}."
         if episode.extension_close_by:
-            text += f" Signed off to stay open until {episode.extension_close_by:%d %b %Y}."
+            text += f" Signed off to stay open until {show_date(episode.extension_close_by)}."
     else:
         view = closure.get_closure(s, episode.id)
-        text = f"Case closed on {episode.closed_on:%d %b %Y}: {pack.label('closure_reasons', episode.closure_reason)}."
+        text = f"Case closed on {show_date(episode.closed_on)}: {pack.label('closure_reasons', episode.closure_reason)}."
         if view and view.stepped_up_to:
-            text += f" Stepped up to {view.stepped_up_to} on {view.stepped_up_on:%d %b %Y}."
+            text += f" Stepped up to {view.stepped_up_to} on {show_date(view.stepped_up_on)}."
         if view and view.override_reason:
             text += f" Closed by a manager with items missing: {view.override_reason}"
         text += " The record is read-only."
@@ -79,7 +80,7 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
             )
     missed = breaches(facts, pack.timescales, today)
     if missed:
-        text += " Missed timescales: " + ", ".join(b.label[:1].lower() + b.label[1:] for b in missed) + "."
+        text += " Timescales missed: " + "; ".join(missed_words(b, pack.timescales) for b in missed) + "."
     return PlanScreen(
         episode.id,
         episode.status != "open",
@@ -92,7 +93,7 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
 
 
 def _due_words(item: DueItem) -> str:
-    words = f"{item.label} {'was due' if item.overdue else 'due'} {item.due_on:%d %b %Y}"
+    words = f"{item.label} {'was due' if item.overdue else 'due'} {show_date(item.due_on)}"
     return f"{words} ({item.detail})" if item.detail else words
 
 
@@ -218,7 +219,7 @@ class PlanTab(EpisodeTab):
                         [
                             a.what,
                             a.who,
-                            f"{a.by_when:%d %b %Y}" if a.by_when else "",
+                            f"{show_date(a.by_when)}" if a.by_when else "",
                             STATUS_LABELS[a.status],
                             rag_words(a.rag, a.rag_reason, a.overdue),
                         ]

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import audit
 from ehdesk.casework.statistics import Statistics, compute
 from ehdesk.casework.suppression import PublishedTable
+from ehdesk.config.dates import qt_date_format
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
 from ehdesk.reports.arguments import report_filename
@@ -149,7 +150,7 @@ class ReportsScreen(QWidget):
         self.date_to = QDateEdit(_qdate(today))
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setDisplayFormat(qt_date_format())
         self.preset = QComboBox()
         self.preset.addItem("Choose dates", None)
         for label, start, end in presets(today):

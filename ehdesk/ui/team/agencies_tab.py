@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import consent, network, professionals
 from ehdesk.casework.network import Ecomap
 from ehdesk.casework.professionals import ProfessionalView
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.ecomap import EcomapView
-from ehdesk.ui.widgets import DateField, FieldForm, combo, set_combo
+from ehdesk.ui.widgets import DateField, FieldForm, combo, set_combo, show_rows
 
 COLUMNS = ["Agency", "Name", "Role", "Since", "Until", "Lead", "May share"]
 
@@ -43,7 +44,7 @@ class AgenciesData:
 
 
 def _d(value) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
+    return f"{show_date(value)}" if value else ""
 
 
 class AgenciesTab(EpisodeTab):
@@ -112,8 +113,11 @@ class AgenciesTab(EpisodeTab):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.table, 2)
-        ll.addWidget(scrolling(columns))
+        # The professionals stay in sight (at least five rows at 1,280x720); the form beside them
+        # scrolls in what is left.
+        show_rows(self.table, 5)
+        ll.addWidget(self.table, 3)
+        ll.addWidget(scrolling(columns), 2)
         ll.addLayout(buttons)
 
         self.ecomap = EcomapView()
@@ -172,7 +176,7 @@ class AgenciesTab(EpisodeTab):
 
     def _load(self, s) -> AgenciesData:
         consents = [
-            (c.id, f"{c.given_by_name}, {c.given_on:%d/%m/%Y}" + (" (withdrawn)" if not c.active else ""))
+            (c.id, f"{c.given_by_name}, {show_date(c.given_on)}" + (" (withdrawn)" if not c.active else ""))
             for c in consent.list_consents(s, self.family_id)
             if c.scope == "share_information"
         ]

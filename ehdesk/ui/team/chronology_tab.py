@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ehdesk import documents
 from ehdesk.casework import chronology
 from ehdesk.casework.chronology import ChronologyEntry
+from ehdesk.config.dates import show_date
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.documents import DocumentActions
 from ehdesk.ui.plan.base import EpisodeTab
@@ -154,7 +155,7 @@ class ChronologyTab(EpisodeTab):
         for e in data.entries:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            cells = [f"{e.on:%d/%m/%Y}", e.title, e.detail, e.children, e.by]
+            cells = [f"{show_date(e.on)}", e.title, e.detail, e.children, e.by]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f"{e.kind_label}" + (" (added by hand)" if e.hand_added else ""))

@@ -48,7 +48,11 @@ class ActionsTable(QTableWidget):
         self.setHorizontalHeaderLabels(["Action", "Due by (dd/mm/yyyy)"])
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().setVisible(False)
-        self.setColumnWidth(0, 290)
+        self.setAccessibleName("Actions and their due dates")
+        # The due-date column keeps its whole heading (it says how to type the date).
+        due_width = self.horizontalHeader().fontMetrics().horizontalAdvance("Due by (dd/mm/yyyy)") + 40
+        self.setColumnWidth(0, 200)
+        self.setMinimumWidth(200 + due_width + 2 * self.frameWidth())
         self.setMaximumHeight(30 * rows + 30)
 
     def values(self) -> list[dict]:
@@ -94,6 +98,7 @@ class ManagerDialog(QDialog):
         inner.addWidget(self.form)
         inner.addStretch(1)  # rows keep their size; spare height goes below the form
         scroll = QScrollArea()
+        scroll.setAccessibleName(title)
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
@@ -204,6 +209,8 @@ class AuditDialog(ManagerDialog):
             grade = combo(grades, q.label, "Grade…")
             comment = QLineEdit()
             comment.setPlaceholderText("Comment")
+            grade.setAccessibleName(f"{q.label}: grade")
+            comment.setAccessibleName(f"{q.label}: comment")
             row.addWidget(grade)
             row.addWidget(comment, 1)
             holder.setToolTip(q.prompt)

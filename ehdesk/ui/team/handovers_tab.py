@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import handovers
 from ehdesk.casework.handovers import HandoverView
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
@@ -131,7 +132,7 @@ class HandoversTab(EpisodeTab):
             up = h.direction == "step_up"
             with_whom = h.received_by if up else h.social_worker
             decision = (h.social_care_decision_label or "Not known yet") if up else h.stepped_down_from_label
-            cells = [f"{h.handed_over_on:%d/%m/%Y}", h.title, h.reason, with_whom, decision]
+            cells = [f"{show_date(h.handed_over_on)}", h.title, h.reason, with_whom, decision]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, h.id)

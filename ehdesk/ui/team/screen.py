@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import allocation, case_audit, supervision, team_moves, team_view, triage
 from ehdesk.casework.allocation import Worker
 from ehdesk.casework.team_view import EpisodeFlags, LongOpenEpisode, TeamView
+from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.dialogs import AuditDialog, MoveRequestDialog, SupervisionDialog, TriageDialog
@@ -237,7 +238,7 @@ class TeamScreen(EpisodeTab):
                 (
                     [
                         f"{w.household_name} ({w.reference})",
-                        f"{w.received_on:%d/%m/%Y}",
+                        f"{show_date(w.received_on)}",
                         w.days_waiting,
                         w.status,
                     ],
@@ -254,10 +255,10 @@ class TeamScreen(EpisodeTab):
                         f"{r.household_name} ({r.reference})",
                         r.team_name,
                         r.worker_name,
-                        f"{r.opened_on:%d/%m/%Y}",
-                        f"{r.limit_on:%d/%m/%Y}",
+                        f"{show_date(r.opened_on)}",
+                        f"{show_date(r.limit_on)}",
                         r.days_beyond,
-                        f"{r.signed_off_close_by:%d/%m/%Y}" if r.signed_off_close_by else "Not signed off",
+                        f"{show_date(r.signed_off_close_by)}" if r.signed_off_close_by else "Not signed off",
                     ],
                     r.family_id,
                 )
@@ -313,9 +314,9 @@ class TeamScreen(EpisodeTab):
             ]
             cells = [
                 f"{f.household_name} ({f.reference})",
-                f"{f.opened_on:%d/%m/%Y}",
+                f"{show_date(f.opened_on)}",
                 "; ".join(f.overdue) or "Nothing overdue",
-                f"{f.last_contact:%d/%m/%Y}",
+                f"{show_date(f.last_contact)}",
                 ", ".join(flags),
             ]
             for col, text in enumerate(cells):
@@ -385,7 +386,7 @@ class TeamScreen(EpisodeTab):
         role = self.actor_role
 
         def open_dialog(earlier) -> None:
-            choices = [(a.id, f"{a.audited_on:%d/%m/%Y}: {a.grade_label}") for a in earlier]
+            choices = [(a.id, f"{show_date(a.audited_on)}: {a.grade_label}") for a in earlier]
             self._submit(
                 AuditDialog(self, flags.household_name, self.store.profile.name, choices),
                 lambda s, v: case_audit.record_audit(s, flags.episode_id, v, actor_role=role),

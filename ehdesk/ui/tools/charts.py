@@ -20,6 +20,7 @@ from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QPen
 
 from ehdesk.casework.readings import ReadingView, Series
+from ehdesk.config.dates import date_style, show_date
 from ehdesk.forms.tools.styles import LineStyle, cycle
 from ehdesk.ui import style as theme
 
@@ -65,9 +66,11 @@ def _style_axis(axis, title: str = "") -> None:
 
 
 def _ticks(axis: QValueAxis, low: float, high: float) -> None:
-    """One tick per scale point on short scales; otherwise about five steps, whole where possible."""
+    """One tick per scale point on short scales (up to 6 points); otherwise about five steps, whole
+    where possible. Eleven labels (0 to 10) do not fit the chart's height on a 1,280x720 laptop: Qt
+    Charts then cuts every one of them to "…"."""
     span = high - low
-    if span == int(span) and span <= 10:
+    if span == int(span) and span <= 6:
         axis.setTickCount(int(span) + 1)
         axis.setLabelFormat("%d")
         return
@@ -186,7 +189,8 @@ def timeline_chart(series: Series, keys: Sequence[str]) -> QChart:
     for day in dates:
         if last_labelled is not None and (_msecs(day) - _msecs(last_labelled)) < span * 0.14:
             continue
-        x_axis.append(day.strftime("%d %b %Y"), _msecs(day))
+        # The pack's style, kept short on an axis ("5 Dec 2026" rather than "5 December 2026").
+        x_axis.append(show_date(day, "numeric" if date_style() == "numeric" else "short"), _msecs(day))
         last_labelled = day
     low, high = tool.axis_range()
     y_axis = QValueAxis()
@@ -226,7 +230,7 @@ def timeline_text(series: Series, keys: Sequence[str]) -> str:
     parts = []
     for key in keys:
         values = [
-            f"{r.chart[key]:g} on {r.taken_on:%d %b %Y}"
+            f"{r.chart[key]:g} on {show_date(r.taken_on)}"
             for r in series.readings
             if r.chart.get(key) is not None
         ]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework.readings import OCCASIONS, MemberChoice, ReadingView
+from ehdesk.config.dates import qt_date_format
 from ehdesk.forms.tools.schema import ToolDef
 from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tools.score_buttons import ScoreButtons
@@ -79,7 +80,7 @@ class ReadingForm(QWidget):
         self.taken_on = QDateEdit()
         self.taken_on.setAccessibleName("Taken on")
         self.taken_on.setCalendarPopup(True)
-        self.taken_on.setDisplayFormat("d MMM yyyy")
+        self.taken_on.setDisplayFormat(qt_date_format())
         self.taken_on.setDate(QDate.currentDate())
         self.taken_on.setMaximumDate(QDate.currentDate())
         details.addRow("Date taken", self.taken_on)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import readings
 from ehdesk.casework.readings import FamilyProgress, ReadingView, Series
+from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
@@ -265,7 +266,7 @@ class ProgressTab(QWidget):
                 self.table.insertRow(row)
                 overall = view.scores.subscales.get(total.id) if total else None
                 cells = [
-                    view.taken_on.strftime("%d %b %Y"),
+                    show_date(view.taken_on),
                     readings.OCCASIONS.get(view.occasion, view.occasion),
                     ", ".join(view.participant_names),
                     "" if overall is None else f"{overall:g}",

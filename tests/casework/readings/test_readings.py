@@ -30,7 +30,7 @@ def test_take_list_and_score_a_reading(store):
         assert view.chart["home"] == 4
         assert view.comments == {"home": "Damp in the back bedroom"}
         assert view.participant_names == ["Ada Okafor"]
-        assert view.label == "Baseline 20 Jan 2026"
+        assert view.label == "Baseline 20 January 2026"
         # the new row travels: change capture wrote an outbox entry for it
         assert s.scalars(select(OutboxEntry).where(OutboxEntry.row_id == rid)).first() is not None
 

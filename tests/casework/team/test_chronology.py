@@ -144,7 +144,7 @@ def test_a_hand_added_event_needs_a_date_not_in_the_future_and_what_happened(wor
     with world.session() as s, pytest.raises(ValidationError) as caught:
         chronology.add_event(s, world.family_id, {"occurred_on": date(2099, 1, 1), "title": " "})
     assert caught.value.fields == {
-        "occurred_on": "The date of the event (01/01/2099) is in the future.",
+        "occurred_on": "The date of the event (1 January 2099) is in the future.",
         "title": "What happened is missing.",
     }
 

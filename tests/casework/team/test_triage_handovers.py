@@ -101,7 +101,7 @@ def test_a_triage_decision_with_mistakes_is_refused_whole(world):
         )
     assert caught.value.fields == {
         "forum": "Choose the forum that made the decision.",
-        "decided_on": "The date of the decision (01/12/2025) is before the request was received.",
+        "decided_on": "The date of the decision (1 December 2025) is before the request was received.",
         "decided_by": "Who decided is missing.",
         "rationale": "The reason for the decision is missing.",
         "allocated_to_id": "This decision does not allocate the family to a worker.",
