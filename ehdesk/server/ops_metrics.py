@@ -62,8 +62,22 @@ KNOWN = frozenset(
 
 
 def endpoint_of(path: str) -> str:
+    if path in KNOWN:
+        return path
     path = _HASH.sub("/{sha256}", path)
     return path if path in KNOWN else "other"
+
+
+# Metric children by label values, looked up once: ``labels()`` costs more than the count itself.
+_children: dict[tuple, tuple] = {}
+
+
+def _request_metrics(endpoint: str, method: str, status: int) -> tuple:
+    key = (endpoint, method, status)
+    found = _children.get(key)
+    if found is None:
+        found = _children[key] = (REQUESTS.labels(endpoint, method, str(status)), LATENCY.labels(endpoint))
+    return found
 
 
 class RequestMetrics:
@@ -89,8 +103,9 @@ class RequestMetrics:
         finally:
             seconds = time.perf_counter() - started
             endpoint = endpoint_of(scope["path"])
-            REQUESTS.labels(endpoint, scope["method"], str(status["code"])).inc()
-            LATENCY.labels(endpoint).observe(seconds)
+            requests, latency = _request_metrics(endpoint, scope["method"], status["code"])
+            requests.inc()
+            latency.observe(seconds)
             if endpoint == "/v1/sync/pull" and status["code"] == 200:
                 PULLS.inc()
             if access_log.isEnabledFor(logging.INFO):
