@@ -120,6 +120,15 @@ class RequestMetrics:
                 )
 
 
+def count_push(session, statuses: dict[str, int]) -> None:
+    """Pushed changes by outcome, counted when the request's transaction commits (for routes that
+    write their audit row without the ORM)."""
+    counts = session.info.setdefault("ops_counts", {})
+    for status, n in statuses.items():
+        if n and status in ("applied", "conflict", "duplicate", "refused"):
+            counts[f"push:{status}"] = counts.get(f"push:{status}", 0) + n
+
+
 def snapshot_built(rows: int, seconds: float) -> None:
     SNAPSHOTS.inc()
     SNAPSHOT_ROWS.inc(rows)
