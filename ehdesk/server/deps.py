@@ -7,8 +7,9 @@ response is sent (``scope="function"``): a client that is told "applied" can rel
 
 Kept cheap, as every request pays for them: the session is made in the event loop (no I/O until
 first used) and committed in one worker-thread call; a device this process remembers is
-authenticated in the event loop with no query (``authn.quick_principal``). A sync route is then two
-thread hops (its own body, and the commit), not one per dependency."""
+authenticated in the event loop with no query (``authn.quick_principal``), another in a short
+transaction of its own. A sync route is then two thread hops (its own body, and the commit), not
+one per dependency."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ import anyio
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from ehdesk.server.authn import authenticate, quick_principal
+from ehdesk.server.db import transaction
 from ehdesk.server.models import ServerAudit
 from ehdesk.server.scope import Principal
 from ehdesk.sync import protocol as p
@@ -37,14 +38,18 @@ Factory = Annotated[sessionmaker, Depends(get_factory)]
 async def db_session(factory: Factory) -> AsyncIterator[Session]:
     session = factory()
     session.begin()
+    # The commit runs on a thread outside the shared pool's limit (as FastAPI does for its own
+    # context managers): a session holding a pooled connection must never wait for a thread
+    # that is itself waiting for a connection, or a burst of requests deadlocks the process.
+    own_thread = anyio.CapacityLimiter(1)
     try:
         yield session
     except BaseException:
         # Shielded: a client hanging up must not leave the transaction (and its locks) open.
         with anyio.CancelScope(shield=True):
-            await run_in_threadpool(_end, session, False)
+            await anyio.to_thread.run_sync(_end, session, False, limiter=own_thread)
         raise
-    await run_in_threadpool(_end, session, True)
+    await anyio.to_thread.run_sync(_end, session, True, limiter=own_thread)
 
 
 def _end(session: Session, commit: bool) -> None:
@@ -60,12 +65,22 @@ def _end(session: Session, commit: bool) -> None:
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
-async def current_principal(request: Request, s: DbSession) -> Principal:
+async def current_principal(request: Request) -> Principal:
     """The signed-in worker and device of the request (``ehdesk.server.authn``): 401 otherwise."""
-    principal = quick_principal(request.app.state.factory.kw["bind"], request)
+    factory = request.app.state.factory
+    principal = quick_principal(factory.kw["bind"], request)
     if principal is not None:
         return principal
-    return await run_in_threadpool(authenticate, s, request)
+    # In a short transaction of its own, on a thread of its own (see db_session): the request's
+    # session takes its connection only when the route runs.
+    return await anyio.to_thread.run_sync(
+        _authenticate_alone, factory, request, limiter=anyio.CapacityLimiter(1)
+    )
+
+
+def _authenticate_alone(factory: sessionmaker, request: Request) -> Principal:
+    with transaction(factory) as s:
+        return authenticate(s, request)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
