@@ -6,12 +6,14 @@ drift); the server-only tables have their own script chain and version table."""
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 SERVER_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -20,6 +22,10 @@ SERVER_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STORE_MIGRATIONS = Path(__file__).resolve().parent.parent / "store" / "migrations"
 # Any fixed number: several server processes starting at once take turns to migrate.
 MIGRATION_LOCK = 80_080_001
+# A pooled PostgreSQL connection idle longer than this is tested before use (the database may have
+# restarted, or a firewall dropped it). Testing every checkout would cost a round trip a request;
+# a connection broken within the window fails one request and the pool is renewed.
+PING_AFTER_IDLE = 30.0
 
 
 def default_url(data_dir: Path) -> str:
@@ -50,14 +56,34 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
 
         return engine
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
         connect_args=connect_args,
         hide_parameters=True,
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_conn, record):
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn, record):
+        if record is not None:
+            record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy):
+        if time.monotonic() - record.info.get("returned_at", 0.0) > PING_AFTER_IDLE:
+            try:
+                engine.dialect.do_ping(dbapi_conn)
+            except Exception as exc:  # noqa: BLE001  (any failure: the pool connects afresh)
+                raise DisconnectionError() from exc
 
 
 def store_alembic_config() -> Config:
@@ -82,10 +108,19 @@ def migrate(engine: Engine) -> None:
         server_cfg = server_alembic_config()
         server_cfg.attributes["connection"] = conn
         command.upgrade(server_cfg, "heads")
+        from ehdesk.server.auth_cache import ensure_epoch
+
+        ensure_epoch(conn)
 
 
 def session_factory(engine: Engine) -> sessionmaker:
-    return sessionmaker(engine, expire_on_commit=False)
+    from ehdesk.server.auth_cache import watch
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    # Every server session (the API's and the admin commands') raises the auth epoch when it
+    # changes who may do what, so no process goes on trusting a revoked laptop.
+    watch(factory)
+    return factory
 
 
 @contextmanager

@@ -3,42 +3,84 @@ authenticated principal. Routes declare them with the ``Annotated`` aliases belo
 replace them with ``app.dependency_overrides``.
 
 The session is one transaction per request, committed when the route returns and before the
-response is sent (``scope="function"``): a client that is told "applied" can rely on it."""
+response is sent (``scope="function"``): a client that is told "applied" can rely on it.
+
+Kept cheap, as every request pays for them: the session is made in the event loop (no I/O until
+first used) and committed in one worker-thread call; a device this process remembers is
+authenticated in the event loop with no query (``authn.quick_principal``), another in a short
+transaction of its own. A sync route is then two thread hops (its own body, and the commit), not
+one per dependency."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from ehdesk.server.authn import authenticate
+from ehdesk.server.authn import authenticate, quick_principal
 from ehdesk.server.db import transaction
 from ehdesk.server.models import ServerAudit
 from ehdesk.server.scope import Principal
 from ehdesk.sync import protocol as p
 
 
-def get_factory(request: Request) -> sessionmaker:
+async def get_factory(request: Request) -> sessionmaker:
     return request.app.state.factory
 
 
 Factory = Annotated[sessionmaker, Depends(get_factory)]
 
 
-def db_session(factory: Factory) -> Iterator[Session]:
-    with transaction(factory) as s:
-        yield s
+async def db_session(factory: Factory) -> AsyncIterator[Session]:
+    session = factory()
+    session.begin()
+    # The commit runs on a thread outside the shared pool's limit (as FastAPI does for its own
+    # context managers): a session holding a pooled connection must never wait for a thread
+    # that is itself waiting for a connection, or a burst of requests deadlocks the process.
+    own_thread = anyio.CapacityLimiter(1)
+    try:
+        yield session
+    except BaseException:
+        # Shielded: a client hanging up must not leave the transaction (and its locks) open.
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end, session, False, limiter=own_thread)
+        raise
+    await anyio.to_thread.run_sync(_end, session, True, limiter=own_thread)
+
+
+def _end(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
-def current_principal(request: Request, s: DbSession) -> Principal:
+async def current_principal(request: Request) -> Principal:
     """The signed-in worker and device of the request (``ehdesk.server.authn``): 401 otherwise."""
-    return authenticate(s, request)
+    factory = request.app.state.factory
+    principal = quick_principal(factory.kw["bind"], request)
+    if principal is not None:
+        return principal
+    # In a short transaction of its own, on a thread of its own (see db_session): the request's
+    # session takes its connection only when the route runs.
+    return await anyio.to_thread.run_sync(
+        _authenticate_alone, factory, request, limiter=anyio.CapacityLimiter(1)
+    )
+
+
+def _authenticate_alone(factory: sessionmaker, request: Request) -> Principal:
+    with transaction(factory) as s:
+        return authenticate(s, request)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -62,8 +62,22 @@ KNOWN = frozenset(
 
 
 def endpoint_of(path: str) -> str:
+    if path in KNOWN:
+        return path
     path = _HASH.sub("/{sha256}", path)
     return path if path in KNOWN else "other"
+
+
+# Metric children by label values, looked up once: ``labels()`` costs more than the count itself.
+_children: dict[tuple, tuple] = {}
+
+
+def _request_metrics(endpoint: str, method: str, status: int) -> tuple:
+    key = (endpoint, method, status)
+    found = _children.get(key)
+    if found is None:
+        found = _children[key] = (REQUESTS.labels(endpoint, method, str(status)), LATENCY.labels(endpoint))
+    return found
 
 
 class RequestMetrics:
@@ -89,8 +103,9 @@ class RequestMetrics:
         finally:
             seconds = time.perf_counter() - started
             endpoint = endpoint_of(scope["path"])
-            REQUESTS.labels(endpoint, scope["method"], str(status["code"])).inc()
-            LATENCY.labels(endpoint).observe(seconds)
+            requests, latency = _request_metrics(endpoint, scope["method"], status["code"])
+            requests.inc()
+            latency.observe(seconds)
             if endpoint == "/v1/sync/pull" and status["code"] == 200:
                 PULLS.inc()
             if access_log.isEnabledFor(logging.INFO):
@@ -103,6 +118,15 @@ class RequestMetrics:
                         "ms": round(seconds * 1000, 1),
                     },
                 )
+
+
+def count_push(session, statuses: dict[str, int]) -> None:
+    """Pushed changes by outcome, counted when the request's transaction commits (for routes that
+    write their audit row without the ORM)."""
+    counts = session.info.setdefault("ops_counts", {})
+    for status, n in statuses.items():
+        if n and status in ("applied", "conflict", "duplicate", "refused"):
+            counts[f"push:{status}"] = counts.get(f"push:{status}", 0) + n
 
 
 def snapshot_built(rows: int, seconds: float) -> None:

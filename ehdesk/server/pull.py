@@ -2,34 +2,72 @@
 
 A page ends at a revision the laptop saves as its new cursor once the page is applied, so a pull
 cut off anywhere resumes where it stopped. Families that left the worker's scope in that window
-(moved to another team) are listed for the laptop to purge."""
+(moved to another team) are listed for the laptop to purge.
+
+Most pulls find nothing new: a laptop at the newest revision is answered after one query (the
+counter), and the statements are built once (per scope kind), not per request."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ehdesk.models import Family
-from ehdesk.server.changelog import head
-from ehdesk.server.models import ChangeLog, Device, ScopeMove, ServerAudit
-from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_filter
+from ehdesk.server.models import ChangeLog, Counter, Device, ScopeMove, ServerAudit
+from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_param, scope_params
 from ehdesk.sync.protocol import MAX_ARRIVALS, BlobRef, Change, PullRequest, PullResponse
+
+_HEAD = select(Counter.value).where(Counter.name == "revision")
+
+
+def _for_laptop(admin: bool):
+    """Log rows in (after, upto] this laptop receives: its scope's, not pushed by it as it holds them."""
+    return (
+        ChangeLog.revision > bindparam("after"),
+        ChangeLog.revision <= bindparam("upto"),
+        ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
+        ~((ChangeLog.device_id == bindparam("device_id")) & ChangeLog.origin_has_it),
+        log_scope_param(admin),
+    )
+
+
+# Keyed by "is the worker an admin" (an admin's scope is every family).
+_PAGE = {
+    admin: select(ChangeLog).where(*_for_laptop(admin)).order_by(ChangeLog.revision).limit(bindparam("limit"))
+    for admin in (False, True)
+}
+# Anything for the laptop in (after, upto]: a family moved, or a log row it receives. One round trip.
+_ANYTHING = {
+    admin: select(
+        exists().where(ScopeMove.revision > bindparam("after"), ScopeMove.revision <= bindparam("upto"))
+        | exists().where(*_for_laptop(admin))
+    )
+    for admin in (False, True)
+}
+
+
+def _params(principal: Principal, after: int, upto: int) -> dict:
+    return {"after": after, "upto": upto, "device_id": principal.device_id, **scope_params(principal)}
 
 
 def pull_page(session: Session, principal: Principal, request: PullRequest) -> PullResponse:
-    newest = head(session)
-    device = session.get(Device, principal.device_id)
-    if device is not None and device.wipe:
-        if device.wipe_delivered_at is None:
-            session.add(ServerAudit(user_id=principal.user_id, device_id=device.id, action="wipe_delivered"))
-        device.wipe_delivered_at = datetime.now(UTC)
-        return PullResponse(changes=[], cursor=request.cursor, has_more=False, head=newest, wipe=True)
+    newest = session.execute(_HEAD).scalar() or 0
+    if principal.wipe_pending:
+        device = session.get(Device, principal.device_id)
+        if device is not None and device.wipe:
+            if device.wipe_delivered_at is None:
+                session.add(ServerAudit(user_id=principal.user_id, device_id=device.id, action="wipe_delivered"))
+            device.wipe_delivered_at = datetime.now(UTC)
+            return PullResponse(changes=[], cursor=request.cursor, has_more=False, head=newest, wipe=True)
     if request.cursor > newest:
         # The laptop has seen revisions this database never had (restored from a backup): it starts
         # again from nothing - a schema-2 laptop replays the log, a schema-3 one takes a snapshot.
         return PullResponse(changes=[], cursor=0, has_more=True, head=newest)
+    if request.cursor == newest:
+        # Nothing happened since: no log row, no family moved (moves take a revision too).
+        return PullResponse(changes=[], cursor=newest, has_more=False, head=newest)
     if request.snapshot_arrivals:
         arrived = _arrived(session, principal, request.cursor, newest, request.held_families)
         if arrived:
@@ -37,20 +75,11 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
             return PullResponse(
                 changes=[], cursor=request.cursor, has_more=True, head=newest, arrived_families=arrived
             )
+    page = _PAGE[principal.is_admin]
+    if request.held_families:
+        page = page.where(~_held(request.held_families))
     rows = list(
-        session.scalars(
-            select(ChangeLog)
-            .where(
-                ChangeLog.revision > request.cursor,
-                ChangeLog.revision <= newest,
-                ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
-                ~((ChangeLog.device_id == principal.device_id) & ChangeLog.origin_has_it),
-                log_scope_filter(principal),
-                ~_held(request.held_families),
-            )
-            .order_by(ChangeLog.revision)
-            .limit(request.limit + 1)
-        )
+        session.scalars(page, {**_params(principal, request.cursor, newest), "limit": request.limit + 1})
     )
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
@@ -91,22 +120,7 @@ def needs_pull(session: Session, principal: Principal, after: int, upto: int) ->
         return True
     if upto <= after:
         return False
-    if session.scalar(
-        select(ScopeMove.revision).where(ScopeMove.revision > after, ScopeMove.revision <= upto).limit(1)
-    ):
-        return True
-    found = session.scalar(
-        select(ChangeLog.revision)
-        .where(
-            ChangeLog.revision > after,
-            ChangeLog.revision <= upto,
-            ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
-            ~((ChangeLog.device_id == principal.device_id) & ChangeLog.origin_has_it),
-            log_scope_filter(principal),
-        )
-        .limit(1)
-    )
-    return found is not None
+    return bool(session.execute(_ANYTHING[principal.is_admin], _params(principal, after, upto)).scalar())
 
 
 def _left_scope(session: Session, principal: Principal, after: int, upto: int) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select, true
 from sqlalchemy.orm import Session
 
 from ehdesk.models import Family, User
@@ -60,11 +60,24 @@ def log_scope_filter(principal: Principal) -> ColumnElement[bool]:
     """Change-log rows this principal may pull."""
     if principal.is_admin:
         return true()
-    families = select(Family.id).where(Family.team_id.in_(sorted(principal.team_ids)))
+    return _team_filter(sorted(principal.team_ids))
+
+
+def log_scope_param(admin: bool) -> ColumnElement[bool]:
+    """``log_scope_filter`` for a statement built once: the worker's teams are the expanding
+    parameter ``teams`` (see ``scope_params``)."""
+    return true() if admin else _team_filter(bindparam("teams", expanding=True))
+
+
+def scope_params(principal: Principal) -> dict:
+    return {} if principal.is_admin else {"teams": sorted(principal.team_ids)}
+
+
+def _team_filter(teams) -> ColumnElement[bool]:
+    families = select(Family.id).where(Family.team_id.in_(teams))
     # "|| ''" keeps the planner off the entity and family indexes: a pull page must walk the log
     # in revision order and stop at the page size, not gather every in-scope row and sort it
     # (which SQLite does otherwise, making a first sync quadratic).
-    teams = sorted(principal.team_ids)
     return or_(
         ChangeLog.entity.concat("").in_(SHARED_ENTITIES),
         and_(ChangeLog.entity.concat("") == STAFF_ENTITY, ChangeLog.team_id.concat("").in_(teams)),

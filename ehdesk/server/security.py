@@ -53,6 +53,11 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 _keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def cached_signing_key(engine) -> bytes | None:
+    """The key, if this process has read it already (no query)."""
+    return _keys.get(engine)
+
+
 def signing_key(session: Session) -> bytes:
     engine = session.get_bind()
     cached = _keys.get(engine)
