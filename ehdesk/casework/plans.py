@@ -377,7 +377,9 @@ def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
     """What changed between two snapshots, in sentences a family could read."""
     if not before:
         n_actions = sum(len(o["actions"]) for o in after)
-        return [f"The plan was agreed with {len(after)} outcome(s) and {n_actions} action(s)."]
+        outcomes = f"{len(after)} {'outcome' if len(after) == 1 else 'outcomes'}"
+        actions = f"{n_actions} {'action' if n_actions == 1 else 'actions'}"
+        return [f"The plan was agreed with {outcomes} and {actions}."]
     lines: list[str] = []
     old_outcomes = {o["id"]: o for o in before}
     new_outcomes = {o["id"]: o for o in after}

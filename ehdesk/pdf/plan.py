@@ -33,7 +33,8 @@ def content_hash(content: dict) -> str:
 def plan_story(plan: PlanView) -> list:
     story: list = [heading("The plan")]
     if plan.overdue_actions:
-        story.append(para(f"{len(plan.overdue_actions)} action(s) are overdue.", "small"))
+        n = len(plan.overdue_actions)
+        story.append(para(f"{n} {'action is' if n == 1 else 'actions are'} overdue.", "small"))
     for number, o in enumerate(plan.outcomes, start=1):
         story.append(heading(f"Outcome {number}: {o.what_will_be_different}", 3))
         story.append(

@@ -161,7 +161,7 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     plan.reload()
     settle(qtbot, plan)
     story = plan.history.toPlainText()
-    assert "Version 1" in story and "The plan was agreed with 2 outcome(s) and 3 action(s)" in story
+    assert "Version 1" in story and "The plan was agreed with 2 outcomes and 3 actions" in story
     assert "Version 2" in story and "positive change" in story
     assert "Morning routine chart: Not started → Done" in story
     assert plan.tree.topLevelItem(0).child(0).text(3) == "Done"

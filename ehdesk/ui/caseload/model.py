@@ -159,7 +159,7 @@ class CaseloadModel(QAbstractTableModel):
                 return "Not on your caseload"
             extra = [*row.flags]
             if row.overdue_actions:
-                extra.append(f"{row.overdue_actions} plan action(s) overdue")
+                extra.append(f"{row.overdue_actions} plan {'action' if row.overdue_actions == 1 else 'actions'} overdue")
             return " · ".join([row.next_due_label, *extra]) if extra else row.next_due_label
         if col == 6:
             if row.next_due_on is None:

@@ -74,7 +74,7 @@ class SignoffList(QWidget):
                 cell.setData(Qt.ItemDataRole.UserRole, item)
                 self.table.setItem(row, col, cell)
         self.title.setText(
-            f"{len(items)} case(s) open past 12 months need your sign-off"
+            f"{len(items)} {'case' if len(items) == 1 else 'cases'} open past 12 months {'needs' if len(items) == 1 else 'need'} your sign-off"
             if items
             else "No case needs sign-off."
         )
