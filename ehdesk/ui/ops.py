@@ -30,7 +30,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from ehdesk.errors import EhdeskError, StoreLocked
 
@@ -65,11 +65,14 @@ class _Dispatcher(QObject):
 
     ready = Signal(int)
     progressed = Signal(int)
+    committed = Signal(int)  # a store's number: a worker's synced change was committed
 
     def __init__(self) -> None:
         super().__init__()
         self.ready.connect(self._deliver)
         self.progressed.connect(self._progress)
+        # Queued even from the UI thread: never run a screen's slot in the middle of a commit.
+        self.committed.connect(self._committed, Qt.ConnectionType.QueuedConnection)
 
     @Slot(int)
     def _deliver(self, number: int) -> None:
@@ -84,6 +87,12 @@ class _Dispatcher(QObject):
             step = _progress.pop(number, None)
         if task is not None and step is not None and task.on_progress is not None and task.owner_alive():
             task.on_progress(*step)
+
+    @Slot(int)
+    def _committed(self, number: int) -> None:
+        ops = _by_number.get(number)
+        if ops is not None and not ops.closed:
+            ops.saved.emit()
 
 
 _dispatcher: _Dispatcher | None = None
@@ -304,16 +313,25 @@ class StoreOps(Runner):
     # (ChangeSet, origin): what a write or a sync changed, and the object whose write it was (None
     # for a sync), so a screen that refreshes after its own saves does not refresh twice.
     changes = Signal(object, object)
+    # A worker's change to a synced record was committed, through this runner or any session of
+    # the store (what the sync waits for to push soon).
+    saved = Signal()
 
     def __init__(self, store, parent: QObject | None = None) -> None:
         super().__init__(threads=2, parent=parent)
         self.store = store
         self._queue = QThreadPool(self)
         self._queue.setMaxThreadCount(1)
+        self._number = next(_numbers)
         if not store.is_open:
             self.closed = True
         else:
             store.before_close(self.close)
+            _by_number[self._number] = self
+            # Called on whichever thread committed: it emits only on the process-long dispatcher,
+            # by number, never on this runner (which a lock may be deleting).
+            dispatcher, number = _the_dispatcher(), self._number
+            store.on_synced_commit(lambda: dispatcher.committed.emit(number))
 
     def query(
         self,
@@ -384,6 +402,7 @@ class StoreOps(Runner):
 
     def close(self, deliver: bool = True) -> None:
         super().close(deliver)
+        _by_number.pop(self._number, None)
         if _by_store.get(id(self.store)) is self:
             del _by_store[id(self.store)]
 
@@ -447,6 +466,7 @@ def refresh_on_changes(
 
 _runners: list[Runner] = []
 _by_store: dict[int, StoreOps] = {}
+_by_number: dict[int, StoreOps] = {}  # open runners, for the dispatcher (UI thread only)
 _background: Runner | None = None
 
 
