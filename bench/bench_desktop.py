@@ -103,9 +103,9 @@ def unlock_and_search(data_dir: Path) -> None:
     window.show()
     app.processEvents()
     # The app loads unlock's code while the worker types their password (seconds); let it finish.
-    from ehdesk.ui.ops import background
+    from ehdesk.ui.main_window import start_warm_up
 
-    background().wait()
+    start_warm_up().join()
     app.processEvents()
     marks: dict[str, float] = {}
     window.signin.refresh(select=NAME)

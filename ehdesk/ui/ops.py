@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
-from ehdesk.errors import EhdeskError, StoreLocked
+from ehdesk.errors import EhdeskError, StoreLocked, ValidationError
 
 if TYPE_CHECKING:  # the sign-in tiles load this module: SQLAlchemy waits until a store is open
     from ehdesk.store.changes import ChangeSet
@@ -175,6 +175,8 @@ class Runner(QObject):
     """Background work and its results, owned: nothing outlives ``close``."""
 
     pending_changed = Signal(int)
+    # The saves waiting or running, or those that failed, changed (``writes_pending``, ``unsaved``).
+    saving_changed = Signal()
     error = Signal(str)  # a failure no caller handled, as the sentence to show
 
     def __init__(self, threads: int = 2, parent: QObject | None = None) -> None:
@@ -182,6 +184,9 @@ class Runner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._mine: dict[int, _Task] = {}
+        # The owner (None for a save nobody watches) of each save that failed and has not been
+        # saved again since: what quitting now would lose.
+        self._unsaved: list[QObject | None] = []
         self.closed = False
         _runners.append(self)
 
@@ -217,6 +222,8 @@ class Runner(QObject):
         self._mine[number] = task
         pool.start(_Job(number, fn, on_progress is not None, task))
         self.pending_changed.emit(len(self._mine))
+        if write:
+            self.saving_changed.emit()
         return True
 
     # -- counts -----------------------------------------------------------------------------
@@ -224,6 +231,25 @@ class Runner(QObject):
     @property
     def pending(self) -> int:
         return len(self._mine)
+
+    @property
+    def writes_pending(self) -> int:
+        """Saves queued or running (what the status bar shows as "Saving… (N)")."""
+        return sum(1 for task in self._mine.values() if task.write)
+
+    @property
+    def unsaved(self) -> int:
+        """Saves that failed and were not made again since by the same screen. A field the worker
+        got wrong is not counted: its text stays on screen, and lock keeps it as a draft."""
+        return len(self._unsaved)
+
+    def _note_write(self, task: _Task, kind: str, value: Any) -> None:
+        owner = task.owner if task.owner_alive() else None
+        if kind == _DONE:
+            # The screen saved again: what it failed to save before is in this save.
+            self._unsaved = [each for each in self._unsaved if each is not owner]
+        elif kind == _FAILED and not isinstance(value, ValidationError):
+            self._unsaved.append(owner)
 
     def pending_for(self, owner: QObject) -> int:
         """Tasks for ``owner`` or anything inside it (a tab's dialogs)."""
@@ -239,6 +265,8 @@ class Runner(QObject):
         _tasks.pop(task.number, None)
         self._mine.pop(task.number, None)
         kind, value = outcome
+        if task.write:
+            self._note_write(task, kind, value)
         try:
             if kind == _DONE:
                 self._done(task, value)
@@ -249,6 +277,8 @@ class Runner(QObject):
             task.fn = task.on_done = task.on_error = task.on_progress = task.cancel = None
             task.owner = None
             self.pending_changed.emit(len(self._mine))
+            if task.write:
+                self.saving_changed.emit()
 
     def _done(self, task: _Task, value: Any) -> None:
         # While closing, only a save hears that it landed; a read's screen is going away.
@@ -391,6 +421,13 @@ class StoreOps(Runner):
         """Tell every screen about changes made outside the queue (what a sync pulled)."""
         if changed:
             self.changes.emit(changed, None)
+
+    def settle(self, timeout_ms: int) -> bool:
+        """Wait at most ``timeout_ms`` for the saves queued so far (a running sync is not waited
+        for), then deliver what finished. True when no save is left waiting or running."""
+        self._queue.waitForDone(timeout_ms)
+        self.deliver_finished()
+        return self.writes_pending == 0
 
     def flush(self) -> None:
         """Block until every queued read and write has ended and been delivered (lock does this
