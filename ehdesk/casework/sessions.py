@@ -9,11 +9,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework import audit
+from ehdesk.casework import audit, drafts
 from ehdesk.casework.episode_access import require_open
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import NotFound, ValidationError
-from ehdesk.models import Episode, SyncState
+from ehdesk.models import Episode
 from ehdesk.models.session_note import SESSION_STATUSES, SessionNote
 
 FIELDS = (
@@ -196,16 +196,15 @@ def next_planned_by_family(session: Session, today: date) -> dict[str, date]:
     return found
 
 
-# A session note typed but not yet valid when the laptop locks is kept inside the encrypted
-# store (never in a temp file) and offered back next time.
+# A session note typed but not yet valid when the laptop locks is kept in the one draft store
+# (inside the encrypted store, never in a temp file) and offered back next time.
 def _draft_key(family_id: str) -> str:
-    return f"draft.session_note.{family_id}"
+    return f"family:{family_id}:session_note"
 
 
 def get_draft(session: Session, family_id: str) -> str:
-    row = session.get(SyncState, _draft_key(family_id))
-    return row.value if row else ""
+    return drafts.load_text(session, _draft_key(family_id), earlier_key=f"draft.session_note.{family_id}")
 
 
 def set_draft(session: Session, family_id: str, text: str) -> None:
-    session.merge(SyncState(key=_draft_key(family_id), value=text))
+    drafts.save_text(session, _draft_key(family_id), text, family_id)

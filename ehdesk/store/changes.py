@@ -8,7 +8,7 @@ refreshed on its own audit trail would never stop."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import event
@@ -18,6 +18,8 @@ from ehdesk.models import Synced
 
 NOT_A_CHANGE = frozenset({"audit_event"})
 INFO_KEY = "changes"
+# A worker's own change to any synced row (audit events too: they are pushed like the rest).
+SYNCED_WRITE_KEY = "synced_write"
 
 
 @dataclass(frozen=True)
@@ -68,21 +70,38 @@ def row_family(obj) -> str | None:
     return getattr(obj, "family_id", None)
 
 
-def install(factory: sessionmaker) -> None:
-    """Note every synced row a session of ``factory`` writes, in ``session.info["changes"]``."""
+def install(factory: sessionmaker, on_synced_commit: Callable[[], None]) -> None:
+    """Note every synced row a session of ``factory`` writes, in ``session.info["changes"]``, and
+    call ``on_synced_commit()`` (on the committing thread) after a commit of a worker's own change
+    to a synced row (not a sync applying the server's).
+
+    Installed once, when the store opens and before any thread uses it: SQLAlchemy keeps a
+    factory's listeners in a deque that every commit iterates, so adding or removing one while
+    another thread commits fails that commit ("deque mutated during iteration"). Whoever wants to
+    hear of commits later subscribes to the store (``Store.on_synced_commit``) instead."""
 
     @event.listens_for(factory, "after_flush")
     def _note(session: Session, _flush_context) -> None:
         noted = session.info.setdefault(INFO_KEY, set())
         for obj in (*session.new, *session.dirty):
-            if isinstance(obj, Synced) and obj.__tablename__ not in NOT_A_CHANGE:
+            if isinstance(obj, Synced):
+                if not session.info.get("applying_remote"):
+                    session.info[SYNCED_WRITE_KEY] = True
+                if obj.__tablename__ in NOT_A_CHANGE:
+                    continue
                 if obj in session.dirty and not session.is_modified(obj, include_collections=False):
                     continue
                 noted.add((row_family(obj), obj.__tablename__))
 
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        if session.info.pop(SYNCED_WRITE_KEY, False):
+            on_synced_commit()
+
     @event.listens_for(factory, "after_rollback")
     def _forget(session: Session) -> None:
         session.info.pop(INFO_KEY, None)
+        session.info.pop(SYNCED_WRITE_KEY, None)
 
 
 def collected(session: Session) -> ChangeSet:

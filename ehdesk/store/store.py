@@ -31,8 +31,12 @@ class Store:
         if last:
             self.clock.observe(last)
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        # Who hears of a worker's committed change (the desktop's sync trigger). A tuple replaced
+        # whole on subscribe, so a thread that is committing iterates a list nobody changes.
+        self._synced_commit_callbacks: tuple[Callable[[], None], ...] = ()
+        # Every session listener is installed here, once, before any other thread has the store.
         change_capture.install(self._factory, self.device_id, self.clock)
-        changes.install(self._factory)
+        changes.install(self._factory, self._synced_committed)
         # Run first when the store closes: whatever works on the store in the background (the
         # desktop's operation runner) ends there, so no write is cut off and no key outlives it.
         self._before_close: list[Callable[[], None]] = []
@@ -97,6 +101,15 @@ class Store:
         with self.session() as s:
             s.merge(SyncState(key=key, value=value))
 
+    def on_synced_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` after each commit of a worker's own change to a synced record, on
+        whatever thread committed: it must be quick, thread-safe and touch no Qt object."""
+        self._synced_commit_callbacks = (*self._synced_commit_callbacks, callback)
+
+    def _synced_committed(self) -> None:
+        for callback in self._synced_commit_callbacks:
+            callback()
+
     def before_close(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` at the start of ``close`` (lock, sign-out), while the key is still held."""
         self._before_close.append(callback)
@@ -105,6 +118,7 @@ class Store:
         if self._engine is None:
             return
         callbacks, self._before_close = self._before_close, []
+        self._synced_commit_callbacks = ()
         for callback in callbacks:
             try:
                 callback()

@@ -126,10 +126,19 @@ def run_app(args) -> int:
     if args.demo:
         prepare_demo(window)
     window.show()
-    if os.environ.get("EHDESK_QUIT_WHEN_SHOWN"):  # bench/bench_desktop.py times start-up this way
+    when_shown = os.environ.get("EHDESK_QUIT_WHEN_SHOWN")
+    if when_shown:  # bench/bench_desktop.py times start-up (and quitting) this way
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: (sys.stdout.write("SHOWN\n"), sys.stdout.flush(), app.quit()))
+        def shown() -> None:
+            sys.stdout.write("SHOWN\n")
+            sys.stdout.flush()
+            if when_shown == "close":  # as Ctrl+Q would, 0.1 s after the tiles show
+                QTimer.singleShot(100, window.close)
+            else:
+                app.quit()
+
+        QTimer.singleShot(0, shown)
     code = app.exec()
     _finish_background_work()
     return code

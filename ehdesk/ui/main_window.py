@@ -4,12 +4,23 @@ someone is; a status bar with who is signed in, the sync state and a Lock button
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
 
 from ehdesk.config.appearance import load_appearance, save_appearance
 from ehdesk.store import ProfileManager
@@ -23,7 +34,12 @@ from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
 from ehdesk.ui.signin.screen import SignInScreen
 
 if TYPE_CHECKING:
+    from ehdesk.ui.ops import StoreOps
     from ehdesk.ui.workspace import Workspace
+
+# How long quitting waits for the saves under way before it asks about those still not done. A
+# save takes milliseconds; one that takes longer is stuck (the disk, another program's lock).
+QUIT_WAIT_MS = 1500
 
 
 def _warm_up() -> None:
@@ -42,6 +58,29 @@ def _warm_up() -> None:
     from ehdesk.casework.episode_facts import fact_sources
 
     fact_sources()  # imports every feature module the caseload's facts come from
+
+
+log = logging.getLogger(__name__)
+_warm_up_thread: threading.Thread | None = None
+
+
+def start_warm_up() -> threading.Thread:
+    """Start the warm-up once per process, on a daemon thread of its own: it holds no store and
+    reports to no screen, so nothing waits for it. Quitting from the sign-in screen, even seconds
+    into the imports on a slow laptop, exits at once (on the runner's pool the exit waited for the
+    imports to end: 2-6 s)."""
+    global _warm_up_thread
+    if _warm_up_thread is None:
+        _warm_up_thread = threading.Thread(target=_warm_up_quietly, name="ehdesk-warm-up", daemon=True)
+        _warm_up_thread.start()
+    return _warm_up_thread
+
+
+def _warm_up_quietly() -> None:
+    try:
+        _warm_up()
+    except Exception as exc:  # noqa: BLE001  (unlocking imports it again and says what is wrong)
+        log.warning("warming up the unlock code failed (%s)", type(exc).__name__)
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +107,9 @@ class MainWindow(QMainWindow):
 
         self.who = QLabel("Nobody is signed in")
         self.who.setAccessibleName("Signed in as")
+        # From the store's runner: a worker sees unsaved work before they lock or quit.
+        self.saving = QLabel("")
+        self.saving.setAccessibleName("Saving state")
         self.sync_status: QWidget = QLabel("Not connected to a server")
         self.sync_status.setAccessibleName("Sync state")
         self.lock_button = QPushButton("Lock")
@@ -89,6 +131,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.who)
+        bar.addPermanentWidget(self.saving)
         bar.addPermanentWidget(self.sync_status)
         bar.addPermanentWidget(self.help_button)
         bar.addPermanentWidget(self.settings_button)
@@ -121,8 +164,9 @@ class MainWindow(QMainWindow):
             app.styleHints().colorSchemeChanged.connect(self._system_theme_changed)
         self._show_signed_out()
         self.signin.refresh()
-        # Load what unlocking needs (migrations, the caseload screens) while the worker types.
-        QTimer.singleShot(0, lambda: background().run(_warm_up, owner=self, on_error=lambda exc: None))
+        # Load what unlocking needs (migrations, the caseload screens) while the worker types,
+        # once the tiles are on screen.
+        QTimer.singleShot(0, start_warm_up)
 
     # -- settings and help -----------------------------------------------------------------
 
@@ -172,11 +216,24 @@ class MainWindow(QMainWindow):
         bar.removeWidget(self.sync_status)
         self.sync_status.deleteLater()
         self.sync_status = widget
-        bar.insertPermanentWidget(0, widget)
+        # Its place: after "Signed in as" (the one item not permanent) and the saving state.
+        bar.insertPermanentWidget(2, widget)
         widget.show()
+
+    def _show_saving(self, ops: StoreOps) -> None:
+        if ops.closed:
+            return  # locked: the label was cleared with the rest of the signed-in state
+        if ops.writes_pending:
+            text = f"Saving… ({ops.writes_pending})"
+        elif ops.unsaved:
+            text = f"{_changes(ops.unsaved)} not saved"
+        else:
+            text = "All saved"
+        self.saving.setText(text)
 
     def _show_signed_out(self) -> None:
         self.who.setText("Nobody is signed in")
+        self.saving.setText("")
         self.lock_button.setEnabled(False)
         self.lock_action.setEnabled(False)
 
@@ -190,7 +247,10 @@ class MainWindow(QMainWindow):
             return
         self.store = store
         # The store's runner: every read and write of it; its failures nobody else shows come here.
-        for_store(store).error.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        ops = for_store(store)
+        ops.error.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        ops.saving_changed.connect(lambda: self._show_saving(ops))
+        self._show_saving(ops)
         self.last_worker = store.profile.name
         self.workspace = Workspace(store)
         self.stack.addWidget(self.workspace)
@@ -277,12 +337,44 @@ class MainWindow(QMainWindow):
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
 
+    def unsaved_at_quit(self) -> int:
+        """Queue the save of everything typed, wait a moment for the saves under way, and count
+        those that failed or are still not done (what quitting now could lose)."""
+        if self.store is None:
+            return 0
+        ops = for_store(self.store)
+        if self.workspace is not None:
+            self.workspace.queue_pending()
+        ops.settle(QUIT_WAIT_MS)
+        return ops.unsaved + ops.writes_pending
+
     def closeEvent(self, event) -> None:
+        # Quitting asks only when something could not be saved; otherwise it is at once.
+        if not self.closing:
+            unsaved = self.unsaved_at_quit()
+            if unsaved and not self._quit_anyway(unsaved):
+                event.ignore()
+                return
         # Closing the window must never drop typing: the same save-or-draft as a lock. Then work
-        # that needs no store (an unlock under way, the warm-up imports) ends; a store an unlock
-        # opened meanwhile is closed at once.
+        # that needs no store (an unlock under way) ends; a store an unlock opened meanwhile is
+        # closed at once. The warm-up imports are not waited for (``start_warm_up``).
         self.closing = True
         self.lock()
         background().wait()
         self.lock()
         super().closeEvent(event)
+
+    def _quit_anyway(self, unsaved: int) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Quit ehdesk",
+            f"{_changes(unsaved)} could not be saved — quit anyway?\n\n"
+            "Choose No to stay: the status bar says what is not saved, and saving again may work.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def _changes(count: int) -> str:
+    return "1 change" if count == 1 else f"{count} changes"

@@ -30,9 +30,9 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
-from ehdesk.errors import EhdeskError, StoreLocked
+from ehdesk.errors import EhdeskError, StoreLocked, ValidationError
 from ehdesk.ui.main_thread_gc import ensure_installed
 
 if TYPE_CHECKING:  # the sign-in tiles load this module: SQLAlchemy waits until a store is open
@@ -66,11 +66,14 @@ class _Dispatcher(QObject):
 
     ready = Signal(int)
     progressed = Signal(int)
+    committed = Signal(int)  # a store's number: a worker's synced change was committed
 
     def __init__(self) -> None:
         super().__init__()
         self.ready.connect(self._deliver)
         self.progressed.connect(self._progress)
+        # Queued even from the UI thread: never run a screen's slot in the middle of a commit.
+        self.committed.connect(self._committed, Qt.ConnectionType.QueuedConnection)
 
     @Slot(int)
     def _deliver(self, number: int) -> None:
@@ -85,6 +88,12 @@ class _Dispatcher(QObject):
             step = _progress.pop(number, None)
         if task is not None and step is not None and task.on_progress is not None and task.owner_alive():
             task.on_progress(*step)
+
+    @Slot(int)
+    def _committed(self, number: int) -> None:
+        ops = _by_number.get(number)
+        if ops is not None and not ops.closed:
+            ops.saved.emit()
 
 
 _dispatcher: _Dispatcher | None = None
@@ -167,6 +176,8 @@ class Runner(QObject):
     """Background work and its results, owned: nothing outlives ``close``."""
 
     pending_changed = Signal(int)
+    # The saves waiting or running, or those that failed, changed (``writes_pending``, ``unsaved``).
+    saving_changed = Signal()
     error = Signal(str)  # a failure no caller handled, as the sentence to show
 
     def __init__(self, threads: int = 2, parent: QObject | None = None) -> None:
@@ -175,6 +186,9 @@ class Runner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._mine: dict[int, _Task] = {}
+        # The owner (None for a save nobody watches) of each save that failed and has not been
+        # saved again since: what quitting now would lose.
+        self._unsaved: list[QObject | None] = []
         self.closed = False
         _runners.append(self)
 
@@ -210,6 +224,8 @@ class Runner(QObject):
         self._mine[number] = task
         pool.start(_Job(number, fn, on_progress is not None, task))
         self.pending_changed.emit(len(self._mine))
+        if write:
+            self.saving_changed.emit()
         return True
 
     # -- counts -----------------------------------------------------------------------------
@@ -217,6 +233,25 @@ class Runner(QObject):
     @property
     def pending(self) -> int:
         return len(self._mine)
+
+    @property
+    def writes_pending(self) -> int:
+        """Saves queued or running (what the status bar shows as "Saving… (N)")."""
+        return sum(1 for task in self._mine.values() if task.write)
+
+    @property
+    def unsaved(self) -> int:
+        """Saves that failed and were not made again since by the same screen. A field the worker
+        got wrong is not counted: its text stays on screen, and lock keeps it as a draft."""
+        return len(self._unsaved)
+
+    def _note_write(self, task: _Task, kind: str, value: Any) -> None:
+        owner = task.owner if task.owner_alive() else None
+        if kind == _DONE:
+            # The screen saved again: what it failed to save before is in this save.
+            self._unsaved = [each for each in self._unsaved if each is not owner]
+        elif kind == _FAILED and not isinstance(value, ValidationError):
+            self._unsaved.append(owner)
 
     def pending_for(self, owner: QObject) -> int:
         """Tasks for ``owner`` or anything inside it (a tab's dialogs)."""
@@ -232,6 +267,8 @@ class Runner(QObject):
         _tasks.pop(task.number, None)
         self._mine.pop(task.number, None)
         kind, value = outcome
+        if task.write:
+            self._note_write(task, kind, value)
         try:
             if kind == _DONE:
                 self._done(task, value)
@@ -242,6 +279,8 @@ class Runner(QObject):
             task.fn = task.on_done = task.on_error = task.on_progress = task.cancel = None
             task.owner = None
             self.pending_changed.emit(len(self._mine))
+            if task.write:
+                self.saving_changed.emit()
 
     def _done(self, task: _Task, value: Any) -> None:
         # While closing, only a save hears that it landed; a read's screen is going away.
@@ -306,16 +345,25 @@ class StoreOps(Runner):
     # (ChangeSet, origin): what a write or a sync changed, and the object whose write it was (None
     # for a sync), so a screen that refreshes after its own saves does not refresh twice.
     changes = Signal(object, object)
+    # A worker's change to a synced record was committed, through this runner or any session of
+    # the store (what the sync waits for to push soon).
+    saved = Signal()
 
     def __init__(self, store, parent: QObject | None = None) -> None:
         super().__init__(threads=2, parent=parent)
         self.store = store
         self._queue = QThreadPool(self)
         self._queue.setMaxThreadCount(1)
+        self._number = next(_numbers)
         if not store.is_open:
             self.closed = True
         else:
             store.before_close(self.close)
+            _by_number[self._number] = self
+            # Called on whichever thread committed: it emits only on the process-long dispatcher,
+            # by number, never on this runner (which a lock may be deleting).
+            dispatcher, number = _the_dispatcher(), self._number
+            store.on_synced_commit(lambda: dispatcher.committed.emit(number))
 
     def query(
         self,
@@ -376,6 +424,13 @@ class StoreOps(Runner):
         if changed:
             self.changes.emit(changed, None)
 
+    def settle(self, timeout_ms: int) -> bool:
+        """Wait at most ``timeout_ms`` for the saves queued so far (a running sync is not waited
+        for), then deliver what finished. True when no save is left waiting or running."""
+        self._queue.waitForDone(timeout_ms)
+        self.deliver_finished()
+        return self.writes_pending == 0
+
     def flush(self) -> None:
         """Block until every queued read and write has ended and been delivered (lock does this
         before it drops the key; tests do it to settle)."""
@@ -386,6 +441,7 @@ class StoreOps(Runner):
 
     def close(self, deliver: bool = True) -> None:
         super().close(deliver)
+        _by_number.pop(self._number, None)
         if _by_store.get(id(self.store)) is self:
             del _by_store[id(self.store)]
 
@@ -449,6 +505,7 @@ def refresh_on_changes(
 
 _runners: list[Runner] = []
 _by_store: dict[int, StoreOps] = {}
+_by_number: dict[int, StoreOps] = {}  # open runners, for the dispatcher (UI thread only)
 _background: Runner | None = None
 
 

@@ -241,7 +241,8 @@ class Workspace(QWidget):
 
     # -- lock ------------------------------------------------------------------------------
 
-    def flush_pending(self) -> None:
+    def queue_pending(self) -> None:
+        """Queue the save (or draft) of everything typed and not yet saved, and the place."""
         if self.record is not None:
             self.record.flush_pending()
         for screen in self.screens.values():
@@ -249,5 +250,8 @@ class Workspace(QWidget):
             if flush is not None:
                 flush()
         self._remember_place(self.current_place())
+
+    def flush_pending(self) -> None:
+        self.queue_pending()
         # Every save just queued, and every one queued before, lands before the key is dropped.
         self.ops.flush()

@@ -1,9 +1,11 @@
 """The Qt side of sync: the bridge runs the engine off the UI thread, the status widget tells the
 truth, saves trigger a (debounced) sync, and the Conflicts view resolves a clash."""
 
+import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from ehdesk.models import Family, Person
 from ehdesk.sync.client import SyncClient
@@ -92,6 +94,45 @@ def test_saves_trigger_one_debounced_background_sync(qtbot, laptop_pair, sqlite_
     assert len(finished) == 1  # a burst of saves is one sync, and the sync itself does not re-trigger
     assert sqlite_server.get(Family, family_id).town == "C"
     bridge.stop()
+
+
+def test_a_save_committing_while_the_sync_starts_and_stops_still_lands(qtbot, laptop_pair):
+    """Signing in starts the sync and locking stops it, while the runner's thread may be
+    committing a save. That once failed the save ("RuntimeError: deque mutated during
+    iteration"): the sync subscribed to commits by adding a SQLAlchemy listener to every session,
+    in the list of listeners the committing thread was walking."""
+    ann, _ = laptop_pair
+    family_id = ann.add_family("EH-1", members=0)
+    committing, carry_on = threading.Event(), threading.Event()
+
+    def hold_the_commit(_session) -> None:
+        # Stands in for the other listeners a commit calls: the save is part-way through them.
+        if threading.current_thread() is not threading.main_thread():
+            committing.set()
+            carry_on.wait(10)
+
+    event.listen(ann.store._factory, "after_commit", hold_the_commit)
+    failures: list[BaseException] = []
+
+    def save() -> None:
+        try:
+            ann.edit(Family, family_id, town="Wigan")
+        except BaseException as exc:  # noqa: BLE001  (reported by the assertion below)
+            failures.append(exc)
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    try:
+        assert committing.wait(10)
+        bridge = _bridge(qtbot, ann)
+        bridge.start()  # sign-in
+        bridge.stop()  # lock
+    finally:
+        carry_on.set()
+        saver.join(10)
+        event.remove(ann.store._factory, "after_commit", hold_the_commit)
+    assert failures == [], [repr(exc.__context__) for exc in failures]
+    assert ann.get(Family, family_id).town == "Wigan"
 
 
 def test_periodic_sync_runs_on_its_own(qtbot, laptop_pair, sqlite_server):

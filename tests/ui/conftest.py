@@ -27,7 +27,7 @@ def sign_in(qtbot, win, name: str, password: str) -> None:
         lambda: (
             win.workspace is not None and win.workspace.caseload_loaded and win.workspace.index is not None
         ),
-        timeout=10_000,
+        timeout=30_000,  # unlocking is argon2 and first imports: seconds on a busy 2-core machine
     )
 
 

@@ -25,7 +25,7 @@ def test_the_record_shows_flags_and_a_manager_decides_the_threshold(qtbot, store
     record.resize(1100, 700)
     record.show()
     qtbot.waitUntil(
-        lambda: record.is_loaded and record.flags.pending == 0 and bool(record.flags.flags), timeout=5000
+        lambda: record.is_loaded and record.flags.pending == 0 and bool(record.flags.flags), timeout=15_000
     )
     text = record.flags.text.text()
     assert "Close: consent withdrawn" in text

@@ -16,11 +16,8 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ehdesk.config.settings import device_settings
-from ehdesk.models import Synced
 from ehdesk.store import Store
 from ehdesk.sync.engine import SyncEngine, SyncSummary
 from ehdesk.sync.status import SyncStatus
@@ -37,7 +34,6 @@ class SyncBridge(QObject):
     status_changed = Signal(object)  # SyncStatus
     finished = Signal(object)  # SyncSummary
     failed = Signal(str)  # one plain sentence
-    _saved = Signal()  # from whatever thread committed; handled on the UI thread
 
     def __init__(
         self,
@@ -62,9 +58,8 @@ class SyncBridge(QObject):
         )
         self._periodic = QTimer(self, interval=max(int(minutes * 60_000), 1000))
         self._periodic.timeout.connect(self.sync_now)
-        self._saved.connect(self.notify_saved)
         self.status_changed.connect(self._remember)
-        self._listener = None
+        self._watching = False
         self._stopping = threading.Event()
 
     # -- triggers -----------------------------------------------------------------------------
@@ -82,13 +77,13 @@ class SyncBridge(QObject):
         self._again = False
         self._periodic.stop()
         self._debounce.stop()
-        if self._listener is not None:
-            event.remove(*self._listener)
-            event.remove(*self._flush_listener)
-            self._listener = None
+        if self._watching:
+            self.ops.saved.disconnect(self.notify_saved)
+            self._watching = False
 
     def notify_saved(self) -> None:
-        self._debounce.start()
+        if not self._stopping.is_set():
+            self._debounce.start()
 
     def sync_now(self) -> None:
         if self._stopping.is_set() or self.ops.closed:
@@ -143,28 +138,14 @@ class SyncBridge(QObject):
     # -- plumbing -----------------------------------------------------------------------------
 
     def _watch_saves(self) -> None:
-        """Any commit of a worker's change to a synced record (not the engine's own) triggers a sync."""
-        if self._listener is not None:
+        """Any commit of a worker's change to a synced record (not the engine's own) triggers a
+        sync. The store notices the commit (its session listeners are fixed when it opens: adding
+        one here, while a save commits on the runner's thread, failed that save) and the runner
+        tells the UI thread."""
+        if self._watching:
             return
-        profile_id = self.store.profile.id
-        factory = Session  # every session; those of other stores are told apart by profile id
-
-        def after_flush(session, _ctx) -> None:
-            if session.info.get("profile_id") != profile_id:
-                return
-            if not session.info.get("applying_remote") and any(
-                isinstance(o, Synced) for o in (*session.new, *session.dirty)
-            ):
-                session.info["synced_change"] = True
-
-        def after_commit(session) -> None:
-            if session.info.pop("synced_change", False):
-                self._saved.emit()
-
-        event.listen(factory, "after_flush", after_flush)
-        event.listen(factory, "after_commit", after_commit)
-        self._listener = (factory, "after_commit", after_commit)
-        self._flush_listener = (factory, "after_flush", after_flush)
+        self.ops.saved.connect(self.notify_saved)
+        self._watching = True
 
     def _remember(self, status: SyncStatus) -> None:
         self.status = status

@@ -1,19 +1,19 @@
-"""An unfinished reading kept when the laptop locks or the family is switched: stored inside the
-encrypted store (never a plain file), keyed by family, and offered again when the tab reopens."""
+"""An unfinished reading kept when the laptop locks or the family is switched: kept in the one
+draft store (``casework.drafts``, inside the encrypted store, never a plain file), keyed by family,
+and offered again when the tab reopens."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.models import SyncState
+from ehdesk.casework import drafts
 
 
 def draft_key(family_id: str) -> str:
-    return f"ui.progress.draft.{family_id}"
+    return f"family:{family_id}:progress_reading"
 
 
 def encode_draft(tool_id: str, reading_id: str | None, data: dict) -> str:
@@ -33,9 +33,9 @@ def decode_draft(text: str) -> tuple[str, str | None, dict] | None:
 
 
 def read_draft(s: Session, family_id: str) -> str:
-    return s.scalar(select(SyncState.value).where(SyncState.key == draft_key(family_id))) or ""
+    return drafts.load_text(s, draft_key(family_id), earlier_key=f"ui.progress.draft.{family_id}")
 
 
 def write_draft(s: Session, family_id: str, text: str) -> None:
     """Keep (or, with ``""``, forget) the family's unfinished reading, in the caller's transaction."""
-    s.merge(SyncState(key=draft_key(family_id), value=text))
+    drafts.save_text(s, draft_key(family_id), text, family_id)
