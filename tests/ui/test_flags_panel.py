@@ -62,3 +62,21 @@ def test_the_caseload_says_what_is_overdue_and_flagged_beside_what_is_due(qtbot,
     model.set_rows([Row.from_caseload(row)])
     text = model.data(model.index(0, 5))
     assert "Level 4: manager to decide" in text and "1 plan action overdue" in text
+
+
+def test_a_single_flag_with_an_apostrophe_reads_as_typed(qtbot, store):
+    """One flag has no <br> for Qt to guess rich text from: the escaped apostrophe must still
+    show as an apostrophe, not as "&#x27;"."""
+    from PySide6.QtGui import QTextDocument
+
+    from ehdesk.casework import flags
+
+    with store.session() as s:
+        ids = make_family(s)
+    record = FamilyRecord(store, ids["family"])
+    qtbot.addWidget(record)
+    record.flags.show_flags([flags.Flag("overdue_actions", "warn", "1 action overdue: Refer to the parents' group.")])
+    shown = QTextDocument()
+    shown.setHtml(record.flags.text.text())
+    assert "the parents' group" in shown.toPlainText()
+    assert record.flags.text.textFormat().name == "RichText"

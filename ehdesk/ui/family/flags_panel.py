@@ -63,6 +63,9 @@ class FlagsPanel(QWidget):
         self.text = QLabel("")
         self.text.setObjectName("flags")
         self.text.setWordWrap(True)
+        # Always rich text: the messages are escaped, and a single flag has no tag for Qt's guess
+        # to notice, so "parents' group" would show as "parents&#x27; group".
+        self.text.setTextFormat(Qt.TextFormat.RichText)
         self.decide_button = QPushButton("Record the manager's decision…")
         self.decide_button.clicked.connect(self.decide)
         self.message = QLabel("")
