@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework.professionals import list_professionals
+from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models.family import Person
 from ehdesk.models.plan import PlanAction
@@ -102,9 +103,11 @@ def who_not_involved(session: Session, episode_id: str, on: date | None = None) 
     family_id = actions[0].family_id
     involved = {p.id: p for p in list_professionals(session, family_id, on)}
     agencies = {p.agency for p in involved.values()}
+    pack = current_pack()
     gaps = []
     for a in actions:
-        who = ", ".join(p for p in (a.who_name, a.who_agency) if p)
+        agency = pack.label("agencies", a.who_agency) if a.who_agency else ""
+        who = ", ".join(p for p in (a.who_name, agency) if p)
         if a.who_professional_id:
             if a.who_professional_id not in involved:
                 gaps.append(WhoGap(a.id, a.what, who, "no longer working with the family"))

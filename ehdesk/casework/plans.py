@@ -29,6 +29,13 @@ RAG_LABELS = {"": "—", "red": "Red", "amber": "Amber", "green": "Green"}
 OPEN_STATUSES = ("not_started", "in_progress")
 
 
+
+def _day(value) -> str:
+    """A due date kept in a plan version (an ISO string, a date, or none) in the pack's style."""
+    if not value:
+        return "no date"
+    return show_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
 def computed_rag(by_when: date | None, status: str, today: date, amber_within_days: int) -> str:
     """RAG from the facts: done is green; not done, or still open past its date, is red; open and
     due within the council's warning window is amber; otherwise green."""
@@ -399,7 +406,7 @@ def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
         if old["status"] != a["status"]:
             lines.append(f"{a['what']}: {STATUS_LABELS[old['status']]} → {STATUS_LABELS[a['status']]}")
         if old["by_when"] != a["by_when"]:
-            lines.append(f"{a['what']}: now due by {a['by_when']} (was {old['by_when']})")
+            lines.append(f"{a['what']}: now due by {_day(a['by_when'])} (was {_day(old['by_when'])})")
         if old["rag"] != a["rag"]:
             lines.append(f"{a['what']}: rated {RAG_LABELS[a['rag']]} (was {RAG_LABELS[old['rag']]})")
     for action_id, a in old_actions.items():

@@ -29,6 +29,7 @@ from ehdesk.casework import (
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.models import Consent, Family, Person, Referral, Team, User
+from ehdesk.models.plan import PlanAction
 
 DEMO_TEAM = "Demo team"
 COLLEAGUES = [("Priya Shah", "practitioner"), ("Dan Morris", "practitioner"), ("Grace Adeyemi", "practitioner"),
@@ -47,6 +48,7 @@ AGENCY_PEOPLE = [
     ("police", "PC Reed", "Neighbourhood officer", ""),
     ("substance_misuse", "Kim Doyle", "Recovery worker", ""),
 ]
+OTHER_NAMES = ["Sam Taylor", "Priya Shah", "Chris Evans", "Dana Brooks", "Lee Morgan"]
 TIES = [
     ("wider_family", "Nan", "Maternal grandmother"),
     ("wider_family", "Grandad", "Paternal grandfather"),
@@ -193,6 +195,17 @@ def _team_around(session, rng, pack, episode, worker, today) -> None:
     ).first()
     start = episode.opened_on
     people = rng.sample(AGENCY_PEOPLE, rng.randint(1, 3))
+    # Every agency the plan gives an action to works with the family (the plan's "who" is
+    # checked against who is involved, as a worker's would be).
+    planned = session.scalars(
+        select(PlanAction.who_agency)
+        .where(PlanAction.episode_id == episode.id, PlanAction.deleted.is_(False), PlanAction.who_agency != "")
+        .distinct()
+    ).all()
+    chosen = {p[0] for p in people}
+    for agency in sorted(set(planned) - chosen - {"family_service"}):
+        match = [p for p in AGENCY_PEOPLE if p[0] == agency]
+        people.append(rng.choice(match) if match else (agency, rng.choice(OTHER_NAMES), "Practitioner", ""))
     # The family worker leads most cases; sometimes a school or health practitioner does.
     lead_index = -1 if rng.random() < 0.65 else rng.randrange(len(people))
     if lead_index >= 0 and not people[lead_index][3]:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ehdesk.casework.caseload import caseload
+from ehdesk.casework.plan_who import who_not_involved
 from ehdesk.casework.record_check import episode_problems
 from ehdesk.demo import generate
 from ehdesk.demo.names import CULTURES
@@ -32,7 +33,10 @@ def test_every_demo_episode_passes_every_rule(store):
         closures = s.scalars(select(EpisodeClosure)).all()
         done = {a.episode_id for a in s.scalars(select(PlanAction).where(PlanAction.status == "done"))}
         people = s.scalars(select(Person)).all()
+        who_gaps = {e.id: who_not_involved(s, e.id, TODAY) for e in episodes if e.status == "open"}
     assert {k: v for k, v in problems.items() if v} == {}
+    # Everyone the plan gives an action to is on the family's list of professionals involved.
+    assert {k: v for k, v in who_gaps.items() if v} == {}
     # The worker reviews agreements at the TAF reviews, so the caseload is a realistic mix, not
     # most cases overdue for an agreement review.
     assert reviewed and all(a.signed_on > TODAY - timedelta(days=700) for a in reviewed)

@@ -54,7 +54,7 @@ def test_who_offers_the_professionals_and_links_the_one_chosen(qtbot, store, fam
         professionals.end_involvement(s, school, TODAY - timedelta(days=1))
     tab.reload()
     settle(qtbot, tab)
-    assert "Breakfast club place (Ms Ali, school: no longer working with the family)" in tab.status.text()
+    assert "Breakfast club place (Ms Ali, School: no longer working with the family)" in tab.status.text()
 
 
 def test_closing_as_stepped_up_records_the_handover_from_the_close_dialog(qtbot, store, family):  # noqa: F811
