@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, Q
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from ehdesk.casework.network import Ecomap
+from ehdesk.ui.style import current
 
 KIND_COLOURS = {
     "wider_family": "#7b4fa0",
@@ -22,16 +23,27 @@ RADIUS = 210
 NODE_W = 160
 
 
+def _ink() -> QColor:
+    """Lines and words in the theme's text colour (one palette: ui/style.py), so the map reads
+    in dark and high contrast as in light."""
+    return QColor(current().text)
+
+
+def _kind_colour(kind: str) -> QColor:
+    colour = QColor(KIND_COLOURS.get(kind, "#52606d"))
+    return colour.lighter(190) if current().dark else colour
+
+
 def _pen(strength: str) -> QPen:
     if strength == "strong":
-        return QPen(QColor("#1f2933"), 4)
+        return QPen(_ink(), 4)
     if strength == "weak":
-        pen = QPen(QColor("#52606d"), 1.5)
+        pen = QPen(QColor(current().muted), 1.5)
         pen.setStyle(Qt.PenStyle.DashLine)
         return pen
     if strength == "stressful":
-        return QPen(QColor("#b42318"), 2)
-    return QPen(QColor("#3e4c59"), 2)  # moderate, or not said
+        return QPen(QColor(current().warn), 2)
+    return QPen(QColor(current().muted), 2)  # moderate, or not said
 
 
 def _zigzag(a: QPointF, b: QPointF) -> QPainterPath:
@@ -77,8 +89,10 @@ class EcomapView(QGraphicsView):
         b = max(55.0, half + 16)
         a = max(95.0, TEXT_W / 2 / math.sqrt(1 - (half / b) ** 2) + 6)
         household = scene.addEllipse(
-            QRectF(-a, -b, 2 * a, 2 * b), QPen(QColor("#1f2933"), 2), QBrush(QColor("#f0f4f8"))
+            QRectF(-a, -b, 2 * a, 2 * b), QPen(_ink(), 2), QBrush(QColor(current().alt_base))
         )
+        title.setDefaultTextColor(_ink())
+        members.setDefaultTextColor(_ink())
         household.setZValue(2)
         title.setPos(-TEXT_W / 2, -half)
         members.setPos(-TEXT_W / 2, -half + title_h)
@@ -93,7 +107,7 @@ class EcomapView(QGraphicsView):
             else:
                 line = scene.addLine(centre.x(), centre.y(), point.x(), point.y(), _pen(node.strength))
             line.setZValue(1)
-            colour = QColor(KIND_COLOURS.get(node.kind, "#52606d"))
+            colour = _kind_colour(node.kind)
             label = node.label + (" (lead)" if node.is_lead else "")
             text = scene.addText(label, bold)
             text.setDefaultTextColor(colour)
@@ -103,11 +117,12 @@ class EcomapView(QGraphicsView):
             sub = None
             if node.detail:
                 sub = scene.addText(node.detail, font)
+                sub.setDefaultTextColor(_ink())
                 sub.setTextWidth(NODE_W - 6)
                 sub.setZValue(3)
                 height += sub.boundingRect().height() - 6
             rect = QRectF(point.x() - NODE_W / 2, point.y() - height / 2, NODE_W, height)
-            box = scene.addRect(rect, QPen(colour, 3 if node.is_lead else 1.5), QBrush(QColor("white")))
+            box = scene.addRect(rect, QPen(colour, 3 if node.is_lead else 1.5), QBrush(QColor(current().base)))
             box.setZValue(2)
             text.setPos(rect.left() + 3, rect.top())
             if sub is not None:
@@ -120,6 +135,7 @@ class EcomapView(QGraphicsView):
         self._legend(scene, font)
         if not data.nodes:
             note = scene.addText("No one in the family's network is recorded yet.", font)
+            note.setDefaultTextColor(_ink())
             note.setPos(-140, 70)
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -139,6 +155,7 @@ class EcomapView(QGraphicsView):
             else:
                 scene.addLine(a.x(), a.y(), b.x(), b.y(), _pen(strength))
             text = scene.addText(words, font)
+            text.setDefaultTextColor(_ink())
             text.setPos(x + 44, y - 11)
             x += 56 + text.boundingRect().width()
         for kind, words in (
@@ -146,9 +163,10 @@ class EcomapView(QGraphicsView):
             ("informal", "Friends and informal"),
             ("agency", "Agencies"),
         ):
-            rect = scene.addRect(QRectF(x, y - 7, 14, 14), QPen(QColor(KIND_COLOURS[kind]), 2))
-            rect.setBrush(QBrush(QColor("white")))
+            rect = scene.addRect(QRectF(x, y - 7, 14, 14), QPen(_kind_colour(kind), 2))
+            rect.setBrush(QBrush(QColor(current().base)))
             text = scene.addText(words, font)
+            text.setDefaultTextColor(_ink())
             text.setPos(x + 16, y - 11)
             x += 30 + text.boundingRect().width()
 
