@@ -30,11 +30,9 @@ OPEN_STATUSES = ("not_started", "in_progress")
 
 
 
-def _day(value) -> str:
-    """A due date kept in a plan version (an ISO string, a date, or none) in the pack's style."""
-    if not value:
-        return "no date"
-    return show_date(date.fromisoformat(value) if isinstance(value, str) else value)
+def _day(value: str) -> str:
+    """A due date as a plan version keeps it (ISO, or "" for none), in the pack's style."""
+    return show_date(date.fromisoformat(value)) if value else "no date"
 
 def computed_rag(by_when: date | None, status: str, today: date, amber_within_days: int) -> str:
     """RAG from the facts: done is green; not done, or still open past its date, is red; open and

@@ -27,10 +27,6 @@ DUE_TABS = {
 }
 
 
-def _day(value: date | None) -> str:
-    return f"{show_date(value)}" if value else ""
-
-
 def _link(tab: str, text: str) -> str:
     return f'<a href="tab:{tab}" style="color: {current().accent}">{escape(text)}</a>'
 
@@ -157,7 +153,7 @@ class OverviewTab(QWidget):
         warn = current().warn
         lines = []
         for item in o.due[:6]:
-            when = f"overdue since {_day(item.due_on)}" if item.overdue else f"due {_day(item.due_on)}"
+            when = f"overdue since {show_date(item.due_on)}" if item.overdue else f"due {show_date(item.due_on)}"
             detail = f" ({escape(item.detail)})" if item.detail else ""
             text = f"{_link(DUE_TABS.get(item.code, 'plan'), item.label)}: {when}{detail}"
             # Overdue is said in words and marked, not shown by colour alone.
@@ -168,11 +164,11 @@ class OverviewTab(QWidget):
     def _taf_html(o: FamilyOverview) -> str:
         if not o.case_summary:
             return "No TAF meetings: the family has no case."
-        last = f"Last held {_day(o.last_taf_on)}" if o.last_taf_on else "No TAF meeting held yet"
+        last = f"Last held {show_date(o.last_taf_on)}" if o.last_taf_on else "No TAF meeting held yet"
         if o.next_taf_booked_on:
-            following = f"next booked for {_day(o.next_taf_booked_on)}"
+            following = f"next booked for {show_date(o.next_taf_booked_on)}"
         elif o.next_taf_due_on:
-            following = f"next due by {_day(o.next_taf_due_on)}, not booked yet"
+            following = f"next due by {show_date(o.next_taf_due_on)}, not booked yet"
         else:
             following = "none due"
         return f"{last}; {following}.<br>" + _link("meetings", "Meetings")
