@@ -18,8 +18,9 @@ from ehdesk.casework import audit
 from ehdesk.config.pack import current_pack
 from ehdesk.demo.agreements import review_demo_agreements, sign_demo_agreements
 from ehdesk.demo.assessments import add_assessments
+from ehdesk.demo.closing import closing_step
 from ehdesk.demo.families import make_family
-from ehdesk.demo.plans import closure_records_step, plans_step
+from ehdesk.demo.plans import plans_step
 from ehdesk.demo.readings import readings_step
 from ehdesk.demo.supporting_families import supporting_families_step
 from ehdesk.demo.team import team_step
@@ -35,8 +36,8 @@ STEPS: list[Callable] = [
     plans_step,
     review_demo_agreements,
     readings_step,
-    closure_records_step,
     team_step,
+    closing_step,  # last but one: a case is closed once its story is recorded
     supporting_families_step,
 ]
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework.agreement_templates import latest_template
 from ehdesk.casework.agreements import DEFAULT_REVIEW_WEEKS, agreement_words
 from ehdesk.casework.blobs import sha256_hex
+from ehdesk.demo.fates import ends_on
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.demo.signatures import synthetic_signature
 from ehdesk.models import Agreement, AgreementSignature, Blob, Family, Person
@@ -63,8 +64,7 @@ def sign_demo_agreements(session: Session, rng: random.Random, pack, today: date
         if rng.random() >= (SIGNED_SHARE if recent else LATE_SIGNED_SHARE):
             continue
         signed_on = min(start + timedelta(days=rng.randint(3, 30)), today)
-        if episode.closed_on and signed_on > episode.closed_on:
-            signed_on = episode.closed_on
+        signed_on = min(signed_on, ends_on(session, episode, today))
         row = Agreement(
             id=new_id(),
             family_id=episode.family_id,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM
 from ehdesk.config.pack import CouncilPack
+from ehdesk.demo.fates import fate_of
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.errors import NotFound
 from ehdesk.forms.definition import FormDefinition, Question
@@ -180,7 +181,8 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
         if started > today:
             continue
         age = (today - started).days
-        finished = episode.status == "closed" or (age > 30 and rng.random() < 0.75)
+        fate = fate_of(session, episode)
+        finished = fate is not None or (age > 30 and rng.random() < 0.75)
         status = "draft"
         if finished:
             status = "signed_off" if rng.random() < 0.6 else "completed"
@@ -209,7 +211,7 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
                 else None,
             )
         )
-        if episode.status == "closed" and episode.closed_on and rng.random() < 0.8:
+        if fate is not None and rng.random() < 0.8:
             session.add(
                 Assessment(
                     id=new_id(),
@@ -218,9 +220,9 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
                     form_id=feedback.definition.id,
                     form_version=feedback.definition.version,
                     status="completed",
-                    answers=feedback.answers(people, rng, episode.closed_on, episode, worker_name, 1.0),
-                    started_on=episode.closed_on,
-                    completed_on=episode.closed_on,
+                    answers=feedback.answers(people, rng, fate.closes_on, episode, worker_name, 1.0),
+                    started_on=fate.closes_on,
+                    completed_on=fate.closes_on,
                     assessor_id=worker_id,
                     assessor_name=worker_name,
                 )

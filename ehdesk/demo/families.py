@@ -17,6 +17,7 @@ from ehdesk.casework.episodes import clean_episode
 from ehdesk.casework.families import clean_family, clean_person
 from ehdesk.casework.referrals import clean_referral
 from ehdesk.config.pack import CouncilPack
+from ehdesk.demo.fates import plan_closure
 from ehdesk.demo.names import CULTURES, PROFESSIONALS, SCHOOLS, STREETS, TOWNS, surname_for
 from ehdesk.models import Consent, Episode, Family, Person, Referral
 from ehdesk.models.types import new_id
@@ -182,7 +183,9 @@ def make_family(
                         person_id=adult.id,
                         given_by_name=adult.full_name,
                         scope=scope,
-                        agencies=clean_consent(family.id, adult, scope, given_on, method, agencies, pack, today),
+                        agencies=clean_consent(
+                            family.id, adult, scope, given_on, method, agencies, pack, today
+                        ),
                         given_on=given_on,
                         method=method,
                     )
@@ -218,11 +221,12 @@ def make_family(
         id=new_id(),
         family_id=family.id,
         lead_child_id=lead_child.id,
-        status="closed" if closed else "open",
+        status="open",
         **clean_episode(session, family.id, data, pack, today),
     )
-    if closed:
-        episode.closed_on = opened + timedelta(days=rng.randint(90, min(age_days, 400)))
-        episode.closure_reason = rng.choices(pack.codes("closure_reasons"), [55, 15, 10, 8, 7, 5])[0]
     session.add(episode)
+    if closed:  # closed last, through the casework operation, once its story is recorded
+        closes_on = opened + timedelta(days=rng.randint(90, min(age_days, 400)))
+        reason = rng.choices(pack.codes("closure_reasons"), [55, 15, 10, 8, 7, 5])[0]
+        plan_closure(session, episode.id, closes_on, reason)
     return family.id

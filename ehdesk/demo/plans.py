@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from ehdesk.casework.plans import computed_rag, describe_changes, is_overdue
 from ehdesk.casework.timescales import add_months
 from ehdesk.config.pack import CouncilPack
+from ehdesk.demo.fates import Fate, fate_of
 from ehdesk.demo.names import PROFESSIONALS
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.models import Episode, Person
-from ehdesk.models.closure import EpisodeClosure
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction, PlanOutcome, PlanVersion
 from ehdesk.models.session_note import SessionNote
@@ -108,7 +108,8 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
     words = {"adult": adult, "child": child}
     fid, eid = episode.family_id, episode.id
     start = episode.allocated_on or episode.opened_on
-    end = episode.closed_on or today
+    fate = fate_of(session, episode)
+    end = fate.closes_on if fate else today
     rows: list = []
 
     # The plan: 2-3 outcomes, 1-2 actions each.
@@ -222,7 +223,7 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
         )  # fmt: skip
         on += timedelta(days=rng.randint(21, 35))
         count += 1
-    if episode.status == "open":
+    if fate is None:
         rows.append(
             SessionNote(
                 id=new_id(), family_id=fid, episode_id=eid, session_on=today + timedelta(days=rng.randint(1, 14)),
@@ -230,20 +231,11 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
             )
         )  # fmt: skip
 
-    # Closure, and the 12-month sign-off for long-open cases (some still waiting for it).
-    if episode.status == "closed" and episode.closed_on:
-        results = _close_coherently(rng, episode, held, outcomes, actions)
-        stepped = episode.closure_reason == "stepped_up"
-        rows.append(
-            EpisodeClosure(
-                id=new_id(), family_id=fid, episode_id=eid, closed_on=episode.closed_on,
-                reason=episode.closure_reason or "goals_achieved",
-                note="Closed at the closure TAF." if held else "Closed before a TAF was held.",
-                stepped_up_on=episode.closed_on if stepped else None,
-                stepped_up_to="Children's social care assessment team" if stepped else "",
-                missing=[], closed_by=worker[1], outcome_results=results,
-            )
-        )  # fmt: skip
+    # How the case will close (closing_step closes it), and the 12-month sign-off for long-open
+    # cases (some still waiting for it).
+    if fate is not None:
+        fate.outcome_results = _close_coherently(rng, fate, held, outcomes, actions)
+        fate.note = "Closed at the closure TAF." if held else "Closed before a TAF was held."
     else:
         limit = add_months(episode.opened_on, 12)
         if today >= limit - timedelta(days=14) and rng.random() < 0.8:
@@ -255,11 +247,11 @@ def _episode(session, rng, pack, today, worker, episode: Episode, names, agencie
     session.add_all(rows)
 
 
-def _close_coherently(rng, episode: Episode, held: list[date], outcomes, actions) -> dict[str, str]:
+def _close_coherently(rng, fate: Fate, held: list[date], outcomes, actions) -> dict[str, str]:
     """A closure the record bears out: "goals achieved" only after a TAF and with work done
     (the last actions finished, every outcome judged), no progress only after a TAF; a case
     that closed before any TAF was held closes as moved away. Returns the outcome results."""
-    reason = episode.closure_reason or "goals_achieved"
+    reason = fate.reason
     if not held and reason in ("goals_achieved", "no_progress_no_risk"):
         reason = "moved_away"
     if reason == "goals_achieved":
@@ -271,7 +263,7 @@ def _close_coherently(rng, episode: Episode, held: list[date], outcomes, actions
         results = {o.id: rng.choice(["partly", "not_achieved"]) for o in outcomes}
     else:
         results = {}
-    episode.closure_reason = reason
+    fate.reason = reason
     return results
 
 
@@ -306,30 +298,3 @@ def _snapshot(outcomes, actions, on: date, pack: CouncilPack) -> list[dict]:
         }  # fmt: skip
         for o in outcomes
     ]
-
-
-def closure_records_step(
-    session: Session, rng: random.Random, pack: CouncilPack, today: date, worker, family_ids
-) -> None:
-    """After readings and feedback exist: each demo closure asks the closure checks for its
-    reason, as closing would. Where something is missing (a closing reading or feedback the
-    family never gave) the team manager closed it with a reason, kept and shown like any override."""
-    from ehdesk.casework.closure import missing_items
-
-    session.flush()
-    closures = session.scalars(
-        select(EpisodeClosure).where(
-            EpisodeClosure.family_id.in_(family_ids), EpisodeClosure.deleted.is_(False)
-        )
-    ).all()
-    for row in closures:
-        missing = missing_items(session, row.episode_id, row.reason, row.outcome_results)
-        if missing:
-            row.missing = missing
-            row.override_by = "Team manager"
-            row.override_reason = rng.choice(
-                [
-                    "The family did not want a last visit; agreed at supervision.",
-                    "The family moved before the closing visit could be held.",
-                ]
-            )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.config.pack import CouncilPack
+from ehdesk.demo.fates import fate_of
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.schema import ToolDef
@@ -30,12 +31,13 @@ COMMENTS = {
 
 
 def _dates(
-    rng: random.Random, episode: Episode, today: date, meetings: list[tuple[str, date]]
+    session: Session, rng: random.Random, episode: Episode, today: date, meetings: list[tuple[str, date]]
 ) -> list[tuple[str, date]]:
     """When readings were taken: before the first TAF and before each review (as the guidance
     asks; a few cases miss one), and at closure. Without meetings, on a 9–12 week rhythm."""
     start = episode.allocated_on or episode.opened_on
-    end = episode.closed_on or today
+    fate = fate_of(session, episode)
+    end = fate.closes_on if fate else today
     taken: list[tuple[str, date]] = []
     if meetings:
         for index, (_, held_on) in enumerate(meetings):
@@ -61,7 +63,7 @@ def _dates(
             if day >= end - timedelta(days=10):
                 break
             taken.append(("review", day))
-    if taken and episode.status == "closed" and rng.random() < 0.9:
+    if taken and fate is not None and rng.random() < 0.9:
         closing = max(end - timedelta(days=rng.randint(0, 7)), taken[-1][1] + timedelta(days=1))
         if closing <= end:
             taken.append(("closure", closing))
@@ -139,7 +141,7 @@ def readings_step(
             people.get(episode.family_id, []), key=lambda p: (p.role, p.relationship, p.given_name)
         )
         adults = [p.id for p in members if p.role == "adult"]
-        plan = _dates(rng, episode, today, meetings.get(episode.id, []))
+        plan = _dates(session, rng, episode, today, meetings.get(episode.id, []))
         if not plan:
             continue
         jobs: list[tuple[ToolDef, Person | None]] = [(spider, None)]

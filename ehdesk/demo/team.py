@@ -27,6 +27,7 @@ from ehdesk.casework import (
     triage,
 )
 from ehdesk.config.pack import CouncilPack
+from ehdesk.demo.fates import ends_on, fate_of
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.models import Consent, Family, Person, Referral, Team, User
 from ehdesk.models.plan import PlanAction
@@ -157,7 +158,7 @@ def _team_step(session, rng, pack, today, worker, family_ids) -> None:
         _network(session, rng, episode.family_id)
         _handovers(session, rng, pack, episode, today)
         _events(session, rng, episode, today)
-        if episode.status == "open":
+        if fate_of(session, episode) is None:
             if colleagues and rng.random() < 0.3:
                 on = max(
                     episode.allocated_on or episode.opened_on, today - timedelta(days=rng.randint(5, 60))
@@ -199,7 +200,9 @@ def _team_around(session, rng, pack, episode, worker, today) -> None:
     # checked against who is involved, as a worker's would be).
     planned = session.scalars(
         select(PlanAction.who_agency)
-        .where(PlanAction.episode_id == episode.id, PlanAction.deleted.is_(False), PlanAction.who_agency != "")
+        .where(
+            PlanAction.episode_id == episode.id, PlanAction.deleted.is_(False), PlanAction.who_agency != ""
+        )
         .distinct()
     ).all()
     chosen = {p[0] for p in people}
@@ -210,17 +213,21 @@ def _team_around(session, rng, pack, episode, worker, today) -> None:
     lead_index = -1 if rng.random() < 0.65 else rng.randrange(len(people))
     if lead_index >= 0 and not people[lead_index][3]:
         lead_index = -1
-    open_case = episode.status == "open"
-    if lead_index == -1:
-        professionals.add_professional(
-            session, episode.family_id,
-            {"agency": "family_service", "name": worker[1], "role": "Family worker", "since": start,
-             "is_lead": open_case, "lead_role": "family_worker" if open_case else "", "strength": "strong",
-             "until": episode.closed_on},
-        )  # fmt: skip
+    fate = fate_of(session, episode)
+    open_case = fate is None
+    closes_on = fate.closes_on if fate else None
+    # The family worker is always involved (the plan gives them actions), and leads unless another
+    # practitioner does.
+    leads = lead_index == -1 and open_case
+    professionals.add_professional(
+        session, episode.family_id,
+        {"agency": "family_service", "name": worker[1], "role": "Family worker", "since": start,
+         "is_lead": leads, "lead_role": "family_worker" if leads else "", "strength": "strong",
+         "until": closes_on},
+    )  # fmt: skip
     for i, (agency, name, role, lead_role) in enumerate(people):
         since = start - timedelta(days=rng.randint(0, 400))
-        until = episode.closed_on if episode.closed_on and rng.random() < 0.5 else None
+        until = closes_on if closes_on and rng.random() < 0.5 else None
         leads = i == lead_index and open_case
         consent_id = share.id if share is not None and agency in (share.agencies or []) else None
         professionals.add_professional(
@@ -241,11 +248,12 @@ def _network(session, rng, family_id) -> None:
 
 
 def _handovers(session, rng, pack, episode, today) -> None:
-    if episode.status == "closed" and episode.closure_reason == "stepped_up" and episode.closed_on:
-        on = episode.closed_on
+    fate = fate_of(session, episode)
+    if fate is not None and fate.reason == "stepped_up":
+        on = fate.closes_on
         decided = on + timedelta(days=rng.randint(1, 10))
         known = decided <= today and rng.random() < 0.75
-        handover_id = handovers.record_handover(
+        handovers.record_handover(
             session, episode.id, "step_up",
             {"handed_over_on": on, "reason": "Risk escalated after a disclosure at school.",
              "information_shared": "Early help assessment, TAF plan and chronology",
@@ -254,8 +262,7 @@ def _handovers(session, rng, pack, episode, today) -> None:
              "decision_on": decided if known else None, "early_help_continues": False},
             today=max(today, decided),
         )  # fmt: skip
-        _link_closure_to_handover(session, episode.id, handover_id)
-    elif episode.status == "open" and rng.random() < 0.05:
+    elif fate is None and rng.random() < 0.05:
         handovers.record_handover(
             session, episode.id, "step_down",
             {"handed_over_on": episode.opened_on, "reason": "Child in need plan ended; family want support to continue.",
@@ -266,33 +273,13 @@ def _handovers(session, rng, pack, episode, today) -> None:
         )  # fmt: skip
 
 
-def _link_closure_to_handover(session: Session, episode_id: str, handover_id: str) -> None:
-    """The demo writes its closures before the team step records the step-up handover; a
-    worker closing as stepped up gives the handover with the closing, so link it here and drop
-    the "no handover" gap (and the manager's override, when that was its only gap)."""
-    from ehdesk.casework.closure_rules import STEP_UP_HANDOVER_MISSING
-    from ehdesk.models.closure import EpisodeClosure
-
-    session.flush()
-    for row in session.scalars(
-        select(EpisodeClosure).where(EpisodeClosure.episode_id == episode_id, EpisodeClosure.deleted.is_(False))
-    ):
-        row.handover_id = handover_id
-        still = [m for m in (row.missing or []) if not m.startswith(STEP_UP_HANDOVER_MISSING)]
-        if len(still) != len(row.missing or []):
-            row.missing = still
-            if not still:
-                row.override_by = ""
-                row.override_reason = ""
-
-
 def _events(session, rng, episode, today) -> None:
     if rng.random() >= 0.25:
         return
     children = session.scalars(
         select(Person.id).where(Person.family_id == episode.family_id, Person.role == "child")
     ).all()
-    end = episode.closed_on or today
+    end = ends_on(session, episode, today)
     for title, source, about_child in rng.sample(EVENTS, rng.randint(1, 2)):
         on = episode.opened_on + timedelta(days=rng.randint(0, max((end - episode.opened_on).days, 0)))
         chronology.add_event(
@@ -325,7 +312,7 @@ def _supervise(session, rng, episode, manager, today) -> None:
 
 
 def _audit(session, rng, pack, episode, manager, today) -> None:
-    end = episode.closed_on or today
+    end = ends_on(session, episode, today)
     on = episode.opened_on + timedelta(days=rng.randint(30, max((end - episode.opened_on).days, 30)))
     if on > today:
         return
