@@ -21,7 +21,6 @@ from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.closing import closing_step
 from ehdesk.demo.families import make_family
 from ehdesk.demo.plans import plans_step
-from ehdesk.demo.readings import readings_step
 from ehdesk.demo.supporting_families import supporting_families_step
 from ehdesk.demo.team import team_step
 from ehdesk.models import Consent, Episode, Family, Person, Referral
@@ -35,7 +34,6 @@ STEPS: list[Callable] = [
     sign_demo_agreements,
     plans_step,
     review_demo_agreements,
-    readings_step,
     team_step,
     closing_step,  # last but one: a case is closed once its story is recorded
     supporting_families_step,

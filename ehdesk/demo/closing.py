@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from ehdesk.casework.closure import ClosureBlocked, close_episode
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.fates import fate_of
+from ehdesk.demo.managers import as_manager
 from ehdesk.demo.ordering import episodes_in_generation_order
 
-MANAGER = "Team manager"
 OVERRIDE_REASONS = [
     "The family did not want a last visit; agreed at supervision.",
     "The family moved before the closing visit could be held.",
@@ -40,9 +40,7 @@ def closing_step(
         try:
             close_episode(session, episode.id, **closing)
         except ClosureBlocked:
-            actor = session.info.get("actor", "")
-            session.info["actor"] = MANAGER
-            try:
+            with as_manager(session):
                 close_episode(
                     session,
                     episode.id,
@@ -50,5 +48,3 @@ def closing_step(
                     override_reason=rng.choice(OVERRIDE_REASONS),
                     actor_role="manager",
                 )
-            finally:
-                session.info["actor"] = actor

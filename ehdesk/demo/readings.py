@@ -1,26 +1,22 @@
 """Demo progression readings: a baseline before the first TAF meeting, a reading before each TAF
-review (the meetings the plans step made; a few cases miss one), and a closing reading for
-closed cases, with change that is mostly upward, sometimes flat, occasionally backwards.
-Readings are built directly (the answers are valid by construction) and scored with the real
-engine, so the charts and reports see true scores."""
+review (a few cases miss one: taken after the meeting), and a closing reading for cases headed for
+closing, with change that is mostly upward, sometimes flat, occasionally backwards. Each is
+recorded through ``casework.readings.take_reading`` on its day, so the engine checks and scores it
+as it would a worker's."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.config.pack import CouncilPack
-from ehdesk.demo.fates import fate_of
-from ehdesk.demo.ordering import episodes_in_generation_order
+from ehdesk.casework.readings import take_reading
+from ehdesk.demo.fates import Fate
 from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.schema import ToolDef
-from ehdesk.forms.tools.scoring import Subject, chart_values, score
-from ehdesk.models import Episode, Person, Reading
-from ehdesk.models.meeting import Meeting
-from ehdesk.models.types import new_id
+from ehdesk.models import Episode, Person
 
 COMMENTS = {
     "home": ["Damp in the children's bedroom", "Moved to a bigger flat", "Landlord has fixed the heating"],
@@ -31,12 +27,11 @@ COMMENTS = {
 
 
 def _dates(
-    session: Session, rng: random.Random, episode: Episode, today: date, meetings: list[tuple[str, date]]
+    rng: random.Random, episode: Episode, fate: Fate | None, today: date, meetings: list[tuple[str, date]]
 ) -> list[tuple[str, date]]:
     """When readings were taken: before the first TAF and before each review (as the guidance
     asks; a few cases miss one), and at closure. Without meetings, on a 9–12 week rhythm."""
     start = episode.allocated_on or episode.opened_on
-    fate = fate_of(session, episode)
     end = fate.closes_on if fate else today
     taken: list[tuple[str, date]] = []
     if meetings:
@@ -102,91 +97,65 @@ def _reverse(tool: ToolDef, answers: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def readings_step(
+@dataclass(frozen=True)
+class ToolKit:
+    """The tools the demo scores: the family spider, and the child wellbeing scale for some
+    older children."""
+
+    spider: ToolDef
+    wellbeing: ToolDef
+
+    @classmethod
+    def load(cls) -> ToolKit:
+        tools = registry.available()
+        return cls(tools.get("family_spider"), tools.get("child_wellbeing"))
+
+
+def take_readings(
     session: Session,
     rng: random.Random,
-    pack: CouncilPack,
+    episode: Episode,
+    fate: Fate | None,
     today: date,
+    held: list[date],
+    members: list[Person],
     worker: tuple[str, str],
-    family_ids: list[str],
+    tools: ToolKit,
 ) -> None:
-    tools = registry.available()
-    spider = tools.get("family_spider")
-    wellbeing = tools.get("child_wellbeing")
-    episodes = episodes_in_generation_order(session, family_ids)
-    if not episodes:
+    """Score the case's tools through ``casework.readings.take_reading``, each on its day: a
+    baseline before the first TAF, one before each review (``held``: the TAF dates), one at
+    closing."""
+    meetings = [("initial_taf" if i == 0 else "taf_review", on) for i, on in enumerate(held)]
+    plan = _dates(rng, episode, fate, today, meetings)
+    if not plan:
         return
-    meetings: dict[str, list[tuple[str, date]]] = {}
-    rows_found = session.execute(
-        select(Meeting.episode_id, Meeting.kind, Meeting.held_on).where(
-            Meeting.episode_id.in_([e.id for e in episodes]),
-            Meeting.kind.in_(("initial_taf", "taf_review")),
-            Meeting.deleted.is_(False),
-        )
-    )
-    for episode_id, kind, held_on in rows_found:
-        meetings.setdefault(episode_id, []).append((kind, held_on))
-    for found in meetings.values():
-        found.sort(key=lambda m: m[1])
-    people: dict[str, list[Person]] = {}
-    for person in session.scalars(
-        select(Person).where(Person.family_id.in_({e.family_id for e in episodes}))
-    ):
-        people.setdefault(person.family_id, []).append(person)
-    rows: list[Reading] = []
-    # Ids are random, so order by the batch's own (seeded) family order: same seed, same data.
-    order = {family_id: index for index, family_id in enumerate(family_ids)}
-    for episode in sorted(episodes, key=lambda e: (order.get(e.family_id, 0), e.opened_on)):
-        members = sorted(
-            people.get(episode.family_id, []), key=lambda p: (p.role, p.relationship, p.given_name)
-        )
-        adults = [p.id for p in members if p.role == "adult"]
-        plan = _dates(session, rng, episode, today, meetings.get(episode.id, []))
-        if not plan:
-            continue
-        jobs: list[tuple[ToolDef, Person | None]] = [(spider, None)]
-        child = next((p for p in members if p.id == episode.lead_child_id), None)
-        if (
-            child
-            and child.date_of_birth
-            and (today - child.date_of_birth).days > 8 * 365
-            and rng.random() < 0.35
-        ):
-            jobs.append((wellbeing, child))
-        for tool, subject in jobs:
-            walk = _walk(rng, tool, len(plan))
-            for (occasion, taken_on), raw in zip(plan, walk, strict=True):
-                answers = _reverse(tool, raw) if subject else raw
-                who = (
-                    Subject.from_birth(subject.date_of_birth, subject.gender, taken_on)
-                    if subject
-                    else Subject()
-                )
-                scores = score(tool, answers, who)
-                comments = {}
-                if subject is None and rng.random() < 0.5:
-                    area = rng.choice(sorted(COMMENTS))
-                    comments[area] = rng.choice(COMMENTS[area])
-                participants = adults[: rng.randint(1, max(len(adults), 1))]
-                if subject is not None:
-                    participants = [subject.id]
-                rows.append(
-                    Reading(
-                        id=new_id(),
-                        family_id=episode.family_id,
-                        episode_id=episode.id,
-                        tool_id=tool.id,
-                        tool_version=tool.version,
-                        subject_person_id=subject.id if subject else None,
-                        occasion=occasion,
-                        taken_on=taken_on,
-                        participant_ids=participants,
-                        participants_other="",
-                        taken_by_name=worker[1],
-                        item_scores=answers,
-                        comments=comments,
-                        scores={**scores.to_json(), "chart": chart_values(tool, answers, scores)},
-                        note="",
-                    )
-                )
-    session.add_all(rows)
+    members = sorted(members, key=lambda p: (p.role, p.relationship, p.given_name))
+    adults = [p.id for p in members if p.role == "adult"]
+    jobs: list[tuple[ToolDef, Person | None]] = [(tools.spider, None)]
+    child = next((p for p in members if p.id == episode.lead_child_id), None)
+    if child and child.date_of_birth and (today - child.date_of_birth).days > 8 * 365 and rng.random() < 0.35:
+        jobs.append((tools.wellbeing, child))
+    for tool, subject in jobs:
+        walk = _walk(rng, tool, len(plan))
+        for (occasion, taken_on), raw in zip(plan, walk, strict=True):
+            comments = {}
+            if subject is None and rng.random() < 0.5:
+                area = rng.choice(sorted(COMMENTS))
+                comments[area] = rng.choice(COMMENTS[area])
+            participants = adults[: rng.randint(1, max(len(adults), 1))]
+            take_reading(
+                session,
+                episode.id,
+                tool.id,
+                {
+                    "occasion": occasion,
+                    "taken_on": taken_on,
+                    "subject_person_id": subject.id if subject else None,
+                    "participant_ids": [subject.id] if subject else participants,
+                    "answers": _reverse(tool, raw) if subject else raw,
+                    "comments": comments,
+                },
+                tool_version=tool.version,
+                taken_by_name=worker[1],
+                today=taken_on,
+            )

@@ -151,6 +151,7 @@ def _team_step(session, rng, pack, today, worker, family_ids) -> None:
                     {"forum": "weekly_triage", "decision": "more_information", "decided_on": min(received + timedelta(days=2), today),
                      "decided_by": manager, "rationale": "Ask school for the attendance record first."},
                 )  # fmt: skip
+    moved = 0
     for episode in episodes_in_generation_order(session, family_ids):
         if episode.opened_on > today:  # the families step opens a few cases in the coming days
             continue
@@ -160,11 +161,12 @@ def _team_step(session, rng, pack, today, worker, family_ids) -> None:
         _events(session, rng, episode, today)
         if fate_of(session, episode) is None:
             if colleagues and rng.random() < 0.3:
+                moved += 1  # the team shares the cases out in turn
                 on = max(
                     episode.allocated_on or episode.opened_on, today - timedelta(days=rng.randint(5, 60))
                 )
                 allocation.allocate_episode(
-                    session, episode.id, rng.choice(colleagues), allocated_on=on,
+                    session, episode.id, colleagues[moved % len(colleagues)], allocated_on=on,
                     handover_note=rng.choice(["Worker leaving the team; family know and have met the new worker.",
                                               "Rebalancing caseloads; next TAF already booked.",
                                               "New worker speaks the family's first language."]),
