@@ -7,7 +7,7 @@ next link cannot interleave with another writer."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from ehdesk.models import AuditEvent
@@ -15,8 +15,33 @@ from ehdesk.models.audit import chain_link
 from ehdesk.models.types import new_id, utcnow
 from ehdesk.models.wire import to_json_value
 
+_HEAD = "ehdesk.audit.head"  # session.info: (transaction, the last event this session linked)
+
+
+def _cached_head(session: Session, device_id: str) -> AuditEvent | None:
+    """The event this session linked last, while it is still the chain's head: in the same
+    transaction (the store's write lock is held from BEGIN, so no other writer can have linked
+    one since) and not undone by a rolled-back savepoint. Saves a query per event in a long
+    transaction (a demo batch records thousands)."""
+    cached = session.info.get(_HEAD)
+    if cached is None:
+        return None
+    transaction, event = cached
+    state = inspect(event)
+    if (
+        transaction is not session.get_transaction()
+        or event.device_id != device_id
+        or state.session is not session
+        or not (state.pending or state.persistent)
+    ):
+        return None
+    return event
+
 
 def _head(session: Session, device_id: str) -> tuple[int, str]:
+    cached = _cached_head(session, device_id)
+    if cached is not None:
+        return cached.chain_seq, cached.chain_hash
     pending = [
         o for o in session.new if isinstance(o, AuditEvent) and o.device_id == device_id and o.chain_seq
     ]
@@ -64,3 +89,4 @@ def record(
     fields["chain_seq"] = event.chain_seq
     event.chain_hash = chain_link(previous, fields)
     session.add(event)
+    session.info[_HEAD] = (session.get_transaction(), event)
