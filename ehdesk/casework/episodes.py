@@ -138,6 +138,7 @@ def open_episode(
     data: dict,
     pack: CouncilPack | None = None,
     step_down: dict | None = None,
+    today: date | None = None,
 ) -> str:
     """Open a case. A step-down case may come with its step-down handover (``step_down``: the
     social worker, the plan, the reason, the joint visit), recorded with it; without one, closing
@@ -150,7 +151,7 @@ def open_episode(
     )
     if already:
         raise ValidationError({"opened_on": "This family already has an open case; update that one instead."})
-    cleaned = clean_episode(session, family_id, data, pack)
+    cleaned = clean_episode(session, family_id, data, pack, today)
     if step_down is not None and cleaned.get("case_type") != "step_down":
         raise ValidationError({"case_type": "A step-down handover comes only with a step-down case."})
     episode = Episode(family_id=family_id, status="open", **cleaned)

@@ -234,9 +234,12 @@ def clean_person(data: dict, pack: CouncilPack | None = None, today: date | None
     return cleaned
 
 
-def add_person(session: Session, family_id: str, data: dict, pack: CouncilPack | None = None) -> str:
+def add_person(
+    session: Session, family_id: str, data: dict, pack: CouncilPack | None = None, today: date | None = None
+) -> str:
+    """``today``: the day it is recorded (dates of birth and due dates are checked against it)."""
     _family_or_404(session, family_id)
-    person = Person(family_id=family_id, **clean_person(data, pack))
+    person = Person(family_id=family_id, **clean_person(data, pack, today))
     session.add(person)
     session.flush()
     audit.record(session, "change", "person", person.id, family_id, change="create")

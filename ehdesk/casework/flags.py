@@ -81,7 +81,13 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
     if late and episode.status == "open":
         listed = "; ".join(f"{a.what} (due {show_date(a.by_when)})" for a in late[:3])
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
-        flags.append(Flag("overdue_actions", "warn", f"{len(late)} {'action' if len(late) == 1 else 'actions'} overdue: {listed}{more}."))
+        flags.append(
+            Flag(
+                "overdue_actions",
+                "warn",
+                f"{len(late)} {'action' if len(late) == 1 else 'actions'} overdue: {listed}{more}.",
+            )
+        )
     if episode.status == "open" and episode.extension_close_by and episode.extension_close_by < today:
         flags.append(
             Flag(

@@ -48,7 +48,9 @@ def who_choices(session: Session, family_id: str, on: date | None = None) -> lis
     members = session.scalars(
         select(Person)
         .where(Person.family_id == family_id, Person.deleted.is_(False))
-        .order_by(Person.role, Person.date_of_birth, Person.given_name)  # adults first, then the children by age
+        .order_by(
+            Person.role, Person.date_of_birth, Person.given_name
+        )  # adults first, then the children by age
     ).all()
     for m in members:
         name = f"{m.given_name} {m.family_name}".strip()

@@ -29,10 +29,10 @@ RAG_LABELS = {"": "—", "red": "Red", "amber": "Amber", "green": "Green"}
 OPEN_STATUSES = ("not_started", "in_progress")
 
 
-
 def _day(value: str) -> str:
     """A due date as a plan version keeps it (ISO, or "" for none), in the pack's style."""
     return show_date(date.fromisoformat(value)) if value else "no date"
+
 
 def computed_rag(by_when: date | None, status: str, today: date, amber_within_days: int) -> str:
     """RAG from the facts: done is green; not done, or still open past its date, is red; open and

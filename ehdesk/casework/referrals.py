@@ -107,9 +107,11 @@ def list_referrals(session: Session, family_id: str) -> list[ReferralView]:
     return [_view(r) for r in rows]
 
 
-def record_referral(session: Session, family_id: str, data: dict, pack: CouncilPack | None = None) -> str:
+def record_referral(
+    session: Session, family_id: str, data: dict, pack: CouncilPack | None = None, today: date | None = None
+) -> str:
     _family_or_404(session, family_id)
-    referral = Referral(family_id=family_id, **clean_referral(data, pack))
+    referral = Referral(family_id=family_id, **clean_referral(data, pack, today))
     session.add(referral)
     session.flush()
     audit.record(session, "change", "referral", referral.id, family_id, change="create")
