@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import assessments as ops
-from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM
-from ehdesk.casework.thresholds import record_decision, threshold_state
+from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM, ThresholdDecisionNeeded
+from ehdesk.casework.thresholds import record_decision
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.closing import MANAGER
 from ehdesk.demo.fates import ends_on, fate_of
@@ -190,55 +190,67 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
     members = {e.family_id: ops.family_members(session, e.family_id) for e in episodes}
     families = {e.family_id: session.get(Family, e.family_id) for e in episodes}
     worker_name = worker[1]
-    for episode in episodes:
-        started = (episode.allocated_on or episode.opened_on) + timedelta(days=rng.randint(2, 14))
-        ends = ends_on(session, episode, today)
-        if started > ends:
-            continue
-        age = (today - started).days
-        fate = fate_of(session, episode)
-        finished = fate is not None or (age > 30 and rng.random() < 0.75)
-        signed_off = finished and rng.random() < 0.6
-        completed_on = min(started + timedelta(days=rng.randint(3, 25)), ends) if finished else None
-        share = 1.0 if finished else rng.uniform(0.2, 0.8)
-        people = members[episode.family_id]
-        family = families[episode.family_id]
-        row = _start(session, library, episode, EHA_FORM, started)
-        answers = eha.answers(people, rng, started, episode, worker_name, share, row.answers, family)
-        if not finished:
-            ops.save_draft(session, row.id, answers)
-        else:
-            assert completed_on is not None
+    # This step adds only assessments, their audit events and threshold decisions; every look-up
+    # the operations make in between reads members, professionals and consent, which are already
+    # written. So nothing is flushed per look-up: start_assessment flushes its new row, and the
+    # manager's threshold decision flushes first (it reads the triggers in the stored answers).
+    with session.no_autoflush:
+        for episode in episodes:
+            started = (episode.allocated_on or episode.opened_on) + timedelta(days=rng.randint(2, 14))
+            ends = ends_on(session, episode, today)
+            if started > ends:
+                continue
+            age = (today - started).days
+            fate = fate_of(session, episode)
+            finished = fate is not None or (age > 30 and rng.random() < 0.75)
+            signed_off = finished and rng.random() < 0.6
+            completed_on = min(started + timedelta(days=rng.randint(3, 25)), ends) if finished else None
+            share = 1.0 if finished else rng.uniform(0.2, 0.8)
+            people = members[episode.family_id]
+            family = families[episode.family_id]
+            row = _start(session, library, episode, EHA_FORM, started)
+            answers = eha.answers(people, rng, started, episode, worker_name, share, row.answers, family)
+            if completed_on is None:
+                ops.save_draft(session, row.id, answers)
+                continue
             ops.complete_assessment(session, row.id, answers, library=library, today=completed_on)
-        if signed_off:
-            assert completed_on is not None
-            on = min(completed_on + timedelta(days=rng.randint(1, 7)), ends)
-            with _as_manager(session):
-                if threshold_state(session, episode.id).needs_decision:
-                    record_decision(
-                        session,
-                        episode.id,
-                        decision="continue",
-                        reason=CONTINUE_REASON,
-                        actor_role="manager",
-                        today=on,
-                        manager_name=MANAGER,
-                    )
-                ops.sign_off_assessment(session, row.id, MANAGER, today=on)
-        if fate is not None and rng.random() < 0.8:
-            row = _start(session, library, episode, FEEDBACK_FORM, fate.closes_on)
-            answers = feedback.answers(
-                people, rng, fate.closes_on, episode, worker_name, 1.0, row.answers, family
+            if signed_off:
+                on = min(completed_on + timedelta(days=rng.randint(1, 7)), ends)
+                _manager_signs_off(session, episode, row, on)
+            if fate is not None and rng.random() < 0.8:
+                row = _start(session, library, episode, FEEDBACK_FORM, fate.closes_on)
+                answers = feedback.answers(
+                    people, rng, fate.closes_on, episode, worker_name, 1.0, row.answers, family
+                )
+                ops.complete_assessment(session, row.id, answers, library=library, today=fate.closes_on)
+
+
+def _manager_signs_off(session: Session, episode: Episode, row: Assessment, on: date) -> None:
+    """The manager signs off the completed assessment; where it shows statutory-level need the
+    sign-off is refused until they decide (here: continue with early help, for a reason)."""
+    with _as_manager(session):
+        try:
+            ops.sign_off_assessment(session, row.id, MANAGER, today=on)
+        except ThresholdDecisionNeeded:
+            session.flush()  # the decision reads the triggers in the stored answers
+            record_decision(
+                session,
+                episode.id,
+                decision="continue",
+                reason=CONTINUE_REASON,
+                actor_role="manager",
+                today=on,
+                manager_name=MANAGER,
             )
-            ops.complete_assessment(session, row.id, answers, library=library, today=fate.closes_on)
+            ops.sign_off_assessment(session, row.id, MANAGER, today=on)
 
 
 CONTINUE_REASON = "Discussed with the social care team: the needs can be met by early help with a TAF."
 
 
 def _start(session: Session, library, episode: Episode, form_id: str, on: date) -> Assessment:
-    """A new draft through the operation; the row is held so the next operations find it in the
-    session rather than query for it."""
+    """A new draft through the operation, and its row: held, so the next operations find it in
+    the session rather than query for it."""
     assessment_id = ops.start_assessment(
         session, episode.family_id, form_id, episode_id=episode.id, library=library, today=on
     )
