@@ -65,7 +65,6 @@ PHRASES = {
     "voice_not_seen_reason": ["Away at their grandparents' for half term during both visits."],
     "voice_plan_to_see": ["After-school visit next week, with mum's agreement."],
     "if_nothing_changes": ["School attendance keeps falling and the worries could grow to need social care."],
-    "professionals": ["Class teacher and the school's pastoral lead; health visitor."],
     "assessor_role": ["Family worker"],
     "what_changed": ["Mornings are calmer and the children get to school on time."],
     "what_helped": ["Having someone who listened and came back when they said they would."],
@@ -101,7 +100,13 @@ class _Filler:
         self.options = {q.id: [o.code for o in engine.options(q)] for _, q in definition.questions()}
 
     def value(
-        self, question: Question, rng: random.Random, when: date, episode: Episode, worker: str, family
+        self,
+        question: Question,
+        rng: random.Random,
+        when: date,
+        episode: Episode,
+        worker: str,
+        family: Family | None,
     ):
         t, qid = question.type, question.id
         if qid in FROM_RECORD_ONLY:
@@ -141,7 +146,9 @@ class _Filler:
             return {"agreed": True, "name": "Parent", "method": "signed", "date": when.isoformat()}
         return None
 
-    def answers(self, members, rng, when, episode, worker, share: float, known: dict, family=None) -> dict:
+    def answers(
+        self, members, rng, when, episode, worker, share: float, known: dict, family: Family | None = None
+    ) -> dict:
         """The answers a worker records: ``known`` (what the operation offered when the form was
         started, e.g. parental responsibility from the member record) is kept as offered; the
         first ``share`` of the other questions is answered (a draft is part-done)."""
@@ -149,7 +156,10 @@ class _Filler:
         answers: dict = {}
         items = [i for i in engine.all_items() if i.question.answerable]
         keep = len(items) if share >= 1 else int(len(items) * share)
-        parent = next((m.name for m in members if m.role == "adult"), "")
+        adults = [m for m in members if m.role == "adult"]
+        # The consent is signed by a parent with parental responsibility (as the record has it).
+        with_pr = [m for m in adults if known.get(f"adult_parental_responsibility@{m.id}")]
+        parent = (with_pr or adults)[0].name if adults else ""
         for n, item in enumerate(items):
             if item.key in known:
                 answers[item.key] = known[item.key]
