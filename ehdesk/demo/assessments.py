@@ -10,7 +10,6 @@ in ``_Filler``, never something to write past."""
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -19,8 +18,8 @@ from ehdesk.casework import assessments as ops
 from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM, ThresholdDecisionNeeded
 from ehdesk.casework.thresholds import record_decision
 from ehdesk.config.pack import CouncilPack
-from ehdesk.demo.closing import MANAGER
 from ehdesk.demo.fates import ends_on, fate_of
+from ehdesk.demo.managers import MANAGER, as_manager
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.errors import NotFound
 from ehdesk.forms.definition import FormDefinition, Question
@@ -175,17 +174,6 @@ class _Filler:
         return {k: v for k, v in answers.items() if k in shown}
 
 
-@contextmanager
-def _as_manager(session: Session):
-    """The team manager acts (the audit trail names them), then the worker again."""
-    actor = session.info.get("actor", "")
-    session.info["actor"] = MANAGER
-    try:
-        yield
-    finally:
-        session.info["actor"] = actor
-
-
 def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, today: date, worker, family_ids):
     library = default_library()
     try:
@@ -238,7 +226,7 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
 def _manager_signs_off(session: Session, episode: Episode, row: Assessment, on: date) -> None:
     """The manager signs off the completed assessment; where it shows statutory-level need the
     sign-off is refused until they decide (here: continue with early help, for a reason)."""
-    with _as_manager(session):
+    with as_manager(session):
         try:
             ops.sign_off_assessment(session, row.id, MANAGER, today=on)
         except ThresholdDecisionNeeded:

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from ehdesk import demo
 from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM
 from ehdesk.casework.thresholds import threshold_state
+from ehdesk.demo.managers import MANAGER
 from ehdesk.models import Assessment, AuditEvent, Episode, Person
 
 TODAY = date(2026, 11, 23)
-MANAGER = "Team manager"
 
 
 def test_demo_assessments_carry_the_audit_trail_of_the_operations(store):
