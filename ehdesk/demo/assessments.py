@@ -1,25 +1,31 @@
 """Demo step: early help assessments (some drafts, some completed or signed off) for demo
-episodes, and "How was it for you?" feedback for most closed ones. Answers are generated from
-the form definition itself, so a council's own form gets plausible demo answers too."""
+episodes, and "How was it for you?" feedback for most cases headed for closing. Answers are
+generated from the form definition itself, so a council's own form gets plausible demo answers too.
+
+Every assessment is made through the casework operations (start, save, complete, the manager's
+threshold decision, sign-off), each dated the day it happened in the story, so the demo record
+holds to the same rules and audit trail as a worker's: an answer the operations refuse is a bug
+in ``_Filler``, never something to write past."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM
+from ehdesk.casework import assessments as ops
+from ehdesk.casework.assessments import EHA_FORM, FEEDBACK_FORM, ThresholdDecisionNeeded
+from ehdesk.casework.thresholds import record_decision
 from ehdesk.config.pack import CouncilPack
-from ehdesk.demo.fates import fate_of
+from ehdesk.demo.fates import ends_on, fate_of
+from ehdesk.demo.managers import MANAGER, as_manager
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.errors import NotFound
 from ehdesk.forms.definition import FormDefinition, Question
-from ehdesk.forms.engine import FormEngine, Member
+from ehdesk.forms.engine import FormEngine
 from ehdesk.forms.loader import default_library
-from ehdesk.models import Assessment, Episode, Person
-from ehdesk.models.types import new_id
+from ehdesk.models import Assessment, Episode, Family
 
 PHRASES = {
     "reason": [
@@ -58,7 +64,6 @@ PHRASES = {
     "voice_not_seen_reason": ["Away at their grandparents' for half term during both visits."],
     "voice_plan_to_see": ["After-school visit next week, with mum's agreement."],
     "if_nothing_changes": ["School attendance keeps falling and the worries could grow to need social care."],
-    "professionals": ["Class teacher and the school's pastoral lead; health visitor."],
     "assessor_role": ["Family worker"],
     "what_changed": ["Mornings are calmer and the children get to school on time."],
     "what_helped": ["Having someone who listened and came back when they said they would."],
@@ -70,6 +75,9 @@ PHRASES = {
 }
 # Questions a real worker often leaves empty; an empty answer is honest, invented text is not.
 LEFT_EMPTY = ("copy_to", "not_to_see", "languages", "manager_name")
+# Answers only the record can give (the operation offers them when starting the form): with
+# nothing on record the worker leaves them empty rather than invent them.
+FROM_RECORD_ONLY = ("professionals", "adult_lives_in", "adult_parental_responsibility")
 
 
 def _text_for(question: Question, rng: random.Random) -> str | None:
@@ -90,8 +98,20 @@ class _Filler:
         engine = FormEngine(definition, [], pack)
         self.options = {q.id: [o.code for o in engine.options(q)] for _, q in definition.questions()}
 
-    def value(self, question: Question, rng: random.Random, when: date, episode: Episode, worker: str):
+    def value(
+        self,
+        question: Question,
+        rng: random.Random,
+        when: date,
+        episode: Episode,
+        worker: str,
+        family: Family | None,
+    ):
         t, qid = question.type, question.id
+        if qid in FROM_RECORD_ONLY:
+            return None
+        if qid == "interpreter_needed" and family is not None:
+            return bool(family.interpreter_needed)
         if qid == "risk_of_significant_harm" or qid == "immediate_risk":
             return False
         if qid == "withdrawal_explained":
@@ -125,18 +145,27 @@ class _Filler:
             return {"agreed": True, "name": "Parent", "method": "signed", "date": when.isoformat()}
         return None
 
-    def answers(self, members, rng, when, episode, worker, share: float, facts: dict | None = None) -> dict:
-        """``facts``: {"adult_lives_in@id": bool, ...} from the member records (prefilled, not invented)."""
+    def answers(
+        self, members, rng, when, episode, worker, share: float, known: dict, family: Family | None = None
+    ) -> dict:
+        """The answers a worker records: ``known`` (what the operation offered when the form was
+        started, e.g. parental responsibility from the member record) is kept as offered; the
+        first ``share`` of the other questions is answered (a draft is part-done)."""
         engine = FormEngine(self.definition, members, self.pack)
         answers: dict = {}
         items = [i for i in engine.all_items() if i.question.answerable]
         keep = len(items) if share >= 1 else int(len(items) * share)
-        parent = next((m.name for m in members if m.role == "adult"), "")
-        for item in items[:keep]:
-            if facts and item.key in facts:
-                answers[item.key] = facts[item.key]
+        adults = [m for m in members if m.role == "adult"]
+        # The consent is signed by a parent with parental responsibility (as the record has it).
+        with_pr = [m for m in adults if known.get(f"adult_parental_responsibility@{m.id}")]
+        parent = (with_pr or adults)[0].name if adults else ""
+        for n, item in enumerate(items):
+            if item.key in known:
+                answers[item.key] = known[item.key]
                 continue
-            value = self.value(item.question, rng, when, episode, worker)
+            if n >= keep:
+                continue
+            value = self.value(item.question, rng, when, episode, worker, family)
             if isinstance(value, dict) and value.get("name") == "Parent":
                 value = {**value, "name": parent}
             if value is not None:
@@ -155,99 +184,74 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
     episodes = episodes_in_generation_order(session, family_ids)
     if not episodes:
         return
-    members: dict[str, list[Member]] = {}
-    rows = session.execute(
-        select(
-            Person.id,
-            Person.family_id,
-            Person.given_name,
-            Person.family_name,
-            Person.role,
-            Person.parental_responsibility,
-            Person.lives_in_household,
-        )
-        .where(Person.family_id.in_([e.family_id for e in episodes]))
-        .order_by(Person.family_id, Person.role, Person.date_of_birth, Person.given_name)
-    )
-    facts: dict[str, dict] = {}
-    for pid, fid, given, family_name, role, pr, lives in rows:
-        members.setdefault(fid, []).append(Member(pid, f"{given} {family_name}".strip(), role))
-        if role == "adult":
-            facts.setdefault(fid, {})[f"adult_parental_responsibility@{pid}"] = bool(pr)
-            facts[fid][f"adult_lives_in@{pid}"] = bool(lives)
-    worker_id, worker_name = worker
-    for episode in episodes:
-        started = (episode.allocated_on or episode.opened_on) + timedelta(days=rng.randint(2, 14))
-        if started > today:
-            continue
-        age = (today - started).days
-        fate = fate_of(session, episode)
-        finished = fate is not None or (age > 30 and rng.random() < 0.75)
-        status = "draft"
-        if finished:
-            status = "signed_off" if rng.random() < 0.6 else "completed"
-        completed_on = min(started + timedelta(days=rng.randint(3, 25)), today) if finished else None
-        share = 1.0 if finished else rng.uniform(0.2, 0.8)
-        people = members.get(episode.family_id, [])
-        answers = eha.answers(people, rng, started, episode, worker_name, share, facts.get(episode.family_id))
-        if status == "signed_off":
-            _threshold_decision(pack, episode, answers, completed_on)
-        session.add(
-            Assessment(
-                id=new_id(),
-                family_id=episode.family_id,
-                episode_id=episode.id,
-                form_id=eha.definition.id,
-                form_version=eha.definition.version,
-                status=status,
-                answers=answers,
-                started_on=started,
-                completed_on=completed_on,
-                assessor_id=worker_id,
-                assessor_name=worker_name,
-                signed_off_by="Team manager" if status == "signed_off" else "",
-                signed_off_on=completed_on + timedelta(days=rng.randint(1, 7))
-                if status == "signed_off"
-                else None,
-            )
-        )
-        if fate is not None and rng.random() < 0.8:
-            session.add(
-                Assessment(
-                    id=new_id(),
-                    family_id=episode.family_id,
-                    episode_id=episode.id,
-                    form_id=feedback.definition.id,
-                    form_version=feedback.definition.version,
-                    status="completed",
-                    answers=feedback.answers(people, rng, fate.closes_on, episode, worker_name, 1.0),
-                    started_on=fate.closes_on,
-                    completed_on=fate.closes_on,
-                    assessor_id=worker_id,
-                    assessor_name=worker_name,
+    # The same members, in the same order, that the operations show the form (family_members).
+    members = {e.family_id: ops.family_members(session, e.family_id) for e in episodes}
+    families = {e.family_id: session.get(Family, e.family_id) for e in episodes}
+    worker_name = worker[1]
+    # This step adds only assessments, their audit events and threshold decisions; every look-up
+    # the operations make in between reads members, professionals and consent, which are already
+    # written. So nothing is flushed per look-up: start_assessment flushes its new row, and the
+    # manager's threshold decision flushes first (it reads the triggers in the stored answers).
+    with session.no_autoflush:
+        for episode in episodes:
+            started = (episode.allocated_on or episode.opened_on) + timedelta(days=rng.randint(2, 14))
+            ends = ends_on(session, episode, today)
+            if started > ends:
+                continue
+            age = (today - started).days
+            fate = fate_of(session, episode)
+            finished = fate is not None or (age > 30 and rng.random() < 0.75)
+            signed_off = finished and rng.random() < 0.6
+            completed_on = min(started + timedelta(days=rng.randint(3, 25)), ends) if finished else None
+            share = 1.0 if finished else rng.uniform(0.2, 0.8)
+            people = members[episode.family_id]
+            family = families[episode.family_id]
+            row = _start(session, library, episode, EHA_FORM, started)
+            answers = eha.answers(people, rng, started, episode, worker_name, share, row.answers, family)
+            if completed_on is None:
+                ops.save_draft(session, row.id, answers)
+                continue
+            ops.complete_assessment(session, row.id, answers, library=library, today=completed_on)
+            if signed_off:
+                on = min(completed_on + timedelta(days=rng.randint(1, 7)), ends)
+                _manager_signs_off(session, episode, row, on)
+            if fate is not None and rng.random() < 0.8:
+                row = _start(session, library, episode, FEEDBACK_FORM, fate.closes_on)
+                answers = feedback.answers(
+                    people, rng, fate.closes_on, episode, worker_name, 1.0, row.answers, family
                 )
+                ops.complete_assessment(session, row.id, answers, library=library, today=fate.closes_on)
+
+
+def _manager_signs_off(session: Session, episode: Episode, row: Assessment, on: date) -> None:
+    """The manager signs off the completed assessment; where it shows statutory-level need the
+    sign-off is refused until they decide (here: continue with early help, for a reason)."""
+    with as_manager(session):
+        try:
+            ops.sign_off_assessment(session, row.id, MANAGER, today=on)
+        except ThresholdDecisionNeeded:
+            session.flush()  # the decision reads the triggers in the stored answers
+            record_decision(
+                session,
+                episode.id,
+                decision="continue",
+                reason=CONTINUE_REASON,
+                actor_role="manager",
+                today=on,
+                manager_name=MANAGER,
             )
+            ops.sign_off_assessment(session, row.id, MANAGER, today=on)
 
 
-def _threshold_decision(pack: CouncilPack, episode: Episode, answers: dict, on: date) -> None:
-    """A signed-off assessment showing statutory-level need had the manager's decision first
-    (the same trigger codes ehdesk.casework.thresholds reads)."""
-    rules = pack.practice.thresholds
-    triggers = []
-    levels = {episode.level_of_need}
-    try:
-        levels.add(int(answers.get("level_of_need")))
-    except (TypeError, ValueError):
-        pass
-    triggers += [f"level:{level}" for level in sorted(lv for lv in levels if lv in rules.levels)]
-    for key, value in answers.items():
-        if key.startswith("child_other_plan@") and value in rules.statutory_plans:
-            triggers.append(f"plan:{value}:{key.split('@', 1)[1]}")
-    if triggers:
-        episode.threshold_decision = {
-            "decision": "continue",
-            "reason": "Discussed with the social care team: the needs can be met by early help with a TAF.",
-            "by": "Team manager",
-            "on": on.isoformat(),
-            "triggers": triggers,
-        }
+CONTINUE_REASON = "Discussed with the social care team: the needs can be met by early help with a TAF."
+
+
+def _start(session: Session, library, episode: Episode, form_id: str, on: date) -> Assessment:
+    """A new draft through the operation, and its row: held, so the next operations find it in
+    the session rather than query for it."""
+    assessment_id = ops.start_assessment(
+        session, episode.family_id, form_id, episode_id=episode.id, library=library, today=on
+    )
+    row = session.get(Assessment, assessment_id)
+    assert row is not None
+    return row
