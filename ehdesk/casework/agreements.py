@@ -222,14 +222,15 @@ def agreement_words(family: Family | None, members: list[Person], agreement: Agr
     return content
 
 
-def _view(session: Session, row: Agreement) -> AgreementView:
+def _view(session: Session, row: Agreement, members: list[Person] | None = None) -> AgreementView:
+    """``members``: the family's members, when the caller has just read them."""
     sigs = session.scalars(
         select(AgreementSignature)
         .where(AgreementSignature.agreement_id == row.id, AgreementSignature.deleted.is_(False))
         .order_by(AgreementSignature.signed_at, AgreementSignature.created_at)
     ).all()
     family = session.get(Family, row.family_id)
-    members = _members(session, row.family_id)
+    members = _members(session, row.family_id) if members is None else members
     if row.status == "draft":
         content = agreement_words(family, members, row)
     else:
@@ -509,7 +510,8 @@ def sign_and_freeze(
     signatures, consent and the "sign" audit event are the same either way. The demo signs this
     way: a PDF for each of thousands of demo agreements would cost far too much."""
     row = _editable(session, agreement_id)
-    draft = _view(session, row)
+    members = _members(session, row.family_id)  # read once: signing does not change them
+    draft = _view(session, row, members)
     roles = {s.role for s in draft.signatures}
     if not roles & {"parent", "other_adult", "young_person"}:
         raise ValidationError({"signatures": "At least one family member must sign or give verbal consent."})
@@ -519,7 +521,7 @@ def sign_and_freeze(
     }
     unsigned = [
         p.full_name
-        for p in _members(session, row.family_id)
+        for p in members
         if p.role == "adult"
         and p.parental_responsibility
         and p.id not in accounted
@@ -552,7 +554,7 @@ def sign_and_freeze(
         _freeze_pdf(session, row, render)
     audit.record(session, "sign", "agreement", row.id, row.family_id, version=row.version_number)
     session.flush()
-    return _view(session, row)
+    return _view(session, row, members)
 
 
 def _record_consent(session: Session, row: Agreement, signatures: list[SignatureView]) -> None:
