@@ -222,14 +222,15 @@ def agreement_words(family: Family | None, members: list[Person], agreement: Agr
     return content
 
 
-def _view(session: Session, row: Agreement) -> AgreementView:
+def _view(session: Session, row: Agreement, members: list[Person] | None = None) -> AgreementView:
+    """``members``: the family's members, when the caller has just read them."""
     sigs = session.scalars(
         select(AgreementSignature)
         .where(AgreementSignature.agreement_id == row.id, AgreementSignature.deleted.is_(False))
         .order_by(AgreementSignature.signed_at, AgreementSignature.created_at)
     ).all()
     family = session.get(Family, row.family_id)
-    members = _members(session, row.family_id)
+    members = _members(session, row.family_id) if members is None else members
     if row.status == "draft":
         content = agreement_words(family, members, row)
     else:
@@ -346,7 +347,10 @@ def update_draft(
     review_date: date | None = None,
     language: str | None = None,
     interpreter: str | None = None,
+    today: date | None = None,
 ) -> AgreementView:
+    """Change the draft. ``today``: the day the worker makes the change (a review date must be
+    after it); the demo, recording a family's story, passes the day in the story."""
     row = _editable(session, agreement_id)
     if language is not None:
         if not language.strip():
@@ -361,7 +365,7 @@ def update_draft(
             raise ValidationError({"agencies": "Choose agencies from the council's list."})
         row.agencies = list(agencies)
     if review_date is not None:
-        if review_date <= date.today():
+        if review_date <= (today or date.today()):
             raise ValidationError({"review_date": "The review date must be after today."})
         row.review_date = review_date
     audit.record(session, "change", "agreement", row.id, row.family_id, op="edit")
@@ -431,8 +435,16 @@ def add_signature(
     )
 
 
-def record_not_signed(session: Session, agreement_id: str, person_id: str, reason: str) -> SignatureView:
-    """An adult with parental responsibility who did not sign: why, recorded and printed."""
+def record_not_signed(
+    session: Session,
+    agreement_id: str,
+    person_id: str,
+    reason: str,
+    *,
+    signed_at: datetime | None = None,
+) -> SignatureView:
+    """An adult with parental responsibility who did not sign: why, recorded and printed.
+    ``signed_at``: when that was recorded (now, unless the story being recorded says otherwise)."""
     row = _editable(session, agreement_id)
     person = session.get(Person, person_id)
     if person is None or person.deleted or person.family_id != row.family_id:
@@ -455,7 +467,7 @@ def record_not_signed(session: Session, agreement_id: str, person_id: str, reaso
         person_id=person_id,
         image_sha256="",
         verbal_reason=reason.strip(),
-        signed_at=datetime.now(UTC).replace(microsecond=0),
+        signed_at=(signed_at or datetime.now(UTC)).replace(microsecond=0),
         device=socket.gethostname(),
     )
     session.add(sig)
@@ -487,12 +499,19 @@ def sign_and_freeze(
     agreement_id: str,
     today: date | None = None,
     *,
-    render: Render,
+    render: Render | None,
 ) -> AgreementView:
     """Freeze the draft: keep its exact words, render the signed PDF, store it as a blob with its
-    SHA-256, record it as issued, and mark any earlier signed version superseded."""
+    SHA-256, record it as issued, and mark any earlier signed version superseded.
+
+    ``render=None`` freezes the words and signatures without the PDF: it is rendered from them
+    the first time it is printed (``signed_pdf``), and is then the same file signing would have
+    made (the PDF is a function of the frozen words and the signature images). The words,
+    signatures, consent and the "sign" audit event are the same either way. The demo signs this
+    way: a PDF for each of thousands of demo agreements would cost far too much."""
     row = _editable(session, agreement_id)
-    draft = _view(session, row)
+    members = _members(session, row.family_id)  # read once: signing does not change them
+    draft = _view(session, row, members)
     roles = {s.role for s in draft.signatures}
     if not roles & {"parent", "other_adult", "young_person"}:
         raise ValidationError({"signatures": "At least one family member must sign or give verbal consent."})
@@ -502,7 +521,7 @@ def sign_and_freeze(
     }
     unsigned = [
         p.full_name
-        for p in _members(session, row.family_id)
+        for p in members
         if p.role == "adult"
         and p.parental_responsibility
         and p.id not in accounted
@@ -531,10 +550,11 @@ def sign_and_freeze(
     row.status = "signed"
     _record_consent(session, row, draft.signatures)
     session.flush()
-    _freeze_pdf(session, row, render)
+    if render is not None:
+        _freeze_pdf(session, row, render)
     audit.record(session, "sign", "agreement", row.id, row.family_id, version=row.version_number)
     session.flush()
-    return _view(session, row)
+    return _view(session, row, members)
 
 
 def _record_consent(session: Session, row: Agreement, signatures: list[SignatureView]) -> None:
@@ -568,8 +588,9 @@ def _freeze_pdf(session: Session, row: Agreement, render: Render) -> None:
 
 
 def signed_pdf(session: Session, family_id: str, *, render: Render) -> tuple[bytes, AgreementView]:
-    """The frozen PDF of the family's latest signed agreement, byte for byte as signed. (Demo
-    agreements are made without their PDF; it is frozen here the first time it is asked for.)"""
+    """The frozen PDF of the family's latest signed agreement, byte for byte as signed. An
+    agreement signed with ``render=None`` (the demo's) has none yet: it is rendered from the
+    frozen words, stored and recorded as issued here, the first time it is asked for."""
     view = latest_agreement(session, family_id, signed_only=True)
     if view is None:
         raise NotFound("This family has no signed agreement yet.")

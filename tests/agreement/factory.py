@@ -82,8 +82,9 @@ def make_family(session, today: date | None = None) -> str:
     return family_id
 
 
-def sign_all(session, family_id: str, verbal_for: str = "") -> ops.AgreementView:
-    """Draft, choose agencies, every possible signer signs (``verbal_for`` consents verbally), freeze."""
+def sign_all(session, family_id: str, verbal_for: str = "", *, with_pdf: bool = True) -> ops.AgreementView:
+    """Draft, choose agencies, every possible signer signs (``verbal_for`` consents verbally), freeze
+    (``with_pdf=False``: without the PDF, which is then rendered when first printed)."""
     view = ops.start_agreement(session, family_id, "Sam Worker")
     ops.update_draft(session, view.id, agencies=["school", "health_visitor"])
     for i, signer in enumerate(ops.possible_signers(session, family_id, "Sam Worker")):
@@ -107,4 +108,6 @@ def sign_all(session, family_id: str, verbal_for: str = "") -> ops.AgreementView
                 person_id=signer.person_id,
                 image_png=synthetic_signature(i),
             )
+    if not with_pdf:
+        return ops.sign_and_freeze(session, view.id, render=None)
     return documents.sign_and_freeze(session, view.id)

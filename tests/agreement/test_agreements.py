@@ -294,3 +294,50 @@ def test_the_pack_words_fall_back_to_english_where_a_language_has_none():
     # Every agency the family may agree to share with has its name in Polish, and no other.
     assert set(content.agency_names("Polish")) == set(current_pack().codes("agencies"))
     assert content.agency_names("Ukrainian") == {}
+
+
+def test_an_agreement_frozen_without_its_pdf_is_the_same_and_the_pdf_is_made_when_first_printed(store):
+    from sqlalchemy import select
+
+    from ehdesk.models import Agreement, AgreementSignature, AuditEvent, IssuedDocument
+
+    def record(s, family_id, agreement_id):
+        row = s.get(Agreement, agreement_id)
+        signatures = s.scalars(
+            select(AgreementSignature).where(AgreementSignature.agreement_id == agreement_id)
+        ).all()
+        consents = s.scalars(select(Consent).where(Consent.family_id == family_id)).all()
+        events = s.scalars(select(AuditEvent).where(AuditEvent.family_id == family_id)).all()
+        return {
+            "words": row.frozen_content,
+            "status": (row.status, row.signed_on, row.review_date, row.agencies),
+            "signatures": sorted(
+                (g.signer_name, g.role, g.image_sha256, g.verbal_reason) for g in signatures
+            ),
+            "consent": sorted(
+                (c.given_by_name, c.scope, c.method, tuple(c.agencies), c.notes) for c in consents
+            ),
+            "audit": sorted((e.action, e.entity, sorted(e.detail.items())) for e in events),
+        }
+
+    with store.session() as s:
+        printed_id = make_family(s)
+        printed = sign_all(s, printed_id, verbal_for="王 伟")
+        deferred_id = make_family(s)
+        deferred = sign_all(s, deferred_id, verbal_for="王 伟", with_pdf=False)
+        assert printed.pdf_sha256 and not deferred.pdf_sha256
+        before = record(s, deferred_id, deferred.id)
+        pdf, view = documents.signed_pdf(s, deferred_id)  # first printed: rendered, stored, issued
+        again, _ = documents.signed_pdf(s, deferred_id)
+        issued = s.scalars(select(IssuedDocument).where(IssuedDocument.source_id == deferred.id)).all()
+        made = documents._agreement_pdf(view, ops.signature_images(s, view))
+        after = record(s, deferred_id, deferred.id)
+        assert record(s, printed_id, printed.id) == after
+    # Before it was printed, the record held all of it but the PDF's issue.
+    issue = ("change", "issued_document", [("channel", "signed"), ("kind", "agreement")])
+    assert sorted([*before["audit"], issue]) == after["audit"]
+    assert {k: v for k, v in before.items() if k != "audit"} == {
+        k: v for k, v in after.items() if k != "audit"
+    }
+    assert view.pdf_sha256 == hashlib.sha256(pdf).hexdigest() and again == pdf == made
+    assert [(d.channel, d.sha256) for d in issued] == [("signed", view.pdf_sha256)]
