@@ -43,6 +43,8 @@ NOT_SIGNED_SHARE = 0.08
 # Which stroke each family member signs with, for the batch (session.info: one batch, one
 # session), so they sign each version of the agreement alike.
 _VARIANTS_KEY = "ehdesk.demo.signature_variants"
+# Each batch shows every way an adult can take part (a demo for training should), whatever the draws.
+_SHOWN_KEY = "ehdesk.demo.signing_shown"
 
 
 def _personal_copy(png: bytes, rng: random.Random) -> bytes:
@@ -111,19 +113,26 @@ def _sign(
         today=on,
     )
     variants = session.info.setdefault(_VARIANTS_KEY, {})
+    shown = session.info.setdefault(_SHOWN_KEY, set())
     at = datetime.combine(on, time(rng.randint(9, 16), rng.randint(0, 59)), UTC)
     for i, adult in enumerate(adults):
         draw = rng.random()
+        if i > 0 and "not_signed" not in shown:
+            draw = 0.0
+        elif i == 0 and "verbal" not in shown:
+            draw = 1.0
         if i > 0 and draw < NOT_SIGNED_SHARE:
+            shown.add("not_signed")
             reason = (
-                "Did not come to the review meeting; a copy was sent to read."
+                "Was not at the review; a copy was sent to read."
                 if review
                 else "Lives away from the family home and was not at the visit; a copy was sent to read."
             )
             record_not_signed(session, draft.id, adult.id, reason, signed_at=at)
         elif draw > 1 - VERBAL_SHARE:
+            shown.add("verbal")
             reason = (
-                "Agreed by phone: could not come to the review meeting"
+                "Agreed by phone: could not be at the review"
                 if review
                 else "Agreed by phone: no visit was possible before the first meeting"
             )
@@ -215,3 +224,12 @@ def review_demo_agreements(
                 review=True,
             )  # fmt: skip
             signed_on, review_date = held_on, view.review_date
+        # No TAF review fell due: the worker reviews it with the family at a visit on or just
+        # before its date (now and then it slips, and the caseload shows it overdue).
+        while review_date <= last_day and rng.random() < 0.85:
+            on = max(review_date - timedelta(days=rng.randint(0, 7)), signed_on + timedelta(days=1))
+            view = _sign(
+                session, rng, families[episode.family_id], adults.get(episode.family_id, []), worker, on,
+                review=True,
+            )  # fmt: skip
+            signed_on, review_date = on, view.review_date
