@@ -28,13 +28,14 @@ from ehdesk.casework import (
 )
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.fates import ends_on, fate_of
+from ehdesk.demo.managers import MANAGER
 from ehdesk.demo.ordering import episodes_in_generation_order
 from ehdesk.models import Consent, Family, Person, Referral, Team, User
 from ehdesk.models.plan import PlanAction
 
 DEMO_TEAM = "Demo team"
 COLLEAGUES = [("Priya Shah", "practitioner"), ("Dan Morris", "practitioner"), ("Grace Adeyemi", "practitioner"),
-              ("Helen Ward", "manager")]  # fmt: skip
+              (MANAGER, "manager")]  # fmt: skip
 # (agency, name, role, pack lead role when they lead)
 AGENCY_PEOPLE = [
     ("school", "Ravi Chauhan", "Designated safeguarding lead", "school_pastoral_lead"),
@@ -110,7 +111,7 @@ def _staff(session: Session, worker: tuple[str, str]) -> tuple[str | None, list[
         team_id = me.team_id
     staff = allocation.team_workers(session, team_id)
     colleagues = [w.id for w in staff if w.id != worker[0] and w.role == "practitioner"]
-    manager = next((w.name for w in staff if w.role == "manager"), "Team manager")
+    manager = next((w.name for w in staff if w.role == "manager"), MANAGER)
     return team_id, colleagues, manager
 
 

@@ -96,3 +96,31 @@ def test_the_re_check_finds_a_record_that_claims_what_did_not_happen(store):
     assert "was completed before it happened" in found and "counts as a TAF without the quorum" in found
     assert "has no signature from an adult with parental responsibility" in found
     assert "is not signed by the worker" in found and "has no review date" in found
+
+
+def test_every_demo_record_was_made_by_a_casework_operation(store):
+    """The demo records its families' stories through the operations a worker's entries go
+    through, so each record has the audit event its operation writes (the operations that make
+    a record inside another's act, e.g. a plan version frozen by completing a meeting or the
+    consent given by signing the agreement, are audited with that act)."""
+    from ehdesk.models import AuditEvent, Consent, Family, Reading, Referral
+    from ehdesk.models.meeting import Meeting
+    from ehdesk.models.plan import PlanOutcome
+    from ehdesk.models.session_note import SessionNote
+
+    generate(store, 40, seed=3, today=TODAY)
+    with store.session() as s:
+        audited = set(s.scalars(select(AuditEvent.entity_id)))
+        closed = {c.episode_id for c in s.scalars(select(EpisodeClosure))}
+        missing = {}
+        for model in (Family, Person, Referral, Consent, Episode, PlanOutcome, PlanAction, Meeting, Reading,
+                      SessionNote, Agreement):  # fmt: skip
+            rows = s.scalars(select(model)).all()
+            assert rows, model.__tablename__
+            if model is Consent:  # consent given by signing the agreement is audited with the signing
+                rows = [r for r in rows if not r.notes.startswith("Given in the early help agreement")]
+            missing[model.__tablename__] = [r.id for r in rows if r.id not in audited]
+        closures = [e for e in s.scalars(select(Episode)) if e.status == "closed"]
+    assert {k: v for k, v in missing.items() if v} == {}
+    # Each closed case was closed by close_episode, which writes its closure record.
+    assert closures and {e.id for e in closures} <= closed
