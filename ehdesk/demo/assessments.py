@@ -75,6 +75,10 @@ PHRASES = {
 }
 # Questions a real worker often leaves empty; an empty answer is honest, invented text is not.
 LEFT_EMPTY = ("copy_to", "not_to_see", "languages", "manager_name")
+# "How was it for you?" questions whose options run from the best answer to the worst, and how
+# often families give each: mostly good, in step with the demo's own words ("Mornings are calmer").
+BEST_FIRST = ("overall", "listened", "positive_difference", "recommend", "child_feeling")
+FEEDBACK_WEIGHTS = [10, 6, 2, 1, 0.5]
 # Answers only the record can give (the operation offers them when starting the form): with
 # nothing on record the worker leaves them empty rather than invent them.
 FROM_RECORD_ONLY = ("professionals", "adult_lives_in", "adult_parental_responsibility")
@@ -122,12 +126,30 @@ class _Filler:
             return rng.choices(
                 ["talked", "activity", "observed", "someone_close", "not_seen"], [5, 3, 2, 1, 1]
             )[0]
+        # What the rest of the record already says (the worker is from the family service; the
+        # case goes on to a TAF; its presenting factors), and the rare answers kept rare.
+        if qid == "assessor_agency" and "family_service" in self.options.get(qid, ()):
+            return "family_service"
+        if qid == "presenting_factors" and episode.presenting_factors:
+            return list(episode.presenting_factors)
+        if qid == "next_step":
+            return "taf"
+        if qid in ("child_address_differs", "national_evaluation_opt_out"):
+            return rng.random() < 0.1
+        if qid == "consent_to_share":
+            return rng.random() < 0.95
         if qid == "level_of_need" and episode.level_of_need:
             return str(episode.level_of_need)
         if qid == "criteria_met" and episode.criteria_met:
             return list(episode.criteria_met)
         if qid in ("assessor_name", "lead_professional"):
             return worker
+        if qid in BEST_FIRST:  # most families rate early help well; a few do not
+            if t == "scale":
+                best_first = list(range(question.scale.max, question.scale.min - 1, -1))
+            else:
+                best_first = self.options[qid]
+            return rng.choices(best_first, FEEDBACK_WEIGHTS[: len(best_first)])[0]
         if t in ("text", "long_text"):
             return _text_for(question, rng)
         if t == "date":
@@ -215,7 +237,7 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
             if signed_off:
                 on = min(completed_on + timedelta(days=rng.randint(1, 7)), ends)
                 _manager_signs_off(session, episode, row, on)
-            if fate is not None and rng.random() < 0.8:
+            if fate is not None and rng.random() < 0.9:
                 row = _start(session, library, episode, FEEDBACK_FORM, fate.closes_on)
                 answers = feedback.answers(
                     people, rng, fate.closes_on, episode, worker_name, 1.0, row.answers, family

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-MANAGER = "Helen Ward"  # the demo team's manager (demo/team.py COLLEAGUES)
+MANAGER = "Margaret Osei"  # the demo team's manager (demo/team.py COLLEAGUES)
 
 
 @contextmanager

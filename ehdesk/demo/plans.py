@@ -123,9 +123,11 @@ def plans_step(
 
 def _story(session, rng, pack, today, worker, episode: Episode, people, agencies, tools) -> None:
     adults = [p.given_name for p in people if p.role == "adult"]
-    children = [p.given_name for p in people if p.role == "child"]
+    # The plan is about the case's lead child (never a baby not yet born).
+    born = [p for p in people if p.role == "child" and p.gender != "unborn"]
+    lead = next((p for p in born if p.id == episode.lead_child_id), born[0] if born else None)
     adult = (adults or ["Mum"])[0]
-    child = (children or ["the child"])[0]
+    child = lead.given_name if lead else "the child"
     words = {"adult": adult, "child": child}
     eid = episode.id
     fate = fate_of(session, episode)
@@ -244,7 +246,19 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
     # cases (some still waiting for it).
     if fate is not None:
         fate.outcome_results = _close_coherently(session, rng, fate, held, outcome_ids, actions)
-        fate.note = "Closed at the closure TAF." if held else "Closed before a TAF was held."
+        fate.note = "Closed after the last TAF review." if held else "Closed before a TAF was held."
+        if held and held[-1] < fate.closes_on and fate.outcome_results:
+            # The family and the team meet once more to close: each outcome judged at the meeting.
+            meeting_id = meetings.create_meeting(session, eid, "closure", fate.closes_on, place="Family home")
+            meetings.update_meeting(
+                session, meeting_id,
+                {"attendees": attendees, "confidentiality_read": True,
+                 "family_updates": [{"name": adult, "is_child": False, "text": "We know who to call if things slip."}],
+                 "outcome_reviews": [{"outcome_id": o, "progress": result, "note": ""}
+                                     for o, result in fate.outcome_results.items()]},
+            )  # fmt: skip
+            meetings.complete_meeting(session, meeting_id, today=fate.closes_on)
+            fate.note = "Closed at the closure TAF."
     else:
         limit = add_months(episode.opened_on, 12)
         if today >= limit - timedelta(days=14) and rng.random() < 0.8:

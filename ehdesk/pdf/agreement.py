@@ -102,7 +102,7 @@ def _words(content: dict) -> list:
         story.append(heading(section["heading"]))
         story.extend(para(p) for p in section["paragraphs"])
         if section["bullets"]:
-            story.append(bullet_list(section["bullets"]))
+            story.extend(bullet_list(section["bullets"]))
     return story
 
 

@@ -81,9 +81,17 @@ def styles() -> dict[str, ParagraphStyle]:
             spaceBefore=10,
             spaceAfter=4,
             textColor=ACCENT,
+            keepWithNext=1,  # a heading never ends a page without what it heads
         ),
         "h3": ParagraphStyle(
-            "h3", parent=body, fontName=SANS_BOLD, fontSize=11, leading=15, spaceBefore=6, spaceAfter=2
+            "h3",
+            parent=body,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=15,
+            spaceBefore=6,
+            spaceAfter=2,
+            keepWithNext=1,
         ),
     }
 
@@ -177,11 +185,18 @@ def signature_block(
     return KeepTogether([table, spacer(3)])
 
 
-def bullet_list(items: Sequence[str]) -> Flowable:
-    """A bulleted list, one paragraph per item."""
+def bullet_list(items: Sequence[str]) -> list[Flowable]:
+    """A bulleted list, one paragraph per item, kept on one page with the heading before it: each
+    item but the last keeps with the next (a KeepTogether would not join the heading's
+    keep-with-next, so the heading could end a page alone)."""
     st = styles()
     bullet = ParagraphStyle("bullet", parent=st["body"], leftIndent=5 * mm, bulletIndent=1 * mm, spaceAfter=1)
-    return KeepTogether([Paragraph(markup(item), bullet, bulletText="•") for item in items])
+    last = ParagraphStyle("bullet_last", parent=bullet, keepWithNext=0)
+    kept = ParagraphStyle("bullet_kept", parent=bullet, keepWithNext=1)
+    return [
+        Paragraph(markup(item), last if i == len(items) - 1 else kept, bulletText="•")
+        for i, item in enumerate(items)
+    ]
 
 
 def audit_page(

@@ -40,7 +40,7 @@ def version_story(version: AgreedVersion) -> list:
                         ]
                         for a in o["actions"]
                     ],
-                    [70, 40, 25, 22, 17],
+                    [64, 38, 25, 22, 25],
                 )
             )
         else:

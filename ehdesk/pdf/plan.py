@@ -61,7 +61,7 @@ def plan_story(plan: PlanView) -> list:
                         ]
                         for a in o.actions
                     ],
-                    [70, 40, 25, 22, 17],
+                    [64, 38, 25, 22, 25],
                 )
             )
         else:
