@@ -26,7 +26,7 @@ from ehdesk.demo.team import team_step
 from ehdesk.models import Consent, Episode, Family, Person, Referral
 from ehdesk.store import Store
 
-BATCH = 250
+BATCH = 50  # one transaction, and one progress report, per 50 families
 
 # Later features append their steps here (assessments, readings, plans, meetings, agreements ...).
 STEPS: list[Callable] = [
