@@ -75,8 +75,38 @@ def test_a_single_flag_with_an_apostrophe_reads_as_typed(qtbot, store):
         ids = make_family(s)
     record = FamilyRecord(store, ids["family"])
     qtbot.addWidget(record)
-    record.flags.show_flags([flags.Flag("overdue_actions", "warn", "1 action overdue: Refer to the parents' group.")])
+    record.flags.show_flags(
+        [flags.Flag("overdue_actions", "warn", "1 action overdue: Refer to the parents' group.")]
+    )
     shown = QTextDocument()
     shown.setHtml(record.flags.text.text())
     assert "the parents' group" in shown.toPlainText()
     assert record.flags.text.textFormat().name == "RichText"
+
+
+def test_a_flag_that_wraps_is_shown_whole(qtbot, store):
+    """At 1,280 wide a long flag wraps onto a second line: the strip grows to show both lines
+    (up to four, then it scrolls), instead of cutting the second line in half."""
+    from ehdesk.casework import flags
+
+    with store.session() as s:
+        ids = make_family(s)
+    record = FamilyRecord(store, ids["family"])
+    qtbot.addWidget(record)
+    record.resize(1280, 700)
+    record.show()
+    qtbot.waitUntil(lambda: record.is_loaded, timeout=15_000)
+    long = "3 actions overdue: " + "; ".join(
+        f"Apply for the household support fund (due {d} October 2026)" for d in range(1, 7)
+    )
+    record.flags.show_flags([flags.Flag("overdue_actions", "warn", long)])
+    qtbot.waitUntil(lambda: record.flags.isVisible())
+    panel = record.flags
+    viewport = panel.scroll.viewport()
+    needed = panel.text.heightForWidth(viewport.width())
+    line = panel.fontMetrics().lineSpacing()
+    assert needed >= 2 * line  # it does wrap at this width
+    assert viewport.height() >= needed
+    # Many flags stop at four lines and scroll.
+    record.flags.show_flags([flags.Flag("overdue_actions", "warn", long)] * 5)
+    assert panel.scroll.height() <= 4 * line + 6

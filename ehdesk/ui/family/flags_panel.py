@@ -114,15 +114,25 @@ class FlagsPanel(QWidget):
     def show_flags(self, found: list[flags.Flag]) -> None:
         self.flags = found
         self.text.setText("<br>".join(f"{SYMBOLS.get(f.level, '')} {escape(f.message)}" for f in found))
-        # As tall as the flags, up to four lines (then it scrolls): no empty band above the tabs.
-        lines = min(max(len(found), 1), self.max_lines)
-        self.scroll.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 6)
+        self._fit()
         needs = any(f.code == "threshold" for f in found)
         self.decide_button.setVisible(needs)
         self.decide_button.setEnabled(needs and self.is_manager)
         if needs and not self.is_manager:
             self.decide_button.setToolTip("Only a manager can make this decision.")
         self.setVisible(bool(found))
+
+    def _fit(self) -> None:
+        """As tall as the flags as they wrap at this width, up to four lines (then it scrolls):
+        no empty band above the tabs, and no flag cut in half when one wraps."""
+        line = self.fontMetrics().lineSpacing()
+        width = self.scroll.viewport().width()
+        needed = self.text.heightForWidth(width) if width > 0 else line * max(len(self.flags), 1)
+        self.scroll.setFixedHeight(min(max(needed, line), line * self.max_lines) + 6)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()  # a narrower window wraps the flags onto more lines
 
     def decide(self) -> None:
         summary = next((f.message for f in self.flags if f.code == "threshold"), "")
