@@ -17,7 +17,7 @@ def _pages(pdf: bytes):
 
 
 def test_same_content_gives_the_same_bytes():
-    story = lambda: [para("Hello"), bullet_list(["one", "two"])]  # noqa: E731
+    story = lambda: [para("Hello"), *bullet_list(["one", "two"])]  # noqa: E731
     assert build_pdf(INFO, story()) == build_pdf(INFO, story())
 
 
