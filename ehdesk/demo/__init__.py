@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event
 
 from ehdesk.casework import audit
 from ehdesk.config.pack import current_pack
@@ -23,7 +23,6 @@ from ehdesk.demo.families import make_family
 from ehdesk.demo.plans import plans_step
 from ehdesk.demo.supporting_families import supporting_families_step
 from ehdesk.demo.team import team_step
-from ehdesk.models import Consent, Episode, Family, Person, Referral
 from ehdesk.store import Store
 
 BATCH = 50  # one transaction, and one progress report, per 50 families
@@ -41,11 +40,14 @@ STEPS: list[Callable] = [
 DEMO_TODAY = None  # tests may pin "today" for fully reproducible dates
 
 
-def _hold_batch(session, family_ids: list[str]) -> list:
+def _hold_every_row(session) -> list:
+    """Hold every row the batch adds or reads for the whole transaction. The session keeps only
+    weak references, so without this a casework operation's look-up of a record an earlier one
+    made (``session.get`` of a family, a meeting, a plan action) would miss, flush the session and
+    query the store again: that was a fifth of the demo's time."""
     held: list = []
-    for model in (Family, Person, Referral, Consent, Episode):
-        column = model.id if model is Family else model.family_id
-        held += session.scalars(select(model).where(column.in_(family_ids))).all()
+    for name in ("transient_to_pending", "loaded_as_persistent"):
+        event.listen(session, name, lambda _session, row: held.append(row))
     return held
 
 
@@ -64,14 +66,10 @@ def generate(
     while done < families:
         size = min(BATCH, families - done)
         with store.session() as session:
+            held = _hold_every_row(session)
             family_ids = [
                 make_family(session, rng, pack, i + 1, seed, today, worker) for i in range(done, done + size)
             ]
-            session.flush()
-            # Hold the batch's rows for the whole transaction: the session keeps only weak
-            # references, so without this each casework operation's look-up of a family, member
-            # or case (session.get) would miss, flush the session and query the store again.
-            held = _hold_batch(session, family_ids)
             for step in STEPS:
                 step(session, rng, pack, today, worker, family_ids)
             del held
