@@ -213,6 +213,7 @@ class LogBuffer:
         self._new: list[NewRow] = []
         self._stored: dict[int, StoredRow] = {}
         self._base = 0
+        self._written = 0
 
     def add_new(self, row: NewRow) -> None:
         self._new.append(row)
@@ -231,12 +232,13 @@ class LogBuffer:
     @property
     def newest(self) -> int | None:
         """The last revision written, or None when the batch logged nothing."""
-        return self._base + len(self._rows) if self._rows else None
+        return self._base + self._written if self._written else None
 
     def write(self, session: Session) -> None:
         if self._rows:
-            self._base = session.connection().execute(_RESERVE, {"n": len(self._rows)}).scalar_one() - len(
-                self._rows
+            self._written = len(self._rows)
+            self._base = (
+                session.connection().execute(_RESERVE, {"n": self._written}).scalar_one() - self._written
             )
             for ticket, (obj, *_rest) in enumerate(self._rows, start=1):
                 obj.server_revision = self._base + ticket
@@ -285,14 +287,23 @@ def _update_stored(session: Session, rows: list[StoredRow]) -> None:
         params = {name: row.values[name] for name in names}
         params["row_id_"] = row.id
         groups.setdefault((row.model, names), []).append(params)
-    for (model, names), params in groups.items():
-        table = model.__table__
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id_"))
-            .values({table.c[name]: bindparam(name) for name in sorted(names)})
-        )
+    for key, params in groups.items():
+        statement = _UPDATES.get(key)
+        if statement is None:
+            model, names = key
+            table = model.__table__
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("row_id_"))
+                .values({table.c[name]: bindparam(name) for name in sorted(names)})
+            )
+            if len(_UPDATES) < 1000:  # bounded: the columns a push sets are the laptop's choice
+                _UPDATES[key] = statement
         session.connection().execute(statement, params)
+
+
+# Built once per table and set of columns (a push sets the same few fields again and again).
+_UPDATES: dict[tuple[type, frozenset[str]], object] = {}
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
