@@ -108,11 +108,17 @@ def load_rows(session: Session, model: type, ids: list[str]) -> list[StoredRow]:
     if model not in _SELECT_ROWS:
         table = model.__table__
         keys = [c.key for c in table.columns]
-        statement = select(*table.columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
-        _SELECT_ROWS[model] = (statement, keys)
-    statement, keys = _SELECT_ROWS[model]
-    rows = session.connection().execute(statement, {"ids": ids})
-    return [StoredRow(model, dict(zip(keys, row, strict=True))) for row in rows]
+        rows = select(*table.columns)
+        # One id (the usual small push): an equality, spared the expanding IN's rendering.
+        one = rows.where(table.c.id == bindparam("id"))
+        many = rows.where(table.c.id.in_(bindparam("ids", expanding=True)))
+        _SELECT_ROWS[model] = (one, many, keys)
+    one, many, keys = _SELECT_ROWS[model]
+    if len(ids) == 1:
+        found = session.connection().execute(one, {"id": ids[0]})
+    else:
+        found = session.connection().execute(many, {"ids": ids})
+    return [StoredRow(model, dict(zip(keys, row, strict=True))) for row in found]
 
 
 _DEFAULTS: dict[type, list[tuple[str, object]]] = {}

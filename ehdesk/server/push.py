@@ -244,24 +244,28 @@ def _preload_others(batch: _Batch, mutations: list[Mutation]) -> None:
     ids = sorted({row_id for _, row_id in keys})
     connection = batch.session.connection()
     for start in range(0, len(ids), 1000):
-        params = {
-            "entities": entities,
-            "ids": ids[start : start + 1000],
-            "base": base,
-            "device_id": batch.principal.device_id,
-        }
-        for entity, row_id, revision, changed in connection.execute(_OTHERS, params):
+        chunk = ids[start : start + 1000]
+        params = {"base": base, "device_id": batch.principal.device_id}
+        if len(entities) == 1 and len(chunk) == 1:  # one row: no expanding IN to render
+            statement = _OTHERS_ONE
+            params.update(entity=entities[0], id=chunk[0])
+        else:
+            statement = _OTHERS
+            params.update(entities=entities, ids=chunk)
+        for entity, row_id, revision, changed in connection.execute(statement, params):
             if (entity, row_id) in keys:
                 batch.others.setdefault((entity, row_id), []).append((revision, changed))
 
 
 _LOG = ChangeLog.__table__
-_OTHERS = select(_LOG.c.entity, _LOG.c.row_id, _LOG.c.revision, _LOG.c.changed).where(
+_OTHERS_SINCE = select(_LOG.c.entity, _LOG.c.row_id, _LOG.c.revision, _LOG.c.changed).where(
+    _LOG.c.revision > bindparam("base"), _LOG.c.device_id != bindparam("device_id")
+)
+_OTHERS = _OTHERS_SINCE.where(
     _LOG.c.entity.in_(bindparam("entities", expanding=True)),
     _LOG.c.row_id.in_(bindparam("ids", expanding=True)),
-    _LOG.c.revision > bindparam("base"),
-    _LOG.c.device_id != bindparam("device_id"),
 )
+_OTHERS_ONE = _OTHERS_SINCE.where(_LOG.c.entity == bindparam("entity"), _LOG.c.row_id == bindparam("id"))
 
 
 @lru_cache(maxsize=256)
