@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ehdesk.models import AuditEvent, Family, FamilyScoped, Synced
 from ehdesk.models.types import utcnow
 from ehdesk.models.wire import row_to_dict, to_json_value
+from ehdesk.server.db import Prebuilt
 from ehdesk.server.models import ChangeLog, Counter
 
 # Fields describing the server's copy rather than the record: not sent.
@@ -37,12 +38,13 @@ class Revisions:
         return self._counter.value
 
 
-_HEAD = select(Counter.__table__.c.value).where(Counter.__table__.c.name == "revision")
+_HEAD = Prebuilt(select(Counter.__table__.c.value).where(Counter.__table__.c.name == "revision"))
 
 
 def head(session: Session) -> int:
-    """The newest revision (on the session's connection: a Core statement needs no ORM)."""
-    return session.connection().execute(_HEAD).scalar() or 0
+    """The newest revision."""
+    rows = _HEAD.rows(session)
+    return (rows[0][0] if rows else 0) or 0
 
 
 class PlainRow:
@@ -198,7 +200,7 @@ def log_row(
 # Revisions for a whole batch in one statement, under the counter's row lock (held to the end of
 # the transaction, as ``Revisions`` holds it).
 _COUNTER = Counter.__table__
-_RESERVE = (
+_RESERVE = Prebuilt(
     update(_COUNTER)
     .where(_COUNTER.c.name == "revision")
     .values(value=_COUNTER.c.value + bindparam("n"))
@@ -243,9 +245,7 @@ class LogBuffer:
     def write(self, session: Session) -> None:
         if self._rows:
             self._written = len(self._rows)
-            self._base = (
-                session.connection().execute(_RESERVE, {"n": self._written}).scalar_one() - self._written
-            )
+            self._base = _RESERVE.rows(session, {"n": self._written})[0][0] - self._written
             for ticket, (obj, *_rest) in enumerate(self._rows, start=1):
                 obj.server_revision = self._base + ticket
         session.flush()  # ORM rows (conflicts, staff); fills their column defaults before they are copied

@@ -33,6 +33,7 @@ from ehdesk.models.types import new_id
 from ehdesk.models.wire import WireTypeError, check_json_value, dict_to_columns, to_json_value
 from ehdesk.server.auth_cache import WATCHED
 from ehdesk.server.changelog import LogBuffer, NewRow, family_of, head, load_rows
+from ehdesk.server.db import Prebuilt
 from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
 from ehdesk.server.pull import needs_pull
 from ehdesk.server.scope import Principal
@@ -66,12 +67,12 @@ class _DeviceHead:
 
 
 _DEVICE = Device.__table__
-_LOCK_DEVICE = (
+_LOCK_DEVICE = Prebuilt(
     select(_DEVICE.c.last_seq, _DEVICE.c.audit_seq, _DEVICE.c.audit_hash)
     .where(_DEVICE.c.id == bindparam("id"))
     .with_for_update()
 )
-_MOVE_DEVICE = (
+_MOVE_DEVICE = Prebuilt(
     update(_DEVICE)
     .where(_DEVICE.c.id == bindparam("id_"))
     .values(
@@ -114,8 +115,7 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
         if m.seq <= previous:
             raise BadPush("The changes in the batch are out of order.")
         previous = m.seq
-    connection = session.connection()
-    last_seq, audit_seq, audit_hash = connection.execute(_LOCK_DEVICE, {"id": principal.device_id}).one()
+    [(last_seq, audit_seq, audit_hash)] = _LOCK_DEVICE.rows(session, {"id": principal.device_id})
     device = _DeviceHead(principal.device_id, last_seq, audit_seq, audit_hash)
     batch = _Batch(session, principal, LogBuffer(), device, {}, set())
     # No autoflush: new rows are written once, at the end, with their change-log rows.
@@ -146,8 +146,8 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
     except (IntegrityError, DataError):
         raise BadPush("A new record in the batch is missing required values or has a wrong one.") from None
     if (device.last_seq, device.audit_seq, device.audit_hash) != (last_seq, audit_seq, audit_hash):
-        connection.execute(
-            _MOVE_DEVICE,
+        _MOVE_DEVICE.rows(
+            session,
             {
                 "id_": device.id,
                 "last_seq": device.last_seq,
