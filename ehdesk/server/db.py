@@ -127,7 +127,8 @@ class Prebuilt:
     """A Core statement compiled once per dialect and run straight on the driver's cursor of the
     session's connection (in its transaction). For the few statements every sync runs whose
     parameters and results are plain strings and numbers: SQLAlchemy's own work per execution
-    (parameters, result set-up) costs more than such a query does. Errors are the driver's."""
+    (parameters, result set-up) costs more than such a query does. Errors are the driver's, and
+    SQLAlchemy's events and echo do not see these statements."""
 
     def __init__(self, statement) -> None:
         self.statement = statement
