@@ -113,7 +113,11 @@ def authenticate(s: Session, request: Request) -> Principal:
         stamp = datetime.now(UTC)
         s.execute(
             _SEEN,
-            {"device_id": claims.device_id, "now": stamp, "cutoff": datetime.fromtimestamp(wall - SEEN_EVERY, UTC)},
+            {
+                "device_id": claims.device_id,
+                "now": stamp,
+                "cutoff": datetime.fromtimestamp(wall - SEEN_EVERY, UTC),
+            },
         )
         cache.put(
             claims.device_id,

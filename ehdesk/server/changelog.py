@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Table, insert, select
+from sqlalchemy import JSON, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ehdesk.models import AuditEvent, Family, FamilyScoped, Synced
+from ehdesk.models.types import utcnow
 from ehdesk.models.wire import row_to_dict, to_json_value
+from ehdesk.server.db import Prebuilt
 from ehdesk.server.models import ChangeLog, Counter
 
 # Fields describing the server's copy rather than the record: not sent.
@@ -36,25 +38,24 @@ class Revisions:
         return self._counter.value
 
 
+_HEAD = select(Counter.__table__.c.value).where(Counter.__table__.c.name == "revision")
+
+
 def head(session: Session) -> int:
-    return session.scalar(select(Counter.value).where(Counter.name == "revision")) or 0
+    """The newest revision (on the session's connection: a Core statement needs no ORM)."""
+    return session.connection().execute(_HEAD).scalar() or 0
 
 
-class NewRow:
-    """A row a push batch creates, held as plain column values and inserted with the batch's other
-    new rows of its table in one statement (an ORM object a row cost more than the rest of the
-    push). Reads and writes its columns as attributes, like the ORM object it stands for."""
+class PlainRow:
+    """A row of a push batch held as plain column values, read and written as attributes like the
+    ORM object it stands for (an ORM object a row, loaded and flushed, cost more than the rest of
+    the push)."""
 
     __slots__ = ("model", "values")
 
-    def __init__(self, model: type, row_id: str, values: dict) -> None:
-        full = {"id": row_id}
-        for name, default in _defaults(model):
-            if name not in values and name != "id":
-                full[name] = default() if callable(default) else default
-        full.update(values)
+    def __init__(self, model: type, values: dict) -> None:
         object.__setattr__(self, "model", model)
-        object.__setattr__(self, "values", full)
+        object.__setattr__(self, "values", values)
 
     @property
     def __tablename__(self) -> str:  # noqa: PLW3201  (read as the ORM object's would be)
@@ -68,6 +69,57 @@ class NewRow:
 
     def __setattr__(self, name: str, value) -> None:
         self.values[name] = value
+
+
+class NewRow(PlainRow):
+    """A row a push batch creates, inserted with the batch's other new rows of its table in one
+    statement."""
+
+    __slots__ = ()
+
+    def __init__(self, model: type, row_id: str, values: dict) -> None:
+        full = {"id": row_id}
+        for name, default in _defaults(model):
+            if name not in values and name != "id":
+                full[name] = default() if callable(default) else default
+        full.update(values)
+        super().__init__(model, full)
+
+
+class StoredRow(PlainRow):
+    """A row of the server's a push batch read (``load_rows``): the columns set on it are written
+    back in one UPDATE (per table and set of columns) when the batch's log is written."""
+
+    __slots__ = ("changed",)
+
+    def __init__(self, model: type, values: dict) -> None:
+        super().__init__(model, values)
+        object.__setattr__(self, "changed", set())
+
+    def __setattr__(self, name: str, value) -> None:
+        self.values[name] = value
+        self.changed.add(name)
+
+
+_SELECT_ROWS: dict[type, tuple] = {}
+
+
+def load_rows(session: Session, model: type, ids: list[str]) -> list[StoredRow]:
+    """The rows of ``model`` with these ids, as ``StoredRow``: one Core query, no ORM objects."""
+    if model not in _SELECT_ROWS:
+        table = model.__table__
+        keys = [c.key for c in table.columns]
+        rows = select(*table.columns)
+        # One id (the usual small push): an equality, spared the expanding IN's rendering.
+        one = rows.where(table.c.id == bindparam("id"))
+        many = rows.where(table.c.id.in_(bindparam("ids", expanding=True)))
+        _SELECT_ROWS[model] = (one, many, keys)
+    one, many, keys = _SELECT_ROWS[model]
+    if len(ids) == 1:
+        found = session.connection().execute(one, {"id": ids[0]})
+    else:
+        found = session.connection().execute(many, {"ids": ids})
+    return [StoredRow(model, dict(zip(keys, row, strict=True))) for row in found]
 
 
 _DEFAULTS: dict[type, list[tuple[str, object]]] = {}
@@ -93,7 +145,7 @@ def _defaults(model: type) -> list[tuple[str, object]]:
 
 
 def _model_of(obj) -> type:
-    return obj.model if isinstance(obj, NewRow) else type(obj)
+    return obj.model if isinstance(obj, PlainRow) else type(obj)
 
 
 def family_of(obj) -> str | None:
@@ -111,7 +163,7 @@ def team_of(obj) -> str | None:
 
 
 def _whole_row(obj) -> dict:
-    if isinstance(obj, NewRow):
+    if isinstance(obj, PlainRow):
         return {k: to_json_value(v) for k, v in obj.values.items() if k not in NOT_SENT}
     return row_to_dict(obj, exclude=NOT_SENT)
 
@@ -144,32 +196,64 @@ def log_row(
     return revision
 
 
-class LogBuffer:
-    """Change-log rows for a whole push batch, written after one flush at the end (a flush per
-    row costs more than the rest of applying it). Revisions are still taken in order, at once.
-    Rows the batch creates (``NewRow``) are inserted here too: one executemany a table."""
+# Revisions for a whole batch in one statement, under the counter's row lock (held to the end of
+# the transaction, as ``Revisions`` holds it).
+_COUNTER = Counter.__table__
+_RESERVE = Prebuilt(
+    update(_COUNTER)
+    .where(_COUNTER.c.name == "revision")
+    .values(value=_COUNTER.c.value + bindparam("n"))
+    .returning(_COUNTER.c.value)
+)
 
-    def __init__(self, revisions: Revisions) -> None:
-        self.revisions = revisions
-        self._rows: list[tuple[int, Synced | NewRow, list[str], str, bool]] = []
+
+class LogBuffer:
+    """Change-log rows for a whole push batch, written at the end: the batch's revisions are taken
+    then, in one statement, in the order the rows were added; rows the batch created
+    (``NewRow``) are inserted with one COPY or executemany a table, rows it changed
+    (``StoredRow``) updated with one executemany a table, ORM objects flushed once.
+
+    ``add`` returns a ticket; ``revision(ticket)`` is the revision it got, once written."""
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[Synced | PlainRow, list[str], str, bool]] = []
         self._new: list[NewRow] = []
+        self._stored: dict[int, StoredRow] = {}
+        self._base = 0
+        self._written = 0
 
     def add_new(self, row: NewRow) -> None:
         self._new.append(row)
 
-    def add(self, obj: Synced, changed: list[str], device_id: str = "", origin_has_it: bool = False) -> int:
-        revision = self.revisions.next()
-        obj.server_revision = revision
-        self._rows.append((revision, obj, sorted(changed), device_id, origin_has_it))
-        return revision
+    def add(
+        self, obj: Synced | PlainRow, changed: list[str], device_id: str = "", origin_has_it: bool = False
+    ) -> int:
+        self._rows.append((obj, sorted(changed), device_id, origin_has_it))
+        if isinstance(obj, StoredRow):
+            self._stored[id(obj)] = obj
+        return len(self._rows)
+
+    def revision(self, ticket: int) -> int:
+        return self._base + ticket
+
+    @property
+    def newest(self) -> int | None:
+        """The last revision written, or None when the batch logged nothing."""
+        return self._base + self._written if self._written else None
 
     def write(self, session: Session) -> None:
-        session.flush()  # fills column defaults of new ORM rows before they are copied
+        if self._rows:
+            self._written = len(self._rows)
+            self._base = _RESERVE.rows(session, {"n": self._written})[0][0] - self._written
+            for ticket, (obj, *_rest) in enumerate(self._rows, start=1):
+                obj.server_revision = self._base + ticket
+        session.flush()  # ORM rows (conflicts, staff); fills their column defaults before they are copied
         by_table: dict[type, list[dict]] = {}
         for row in self._new:
             by_table.setdefault(row.model, []).append(row.values)
         for model, values in by_table.items():
             bulk_insert(session, model.__table__, values)
+        _update_stored(session, list(self._stored.values()))
         if self._rows:
             now = datetime.now(UTC)
             bulk_insert(
@@ -177,7 +261,7 @@ class LogBuffer:
                 ChangeLog.__table__,
                 [
                     {
-                        "revision": revision,
+                        "revision": self._base + ticket,
                         "entity": obj.__tablename__,
                         "row_id": obj.id,
                         "family_id": family_of(obj),
@@ -189,11 +273,42 @@ class LogBuffer:
                         "origin_has_it": origin_has_it,
                         "at": now,
                     }
-                    for revision, obj, changed, device_id, origin_has_it in self._rows
+                    for ticket, (obj, changed, device_id, origin_has_it) in enumerate(self._rows, start=1)
                 ],
             )
         self._rows.clear()
         self._new.clear()
+        self._stored.clear()
+
+
+def _update_stored(session: Session, rows: list[StoredRow]) -> None:
+    """Write the columns set on each row, with ``updated_at`` as the ORM's flush would: one
+    executemany per table and set of columns."""
+    now = utcnow()
+    groups: dict[tuple[type, frozenset[str]], list[dict]] = {}
+    for row in rows:
+        row.values["updated_at"] = now
+        names = frozenset(row.changed | {"updated_at"})
+        params = {name: row.values[name] for name in names}
+        params["row_id_"] = row.id
+        groups.setdefault((row.model, names), []).append(params)
+    for key, params in groups.items():
+        statement = _UPDATES.get(key)
+        if statement is None:
+            model, names = key
+            table = model.__table__
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("row_id_"))
+                .values({table.c[name]: bindparam(name) for name in sorted(names)})
+            )
+            if len(_UPDATES) < 1000:  # bounded: the columns a push sets are the laptop's choice
+                _UPDATES[key] = statement
+        session.connection().execute(statement, params)
+
+
+# Built once per table and set of columns (a push sets the same few fields again and again).
+_UPDATES: dict[tuple[type, frozenset[str]], object] = {}
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:

@@ -123,10 +123,41 @@ def session_factory(engine: Engine) -> sessionmaker:
     return factory
 
 
+class Prebuilt:
+    """A Core statement compiled once per dialect and run straight on the driver's cursor of the
+    session's connection (in its transaction). For the few statements every sync runs whose
+    parameters and results are plain strings and numbers: SQLAlchemy's own work per execution
+    (parameters, result set-up) costs more than such a query does. Errors are the driver's, and
+    SQLAlchemy's events and echo do not see these statements."""
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        # dialect name -> (SQL, parameter names in order for a positional driver, fixed values)
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
+
+    def rows(self, session: Session, params: dict | None = None) -> list[tuple]:
+        connection = session.connection()
+        dialect = connection.dialect
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            order = tuple(compiled.positiontup or ()) if compiled.positional else None
+            found = self._compiled[dialect.name] = (str(compiled), order, dict(compiled.params))
+        sql, order, fixed = found
+        values = {**fixed, **params} if params else fixed
+        args = [values[name] for name in order] if order is not None else values
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql, args)
+            return cursor.fetchall() if cursor.description else []
+        finally:
+            cursor.close()
+
+
 @contextmanager
 def transaction(factory: sessionmaker):
     with factory() as session, session.begin():
         yield session
 
 
-__all__ = ["Session", "default_url", "make_engine", "migrate", "session_factory", "transaction"]
+__all__ = ["Prebuilt", "Session", "default_url", "make_engine", "migrate", "session_factory", "transaction"]

@@ -35,8 +35,10 @@ async def get_factory(request: Request) -> sessionmaker:
 Factory = Annotated[sessionmaker, Depends(get_factory)]
 
 
-async def db_session(factory: Factory) -> AsyncIterator[Session]:
-    session = factory()
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    # The factory read off the app here, not through a dependency of its own: every dependency
+    # costs each request FastAPI's resolving of it.
+    session = request.app.state.factory()
     session.begin()
     # The commit runs on a thread outside the shared pool's limit (as FastAPI does for its own
     # context managers): a session holding a pooled connection must never wait for a thread

@@ -15,11 +15,10 @@ from sqlalchemy import ColumnElement, and_, bindparam, exists, false, func, or_,
 from sqlalchemy.orm import Session
 
 from ehdesk.models import Family
-from ehdesk.server.models import ChangeLog, Counter, Device, ScopeMove, ServerAudit
+from ehdesk.server.changelog import head
+from ehdesk.server.models import ChangeLog, Device, ScopeMove, ServerAudit
 from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_param, scope_params
 from ehdesk.sync.protocol import MAX_ARRIVALS, BlobRef, Change, PullRequest, PullResponse
-
-_HEAD = select(Counter.value).where(Counter.name == "revision")
 
 
 def _for_laptop(admin: bool):
@@ -53,12 +52,14 @@ def _params(principal: Principal, after: int, upto: int) -> dict:
 
 
 def pull_page(session: Session, principal: Principal, request: PullRequest) -> PullResponse:
-    newest = session.execute(_HEAD).scalar() or 0
+    newest = head(session)
     if principal.wipe_pending:
         device = session.get(Device, principal.device_id)
         if device is not None and device.wipe:
             if device.wipe_delivered_at is None:
-                session.add(ServerAudit(user_id=principal.user_id, device_id=device.id, action="wipe_delivered"))
+                session.add(
+                    ServerAudit(user_id=principal.user_id, device_id=device.id, action="wipe_delivered")
+                )
             device.wipe_delivered_at = datetime.now(UTC)
             return PullResponse(changes=[], cursor=request.cursor, has_more=False, head=newest, wipe=True)
     if request.cursor > newest:
@@ -120,7 +121,9 @@ def needs_pull(session: Session, principal: Principal, after: int, upto: int) ->
         return True
     if upto <= after:
         return False
-    return bool(session.execute(_ANYTHING[principal.is_admin], _params(principal, after, upto)).scalar())
+    # On the connection: a Core statement needs none of the ORM's execution machinery.
+    statement = _ANYTHING[principal.is_admin]
+    return bool(session.connection().execute(statement, _params(principal, after, upto)).scalar())
 
 
 def _left_scope(session: Session, principal: Principal, after: int, upto: int) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import literal_column, select, union_all
+from sqlalchemy import bindparam, literal_column, select, union_all, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,9 @@ from ehdesk.models import AuditEvent, Family, FamilyScoped, SyncConflict, Synced
 from ehdesk.models.audit import chain_link
 from ehdesk.models.types import new_id
 from ehdesk.models.wire import WireTypeError, check_json_value, dict_to_columns, to_json_value
-from ehdesk.server.changelog import LogBuffer, NewRow, Revisions, family_of, head
+from ehdesk.server.auth_cache import WATCHED
+from ehdesk.server.changelog import LogBuffer, NewRow, family_of, head, load_rows
+from ehdesk.server.db import Prebuilt
 from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
 from ehdesk.server.pull import needs_pull
 from ehdesk.server.scope import Principal
@@ -54,12 +56,37 @@ class Refused(Exception):
 
 
 @dataclass
+class _DeviceHead:
+    """What a push reads and moves on the device's row (locked for the whole batch): its last
+    applied sequence number and the head of its audit hash chain."""
+
+    id: str
+    last_seq: int
+    audit_seq: int
+    audit_hash: str
+
+
+_DEVICE = Device.__table__
+_LOCK_DEVICE = Prebuilt(
+    select(_DEVICE.c.last_seq, _DEVICE.c.audit_seq, _DEVICE.c.audit_hash)
+    .where(_DEVICE.c.id == bindparam("id"))
+    .with_for_update()
+)
+_MOVE_DEVICE = Prebuilt(
+    update(_DEVICE)
+    .where(_DEVICE.c.id == bindparam("id_"))
+    .values(
+        last_seq=bindparam("last_seq"), audit_seq=bindparam("audit_seq"), audit_hash=bindparam("audit_hash")
+    )
+)
+
+
+@dataclass
 class _Batch:
     session: Session
     principal: Principal
-    revisions: Revisions
     log: LogBuffer
-    device: Device
+    device: _DeviceHead
     # (table, row id) -> the row, loaded once for the whole batch; rows inserted by it are added.
     rows: dict[tuple[str, str], object]
     existed: set[tuple[str, str]]
@@ -70,12 +97,11 @@ class _Batch:
     others: dict[tuple[str, str], list[tuple[int, list[str]]]] = field(default_factory=dict)
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
-    def family(self, family_id: str) -> Family | None:
+    def family(self, family_id: str):
         key = ("family", family_id)
         if key not in self.rows:
-            self.rows[key] = self.session.get(Family, family_id)
-            if self.rows[key] is not None:
-                self.existed.add(key)
+            _load(self, {"family": [family_id]})
+            self.rows.setdefault(key, None)
         return self.rows[key]
 
 
@@ -89,14 +115,15 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
         if m.seq <= previous:
             raise BadPush("The changes in the batch are out of order.")
         previous = m.seq
-    device = session.get(Device, principal.device_id, with_for_update=True)
-    revisions = Revisions(session)
-    batch = _Batch(session, principal, revisions, LogBuffer(revisions), device, {}, set())
+    [(last_seq, audit_seq, audit_hash)] = _LOCK_DEVICE.rows(session, {"id": principal.device_id})
+    device = _DeviceHead(principal.device_id, last_seq, audit_seq, audit_hash)
+    batch = _Batch(session, principal, LogBuffer(), device, {}, set())
     # No autoflush: new rows are written once, at the end, with their change-log rows.
     with session.no_autoflush:
         fresh = [m for m in request.mutations if m.seq > device.last_seq]
         _preload(batch, fresh)
-        by_seq: dict[int, MutationResult] = {}
+        # seq -> (status, conflicts made, the log ticket of the row's revision if the laptop holds it)
+        by_seq: dict[int, tuple[str, int, int]] = {}
         # Families first (each row's own changes keep their order): a family refused here refuses
         # its members, plans and notes of the same batch, wherever they stand in it.
         ordered = [m for m in fresh if m.entity == "family"] + [m for m in fresh if m.entity != "family"]
@@ -104,27 +131,36 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
             try:
                 if principal.wipe_pending:
                     raise Refused("The laptop was reported lost: its changes are kept aside, not applied.")
-                conflicts, revision = _apply(batch, m)
+                conflicts, ticket = _apply(batch, m)
             except Refused as refused:
                 if m.entity == "family":
                     batch.refused_families.add(m.row_id)
                 _quarantine(session, principal, m, refused)
-                by_seq[m.seq] = MutationResult(seq=m.seq, status="refused")
+                by_seq[m.seq] = ("refused", 0, 0)
             else:
-                status = "conflict" if conflicts else "applied"
-                by_seq[m.seq] = MutationResult(
-                    seq=m.seq, status=status, conflicts=conflicts, revision=revision
-                )
-        results = [
-            by_seq.get(m.seq) or MutationResult(seq=m.seq, status="duplicate") for m in request.mutations
-        ]
+                by_seq[m.seq] = ("conflict" if conflicts else "applied", conflicts, ticket)
         if fresh:
             device.last_seq = fresh[-1].seq
     try:
         batch.log.write(session)
     except (IntegrityError, DataError):
         raise BadPush("A new record in the batch is missing required values or has a wrong one.") from None
-    newest = batch.revisions._counter.value if batch.revisions._counter else head(session)
+    if (device.last_seq, device.audit_seq, device.audit_hash) != (last_seq, audit_seq, audit_hash):
+        _MOVE_DEVICE.rows(
+            session,
+            {
+                "id_": device.id,
+                "last_seq": device.last_seq,
+                "audit_seq": device.audit_seq,
+                "audit_hash": device.audit_hash,
+            },
+        )
+    results = []
+    for m in request.mutations:
+        status, conflicts, ticket = by_seq.get(m.seq, ("duplicate", 0, 0))
+        revision = batch.log.revision(ticket) if ticket else 0
+        results.append(MutationResult(seq=m.seq, status=status, conflicts=conflicts, revision=revision))
+    newest = batch.log.newest or head(session)
     pull_needed = request.cursor is None or needs_pull(session, principal, request.cursor, newest)
     return PushResponse(last_seq=device.last_seq, results=results, revision=newest, pull_needed=pull_needed)
 
@@ -140,8 +176,11 @@ def _preload(batch: _Batch, mutations: list[Mutation]) -> None:
         if isinstance(family_id, str):
             wanted.setdefault("family", set()).add(family_id)
     found: dict[str, list[str]] = {}
-    for entity, row_id in _existing(batch.session, wanted):
-        found.setdefault(entity, []).append(row_id)
+    if len(wanted) == 1:  # the usual small push: its rows are read at once, whether there or not
+        found = {entity: sorted(ids) for entity, ids in wanted.items()}
+    else:
+        for entity, row_id in _existing(batch.session, wanted):
+            found.setdefault(entity, []).append(row_id)
     _load(batch, found)
     for entity, ids in wanted.items():
         for row_id in ids:
@@ -166,21 +205,30 @@ def _existing(session: Session, wanted: dict[str, set[str]]) -> list[tuple[str, 
                 # The table's name inline (it names a known model): a bound parameter in a UNION
                 # has no type PostgreSQL can settle on.
                 select(
-                    literal_column(f"'{model.__tablename__}'").label("entity"), model.id.label("id")
-                ).where(model.id.in_(ids[start : start + 1000]))
+                    literal_column(f"'{model.__tablename__}'").label("entity"),
+                    model.__table__.c.id.label("id"),
+                ).where(model.__table__.c.id.in_(ids[start : start + 1000]))
             )
     if not parts:
         return []
-    return [tuple(row) for row in session.execute(union_all(*parts))]
+    return [tuple(row) for row in session.connection().execute(union_all(*parts))]
 
 
 def _load(batch: _Batch, found: dict[str, list[str]]) -> None:
+    """Rows as plain values (``StoredRow``), written back by the batch's log; but rows whose change
+    can change who may do what (staff accounts) as ORM objects, so the auth epoch moves with them
+    (``auth_cache.watch``)."""
     for entity, ids in found.items():
         if not ids:
             continue
         model = _model(entity)
         for start in range(0, len(ids), 1000):
-            for obj in batch.session.scalars(select(model).where(model.id.in_(ids[start : start + 1000]))):
+            chunk = ids[start : start + 1000]
+            if model in WATCHED:
+                rows = list(batch.session.scalars(select(model).where(model.id.in_(chunk))))
+            else:
+                rows = load_rows(batch.session, model, chunk)
+            for obj in rows:
                 batch.rows[(entity, obj.id)] = obj
                 batch.existed.add((entity, obj.id))
 
@@ -194,17 +242,30 @@ def _preload_others(batch: _Batch, mutations: list[Mutation]) -> None:
     base = min(m.base_revision for m in mutations if (m.entity, m.row_id) in keys)
     entities = sorted({entity for entity, _ in keys})
     ids = sorted({row_id for _, row_id in keys})
+    connection = batch.session.connection()
     for start in range(0, len(ids), 1000):
-        for entity, row_id, revision, changed in batch.session.execute(
-            select(ChangeLog.entity, ChangeLog.row_id, ChangeLog.revision, ChangeLog.changed).where(
-                ChangeLog.entity.in_(entities),
-                ChangeLog.row_id.in_(ids[start : start + 1000]),
-                ChangeLog.revision > base,
-                ChangeLog.device_id != batch.principal.device_id,
-            )
-        ):
+        chunk = ids[start : start + 1000]
+        params = {"base": base, "device_id": batch.principal.device_id}
+        if len(entities) == 1 and len(chunk) == 1:  # one row: no expanding IN to render
+            statement = _OTHERS_ONE
+            params.update(entity=entities[0], id=chunk[0])
+        else:
+            statement = _OTHERS
+            params.update(entities=entities, ids=chunk)
+        for entity, row_id, revision, changed in connection.execute(statement, params):
             if (entity, row_id) in keys:
                 batch.others.setdefault((entity, row_id), []).append((revision, changed))
+
+
+_LOG = ChangeLog.__table__
+_OTHERS_SINCE = select(_LOG.c.entity, _LOG.c.row_id, _LOG.c.revision, _LOG.c.changed).where(
+    _LOG.c.revision > bindparam("base"), _LOG.c.device_id != bindparam("device_id")
+)
+_OTHERS = _OTHERS_SINCE.where(
+    _LOG.c.entity.in_(bindparam("entities", expanding=True)),
+    _LOG.c.row_id.in_(bindparam("ids", expanding=True)),
+)
+_OTHERS_ONE = _OTHERS_SINCE.where(_LOG.c.entity == bindparam("entity"), _LOG.c.row_id == bindparam("id"))
 
 
 @lru_cache(maxsize=256)
@@ -321,7 +382,8 @@ def _witness(batch: _Batch, m: Mutation, values: dict) -> None:
 
 
 def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
-    """Returns (conflicts made, the row's revision if the laptop already holds exactly it)."""
+    """Returns (conflicts made, the log ticket of the row's revision if the laptop already holds
+    exactly it, else 0)."""
     session = batch.session
     model = _model(m.entity)
     values = _decode(model, m.fields)
@@ -339,8 +401,8 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
         batch.log.add_new(obj)
         batch.rows[key] = obj
         clean = values == as_sent
-        revision = batch.log.add(obj, list(values), device_id, origin_has_it=clean)
-        return 0, revision if clean else 0
+        ticket = batch.log.add(obj, list(values), device_id, origin_has_it=clean)
+        return 0, ticket if clean else 0
 
     if key in batch.existed:
         touched_by_others, others_since = _changed_since(batch, key, m.base_revision)
@@ -372,7 +434,7 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
     # Logged even when every field conflicted: the laptop then receives the server's value.
     # Only when nobody else touched the row since the laptop's base does the laptop hold it all.
     clean = not conflicts and not others_since and values == as_sent
-    revision = batch.log.add(obj, changed, device_id, origin_has_it=clean)
+    ticket = batch.log.add(obj, changed, device_id, origin_has_it=clean)
     family_id = family_of(obj) or ""
     for key, server_value in conflicts:
         conflict = SyncConflict(
@@ -392,7 +454,7 @@ def _apply(batch: _Batch, m: Mutation) -> tuple[int, int]:
         )
         session.add(conflict)
         batch.log.add(conflict, ["status"], "")
-    return len(conflicts), revision if clean else 0
+    return len(conflicts), ticket if clean else 0
 
 
 def _changed_since(batch: _Batch, key: tuple[str, str], base: int) -> tuple[set[str], bool]:
