@@ -233,9 +233,14 @@ def settle() -> None:
 
 
 def _richest_family(window) -> str | None:
-    """The first open case on the caseload: the sweep profile's cases have every part of the
-    record (assessments, agreement, plan, meetings, sessions, readings)."""
+    """The open case with the longest story, so every part of the record has something to show
+    (assessments, agreement, plan, meetings, sessions, readings): the longest-allocated case that
+    has held its first TAF and signed its agreement (a demo case may still be waiting for either)."""
     rows = window.workspace.page.model.rows
+    waiting = ("First TAF", "Early help agreement signed")
+    held = [r for r in rows if r.allocated_on and not r.next_due_label.startswith(waiting)]
+    if held:
+        return min(held, key=lambda r: r.allocated_on).family_id
     return rows[0].family_id if rows else None
 
 
