@@ -30,11 +30,11 @@ if TYPE_CHECKING:
 from ehdesk.ui.keyboard import TabLeavesTextFields
 from ehdesk.ui.lock import IdleWatcher
 from ehdesk.ui.ops import background, for_store
-from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
 from ehdesk.ui.signin.screen import SignInScreen
 
 if TYPE_CHECKING:
     from ehdesk.ui.ops import StoreOps
+    from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
     from ehdesk.ui.workspace import Workspace
 
 # How long quitting waits for the saves under way before it asks about those still not done. A
@@ -156,10 +156,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(5, parent=self)  # the setting is read at sign-in (see open_store)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
-        self.tab_filter = TabLeavesTextFields(self)
         if app is not None:
-            app.installEventFilter(self.idle)
-            app.installEventFilter(self.tab_filter)
+            self.tab_leaves_notes = TabLeavesTextFields(app, parent=self)
             # Follow the system's light/dark switch while the app runs (unless a theme was chosen).
             app.styleHints().colorSchemeChanged.connect(self._system_theme_changed)
         self._show_signed_out()
@@ -171,9 +169,13 @@ class MainWindow(QMainWindow):
     # -- settings and help -----------------------------------------------------------------
 
     def make_settings_dialog(self) -> SettingsDialog:
+        from ehdesk.ui.settings_dialog import SettingsDialog  # opened rarely: not on the start-up path
+
         return SettingsDialog(self.appearance, self)
 
     def make_shortcuts_dialog(self) -> ShortcutsDialog:
+        from ehdesk.ui.settings_dialog import ShortcutsDialog
+
         return ShortcutsDialog(self)
 
     def open_settings(self) -> None:

@@ -9,6 +9,7 @@ changes. Charts are coloured by ``style_chart``."""
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, fields
 
 from PySide6.QtCore import QRectF, Qt
@@ -317,6 +318,8 @@ def readable(colour: QColor, background: QColor, minimum: float = 3.0) -> QColor
 
 
 def restyle_charts(app: QApplication) -> None:
+    if "PySide6.QtCharts" not in sys.modules:
+        return  # no chart was ever made (the sign-in screen): loading QtCharts to find none is slow
     from PySide6.QtCharts import QChartView
 
     for widget in app.allWidgets():
