@@ -159,6 +159,10 @@ def unlock_and_search(data_dir: Path) -> dict:
     from ehdesk.ui.main_window import start_warm_up
 
     start_warm_up().join()
+    deadline = time.perf_counter() + 2  # and the workspace's screens, loaded on the UI thread
+    while "ehdesk.ui.workspace" not in sys.modules and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     app.processEvents()
     marks: dict[str, float] = {}
     window.signin.refresh(select=NAME)
@@ -175,14 +179,18 @@ def unlock_and_search(data_dir: Path) -> dict:
     window.signin.try_sign_in()
     while "caseload" not in marks or "index" not in marks:
         app.processEvents()
+        if "caseload" in marks and "painted" not in marks:
+            app.processEvents()  # the rows' first paint
+            marks["painted"] = time.perf_counter()
         time.sleep(0.001)
-    app.processEvents()  # the table's first paint
+    app.processEvents()
     shown = time.perf_counter() - started
     caseload = marks["caseload"] - started
     index = marks["index"] - started
     result = {
         "argon2": argon2,
         "caseload": caseload,
+        "painted": marks["painted"] - started,
         "index": index,
         "shown": shown,
         "families": len(window.workspace.index),
@@ -224,6 +232,10 @@ def unlock_runs(data_dir: Path, runs: int) -> None:
         f"unlock to caseload shown ({first['families']} families, {first['rows']} open cases): "
         f"argon2 + min {ms(min(after))}, median {ms(statistics.median(after))} "
         f"(each run's caseload time less its own argon2; target <= argon2 + 300 ms)"
+    )
+    painted = [max(r["painted"] - r["argon2"], 0) for r in results]
+    print(
+        f"  ... and its rows painted: argon2 + min {ms(min(painted))}, median {ms(statistics.median(painted))}"
     )
     print(
         f"unlock to search ready (index built off the UI thread): median {ms(statistics.median(r['index'] for r in results))}"
