@@ -220,17 +220,18 @@ QToolTip { background: @base; color: @text; border: 1px solid @border; }
 """
 
 
+_OUTLINED = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+
+
 class _Indicators(QProxyStyle):
     """Fusion, with check boxes and radio buttons outlined in the palette's muted ink: Fusion's
     own outline is the window colour darkened, which all but vanishes in the dark themes."""
 
     def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802  (Qt's name)
         super().drawPrimitive(element, option, painter, widget)
-        kinds = (
-            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
-        )
-        if element not in kinds:
+        # Called for every primitive of every widget (hundreds per repaint of the caseload): the
+        # kinds are looked up once, at import.
+        if element is not _OUTLINED[0] and element is not _OUTLINED[1]:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
