@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
     from ehdesk.ui.workspace import Workspace
 
+# The unlock code's warm-up thread starts this long after the window is made (its first paint first).
+WARM_UP_AFTER_MS = 50
 # The screens a worker sees once signed in are imported on the UI thread (Qt widget modules must
 # be), this long after the tiles show: after their first paint, well before a password is typed.
 WORKSPACE_CODE_AFTER_MS = 400
@@ -175,8 +177,9 @@ class MainWindow(QMainWindow):
         self._show_signed_out()
         self.signin.refresh()
         # Load what unlocking needs (migrations, the caseload screens) while the worker types,
-        # once the tiles are on screen.
-        QTimer.singleShot(0, start_warm_up)
+        # once the tiles are on screen: a moment after, so the first paint does not share the
+        # interpreter with the imports.
+        QTimer.singleShot(WARM_UP_AFTER_MS, start_warm_up)
         QTimer.singleShot(WORKSPACE_CODE_AFTER_MS, self, self._load_workspace_code)
 
     def _load_workspace_code(self) -> None:
