@@ -165,6 +165,18 @@ def unlock_and_search(data_dir: Path) -> dict:
         time.sleep(0.01)
     app.processEvents()
     marks: dict[str, float] = {}
+    # The sign-in's own argon2 step, timed where it runs (a separate unwrap under a varying load
+    # can differ from it by 0.1 s and more).
+    unwrap = manager.unwrap
+
+    def timed_unwrap(*args):
+        t0 = time.perf_counter()
+        try:
+            return unwrap(*args)
+        finally:
+            marks["argon2"] = time.perf_counter() - t0
+
+    manager.unwrap = timed_unwrap
     window.signin.refresh(select=NAME)
     window.signin.password.setText(PASSWORD)
     window.signed_in.connect(
@@ -188,7 +200,8 @@ def unlock_and_search(data_dir: Path) -> dict:
     caseload = marks["caseload"] - started
     index = marks["index"] - started
     result = {
-        "argon2": argon2,
+        "argon2": marks["argon2"],
+        "argon2_alone": argon2,
         "caseload": caseload,
         "painted": marks["painted"] - started,
         "index": index,
@@ -227,11 +240,14 @@ def unlock_runs(data_dir: Path, runs: int) -> None:
     argon2 = [r["argon2"] for r in results]
     after = [max(r["caseload"] - r["argon2"], 0) for r in results]
     first = results[0]
-    print(f"argon2 unwrap alone: min {ms(min(argon2))}, median {ms(statistics.median(argon2))} (of {runs})")
+    print(
+        f"argon2 in the sign-in: min {ms(min(argon2))}, median {ms(statistics.median(argon2))} (of {runs}); "
+        f"alone before it: median {ms(statistics.median(r['argon2_alone'] for r in results))}"
+    )
     print(
         f"unlock to caseload shown ({first['families']} families, {first['rows']} open cases): "
         f"argon2 + min {ms(min(after))}, median {ms(statistics.median(after))} "
-        f"(each run's caseload time less its own argon2; target <= argon2 + 300 ms)"
+        f"(each run's caseload time less its sign-in's argon2; target <= argon2 + 300 ms)"
     )
     painted = [max(r["painted"] - r["argon2"], 0) for r in results]
     print(
