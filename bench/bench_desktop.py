@@ -6,14 +6,22 @@
 2. unlock to the caseload shown with 5,000 families (argon2 time reported separately);
 3. search latency per keystroke over the 5,000-family index.
 
-    python bench/bench_desktop.py [--families 5000] [--data-dir DIR] [--runs 5]
+    python bench/bench_desktop.py [--families 5000] [--data-dir DIR] [--runs 5] [--unlock-runs 3]
 
 Uses QT_QPA_PLATFORM=offscreen unless a display is set. The 5,000-family profile is made once in
-the data dir (default: a folder under the system temp dir) and reused by later runs."""
+the data dir (default: a folder under the system temp dir) and reused by later runs. Each unlock
+runs in a fresh process (the first unlock of an app start is the one a worker waits for).
+
+The app's modules are compiled to bytecode first, as the shipped app has them (`.pyc` files):
+where PYTHONDONTWRITEBYTECODE is set, every start would otherwise compile them from source.
+Targets are issue 20's: start <= 1.5x a bare PySide6 window, unlock to caseload <= argon2 + 0.3 s,
+a search keystroke <= 16 ms (one frame at 60 Hz)."""
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import json
 import os
 import statistics
 import subprocess
@@ -83,16 +91,28 @@ def quitting(data_dir: Path, runs: int) -> None:
     )
 
 
+def compile_app() -> None:
+    """Bytecode for the app's modules, as the shipped app has it (see the module docstring)."""
+    import ehdesk
+
+    compileall.compile_dir(Path(ehdesk.__file__).parent, quiet=1)
+
+
 def startup(data_dir: Path, runs: int) -> None:
     ehdesk = ["-m", "ehdesk.cli", "--data-dir", str(data_dir)]  # exactly what the `ehdesk` command runs
     time_to_shown("-c", BARE)  # warm the OS file cache for both
     time_to_shown(*ehdesk)
-    bare = [time_to_shown("-c", BARE) for _ in range(runs)]
-    ours = [time_to_shown(*ehdesk) for _ in range(runs)]
+    bare, ours = [], []
+    for _ in range(runs):  # alternated, so both see the same load
+        bare.append(time_to_shown("-c", BARE))
+        ours.append(time_to_shown(*ehdesk))
     b, o = statistics.median(bare), statistics.median(ours)
-    print(f"start to window shown, bare PySide6 window: median {b * 1000:.0f} ms (of {runs})")
     print(
-        f"start to sign-in screen, ehdesk:            median {o * 1000:.0f} ms (target <= 1000 ms, {o / b:.2f}x bare)"
+        f"start to window shown, bare PySide6 window: min {min(bare) * 1000:.0f} ms, median {b * 1000:.0f} ms (of {runs})"
+    )
+    print(
+        f"start to sign-in screen, ehdesk:            min {min(ours) * 1000:.0f} ms, median {o * 1000:.0f} ms "
+        f"({o / b:.2f}x bare by median, {min(ours) / min(bare):.2f}x by min; target <= 1.5x)"
     )
 
 
@@ -116,7 +136,7 @@ def ensure_profile(data_dir: Path, families: int) -> None:
         store.close()
 
 
-def unlock_and_search(data_dir: Path) -> None:
+def unlock_and_search(data_dir: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from ehdesk.store import ProfileManager
@@ -139,8 +159,24 @@ def unlock_and_search(data_dir: Path) -> None:
     from ehdesk.ui.main_window import start_warm_up
 
     start_warm_up().join()
+    deadline = time.perf_counter() + 2  # and the workspace's screens, loaded on the UI thread
+    while "ehdesk.ui.workspace" not in sys.modules and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     app.processEvents()
     marks: dict[str, float] = {}
+    # The sign-in's own argon2 step, timed where it runs (a separate unwrap under a varying load
+    # can differ from it by 0.1 s and more).
+    unwrap = manager.unwrap
+
+    def timed_unwrap(*args):
+        t0 = time.perf_counter()
+        try:
+            return unwrap(*args)
+        finally:
+            marks["argon2"] = time.perf_counter() - t0
+
+    manager.unwrap = timed_unwrap
     window.signin.refresh(select=NAME)
     window.signin.password.setText(PASSWORD)
     window.signed_in.connect(
@@ -155,21 +191,24 @@ def unlock_and_search(data_dir: Path) -> None:
     window.signin.try_sign_in()
     while "caseload" not in marks or "index" not in marks:
         app.processEvents()
+        if "caseload" in marks and "painted" not in marks:
+            app.processEvents()  # the rows' first paint
+            marks["painted"] = time.perf_counter()
         time.sleep(0.001)
-    app.processEvents()  # the table's first paint
+    app.processEvents()
     shown = time.perf_counter() - started
     caseload = marks["caseload"] - started
     index = marks["index"] - started
-    families = len(window.workspace.index)
-    rows = window.workspace.page.model.rowCount()
-    print(f"argon2 unwrap alone:                         {argon2 * 1000:.0f} ms")
-    print(
-        f"unlock to caseload shown ({families} families, {rows} open cases): {caseload * 1000:.0f} ms "
-        f"= argon2 + {max(caseload - argon2, 0) * 1000:.0f} ms (target <= 700 ms + argon2)"
-    )
-    print(
-        f"unlock to search ready (index built off the UI thread): {index * 1000:.0f} ms; all painted {shown * 1000:.0f} ms"
-    )
+    result = {
+        "argon2": marks["argon2"],
+        "argon2_alone": argon2,
+        "caseload": caseload,
+        "painted": marks["painted"] - started,
+        "index": index,
+        "shown": shown,
+        "families": len(window.workspace.index),
+        "rows": window.workspace.page.model.rowCount(),
+    }
 
     page = window.workspace.page
     latencies = []
@@ -181,26 +220,68 @@ def unlock_and_search(data_dir: Path) -> None:
             page.search.insert(ch)  # textChanged -> search -> table update
             app.processEvents()
             latencies.append(time.perf_counter() - t0)
-    latencies.sort()
-    p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(
-        f"search keystroke ({families} families, {len(latencies)} keys): median "
-        f"{statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms "
-        "(target <= 30 ms)"
-    )
+    result["keys"] = latencies
     window.lock()
+    return result
+
+
+def unlock_runs(data_dir: Path, runs: int) -> None:
+    """Each run in a fresh process: the first unlock of an app start, as a worker meets it."""
+    results = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, __file__, "--data-dir", str(data_dir), "--unlock-once"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    ms = lambda v: f"{v * 1000:.0f} ms"  # noqa: E731
+    argon2 = [r["argon2"] for r in results]
+    after = [max(r["caseload"] - r["argon2"], 0) for r in results]
+    first = results[0]
+    print(
+        f"argon2 in the sign-in: min {ms(min(argon2))}, median {ms(statistics.median(argon2))} (of {runs}); "
+        f"alone before it: median {ms(statistics.median(r['argon2_alone'] for r in results))}"
+    )
+    print(
+        f"unlock to caseload shown ({first['families']} families, {first['rows']} open cases): "
+        f"argon2 + min {ms(min(after))}, median {ms(statistics.median(after))} "
+        f"(each run's caseload time less its sign-in's argon2; target <= argon2 + 300 ms)"
+    )
+    painted = [max(r["painted"] - r["argon2"], 0) for r in results]
+    print(
+        f"  ... and its rows painted: argon2 + min {ms(min(painted))}, median {ms(statistics.median(painted))}"
+    )
+    print(
+        f"unlock to search ready (index built off the UI thread): median {ms(statistics.median(r['index'] for r in results))}"
+    )
+    keys = sorted(k for r in results for k in r["keys"])
+    p95 = keys[int(len(keys) * 0.95) - 1]
+    print(
+        f"search keystroke ({first['families']} families, {len(keys)} keys over {runs} runs): median "
+        f"{statistics.median(keys) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {keys[-1] * 1000:.1f} ms "
+        "(target <= 16 ms)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--families", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--unlock-runs", type=int, default=3)
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "ehdesk-bench-desktop")
+    parser.add_argument("--unlock-once", action="store_true", help=argparse.SUPPRESS)  # one run, as JSON
     args = parser.parse_args()
+    if args.unlock_once:
+        print(json.dumps(unlock_and_search(args.data_dir)))
+        return
     ensure_profile(args.data_dir, args.families)
+    compile_app()
     startup(args.data_dir, args.runs)
     quitting(args.data_dir, args.runs)
-    unlock_and_search(args.data_dir)
+    unlock_runs(args.data_dir, args.unlock_runs)
+    print(os.popen("uptime").read().strip())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -602,29 +602,24 @@ def signed_pdf(session: Session, family_id: str, *, render: Render) -> tuple[byt
 
 def agreement_facts(session: Session, episode_ids: list[str]) -> dict[str, dict]:
     """When each episode's agreement was first signed (the timescale rule wants it before the
-    first TAF; a later re-signing does not move that date)."""
+    first TAF; a later re-signing does not move that date), and the review date written into the
+    agreement in force (a due item). One pass over the signed and superseded rows: each row's
+    frozen words make it several pages long, so reading them twice cost more than the rest."""
     if not episode_ids:
         return {}
-    rows = session.execute(
-        select(Agreement.episode_id, func.min(Agreement.signed_on))
-        .where(
+    facts: dict[str, dict] = {}
+    for episode_id, status, signed_on, review_date in session.execute(
+        select(Agreement.episode_id, Agreement.status, Agreement.signed_on, Agreement.review_date).where(
             Agreement.episode_id.in_(episode_ids),
             Agreement.deleted.is_(False),
             Agreement.status.in_(("signed", "superseded")),
         )
-        .group_by(Agreement.episode_id)
-    ).all()
-    facts: dict[str, dict] = {
-        episode_id: {"agreement_signed_on": signed_on} for episode_id, signed_on in rows if signed_on
-    }
-    # The review date written into the agreement in force is a due item.
-    for episode_id, review_date in session.execute(
-        select(Agreement.episode_id, Agreement.review_date).where(
-            Agreement.episode_id.in_(episode_ids),
-            Agreement.deleted.is_(False),
-            Agreement.status == "signed",
-            Agreement.review_date.is_not(None),
-        )
     ):
-        facts.setdefault(episode_id, {})["agreement_review_on"] = review_date
-    return facts
+        found = facts.setdefault(episode_id, {})
+        if signed_on and (
+            found.get("agreement_signed_on") is None or signed_on < found["agreement_signed_on"]
+        ):
+            found["agreement_signed_on"] = signed_on
+        if status == "signed" and review_date is not None:
+            found["agreement_review_on"] = review_date
+    return {episode_id: found for episode_id, found in facts.items() if found}

@@ -40,12 +40,22 @@ class CaseloadRow:
 def caseload(session: Session, worker_id: str, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()
     pack = current_pack()
-    # One query, plain rows (not ORM objects): every episode column (whatever facts_for_episodes
-    # reads) with the family and the lead child joined on, so thousands of cases load quickly.
+    # One query, plain rows (not ORM objects): the episode columns the rules read (EpisodeDates,
+    # and the level and decision the threshold flag needs) with the family and the lead child
+    # joined on. Only those: decoding every episode's other JSON columns cost a tenth of the query.
     lead = aliased(Person)
     episodes = session.execute(
         select(
-            *Episode.__table__.columns,
+            Episode.id,
+            Episode.family_id,
+            Episode.opened_on,
+            Episode.allocated_on,
+            Episode.status,
+            Episode.closed_on,
+            Episode.extension_close_by,
+            Episode.extension_signed_off_on,
+            Episode.level_of_need,
+            Episode.threshold_decision,
             Family.reference.label("family_reference"),
             Family.household_name.label("family_household_name"),
             lead.given_name.label("lead_given_name"),

@@ -274,28 +274,45 @@ def withdrawal_facts(session: Session, episode_ids: list[str]) -> dict[str, dict
         by_family.setdefault(e.family_id, []).append(e)
     if not by_family:
         return {}
-    consents = session.execute(
-        select(
-            Consent.family_id, Consent.person_id, Consent.scope, Consent.given_on, Consent.withdrawn_on
-        ).where(Consent.family_id.in_(list(by_family)), Consent.deleted.is_(False), Consent.scope.in_(stops))
-    ).all()
+    # Two small queries, not every consent of every family: the withdrawn consents first (few; a
+    # partial index holds them), then, for the families that have one, the consents given since
+    # that could answer it. Grouped by family: scanning every consent for each family made a
+    # caseload of 1,000 families take seconds.
+    withdrawn: dict[str, list] = {}
+    for c in session.execute(
+        select(Consent.family_id, Consent.person_id, Consent.scope, Consent.withdrawn_on).where(
+            Consent.family_id.in_(list(by_family)),
+            Consent.deleted.is_(False),
+            Consent.scope.in_(stops),
+            Consent.withdrawn_on.is_not(None),
+        )
+    ):
+        withdrawn.setdefault(c.family_id, []).append(c)
+    if not withdrawn:
+        return {}
+    given_again: dict[str, list] = {}
+    for o in session.execute(
+        select(Consent.family_id, Consent.person_id, Consent.scope, Consent.given_on).where(
+            Consent.family_id.in_(list(withdrawn)),
+            Consent.deleted.is_(False),
+            Consent.scope.in_(stops),
+            Consent.withdrawn_on.is_(None),
+        )
+    ):
+        given_again.setdefault(o.family_id, []).append(o)
     facts: dict[str, dict] = {}
-    for family_id, family_episodes in by_family.items():
-        rows = [c for c in consents if c.family_id == family_id]
-        for e in family_episodes:
-            withdrawn = [
+    for family_id, rows in withdrawn.items():
+        others = given_again.get(family_id, [])
+        for e in by_family[family_id]:
+            stopped = [
                 c.withdrawn_on
                 for c in rows
-                if c.withdrawn_on is not None
-                and c.withdrawn_on >= e.opened_on
+                if c.withdrawn_on >= e.opened_on
                 and not any(
-                    o.person_id == c.person_id
-                    and o.scope == c.scope
-                    and o.withdrawn_on is None
-                    and o.given_on >= c.withdrawn_on
-                    for o in rows
+                    o.person_id == c.person_id and o.scope == c.scope and o.given_on >= c.withdrawn_on
+                    for o in others
                 )
             ]
-            if withdrawn:
-                facts[e.id] = {"consent_withdrawn_on": max(withdrawn)}
+            if stopped:
+                facts[e.id] = {"consent_withdrawn_on": max(stopped)}
     return facts

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -44,6 +43,8 @@ class Appearance:
 def council_default() -> Appearance:
     for path in settings_candidates():
         if path.is_file():
+            import tomllib  # only where a council settings file exists: start-up stays quick
+
             try:
                 table = tomllib.loads(path.read_text(encoding="utf-8")).get("appearance", {})
             except (OSError, tomllib.TOMLDecodeError):

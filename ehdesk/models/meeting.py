@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy import Boolean, Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehdesk.models.base import Base, FamilyScoped
@@ -17,6 +17,19 @@ class Meeting(FamilyScoped, Base):
     the date of the next meeting (set before anyone leaves the room)."""
 
     __tablename__ = "taf_meeting"
+    # What the caseload's TAF facts read (episode_facts), without loading each meeting's record.
+    __table_args__ = (
+        Index(
+            "ix_taf_meeting_facts",
+            "episode_id",
+            "deleted",
+            "status",
+            "counts_as_taf",
+            "kind",
+            "held_on",
+            "next_meeting_on",
+        ),
+    )
 
     episode_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
     kind: Mapped[str] = mapped_column(String(30), nullable=False)

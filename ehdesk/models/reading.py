@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehdesk.models.base import Base, FamilyScoped
@@ -13,6 +13,8 @@ from ehdesk.models.base import Base, FamilyScoped
 
 class Reading(FamilyScoped, Base):
     __tablename__ = "reading"
+    # The dates the caseload's facts read (episode_facts), without loading each reading's scores.
+    __table_args__ = (Index("ix_reading_facts", "episode_id", "deleted", "taken_on"),)
 
     episode_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
     tool_id: Mapped[str] = mapped_column(String(60), nullable=False)

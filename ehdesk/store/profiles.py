@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,6 +161,8 @@ class ProfileManager:
     ) -> ProfileInfo:
         """Create a worker's encrypted store. ``schema_target`` exists so tests can make a store
         as an older release would have left it."""
+        import uuid  # not at module import: it loads `platform`, which the sign-in screen never uses
+
         from ehdesk.models import SyncState
         from ehdesk.store import vault
         from ehdesk.store.engine import checkpoint, open_engine

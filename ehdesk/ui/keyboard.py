@@ -3,8 +3,8 @@ gets an Alt+letter, and one list of the app's shortcuts that the Help dialog sho
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QPlainTextEdit, QTabWidget, QTextEdit
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTabWidget, QTextEdit
 
 SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+1", "My caseload"),
@@ -23,18 +23,20 @@ SHORTCUTS: list[tuple[str, str]] = [
 ]
 
 
-_WATCHED = (QEvent.Type.FocusIn, QEvent.Type.KeyPress)
-
-
 class TabLeavesTextFields(QObject):
-    """Installed on the application: a notes box given focus lets Tab move on, as every other
-    field does (Ctrl+Tab moves between the family record's tabs)."""
+    """Connected to the application's focus changes: a notes box given focus lets Tab move on, as
+    every other field does (Ctrl+Tab moves between the family record's tabs). A signal, not an
+    event filter on the application: a filter runs Python for every event of every widget (20 ms
+    of the sign-in screen's first paint, and part of every keystroke); this runs once per focus
+    change, before any key reaches the box."""
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802  (Qt's name)
-        if event.type() in _WATCHED and isinstance(watched, QPlainTextEdit | QTextEdit):
-            if not watched.tabChangesFocus():
-                watched.setTabChangesFocus(True)
-        return False
+    def __init__(self, app: QApplication, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        app.focusChanged.connect(self.focus_changed)
+
+    def focus_changed(self, _old, new) -> None:
+        if isinstance(new, QPlainTextEdit | QTextEdit) and not new.tabChangesFocus():
+            new.setTabChangesFocus(True)
 
 
 def assign_mnemonics(tabs: QTabWidget, reserved: str = "") -> None:

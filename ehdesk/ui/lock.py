@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 USER_EVENTS = frozenset(
     {
@@ -22,7 +22,9 @@ CHECK_EVERY_MS = 5_000
 
 
 class IdleWatcher(QObject):
-    """Emits ``idle`` once when no input has arrived for ``minutes`` of wall-clock time."""
+    """Emits ``idle`` once when no input has arrived for ``minutes`` of wall-clock time. It watches
+    the application's events only while started (a worker signed in): the filter runs Python for
+    every event of every widget, which the sign-in screen has no need to pay for."""
 
     idle = Signal()
 
@@ -38,10 +40,16 @@ class IdleWatcher(QObject):
 
     def start(self) -> None:
         self.last_input = self.clock()
+        app = QCoreApplication.instance()
+        if app is not None and not self.active:
+            app.installEventFilter(self)
         self.active = True
         self.timer.start()
 
     def stop(self) -> None:
+        app = QCoreApplication.instance()
+        if app is not None and self.active:
+            app.removeEventFilter(self)
         self.active = False
         self.timer.stop()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,12 +31,18 @@ if TYPE_CHECKING:
 from ehdesk.ui.keyboard import TabLeavesTextFields
 from ehdesk.ui.lock import IdleWatcher
 from ehdesk.ui.ops import background, for_store
-from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
 from ehdesk.ui.signin.screen import SignInScreen
 
 if TYPE_CHECKING:
     from ehdesk.ui.ops import StoreOps
+    from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
     from ehdesk.ui.workspace import Workspace
+
+# The unlock code's warm-up thread starts this long after the window is made (its first paint first).
+WARM_UP_AFTER_MS = 50
+# The screens a worker sees once signed in are imported on the UI thread (Qt widget modules must
+# be), this long after the tiles show: after their first paint, well before a password is typed.
+WORKSPACE_CODE_AFTER_MS = 400
 
 # How long quitting waits for the saves under way before it asks about those still not done. A
 # save takes milliseconds; one that takes longer is stuck (the disk, another program's lock).
@@ -55,9 +62,16 @@ def _warm_up() -> None:
         "ehdesk.casework.episode_facts",
     ):
         importlib.import_module(module)
+    from sqlalchemy.orm import configure_mappers
+
     from ehdesk.casework.episode_facts import fact_sources
+    from ehdesk.config.pack import current_pack
 
     fact_sources()  # imports every feature module the caseload's facts come from
+    # What the first query and the caseload would otherwise do at unlock: set up every ORM mapping
+    # (70 ms) and read the council pack.
+    configure_mappers()
+    current_pack()
 
 
 log = logging.getLogger(__name__)
@@ -156,24 +170,39 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(5, parent=self)  # the setting is read at sign-in (see open_store)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
-        self.tab_filter = TabLeavesTextFields(self)
         if app is not None:
-            app.installEventFilter(self.idle)
-            app.installEventFilter(self.tab_filter)
+            self.tab_leaves_notes = TabLeavesTextFields(app, parent=self)
             # Follow the system's light/dark switch while the app runs (unless a theme was chosen).
             app.styleHints().colorSchemeChanged.connect(self._system_theme_changed)
         self._show_signed_out()
         self.signin.refresh()
         # Load what unlocking needs (migrations, the caseload screens) while the worker types,
-        # once the tiles are on screen.
-        QTimer.singleShot(0, start_warm_up)
+        # once the tiles are on screen: a moment after, so the first paint does not share the
+        # interpreter with the imports.
+        QTimer.singleShot(WARM_UP_AFTER_MS, start_warm_up)
+        QTimer.singleShot(WORKSPACE_CODE_AFTER_MS, self, self._load_workspace_code)
+
+    def _load_workspace_code(self) -> None:
+        """Import the workspace's screens before sign-in needs them (30-60 ms off the unlock).
+        Not while the warm-up thread is importing: two threads importing the same circle of
+        modules can each see the other's half-made module."""
+        if self.closing or self.store is not None or "ehdesk.ui.workspace" in sys.modules:
+            return
+        if _warm_up_thread is not None and _warm_up_thread.is_alive():
+            QTimer.singleShot(WORKSPACE_CODE_AFTER_MS // 2, self, self._load_workspace_code)
+            return
+        importlib.import_module("ehdesk.ui.workspace")
 
     # -- settings and help -----------------------------------------------------------------
 
     def make_settings_dialog(self) -> SettingsDialog:
+        from ehdesk.ui.settings_dialog import SettingsDialog  # opened rarely: not on the start-up path
+
         return SettingsDialog(self.appearance, self)
 
     def make_shortcuts_dialog(self) -> ShortcutsDialog:
+        from ehdesk.ui.settings_dialog import ShortcutsDialog
+
         return ShortcutsDialog(self)
 
     def open_settings(self) -> None:

@@ -9,6 +9,7 @@ changes. Charts are coloured by ``style_chart``."""
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, fields
 
 from PySide6.QtCore import QRectF, Qt
@@ -219,17 +220,18 @@ QToolTip { background: @base; color: @text; border: 1px solid @border; }
 """
 
 
+_OUTLINED = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+
+
 class _Indicators(QProxyStyle):
     """Fusion, with check boxes and radio buttons outlined in the palette's muted ink: Fusion's
     own outline is the window colour darkened, which all but vanishes in the dark themes."""
 
     def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802  (Qt's name)
         super().drawPrimitive(element, option, painter, widget)
-        kinds = (
-            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
-        )
-        if element not in kinds:
+        # Called for every primitive of every widget (hundreds per repaint of the caseload): the
+        # kinds are looked up once, at import.
+        if element is not _OUTLINED[0] and element is not _OUTLINED[1]:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -317,6 +319,8 @@ def readable(colour: QColor, background: QColor, minimum: float = 3.0) -> QColor
 
 
 def restyle_charts(app: QApplication) -> None:
+    if "PySide6.QtCharts" not in sys.modules:
+        return  # no chart was ever made (the sign-in screen): loading QtCharts to find none is slow
     from PySide6.QtCharts import QChartView
 
     for widget in app.allWidgets():

@@ -70,7 +70,9 @@ def test_tab_leaves_a_notes_box_instead_of_typing_a_tab(qtbot, window):
     layout.addWidget(after)
     page.show()
     qtbot.waitExposed(page)
-    page.activateWindow()
+    # As for a worker: keys reach the box once its window is active and the box has focus.
+    with qtbot.waitActive(page):
+        page.activateWindow()
     notes.setFocus()
     qtbot.keyClick(notes, Qt.Key.Key_Tab)
     assert notes.toPlainText() == ""

@@ -14,11 +14,16 @@ from ehdesk.ui.style import warning_colour
 
 COLUMNS = ("Family", "Reference", "Lead child", "Level", "Allocated", "Next due", "When")
 FAMILY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_FONT = Qt.ItemDataRole.FontRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+# Roles as plain ints: the view passes ints, and turning each into an enum (Python's enum call,
+# about 900 times a keystroke) cost more than the rest of data().
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+# Texts made for a row, kept across refreshes (a keystroke shows mostly the rows it showed
+# before); emptied when it grows past this.
+TEXTS_KEPT = 20_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class CaseloadModel(QAbstractTableModel):
         self.all_rows: list[Row] = []
         self.rows: list[Row] = []
         self._texts: dict[int, tuple[str, ...]] = {}
+        self._texts_by_row: dict[Row, tuple[str, ...]] = {}
         self.mode = "all"
         self.sort_column = 6
         self.sort_order = Qt.SortOrder.AscendingOrder
@@ -114,33 +120,36 @@ class CaseloadModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index, role=_DISPLAY):
         # Called for every role of every visible cell on each repaint: roles we do not use return
         # at once and texts are made once per row, so typing in the search box stays quick.
-        # Identity checks on the enum (its == is slow Python code); plain ints come from our code.
-        if role.__class__ is int:
-            if role == FAMILY_ID_ROLE:
-                return self.rows[index.row()].family_id
-            try:
-                role = Qt.ItemDataRole(role)
-            except ValueError:
-                return None
-        if role is _DISPLAY or role is _ACCESSIBLE:
+        if role.__class__ is not int:
+            role = role.value  # an enum from our own code (or a test)
+        if role == _DISPLAY or role == _ACCESSIBLE:
             r = index.row()
             texts = self._texts.get(r)
             if texts is None:
-                row = self.rows[r]
-                texts = self._texts[r] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+                texts = self._texts[r] = self._row_texts(self.rows[r])
             return texts[index.column()]
-        if role is _FOREGROUND or role is _FONT:
+        if role == _FOREGROUND or role == _FONT:
             if index.column() >= 5 and self.rows[index.row()].overdue:
-                return self._warning if role is _FOREGROUND else self._bold
+                return self._warning if role == _FOREGROUND else self._bold
             return None
-        if role is _TOOLTIP and index.column() == 0:
+        if role == FAMILY_ID_ROLE:
+            return self.rows[index.row()].family_id
+        if role == _TOOLTIP and index.column() == 0:
             return self.rows[index.row()].members or None
-        if role is _TOOLTIP and index.column() == 5:  # the whole of what is due, if cut short
+        if role == _TOOLTIP and index.column() == 5:  # the whole of what is due, if cut short
             return self.rows[index.row()].next_due_label or None
         return None
+
+    def _row_texts(self, row: Row) -> tuple[str, ...]:
+        texts = self._texts_by_row.get(row)
+        if texts is None:
+            if len(self._texts_by_row) > TEXTS_KEPT:
+                self._texts_by_row.clear()
+            texts = self._texts_by_row[row] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+        return texts
 
     @staticmethod
     def _text(row: Row, col: int) -> str:
@@ -159,7 +168,9 @@ class CaseloadModel(QAbstractTableModel):
                 return "Not on your caseload"
             extra = [*row.flags]
             if row.overdue_actions:
-                extra.append(f"{row.overdue_actions} plan {'action' if row.overdue_actions == 1 else 'actions'} overdue")
+                extra.append(
+                    f"{row.overdue_actions} plan {'action' if row.overdue_actions == 1 else 'actions'} overdue"
+                )
             return " · ".join([row.next_due_label, *extra]) if extra else row.next_due_label
         if col == 6:
             if row.next_due_on is None:

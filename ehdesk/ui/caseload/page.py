@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework.caseload import CaseloadRow
-from ehdesk.casework.search import FamilyIndex
+from ehdesk.casework.search import FamilyIndex, SearchHit
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.dates import widest_date
@@ -35,6 +35,8 @@ class CaseloadPage(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.caseload_rows: list[Row] = []
+        # Search results as rows, by family: (the index's hit, its row).
+        self._hit_rows: dict[str, tuple[SearchHit, Row]] = {}
         self.by_family: dict[str, Row] = {}
         self.index: FamilyIndex | None = None
 
@@ -130,6 +132,7 @@ class CaseloadPage(QWidget):
     def set_caseload(self, rows: list[CaseloadRow]) -> None:
         self.caseload_rows = [Row.from_caseload(r) for r in rows]
         self.by_family = {r.family_id: r for r in self.caseload_rows}
+        self._hit_rows.clear()
         overdue = sum(r.overdue for r in self.caseload_rows)
         n = len(self.caseload_rows)
         self.summary.setText(
@@ -157,14 +160,12 @@ class CaseloadPage(QWidget):
         hits = self.index.search(text)
         rows = []
         for hit in hits:
-            known = self.by_family.get(hit.family_id)
-            members = ", ".join(hit.member_names)
-            if known is not None:
-                rows.append(Row(**{**known.__dict__, "members": members}))
-            else:
-                rows.append(
-                    Row(hit.family_id, hit.household_name, hit.reference, on_caseload=False, members=members)
-                )
+            # The same row object for the same hit, keystroke after keystroke: the model keeps
+            # each row's texts, so only rows new to the results are formatted.
+            kept = self._hit_rows.get(hit.family_id)
+            if kept is None or kept[0] is not hit:
+                kept = self._hit_rows[hit.family_id] = (hit, self._hit_row(hit))
+            rows.append(kept[1])
         self.model.set_rows(rows)
         self.title.setText(f"Families matching “{text}”: {len(rows)}")
         if rows:
@@ -172,6 +173,13 @@ class CaseloadPage(QWidget):
                 self.model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
+
+    def _hit_row(self, hit) -> Row:
+        known = self.by_family.get(hit.family_id)
+        members = ", ".join(hit.member_names)
+        if known is not None:
+            return Row(**{**known.__dict__, "members": members})
+        return Row(hit.family_id, hit.household_name, hit.reference, on_caseload=False, members=members)
 
     def focus_search(self) -> None:
         self.search.setFocus()

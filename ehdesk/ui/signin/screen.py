@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.store.profile_info import ProfileInfo
 from ehdesk.ui.ops import background
-from ehdesk.ui.signin.add_worker import AddWorkerDialog
 from ehdesk.ui.widgets import heading
 
 TILES_PER_ROW = 4
@@ -277,6 +276,8 @@ class SignInScreen(QWidget):
     # -- adding a worker -------------------------------------------------------------------
 
     def ask_add_worker(self) -> None:
+        from ehdesk.ui.signin.add_worker import AddWorkerDialog  # rarely: not on the start-up path
+
         dialog = AddWorkerDialog(self)
         if dialog.exec():
             self.add_profile(*dialog.values())
