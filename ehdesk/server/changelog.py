@@ -38,12 +38,14 @@ class Revisions:
         return self._counter.value
 
 
-_HEAD = select(Counter.__table__.c.value).where(Counter.__table__.c.name == "revision")
+# Every pull and push reads it: run on the driver (``Prebuilt``), a number needs no SQLAlchemy.
+_HEAD = Prebuilt(select(Counter.__table__.c.value).where(Counter.__table__.c.name == "revision"))
 
 
 def head(session: Session) -> int:
-    """The newest revision (on the session's connection: a Core statement needs no ORM)."""
-    return session.connection().execute(_HEAD).scalar() or 0
+    """The newest revision."""
+    rows = _HEAD.rows(session)
+    return (rows[0][0] if rows else 0) or 0
 
 
 class PlainRow:

@@ -126,25 +126,30 @@ def session_factory(engine: Engine) -> sessionmaker:
 class Prebuilt:
     """A Core statement compiled once per dialect and run straight on the driver's cursor of the
     session's connection (in its transaction). For the few statements every sync runs whose
-    parameters and results are plain strings and numbers: SQLAlchemy's own work per execution
-    (parameters, result set-up) costs more than such a query does. Errors are the driver's, and
-    SQLAlchemy's events and echo do not see these statements."""
+    results are plain strings and numbers: SQLAlchemy's own work per execution (parameters,
+    result set-up) costs more than such a query does. Parameters go through their types' bind
+    processors (a JSON value is serialised, a time stored as the dialect stores it), so any
+    column may be written; results come back as the driver gives them. Errors are the driver's,
+    and SQLAlchemy's events and echo do not see these statements."""
 
     def __init__(self, statement) -> None:
         self.statement = statement
-        # dialect name -> (SQL, parameter names in order for a positional driver, fixed values)
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
+        # dialect name -> (SQL, parameter names in order for a positional driver, fixed values,
+        # bind processors by parameter name)
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, dict]] = {}
 
     def rows(self, session: Session, params: dict | None = None) -> list[tuple]:
         connection = session.connection()
         dialect = connection.dialect
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            order = tuple(compiled.positiontup or ()) if compiled.positional else None
-            found = self._compiled[dialect.name] = (str(compiled), order, dict(compiled.params))
-        sql, order, fixed = found
+            found = self._compiled[dialect.name] = self._compile(dialect)
+        sql, order, fixed, processors = found
         values = {**fixed, **params} if params else fixed
+        if processors:
+            values = {
+                name: processors[name](value) if name in processors else value for name, value in values.items()
+            }
         args = [values[name] for name in order] if order is not None else values
         cursor = connection.connection.driver_connection.cursor()
         try:
@@ -152,6 +157,16 @@ class Prebuilt:
             return cursor.fetchall() if cursor.description else []
         finally:
             cursor.close()
+
+    def _compile(self, dialect) -> tuple[str, tuple[str, ...] | None, dict, dict]:
+        compiled = self.statement.compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        processors = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors[name] = process
+        return str(compiled), order, dict(compiled.params), processors
 
 
 @contextmanager

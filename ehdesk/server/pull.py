@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.models import Family
 from ehdesk.server.changelog import head
+from ehdesk.server.db import Prebuilt
 from ehdesk.server.models import ChangeLog, Device, ScopeMove, ServerAudit
 from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_param, scope_params
 from ehdesk.sync.protocol import MAX_ARRIVALS, BlobRef, Change, PullRequest, PullResponse
@@ -32,11 +33,22 @@ def _for_laptop(admin: bool):
     )
 
 
-# Keyed by "is the worker an admin" (an admin's scope is every family).
+_LOG = ChangeLog.__table__
+# Keyed by "is the worker an admin" (an admin's scope is every family). Plain rows, not ORM
+# objects: a page is read once and serialised, never changed.
 _PAGE = {
-    admin: select(ChangeLog).where(*_for_laptop(admin)).order_by(ChangeLog.revision).limit(bindparam("limit"))
+    admin: select(_LOG.c.revision, _LOG.c.entity, _LOG.c.row_id, _LOG.c.family_id, _LOG.c.fields, _LOG.c.deleted)
+    .where(*_for_laptop(admin))
+    .order_by(_LOG.c.revision)
+    .limit(bindparam("limit"))
     for admin in (False, True)
 }
+# Families moved in (after, upto]: most pulls after a push find none, so it is run on the driver.
+_MOVED = Prebuilt(
+    select(ScopeMove.family_id)
+    .where(ScopeMove.revision > bindparam("after"), ScopeMove.revision <= bindparam("upto"))
+    .distinct()
+)
 # Anything for the laptop in (after, upto]: a family moved, or a log row it receives. One round trip.
 _ANYTHING = {
     admin: select(
@@ -79,9 +91,9 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
     page = _PAGE[principal.is_admin]
     if request.held_families:
         page = page.where(~_held(request.held_families))
-    rows = list(
-        session.scalars(page, {**_params(principal, request.cursor, newest), "limit": request.limit + 1})
-    )
+    rows = session.connection().execute(
+        page, {**_params(principal, request.cursor, newest), "limit": request.limit + 1}
+    ).all()
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
     cursor = rows[-1].revision if has_more else max(newest, request.cursor)
@@ -129,11 +141,8 @@ def needs_pull(session: Session, principal: Principal, after: int, upto: int) ->
 def _left_scope(session: Session, principal: Principal, after: int, upto: int) -> list[str]:
     if principal.is_admin:
         return []
-    moved = session.scalars(
-        select(ScopeMove.family_id).where(ScopeMove.revision > after, ScopeMove.revision <= upto).distinct()
-    )
     gone = []
-    for family_id in moved:
+    for (family_id,) in _MOVED.rows(session, {"after": after, "upto": upto}):
         family = session.get(Family, family_id)
         if family is None or not principal.team_in_scope(family.team_id):
             gone.append(family_id)
