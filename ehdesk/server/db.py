@@ -125,18 +125,18 @@ def session_factory(engine: Engine) -> sessionmaker:
 
 class Prebuilt:
     """A Core statement compiled once per dialect and run straight on the driver's cursor of the
-    session's connection (in its transaction). For the few statements every sync runs whose
-    results are plain strings and numbers: SQLAlchemy's own work per execution (parameters,
-    result set-up) costs more than such a query does. Parameters go through their types' bind
-    processors (a JSON value is serialised, a time stored as the dialect stores it), so any
-    column may be written; results come back as the driver gives them. Errors are the driver's,
-    and SQLAlchemy's events and echo do not see these statements."""
+    session's connection (in its transaction). For the few one-row statements every sync runs:
+    SQLAlchemy's own work per execution (parameters, result set-up) costs more than such a query
+    does. Parameters go through their types' bind processors and results through their result
+    processors, as SQLAlchemy would (a JSON value serialised, a time stored and read back as the
+    dialect keeps it), so the rows are what ``Connection.execute`` would give, as tuples. Errors
+    are the driver's, and SQLAlchemy's events and echo do not see these statements."""
 
     def __init__(self, statement) -> None:
         self.statement = statement
         # dialect name -> (SQL, parameter names in order for a positional driver, fixed values,
-        # bind processors by parameter name)
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, dict]] = {}
+        # bind processors by parameter name, result processors by column or None)
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, dict, list | None]] = {}
 
     def rows(self, session: Session, params: dict | None = None) -> list[tuple]:
         connection = session.connection()
@@ -144,7 +144,7 @@ class Prebuilt:
         found = self._compiled.get(dialect.name)
         if found is None:
             found = self._compiled[dialect.name] = self._compile(dialect)
-        sql, order, fixed, processors = found
+        sql, order, fixed, processors, results = found
         values = {**fixed, **params} if params else fixed
         if processors:
             values = {
@@ -154,19 +154,26 @@ class Prebuilt:
         cursor = connection.connection.driver_connection.cursor()
         try:
             cursor.execute(sql, args)
-            return cursor.fetchall() if cursor.description else []
+            rows = cursor.fetchall() if cursor.description else []
         finally:
             cursor.close()
+        if results is None:
+            return rows
+        return [tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True)) for row in rows]
 
-    def _compile(self, dialect) -> tuple[str, tuple[str, ...] | None, dict, dict]:
+    def _compile(self, dialect) -> tuple[str, tuple[str, ...] | None, dict, dict, list | None]:
         compiled = self.statement.compile(dialect=dialect)
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
         processors = {}
-        for name, bind in compiled.binds.items():
+        for bind, name in compiled.bind_names.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 processors[name] = process
-        return str(compiled), order, dict(compiled.params), processors
+        results = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in self.statement.exported_columns
+        ]
+        return str(compiled), order, dict(compiled.params), processors, results if any(results) else None
 
 
 @contextmanager

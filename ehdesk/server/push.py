@@ -264,13 +264,13 @@ def _preload_others(batch: _Batch, mutations: list[Mutation]) -> None:
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
         params = {"base": base, "device_id": batch.principal.device_id}
-        if len(entities) == 1 and len(chunk) == 1:  # one row: no expanding IN to render
-            statement = _OTHERS_ONE
+        if len(entities) == 1 and len(chunk) == 1:  # one row (a small push): on the driver
             params.update(entity=entities[0], id=chunk[0])
+            found = _OTHERS_ONE.rows(batch.session, params)
         else:
-            statement = _OTHERS
             params.update(entities=entities, ids=chunk)
-        for entity, row_id, revision, changed in connection.execute(statement, params):
+            found = connection.execute(_OTHERS, params).all()
+        for entity, row_id, revision, changed in found:
             if (entity, row_id) in keys:
                 batch.others.setdefault((entity, row_id), []).append((revision, changed))
 
@@ -283,7 +283,9 @@ _OTHERS = _OTHERS_SINCE.where(
     _LOG.c.entity.in_(bindparam("entities", expanding=True)),
     _LOG.c.row_id.in_(bindparam("ids", expanding=True)),
 )
-_OTHERS_ONE = _OTHERS_SINCE.where(_LOG.c.entity == bindparam("entity"), _LOG.c.row_id == bindparam("id"))
+_OTHERS_ONE = Prebuilt(
+    _OTHERS_SINCE.where(_LOG.c.entity == bindparam("entity"), _LOG.c.row_id == bindparam("id"))
+)
 
 
 @lru_cache(maxsize=256)
