@@ -163,17 +163,21 @@ class Prebuilt:
 
     def _compile(self, dialect) -> tuple[str, tuple[str, ...] | None, dict, dict, list | None]:
         compiled = self.statement.compile(dialect=dialect)
-        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        sql, order, fixed = str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)
+        if compiled.post_compile_params:
+            # Lists of literal values (``IN ("a", "b")``) rendered once as parameters of their own.
+            expanded = compiled.construct_expanded_state(fixed)
+            sql, order, fixed = expanded.statement, tuple(expanded.positiontup or ()), dict(expanded.parameters)
         processors = {}
         for bind, name in compiled.bind_names.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
+            if process is not None and not bind.expanding:
                 processors[name] = process
         results = [
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in self.statement.exported_columns
         ]
-        return str(compiled), order, dict(compiled.params), processors, results if any(results) else None
+        return sql, order if compiled.positional else None, fixed, processors, results if any(results) else None
 
 
 @contextmanager
