@@ -112,9 +112,15 @@ def principal_in(s: Session, request: Request, known: Principal | None) -> Princ
     return known if known is not None else authenticate(s, request)
 
 
-async def in_transaction(request: Request, work: Callable[..., T], *args: object) -> T:
+async def in_transaction(
+    request: Request, work: Callable[..., T], *args: object, reads_only: bool = False
+) -> T:
     """``work(session, *args)`` in one transaction of its own, committed before this returns (a
     client told "applied" can rely on it) and rolled back if it raises, on one worker thread.
+
+    ``reads_only``: the work only reads, each statement on its own (no BEGIN and COMMIT round
+    trips on PostgreSQL, where at READ COMMITTED every statement sees the newest committed data
+    whether in a transaction or not; SQLite keeps its transaction, taken with BEGIN IMMEDIATE).
 
     The session holds its pooled connection only inside that thread, never while waiting for
     another thread (see ``db_session``), so a burst of requests cannot deadlock the process.
@@ -122,8 +128,12 @@ async def in_transaction(request: Request, work: Callable[..., T], *args: object
     factory = request.app.state.factory
 
     def run() -> T:
-        with factory() as session, session.begin():
-            return work(session, *args)
+        with factory() as session:
+            if reads_only and session.get_bind().dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                return work(session, *args)
+            with session.begin():
+                return work(session, *args)
 
     return await anyio.to_thread.run_sync(run)
 

@@ -49,7 +49,9 @@ def _push(s: Session, request: Request, known: Principal | None, body: p.PushReq
 @router.post("/v1/sync/pull", response_model=p.PullResponse, responses=AUTHENTICATED)
 async def pull(body: p.PullRequest, request: Request, known: KnownPrincipal) -> Response:
     check_version(body.schema_version)
-    return _json(await in_transaction(request, _pull, request, known, body))
+    # A remembered laptop's pull writes nothing (a laptop to be wiped is told so in a transaction).
+    reads_only = known is not None and not known.wipe_pending
+    return _json(await in_transaction(request, _pull, request, known, body, reads_only=reads_only))
 
 
 def _pull(s: Session, request: Request, known: Principal | None, body: p.PullRequest) -> bytes:
