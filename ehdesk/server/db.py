@@ -139,8 +139,7 @@ class Prebuilt:
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, dict, list | None]] = {}
 
     def rows(self, session: Session, params: dict | None = None) -> list[tuple]:
-        connection = session.connection()
-        dialect = connection.dialect
+        dialect, cursor = _driver_cursor(session)
         found = self._compiled.get(dialect.name)
         if found is None:
             found = self._compiled[dialect.name] = self._compile(dialect)
@@ -151,12 +150,8 @@ class Prebuilt:
                 name: processors[name](value) if name in processors else value for name, value in values.items()
             }
         args = [values[name] for name in order] if order is not None else values
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            cursor.execute(sql, args)
-            rows = cursor.fetchall() if cursor.description else []
-        finally:
-            cursor.close()
+        cursor.execute(sql, args)
+        rows = cursor.fetchall() if cursor.description else []
         if results is None:
             return rows
         return [tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True)) for row in rows]
@@ -178,6 +173,21 @@ class Prebuilt:
             for column in self.statement.exported_columns
         ]
         return sql, order if compiled.positional else None, fixed, processors, results if any(results) else None
+
+
+_DRIVER = "ehdesk.driver_cursor"  # session.info: (transaction, dialect, cursor)
+
+
+def _driver_cursor(session: Session):
+    """The dialect and a driver cursor on the session's connection, kept for the rest of its
+    transaction: asking the session for its connection costs more than a one-row query."""
+    transaction = session.get_transaction()
+    found = session.info.get(_DRIVER)
+    if found is None or transaction is None or found[0] is not transaction:
+        connection = session.connection()
+        cursor = connection.connection.driver_connection.cursor()
+        found = session.info[_DRIVER] = (session.get_transaction(), connection.dialect, cursor)
+    return found[1], found[2]
 
 
 @contextmanager
