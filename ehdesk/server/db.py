@@ -147,7 +147,8 @@ class Prebuilt:
         values = {**fixed, **params} if params else fixed
         if processors:
             values = {
-                name: processors[name](value) if name in processors else value for name, value in values.items()
+                name: processors[name](value) if name in processors else value
+                for name, value in values.items()
             }
         args = [values[name] for name in order] if order is not None else values
         cursor.execute(sql, args)
@@ -162,7 +163,11 @@ class Prebuilt:
         if compiled.post_compile_params:
             # Lists of literal values (``IN ("a", "b")``) rendered once as parameters of their own.
             expanded = compiled.construct_expanded_state(fixed)
-            sql, order, fixed = expanded.statement, tuple(expanded.positiontup or ()), dict(expanded.parameters)
+            sql, order, fixed = (
+                expanded.statement,
+                tuple(expanded.positiontup or ()),
+                dict(expanded.parameters),
+            )
         processors = {}
         for bind, name in compiled.bind_names.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -172,7 +177,13 @@ class Prebuilt:
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in self.statement.exported_columns
         ]
-        return sql, order if compiled.positional else None, fixed, processors, results if any(results) else None
+        return (
+            sql,
+            order if compiled.positional else None,
+            fixed,
+            processors,
+            results if any(results) else None,
+        )
 
 
 _DRIVER = "ehdesk.driver_cursor"  # session.info: (transaction, dialect, cursor)

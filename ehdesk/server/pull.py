@@ -46,7 +46,9 @@ _LOG = ChangeLog.__table__
 # (an admin, or a worker of one team, the usual case) run on the driver (``Prebuilt``).
 # Plain rows, not ORM objects: a page is read once and serialised, never changed.
 _PAGE = {
-    scope: select(_LOG.c.revision, _LOG.c.entity, _LOG.c.row_id, _LOG.c.family_id, _LOG.c.fields, _LOG.c.deleted)
+    scope: select(
+        _LOG.c.revision, _LOG.c.entity, _LOG.c.row_id, _LOG.c.family_id, _LOG.c.fields, _LOG.c.deleted
+    )
     .where(*_for_laptop(scope))
     .order_by(_LOG.c.revision)
     .limit(bindparam("limit"))
