@@ -40,8 +40,9 @@ def create_app(engine: Engine, trusted_proxies: list[str] | tuple[str, ...] = ()
     app.state.factory = session_factory(engine)
     app.state.trusted_proxies = parse_proxies(trusted_proxies)
     app.add_exception_handler(RequestValidationError, validation_error)
-    # Schema 3's bulk paths (snapshot, blob batches) sit beside the others.
-    for module in (meta, auth, sync, blobs, reports, snapshot, blobs_batch):
+    # Schema 3's bulk paths (snapshot, blob batches) sit beside the others. Push and pull first:
+    # FastAPI tries the routers in order on every request, and those two are most of them.
+    for module in (sync, meta, auth, blobs, reports, snapshot, blobs_batch):
         app.include_router(module.router)
     # The operator's view: /metrics, the readiness check and per-request JSON logs.
     ops_metrics.install(app)

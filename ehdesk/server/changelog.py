@@ -8,6 +8,7 @@ later see a revision below N appear."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Table, bindparam, insert, select, update
@@ -38,12 +39,14 @@ class Revisions:
         return self._counter.value
 
 
-_HEAD = select(Counter.__table__.c.value).where(Counter.__table__.c.name == "revision")
+# Every pull and push reads it: run on the driver (``Prebuilt``), a number needs no SQLAlchemy.
+_HEAD = Prebuilt(select(Counter.__table__.c.value).where(Counter.__table__.c.name == "revision"))
 
 
 def head(session: Session) -> int:
-    """The newest revision (on the session's connection: a Core statement needs no ORM)."""
-    return session.connection().execute(_HEAD).scalar() or 0
+    """The newest revision."""
+    rows = _HEAD.rows(session)
+    return (rows[0][0] if rows else 0) or 0
 
 
 class PlainRow:
@@ -110,13 +113,14 @@ def load_rows(session: Session, model: type, ids: list[str]) -> list[StoredRow]:
         table = model.__table__
         keys = [c.key for c in table.columns]
         rows = select(*table.columns)
-        # One id (the usual small push): an equality, spared the expanding IN's rendering.
-        one = rows.where(table.c.id == bindparam("id"))
+        # One id (the usual small push): an equality, run on the driver (``Prebuilt``).
+        one = Prebuilt(rows.where(table.c.id == bindparam("id")))
         many = rows.where(table.c.id.in_(bindparam("ids", expanding=True)))
         _SELECT_ROWS[model] = (one, many, keys)
     one, many, keys = _SELECT_ROWS[model]
+    found: Iterable[Sequence]
     if len(ids) == 1:
-        found = session.connection().execute(one, {"id": ids[0]})
+        found = one.rows(session, {"id": ids[0]})
     else:
         found = session.connection().execute(many, {"ids": ids})
     return [StoredRow(model, dict(zip(keys, row, strict=True))) for row in found]
@@ -297,18 +301,22 @@ def _update_stored(session: Session, rows: list[StoredRow]) -> None:
         if statement is None:
             model, names = key
             table = model.__table__
-            statement = (
+            statement = Prebuilt(
                 update(table)
                 .where(table.c.id == bindparam("row_id_"))
                 .values({table.c[name]: bindparam(name) for name in sorted(names)})
             )
             if len(_UPDATES) < 1000:  # bounded: the columns a push sets are the laptop's choice
                 _UPDATES[key] = statement
-        session.connection().execute(statement, params)
+        if len(params) == 1:  # the usual small push: on the driver
+            statement.rows(session, params[0])
+        else:
+            session.connection().execute(statement.statement, params)
 
 
 # Built once per table and set of columns (a push sets the same few fields again and again).
-_UPDATES: dict[tuple[type, frozenset[str]], object] = {}
+_UPDATES: dict[tuple[type, frozenset[str]], Prebuilt] = {}
+_INSERT_ONE: dict[str, Prebuilt] = {}
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
@@ -320,12 +328,25 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
     if connection.dialect.name != "postgresql":
         session.execute(insert(table), rows)
         return
+    dbapi = connection.dialect.dbapi
+    if len(rows) == 1:  # the usual small push: one INSERT on the driver, one round trip (COPY takes two)
+        one = _INSERT_ONE.get(table.name)
+        if one is None:
+            one = _INSERT_ONE[table.name] = Prebuilt(
+                insert(table).inline().values({c: bindparam(c.key) for c in table.columns})
+            )
+        try:
+            one.rows(session, rows[0])
+        except dbapi.IntegrityError as exc:  # as SQLAlchemy would report it
+            raise IntegrityError(str(one.statement), None, exc) from None
+        except dbapi.DataError as exc:
+            raise DataError(str(one.statement), None, exc) from None
+        return
     columns = list(table.columns)
     as_json = [isinstance(c.type, JSON) for c in columns]
     names = ", ".join(f'"{c.name}"' for c in columns)
     keys = [c.key for c in columns]
     statement = f'COPY "{table.name}" ({names}) FROM STDIN'
-    dbapi = connection.dialect.dbapi
     try:
         with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:

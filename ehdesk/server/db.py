@@ -125,33 +125,80 @@ def session_factory(engine: Engine) -> sessionmaker:
 
 class Prebuilt:
     """A Core statement compiled once per dialect and run straight on the driver's cursor of the
-    session's connection (in its transaction). For the few statements every sync runs whose
-    parameters and results are plain strings and numbers: SQLAlchemy's own work per execution
-    (parameters, result set-up) costs more than such a query does. Errors are the driver's, and
-    SQLAlchemy's events and echo do not see these statements."""
+    session's connection (in its transaction). For the few one-row statements every sync runs:
+    SQLAlchemy's own work per execution (parameters, result set-up) costs more than such a query
+    does. Parameters go through their types' bind processors and results through their result
+    processors, as SQLAlchemy would (a JSON value serialised, a time stored and read back as the
+    dialect keeps it), so the rows are what ``Connection.execute`` would give, as tuples. Errors
+    are the driver's, and SQLAlchemy's events and echo do not see these statements."""
 
     def __init__(self, statement) -> None:
         self.statement = statement
-        # dialect name -> (SQL, parameter names in order for a positional driver, fixed values)
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
+        # dialect name -> (SQL, parameter names in order for a positional driver, fixed values,
+        # bind processors by parameter name, result processors by column or None)
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, dict, list | None]] = {}
 
     def rows(self, session: Session, params: dict | None = None) -> list[tuple]:
-        connection = session.connection()
-        dialect = connection.dialect
+        dialect, cursor = _driver_cursor(session)
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            order = tuple(compiled.positiontup or ()) if compiled.positional else None
-            found = self._compiled[dialect.name] = (str(compiled), order, dict(compiled.params))
-        sql, order, fixed = found
+            found = self._compiled[dialect.name] = self._compile(dialect)
+        sql, order, fixed, processors, results = found
         values = {**fixed, **params} if params else fixed
+        if processors:
+            values = {
+                name: processors[name](value) if name in processors else value
+                for name, value in values.items()
+            }
         args = [values[name] for name in order] if order is not None else values
+        cursor.execute(sql, args)
+        rows = cursor.fetchall() if cursor.description else []
+        if results is None:
+            return rows
+        return [tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True)) for row in rows]
+
+    def _compile(self, dialect) -> tuple[str, tuple[str, ...] | None, dict, dict, list | None]:
+        compiled = self.statement.compile(dialect=dialect)
+        sql, order, fixed = str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)
+        if compiled.post_compile_params:
+            # Lists of literal values (``IN ("a", "b")``) rendered once as parameters of their own.
+            expanded = compiled.construct_expanded_state(fixed)
+            sql, order, fixed = (
+                expanded.statement,
+                tuple(expanded.positiontup or ()),
+                dict(expanded.parameters),
+            )
+        processors = {}
+        for bind, name in compiled.bind_names.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None and not bind.expanding:
+                processors[name] = process
+        results = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in self.statement.exported_columns
+        ]
+        return (
+            sql,
+            order if compiled.positional else None,
+            fixed,
+            processors,
+            results if any(results) else None,
+        )
+
+
+_DRIVER = "ehdesk.driver_cursor"  # session.info: (transaction, dialect, cursor)
+
+
+def _driver_cursor(session: Session):
+    """The dialect and a driver cursor on the session's connection, kept for the rest of its
+    transaction: asking the session for its connection costs more than a one-row query."""
+    transaction = session.get_transaction()
+    found = session.info.get(_DRIVER)
+    if found is None or transaction is None or found[0] is not transaction:
+        connection = session.connection()
         cursor = connection.connection.driver_connection.cursor()
-        try:
-            cursor.execute(sql, args)
-            return cursor.fetchall() if cursor.description else []
-        finally:
-            cursor.close()
+        found = session.info[_DRIVER] = (session.get_transaction(), connection.dialect, cursor)
+    return found[1], found[2]
 
 
 @contextmanager

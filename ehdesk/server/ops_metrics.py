@@ -236,9 +236,22 @@ class JsonFormatter(logging.Formatter):
 
     FIELDS = ("endpoint", "method", "status", "ms", "rows", "revision")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._second = -1
+        self._at = ""
+
+    def _stamp(self, created: float) -> str:
+        # One line a request: the time is formatted once a second, not once a line.
+        second = int(created)
+        if second != self._second:
+            self._at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)) + "Z"
+            self._second = second
+        return self._at
+
     def format(self, record: logging.LogRecord) -> str:
         out = {
-            "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + "Z",
+            "at": self._stamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": record.getMessage(),
@@ -252,6 +265,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_json_logging(level: int = logging.INFO) -> None:
+    # The JSON lines name no thread or process: each record is spared looking them up.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     for name in ("ehdesk", "uvicorn.error"):

@@ -9,6 +9,7 @@ counter), and the statements are built once (per scope kind), not per request.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, and_, bindparam, exists, false, func, or_, select
@@ -16,35 +17,59 @@ from sqlalchemy.orm import Session
 
 from ehdesk.models import Family
 from ehdesk.server.changelog import head
+from ehdesk.server.db import Prebuilt
 from ehdesk.server.models import ChangeLog, Device, ScopeMove, ServerAudit
-from ehdesk.server.scope import PUSH_ONLY_ENTITIES, Principal, log_scope_param, scope_params
+from ehdesk.server.scope import (
+    PUSH_ONLY_ENTITIES,
+    SCOPE_KINDS,
+    Principal,
+    log_scope_param,
+    scope_kind,
+    scope_params,
+)
 from ehdesk.sync.protocol import MAX_ARRIVALS, BlobRef, Change, PullRequest, PullResponse
 
 
-def _for_laptop(admin: bool):
+def _for_laptop(scope: str):
     """Log rows in (after, upto] this laptop receives: its scope's, not pushed by it as it holds them."""
     return (
         ChangeLog.revision > bindparam("after"),
         ChangeLog.revision <= bindparam("upto"),
         ChangeLog.entity.not_in(PUSH_ONLY_ENTITIES),
         ~((ChangeLog.device_id == bindparam("device_id")) & ChangeLog.origin_has_it),
-        log_scope_param(admin),
+        log_scope_param(scope),
     )
 
 
-# Keyed by "is the worker an admin" (an admin's scope is every family).
+_LOG = ChangeLog.__table__
+# Statements keyed by the kind of scope (``scope_kind``). Those with no list of teams to expand
+# (an admin, or a worker of one team, the usual case) run on the driver (``Prebuilt``).
+# Plain rows, not ORM objects: a page is read once and serialised, never changed.
 _PAGE = {
-    admin: select(ChangeLog).where(*_for_laptop(admin)).order_by(ChangeLog.revision).limit(bindparam("limit"))
-    for admin in (False, True)
+    scope: select(
+        _LOG.c.revision, _LOG.c.entity, _LOG.c.row_id, _LOG.c.family_id, _LOG.c.fields, _LOG.c.deleted
+    )
+    .where(*_for_laptop(scope))
+    .order_by(_LOG.c.revision)
+    .limit(bindparam("limit"))
+    for scope in SCOPE_KINDS
 }
+# Families moved in (after, upto]: most pulls after a push find none.
+_MOVED = Prebuilt(
+    select(ScopeMove.family_id)
+    .where(ScopeMove.revision > bindparam("after"), ScopeMove.revision <= bindparam("upto"))
+    .distinct()
+)
 # Anything for the laptop in (after, upto]: a family moved, or a log row it receives. One round trip.
 _ANYTHING = {
-    admin: select(
+    scope: select(
         exists().where(ScopeMove.revision > bindparam("after"), ScopeMove.revision <= bindparam("upto"))
-        | exists().where(*_for_laptop(admin))
+        | exists().where(*_for_laptop(scope))
     )
-    for admin in (False, True)
+    for scope in SCOPE_KINDS
 }
+_PREBUILT_PAGE = {scope: Prebuilt(_PAGE[scope]) for scope in SCOPE_KINDS if scope != "teams"}
+_PREBUILT_ANYTHING = {scope: Prebuilt(_ANYTHING[scope]) for scope in SCOPE_KINDS if scope != "teams"}
 
 
 def _params(principal: Principal, after: int, upto: int) -> dict:
@@ -76,33 +101,33 @@ def pull_page(session: Session, principal: Principal, request: PullRequest) -> P
             return PullResponse(
                 changes=[], cursor=request.cursor, has_more=True, head=newest, arrived_families=arrived
             )
-    page = _PAGE[principal.is_admin]
+    scope = scope_kind(principal)
+    params = {**_params(principal, request.cursor, newest), "limit": request.limit + 1}
+    rows: Sequence[Sequence]
     if request.held_families:
-        page = page.where(~_held(request.held_families))
-    rows = list(
-        session.scalars(page, {**_params(principal, request.cursor, newest), "limit": request.limit + 1})
-    )
+        page = _PAGE[scope].where(~_held(request.held_families))
+        rows = session.connection().execute(page, params).all()
+    elif scope in _PREBUILT_PAGE:
+        rows = _PREBUILT_PAGE[scope].rows(session, params)
+    else:
+        rows = session.connection().execute(_PAGE[scope], params).all()
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
-    cursor = rows[-1].revision if has_more else max(newest, request.cursor)
+    cursor = rows[-1][0] if has_more else max(newest, request.cursor)
     changes, blobs = [], []
-    for row in rows:
-        if row.entity == "blob":
-            blobs.append(
-                BlobRef(
-                    sha256=row.row_id, media_type=row.fields.get("media_type", ""), family_id=row.family_id
-                )
-            )
+    for revision, entity, row_id, family_id, fields, deleted in rows:
+        if entity == "blob":
+            blobs.append(BlobRef(sha256=row_id, media_type=fields.get("media_type", ""), family_id=family_id))
         else:
             # Built without re-validating: the rows come from the server's own log.
             changes.append(
                 Change.model_construct(
-                    revision=row.revision,
-                    entity=row.entity,
-                    row_id=row.row_id,
-                    family_id=row.family_id,
-                    fields=row.fields,
-                    deleted=row.deleted,
+                    revision=revision,
+                    entity=entity,
+                    row_id=row_id,
+                    family_id=family_id,
+                    fields=fields,
+                    deleted=deleted,
                 )
             )
     return PullResponse(
@@ -121,19 +146,18 @@ def needs_pull(session: Session, principal: Principal, after: int, upto: int) ->
         return True
     if upto <= after:
         return False
-    # On the connection: a Core statement needs none of the ORM's execution machinery.
-    statement = _ANYTHING[principal.is_admin]
-    return bool(session.connection().execute(statement, _params(principal, after, upto)).scalar())
+    scope = scope_kind(principal)
+    params = _params(principal, after, upto)
+    if scope in _PREBUILT_ANYTHING:
+        return bool(_PREBUILT_ANYTHING[scope].rows(session, params)[0][0])
+    return bool(session.connection().execute(_ANYTHING[scope], params).scalar())
 
 
 def _left_scope(session: Session, principal: Principal, after: int, upto: int) -> list[str]:
     if principal.is_admin:
         return []
-    moved = session.scalars(
-        select(ScopeMove.family_id).where(ScopeMove.revision > after, ScopeMove.revision <= upto).distinct()
-    )
     gone = []
-    for family_id in moved:
+    for (family_id,) in _MOVED.rows(session, {"after": after, "upto": upto}):
         family = session.get(Family, family_id)
         if family is None or not principal.team_in_scope(family.team_id):
             gone.append(family_id)

@@ -63,14 +63,35 @@ def log_scope_filter(principal: Principal) -> ColumnElement[bool]:
     return _team_filter(sorted(principal.team_ids))
 
 
-def log_scope_param(admin: bool) -> ColumnElement[bool]:
-    """``log_scope_filter`` for a statement built once: the worker's teams are the expanding
-    parameter ``teams`` (see ``scope_params``)."""
-    return true() if admin else _team_filter(bindparam("teams", expanding=True))
+# The kinds of scope a statement built once is built for: an administrator's (every family), a
+# worker of one team (the usual case: an equality, no list to expand), a worker of several.
+SCOPE_KINDS = ("admin", "team", "teams")
+
+
+def scope_kind(principal: Principal) -> str:
+    if principal.is_admin:
+        return "admin"
+    return "team" if len(principal.team_ids) == 1 else "teams"
+
+
+def log_scope_param(scope: str) -> ColumnElement[bool]:
+    """``log_scope_filter`` for a statement built once for a kind of scope (``scope_kind``): the
+    worker's team is the parameter ``team``, or their teams the expanding parameter ``teams``
+    (see ``scope_params``)."""
+    if scope == "admin":
+        return true()
+    if scope == "team":
+        return _team_filter([bindparam("team")])
+    return _team_filter(bindparam("teams", expanding=True))
 
 
 def scope_params(principal: Principal) -> dict:
-    return {} if principal.is_admin else {"teams": sorted(principal.team_ids)}
+    kind = scope_kind(principal)
+    if kind == "admin":
+        return {}
+    if kind == "team":
+        return {"team": next(iter(principal.team_ids))}
+    return {"teams": sorted(principal.team_ids)}
 
 
 def _team_filter(teams) -> ColumnElement[bool]:

@@ -208,6 +208,38 @@ def test_replayed_push_is_acknowledged_but_applied_once(server, north):
     assert server.count(ChangeLog) == log
 
 
+def test_a_push_says_whether_anything_waits_to_be_pulled(server, north):
+    """An up-to-date laptop's edit needs no pull (told without a query); a teammate's change, or a
+    conflict, still does."""
+    bob = Api(server, "bob")
+    family_id, created = north.new_family(team_id=server.teams["North"])
+    cursor = created["revision"]
+    edit = north.push(
+        north.mutation("family", family_id, {"notes": "seen"}, op="update", base=cursor), cursor=cursor
+    ).json()
+    assert edit["results"][0]["status"] == "applied" and edit["pull_needed"] is False
+    cursor = edit["revision"]
+    teammate = bob.push(bob.mutation("family", family_id, {"town": "Leeds"}, op="update", base=cursor)).json()
+    assert teammate["results"][0]["status"] == "applied"
+    after = north.push(
+        north.mutation("family", family_id, {"postcode": "LS1"}, op="update", base=cursor), cursor=cursor
+    ).json()
+    assert after["results"][0]["status"] == "applied" and after["pull_needed"] is True
+    # Up to date again, but its edit meets the teammate's on the same field: the conflict is pulled.
+    cursor = after["revision"]
+    bob.push(bob.mutation("family", family_id, {"notes": "bob's"}, op="update", base=cursor))
+    clash = north.push(
+        north.mutation("family", family_id, {"notes": "ann's"}, op="update", base=cursor),
+        cursor=teammate_head(server),
+    ).json()
+    assert clash["results"][0]["status"] == "conflict" and clash["pull_needed"] is True
+
+
+def teammate_head(server) -> int:
+    with server.session() as s:
+        return max(s.scalars(select(ChangeLog.revision)))
+
+
 @pytest.mark.parametrize(
     "body, status",
     [
