@@ -276,7 +276,8 @@ def test_frames_fall_back_to_gzip_when_a_side_has_no_zstd(server, laptops, monke
 
     ann = laptops("ann")
     make_caseload(ann, families=4)
-    assert framing.choose_codec(["zstd", "gzip"]) == "zstd"
+    assert framing.choose_codec(framing.available_codecs()) == "zstd-long"
+    assert framing.choose_codec(["zstd", "gzip"]) == "zstd"  # the previous release's laptop
     monkeypatch.setattr(framing, "available_codecs", lambda: ["gzip"])  # a laptop without zstandard
     assert framing.choose_codec(["gzip"]) == "gzip"
     bob = laptops("bob", first_sync=False)
@@ -400,3 +401,21 @@ def test_frames_share_a_transaction_and_a_dropping_connection_keeps_every_whole_
     assert max(commits) == 3 and len(commits) < summary.snapshot_frames
     assert laptop_tables(bob) == server_tables(server, north(server))
     assert int(bob.store.get_state(ROWS_KEY)) == rows_in_scope(bob)  # 0 lost, 0 written twice
+
+
+def test_a_laptop_offering_only_the_16_mb_zstd_window_is_sent_frames_it_can_read(server, laptops, monkeypatch):
+    """The previous release's laptop holds a 16 MB zstd window; "zstd-long" frames need 64 MB."""
+    from ehdesk.sync import framing
+
+    ann = laptops("ann")
+    make_caseload(ann, families=6)
+    monkeypatch.setattr(framing, "available_codecs", lambda: ["zstd", "gzip"])
+    bob = laptops("bob", first_sync=False)
+    engine = bob.engine()
+    codecs = []
+    engine.client._http.event_hooks["response"].append(
+        lambda response: codecs.append(response.headers.get("x-ehdesk-codec"))
+    )
+    engine.sync()
+    assert "zstd" in codecs and "zstd-long" not in codecs
+    assert laptop_tables(bob) == server_tables(server, north(server))
