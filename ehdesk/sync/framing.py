@@ -6,11 +6,13 @@ payload``. A payload, once unpacked, is one JSON header line, then one section p
 array of that table's rows, ``[revision, {the whole row}]``, its
 length in the header), then the blobs' bytes back to back in the order the header lists them. A
 table's section goes to SQLite as one text parameter and is unpacked there, in C. A frame is the
-unit of atomicity on the laptop: applied whole in one transaction, or not at all.
+unit of atomicity on the laptop: applied whole, or not at all (several frames share a transaction,
+``ehdesk.sync.snapshot``).
 
 One compressed stream runs through a whole response, flushed at the end of every frame: a frame
 can be unpacked as soon as it arrives, and later frames reuse what earlier ones taught the
-compressor (the rows of a table look alike), which brings a first sync within 1.3x of brotli-11.
+compressor (the rows of a table look alike; "zstd-long" remembers 64 MB of them), which brings a
+first sync within 1.3x of brotli-11.
 A resumed snapshot is a new response, so a new stream. Compression is zstd where both sides have
 ``zstandard`` (faster than gzip at a much better ratio), else gzip; the laptop says which it can
 read and the server picks."""
