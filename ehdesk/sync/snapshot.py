@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date
 from sqlalchemy.dialects import sqlite
@@ -135,7 +136,7 @@ class SnapshotWriter:
         self.arrival = arrival
         self.commit_rows = commit_rows
         self._plans: dict[str, _Plan | None] = {}
-        self._raw = None
+        self._raw: Any = None  # the pool's connection while a transaction is open
         self._cache = 0
         self._began = 0.0
         self._open = Committed()
