@@ -112,16 +112,20 @@ def move_family(session: Session, family_id: str, team_name: str) -> int:
 
 def log_blob(session: Session, revisions: Revisions, blob: Blob, family_id: str | None = None) -> None:
     """A blob for the laptops of ``family_id`` (by default the family it was first uploaded for)."""
-    session.add(
-        ChangeLog(
-            revision=revisions.next(),
-            entity="blob",
-            row_id=blob.sha256,
-            family_id=family_id if family_id is not None else blob.family_id,
-            fields={"media_type": blob.media_type, "size": blob.size},
-            changed=[],
-        )
-    )
+    session.add(ChangeLog(**blob_log_row(revisions, blob, family_id)))
+
+
+def blob_log_row(revisions: Revisions, blob, family_id: str | None = None) -> dict:
+    """The change-log row telling ``family_id``'s laptops of a blob (``blob``: anything with its
+    sha256, family_id, media_type and size)."""
+    return {
+        "revision": revisions.next(),
+        "entity": "blob",
+        "row_id": blob.sha256,
+        "family_id": family_id if family_id is not None else blob.family_id,
+        "fields": {"media_type": blob.media_type, "size": blob.size},
+        "changed": [],
+    }
 
 
 def _devices(session: Session, username: str | None, device_id: str | None) -> list[Device]:

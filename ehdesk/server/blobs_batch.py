@@ -17,7 +17,7 @@ from ehdesk.server.changelog import Revisions
 from ehdesk.server.db import transaction
 from ehdesk.server.deps import check_version
 from ehdesk.server.openapi import AUTHENTICATED
-from ehdesk.server.routes.blobs import MEDIA_TYPE, store_blob
+from ehdesk.server.routes.blobs import MEDIA_TYPE, store_blobs
 from ehdesk.sync import framing
 from ehdesk.sync import protocol as p
 
@@ -58,13 +58,15 @@ def _store(request: Request, blobs) -> p.BlobBatchResponse:
     results: dict[str, str] = {}
     with transaction(request.app.state.factory) as s:
         principal = authenticate(s, request)
-        revisions = Revisions(s)
+        checked = []
         for sha256, media_type, family_id, data in blobs:
             if sha256 in results:
                 continue
             if len(data) > p.MAX_BLOB_BYTES or hashlib.sha256(data).hexdigest() != sha256:
                 results[sha256] = "bad"
                 continue
-            # The same rules as a single upload (scope, per-family ownership, the log), audited alike.
-            results[sha256] = store_blob(s, principal, revisions, sha256, data, media_type, family_id)
+            results[sha256] = ""  # its fate comes from store_blobs, in the batch's order
+            checked.append((sha256, media_type, family_id, data))
+        # The same rules as a single upload (scope, per-family ownership, the log), audited alike.
+        results.update(store_blobs(s, principal, Revisions(s), checked))
     return p.BlobBatchResponse(results=[p.BlobBatchResult(sha256=h, status=st) for h, st in results.items()])

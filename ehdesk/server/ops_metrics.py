@@ -129,6 +129,14 @@ def count_push(session, statuses: dict[str, int]) -> None:
             counts[f"push:{status}"] = counts.get(f"push:{status}", 0) + n
 
 
+def count_blobs_stored(session, n: int) -> None:
+    """Blobs stored, counted when the request's transaction commits (for inserts made without the
+    ORM)."""
+    if n:
+        counts = session.info.setdefault("ops_counts", {})
+        counts["blob"] = counts.get("blob", 0) + n
+
+
 def snapshot_built(rows: int, seconds: float) -> None:
     SNAPSHOTS.inc()
     SNAPSHOT_ROWS.inc(rows)

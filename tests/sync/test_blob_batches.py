@@ -114,16 +114,16 @@ def test_batch_reply_lost_is_sent_again_and_stored_once(server, laptops):
 def test_server_crashing_mid_batch_stores_nothing_half_way_then_everything_once(server, laptops, monkeypatch):
     ann = laptops("ann")
     good = signatures(ann, [ann.add_family(f"EH-{i}") for i in range(6)])
-    real_log = server_admin.log_blob
+    real_log = server_admin.blob_log_row
     calls = {"n": 0}
 
-    def crash_on_tenth(session, revisions, blob, family_id=None):
+    def crash_on_tenth(revisions, blob, family_id=None):
         calls["n"] += 1
         if calls["n"] == 10:
             raise SystemError("server process killed mid-batch")
-        return real_log(session, revisions, blob, family_id)
+        return real_log(revisions, blob, family_id)
 
-    monkeypatch.setattr(server_admin, "log_blob", crash_on_tenth)
+    monkeypatch.setattr(server_admin, "blob_log_row", crash_on_tenth)
     restarts = []
 
     def restart_instead_of_waiting(seconds):

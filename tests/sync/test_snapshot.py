@@ -148,6 +148,7 @@ def test_laptop_stopped_mid_snapshot_keeps_its_whole_frames(server, laptops, mon
     monkeypatch.setattr(client_snapshot.SnapshotWriter, "apply", apply_then_die)
     engine = bob.engine()
     engine.snapshot_rows = 8
+    engine.snapshot_commit_rows = 1  # each frame committed on its own
     with pytest.raises(KeyboardInterrupt):
         engine.sync()
     monkeypatch.undo()
@@ -187,6 +188,7 @@ store = ProfileManager(Path(sys.argv[1])).unlock("bob", sys.argv[3])
 client = SyncClient(sys.argv[2], device_id=store.device_id, refresh_token=store.get_state("refresh_token"))
 engine = SyncEngine(store, client)
 engine.snapshot_rows = 3
+engine.snapshot_commit_rows = 1  # each frame committed on its own, then "frame" is printed
 engine.sync()
 """
 
@@ -274,7 +276,8 @@ def test_frames_fall_back_to_gzip_when_a_side_has_no_zstd(server, laptops, monke
 
     ann = laptops("ann")
     make_caseload(ann, families=4)
-    assert framing.choose_codec(["zstd", "gzip"]) == "zstd"
+    assert framing.choose_codec(framing.available_codecs()) == "zstd-long"
+    assert framing.choose_codec(["zstd", "gzip"]) == "zstd"  # the previous release's laptop
     monkeypatch.setattr(framing, "available_codecs", lambda: ["gzip"])  # a laptop without zstandard
     assert framing.choose_codec(["gzip"]) == "gzip"
     bob = laptops("bob", first_sync=False)
@@ -358,3 +361,61 @@ def test_connection_cut_mid_arrival_snapshot_resumes_and_loses_nothing(server, l
     assert summary.snapshot_resumes == 2
     assert laptop_tables(sue) == server_tables(server, [server.teams["South"]])
     assert {f.id for f in sue.rows(Family)} == set(families[:3])
+
+
+def test_frames_share_a_transaction_and_a_dropping_connection_keeps_every_whole_frame(
+    server, laptops, monkeypatch
+):
+    """A commit per frame cost 1.7x one transaction for the lot, so frames share transactions;
+    a connection that drops every three frames must still move the snapshot on (the whole frames
+    are committed at the drop), losing nothing and writing nothing twice."""
+    from ehdesk.sync import snapshot as client_snapshot
+    from ehdesk.sync.client import Offline
+
+    ann = laptops("ann")
+    make_caseload(ann, families=30)
+    bob = laptops("bob", first_sync=False)
+    commits = []
+    real_commit = client_snapshot.SnapshotWriter._commit
+
+    def counted(self):
+        commits.append(self._open.frames)
+        return real_commit(self)
+
+    monkeypatch.setattr(client_snapshot.SnapshotWriter, "_commit", counted)
+    engine = bob.engine(sleep=lambda _s: None)
+    engine.snapshot_rows = 8
+    real_snapshot = engine.client.snapshot
+
+    def dropped_every_three_frames(*args, **kwargs):
+        frames = real_snapshot(*args, **kwargs)
+        for n, frame in enumerate(frames):
+            if n == 3:
+                frames.close()
+                raise Offline("dropped")
+            yield frame
+
+    engine.client.snapshot = dropped_every_three_frames
+    summary = engine.sync()
+    assert summary.snapshot_resumes >= 3
+    assert max(commits) == 3 and len(commits) < summary.snapshot_frames
+    assert laptop_tables(bob) == server_tables(server, north(server))
+    assert int(bob.store.get_state(ROWS_KEY)) == rows_in_scope(bob)  # 0 lost, 0 written twice
+
+
+def test_a_laptop_offering_only_the_16_mb_zstd_window_is_sent_frames_it_can_read(server, laptops, monkeypatch):
+    """The previous release's laptop holds a 16 MB zstd window; "zstd-long" frames need 64 MB."""
+    from ehdesk.sync import framing
+
+    ann = laptops("ann")
+    make_caseload(ann, families=6)
+    monkeypatch.setattr(framing, "available_codecs", lambda: ["zstd", "gzip"])
+    bob = laptops("bob", first_sync=False)
+    engine = bob.engine()
+    codecs = []
+    engine.client._http.event_hooks["response"].append(
+        lambda response: codecs.append(response.headers.get("x-ehdesk-codec"))
+    )
+    engine.sync()
+    assert "zstd" in codecs and "zstd-long" not in codecs
+    assert laptop_tables(bob) == server_tables(server, north(server))

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ehdesk.models import Blob, Family
-from ehdesk.server import admin
+from ehdesk.server import admin, ops_metrics
 from ehdesk.server.changelog import Revisions
 from ehdesk.server.deps import CurrentPrincipal, DbSession, check_version, error, refuse
-from ehdesk.server.models import BlobOwner
+from ehdesk.server.models import BlobOwner, ChangeLog
 from ehdesk.server.openapi import AUTHENTICATED, NOT_FOUND
-from ehdesk.server.scope import Principal, family_in_scope
+from ehdesk.server.scope import Principal
 from ehdesk.sync import protocol as p
 
 router = APIRouter()
@@ -124,25 +125,73 @@ def put_blob(
 def store_blob(
     s, principal: Principal, revisions: Revisions, sha256: str, data: bytes, media_type: str, family_id
 ) -> str:
-    """Keep one document whose bytes were checked against ``sha256``, for a single upload and for
-    each document of a batch: "stored", "present" (this family holds it already) or "refused"
-    (the family is not in the worker's scope; audited)."""
-    if family_id is not None and not family_in_scope(s, principal, family_id):
-        refuse(s, principal, "refused_write", "blob", sha256, family_id)
-        return "refused"
-    blob = s.get(Blob, sha256)
-    if blob is None:
-        blob = Blob(sha256=sha256, family_id=family_id, media_type=media_type, size=len(data), data=data)
-        s.add(blob)
-        s.flush()
-    elif family_id is None or s.get(BlobOwner, (sha256, family_id)) is not None:
-        return "present"
-    if family_id is not None:
-        s.add(BlobOwner(sha256=sha256, family_id=family_id))
-        s.flush()
-    # The family's other laptops learn of it through the log (one entry per owning family).
-    admin.log_blob(s, revisions, blob, family_id)
-    return "stored"
+    """Keep one document whose bytes were checked against ``sha256`` (``store_blobs`` of one)."""
+    return store_blobs(s, principal, revisions, [(sha256, media_type, family_id, data)])[sha256]
+
+
+def store_blobs(
+    s, principal: Principal, revisions: Revisions, blobs: list[tuple[str, str, str | None, bytes]]
+) -> dict[str, str]:
+    """Keep documents whose bytes were checked against their hashes, for a single upload and for a
+    batch alike: hash -> "stored", "present" (this family holds it already) or "refused" (the
+    family is not in the worker's scope; audited). What a batch needs to know (its families'
+    teams, the documents and owners the server has) is read in three queries and what it adds is
+    written in one statement a table: a few queries and flushes a document made a batch of 700
+    signatures take over a second."""
+    hashes = sorted({sha256 for sha256, _, _, _ in blobs})
+    families = sorted({family_id for _, _, family_id, _ in blobs if family_id is not None})
+    teams = (
+        dict(s.execute(select(Family.id, Family.team_id).where(Family.id.in_(families))).tuples().all())
+        if families
+        else {}
+    )
+    held = {
+        row.sha256: row
+        for row in s.execute(
+            select(Blob.sha256, Blob.family_id, Blob.media_type, Blob.size).where(Blob.sha256.in_(hashes))
+        )
+    }
+    owners = set(
+        s.execute(select(BlobOwner.sha256, BlobOwner.family_id).where(BlobOwner.sha256.in_(hashes))).tuples()
+    )
+    fates: dict[str, str] = {}
+    new_blobs, new_owners, logged = [], [], []
+    for sha256, media_type, family_id, data in blobs:
+        if sha256 in fates:
+            continue
+        if family_id is not None and not (family_id in teams and principal.team_in_scope(teams[family_id])):
+            refuse(s, principal, "refused_write", "blob", sha256, family_id)
+            fates[sha256] = "refused"
+            continue
+        stored = held.get(sha256)
+        if stored is None:
+            row = {"sha256": sha256, "family_id": family_id, "media_type": media_type, "size": len(data)}
+            new_blobs.append({**row, "data": data})
+            stored = held[sha256] = _Held(**row)
+        elif family_id is None or (sha256, family_id) in owners:
+            fates[sha256] = "present"
+            continue
+        if family_id is not None:
+            new_owners.append({"sha256": sha256, "family_id": family_id})
+            owners.add((sha256, family_id))
+        # The family's other laptops learn of it through the log (one entry per owning family).
+        logged.append(admin.blob_log_row(revisions, stored, family_id))
+        fates[sha256] = "stored"
+    for model, rows in ((Blob, new_blobs), (BlobOwner, new_owners), (ChangeLog, logged)):
+        if rows:
+            s.execute(insert(model), rows)
+    ops_metrics.count_blobs_stored(s, len(new_blobs))
+    return fates
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What the log entry of a document needs of it."""
+
+    sha256: str
+    family_id: str | None
+    media_type: str
+    size: int
 
 
 @router.get(
