@@ -167,7 +167,6 @@ def create_meeting(session: Session, episode_id: str, kind: str, held_on: date, 
         practitioner_updates=[],
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "taf_meeting", row.id, episode.family_id, op="add", kind=kind)
     return row.id
 

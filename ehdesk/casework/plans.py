@@ -281,7 +281,6 @@ def add_outcome(session: Session, episode_id: str, data: dict) -> str:
         **clean,
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "plan_outcome", row.id, episode.family_id, op="add")
     return row.id
 
@@ -326,7 +325,6 @@ def add_action(session: Session, outcome_id: str, data: dict, meeting_id: str = 
         **clean,
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "plan_action", row.id, outcome.family_id, op="add")
     return row.id
 
