@@ -412,12 +412,19 @@ def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
 
 
 def record_version(
-    session: Session, episode_id: str, meeting_id: str, on: date, review_outcome: str = ""
+    session: Session,
+    episode_id: str,
+    meeting_id: str,
+    on: date,
+    review_outcome: str = "",
+    plan: PlanView | None = None,
 ) -> int:
-    """Freeze the plan as it stands now into the next version (called when a TAF is completed)."""
+    """Freeze the plan as it stands now into the next version (called when a TAF is completed).
+    ``plan``: the plan on ``on``, when the caller has just read it."""
     if review_outcome and review_outcome not in REVIEW_OUTCOMES:
         raise ValidationError({"review_outcome": "Choose positive change, no change or deterioration."})
-    plan = get_plan(session, episode_id, today=on)
+    if plan is None:
+        plan = get_plan(session, episode_id, today=on)
     previous = session.scalars(
         select(PlanVersion)
         .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))

@@ -64,10 +64,28 @@ class StoreSession(Session):
         return tables
 
 
-def _tables_read(statement) -> set[str] | None:
-    """The names of the tables a plain SELECT reads, or None when that cannot be told for sure."""
+def _tables_read(statement) -> frozenset[str] | None:
+    """The names of the tables a plain SELECT reads, or None when that cannot be told for sure.
+    Kept per statement shape: SQLAlchemy's cache key (worked out here once, and used again to
+    find the statement's compiled form) is the same for every query of one shape."""
     if type(statement) is not Select or statement._with_options or statement._compile_state_funcs:
         return None
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return _traverse(statement)
+    try:
+        return _READS[cache_key.key]
+    except KeyError:
+        if len(_READS) > 10_000:  # shapes are few; never let a pathological caller grow it
+            _READS.clear()
+        tables = _READS[cache_key.key] = _traverse(statement)
+        return tables
+
+
+_READS: dict[tuple, frozenset[str] | None] = {}
+
+
+def _traverse(statement) -> frozenset[str] | None:
     tables: set[str] = set()
     opaque: list[object] = []
     visitors.traverse(
@@ -79,7 +97,7 @@ def _tables_read(statement) -> set[str] | None:
             "textual_select": opaque.append,
         },
     )
-    return None if opaque or not tables else tables
+    return None if opaque or not tables else frozenset(tables)
 
 
 def _table(mapper: Mapper[Any]) -> str:
