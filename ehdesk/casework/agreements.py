@@ -334,7 +334,6 @@ def start_agreement(
     if latest is not None and latest.review_date and latest.review_date < today:
         row.review_date = today + timedelta(weeks=DEFAULT_REVIEW_WEEKS)
     session.add(row)
-    session.flush()
     audit.record(session, "change", "agreement", row.id, family_id, op="draft", version=row.version_number)
     return _view(session, row)
 
@@ -369,7 +368,6 @@ def update_draft(
             raise ValidationError({"review_date": "The review date must be after today."})
         row.review_date = review_date
     audit.record(session, "change", "agreement", row.id, row.family_id, op="edit")
-    session.flush()
     return _view(session, row)
 
 
@@ -421,7 +419,6 @@ def add_signature(
         device=f"{socket.gethostname()} ({device_id[:8]})" if device_id else socket.gethostname(),
     )
     session.add(sig)
-    session.flush()
     audit.record(session, "change", "agreement_signature", sig.id, row.family_id, role=role)
     return SignatureView(
         sig.id,
@@ -471,7 +468,6 @@ def record_not_signed(
         device=socket.gethostname(),
     )
     session.add(sig)
-    session.flush()
     audit.record(session, "change", "agreement_signature", sig.id, row.family_id, role="not_signed")
     return SignatureView(
         sig.id, sig.signer_name, sig.role, person_id, "", sig.verbal_reason, sig.signed_at, sig.device
@@ -549,11 +545,9 @@ def sign_and_freeze(
     row.signed_on = today or date.today()
     row.status = "signed"
     _record_consent(session, row, draft.signatures)
-    session.flush()
     if render is not None:
         _freeze_pdf(session, row, render)
     audit.record(session, "sign", "agreement", row.id, row.family_id, version=row.version_number)
-    session.flush()
     return _view(session, row, members)
 
 
@@ -584,7 +578,6 @@ def _freeze_pdf(session: Session, row: Agreement, render: Render) -> None:
     from ehdesk.casework.documents import record_issued
 
     record_issued(session, row.family_id, "agreement", row.id, pdf, channel="signed")
-    session.flush()
 
 
 def signed_pdf(session: Session, family_id: str, *, render: Render) -> tuple[bytes, AgreementView]:

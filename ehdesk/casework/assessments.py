@@ -229,7 +229,6 @@ def start_assessment(
         assessor_name=session.info.get("worker_name", ""),
     )
     session.add(row)
-    session.flush()
     audit.record(
         session, "create", "assessment", row.id, family_id, form=definition.id, version=definition.version
     )

@@ -20,7 +20,6 @@ def put_blob(session: Session, data: bytes, media_type: str, family_id: str | No
         session.add(
             Blob(sha256=digest, family_id=family_id, media_type=media_type, size=len(data), data=data)
         )
-        session.flush()
     return digest
 
 

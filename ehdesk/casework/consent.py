@@ -133,7 +133,6 @@ def record_consent(
         notes=(notes or "").strip(),
     )
     session.add(consent)
-    session.flush()
     audit.record(session, "change", "consent", consent.id, family_id, change="create")
     return consent.id
 

@@ -43,7 +43,6 @@ def record_issued(
         channel=channel,
     )
     session.add(row)
-    session.flush()
     action = {"print": "print", "save": "export", "cli": "export"}.get(channel, "change")
     audit.record(session, action, "issued_document", row.id, family_id, kind=kind, channel=channel)
     return digest

@@ -166,7 +166,6 @@ def open_episode(
         except ValidationError as exc:
             raise handovers.prefixed(exc, "step_down_") from None
     session.add(episode)
-    session.flush()
     if step_down is not None:
         handovers.record_handover(session, episode.id, "step_down", dict(step_down), pack)
     audit.record(session, "change", "episode", episode.id, family_id, change="open")

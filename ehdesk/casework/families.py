@@ -176,7 +176,6 @@ def create_family(session: Session, data: dict, reference: str | None = None) ->
         raise ValidationError({"household_name": "The household name is missing."})
     family = Family(reference=reference or new_reference(), **cleaned)
     session.add(family)
-    session.flush()
     audit.record(session, "change", "family", family.id, family.id, change="create")
     return family.id
 
@@ -241,7 +240,6 @@ def add_person(
     _family_or_404(session, family_id)
     person = Person(family_id=family_id, **clean_person(data, pack, today))
     session.add(person)
-    session.flush()
     audit.record(session, "change", "person", person.id, family_id, change="create")
     return person.id
 

@@ -167,7 +167,6 @@ def create_meeting(session: Session, episode_id: str, kind: str, held_on: date, 
         practitioner_updates=[],
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "taf_meeting", row.id, episode.family_id, op="add", kind=kind)
     return row.id
 
@@ -350,11 +349,13 @@ def case_workers(session: Session, episode_id: str) -> frozenset[str]:
     return frozenset(n.strip().casefold() for n in names if n and n.strip())
 
 
-def review_problems(session: Session, m: MeetingView) -> dict[str, str]:
-    """What a review or closure meeting must record about the plan before it can be completed."""
+def review_problems(session: Session, m: MeetingView, plan: plans.PlanView | None = None) -> dict[str, str]:
+    """What a review or closure meeting must record about the plan before it can be completed.
+    ``plan``: the case's plan on the meeting's day, when the caller has just read it."""
     if m.kind not in ("initial_taf", "taf_review", "closure"):
         return {}
-    plan = plans.get_plan(session, m.episode_id, today=m.held_on)
+    if plan is None:
+        plan = plans.get_plan(session, m.episode_id, today=m.held_on)
     if not plan.outcomes:
         what = "agree" if m.kind == "initial_taf" else "review"
         return {
@@ -379,13 +380,12 @@ def review_problems(session: Session, m: MeetingView) -> dict[str, str]:
     return {"outcome_reviews": message}
 
 
-def _new_reading_missing(session: Session, m: MeetingView) -> str | None:
-    """The progression tool is re-scored before each review (a reading since the last TAF)."""
+def _new_reading_missing(session: Session, m: MeetingView, meetings: list[Meeting]) -> str | None:
+    """The progression tool is re-scored before each review (a reading since the last TAF).
+    ``meetings``: the case's meeting records."""
     from ehdesk.casework.readings import reading_facts  # readings sit beside meetings
 
-    earlier = [
-        x.held_on for x in _meetings(session, m.episode_id) if x.status == "completed" and x.id != m.id
-    ]
+    earlier = [x.held_on for x in meetings if x.status == "completed" and x.id != m.id]
     since = max(earlier) if earlier else None
     dates = reading_facts(session, [m.episode_id]).get(m.episode_id, {}).get("reading_dates", ())
     if any((since is None or d > since) and d <= m.held_on for d in dates):
@@ -421,7 +421,8 @@ def complete_meeting(
         )
     view = _view(row)
     errors = missing_for_completion(view)
-    earlier = [m.held_on for m in _meetings(session, row.episode_id) if m.status == "completed"]
+    existing = _meetings(session, row.episode_id)
+    earlier = [m.held_on for m in existing if m.status == "completed"]
     if earlier and row.held_on < max(earlier):
         errors["held_on"] = (
             f"This meeting can't be dated before the last completed one ({show_date(max(earlier))})."
@@ -429,9 +430,12 @@ def complete_meeting(
     if errors:
         raise ValidationError(errors)
     # The rules a manager may override with a reason.
-    soft = review_problems(session, view)
+    # The plan as it stands on the meeting's day, read once: the rules below only read, so the
+    # review's checks and the plan version it freezes see the same plan.
+    plan = plans.get_plan(session, row.episode_id, today=row.held_on) if row.kind in PLAN_MEETINGS else None
+    soft = review_problems(session, view, plan)
     if row.kind == "taf_review":
-        reading = _new_reading_missing(session, view)
+        reading = _new_reading_missing(session, view, existing)
         if reading:
             soft["readings"] = reading
     quorum = (
@@ -452,7 +456,9 @@ def complete_meeting(
         override_by = session.info.get("actor", "") or "manager"
     version = None
     if row.kind in PLAN_MEETINGS:
-        version = plans.record_version(session, row.episode_id, row.id, row.held_on, row.review_outcome)
+        version = plans.record_version(
+            session, row.episode_id, row.id, row.held_on, row.review_outcome, plan=plan
+        )
     row.status = "completed"
     row.completed_on = today
     row.plan_version = version

@@ -281,7 +281,6 @@ def add_outcome(session: Session, episode_id: str, data: dict) -> str:
         **clean,
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "plan_outcome", row.id, episode.family_id, op="add")
     return row.id
 
@@ -326,7 +325,6 @@ def add_action(session: Session, outcome_id: str, data: dict, meeting_id: str = 
         **clean,
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "plan_action", row.id, outcome.family_id, op="add")
     return row.id
 
@@ -414,12 +412,19 @@ def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
 
 
 def record_version(
-    session: Session, episode_id: str, meeting_id: str, on: date, review_outcome: str = ""
+    session: Session,
+    episode_id: str,
+    meeting_id: str,
+    on: date,
+    review_outcome: str = "",
+    plan: PlanView | None = None,
 ) -> int:
-    """Freeze the plan as it stands now into the next version (called when a TAF is completed)."""
+    """Freeze the plan as it stands now into the next version (called when a TAF is completed).
+    ``plan``: the plan on ``on``, when the caller has just read it."""
     if review_outcome and review_outcome not in REVIEW_OUTCOMES:
         raise ValidationError({"review_outcome": "Choose positive change, no change or deterioration."})
-    plan = get_plan(session, episode_id, today=on)
+    if plan is None:
+        plan = get_plan(session, episode_id, today=on)
     previous = session.scalars(
         select(PlanVersion)
         .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))

@@ -241,7 +241,6 @@ def take_reading(
         **cleaned,
     )
     session.add(reading)
-    session.flush()
     audit.record(session, "change", "reading", reading.id, episode.family_id, change="create")
     return reading.id
 

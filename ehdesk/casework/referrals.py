@@ -113,7 +113,6 @@ def record_referral(
     _family_or_404(session, family_id)
     referral = Referral(family_id=family_id, **clean_referral(data, pack, today))
     session.add(referral)
-    session.flush()
     audit.record(session, "change", "referral", referral.id, family_id, change="create")
     return referral.id
 

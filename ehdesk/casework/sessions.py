@@ -133,7 +133,6 @@ def save_session(session: Session, episode_id: str, data: dict, session_id: str 
     if session_id is None:
         note = SessionNote(family_id=episode.family_id, episode_id=episode_id, **clean)
         session.add(note)
-        session.flush()
         audit.record(session, "change", "session_note", note.id, episode.family_id, op="add")
         return note.id
     row = session.get(SessionNote, session_id)

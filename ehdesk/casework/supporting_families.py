@@ -116,7 +116,6 @@ def record_need(
         recorded_by=recorded_by,
     )
     session.add(row)
-    session.flush()
     audit.record(session, "change", "family_outcome", row.id, episode.family_id, change="create")
     return row.id
 
@@ -141,7 +140,6 @@ def record_progress(
     if errors:
         raise ValidationError(errors)
     row.progress_from, row.sustained_to, row.evidence = progress_from, sustained_to, evidence
-    session.flush()
     audit.record(session, "change", "family_outcome", row.id, row.family_id, change="progress")
 
 

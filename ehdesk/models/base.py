@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Integer, MetaData, String, Table
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Integer, MetaData, String, Table, event, inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from ehdesk.models.types import UTCDateTime, new_id, utcnow
 
@@ -48,6 +51,42 @@ class Synced:
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
+
+
+def _build_defaults(cls: type) -> list[tuple[str, Callable[[], Any]]]:
+    """(attribute, value maker) for each column of ``cls`` that has a default made in Python."""
+    made: list[tuple[str, Callable[[], Any]]] = []
+    mapper: Mapper[Any] = inspect(cls)
+    for attr in mapper.column_attrs:
+        default = attr.columns[0].default
+        if isinstance(default, ScalarElementColumnDefault):
+            made.append((attr.key, partial(_same, default.arg)))
+        elif isinstance(default, CallableColumnDefault):
+            # SQLAlchemy wraps a no-argument default (new_id, utcnow, list) to take a context.
+            made.append((attr.key, partial(default.arg, None)))  # type: ignore[arg-type]
+    return made
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_DEFAULTS: dict[type, list[tuple[str, Callable[[], Any]]]] = {}
+
+
+@event.listens_for(Base, "init", propagate=True)
+def _defaults_when_built(row: Base, args, kwargs) -> None:
+    """A row has its id and every default from the moment it is built, not from its first flush,
+    as it would after that flush: a casework operation can name the row (in its audit event, in
+    the next row it links) and read it back without flushing the session to get there, so a long
+    unit of work (a demo batch of 50 families) writes in few, large flushes."""
+    cls = type(row)
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        defaults = _DEFAULTS[cls] = _build_defaults(cls)
+    for key, make in defaults:
+        if key not in kwargs:
+            kwargs[key] = make()
 
 
 class FamilyScoped(Synced):

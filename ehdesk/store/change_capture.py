@@ -10,8 +10,10 @@ is not captured: those changes came from the server and must not echo back."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapper, Session, sessionmaker
 
 from ehdesk.models import OutboxEntry, Synced
 from ehdesk.models.clock import HybridClock
@@ -23,26 +25,35 @@ class TombstonesOnly(RuntimeError):
     """Synced rows are never deleted; set ``deleted = True`` so the deletion can sync."""
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# Built once: its cache key is worked out once, not at every flush.
+_OUTBOX_INSERT = insert(OutboxEntry.__table__)
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    """The attributes of ``cls`` that travel (every column but the sync metadata), worked out
+    once per class: a demo batch captures thousands of rows."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        skip = Synced.SYNC_META_FIELDS
+        mapper: Mapper[Any] = inspect(cls)
+        keys = _FIELDS[cls] = tuple(a.key for a in mapper.column_attrs if a.key not in skip)
+        return keys
+
+
 def _changed_fields(obj) -> dict:
-    state = inspect(obj)
-    skip = Synced.SYNC_META_FIELDS
+    attrs = inspect(obj).attrs
     changed = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in skip:
-            continue
-        history = state.attrs[attr.key].history
+    for key in _fields(type(obj)):
+        history = attrs[key].history
         if history.added:
-            changed[attr.key] = to_json_value(history.added[0])
+            changed[key] = to_json_value(history.added[0])
     return changed
 
 
 def _all_fields(obj) -> dict:
-    skip = Synced.SYNC_META_FIELDS
-    return {
-        attr.key: to_json_value(getattr(obj, attr.key))
-        for attr in inspect(obj).mapper.column_attrs
-        if attr.key not in skip
-    }
+    return {key: to_json_value(getattr(obj, key)) for key in _fields(type(obj))}
 
 
 def install(factory: sessionmaker, device_id: str, clock: HybridClock) -> None:
@@ -79,7 +90,7 @@ def install(factory: sessionmaker, device_id: str, clock: HybridClock) -> None:
             op = "delete" if fields.get("deleted") is True else "update"
             rows.append(_entry(obj, op, fields, obj.server_revision or 0))
         if rows:
-            session.connection().execute(insert(OutboxEntry.__table__), rows)
+            session.connection().execute(_OUTBOX_INSERT, rows)
 
     def _entry(obj, op: str, fields: dict, base_revision: int) -> dict:
         return {

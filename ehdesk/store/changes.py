@@ -83,13 +83,15 @@ def install(factory: sessionmaker, on_synced_commit: Callable[[], None]) -> None
     @event.listens_for(factory, "after_flush")
     def _note(session: Session, _flush_context) -> None:
         noted = session.info.setdefault(INFO_KEY, set())
-        for obj in (*session.new, *session.dirty):
+        dirty = session.dirty
+        changed = set(map(id, dirty))  # looked up per row: a demo batch flushes thousands at once
+        for obj in (*session.new, *dirty):
             if isinstance(obj, Synced):
                 if not session.info.get("applying_remote"):
                     session.info[SYNCED_WRITE_KEY] = True
                 if obj.__tablename__ in NOT_A_CHANGE:
                     continue
-                if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                if id(obj) in changed and not session.is_modified(obj, include_collections=False):
                     continue
                 noted.add((row_family(obj), obj.__tablename__))
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ehdesk.errors import StoreLocked
 from ehdesk.models import SyncState
 from ehdesk.models.clock import HybridClock
-from ehdesk.store import change_capture, changes
+from ehdesk.store import change_capture, changes, unflushed
 from ehdesk.store.engine import checkpoint
 from ehdesk.store.profile_info import ProfileInfo  # noqa: F401  (re-exported)
 
@@ -30,13 +30,14 @@ class Store:
         last = self._read_state("hlc_last", "")
         if last:
             self.clock.observe(last)
-        self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._factory = sessionmaker(engine, class_=unflushed.StoreSession, expire_on_commit=False)
         # Who hears of a worker's committed change (the desktop's sync trigger). A tuple replaced
         # whole on subscribe, so a thread that is committing iterates a list nobody changes.
         self._synced_commit_callbacks: tuple[Callable[[], None], ...] = ()
         # Every session listener is installed here, once, before any other thread has the store.
         change_capture.install(self._factory, self.device_id, self.clock)
         changes.install(self._factory, self._synced_committed)
+        unflushed.install(self._factory)
         # Run first when the store closes: whatever works on the store in the background (the
         # desktop's operation runner) ends there, so no write is cut off and no key outlives it.
         self._before_close: list[Callable[[], None]] = []
