@@ -141,7 +141,7 @@ def store_blobs(
     hashes = sorted({sha256 for sha256, _, _, _ in blobs})
     families = sorted({family_id for _, _, family_id, _ in blobs if family_id is not None})
     teams = (
-        dict(s.execute(select(Family.id, Family.team_id).where(Family.id.in_(families))).tuples().all())
+        {row.id: row.team_id for row in s.execute(select(Family.id, Family.team_id).where(Family.id.in_(families)))}
         if families
         else {}
     )
@@ -151,9 +151,10 @@ def store_blobs(
             select(Blob.sha256, Blob.family_id, Blob.media_type, Blob.size).where(Blob.sha256.in_(hashes))
         )
     }
-    owners = set(
-        s.execute(select(BlobOwner.sha256, BlobOwner.family_id).where(BlobOwner.sha256.in_(hashes))).tuples()
-    )
+    owners = {
+        (row.sha256, row.family_id)
+        for row in s.execute(select(BlobOwner.sha256, BlobOwner.family_id).where(BlobOwner.sha256.in_(hashes)))
+    }
     fates: dict[str, str] = {}
     new_blobs, new_owners, logged = [], [], []
     for sha256, media_type, family_id, data in blobs:
