@@ -75,13 +75,7 @@ def check_json_value(name: str, value: Any, depth: int = 0) -> None:
 
 def from_json_value(column, value: Any) -> Any:
     """The column value for a JSON ``value``; ``WireTypeError`` if it is not of the column's kind."""
-    kind = column.type
-    # The common cases first, without building the column's name (a push decodes every field).
-    if value is not None and type(value) is str and type(kind) is String and "\x00" not in value:
-        if kind.length is None or len(value) <= kind.length:
-            return value
-    elif type(value) is bool and type(kind) is Boolean:
-        return value
+    # The commonest values are answered before this by each column's decoder (``_decoders``).
     name = f"{column.table.name}.{column.name}" if getattr(column, "table", None) is not None else column.name
     if value is None:
         # A JSON column keeps JSON null as a value (SQLAlchemy stores it as 'null', not NULL).
