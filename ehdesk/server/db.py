@@ -134,6 +134,9 @@ class Prebuilt:
 
     def __init__(self, statement) -> None:
         self.statement = statement
+        # Known from the statement, not asked of the cursor after each run (psycopg builds its
+        # ``description`` anew each time it is read).
+        self.returns_rows = bool(statement.exported_columns)
         # dialect name -> (SQL, parameter names in order for a positional driver, fixed values,
         # bind processors by parameter name, result processors by column or None)
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, dict, list | None]] = {}
@@ -152,7 +155,7 @@ class Prebuilt:
             }
         args = [values[name] for name in order] if order is not None else values
         cursor.execute(sql, args)
-        rows = cursor.fetchall() if cursor.description else []
+        rows = cursor.fetchall() if self.returns_rows else []
         if results is None:
             return rows
         return [tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True)) for row in rows]
