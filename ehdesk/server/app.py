@@ -15,6 +15,8 @@ each under ``ehdesk.server.routes``; the session and the principal are dependenc
 
 from __future__ import annotations
 
+import inspect
+
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -28,6 +30,15 @@ from ehdesk.server.openapi import validation_error
 from ehdesk.server.routes import auth, blobs, meta, reports, sync
 from ehdesk.server.signin_limits import parse_proxies
 
+# FastAPI's own OpenTelemetry hooks (its releases from 0.16x on have them) are off: the server's
+# metrics are Prometheus's (/metrics). Left on, every request asks OpenTelemetry whether a tracer
+# or a meter is configured before it is served.
+_NO_TELEMETRY = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    if "telemetry" in inspect.signature(FastAPI.__init__).parameters
+    else {}
+)
+
 
 def create_app(engine: Engine, trusted_proxies: list[str] | tuple[str, ...] = ()) -> FastAPI:
     """``trusted_proxies``: addresses or networks of the reverse proxies whose X-Forwarded-For is
@@ -36,6 +47,7 @@ def create_app(engine: Engine, trusted_proxies: list[str] | tuple[str, ...] = ()
         title="ehdesk server",
         version=__version__,
         description="Sync and sign-in for the ehdesk Early Help desktop app.",
+        **_NO_TELEMETRY,
     )
     app.state.factory = session_factory(engine)
     app.state.trusted_proxies = parse_proxies(trusted_proxies)

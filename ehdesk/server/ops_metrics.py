@@ -273,10 +273,12 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_json_logging(level: int = logging.INFO) -> None:
-    # The JSON lines name no thread or process: each record is spared looking them up.
+    # The JSON lines name no thread, process or source line: each record is spared looking them
+    # up (``_srcfile``: the logging HOWTO's way to skip finding the caller's frame).
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+    logging._srcfile = None
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     for name in ("ehdesk", "uvicorn.error"):
