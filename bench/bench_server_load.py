@@ -342,7 +342,11 @@ class Connection:
         response's body (inflated when gzip)."""
         try:
             async with asyncio.timeout(TIMEOUT):
-                if self.writer is None:
+                if self.writer is None or self.reader is None or self.reader.at_eof():
+                    # First use, or the server closed the kept-alive connection while it was idle
+                    # (uvicorn does after 5 s; a fleet laptop syncs every 30 s): a new one, as
+                    # any HTTP client would.
+                    self.close()
                     self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
                 assert self.reader is not None
                 # A few hundred bytes: the socket takes them at once, nothing to drain.
