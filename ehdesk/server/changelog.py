@@ -1,5 +1,6 @@
 """The change log: every applied change gets the next global revision, and a copy of the whole
-row lands in the log for laptops to pull.
+row lands in the log for laptops to pull. Audit events, which laptops push and never pull
+(``scope.PUSH_ONLY_ENTITIES``), are stored and chain-checked but take no log row.
 
 Revisions are handed out under a row lock on the counter held to the end of the transaction, so
 they commit in order across server processes: a laptop that pulled up to revision N can never

@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 
 from ehdesk.errors import EhdeskError
-from ehdesk.models import Blob, BlobOnServer, OutboxEntry, SyncConflict, model_for_table
+from ehdesk.models import Blob, BlobOnServer, SyncConflict
 from ehdesk.store import ProfileManager, Store
 from ehdesk.store.changes import ChangeSet
 from ehdesk.sync import protocol as p
@@ -35,15 +35,13 @@ from ehdesk.sync.apply import (
 )
 from ehdesk.sync.client import RETRY_STATUSES, Offline, SyncClient, SyncRefused
 from ehdesk.sync.framing import MAX_BATCH_BLOBS, MAX_BATCH_DATA, Frame
+from ehdesk.sync.outbox_batches import acknowledge, read_batch
 from ehdesk.sync.snapshot import COMMIT_ROWS as SNAPSHOT_COMMIT_ROWS
 from ehdesk.sync.snapshot import Committed, SnapshotWriter, snapshot_progress
 from ehdesk.sync.status import SyncStatus
 
 # Rows per snapshot frame: a few megabytes of JSON, one transaction each on the laptop.
 SNAPSHOT_ROWS = 5000
-# A push batch stops short of this much field JSON, well inside what the server takes inflated
-# (long forms: fewer changes a batch, never a batch the server refuses as too large).
-PUSH_BATCH_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -179,48 +177,45 @@ class SyncEngine:
     # -- push ---------------------------------------------------------------------------------
 
     def _push(self, summary: SyncSummary) -> None:
+        """The outbox in batches, one request at a time (the server applies a device's batches
+        strictly in order). While the server applies one batch, the laptop reads and encodes the
+        next and records the one before, so neither side waits for the other's work."""
         total = max(self.counts()[0], 1)
+        with self.store.session() as s:
+            acked = read_int(s, ACKED_KEY)
+        cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
+        batch = read_batch(self.store, acked, self.push_batch)
+        if batch is None:
+            return
+        in_flight = _Background(self.client.push_encoded, batch.mutations_json, cursor)
         while True:
-            with self.store.session() as s:
-                acked = read_int(s, ACKED_KEY)
-                # Plain rows, not ORM objects: a first push reads tens of thousands.
-                rows = s.execute(
-                    select(
-                        OutboxEntry.seq,
-                        OutboxEntry.entity,
-                        OutboxEntry.row_id,
-                        OutboxEntry.op,
-                        OutboxEntry.fields,
-                        OutboxEntry.base_revision,
-                        OutboxEntry.changed_at,
-                        func.length(OutboxEntry.fields).label("size"),
-                    )
-                    .where(OutboxEntry.seq > acked)
-                    .order_by(OutboxEntry.seq)
-                    .limit(self.push_batch)
-                ).all()
-            entries = _within(rows, PUSH_BATCH_BYTES)
-            if not entries:
-                return
-            cursor = int(self.store.get_state(CURSOR_KEY, "0") or 0)
-            reply = self.client.push([_mutation(e, self.store.device_id) for e in entries], cursor=cursor)
-            if reply.last_seq < entries[-1].seq:
+            following = read_batch(self.store, batch.last_seq, self.push_batch)
+            reply = in_flight.result()
+            if reply.last_seq < batch.last_seq:
                 raise EhdeskError(
                     "The council server did not take every change. They are kept to send again."
                 )
-            with self.store.session(applying_remote=True) as s:
-                write_state(s, ACKED_KEY, reply.last_seq)
-                s.execute(delete(OutboxEntry).where(OutboxEntry.seq < reply.last_seq))
-                _stamp_revisions(s, entries, reply)
-                if not reply.pull_needed:
-                    # Nothing new for this laptop up to the server's newest revision.
-                    write_state(s, CURSOR_KEY, max(reply.revision, cursor))
-                    self._skip_pull_upto = reply.revision
+            if not reply.pull_needed:
+                # Nothing new for this laptop up to the server's newest revision.
+                cursor = max(reply.revision, cursor)
+            if following is not None:
+                in_flight = _Background(self.client.push_encoded, following.mutations_json, cursor)
+            try:
+                acknowledge(self.store, batch, reply, cursor)
+            except BaseException:
+                if following is not None:
+                    in_flight.wait()  # a batch sent is answered before the sync reports its failure
+                raise
+            if not reply.pull_needed:
+                self._skip_pull_upto = reply.revision
             summary.pushed += sum(1 for r in reply.results if r.status in ("applied", "conflict"))
             summary.refused += sum(1 for r in reply.results if r.status == "refused")
             summary.conflicts_new += sum(r.conflicts for r in reply.results)
             done = summary.pushed + summary.refused
             self._report(percent=min(50, int(50 * done / total)), waiting=max(total - done, 0))
+            if following is None:
+                return
+            batch = following
 
     def _push_blobs(self, summary: SyncSummary) -> None:
         """Blobs go up after the rows that name them (the server checks the family), each only
@@ -494,56 +489,35 @@ def _read_ahead(
         stop.set()
 
 
-def _within(rows: list, limit: int) -> list:
-    """The first outbox rows whose fields come to at most ``limit`` bytes (always at least one)."""
-    entries: list = []
-    size = 0
-    for row in rows:
-        size += row.size or 0
-        if entries and size > limit:
-            break
-        entries.append(row)
-    return entries
-
-
-def _stamp_revisions(session, entries: list, reply: p.PushResponse) -> None:
-    """Rows the server took exactly as sent are not pulled back: record their revision here."""
-    by_seq = {e.seq: e for e in entries}
-    by_table: dict[str, list[tuple[int, str, int]]] = {}
-    for result in reply.results:
-        entry = by_seq.get(result.seq)
-        if entry is None or not result.revision:
-            continue
-        try:
-            table = model_for_table(entry.entity).__tablename__
-        except KeyError:
-            continue
-        by_table.setdefault(table, []).append((result.revision, entry.row_id, result.revision))
-    # One statement a table on the driver, many rows (an ORM UPDATE a row cost more than the push,
-    # and SQLAlchemy's parameter handling a row half as much as the UPDATE).
-    connection = session.connection()
-    for table, rows in by_table.items():
-        connection.exec_driver_sql(
-            f'UPDATE "{table}" SET server_revision = ? WHERE id = ? AND server_revision < ?', rows
-        )
-
-
-def _mutation(entry, device_id: str) -> p.Mutation:
-    return p.Mutation(
-        device_id=device_id,
-        seq=entry.seq,
-        entity=entry.entity,
-        row_id=entry.row_id,
-        op=entry.op,
-        fields=entry.fields,
-        base_revision=entry.base_revision,
-        changed_at=entry.changed_at,
-    )
-
-
 def pulled_changes(page: p.PullResponse) -> ChangeSet:
     """The families and kinds of record one pulled page changed or removed."""
     rows = [(c.row_id if c.entity == "family" else c.family_id, c.entity) for c in page.changes]
     rows += [(family_id, "family") for family_id in page.remove_families]
     # Team and worker rows belong to no family and change no family's screens.
     return ChangeSet.of(row for row in rows if row[0])
+
+
+class _Background:
+    """One call on a daemon thread of its own (quitting never waits for it); ``result`` returns
+    its value or raises its error where the caller asks for it."""
+
+    def __init__(self, fn: Callable, *args) -> None:
+        self._value = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, *args), name="ehdesk-push", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable, *args) -> None:
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # noqa: BLE001  (raised again by ``result``)
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value

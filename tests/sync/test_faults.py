@@ -9,6 +9,7 @@ from ehdesk.models import Family, Person
 from ehdesk.server import push as server_push
 from ehdesk.server.models import ChangeLog, Device
 from ehdesk.sync import engine as engine_module
+from ehdesk.sync import outbox_batches
 from ehdesk.sync.client import Offline
 from tests.sync.harness import CuttingProxy
 
@@ -106,7 +107,7 @@ def test_laptop_stopped_after_the_push_landed_but_before_it_was_acknowledged(ser
     def killed(session, key, value):
         raise KeyboardInterrupt  # the process dies here
 
-    monkeypatch.setattr(engine_module, "write_state", killed)
+    monkeypatch.setattr(outbox_batches, "write_state", killed)
     with pytest.raises(KeyboardInterrupt):
         ann.sync()
     monkeypatch.undo()
@@ -118,6 +119,52 @@ def test_laptop_stopped_after_the_push_landed_but_before_it_was_acknowledged(ser
     ann.edit(Family, families[0], town="Bradford")
     assert ann.sync().pushed == 1
     assert server.get(Family, families[0]).town == "Bradford"
+
+
+def test_laptop_stopped_while_its_next_batch_was_on_the_way_loses_and_doubles_nothing(
+    server, laptops, monkeypatch
+):
+    """The next batch goes to the server while the laptop records the one before: stopped at
+    that moment, the server holds a batch the laptop has not recorded, and sends it back as
+    already applied."""
+    ann = laptops("ann")
+    families = [ann.add_family(f"EH-{i}", members=2) for i in range(4)]  # 12 changes
+    real = outbox_batches.acknowledge
+    sent: list[int] = []
+
+    def stopped_at_the_second(store, batch, reply, cursor):
+        sent.append(batch.last_seq)
+        if len(sent) == 2:
+            raise KeyboardInterrupt  # the process dies here, the third batch already sent
+        return real(store, batch, reply, cursor)
+
+    monkeypatch.setattr(engine_module, "acknowledge", stopped_at_the_second)
+    engine = ann.engine()
+    engine.push_batch = 3
+    with pytest.raises(KeyboardInterrupt):
+        engine.sync()
+    monkeypatch.undo()
+    with server.session() as s:
+        assert s.get(Device, ann.store.device_id).last_seq >= sent[1] + 3  # the third batch landed
+    assert ann.engine().counts()[0] == 12 - 3  # only the first batch was recorded here
+    summary = ann.sync()
+    assert summary.pushed == 12 - 9  # the second and third came back as already applied
+    assert ann.engine().counts() == (0, 0)
+    assert_applied_exactly_once(server, ann, families)
+
+
+def test_connection_cut_mid_push_of_many_batches_lands_each_change_once(server, laptops, proxy):
+    ann = laptops("ann")
+    families = [ann.add_family(f"EH-{i}", members=3) for i in range(5)]  # 20 changes, 5 batches
+    # Connection 1 renews the token; the reply to the third batch is lost after the server applied it.
+    proxy.arm(after_bytes=0, times=1, skip=3)
+    engine = ann.engine(proxy.url, transport=no_keepalive())
+    engine.push_batch = 4
+    summary = engine.sync()
+    assert proxy.cuts == 1
+    assert summary.pushed == 20 - 4  # the third batch, sent again, came back as already applied
+    assert engine.counts() == (0, 0)
+    assert_applied_exactly_once(server, ann, families)
 
 
 def test_laptop_stopped_mid_pull_carries_on_from_the_last_whole_page(server, laptops, monkeypatch):
