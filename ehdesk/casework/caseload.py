@@ -75,7 +75,7 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
     undecided = undecided_by_episode(session, episodes)
     rows = []
     for e in episodes:
-        due = next_due(facts[e.id], pack.timescales, today)
+        due = next_due(facts[e.id], pack.timescales, today, details=False)  # label and date only
         flags = []
         if facts[e.id].consent_withdrawn_on:
             flags.append("Consent withdrawn")

@@ -66,8 +66,10 @@ def _warm_up() -> None:
 
     from ehdesk.casework.episode_facts import fact_sources
     from ehdesk.config.pack import current_pack
+    from ehdesk.store.migrate import head_revisions
 
     fact_sources()  # imports every feature module the caseload's facts come from
+    head_revisions()  # read once per process: unlock compares the store's schema with it
     # What the first query and the caseload would otherwise do at unlock: set up every ORM mapping
     # (70 ms) and read the council pack.
     configure_mappers()
