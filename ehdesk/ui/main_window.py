@@ -60,6 +60,7 @@ def _warm_up() -> None:
         "ehdesk.store.migrate",
         "ehdesk.config.pack",
         "ehdesk.casework.episode_facts",
+        "ehdesk.sync.expiry",  # the sign-in's unlock goes through it (profile expiry)
     ):
         importlib.import_module(module)
     from sqlalchemy.orm import configure_mappers
