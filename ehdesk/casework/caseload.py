@@ -73,9 +73,10 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
     facts = facts_for_episodes(session, episodes)
     late = overdue_action_counts(session, [e.id for e in episodes], today)
     undecided = undecided_by_episode(session, episodes)
+    level_labels: dict[int, str] = {}  # a thousand cases, a handful of levels
     rows = []
     for e in episodes:
-        due = next_due(facts[e.id], pack.timescales, today)
+        due = next_due(facts[e.id], pack.timescales, today, details=False)  # label and date only
         flags = []
         if facts[e.id].consent_withdrawn_on:
             flags.append("Consent withdrawn")
@@ -91,7 +92,7 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
                 episode_id=e.id,
                 lead_child=" ".join(p for p in (e.lead_given_name, e.lead_family_name) if p),
                 level_of_need=e.level_of_need,
-                level_label=pack.label("levels_of_need", e.level_of_need) if e.level_of_need else "",
+                level_label=_level_label(pack, e.level_of_need, level_labels),
                 allocated_on=e.allocated_on,
                 next_due_label=due.label if due else "",
                 next_due_on=due.due_on if due else None,
@@ -102,3 +103,11 @@ def caseload(session: Session, worker_id: str, today: date | None = None) -> lis
         )
     rows.sort(key=lambda r: (r.next_due_on or date.max, r.household_name))
     return rows
+
+
+def _level_label(pack, level: int | None, known: dict[int, str]) -> str:
+    if not level:
+        return ""
+    if level not in known:
+        known[level] = pack.label("levels_of_need", level)
+    return known[level]

@@ -47,13 +47,15 @@ def fact_sources() -> list[FactSource]:
     from ehdesk.casework.sessions import session_facts
     from ehdesk.casework.supervision import manager_action_facts
 
+    # Consent first: it reads the episodes' rows again, which the caseload has just read (still
+    # in SQLite's page cache then; after the other sources, half of them were decrypted again).
     return [
+        withdrawal_facts,  # consent withdrawn: the work stops
         taf_facts,  # TAF meetings held and the next one booked
         session_facts,  # planned sessions (upcoming on the caseload)
         agreement_facts,  # signed agreement
         reading_facts,  # progression readings
         manager_action_facts,  # open supervision and audit actions
-        withdrawal_facts,  # consent withdrawn: the work stops
     ]
 
 

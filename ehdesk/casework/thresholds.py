@@ -151,6 +151,8 @@ def undecided_by_episode(session: Session, episodes) -> dict[str, list[str]]:
             answers.setdefault(episode_id, []).append(dict(stored or {}))
     result: dict[str, list[str]] = {}
     for e in episodes:
+        if e.id not in answers and e.level_of_need not in rules.levels:
+            continue  # nothing that could raise the flag (most of a caseload): no need to look
         levels = {e.level_of_need} if e.level_of_need else set()
         found = _found_triggers(levels, answers.get(e.id, []), {})
         answered = set((e.threshold_decision or {}).get("triggers", []))

@@ -151,8 +151,10 @@ def _limit_words(rules: Timescales) -> str:
     return f"{rules.episode_limit_days}-day limit"
 
 
-def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueItem]:
-    """What is still to be done on an open episode, earliest first."""
+def due_items(facts: EpisodeFacts, rules: Timescales, today: date, *, details: bool = True) -> list[DueItem]:
+    """What is still to be done on an open episode, earliest first. ``details=False`` leaves each
+    item's ``detail`` empty: the caseload shows only the label and date, and writing out the
+    details (dates in words) for a thousand cases was a tenth of its time."""
     if facts.status != "open":
         return []
     if facts.consent_withdrawn_on is not None:
@@ -163,17 +165,21 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
                 "Close: consent withdrawn",
                 withdrawn,
                 False,
-                f"the family withdrew consent on {show_date(withdrawn)}; nothing else is due",
+                f"the family withdrew consent on {show_date(withdrawn)}; nothing else is due"
+                if details
+                else "",
             )
         ]
     calendar = _Calendar(rules)
     items: list[DueItem] = []
 
     def add(code: str, label: str, due_on: date, detail: str = "") -> None:
-        items.append(DueItem(code, label, due_on, today > due_on, detail))
+        items.append(DueItem(code, label, due_on, today > due_on, detail if details else ""))
 
     def planned_detail(due_on: date) -> str:
         planned = facts.next_meeting_planned_on
+        if not details:
+            return ""
         if planned is None:
             return "no date set yet"
         if planned > due_on:
@@ -220,8 +226,8 @@ def due_items(facts: EpisodeFacts, rules: Timescales, today: date) -> list[DueIt
     return sorted(items, key=lambda i: (i.due_on, i.code))
 
 
-def next_due(facts: EpisodeFacts, rules: Timescales, today: date) -> DueItem | None:
-    items = due_items(facts, rules, today)
+def next_due(facts: EpisodeFacts, rules: Timescales, today: date, *, details: bool = True) -> DueItem | None:
+    items = due_items(facts, rules, today, details=details)
     return items[0] if items else None
 
 

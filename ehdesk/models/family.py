@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy import Boolean, Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehdesk.models.base import Base, FamilyScoped, Synced
@@ -12,6 +12,8 @@ from ehdesk.models.base import Base, FamilyScoped, Synced
 
 class Family(Synced, Base):
     __tablename__ = "family"
+    # Holds what the caseload shows of each family, so it never reads the family's whole row.
+    __table_args__ = (Index("ix_family_caseload", "id", "deleted", "reference", "household_name"),)
 
     reference: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
     household_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
@@ -27,6 +29,8 @@ class Family(Synced, Base):
 
 class Person(FamilyScoped, Base):
     __tablename__ = "person"
+    # Holds the names the caseload shows (the lead child's), so it never reads the person's whole row.
+    __table_args__ = (Index("ix_person_names", "id", "deleted", "given_name", "family_name"),)
 
     given_name: Mapped[str] = mapped_column(String(120), nullable=False)
     family_name: Mapped[str] = mapped_column(String(120), nullable=False, default="")

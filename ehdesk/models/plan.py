@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehdesk.models.base import Base, FamilyScoped
@@ -36,6 +36,8 @@ class PlanAction(FamilyScoped, Base):
     """A SMART action: what, who (a named person or an agency from the pack), by when, status."""
 
     __tablename__ = "plan_action"
+    # Holds what the caseload's count of overdue actions reads, so it never loads each action's words.
+    __table_args__ = (Index("ix_plan_action_facts", "episode_id", "deleted", "status", "by_when"),)
 
     episode_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
     outcome_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehdesk.models.base import Base, FamilyScoped
@@ -14,6 +14,8 @@ SESSION_STATUSES = ("planned", "held", "cancelled")
 
 class SessionNote(FamilyScoped, Base):
     __tablename__ = "session_note"
+    # Holds what the caseload's planned-session facts read, so they never load the notes themselves.
+    __table_args__ = (Index("ix_session_note_facts", "episode_id", "status", "deleted", "session_on"),)
 
     episode_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
     session_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -28,7 +29,14 @@ def alembic_config() -> Config:
 
 
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return set(_heads())
+
+
+@cache
+def _heads() -> frozenset[str]:
+    # Reading the migration scripts takes a few milliseconds of every unlock: they do not change
+    # while the app runs, so once per process (the sign-in screen's warm-up does it, before unlock).
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:

@@ -60,18 +60,26 @@ def _warm_up() -> None:
         "ehdesk.store.migrate",
         "ehdesk.config.pack",
         "ehdesk.casework.episode_facts",
+        "ehdesk.sync.expiry",  # the sign-in's unlock goes through it (profile expiry)
     ):
         importlib.import_module(module)
     from sqlalchemy.orm import configure_mappers
 
     from ehdesk.casework.episode_facts import fact_sources
     from ehdesk.config.pack import current_pack
+    from ehdesk.store.migrate import head_revisions
 
     fact_sources()  # imports every feature module the caseload's facts come from
+    head_revisions()  # read once per process: unlock compares the store's schema with it
     # What the first query and the caseload would otherwise do at unlock: set up every ORM mapping
     # (70 ms) and read the council pack.
     configure_mappers()
     current_pack()
+    # The device's settings (read at sign-in for the idle lock and the server): from disk, here
+    # rather than on the UI thread at unlock. Last: a broken file is reported where it is used.
+    from ehdesk.config.settings import device_settings
+
+    device_settings()
 
 
 log = logging.getLogger(__name__)
@@ -192,6 +200,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(WORKSPACE_CODE_AFTER_MS // 2, self, self._load_workspace_code)
             return
         importlib.import_module("ehdesk.ui.workspace")
+        # One caseload page made and dropped: PySide sets up the Python side of each Qt class
+        # (its enums) the first time it is used, 10-15 ms for the table, header and combo box,
+        # which the unlock would otherwise pay on its way to the caseload.
+        from ehdesk.ui.caseload.page import CaseloadPage
+
+        CaseloadPage().deleteLater()
 
     # -- settings and help -----------------------------------------------------------------
 

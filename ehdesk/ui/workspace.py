@@ -30,7 +30,12 @@ class Workspace(QWidget):
         self.index: search.FamilyIndex | None = None
         self.caseload_loaded = False
         self.caseload_stale = False
+        # Asked for before the widgets are made: the query runs on the store's thread (mostly
+        # SQLCipher reading pages, which lets go of the interpreter) while they are built, and its
+        # result reaches the page once this constructor has returned.
+        self._query_caseload()
         self.page = CaseloadPage()
+        self.page.set_loading("Loading your caseload…")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.page)
         # Screens beyond the caseload (reports, sign-offs, sync conflicts), made on first visit.
@@ -118,11 +123,10 @@ class Workspace(QWidget):
     # -- loading ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Load the caseload, then the search index, then reopen what was open at lock. One after
-        the other: the caseload is what the worker sees first, and the two would only queue for
-        the store anyway."""
+        """Once the caseload (asked for as the workspace was made) is shown, load the search index,
+        then reopen what was open at lock. One after the other: the caseload is what the worker
+        sees first, and the two would only queue for the store anyway."""
         self.caseload_ready.connect(self._build_index, Qt.ConnectionType.SingleShotConnection)
-        self.reload_caseload()
 
     def _build_index(self) -> None:
         def build(s):
@@ -145,8 +149,11 @@ class Workspace(QWidget):
         self.ops.query(build, built, owner=self)
 
     def reload_caseload(self) -> None:
-        worker_id = self.store.worker_id
         self.page.set_loading("Loading your caseload…")
+        self._query_caseload()
+
+    def _query_caseload(self) -> None:
+        worker_id = self.store.worker_id
 
         def loaded(rows):
             self.page.set_caseload(rows)

@@ -93,3 +93,46 @@ def test_agreement_facts_are_the_first_signing_and_the_review_date_in_force(stor
         date(2026, 6, 1),
     )
     assert (facts[drafted.id].agreement_signed_on, facts[drafted.id].agreement_review_on) == (None, None)
+
+
+def test_the_caseload_reads_names_planned_sessions_and_late_actions_from_indexes_alone(store):
+    """With thousands of families, the caseload's first read after unlock is mostly SQLCipher
+    decrypting pages for the first time: the families' and lead children's names, the planned
+    sessions and the late plan actions come from indexes that hold them, never from the rows."""
+    from sqlalchemy import event
+
+    from ehdesk.casework.caseload import caseload
+
+    with store.session() as s:
+        family_id, episode = _family(s, "Okafor")
+        episode.allocated_worker_id = store.worker_id
+    statements: list[tuple[str, tuple]] = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        with store.session() as s:
+            [row] = caseload(s, store.worker_id, date(2026, 3, 1))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert row.household_name == "Okafor"
+    raw = store.engine.raw_connection()
+    try:
+        plans = [
+            detail
+            for statement, parameters in statements
+            for *_ids, detail in raw.driver_connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        ]
+    finally:
+        raw.close()
+    covering = {word for plan in plans if "COVERING INDEX" in plan for word in plan.split()}
+    assert {
+        "ix_family_caseload",
+        "ix_person_names",
+        "ix_session_note_facts",
+        "ix_plan_action_facts",
+    } <= covering
+    assert not [plan for plan in plans if plan.startswith("SCAN")]  # no table read from end to end
