@@ -4,11 +4,12 @@ fields still waiting to be pushed keep their local value, and rows from a newer 
 
 import json
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from ehdesk.models import Family, OutboxEntry, Person
 from ehdesk.sync.framing import Frame
-from ehdesk.sync.snapshot import ROWS_KEY, SnapshotWriter
+from ehdesk.sync.snapshot import NEWEST_KEY, ROWS_KEY, SnapshotWriter
 
 
 def frame(rows, last=True, revision=50, blobs=None):
@@ -178,3 +179,22 @@ def test_snapshot_rows_are_stored_exactly_as_the_orm_stores_the_same_values(stor
         assert stored == "2026-03-01 09:15:02.000000"  # the ORM's stored form, which indexes sort by
     finally:
         reference.close()
+
+
+@pytest.mark.parametrize("begun_by", ["this release", "the previous release"])
+def test_the_clock_moves_past_the_newest_change_even_when_it_came_before_a_cut(store, begun_by):
+    """Edits made after a first sync are stamped later than every change it brought, including
+    changes in frames committed before the connection dropped (and a new writer took over), also
+    when the previous release wrote those frames (it did not record their newest change)."""
+    future = "9000000000000-00003-other-laptop"  # far ahead of this laptop's clock
+    first = frame([family_row(5, "fam-1", client_changed_at=future)], last=False, revision=9)
+    first.header["upto"] = 5
+    writer = SnapshotWriter(store)
+    writer.apply(first)
+    writer.flush()  # the stream stopped here
+    if begun_by == "the previous release":
+        with store.session() as s:
+            s.execute(text("DELETE FROM sync_state WHERE key = :key"), {"key": NEWEST_KEY})
+    SnapshotWriter(store).apply(frame([family_row(9, "fam-2")], revision=9))
+    assert store.clock.now() > future
+    assert store.get_state("pull_cursor") == "9"
