@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Text, cast, exists, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import sessionmaker
 
 from ehdesk.models import Blob
@@ -112,13 +112,17 @@ def snapshot_query(
             log.c.revision <= (revision if through is None else min(through, revision)),
             log.c.entity.not_in(PUSH_ONLY_ENTITIES),
             log_scope_filter(principal),
-            # The newest entry for the row at or below the snapshot's revision.
-            ~exists().where(
+            # The newest entry for the row at or below the snapshot's revision: a look-up a row in
+            # the (entity, row_id, revision) index. (As NOT EXISTS, PostgreSQL hashed the whole log
+            # for every frame, and sorted the frame's rows again after the join.)
+            log.c.revision
+            == select(func.max(newer.c.revision))
+            .where(
                 newer.c.entity == log.c.entity,
                 newer.c.row_id == log.c.row_id,
-                newer.c.revision > log.c.revision,
                 newer.c.revision <= revision,
-            ),
+            )
+            .scalar_subquery(),
         )
         .order_by(log.c.revision)
         .limit(limit)
