@@ -140,12 +140,28 @@ def _frames(
     codec: str,
     families: list[str] = (),
 ):
-    """One frame per round of queries, each in a short transaction of its own."""
+    """The compressed frames. The next frame's rows are read (on a thread, in its own transaction)
+    while this one is compressed: the queries' wait on the database and the compression overlap."""
+    writer = framing.FrameWriter(codec)
+    parts = _frame_parts(factory, principal, revision, after, chunk_rows, families)
+    for header, sections, blob_data in framing.read_ahead(parts, depth=1):
+        yield writer.frame(header, sections, blob_data)
+
+
+def _frame_parts(
+    factory: sessionmaker,
+    principal: Principal,
+    revision: int,
+    after: int,
+    chunk_rows: int,
+    families: list[str] = (),
+):
+    """Each frame's header, sections and blobs, one round of queries each, in a short transaction
+    of its own."""
     from ehdesk.server import ops_metrics
 
     started = time.perf_counter()
     total = 0
-    writer = framing.FrameWriter(codec)
     # The first frames are small so the laptop starts writing at once; later ones full size.
     limit = min(chunk_rows, FIRST_FRAME_ROWS)
     window = limit * WINDOW_PER_ROW
@@ -212,7 +228,7 @@ def _frames(
             (entity, ("[" + ",".join(rows) + "]").encode(), len(rows)) for entity, rows in lines.items()
         ]
         total += sum(len(rows) for rows in lines.values()) + len(heads)
-        yield writer.frame(header, sections, [data[h[0]][2] for h in heads])
+        yield header, sections, [data[h[0]][2] for h in heads]
         if not more:
             ops_metrics.snapshot_built(total, time.perf_counter() - started)
             return

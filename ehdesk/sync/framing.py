@@ -20,15 +20,20 @@ read and the server picks."""
 from __future__ import annotations
 
 import json
+import queue
 import struct
+import threading
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 try:  # optional: gzip is always there, zstd when the package is installed
     import zstandard
 except ImportError:  # pragma: no cover - exercised by the gzip fallback test through CODECS
     zstandard = None  # type: ignore[assignment]  # the module or nothing: every use checks first
+
+T = TypeVar("T")
 
 LENGTH = struct.Struct(">I")
 # Frames are small enough for a 2 GB laptop to hold two in memory (one read ahead, one written).
@@ -190,6 +195,53 @@ class FrameReader:
     @property
     def pending(self) -> int:
         return len(self._buffer)
+
+
+def read_ahead(items: Iterator[T], prepare: Callable[[T], T] | None = None, depth: int = 2) -> Iterator[T]:
+    """The next ``items`` made (and ``prepare``d) on a thread while this one is used: the laptop
+    reads, unpacks and turns frames into tuples while it writes one, the server queries the log
+    for the next frame while it compresses one (zstd lets go of the interpreter meanwhile). Errors
+    come out where the item would have."""
+    ahead: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer has gone
+
+    def run() -> None:
+        try:
+            for item in items:
+                if prepare is not None:
+                    item = prepare(item)
+                if not hand_over(("item", item)):
+                    return
+            hand_over(("end", None))
+        except BaseException as exc:  # noqa: BLE001  (handed to the consumer)
+            hand_over(("error", exc))
+        finally:
+            close = getattr(items, "close", None)  # a generator: end the HTTP stream (or transaction) now
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=run, name="ehdesk-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, item = ahead.get()
+            if kind == "item":
+                yield item
+            elif kind == "end":
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
 
 
 # -- blob batches (laptop -> server) ------------------------------------------------------------
