@@ -5,7 +5,7 @@ A snapshot response is a sequence of frames, each ``4-byte big-endian length + c
 payload``. A payload, once unpacked, is one JSON header line, then one section per table (a JSON
 array of that table's rows, ``[revision, {the whole row}]``, its
 length in the header), then the blobs' bytes back to back in the order the header lists them. A
-table's section goes to SQLite as one text parameter and is unpacked there, in C. A frame is the
+table's section is parsed once on the laptop and written with one executemany. A frame is the
 unit of atomicity on the laptop: applied whole, or not at all (several frames share a transaction,
 ``ehdesk.sync.snapshot``).
 
