@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Text, cast, exists, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import sessionmaker
 
 from ehdesk.models import Blob
@@ -112,13 +112,17 @@ def snapshot_query(
             log.c.revision <= (revision if through is None else min(through, revision)),
             log.c.entity.not_in(PUSH_ONLY_ENTITIES),
             log_scope_filter(principal),
-            # The newest entry for the row at or below the snapshot's revision.
-            ~exists().where(
+            # The newest entry for the row at or below the snapshot's revision: a look-up a row in
+            # the (entity, row_id, revision) index. (As NOT EXISTS, PostgreSQL hashed the whole log
+            # for every frame, and sorted the frame's rows again after the join.)
+            log.c.revision
+            == select(func.max(newer.c.revision))
+            .where(
                 newer.c.entity == log.c.entity,
                 newer.c.row_id == log.c.row_id,
-                newer.c.revision > log.c.revision,
                 newer.c.revision <= revision,
-            ),
+            )
+            .scalar_subquery(),
         )
         .order_by(log.c.revision)
         .limit(limit)
@@ -136,12 +140,28 @@ def _frames(
     codec: str,
     families: list[str] = (),
 ):
-    """One frame per round of queries, each in a short transaction of its own."""
+    """The compressed frames. The next frame's rows are read (on a thread, in its own transaction)
+    while this one is compressed: the queries' wait on the database and the compression overlap."""
+    writer = framing.FrameWriter(codec)
+    parts = _frame_parts(factory, principal, revision, after, chunk_rows, families)
+    for header, sections, blob_data in framing.read_ahead(parts, depth=1):
+        yield writer.frame(header, sections, blob_data)
+
+
+def _frame_parts(
+    factory: sessionmaker,
+    principal: Principal,
+    revision: int,
+    after: int,
+    chunk_rows: int,
+    families: list[str] = (),
+):
+    """Each frame's header, sections and blobs, one round of queries each, in a short transaction
+    of its own."""
     from ehdesk.server import ops_metrics
 
     started = time.perf_counter()
     total = 0
-    writer = framing.FrameWriter(codec)
     # The first frames are small so the laptop starts writing at once; later ones full size.
     limit = min(chunk_rows, FIRST_FRAME_ROWS)
     window = limit * WINDOW_PER_ROW
@@ -208,7 +228,7 @@ def _frames(
             (entity, ("[" + ",".join(rows) + "]").encode(), len(rows)) for entity, rows in lines.items()
         ]
         total += sum(len(rows) for rows in lines.values()) + len(heads)
-        yield writer.frame(header, sections, [data[h[0]][2] for h in heads])
+        yield header, sections, [data[h[0]][2] for h in heads]
         if not more:
             ops_metrics.snapshot_built(total, time.perf_counter() - started)
             return

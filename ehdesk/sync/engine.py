@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,7 +33,7 @@ from ehdesk.sync.apply import (
     write_state,
 )
 from ehdesk.sync.client import RETRY_STATUSES, Offline, SyncClient, SyncRefused
-from ehdesk.sync.framing import MAX_BATCH_BLOBS, MAX_BATCH_DATA, Frame
+from ehdesk.sync.framing import MAX_BATCH_BLOBS, MAX_BATCH_DATA, read_ahead
 from ehdesk.sync.outbox_batches import acknowledge, read_batch
 from ehdesk.sync.snapshot import COMMIT_ROWS as SNAPSHOT_COMMIT_ROWS
 from ehdesk.sync.snapshot import Committed, SnapshotWriter, snapshot_progress
@@ -383,7 +382,7 @@ class SyncEngine:
             while True:
                 try:
                     frames = self.client.snapshot(revision, after, self.snapshot_rows, families)
-                    for frame in _read_ahead(frames, writer.prepare):
+                    for frame in read_ahead(frames, writer.prepare):
                         if frame.header.get("wipe"):
                             writer.abandon()
                             with self.store.session(applying_remote=True) as s:
@@ -440,53 +439,6 @@ class SyncEngine:
     def _fetch_page(self, cursor: int, held: dict[str, int] | None = None) -> tuple[p.PullResponse, dict]:
         page = self.client.pull(cursor, self.pull_page, held=held)
         return page, ({} if page.wipe else self._fetch_blobs(page))
-
-
-def _read_ahead(
-    frames: Iterator[Frame], prepare: Callable[[Frame], Frame] | None = None, depth: int = 2
-) -> Iterator[Frame]:
-    """Read, unpack and ``prepare`` the next frames on a thread while this one is written: the
-    network, the decompression and the disk overlap. Errors come out where the frame would have."""
-    ahead: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def hand_over(item) -> bool:
-        while not stop.is_set():
-            try:
-                ahead.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False  # the consumer has gone
-
-    def run() -> None:
-        try:
-            for frame in frames:
-                if prepare is not None:
-                    frame = prepare(frame)
-                if not hand_over(("frame", frame)):
-                    return
-            hand_over(("end", None))
-        except BaseException as exc:  # noqa: BLE001  (handed to the consumer)
-            hand_over(("error", exc))
-        finally:
-            close = getattr(frames, "close", None)  # a generator: end the HTTP stream now
-            if close is not None:
-                close()
-
-    reader = threading.Thread(target=run, name="ehdesk-snapshot", daemon=True)
-    reader.start()
-    try:
-        while True:
-            kind, item = ahead.get()
-            if kind == "frame":
-                yield item
-            elif kind == "end":
-                return
-            else:
-                raise item
-    finally:
-        stop.set()
 
 
 def pulled_changes(page: p.PullResponse) -> ChangeSet:

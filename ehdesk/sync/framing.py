@@ -5,7 +5,7 @@ A snapshot response is a sequence of frames, each ``4-byte big-endian length + c
 payload``. A payload, once unpacked, is one JSON header line, then one section per table (a JSON
 array of that table's rows, ``[revision, {the whole row}]``, its
 length in the header), then the blobs' bytes back to back in the order the header lists them. A
-table's section goes to SQLite as one text parameter and is unpacked there, in C. A frame is the
+table's section is parsed once on the laptop and written with one executemany. A frame is the
 unit of atomicity on the laptop: applied whole, or not at all (several frames share a transaction,
 ``ehdesk.sync.snapshot``).
 
@@ -20,25 +20,31 @@ read and the server picks."""
 from __future__ import annotations
 
 import json
+import queue
 import struct
+import threading
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 try:  # optional: gzip is always there, zstd when the package is installed
     import zstandard
 except ImportError:  # pragma: no cover - exercised by the gzip fallback test through CODECS
     zstandard = None  # type: ignore[assignment]  # the module or nothing: every use checks first
 
+T = TypeVar("T")
+
 LENGTH = struct.Struct(">I")
 # Frames are small enough for a 2 GB laptop to hold two in memory (one read ahead, one written).
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 # zstd codecs by name: (level, window log). "zstd-long" reaches back 64 MB, across a dozen frames:
-# on 1,000 demo families it made 2.46 MB where "zstd" made 2.59 MB (1.25x and 1.32x brotli-11's
-# 1.97 MB) for 0.5 s of server CPU instead of 0.3 s (a higher level at the 16 MB window did less
-# for more: level 12 2.53 MB, level 15 2.50 MB for 2 s). It has a name of its own because a
-# laptop of the previous release holds only a 16 MB window: it offers "zstd" and is sent that.
-ZSTD_CODECS = {"zstd-long": (11, 26), "zstd": (9, 24)}
+# on 1,000 demo families it makes 2.49 MB where "zstd" made 2.59 MB (1.26x and 1.32x brotli-11's
+# 1.97 MB). Level 10 makes 1% more bytes than level 11 (2.46 MB) for a fifth less of the server's
+# CPU (level 9: 2.52 MB, 1.28x, for a third less; a higher level at the 16 MB window did less for
+# more: level 12 2.53 MB, level 15 2.50 MB for 2 s). It has a name of its own because a laptop of
+# the previous release holds only a 16 MB window: it offers "zstd" and is sent that.
+ZSTD_CODECS = {"zstd-long": (10, 26), "zstd": (9, 24)}
 GZIP_LEVEL = 6
 
 
@@ -189,6 +195,53 @@ class FrameReader:
     @property
     def pending(self) -> int:
         return len(self._buffer)
+
+
+def read_ahead(items: Iterator[T], prepare: Callable[[T], T] | None = None, depth: int = 2) -> Iterator[T]:
+    """The next ``items`` made (and ``prepare``d) on a thread while this one is used: the laptop
+    reads, unpacks and turns frames into tuples while it writes one, the server queries the log
+    for the next frame while it compresses one (zstd lets go of the interpreter meanwhile). Errors
+    come out where the item would have."""
+    ahead: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer has gone
+
+    def run() -> None:
+        try:
+            for item in items:
+                if prepare is not None:
+                    item = prepare(item)
+                if not hand_over(("item", item)):
+                    return
+            hand_over(("end", None))
+        except BaseException as exc:  # noqa: BLE001  (handed to the consumer)
+            hand_over(("error", exc))
+        finally:
+            close = getattr(items, "close", None)  # a generator: end the HTTP stream (or transaction) now
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=run, name="ehdesk-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, item = ahead.get()
+            if kind == "item":
+                yield item
+            elif kind == "end":
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
 
 
 # -- blob batches (laptop -> server) ------------------------------------------------------------

@@ -4,11 +4,12 @@ fields still waiting to be pushed keep their local value, and rows from a newer 
 
 import json
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from ehdesk.models import Family, OutboxEntry, Person
 from ehdesk.sync.framing import Frame
-from ehdesk.sync.snapshot import ROWS_KEY, SnapshotWriter
+from ehdesk.sync.snapshot import NEWEST_KEY, ROWS_KEY, SnapshotWriter
 
 
 def frame(rows, last=True, revision=50, blobs=None):
@@ -76,3 +77,124 @@ def test_rows_from_other_releases_are_taken_as_far_as_understood(store):
         ada = s.get(Person, "p-1")
         assert ada.deleted is True and ada.date_of_birth.isoformat() == "2019-04-02"
     assert store.get_state(ROWS_KEY) == "2"
+
+
+def test_snapshot_rows_are_stored_exactly_as_the_orm_stores_the_same_values(store, profiles):
+    """The fast path hands most values to SQLite as parsed; whatever it converts (times, JSON
+    values as text, the defaults of keys a row lacks, rows of one table with different keys) must
+    read back as the same values, of the same types, as the ORM writing them."""
+    from ehdesk.models import Agreement, AgreementSignature, Consent
+    from ehdesk.models.wire import dict_to_columns, row_to_dict
+
+    base = {"family_id": "fam-1", "client_changed_at": "0001767225600000-00000-dev", "deleted": False}
+    agreement = {**base, "episode_id": "ep-1", "template_id": "t", "template_version": 2}
+    rows = [
+        [
+            11,
+            "agreement_signature",
+            {
+                **base,
+                "id": "s-1",
+                "agreement_id": "a-1",
+                "signer_name": "Ann",
+                "role": "parent",
+                "signed_at": "2026-03-01T09:15:02.123456+00:00",
+            },
+        ],
+        [
+            12,
+            "agreement_signature",
+            {
+                **base,
+                "id": "s-2",
+                "agreement_id": "a-1",
+                "signer_name": "Bo",
+                "role": "parent",
+                "signed_at": "2026-03-01T09:15:02+00:00",
+                "person_id": None,
+                "deleted": True,
+            },
+        ],
+        [
+            13,
+            "agreement",
+            {
+                **agreement,
+                "id": "a-1",
+                "agencies": ["school", "GP"],
+                "review_date": None,
+                "frozen_content": {
+                    "title": "Café ✓",
+                    "n": 2**70,
+                    "x": 0.1,
+                    "odd": "\ud800",
+                    "nested": [{"a": None, "b": [True, False, 1.5e-7]}],
+                },
+            },
+        ],
+        # The same table, other keys: a JSON null, an empty value, and keys it does not carry.
+        [14, "agreement", {**agreement, "id": "a-2", "agencies": [], "frozen_content": None}],
+        [15, "agreement", {**agreement, "id": "a-3", "deleted": True}],
+        [
+            16,
+            "consent",
+            {
+                **base,
+                "id": "c-1",
+                "person_id": "p-1",
+                "scope": "assessment",
+                "agencies": [],
+                "given_on": "2025-09-22",
+                "withdrawn_on": None,
+                "safeguarding_shares": [{}],
+            },
+        ],
+    ]
+    for revision, _, fields in rows:
+        fields["server_revision"] = revision
+    SnapshotWriter(store).apply(frame(rows, revision=16))
+
+    profiles.create("Reference", "reference-password-1")
+    reference = profiles.unlock("Reference", "reference-password-1")
+    models = {"agreement": Agreement, "agreement_signature": AgreementSignature, "consent": Consent}
+    try:
+        with reference.session(applying_remote=True) as s:
+            for _, table, fields in rows:
+                s.add(models[table](**dict_to_columns(models[table], fields)))
+        for _, table, fields in rows:
+            model = models[table]
+            with store.session() as s, reference.session() as r:
+                got, want = row_to_dict(s.get(model, fields["id"])), row_to_dict(r.get(model, fields["id"]))
+            for moment in ("created_at", "updated_at"):  # "now" on each side
+                assert got.pop(moment) and want.pop(moment)
+            # Compared as JSON text so that 1, 1.0 and True, or a dict and its keys' order, differ.
+            assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)
+        raw = store.engine.raw_connection()
+        try:
+            (stored,) = raw.driver_connection.execute(
+                "SELECT signed_at FROM agreement_signature WHERE id = 's-2'"
+            ).fetchone()
+        finally:
+            raw.close()
+        assert stored == "2026-03-01 09:15:02.000000"  # the ORM's stored form, which indexes sort by
+    finally:
+        reference.close()
+
+
+@pytest.mark.parametrize("begun_by", ["this release", "the previous release"])
+def test_the_clock_moves_past_the_newest_change_even_when_it_came_before_a_cut(store, begun_by):
+    """Edits made after a first sync are stamped later than every change it brought, including
+    changes in frames committed before the connection dropped (and a new writer took over), also
+    when the previous release wrote those frames (it did not record their newest change)."""
+    future = "9000000000000-00003-other-laptop"  # far ahead of this laptop's clock
+    first = frame([family_row(5, "fam-1", client_changed_at=future)], last=False, revision=9)
+    first.header["upto"] = 5
+    writer = SnapshotWriter(store)
+    writer.apply(first)
+    writer.flush()  # the stream stopped here
+    if begun_by == "the previous release":
+        with store.session() as s:
+            s.execute(text("DELETE FROM sync_state WHERE key = :key"), {"key": NEWEST_KEY})
+    SnapshotWriter(store).apply(frame([family_row(9, "fam-2")], revision=9))
+    assert store.clock.now() > future
+    assert store.get_state("pull_cursor") == "9"
