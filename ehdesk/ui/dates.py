@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QDateEdit
 from ehdesk.config.dates import qt_date_format, show_date, show_time
 
 __all__ = [
-    "NO_DATE", "has_date", "show_date", "show_no_date", "show_time", "style_date_edit", "uk_time", "widest_date",
+    "NO_DATE",
+    "has_date",
+    "show_date",
+    "show_no_date",
+    "show_time",
+    "style_date_edit",
+    "uk_time",
+    "widest_date",
 ]
 
 NO_DATE = "—"
@@ -42,5 +49,3 @@ def widest_date() -> str:
     from datetime import date
 
     return show_date(date(2026, 9, 28))
-
-

@@ -432,7 +432,10 @@ def _team_dialogs(key: str, screen: QWidget) -> Iterator[tuple[str, QWidget]]:
     # A team of its own on a local profile may have no cases yet: the dialogs are the same.
     flags = getattr(screen, "case_flags", None) or [
         SimpleNamespace(
-            household_name="Okonkwo-Fitzgerald", reference="EH-000123", worker_id="w1", worker_name=SWEEP_WORKER
+            household_name="Okonkwo-Fitzgerald",
+            reference="EH-000123",
+            worker_id="w1",
+            worker_name=SWEEP_WORKER,
         )
     ]
     workers = getattr(screen.data, "workers", None) or [

@@ -222,8 +222,14 @@ def test_a_missed_timescale_is_said_as_what_happened_never_as_the_rule_it_broke(
     assert "the 12-month limit passed on 6 January 2026; a manager signed off only on 6 February 2026" in late
     assert not any("signed off before" in words for words in late)
     # Past the limit and never signed off.
-    assert "the 12-month limit passed on 6 January 2026 and no manager has signed off a new close-by date" in said()
+    assert (
+        "the 12-month limit passed on 6 January 2026 and no manager has signed off a new close-by date"
+        in said()
+    )
     # Closed after the limit without a sign-off; a first TAF held late.
     closed = said(status="closed", closed_on=date(2026, 2, 1), first_taf_on=date(2025, 3, 3))
-    assert "the case was closed on 1 February 2026, after the 12-month limit (6 January 2026), without a sign-off" in closed
+    assert (
+        "the case was closed on 1 February 2026, after the 12-month limit (6 January 2026), without a sign-off"
+        in closed
+    )
     assert "the first TAF was held on 3 March 2025, after it was due on 17 February 2025" in closed

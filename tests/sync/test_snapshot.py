@@ -403,7 +403,9 @@ def test_frames_share_a_transaction_and_a_dropping_connection_keeps_every_whole_
     assert int(bob.store.get_state(ROWS_KEY)) == rows_in_scope(bob)  # 0 lost, 0 written twice
 
 
-def test_a_laptop_offering_only_the_16_mb_zstd_window_is_sent_frames_it_can_read(server, laptops, monkeypatch):
+def test_a_laptop_offering_only_the_16_mb_zstd_window_is_sent_frames_it_can_read(
+    server, laptops, monkeypatch
+):
     """The previous release's laptop holds a 16 MB zstd window; "zstd-long" frames need 64 MB."""
     from ehdesk.sync import framing
 

@@ -14,7 +14,9 @@ DATA = Ecomap(
     household=["Isla Shaw", "Oscar Shaw"],
     nodes=[
         EcomapNode("1", "agency", "Agency or professional", "School", "Mrs Patel", "strong", "Strong", True),
-        EcomapNode("2", "wider_family", "Wider family", "Grandad", "Paternal grandfather", "stressful", "Stressful"),
+        EcomapNode(
+            "2", "wider_family", "Wider family", "Grandad", "Paternal grandfather", "stressful", "Stressful"
+        ),
     ],
 )
 

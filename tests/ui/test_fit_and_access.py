@@ -106,7 +106,7 @@ def test_every_screen_fits_a_council_laptop_names_its_controls_and_reads_clearly
         if top is window and window.size() != size:
             window.resize(size)
     window.lock()
-    assert problems == {}, '\n'.join(f'{k}: {v}' for k, vs in problems.items() for v in vs)
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, vs in problems.items() for v in vs)
     assert EVERY_SCREEN <= set(seen)
 
 

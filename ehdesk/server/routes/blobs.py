@@ -141,7 +141,10 @@ def store_blobs(
     hashes = sorted({sha256 for sha256, _, _, _ in blobs})
     families = sorted({family_id for _, _, family_id, _ in blobs if family_id is not None})
     teams = (
-        {row.id: row.team_id for row in s.execute(select(Family.id, Family.team_id).where(Family.id.in_(families)))}
+        {
+            row.id: row.team_id
+            for row in s.execute(select(Family.id, Family.team_id).where(Family.id.in_(families)))
+        }
         if families
         else {}
     )
@@ -153,7 +156,9 @@ def store_blobs(
     }
     owners = {
         (row.sha256, row.family_id)
-        for row in s.execute(select(BlobOwner.sha256, BlobOwner.family_id).where(BlobOwner.sha256.in_(hashes)))
+        for row in s.execute(
+            select(BlobOwner.sha256, BlobOwner.family_id).where(BlobOwner.sha256.in_(hashes))
+        )
     }
     fates: dict[str, str] = {}
     new_blobs, new_owners, logged = [], [], []

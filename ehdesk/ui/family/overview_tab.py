@@ -153,7 +153,9 @@ class OverviewTab(QWidget):
         warn = current().warn
         lines = []
         for item in o.due[:6]:
-            when = f"overdue since {show_date(item.due_on)}" if item.overdue else f"due {show_date(item.due_on)}"
+            when = (
+                f"overdue since {show_date(item.due_on)}" if item.overdue else f"due {show_date(item.due_on)}"
+            )
             detail = f" ({escape(item.detail)})" if item.detail else ""
             text = f"{_link(DUE_TABS.get(item.code, 'plan'), item.label)}: {when}{detail}"
             # Overdue is said in words and marked, not shown by colour alone.

@@ -122,7 +122,9 @@ class EcomapView(QGraphicsView):
                 sub.setZValue(3)
                 height += sub.boundingRect().height() - 6
             rect = QRectF(point.x() - NODE_W / 2, point.y() - height / 2, NODE_W, height)
-            box = scene.addRect(rect, QPen(colour, 3 if node.is_lead else 1.5), QBrush(QColor(current().base)))
+            box = scene.addRect(
+                rect, QPen(colour, 3 if node.is_lead else 1.5), QBrush(QColor(current().base))
+            )
             box.setZValue(2)
             text.setPos(rect.left() + 3, rect.top())
             if sub is not None:
