@@ -138,15 +138,10 @@ class SyncClient:
         self.device_id = reply.device_id
         return reply
 
-    def push(self, mutations: list[p.Mutation], cursor: int | None = None) -> p.PushResponse:
-        request = p.PushRequest(
-            schema_version=self.schema_version, device_id=self._device(), mutations=mutations, cursor=cursor
-        )
-        return p.PushResponse.model_validate_json(self._send("POST", "/v1/sync/push", request))
-
     def push_encoded(self, mutations_json: str, cursor: int) -> p.PushResponse:
-        """A push whose mutations the caller wrote as JSON already (``outbox_batches``): the same
-        request as ``push``, without a model of each change built and encoded again."""
+        """Push a batch of outbox changes, written as JSON by ``outbox_batches.read_batch`` (the
+        ``mutations`` of a ``PushRequest``, comma-separated): the stored JSON goes out as it is,
+        without a model of each change built and encoded again."""
         body = (
             f'{{"schema_version":{self.schema_version:d},"device_id":{json.dumps(self._device())},'
             f'"mutations":[{mutations_json}],"cursor":{cursor:d}}}'
