@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The screenshot sweep: opens every screen, tab and main dialog of ehdesk on synthetic data at
-each window size, scale and theme, saves a PNG of each, and checks what a worker would notice:
-the window never grows by itself, every button lies inside the window with its whole label, no
+each screen size, scale and theme, saves a PNG of each, and checks what a worker would notice:
+the window fills the screen's free area (a 1,280x720 screen at 150% is 853x480 to lay out) and
+never grows by itself, nor needs more than that area, every button lies inside the window with
+its whole label, no
 label is cut off, every focusable control has a name a screen reader can say, and text stands
 out 4.5:1 from its background. Exits 1 and lists the problems if any.
 
@@ -10,12 +12,14 @@ out 4.5:1 from its background. Exits 1 and lists the problems if any.
     python docs/screenshots/sweep.py --readme              # also refresh the README's screenshots
     python docs/screenshots/sweep.py --sizes 1280x720 --scales 1.5 --themes dark --no-images
 
-Each scale runs in its own process (Qt reads QT_SCALE_FACTOR once). Runs offscreen unless
+Sizes are screens, in device pixels. Each scale and screen runs in its own process (Qt reads
+QT_SCALE_FACTOR and the screen once). Runs offscreen, on a screen of that size, unless
 QT_QPA_PLATFORM says otherwise; needs no display and touches no real profile."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -57,19 +61,28 @@ def main(argv: list[str] | None = None) -> int:
         return sweep_one_scale(args, float(args.child_scale))
     failed = 0
     for scale in args.scales.split(","):
-        env = dict(os.environ, QT_SCALE_FACTOR=scale)
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        command = [
-            sys.executable,
-            __file__,
-            *(argv if argv is not None else sys.argv[1:]),
-            "--child-scale",
-            scale,
-        ]
-        print(f"Sweeping at {float(scale):.0%} scaling…", flush=True)
-        failed |= subprocess.call(command, env=env)
+        for size in args.sizes.split(","):
+            print(f"Sweeping a {size} screen at {float(scale):.0%} scaling…", flush=True)
+            failed |= _child(argv if argv is not None else sys.argv[1:], scale, size)
     return 1 if failed else 0
+
+
+def _child(argv: list[str], scale: str, size: str) -> int:
+    """One process per scale and screen: Qt reads both once."""
+    env = dict(os.environ, QT_SCALE_FACTOR=scale)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    with tempfile.TemporaryDirectory(prefix="ehdesk-screen-") as temp:
+        if env["QT_QPA_PLATFORM"] == "offscreen":
+            # A screen of that size, so what the app asks of the screen (its free area) is true.
+            width, height = (int(v) for v in size.split("x"))
+            screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
+            screen.update(logicalDpi=96, logicalBpi=96, dpr=1)
+            config = Path(temp) / "screen.json"
+            config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+            env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+        command = [sys.executable, __file__, *argv, "--sizes", size, "--child-scale", scale]
+        return subprocess.call(command, env=env)
 
 
 def sweep_one_scale(args: argparse.Namespace, scale: float) -> int:
@@ -100,7 +113,8 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
         apply_style(app, Appearance(theme=theme))
         for size_text in args.sizes.split(","):
             width, height = (int(v) for v in size_text.split("x"))
-            size = QSize(width, height)
+            # The window fills the screen: at 150% a 1,280×720 screen is 853×480 to lay out.
+            size = room = QSize(int(width / scale), int(height / scale))
             window = MainWindow(data_dir)
             window.resize(size)
             window.show()
@@ -110,7 +124,7 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
                 folder.mkdir(parents=True, exist_ok=True)
             for name, top in sweep.walk(window):
                 screens += 1
-                found = sweep.check_fit(top, name, size if top is window else None).items
+                found = sweep.check_fit(top, name, size if top is window else None, room).items
                 found += [f"{c} has no accessible name" for c in sweep.nameless_controls(top)]
                 found += [f"{c} contrast is below 4.5:1" for c in sweep.low_contrast(top)]
                 where = f"{folder.name}/{name}"

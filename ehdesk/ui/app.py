@@ -41,14 +41,9 @@ def build(args):
 def initial_size(app):
     """1,200×780 where the screen has room; never bigger than the screen's free area (a
     1,366×768 laptop, or 1,920×1,080 at 150%, which leaves 1,280×720)."""
-    from PySide6.QtCore import QSize
+    from ehdesk.ui.widgets import within_screen
 
-    screen = app.primaryScreen()
-    if screen is None:
-        return QSize(1200, 780)
-    free = screen.availableGeometry().size()
-    # Leave room for the title bar and frame, which the available area does not exclude.
-    return QSize(min(1200, free.width() - 16), min(780, free.height() - 48))
+    return within_screen(None, 1200, 780)
 
 
 def prepare_demo(window, on_ready=None) -> None:

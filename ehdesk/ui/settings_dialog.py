@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.config.appearance import Appearance
+from ehdesk.ui.widgets import within_screen
 
 THEME_CHOICES = (
     ("system", "&Follow this computer's setting"),
@@ -101,4 +102,6 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         m = self.fontMetrics()
-        self.resize(m.horizontalAdvance("M") * 46, m.height() * (len(SHORTCUTS) + 6) + 40)
+        self.resize(
+            within_screen(self, m.horizontalAdvance("M") * 46, m.height() * (len(SHORTCUTS) + 6) + 40)
+        )

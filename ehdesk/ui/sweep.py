@@ -84,13 +84,25 @@ def _visible_widgets(top: QWidget, kind) -> Iterator:
             yield widget
 
 
-def check_fit(top: QWidget, screen: str, expected_size=None) -> Problems:
+def check_fit(top: QWidget, screen: str, expected_size=None, room=None) -> Problems:
+    """``room``: the free area of the screen (logical pixels) the window and its smallest size
+    must fit in: 853×480 on a 1,280×720 screen at 150%."""
     problems = Problems(screen)
     if expected_size is not None and top.size() != expected_size:
         problems.add(
             f"the window changed size by itself to {top.width()}×{top.height()}"
             f" (was {expected_size.width()}×{expected_size.height()})"
         )
+    if room is not None:
+        # A window never shrinks below its layout's minimum: if that is larger than the screen,
+        # the window grows past the screen's edge (with "Back to caseload" out of reach).
+        smallest = top.minimumSizeHint().expandedTo(top.minimumSize())
+        for what, size in (("the window", top.size()), ("the window's smallest size", smallest)):
+            if size.width() > room.width() or size.height() > room.height():
+                problems.add(
+                    f"{what} is {size.width()}×{size.height()}, more than the screen's free"
+                    f" {room.width()}×{room.height()}"
+                )
     for button in _visible_widgets(top, QAbstractButton):
         if isinstance(button.parentWidget(), QTabBar):
             continue  # the tab bar's own scroll buttons

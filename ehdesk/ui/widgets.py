@@ -1,24 +1,96 @@
 """Small widgets the screens share: a date field typed as dd/mm/yyyy, a form that shows each
-validation message beside its field, and a heading."""
+validation message beside its field, a heading, and tabs whose pages scroll."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+
+
+def within_screen(widget: QWidget | None, width: int, height: int) -> QSize:
+    """``width``×``height``, or less where the screen's free area is smaller (a 1,280x720 screen
+    at 150% leaves 853x480 to lay out). ``widget`` None: the primary screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
+    return fit_size(screen.availableGeometry().size(), width, height) if screen else QSize(width, height)
+
+
+def fit_size(free: QSize, width: int, height: int) -> QSize:
+    # Leave room for the title bar and frame, which the free area does not exclude.
+    return QSize(min(width, free.width() - 16), min(height, free.height() - 48))
+
+
+class _PageScroll(QScrollArea):
+    """The scroll area a ``ScrollingTabs`` page sits in."""
+
+
+class ScrollingTabs(QTabWidget):
+    """Tabs whose pages scroll when the window is smaller than a page would like, instead of
+    making the window grow: a tab widget is as large as its largest page, so one wide or tall page
+    pushed the whole family record off a 1,280x720 screen at 150% (853x480 to lay out). With room
+    to spare each page fills its tab exactly as before, and shows no scroll bar.
+
+    ``widget``, ``currentWidget``, ``setCurrentWidget`` and ``indexOf`` speak of the pages
+    themselves, never of the scroll areas around them."""
+
+    def addTab(self, page: QWidget, *args) -> int:  # noqa: N802 (Qt's name)
+        return super().addTab(self._wrap(page), *args)
+
+    def insertTab(self, index: int, page: QWidget, *args) -> int:  # noqa: N802 (Qt's name)
+        return super().insertTab(index, self._wrap(page), *args)
+
+    def widget(self, index: int) -> QWidget | None:
+        return self._page(super().widget(index))
+
+    def currentWidget(self) -> QWidget | None:  # noqa: N802 (Qt's name)
+        return self._page(super().currentWidget())
+
+    def setCurrentWidget(self, page: QWidget) -> None:  # noqa: N802 (Qt's name)
+        super().setCurrentWidget(self._holder(page))
+
+    def indexOf(self, page: QWidget) -> int:  # noqa: N802 (Qt's name)
+        return super().indexOf(self._holder(page))
+
+    @staticmethod
+    def _wrap(page: QWidget) -> QScrollArea:
+        area = _PageScroll()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a stop of its own for Tab: focus goes straight to the page's controls, and the
+        # area scrolls to whichever of them has it.
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setWidget(page)
+        # Drawn as before: the tab's rounded pane shows through (a scroll area paints its own).
+        area.viewport().setAutoFillBackground(False)
+        page.setAutoFillBackground(False)
+        return area
+
+    @staticmethod
+    def _page(holder: QWidget | None) -> QWidget | None:
+        return holder.widget() if isinstance(holder, _PageScroll) else holder
+
+    @staticmethod
+    def _holder(page: QWidget) -> QWidget:
+        area = page.parentWidget().parentWidget() if page.parentWidget() is not None else None
+        return area if isinstance(area, _PageScroll) and area.widget() is page else page
 
 
 class DateField(QLineEdit):

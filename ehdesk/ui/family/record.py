@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.family.overview_tab import OverviewTab
 from ehdesk.ui.keyboard import assign_mnemonics
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
-from ehdesk.ui.widgets import heading
+from ehdesk.ui.widgets import ScrollingTabs, heading
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ class FamilyRecord(QWidget):
         self.members = MembersTab(store, family_id)
         self.case = CaseTab(store, family_id)
         self.feature_tabs: list[QWidget] = []
-        self.tabs = QTabWidget()
+        self.tabs = ScrollingTabs()
         self.tabs.setAccessibleName("Family record sections")
         # Whole titles always: on a narrow window the tab bar scrolls rather than eliding them.
         self.tabs.setElideMode(Qt.TextElideMode.ElideNone)

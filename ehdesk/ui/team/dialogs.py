@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework.allocation import Worker
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
-from ehdesk.ui.widgets import DateField, FieldForm, combo
+from ehdesk.ui.widgets import DateField, FieldForm, combo, within_screen
 
 
 def _text_box(height: int = 70, placeholder: str = "") -> QPlainTextEdit:
@@ -104,7 +104,7 @@ class ManagerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
-        self.resize(640, 560)
+        self.resize(within_screen(self, 640, 560))  # the buttons stay on a small screen
 
     def values(self) -> dict:
         raise NotImplementedError
@@ -257,7 +257,7 @@ class MoveRequestDialog(ManagerDialog):
         )
         self.form.add("to_team_id", "Move to:", combo(teams, "Team", "Choose…"))
         self.form.add("reason", "Why:", _text_box(90))
-        self.resize(560, 320)
+        self.resize(within_screen(self, 560, 320))
 
     def values(self) -> dict:
         f = self.form.fields

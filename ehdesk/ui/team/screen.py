@@ -145,8 +145,10 @@ class TeamScreen(EpisodeTab):
         cl = QVBoxLayout(cases_page)
         cl.addWidget(self.cases, 1)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Double-click a family to open its record."))
-        row.addStretch(1)
+        # Wraps rather than widening the window past a small screen at 150% (853 px to lay out).
+        hint = QLabel("Double-click a family to open its record.")
+        hint.setWordWrap(True)
+        row.addWidget(hint, 1)
         self.supervise_button = QPushButton("Record &supervision…")
         self.supervise_button.clicked.connect(self.supervise)
         self.audit_button = QPushButton("A&udit this case…")
