@@ -284,6 +284,39 @@ def headings_fit(table) -> None:
             if header.sectionResizeMode(section) == QHeaderView.ResizeMode.ResizeToContents:
                 header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(section, need)
+    headings_stay_whole(table)
+
+
+def headings_stay_whole(table) -> None:
+    """The table is never narrower than its headings side by side, so a narrow window (853 px at
+    150% on a 1,280x720 screen) scrolls the page around it rather than squeezing a stretched
+    column until its heading is cut off."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    bold = header.font()
+    bold.setBold(True)  # as headings_fit: the app's style draws headers in bold
+    metrics = QFontMetrics(bold)
+    last = header.count() - 1
+    width = 2 * table.frameWidth()
+    if table.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        width += table.verticalScrollBar().sizeHint().width()
+    for section in range(header.count()):
+        if header.isSectionHidden(section):
+            continue
+        text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
+        need = metrics.horizontalAdvance(text) + 24
+        stretched = header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch or (
+            section == last and header.stretchLastSection()
+        )
+        if stretched:
+            width += need
+        elif header.sectionResizeMode(section) == QHeaderView.ResizeMode.ResizeToContents:
+            # Its size is worked out lazily: ask what it will be.
+            width += max(need, header.sectionSizeHint(section), table.sizeHintForColumn(section))
+        else:
+            width += max(need, header.sectionSize(section))
+    table.setMinimumWidth(width)
 
 
 SHOWS_ROWS = "ehdesk_shows_rows"  # the property the screenshot sweep checks (ui/sweep.py)

@@ -36,6 +36,7 @@ from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, bind, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 from ehdesk.ui.team.involved import InvolvedPicker
+from ehdesk.ui.widgets import headings_stay_whole
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def _table(headers: list[str]) -> QTableWidget:
         table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     table.setWordWrap(True)
     table.setMinimumHeight(110)
+    headings_stay_whole(table)
     return table
 
 
@@ -374,6 +376,7 @@ class MeetingsTab(EpisodeTab):
         )
         attendance.currentIndexChanged.connect(self._mark_dirty)
         self.attendees.setCellWidget(row, 3, attendance)
+        headings_stay_whole(self.attendees)  # the names may have widened their columns
 
     def _add_family_update(self, u: dict) -> None:
         row = self.family_updates.rowCount()
