@@ -38,6 +38,43 @@ def fit_size(free: QSize, width: int, height: int) -> QSize:
     return QSize(min(width, free.width() - 16), min(height, free.height() - 48))
 
 
+class Columns(QWidget):
+    """Widgets side by side where they fit, one above the other where they do not (a form and
+    its neighbour on 853 px, a 1,280x720 screen at 150%). Never asks for more width than its
+    widest column, so it never widens the window."""
+
+    def __init__(self, *columns: tuple[QWidget, int], parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QBoxLayout
+
+        super().__init__(parent)
+        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._columns = [column for column, _ in columns]
+        for column, stretch in columns:
+            self._row.addWidget(column, stretch)
+
+    def _side_by_side_width(self) -> int:
+        widths = [c.minimumSizeHint().expandedTo(c.minimumSize()).width() for c in self._columns]
+        return sum(widths) + self._row.spacing() * (len(widths) - 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        widest = max(
+            (c.minimumSizeHint().expandedTo(c.minimumSize()).width() for c in self._columns), default=0
+        )
+        return QSize(widest, hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        from PySide6.QtWidgets import QBoxLayout
+
+        side_by_side = event.size().width() >= self._side_by_side_width()
+        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        if self._row.direction() != direction:
+            self._row.setDirection(direction)
+            self.updateGeometry()  # stacked, it needs more height
+        super().resizeEvent(event)
+
+
 class _PageScroll(QScrollArea):
     """The scroll area a ``ScrollingTabs`` page sits in."""
 
@@ -299,8 +336,8 @@ def headings_stay_whole(table) -> None:
     metrics = QFontMetrics(bold)
     last = header.count() - 1
     width = 2 * table.frameWidth()
-    if table.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
-        width += table.verticalScrollBar().sizeHint().width()
+    if table.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
+        width += table.verticalScrollBar().sizeHint().width()  # (an occasional one eats the slack)
     for section in range(header.count()):
         if header.isSectionHidden(section):
             continue

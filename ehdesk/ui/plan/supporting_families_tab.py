@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -27,7 +26,7 @@ from ehdesk.casework import supporting_families as sf
 from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, to_qdate
-from ehdesk.ui.widgets import headings_fit
+from ehdesk.ui.widgets import Columns, headings_fit
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ class SupportingFamiliesTab(EpisodeTab):
         progress_form.addRow("Evidence", self.evidence)
         progress_form.addRow(self.progress_button)
 
-        forms = QHBoxLayout()
         need_box, progress_box = QWidget(), QWidget()
         need_layout, progress_layout = QVBoxLayout(need_box), QVBoxLayout(progress_box)
         need_layout.addWidget(QLabel("<b>A need against an outcome</b>"))
@@ -110,20 +108,19 @@ class SupportingFamiliesTab(EpisodeTab):
         need_layout.addStretch(1)
         progress_layout.addWidget(QLabel("<b>Progress on the need chosen above</b>"))
         progress_layout.addLayout(progress_form)
-        forms.addWidget(need_box, 1)
-        forms.addWidget(progress_box, 2)
+        forms = Columns((need_box, 1), (progress_box, 2))
 
         layout = QVBoxLayout(self)
         rules = pack.supporting_families
-        layout.addWidget(
-            QLabel(
-                f"A results claim needs at least {rules.min_needs_for_claim} needs, each with significant "
-                f"progress sustained for {rules.sustained_days} days."
-            )
+        rule = QLabel(
+            f"A results claim needs at least {rules.min_needs_for_claim} needs, each with significant "
+            f"progress sustained for {rules.sustained_days} days."
         )
+        rule.setWordWrap(True)
+        layout.addWidget(rule)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
-        layout.addLayout(forms)
+        layout.addWidget(forms)
         layout.addWidget(self.message)
         self.reload()
 
