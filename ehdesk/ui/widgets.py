@@ -76,7 +76,23 @@ class Columns(QWidget):
 
 
 class _PageScroll(QScrollArea):
-    """The scroll area a ``ScrollingTabs`` page sits in."""
+    """The scroll area a ``ScrollingTabs`` page sits in (in a ``_Page``)."""
+
+
+class _Page(QWidget):
+    """Holds a ``ScrollingTabs`` page. A scroll area gives a page whose height depends on its
+    width (wrapped text) its *preferred* height for that width, which would make the Progress
+    tab scroll even at 1,280x720; this asks only for the page's minimum height, as a tab does."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.page = page
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        return self.layout().totalMinimumSize().height()
 
 
 class ScrollingTabs(QTabWidget):
@@ -114,20 +130,23 @@ class ScrollingTabs(QTabWidget):
         # Not a stop of its own for Tab: focus goes straight to the page's controls, and the
         # area scrolls to whichever of them has it.
         area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        area.setWidget(page)
+        holder = _Page(page)
+        area.setWidget(holder)
         # Drawn as before: the tab's rounded pane shows through (a scroll area paints its own).
         area.viewport().setAutoFillBackground(False)
-        page.setAutoFillBackground(False)
+        holder.setAutoFillBackground(False)
         return area
 
     @staticmethod
-    def _page(holder: QWidget | None) -> QWidget | None:
-        return holder.widget() if isinstance(holder, _PageScroll) else holder
+    def _page(area: QWidget | None) -> QWidget | None:
+        return area.widget().page if isinstance(area, _PageScroll) else area
 
     @staticmethod
     def _holder(page: QWidget) -> QWidget:
-        area = page.parentWidget().parentWidget() if page.parentWidget() is not None else None
-        return area if isinstance(area, _PageScroll) and area.widget() is page else page
+        holder = page.parentWidget()
+        if isinstance(holder, _Page) and holder.page is page:
+            return holder.parentWidget().parentWidget()  # its viewport's scroll area
+        return page
 
 
 class DateField(QLineEdit):

@@ -26,6 +26,7 @@ from ehdesk.store import Store
 from ehdesk.ui.assessment.form_view import FormView
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import set_sheet
+from ehdesk.ui.widgets import Columns
 
 SAVE_DELAY_MS = 800
 
@@ -90,17 +91,28 @@ class AssessmentEditor(QWidget):
         self.sign_off_button.clicked.connect(self.sign_off)
         self.reopen_button = QPushButton("Reopen…")
         self.reopen_button.clicked.connect(self.reopen)
+        heading = QWidget()
+        heading_row = QHBoxLayout(heading)
+        heading_row.setContentsMargins(0, 0, 0, 0)
+        heading_row.setSpacing(0)  # as the row it replaces (spacing 0 from its parent)
+        heading_row.addWidget(self.back)
+        heading_row.addSpacing(12)
+        heading_row.addWidget(self.title)
+        heading_row.addWidget(self.status)
+        heading_row.addSpacing(8)
+        heading_row.addWidget(self.saved_label)
+        heading_row.addStretch(1)
+        actions = QWidget()
+        actions_row = QHBoxLayout(actions)
+        actions_row.setContentsMargins(0, 0, 0, 0)
+        actions_row.setSpacing(0)
+        actions_row.addStretch(1)  # right-aligned, also when below the heading
+        for button in (self.document, self.reopen_button, self.sign_off_button, self.complete_button):
+            actions_row.addWidget(button)
+        # The buttons go below the heading where both do not fit (853 px at 150% on 1,280x720).
         bar = QHBoxLayout()
         bar.setContentsMargins(16, 10, 16, 10)
-        bar.addWidget(self.back)
-        bar.addSpacing(12)
-        bar.addWidget(self.title)
-        bar.addWidget(self.status)
-        bar.addSpacing(8)
-        bar.addWidget(self.saved_label)
-        bar.addStretch(1)
-        for button in (self.document, self.reopen_button, self.sign_off_button, self.complete_button):
-            bar.addWidget(button)
+        bar.addWidget(Columns((heading, 1), (actions, 0)))
 
         self.banner = QLabel()
         self.banner.setProperty("role", "banner")

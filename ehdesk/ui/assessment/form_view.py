@@ -27,6 +27,7 @@ from ehdesk.forms.engine import FormEngine, Item
 from ehdesk.ui import style
 from ehdesk.ui.assessment.fields import Field, make_field
 from ehdesk.ui.style import set_sheet
+from ehdesk.ui.widgets import Columns
 
 STYLE = """
 QWidget#formPage { background: @base; }
@@ -118,7 +119,9 @@ class FormView(QWidget):
 
         self.nav = QListWidget()
         self.nav.setObjectName("sections")
-        self.nav.setFixedWidth(240)
+        # 240 px where there is room; narrower (the titles wrap) on a small screen at 150%.
+        self.nav.setMinimumWidth(200)
+        self.nav.setMaximumWidth(240)
         self.nav.setAccessibleName("Sections")
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -138,16 +141,27 @@ class FormView(QWidget):
         self.next = QPushButton("Next section")
         self.back.clicked.connect(lambda: self._step(-1))
         self.next.clicked.connect(lambda: self._step(1))
+        where = QWidget()
+        where_row = QHBoxLayout(where)
+        where_row.setContentsMargins(0, 0, 0, 0)
+        where_row.setSpacing(0)  # as the row it replaces (spacing 0 from its parent)
+        where_row.addWidget(self.page_label)
+        where_row.addSpacing(16)
+        where_row.addWidget(self.progress)
+        where_row.addSpacing(10)
+        where_row.addWidget(self.progress_label)
+        where_row.addStretch(1)
+        steps = QWidget()
+        steps_row = QHBoxLayout(steps)
+        steps_row.setContentsMargins(0, 0, 0, 0)
+        steps_row.setSpacing(0)
+        steps_row.addStretch(1)  # right-aligned, also when below the progress
+        steps_row.addWidget(self.back)
+        steps_row.addWidget(self.next)
+        # Back and Next go below the progress where both do not fit (853 px at 150% on 1,280x720).
         bottom = QHBoxLayout()
         bottom.setContentsMargins(16, 8, 16, 8)
-        bottom.addWidget(self.page_label)
-        bottom.addSpacing(16)
-        bottom.addWidget(self.progress)
-        bottom.addSpacing(10)
-        bottom.addWidget(self.progress_label)
-        bottom.addStretch(1)
-        bottom.addWidget(self.back)
-        bottom.addWidget(self.next)
+        bottom.addWidget(Columns((where, 1), (steps, 0)))
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
