@@ -1,5 +1,6 @@
 """A row of buttons that wraps onto a second line when the window is narrow, instead of making
-the whole window wider (after Qt's Flow Layout example). Every button keeps its full label."""
+the whole window wider (after Qt's Flow Layout example). Every button keeps its full label, and
+the rows it has wrapped into are its minimum height."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._width = 0  # the width it was last laid out at
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802  (Qt's name)
@@ -43,6 +45,9 @@ class FlowLayout(QLayout):
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802
         super().setGeometry(rect)
         self._arrange(rect, move=True)
+        if rect.width() != self._width:
+            self._width = rect.width()
+            self.invalidate()  # wrapped differently: the minimum height (below) changes
 
     def sizeHint(self) -> QSize:  # noqa: N802
         # One line when there is room for it.
@@ -60,7 +65,13 @@ class FlowLayout(QLayout):
         for item in self._visible():
             size = size.expandedTo(item.minimumSize()).expandedTo(item.sizeHint())
         m: QMargins = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+        size += QSize(m.left() + m.right(), m.top() + m.bottom())
+        # As tall as the rows it is wrapped into at its width. A height for width alone is not
+        # enough: a QSplitter ignores it, and cut off the second row of the Plan tab's buttons
+        # on a 1,280x720 screen at 150%.
+        if self._width > 0:
+            size.setHeight(max(size.height(), self.heightForWidth(self._width)))
+        return size
 
     def _visible(self) -> list[QLayoutItem]:
         return [item for item in self._items if not (item.widget() and item.widget().isHidden())]

@@ -1,13 +1,15 @@
 """Small widgets the screens share: a date field typed as dd/mm/yyyy, a form that shows each
-validation message beside its field, a heading, and tabs whose pages scroll."""
+validation message beside its field, a heading, and what keeps every screen within a small one:
+tabs whose pages scroll, columns that stack, sizes within the screen's free area."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -27,8 +29,6 @@ from PySide6.QtWidgets import (
 def within_screen(widget: QWidget | None, width: int, height: int) -> QSize:
     """``width``×``height``, or less where the screen's free area is smaller (a 1,280x720 screen
     at 150% leaves 853x480 to lay out). ``widget`` None: the primary screen."""
-    from PySide6.QtGui import QGuiApplication
-
     screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
     return fit_size(screen.availableGeometry().size(), width, height) if screen else QSize(width, height)
 
@@ -44,8 +44,6 @@ class Columns(QWidget):
     widest column, so it never widens the window."""
 
     def __init__(self, *columns: tuple[QWidget, int], parent: QWidget | None = None) -> None:
-        from PySide6.QtWidgets import QBoxLayout
-
         super().__init__(parent)
         self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._row.setContentsMargins(0, 0, 0, 0)
@@ -65,8 +63,6 @@ class Columns(QWidget):
         return QSize(widest, hint.height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        from PySide6.QtWidgets import QBoxLayout
-
         side_by_side = event.size().width() >= self._side_by_side_width()
         direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
         if self._row.direction() != direction:
@@ -81,8 +77,10 @@ class _PageScroll(QScrollArea):
 
 class _Page(QWidget):
     """Holds a ``ScrollingTabs`` page. A scroll area gives a page whose height depends on its
-    width (wrapped text) its *preferred* height for that width, which would make the Progress
-    tab scroll even at 1,280x720; this asks only for the page's minimum height, as a tab does."""
+    width its *preferred* height for that width (every table and chart at full size), which
+    made the Progress tab scroll even at 1,280x720. This asks for the page's minimum height,
+    as a tab does, plus what the wrapped text and rows of buttons directly on the page need at
+    that width (the Plan tab's status line wraps to three lines at 150% on 1,280x720)."""
 
     def __init__(self, page: QWidget) -> None:
         super().__init__()
@@ -92,7 +90,20 @@ class _Page(QWidget):
         layout.addWidget(page)
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
-        return self.layout().totalMinimumSize().height()
+        from ehdesk.ui.flow import FlowLayout
+
+        height = self.layout().totalMinimumSize().height()
+        layout = self.page.layout()
+        if not isinstance(layout, QVBoxLayout):
+            return height
+        m = layout.contentsMargins()
+        inner = width - m.left() - m.right()
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            wraps = isinstance(item.widget(), QLabel) or isinstance(item.layout(), FlowLayout)
+            if wraps and not item.isEmpty() and item.hasHeightForWidth():
+                height += max(0, item.heightForWidth(inner) - item.minimumSize().height())
+        return height
 
 
 class ScrollingTabs(QTabWidget):
@@ -117,10 +128,10 @@ class ScrollingTabs(QTabWidget):
         return self._page(super().currentWidget())
 
     def setCurrentWidget(self, page: QWidget) -> None:  # noqa: N802 (Qt's name)
-        super().setCurrentWidget(self._holder(page))
+        super().setCurrentWidget(self._area(page))
 
     def indexOf(self, page: QWidget) -> int:  # noqa: N802 (Qt's name)
-        return super().indexOf(self._holder(page))
+        return super().indexOf(self._area(page))
 
     @staticmethod
     def _wrap(page: QWidget) -> QScrollArea:
@@ -142,7 +153,7 @@ class ScrollingTabs(QTabWidget):
         return area.widget().page if isinstance(area, _PageScroll) else area
 
     @staticmethod
-    def _holder(page: QWidget) -> QWidget:
+    def _area(page: QWidget) -> QWidget:
         holder = page.parentWidget()
         if isinstance(holder, _Page) and holder.page is page:
             return holder.parentWidget().parentWidget()  # its viewport's scroll area
