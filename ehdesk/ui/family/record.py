@@ -31,7 +31,7 @@ from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.family.overview_tab import OverviewTab
 from ehdesk.ui.keyboard import assign_mnemonics
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
-from ehdesk.ui.widgets import heading
+from ehdesk.ui.style import heading
 
 log = logging.getLogger(__name__)
 
