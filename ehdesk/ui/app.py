@@ -44,9 +44,9 @@ def build(args):
     window.resize(initial_size(app))
     from PySide6.QtCore import QTimer
 
-    from ehdesk.ui.style import outline_indicators
-
-    QTimer.singleShot(OUTLINES_AFTER_MS, app, lambda: outline_indicators(app))
+    # The whole style again, not the outlines alone: setting the Qt style resets Qt's fonts per
+    # widget class, which apply_style then sets back to the app's text size.
+    QTimer.singleShot(OUTLINES_AFTER_MS, app, lambda: apply_style(app, window.appearance))
     return app, window
 
 

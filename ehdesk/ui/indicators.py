@@ -2,7 +2,7 @@
 ink (Fusion's own outline is the window colour darkened, which all but vanishes in the dark
 themes). A module of its own so that the sign-in screen starts without it: PySide builds the
 Python types of ``QStyle`` and its proxies (their many enums, 5-10 ms) when this is imported, and
-the sign-in screen shows no check box or radio button. See ``style.outline_indicators``."""
+the sign-in screen shows no check box or radio button. See ``style.apply_style``."""
 
 from __future__ import annotations
 

@@ -235,10 +235,10 @@ QToolTip { background: @base; color: @text; border: 1px solid @border; }
 """
 
 
-def outline_indicators(app: QApplication) -> None:
-    """Fusion with outlined check boxes and radio buttons (``ui/indicators.py``) as the app's style.
-    ``apply_style`` does it; at start-up the application is made with plain Fusion and this runs
-    after the sign-in screen's first paint (``ui/app.py``), which looks the same without it."""
+def _outline_indicators(app: QApplication) -> None:
+    """Fusion with outlined check boxes and radio buttons (``ui/indicators.py``) as the app's Qt
+    style. Setting a Qt style resets Qt's per-class fonts, so ``apply_style`` does this before it
+    sets the font."""
     from PySide6.QtWidgets import QStyleFactory
 
     from ehdesk.ui.indicators import OutlinedIndicators
@@ -250,12 +250,14 @@ def outline_indicators(app: QApplication) -> None:
 def apply_style(app: QApplication, appearance=None, *, indicators: bool = True) -> Palette:
     """Set the palette, font and style sheet from the appearance settings (theme, high contrast,
     text size); everything already on screen, charts included, is redrawn in the new look. With
-    ``indicators=False`` the Qt style is left as it is (start-up: see ``outline_indicators``)."""
+    ``indicators=False`` the Qt style is left as it is: at start-up the application is made with
+    plain Fusion and this runs again, in full, after the sign-in screen's first paint
+    (``ui/app.py``); that screen has no check box or radio button, so it looks the same."""
     theme = getattr(appearance, "theme", "system")
     high_contrast = bool(getattr(appearance, "high_contrast", False))
     scale = float(getattr(appearance, "text_scale", 1.0))
     if indicators:
-        outline_indicators(app)
+        _outline_indicators(app)
     palette = choose(theme, high_contrast, system_is_dark(app))
     if "system_pt" not in _current:
         _current["system_pt"] = max(QFont(app.font()).pointSizeF(), 10.0)
