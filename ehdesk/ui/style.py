@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 
 class Palette(NamedTuple):
-    """The colours of one theme. A named tuple, not a frozen dataclass: the same reading, and
-    a tenth of the cost to define (a dataclass's methods are generated and compiled at import,
-    about 1 ms of the sign-in screen's start for these 28 fields)."""
+    """The colours of one theme. A named tuple, not a frozen dataclass: the same reading, and a
+    third of the cost to define (a dataclass's methods are generated and compiled at import, about
+    1 ms of the sign-in screen's start for these 28 fields)."""
 
     name: str
     dark: bool
@@ -145,8 +145,8 @@ def set_sheet(widget: QWidget, template: str) -> None:
 
 def heading(text: str, role: str = "title") -> QLabel:
     """A label in one of the roles the style sheet draws (``title``, ``subtitle``, ``section``...).
-    Here rather than in ``widgets``: the sign-in screen needs it, and none of those widgets' classes
-    (PySide builds each class's Python type on first import, a few ms for those)."""
+    Here rather than in ``widgets``: the sign-in screen needs it but none of the classes defined
+    there (PySide builds each Qt class's Python type on first import, a few ms for those)."""
     label = QLabel(text)
     label.setProperty("role", role)
     label.setWordWrap(True)
