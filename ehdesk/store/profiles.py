@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -162,6 +161,7 @@ class ProfileManager:
         """Create a worker's encrypted store. ``schema_target`` exists so tests can make a store
         as an older release would have left it."""
         import uuid  # not at module import: it loads `platform`, which the sign-in screen never uses
+        from datetime import UTC, datetime  # nor datetime (1 ms of the sign-in screen's start)
 
         from ehdesk.models import SyncState
         from ehdesk.store import vault

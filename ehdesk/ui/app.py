@@ -8,6 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+# The Qt style's check box and radio button outlines are added this long after the window is made:
+# after the sign-in screen's first paint (see build).
+OUTLINES_AFTER_MS = 50
+
 
 def _wait_until(app, condition, timeout: float = 120.0) -> bool:
     deadline = time.monotonic() + timeout
@@ -27,14 +31,22 @@ def build(args):
     from ehdesk.ui.main_window import MainWindow
     from ehdesk.ui.style import apply_style
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Made with Fusion, the style the app draws with; the outlines of check boxes and radio
+    # buttons are added once the sign-in screen (which has none) has painted: PySide's Python
+    # types for Qt's styles take 5-10 ms to build (see ui/indicators.py).
+    app = QApplication.instance() or QApplication([*sys.argv[:1], "-style", "Fusion"])
     app.setApplicationName("ehdesk")
     from ehdesk.ui.main_thread_gc import ensure_installed
 
     ensure_installed()  # cycles are collected on the UI thread only (see the module)
-    apply_style(app, load_appearance(Path(args.data_dir)))
+    apply_style(app, load_appearance(Path(args.data_dir)), indicators=False)
     window = MainWindow(Path(args.data_dir))
     window.resize(initial_size(app))
+    from PySide6.QtCore import QTimer
+
+    # The whole style again, not the outlines alone: setting the Qt style resets Qt's fonts per
+    # widget class, which apply_style then sets back to the app's text size.
+    QTimer.singleShot(OUTLINES_AFTER_MS, app, lambda: apply_style(app, window.appearance))
     return app, window
 
 

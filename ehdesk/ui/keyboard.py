@@ -3,8 +3,12 @@ gets an Alt+letter, and one list of the app's shortcuts that the Help dialog sho
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTabWidget, QTextEdit
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QTabWidget
 
 SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+1", "My caseload"),
@@ -35,7 +39,11 @@ class TabLeavesTextFields(QObject):
         app.focusChanged.connect(self.focus_changed)
 
     def focus_changed(self, _old, new) -> None:
-        if isinstance(new, QPlainTextEdit | QTextEdit) and not new.tabChangesFocus():
+        # By Qt's class name: importing the classes would have PySide build their Python types
+        # (and their enums) as the sign-in screen starts, which has no notes box.
+        if new is None or not (new.inherits("QPlainTextEdit") or new.inherits("QTextEdit")):
+            return
+        if not new.tabChangesFocus():
             new.setTabChangesFocus(True)
 
 

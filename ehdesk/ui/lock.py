@@ -6,19 +6,28 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-USER_EVENTS = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.InputMethod,
-    }
-)
 CHECK_EVERY_MS = 5_000
+
+
+def user_events() -> frozenset:
+    """The events that count as the worker using the laptop. Made when a watcher first starts
+    (at sign-in): PySide builds ``QEvent``'s Python enums (2-5 ms) on first use, and the sign-in
+    screen has no other need of them before its first paint."""
+    from PySide6.QtCore import QEvent
+
+    kinds = QEvent.Type
+    return frozenset(
+        {
+            kinds.KeyPress,
+            kinds.MouseButtonPress,
+            kinds.MouseMove,
+            kinds.Wheel,
+            kinds.TouchBegin,
+            kinds.InputMethod,
+        }
+    )
 
 
 class IdleWatcher(QObject):
@@ -34,12 +43,15 @@ class IdleWatcher(QObject):
         self.clock = clock
         self.last_input = clock()
         self.active = False
+        self.user_events: frozenset = frozenset()  # filled when first started (see user_events)
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
 
     def start(self) -> None:
         self.last_input = self.clock()
+        if not self.user_events:
+            self.user_events = user_events()
         app = QCoreApplication.instance()
         if app is not None and not self.active:
             app.installEventFilter(self)
@@ -54,7 +66,7 @@ class IdleWatcher(QObject):
         self.timer.stop()
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() in USER_EVENTS:
+        if event.type() in self.user_events:
             self.last_input = self.clock()
         return False
 

@@ -14,10 +14,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QWidget,
@@ -376,6 +374,8 @@ class MainWindow(QMainWindow):
 
     def _close_dialogs(self) -> None:
         # A question left open (remove a member? new family?) must not act after the lock.
+        from PySide6.QtWidgets import QDialog  # as QMessageBox below: not on the start-up path
+
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
@@ -408,6 +408,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _quit_anyway(self, unsaved: int) -> bool:
+        # Imported here: PySide builds a class's Python enums when it is first imported (about
+        # 1 ms for QMessageBox), and the sign-in screen shows sooner without it.
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self,
             "Quit ehdesk",

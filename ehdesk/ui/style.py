@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 
-@dataclass(frozen=True)
-class Palette:
+class Palette(NamedTuple):
+    """The colours of one theme. A named tuple, not a frozen dataclass: the same reading, and a
+    third of the cost to define (a dataclass's methods are generated and compiled at import, about
+    1 ms of the sign-in screen's start for these 28 fields)."""
+
     name: str
     dark: bool
     window: str
@@ -128,9 +131,7 @@ def accent_colour() -> QColor:
 def fill(template: str, palette: Palette | None = None, scale: float | None = None) -> str:
     """``@token`` colours from the palette; ``Npt`` sizes scaled with the larger-text setting."""
     palette = palette or current()
-    values = {
-        f.name: getattr(palette, f.name) for f in fields(palette) if isinstance(getattr(palette, f.name), str)
-    }
+    values = {name: value for name, value in palette._asdict().items() if isinstance(value, str)}
     text = re.sub(r"@([a-z_]+)", lambda m: values.get(m.group(1), m.group(0)), template)
     scale = float(_current["scale"]) if scale is None else scale  # type: ignore[arg-type]
     return re.sub(r"(\d+(?:\.\d+)?)pt\b", lambda m: f"{float(m.group(1)) * scale:.1f}pt", text)
@@ -140,6 +141,20 @@ def set_sheet(widget: QWidget, template: str) -> None:
     """A widget's own style sheet, in palette tokens; re-filled whenever the theme changes."""
     widget.setProperty(_SHEET, template)
     widget.setStyleSheet(fill(template))
+
+
+def heading(text: str, role: str = "title") -> QLabel:
+    """A label in one of the roles the style sheet draws (``title``, ``subtitle``, ``section``...).
+    Here rather than in ``widgets``: the sign-in screen needs it but none of the classes defined
+    there (PySide builds each Qt class's Python type on first import, a few ms for those)."""
+    label = QLabel(text)
+    label.setProperty("role", role)
+    label.setWordWrap(True)
+    # Absolute: a household name in Arabic or Urdu still sits where every other heading does.
+    label.setAlignment(
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+    )
+    return label
 
 
 def qpalette(p: Palette) -> QPalette:
@@ -220,39 +235,29 @@ QToolTip { background: @base; color: @text; border: 1px solid @border; }
 """
 
 
-_OUTLINED = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+def _outline_indicators(app: QApplication) -> None:
+    """Fusion with outlined check boxes and radio buttons (``ui/indicators.py``) as the app's Qt
+    style. Setting a Qt style resets Qt's per-class fonts, so ``apply_style`` does this before it
+    sets the font."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ehdesk.ui.indicators import OutlinedIndicators
+
+    if not isinstance(app.style(), OutlinedIndicators):
+        app.setStyle(OutlinedIndicators(QStyleFactory.create("Fusion")))
 
 
-class _Indicators(QProxyStyle):
-    """Fusion, with check boxes and radio buttons outlined in the palette's muted ink: Fusion's
-    own outline is the window colour darkened, which all but vanishes in the dark themes."""
-
-    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802  (Qt's name)
-        super().drawPrimitive(element, option, painter, widget)
-        # Called for every primitive of every widget (hundreds per repaint of the caseload): the
-        # kinds are looked up once, at import.
-        if element is not _OUTLINED[0] and element is not _OUTLINED[1]:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(current().muted), 1.2))
-        box = QRectF(option.rect).adjusted(0.6, 0.6, -0.6, -0.6)
-        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
-            painter.drawEllipse(box)
-        else:
-            painter.drawRoundedRect(box, 2, 2)
-        painter.restore()
-
-
-def apply_style(app: QApplication, appearance=None) -> Palette:
+def apply_style(app: QApplication, appearance=None, *, indicators: bool = True) -> Palette:
     """Set the palette, font and style sheet from the appearance settings (theme, high contrast,
-    text size); everything already on screen, charts included, is redrawn in the new look."""
+    text size); everything already on screen, charts included, is redrawn in the new look. With
+    ``indicators=False`` the Qt style is left as it is: at start-up the application is made with
+    plain Fusion and this runs again, in full, after the sign-in screen's first paint
+    (``ui/app.py``); that screen has no check box or radio button, so it looks the same."""
     theme = getattr(appearance, "theme", "system")
     high_contrast = bool(getattr(appearance, "high_contrast", False))
     scale = float(getattr(appearance, "text_scale", 1.0))
-    if not isinstance(app.style(), _Indicators):
-        app.setStyle(_Indicators(QStyleFactory.create("Fusion")))
+    if indicators:
+        _outline_indicators(app)
     palette = choose(theme, high_contrast, system_is_dark(app))
     if "system_pt" not in _current:
         _current["system_pt"] = max(QFont(app.font()).pointSizeF(), 10.0)

@@ -1,6 +1,7 @@
 """Small widgets the screens share: a date field typed as dd/mm/yyyy, a form that shows each
-validation message beside its field, a heading, and what keeps every screen within a small one:
-tabs whose pages scroll, columns that stack, sizes within the screen's free area."""
+validation message beside its field, lists of choices, and what keeps every screen within a small
+one: tabs whose pages scroll, columns that stack, sizes within the screen's free area. (A heading
+is ``style.heading``.)"""
 
 from __future__ import annotations
 
@@ -183,17 +184,6 @@ class DateField(QLineEdit):
 
     def set_value(self, value: date | None) -> None:
         self.setText(f"{value:%d/%m/%Y}" if value else "")
-
-
-def heading(text: str, role: str = "title") -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", role)
-    label.setWordWrap(True)
-    # Absolute: a household name in Arabic or Urdu still sits where every other heading does.
-    label.setAlignment(
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
-    )
-    return label
 
 
 def combo(choices: list[tuple[object, str]], name: str, blank: str | None = None) -> QComboBox:

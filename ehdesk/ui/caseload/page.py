@@ -25,7 +25,7 @@ from ehdesk.casework.search import FamilyIndex, SearchHit
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.dates import widest_date
-from ehdesk.ui.widgets import heading
+from ehdesk.ui.style import heading
 
 
 class CaseloadPage(QWidget):

@@ -30,7 +30,7 @@ from ehdesk.errors import ValidationError
 from ehdesk.ui.family.case_forms import ConsentForm, EpisodeForm, ReferralForm
 from ehdesk.ui.family.form import parse_dates
 from ehdesk.ui.ops import error_text, for_store
-from ehdesk.ui.widgets import heading
+from ehdesk.ui.style import heading
 
 
 def _section(title: str, body: QWidget) -> QWidget:

@@ -28,7 +28,8 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.family.form import RecordForm, parse_dates
 from ehdesk.ui.ops import error_text, for_store
-from ehdesk.ui.widgets import combo, heading
+from ehdesk.ui.style import heading
+from ehdesk.ui.widgets import combo
 
 NEW = "new"
 

@@ -30,7 +30,8 @@ from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.family.overview_tab import OverviewTab
 from ehdesk.ui.keyboard import assign_mnemonics
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
-from ehdesk.ui.widgets import ScrollingTabs, heading
+from ehdesk.ui.style import heading
+from ehdesk.ui.widgets import ScrollingTabs
 
 log = logging.getLogger(__name__)
 

@@ -39,8 +39,8 @@ from ehdesk.reports.build import published, render, report_for, team_scope
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import for_store
 from ehdesk.ui.reports.charts import chart_view
-from ehdesk.ui.style import set_sheet
-from ehdesk.ui.widgets import heading, headings_fit
+from ehdesk.ui.style import heading, set_sheet
+from ehdesk.ui.widgets import headings_fit
 
 MANAGER_ROLES = ("manager", "admin")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
-from ehdesk.ui.widgets import FieldForm, heading
+from ehdesk.ui.style import heading
+from ehdesk.ui.widgets import FieldForm
 
 
 class AddWorkerDialog(QDialog):

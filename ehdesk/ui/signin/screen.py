@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.store.profile_info import ProfileInfo
 from ehdesk.ui.ops import background
-from ehdesk.ui.widgets import heading
+from ehdesk.ui.style import heading
 
 TILES_PER_ROW = 4
 
@@ -168,7 +167,7 @@ class SignInScreen(QWidget):
             tile.setIconSize(QSize(side, side))
             tile.setText(profile.name)
             tile.setAccessibleName(f"Sign in as {profile.name}")
-            tile.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            # A fixed size is a fixed size policy too (no QSizePolicy: its Python type costs 0.5 ms).
             tile.setFixedSize(self.fontMetrics().horizontalAdvance("M") * 11, self.fontMetrics().height() * 6)
             self.tiles.addButton(tile, i)
             self.tile_grid.addWidget(tile, i // TILES_PER_ROW, i % TILES_PER_ROW)

@@ -32,8 +32,9 @@ from ehdesk.casework.team_view import EpisodeFlags, LongOpenEpisode, TeamView
 from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
+from ehdesk.ui.style import heading
 from ehdesk.ui.team.dialogs import AuditDialog, MoveRequestDialog, SupervisionDialog, TriageDialog
-from ehdesk.ui.widgets import DateField, FieldForm, combo, heading, headings_fit
+from ehdesk.ui.widgets import DateField, FieldForm, combo, headings_fit
 
 WORKER_COLUMNS = ["Worker", "Caseload", "Overdue items", "Past 12 months", "No contact", "Drifting"]
 
