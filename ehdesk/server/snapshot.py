@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from ehdesk.models import Blob
@@ -148,6 +148,19 @@ def _frames(
         yield writer.frame(header, sections, blob_data)
 
 
+def _walk_in_revision_order(s) -> None:
+    """Keep PostgreSQL on the log's primary key for this transaction's frame queries.
+
+    A frame must walk the log in revision order and stop at its size. Right after a large push,
+    before autovacuum has analysed the log, the planner guesses a window holds one row and picks a
+    bitmap scan, which loses the order: every frame's rows were then sorted again, spilling to disk
+    (PostgreSQL's CPU for a 1,000-family snapshot 0.8-1.0 s, against 0.35 s on the index). The
+    index scan is the right plan whatever the statistics say, so the bitmap scan is ruled out here
+    (``SET LOCAL``: this transaction only)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SET LOCAL enable_bitmapscan = off"))
+
+
 def _frame_parts(
     factory: sessionmaker,
     principal: Principal,
@@ -167,6 +180,7 @@ def _frame_parts(
     window = limit * WINDOW_PER_ROW
     while True:
         with transaction(factory) as s:
+            _walk_in_revision_order(s)
             while True:
                 # Families that came into scope are found by the family index: no window needed.
                 through = revision if families else min(revision, after + window)
