@@ -5,25 +5,19 @@ guesses that a window of the log holds a row or two and picks a bitmap scan: eve
 were then sorted again, spilling to disk, and the first sync of a laptop that came just after a
 big push cost PostgreSQL two to three times the CPU."""
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
 from ehdesk.server.db import transaction
 from ehdesk.server.scope import Principal
 from ehdesk.server.snapshot import _walk_in_revision_order, snapshot_query
-from tests.sync.harness import ServerHarness
+from tests.sync.harness import drop_server, make_server
 
 
 @pytest.fixture
-def fresh_log(postgres_url):
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with create_engine(postgres_url).begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    server = ServerHarness(postgres_url, schema)
-    server.seed()
+def fresh_log(postgres_url, tmp_path):
+    server = make_server("postgres", tmp_path, postgres_url)
     with server.session() as s:
         s.execute(text("ALTER TABLE server_change_log SET (autovacuum_enabled = false)"))
         # 30,000 entries, half of them audit events, as a big push leaves them: never analysed.
@@ -37,9 +31,7 @@ def fresh_log(postgres_url):
             )
         )
     yield server
-    server.close()
-    with create_engine(postgres_url).begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    drop_server(server)
 
 
 def test_frames_walk_the_log_by_its_index_before_any_analyse(fresh_log):
