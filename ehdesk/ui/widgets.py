@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -70,6 +71,19 @@ class Columns(QWidget):
             self._row.setDirection(direction)
             self.updateGeometry()  # stacked, it needs more height
         super().resizeEvent(event)
+
+
+def button_row(*buttons: QWidget) -> QWidget:
+    """Buttons side by side at the right of their row, apart by the style's usual gap; they stay at
+    the right when ``Columns`` puts the row below its neighbour."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    layout.addStretch(1)
+    for button in buttons:
+        layout.addWidget(button)
+    return row
 
 
 class _PageScroll(QScrollArea):

@@ -26,7 +26,7 @@ from ehdesk.store import Store
 from ehdesk.ui.assessment.form_view import FormView
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.widgets import Columns
+from ehdesk.ui.widgets import Columns, button_row
 
 SAVE_DELAY_MS = 800
 
@@ -98,17 +98,12 @@ class AssessmentEditor(QWidget):
         heading_row.addWidget(self.back)
         heading_row.addSpacing(12)
         heading_row.addWidget(self.title)
+        heading_row.addSpacing(8)
         heading_row.addWidget(self.status)
         heading_row.addSpacing(8)
         heading_row.addWidget(self.saved_label)
         heading_row.addStretch(1)
-        actions = QWidget()
-        actions_row = QHBoxLayout(actions)
-        actions_row.setContentsMargins(0, 0, 0, 0)
-        actions_row.setSpacing(0)
-        actions_row.addStretch(1)  # right-aligned, also when below the heading
-        for button in (self.document, self.reopen_button, self.sign_off_button, self.complete_button):
-            actions_row.addWidget(button)
+        actions = button_row(self.document, self.reopen_button, self.sign_off_button, self.complete_button)
         # The buttons go below the heading where both do not fit (853 px at 150% on 1,280x720).
         bar = QHBoxLayout()
         bar.setContentsMargins(16, 10, 16, 10)

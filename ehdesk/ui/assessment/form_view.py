@@ -27,7 +27,7 @@ from ehdesk.forms.engine import FormEngine, Item
 from ehdesk.ui import style
 from ehdesk.ui.assessment.fields import Field, make_field
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.widgets import Columns
+from ehdesk.ui.widgets import Columns, button_row
 
 STYLE = """
 QWidget#formPage { background: @base; }
@@ -151,13 +151,7 @@ class FormView(QWidget):
         where_row.addSpacing(10)
         where_row.addWidget(self.progress_label)
         where_row.addStretch(1)
-        steps = QWidget()
-        steps_row = QHBoxLayout(steps)
-        steps_row.setContentsMargins(0, 0, 0, 0)
-        steps_row.setSpacing(0)
-        steps_row.addStretch(1)  # right-aligned, also when below the progress
-        steps_row.addWidget(self.back)
-        steps_row.addWidget(self.next)
+        steps = button_row(self.back, self.next)
         # Back and Next go below the progress where both do not fit (853 px at 150% on 1,280x720).
         bottom = QHBoxLayout()
         bottom.setContentsMargins(16, 8, 16, 8)
