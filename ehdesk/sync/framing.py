@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+import orjson
+
 try:  # optional: gzip is always there, zstd when the package is installed
     import zstandard
 except ImportError:  # pragma: no cover - exercised by the gzip fallback test through CODECS
@@ -90,7 +92,19 @@ class Frame:
 
     def rows(self) -> list[list[Any]]:
         """Every row decoded (for tests and the rare row that needs Python)."""
-        return [row for _, text, _ in self.sections for row in json.loads(text)]
+        return [row for _, text, _ in self.sections for row in parse_section(text)]
+
+
+def parse_section(text: str | bytes) -> list[Any]:
+    """A section's rows, parsed. orjson reads the sections' tens of megabytes in half the time of
+    ``json.loads`` (a sixth of a first sync's laptop CPU, on the thread that must share the
+    interpreter with the writes). What it refuses and ``json`` reads (an integer beyond 64 bits,
+    NaN, a lone surrogate: none of which a server sends) is read by ``json``, so nothing that parsed
+    before fails now."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _payload(header: dict[str, Any], sections: list[tuple[str, bytes, int]], blob_data: list[bytes]) -> bytes:

@@ -32,7 +32,7 @@ from ehdesk.models import model_for_table
 from ehdesk.models.types import UTCDateTime, utcnow
 from ehdesk.store import Store
 from ehdesk.sync.apply import ACKED_KEY, CURSOR_KEY
-from ehdesk.sync.framing import Frame
+from ehdesk.sync.framing import Frame, parse_section
 
 REVISION_KEY = "snapshot_revision"
 AFTER_KEY = "snapshot_after"
@@ -283,7 +283,7 @@ class SnapshotWriter:
                 continue
             if table in pending_tables:
                 # Some rows here have fields waiting to be pushed: the careful, per-row way.
-                count, stamp = self._write_rows(conn, plan, json.loads(text), pending, now)
+                count, stamp = self._write_rows(conn, plan, parse_section(text), pending, now)
                 written += count
                 newest = max(newest, stamp)
                 continue
@@ -384,7 +384,7 @@ def _stored_time(value):
 
 def _tuples(plan: _Plan, text: str, now: datetime) -> list[list]:
     """The rows of one section (``[[revision, {fields}], ...]``) as parameter tuples for
-    ``plan.sql``. The JSON is parsed once, in C, and each row's values taken in column order in C
+    ``plan.sql``. The JSON is parsed once, in C (orjson), and each row's values taken in column order in C
     (``map``): text, integers, booleans (SQLite binds True as 1) and nulls are already in their
     stored form. Only what differs is touched in Python: times, JSON values (as text) and the
     defaults of keys the row does not carry, found once for each set of keys (a section's rows
@@ -395,7 +395,7 @@ def _tuples(plan: _Plan, text: str, now: datetime) -> list[list]:
     with _collector_paused():
         keys: Any = None
         out = []
-        for revision, fields in json.loads(text):
+        for revision, fields in parse_section(text):
             if fields.keys() != keys:
                 keys = fields.keys()
                 absent = [(i, missing.get(n)) for i, n in enumerate(names) if n not in keys]

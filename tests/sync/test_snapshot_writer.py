@@ -198,3 +198,16 @@ def test_the_clock_moves_past_the_newest_change_even_when_it_came_before_a_cut(s
     SnapshotWriter(store).apply(frame([family_row(9, "fam-2")], revision=9))
     assert store.clock.now() > future
     assert store.get_state("pull_cursor") == "9"
+
+
+def test_sections_parse_as_python_json_reads_them_even_where_orjson_refuses():
+    """Sections are read with orjson for speed; what it refuses still reads as it did with json."""
+    from ehdesk.sync.framing import parse_section
+
+    ordinary = json.dumps([[1, {"id": "a", "t": "Café ✓ 🙂", "x": 0.1, "y": 1e-7, "n": -(2**63), "b": True}]])
+    assert parse_section(ordinary) == json.loads(ordinary)
+    assert parse_section(ordinary.encode()) == json.loads(ordinary)
+    for refused in ('[[1, {"n": 1180591620717411303424}]]', '[[1, {"x": NaN}]]', '[[1, {"s": "\\ud800"}]]'):
+        assert parse_section(refused) == json.loads(refused)
+    with pytest.raises(ValueError):
+        parse_section("[[1, {")
