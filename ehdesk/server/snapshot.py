@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Text, cast, func, select, text
+from sqlalchemy import Text, any_, bindparam, cast, func, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import sessionmaker
 
 from ehdesk.models import Blob
@@ -161,6 +162,16 @@ def _walk_in_revision_order(s) -> None:
         s.execute(text("SET LOCAL enable_bitmapscan = off"))
 
 
+def _one_of(s, column, values: list[str]):
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one statement whatever the count.
+    A frame names a different number of blobs each time, and an ``IN`` list of each new length was
+    a new statement for SQLAlchemy to render and psycopg to convert (a tenth of the server's
+    snapshot CPU)."""
+    if s.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("values", values, type_=postgresql.ARRAY(Text)))
+    return column.in_(values)
+
+
 def _frame_parts(
     factory: sessionmaker,
     principal: Principal,
@@ -199,7 +210,7 @@ def _frame_parts(
             window = max(window, limit * WINDOW_PER_ROW)
             blob_ids = [r[2] for r in rows if r[1] == "blob"]
             sizes = (
-                dict(s.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(blob_ids))).all())
+                dict(s.execute(select(Blob.sha256, Blob.size).where(_one_of(s, Blob.sha256, blob_ids))).all())
                 if blob_ids
                 else {}
             )
@@ -231,7 +242,7 @@ def _frame_parts(
             if blob_heads:
                 for sha256, media_type, family_id, blob in s.execute(
                     select(Blob.sha256, Blob.media_type, Blob.family_id, Blob.data).where(
-                        Blob.sha256.in_(blob_heads)
+                        _one_of(s, Blob.sha256, blob_heads)
                     )
                 ):
                     data[sha256] = (media_type, family_id, bytes(blob))
