@@ -158,6 +158,7 @@ class FormView(QWidget):
         where_row.addWidget(self.progress, 1)
         where_row.addSpacing(8)
         where_row.addWidget(self.progress_label)
+        where_row.addStretch(0)  # the bar grows to its 200 px first, then the row's end
         steps = button_row(self.back, self.next)
         # Back and Next go below the progress where both do not fit (853 px at 150% on 1,280x720).
         bottom = QHBoxLayout()
