@@ -162,6 +162,7 @@ class AgenciesTab(EpisodeTab):
         self.add_tie_button = QPushButton("&Add to network")
         self.add_tie_button.clicked.connect(self.add_tie)
         tl = QVBoxLayout(tie_box)
+        tl.setContentsMargins(4, 4, 4, 4)  # beside the map at 150% every pixel counts
         tl.addWidget(Columns((self.tie_form, 1), (tie_beside, 1)))
         tl.addWidget(self.add_tie_button, 0, Qt.AlignmentFlag.AlignRight)
         right = QWidget()
