@@ -398,6 +398,7 @@ def show_rows(table, rows: int) -> None:
     tab's professionals at 1,280x720): its minimum height holds the header and that many rows."""
     rows_height = rows * table.verticalHeader().defaultSectionSize()
     frame = 2 * table.frameWidth()
-    bar = table.horizontalScrollBar().sizeHint().height()
+    never_sideways = table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    bar = 0 if never_sideways else table.horizontalScrollBar().sizeHint().height()
     table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows_height + frame + bar)
     table.setProperty(SHOWS_ROWS, rows)

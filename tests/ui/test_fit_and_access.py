@@ -206,3 +206,52 @@ def test_the_checks_catch_grey_on_grey_text_a_clipped_button_and_a_nameless_spin
     assert "QPushButton('Lock') is cut off" in problems
     assert "column 'Who took part' is cut off" in problems
     assert sweep.nameless_controls(top) == ["QSpinBox('')"]
+
+
+def _reachable_width(widget: QWidget) -> int:
+    """How much of the widget's width a worker sees at once inside the scroll area it sits in
+    (scrolling down is fine; a choice cut off at the side is not)."""
+    viewport = sweep._scroll_viewport(widget)
+    where = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    return min(where.right(), viewport.width() - 1) - max(where.left(), 0) + 1
+
+
+def test_at_150_percent_agency_choices_read_whole_the_team_shows_three_workers_and_questions_get_room(
+    qtbot, data_dir, themed
+):
+    # The window as the app opens it on a 1,280×720 screen at 150% (853×480 less its frame).
+    from PySide6.QtWidgets import QComboBox
+
+    size = QSize(1280 * 2 // 3 - 16, 720 * 2 // 3 - 48)
+    sweep.make_sweep_profile(data_dir)
+    style.apply_style(themed, Appearance(theme="light"))
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    window.resize(size)
+    window.show()
+    found = []
+    for name, _top in sweep.walk(window, dialogs=False):
+        if name == "family-agencies":
+            tab = window.workspace.record.tabs.currentWidget()
+            for key, box in tab.form.fields.items():
+                if not isinstance(box, QComboBox):
+                    continue
+                # Whichever choice is made, its words are in sight: the longest of them.
+                metrics = box.fontMetrics()
+                words = max(metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+                if _reachable_width(box) < words + 16:
+                    found.append(f"Agencies: {key} shows {_reachable_width(box)} px of {words}")
+        elif name == "team":
+            workers = window.workspace.stack.currentWidget().workers
+            rows = workers.viewport().height() / workers.verticalHeader().defaultSectionSize()
+            if rows < 3:
+                found.append(f"Team: the workers' table shows {rows:.1f} rows")
+        elif name == "family-assessments-form":
+            form = window.workspace.record.tabs.currentWidget().editor.form
+            questions = form.pages.currentWidget().viewport().height()
+            if questions < 150:
+                found.append(f"Assessment: the questions get {questions} px")
+        if window.size() != size:
+            window.resize(size)
+    window.lock()
+    assert found == []

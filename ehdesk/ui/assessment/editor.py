@@ -37,8 +37,9 @@ QLabel[role="status"][state="draft"] { background: @draft_bg; color: @draft_fg; 
 QLabel[role="status"][state="completed"] { background: @done_bg; color: @done_fg; }
 QLabel[role="status"][state="signed_off"] { background: @signed_bg; color: @signed_fg; }
 QLabel[role="saved"] { color: @muted; font-size: 9pt; }
-QLabel[role="banner"] { background: @banner_bg; color: @banner_fg; padding: 8px 12px; border-radius: 4px; }
-QLabel[role="note"] { background: @note_bg; color: @note_fg; padding: 8px 12px; border-radius: 4px; }
+QLabel[role="banner"], QLabel[role="note"] { margin: 0 16px 8px 16px; padding: 8px 12px; border-radius: 4px; }
+QLabel[role="banner"] { background: @banner_bg; color: @banner_fg; }
+QLabel[role="note"] { background: @note_bg; color: @note_fg; }
 """
 
 
@@ -106,7 +107,7 @@ class AssessmentEditor(QWidget):
         actions = button_row(self.document, self.reopen_button, self.sign_off_button, self.complete_button)
         # The buttons go below the heading where both do not fit (853 px at 150% on 1,280x720).
         bar = QHBoxLayout()
-        bar.setContentsMargins(16, 10, 16, 10)
+        bar.setContentsMargins(16, 8, 16, 8)
         bar.addWidget(Columns((heading, 1), (actions, 0)))
 
         self.banner = QLabel()
@@ -123,11 +124,10 @@ class AssessmentEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(bar)
-        for label in (self.banner, self.note):
-            wrapper = QHBoxLayout()
-            wrapper.setContentsMargins(16, 0, 16, 8)
-            wrapper.addWidget(label)
-            layout.addLayout(wrapper)
+        # Straight in the column, their margins in the style sheet: a hidden label then takes no
+        # room at all (in a layout of its own, its margins left 16 px of empty space above the form).
+        layout.addWidget(self.banner)
+        layout.addWidget(self.note)
         layout.addWidget(self.form, 1)
         self._show_status()
 

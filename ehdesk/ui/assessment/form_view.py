@@ -51,6 +51,11 @@ QProgressBar::chunk { background: @ok; border-radius: 4px; }
 """
 
 
+# The list of sections: 240 px wide, or 200 in a form narrower than 1,000 px (819 px at 150% on
+# a 1,280x720 screen).
+NAV_WIDE, NAV_NARROW, NAV_WIDE_FROM = 240, 200, 1000
+
+
 def _label(text: str, role: str, wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", role)
@@ -119,9 +124,10 @@ class FormView(QWidget):
 
         self.nav = QListWidget()
         self.nav.setObjectName("sections")
-        # 240 px where there is room; narrower (the titles wrap) on a small screen at 150%.
+        # 240 px where there is room; narrower (the titles wrap) on a small screen at 150%, where
+        # the 40 px let the progress and Back/Next share one line (see resizeEvent).
         self.nav.setMinimumWidth(200)
-        self.nav.setMaximumWidth(240)
+        self.nav.setMaximumWidth(NAV_WIDE)
         self.nav.setAccessibleName("Sections")
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -136,7 +142,9 @@ class FormView(QWidget):
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setRange(0, 100)
-        self.progress.setFixedWidth(200)
+        # 200 px where there is room; shorter, not on a line of its own, where there is not.
+        self.progress.setMinimumWidth(32)
+        self.progress.setMaximumWidth(200)
         self.back = QPushButton("Back")
         self.next = QPushButton("Next section")
         self.back.clicked.connect(lambda: self._step(-1))
@@ -146,11 +154,11 @@ class FormView(QWidget):
         where_row.setContentsMargins(0, 0, 0, 0)
         where_row.setSpacing(0)  # as the row it replaces (spacing 0 from its parent)
         where_row.addWidget(self.page_label)
-        where_row.addSpacing(16)
-        where_row.addWidget(self.progress)
-        where_row.addSpacing(10)
+        where_row.addSpacing(12)
+        where_row.addWidget(self.progress, 1)
+        where_row.addSpacing(8)
         where_row.addWidget(self.progress_label)
-        where_row.addStretch(1)
+        where_row.addStretch(0)  # the bar grows to its 200 px first, then the row's end
         steps = button_row(self.back, self.next)
         # Back and Next go below the progress where both do not fit (853 px at 150% on 1,280x720).
         bottom = QHBoxLayout()
@@ -179,6 +187,10 @@ class FormView(QWidget):
                 block.field.changed.connect(lambda b=block: self._field_changed(b))
         self._refresh()
         self.nav.setCurrentRow(0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.nav.setMaximumWidth(NAV_WIDE if event.size().width() >= NAV_WIDE_FROM else NAV_NARROW)
+        super().resizeEvent(event)
 
     # --- building ------------------------------------------------------------------------
     def _build_page(self, section) -> QScrollArea:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,6 +35,10 @@ from ehdesk.ui.style import heading
 from ehdesk.ui.widgets import ScrollingTabs
 
 log = logging.getLogger(__name__)
+
+# Shorter than this (a 1,280x720 screen at 150% leaves the record about 350-400 px), the header
+# is one line: the family's name, then its reference and address, then "Back to caseload".
+COMPACT_HEADER_BELOW = 560
 
 # Alt+B (Back), and the screen buttons: My caseload, Reports, Sign-offs, Conflicts.
 RESERVED_LETTERS = "bcrsf"
@@ -110,10 +115,10 @@ class FamilyRecord(QWidget):
         self.stack.addWidget(self.tabs)
 
         top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        top.addLayout(titles, 1)
+        self.titles = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.titles.addWidget(self.title)
+        self.titles.addWidget(self.subtitle, 1)
+        top.addLayout(self.titles, 1)
         top.addWidget(self.back_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -160,6 +165,20 @@ class FamilyRecord(QWidget):
             kinds={"episode", "referral", "consent"},
             ready=loaded,
         )
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._fit_header(event.size().height())
+        super().resizeEvent(event)
+
+    def _fit_header(self, height: int) -> None:
+        """Where height is short, the header takes one line instead of two, and the room goes to
+        the tab below (an open assessment had 130 px for its questions at 150% on 1,280x720)."""
+        compact = height < COMPACT_HEADER_BELOW
+        direction = QBoxLayout.Direction.LeftToRight if compact else QBoxLayout.Direction.TopToBottom
+        if self.titles.direction() != direction:
+            self.titles.setDirection(direction)
+            self.titles.setSpacing(12 if compact else -1)  # -1: the style's, as before
+            self.layout().setContentsMargins(16, 6 if compact else 12, 16, 8)
 
     def _reload_family(self) -> None:
         family_id = self.family_id

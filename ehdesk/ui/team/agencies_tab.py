@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -31,7 +32,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.ecomap import EcomapView
-from ehdesk.ui.widgets import DateField, FieldForm, combo, set_combo, show_rows
+from ehdesk.ui.widgets import Columns, DateField, FieldForm, combo, set_combo, show_rows
 
 COLUMNS = ["Agency", "Name", "Role", "Since", "Until", "Lead", "May share"]
 
@@ -62,14 +63,16 @@ class AgenciesTab(EpisodeTab):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._chosen)
 
-        # Two columns, so the list and the ecomap keep most of a 1280x720 window.
+        # The agency across the pane, the rest in two columns, so the list and the ecomap keep most
+        # of a 1280x720 window and the longest agency is read whole beside the others.
         self.form = FieldForm()
         f = self.form
         f.add("agency", "Agency:", combo([(c.code, c.label) for c in pack.agencies], "Agency", "Choose…"))
-        f.add("name", "Name:", QLineEdit())
-        f.add("role", "Role:", QLineEdit())
-        f.add("contact", "Contact:", QLineEdit())
-        f.add("strength", "Tie (ecomap):", combo(
+        first = FieldForm()
+        first.add("name", "Name:", QLineEdit())
+        first.add("role", "Role:", QLineEdit())
+        first.add("contact", "Contact:", QLineEdit())
+        first.add("strength", "Tie (ecomap):", combo(
             [(c.code, c.label) for c in pack.team_practice.tie_strengths], "Tie strength", "Not said"
         ))  # fmt: skip
         beside = FieldForm()
@@ -88,17 +91,24 @@ class AgenciesTab(EpisodeTab):
             ),
         )
         # One set of fields and messages, whichever column a field sits in.
-        f.fields.update(beside.fields)
-        f.errors.update(beside.errors)
-        for box in (*f.fields.values(), *beside.fields.values()):
-            if isinstance(box, QComboBox):  # long agency names may not push a column past the pane
-                box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                box.setMinimumContentsLength(12)
+        for part in (first, beside):
+            f.fields.update(part.fields)
+            f.errors.update(part.errors)
+        whole_choices(f)
+        same_label_width(f, first, beside)
+        # The agency row sits on the columns as one more row of the same form.
+        m = f.layout_.contentsMargins()
+        f.layout_.setContentsMargins(m.left(), m.top(), m.right(), 0)
+        for part in (first, beside):
+            part.layout_.setContentsMargins(m.left(), f.layout_.verticalSpacing(), m.right(), m.bottom())
+        # Side by side where they fit, one above the other where they do not (853 px at 150% on a
+        # 1,280x720 screen cut off the right-hand column).
         columns = QWidget()
-        cl = QHBoxLayout(columns)
+        cl = QVBoxLayout(columns)
         cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(f, 1)
-        cl.addWidget(beside, 1)
+        cl.setSpacing(0)
+        cl.addWidget(f)
+        cl.addWidget(Columns((first, 1), (beside, 1)))
         self.new_button = QPushButton("&New professional")
         self.new_button.clicked.connect(self.new)
         self.save_button = QPushButton("&Save professional")
@@ -113,11 +123,11 @@ class AgenciesTab(EpisodeTab):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        # The professionals stay in sight (at least five rows at 1,280x720); the form beside them
-        # scrolls in what is left.
+        # The professionals stay in sight (at least five rows at 1,280x720); the form below them
+        # has its whole height where there is room, and scrolls in what is left where not.
         show_rows(self.table, 5)
-        ll.addWidget(self.table, 3)
-        ll.addWidget(scrolling(columns), 2)
+        ll.addWidget(self.table, 1)
+        ll.addWidget(scrolling(columns))
         ll.addLayout(buttons)
 
         self.ecomap = EcomapView()
@@ -146,13 +156,14 @@ class AgenciesTab(EpisodeTab):
         )
         t.fields.update(tie_beside.fields)
         t.errors.update(tie_beside.errors)
+        whole_choices(t)
+        for part in (t, tie_beside):  # the group box has margins: none inside (the pane is narrow at 150%)
+            part.layout_.setContentsMargins(0, 0, 0, 0)
         self.add_tie_button = QPushButton("&Add to network")
         self.add_tie_button.clicked.connect(self.add_tie)
         tl = QVBoxLayout(tie_box)
-        tie_columns = QHBoxLayout()
-        tie_columns.addWidget(self.tie_form, 1)
-        tie_columns.addWidget(tie_beside, 1)
-        tl.addLayout(tie_columns)
+        tl.setContentsMargins(4, 4, 4, 4)  # beside the map at 150% every pixel counts
+        tl.addWidget(Columns((self.tie_form, 1), (tie_beside, 1)))
         tl.addWidget(self.add_tie_button, 0, Qt.AlignmentFlag.AlignRight)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -330,14 +341,35 @@ class AgenciesTab(EpisodeTab):
         """Nothing is typed into a draft here: every change is saved by its button."""
 
 
+def whole_choices(form: FieldForm) -> None:
+    """Every choice box as wide as its longest choice ("Child and adolescent mental health
+    services"), so the one made is read whole; the form's columns stack to make room."""
+    for box in form.fields.values():
+        if isinstance(box, QComboBox):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+
+def same_label_width(*forms: FieldForm) -> None:
+    """The forms' labels one width, so their fields line up when the columns stack."""
+    labels = [
+        form.layout_.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        for form in forms
+        for row in range(form.layout_.rowCount())
+    ]
+    widest = max(label.sizeHint().width() for label in labels)
+    for label in labels:
+        label.setMinimumWidth(widest)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 def scrolling(form: QWidget) -> QScrollArea:
     """A form that scrolls inside its own strip when the window is short (1,280x720 laptops):
-    the tab never makes the window grow. Beside the table and the ecomap, never inside them."""
+    the tab never makes the window grow. Beside the table and the ecomap, never inside them.
+    Sideways too, where the pane is narrower than the form's narrowest column: never cut off."""
     area = QScrollArea()
     area.setWidget(form)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setMinimumHeight(120)
     area.setAccessibleName(form.accessibleName() or "Form")
     return area

@@ -34,7 +34,7 @@ from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.style import heading
 from ehdesk.ui.team.dialogs import AuditDialog, MoveRequestDialog, SupervisionDialog, TriageDialog
-from ehdesk.ui.widgets import DateField, FieldForm, combo, headings_fit
+from ehdesk.ui.widgets import DateField, FieldForm, combo, headings_fit, show_rows
 
 WORKER_COLUMNS = ["Worker", "Caseload", "Overdue items", "Past 12 months", "No contact", "Drifting"]
 
@@ -136,6 +136,12 @@ class TeamScreen(EpisodeTab):
         self.explain.setWordWrap(True)
         self.explain.setProperty("role", "note")
         self.workers = _table(WORKER_COLUMNS, "Workers in the team")
+        # At least three workers in sight, however short the window (at 150% on 1,280x720 the
+        # cases below took the height and left one and a half); the cases' tab gives way. Its
+        # columns are never narrower than their headings (headings_fit), so it needs no sideways
+        # scroll bar, nor the room for one.
+        self.workers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        show_rows(self.workers, 3)
         self.workers.itemSelectionChanged.connect(self._worker_chosen)
 
         self.cases = _table(["Family", "Opened", "Overdue", "Last contact", "Flags"], "The worker's cases", 2)
@@ -144,6 +150,7 @@ class TeamScreen(EpisodeTab):
         self.reallocate_button.clicked.connect(self.reallocate)
         cases_page = QWidget()
         cl = QVBoxLayout(cases_page)
+        cl.setContentsMargins(9, 6, 9, 6)  # the tab's frame is margin enough above and below
         cl.addWidget(self.cases, 1)
         row = QHBoxLayout()
         # Wraps rather than widening the window past a small screen at 150% (853 px to lay out).
@@ -166,6 +173,7 @@ class TeamScreen(EpisodeTab):
         self.triage_button.clicked.connect(self.triage)
         waiting_page = QWidget()
         wl = QVBoxLayout(waiting_page)
+        wl.setContentsMargins(9, 6, 9, 6)
         wl.addWidget(self.unallocated, 1)
         wrow = QHBoxLayout()
         wrow.addStretch(1)
