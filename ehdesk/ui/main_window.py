@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.config.appearance import load_appearance, save_appearance
 from ehdesk.store import ProfileManager
+from ehdesk.ui.enum_props import set_enum
 
 if TYPE_CHECKING:
     from ehdesk.store.store import Store
@@ -145,9 +146,10 @@ class MainWindow(QMainWindow):
         self.help_button.setAccessibleName("Help: keyboard shortcuts")
         self.help_button.clicked.connect(self.open_shortcuts)
         # Reached by their shortcuts, never by Tab: focus moving on after a save must not land on
-        # Lock (one Space would lock the laptop mid-visit).
+        # Lock (one Space would lock the laptop mid-visit). Qt enums by name until the first paint
+        # (ui/enum_props.py).
         for button in (self.lock_button, self.settings_button, self.help_button):
-            button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            set_enum(button, "focusPolicy", "ClickFocus")
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.who)
@@ -158,8 +160,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.lock_button)
 
         self.lock_action = QAction("Lock", self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        # setShortcuts: setShortcut's overloads take a Qt enum, which builds PySide's Qt namespace.
+        self.lock_action.setShortcuts([QKeySequence("Ctrl+L")])
+        set_enum(self.lock_action, "shortcutContext", "ApplicationShortcut")
         self.lock_action.triggered.connect(self.lock)
         self.addAction(self.lock_action)
         for keys, slot in (
@@ -169,7 +172,7 @@ class MainWindow(QMainWindow):
         ):
             action = QAction(self)
             action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            set_enum(action, "shortcutContext", "ApplicationShortcut")
             action.triggered.connect(slot)
             self.addAction(action)
 
