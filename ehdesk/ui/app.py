@@ -164,6 +164,9 @@ def run_app(args) -> int:
 
 def _finish_background_work() -> None:
     # Every runner ends its work (a last save, the warm-up imports) before Python tears Qt down.
+    # None was made if the runners' module never loaded (quit at once from the sign-in screen).
+    if "ehdesk.ui.ops" not in sys.modules:
+        return
     from ehdesk.ui.ops import shutdown_all
 
     shutdown_all()

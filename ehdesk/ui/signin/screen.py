@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.store.profile_info import ProfileInfo
 from ehdesk.ui.enum_props import set_enum
-from ehdesk.ui.ops import background
 from ehdesk.ui.style import heading
 
 TILES_PER_ROW = 4
@@ -277,6 +276,8 @@ class SignInScreen(QWidget):
 
             return expiry.unlock(manager, name, password)
 
+        from ehdesk.ui.ops import background  # not before the first paint (see ui/main_window.py)
+
         background().run(unlock, self._signed_in, owner=self, on_error=self._failed)
 
     def _signed_in(self, store: Store) -> None:
@@ -332,6 +333,8 @@ class SignInScreen(QWidget):
         def failed(exc):
             self.set_busy(False)
             self.show_message(getattr(exc, "message", "The worker could not be added."))
+
+        from ehdesk.ui.ops import background
 
         background().run(lambda: manager.create(name, password), done, owner=self, on_error=failed)
 
