@@ -27,6 +27,9 @@ def _wait_until(app, condition, timeout: float = 120.0) -> bool:
 def build(args):
     from PySide6.QtWidgets import QApplication
 
+    from ehdesk.ui.pyside_feature_check import skip_source_reads
+
+    skip_source_reads()  # first, before the modules imported next (see the module)
     from ehdesk.config.appearance import load_appearance
     from ehdesk.ui.main_window import MainWindow
     from ehdesk.ui.style import apply_style

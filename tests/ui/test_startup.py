@@ -166,3 +166,19 @@ def test_a_centred_row_places_its_item_as_align_hcenter_does(qapp):
 
     for width in range(500, 512):  # odd and even spare widths
         assert x_of_button(True, width) == x_of_button(False, width), width
+
+
+def test_pysides_source_reading_import_check_is_still_there_to_skip(qapp):
+    # If a PySide upgrade renames it, start-up reads every module's source again (17 M
+    # instructions): look at ui/pyside_feature_check.py.
+    import sys
+
+    from ehdesk.ui import pyside_feature_check
+
+    feature = sys.modules["shibokensupport.feature"]
+    original = feature._mod_uses_pyside
+    try:
+        assert pyside_feature_check.skip_source_reads()
+        assert feature._mod_uses_pyside is pyside_feature_check._uses_pyside
+    finally:
+        feature._mod_uses_pyside = original
