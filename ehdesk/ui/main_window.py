@@ -416,9 +416,9 @@ class MainWindow(QMainWindow):
         # closed at once. The warm-up imports are not waited for (``start_warm_up``).
         self.closing = True
         self.lock()
-        from ehdesk.ui.ops import background
-
-        background().wait()
+        ops = sys.modules.get("ehdesk.ui.ops")
+        if ops is not None:  # else no work was ever started (quit at once from the sign-in screen)
+            ops.background().wait()
         self.lock()
         super().closeEvent(event)
 
