@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # ehdesk.ui.ops (the background runners) is imported where it is used: nothing runs in the
 # background before the sign-in screen's first paint, and importing it (dataclasses, PySide's
-# QRunnable and QThreadPool) is about 18 M instructions, 3% of a bare window's start. The workspace's
+# QRunnable and QThreadPool) is about 15 M instructions, 2.5% of a bare window's start. The workspace's
 # code brings it in 0.4 s after the tiles show.
 
 # The unlock code's warm-up thread starts this long after the window is made (its first paint first).
