@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from ehdesk import __version__
 from ehdesk.commands import COMMAND_MODULES
@@ -55,9 +56,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
+def _plain_app_arguments(argv: list[str]) -> SimpleNamespace | None:
+    """The arguments of the usual starts, ``ehdesk`` and ``ehdesk --data-dir DIR``, read without
+    an argparse parser: building one translates each help text (gettext looks for catalogues on
+    disk, loading ``locale``), about 4 M instructions before the sign-in screen. Anything else
+    (None) goes through argparse, its checks and messages."""
+    if not argv:
+        data_dir = None
+    elif len(argv) == 2 and argv[0] == "--data-dir":
+        data_dir = argv[1]
+    elif len(argv) == 1 and argv[0].startswith("--data-dir="):
+        data_dir = argv[0].removeprefix("--data-dir=")
+    else:
+        return None
+    if data_dir is not None and (not data_dir or data_dir.startswith("-")):
+        return None  # argparse's message for a missing value
+    return SimpleNamespace(data_dir=Path(data_dir) if data_dir else None, demo=False, screenshot=None)
+
+
+def _app_arguments(argv: list[str]) -> argparse.Namespace | SimpleNamespace | None:
     """The arguments, if they only open the app. Opening the app must not wait for every
     command's imports (the ORM, crypto, reportlab): the sign-in screen should be up at once."""
+    plain = _plain_app_arguments(argv)
+    if plain is not None:
+        return plain
     if any(arg in ("-h", "--help") for arg in argv):
         return None
     light = _Parser(prog="ehdesk", add_help=False)

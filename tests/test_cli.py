@@ -136,3 +136,23 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.strip() == 'ehdesk: There is no worker profile called "X" on this computer.'
+
+
+def test_the_usual_app_starts_read_their_arguments_as_argparse_does(monkeypatch):
+    # `ehdesk` and `ehdesk --data-dir DIR` skip the argparse parser (start-up); the same values.
+    from ehdesk import cli
+
+    for argv in ([], ["--data-dir", "some/folder"], ["--data-dir=some/folder"], ["--data-dir=a=b"]):
+        plain = cli._plain_app_arguments(argv)
+        monkeypatch.setattr(cli, "_plain_app_arguments", lambda _argv: None)
+        parsed = cli._app_arguments(argv)
+        monkeypatch.undo()
+        assert plain is not None and vars(plain) == vars(parsed), argv
+    for argv in (
+        ["--data-dir"],
+        ["--data-dir", "-x"],
+        ["--data-dir="],
+        ["--demo"],
+        ["--data-dir", "d", "--demo"],
+    ):
+        assert cli._plain_app_arguments(argv) is None, argv  # left to argparse

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ehdesk.config.locations import settings_candidates
 
@@ -17,8 +17,10 @@ THEMES = ("system", "light", "dark")
 TEXT_SCALES = (1.0, 1.6)  # smallest and largest text size, as a multiple of the system's
 
 
-@dataclass(frozen=True)
-class Appearance:
+class Appearance(NamedTuple):
+    """A named tuple, not a frozen dataclass: read before the sign-in screen's first paint, where
+    ``dataclasses`` (and the code it generates for each class) cost a few ms."""
+
     theme: str = "system"
     high_contrast: bool = False
     text_scale: float = 1.0
@@ -65,5 +67,5 @@ def save_appearance(data_dir: Path, appearance: Appearance) -> None:
     path = Path(data_dir) / APPEARANCE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(appearance), indent=2), encoding="utf-8")
+    temporary.write_text(json.dumps(appearance._asdict(), indent=2), encoding="utf-8")
     os.replace(temporary, path)

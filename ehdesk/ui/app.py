@@ -27,6 +27,9 @@ def _wait_until(app, condition, timeout: float = 120.0) -> bool:
 def build(args):
     from PySide6.QtWidgets import QApplication
 
+    from ehdesk.ui.pyside_feature_check import skip_source_reads
+
+    skip_source_reads()  # first, before the modules imported next (see the module)
     from ehdesk.config.appearance import load_appearance
     from ehdesk.ui.main_window import MainWindow
     from ehdesk.ui.style import apply_style
@@ -39,21 +42,32 @@ def build(args):
     from ehdesk.ui.main_thread_gc import ensure_installed
 
     ensure_installed()  # cycles are collected on the UI thread only (see the module)
-    apply_style(app, load_appearance(Path(args.data_dir)), indicators=False)
+    apply_style(app, load_appearance(Path(args.data_dir)), start_up=True)
     window = MainWindow(Path(args.data_dir))
     window.resize(initial_size(app))
     from PySide6.QtCore import QTimer
 
+    QTimer.singleShot(OUTLINES_AFTER_MS, app, lambda: _after_first_paint(app, window))
+    return app, window
+
+
+def _after_first_paint(app, window) -> None:
+    # PySide's Qt namespace (all its enums, ~20 ms), which the sign-in screen's first paint does
+    # without (ui/enum_props.py): built here, on the UI thread, before anything else can need it
+    # (a worker thread building it while the UI thread does would race).
+    from PySide6.QtCore import Qt  # noqa: F401
+
+    from ehdesk.ui.style import apply_style
+
     # The whole style again, not the outlines alone: setting the Qt style resets Qt's fonts per
     # widget class, which apply_style then sets back to the app's text size.
-    QTimer.singleShot(OUTLINES_AFTER_MS, app, lambda: apply_style(app, window.appearance))
-    return app, window
+    apply_style(app, window.appearance)
 
 
 def initial_size(app):
     """1,200×780 where the screen has room; never bigger than the screen's free area (a
     1,366×768 laptop, or 1,920×1,080 at 150%, which leaves 1,280×720)."""
-    from ehdesk.ui.widgets import within_screen
+    from ehdesk.ui.screen_size import within_screen
 
     return within_screen(None, 1200, 780)
 
@@ -153,6 +167,9 @@ def run_app(args) -> int:
 
 def _finish_background_work() -> None:
     # Every runner ends its work (a last save, the warm-up imports) before Python tears Qt down.
+    # None was made if the runners' module never loaded (quit at once from the sign-in screen).
+    if "ehdesk.ui.ops" not in sys.modules:
+        return
     from ehdesk.ui.ops import shutdown_all
 
     shutdown_all()

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,18 +23,23 @@ from PySide6.QtWidgets import (
 
 from ehdesk.config.appearance import load_appearance, save_appearance
 from ehdesk.store import ProfileManager
+from ehdesk.ui.enum_props import set_enum
 
 if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.ui.keyboard import TabLeavesTextFields
 from ehdesk.ui.lock import IdleWatcher
-from ehdesk.ui.ops import background, for_store
 from ehdesk.ui.signin.screen import SignInScreen
 
 if TYPE_CHECKING:
     from ehdesk.ui.ops import StoreOps
     from ehdesk.ui.settings_dialog import SettingsDialog, ShortcutsDialog
     from ehdesk.ui.workspace import Workspace
+
+# ehdesk.ui.ops (the background runners) is imported where it is used: nothing runs in the
+# background before the sign-in screen's first paint, and importing it (dataclasses, PySide's
+# QRunnable and QThreadPool) is about 15 M instructions, 2.5% of a bare window's start. The workspace's
+# code brings it in 0.4 s after the tiles show.
 
 # The unlock code's warm-up thread starts this long after the window is made (its first paint first).
 WARM_UP_AFTER_MS = 50
@@ -145,9 +150,10 @@ class MainWindow(QMainWindow):
         self.help_button.setAccessibleName("Help: keyboard shortcuts")
         self.help_button.clicked.connect(self.open_shortcuts)
         # Reached by their shortcuts, never by Tab: focus moving on after a save must not land on
-        # Lock (one Space would lock the laptop mid-visit).
+        # Lock (one Space would lock the laptop mid-visit). Qt enums by name until the first paint
+        # (ui/enum_props.py).
         for button in (self.lock_button, self.settings_button, self.help_button):
-            button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            set_enum(button, "focusPolicy", "ClickFocus")
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.who)
@@ -158,8 +164,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.lock_button)
 
         self.lock_action = QAction("Lock", self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        # setShortcuts: setShortcut's overloads take a Qt enum, which builds PySide's Qt namespace.
+        self.lock_action.setShortcuts([QKeySequence("Ctrl+L")])
+        set_enum(self.lock_action, "shortcutContext", "ApplicationShortcut")
         self.lock_action.triggered.connect(self.lock)
         self.addAction(self.lock_action)
         for keys, slot in (
@@ -169,7 +176,7 @@ class MainWindow(QMainWindow):
         ):
             action = QAction(self)
             action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            set_enum(action, "shortcutContext", "ApplicationShortcut")
             action.triggered.connect(slot)
             self.addAction(action)
 
@@ -233,6 +240,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             apply_style(app, appearance)
+        from ehdesk.ui.ops import background
+
         data_dir = self.data_dir
         background().run(
             lambda: save_appearance(data_dir, appearance),
@@ -287,6 +296,8 @@ class MainWindow(QMainWindow):
             store.close()  # unlocked just as the window closed: nobody will use it
             return
         self.store = store
+        from ehdesk.ui.ops import for_store
+
         # The store's runner: every read and write of it; its failures nobody else shows come here.
         ops = for_store(store)
         ops.error.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -385,6 +396,8 @@ class MainWindow(QMainWindow):
         those that failed or are still not done (what quitting now could lose)."""
         if self.store is None:
             return 0
+        from ehdesk.ui.ops import for_store
+
         ops = for_store(self.store)
         if self.workspace is not None:
             self.workspace.queue_pending()
@@ -403,7 +416,9 @@ class MainWindow(QMainWindow):
         # closed at once. The warm-up imports are not waited for (``start_warm_up``).
         self.closing = True
         self.lock()
-        background().wait()
+        ops = sys.modules.get("ehdesk.ui.ops")
+        if ops is not None:  # else no work was ever started (quit at once from the sign-in screen)
+            ops.background().wait()
         self.lock()
         super().closeEvent(event)
 

@@ -30,7 +30,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from ehdesk.errors import EhdeskError, StoreLocked, ValidationError
 from ehdesk.ui.main_thread_gc import ensure_installed
@@ -72,7 +72,11 @@ class _Dispatcher(QObject):
         super().__init__()
         self.ready.connect(self._deliver)
         self.progressed.connect(self._progress)
-        # Queued even from the UI thread: never run a screen's slot in the middle of a commit.
+        # Queued even from the UI thread: never run a screen's slot in the middle of a commit. (Qt
+        # named here, not at the top: importing this module must not build PySide's Qt namespace
+        # before the sign-in screen's first paint, see ui/enum_props.py.)
+        from PySide6.QtCore import Qt
+
         self.committed.connect(self._committed, Qt.ConnectionType.QueuedConnection)
 
     @Slot(int)

@@ -12,9 +12,10 @@ import re
 import sys
 from typing import NamedTuple
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from ehdesk.ui.enum_props import set_enum
 
 
 class Palette(NamedTuple):
@@ -107,7 +108,18 @@ def choose(theme: str, high_contrast: bool, system_dark: bool) -> Palette:
 
 def system_is_dark(app: QApplication) -> bool:
     """The OS's light/dark choice (Qt 6.5+); unknown counts as light."""
+    from PySide6.QtCore import Qt
+
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def system_palette_is_dark(app: QApplication) -> bool:
+    """The OS's light/dark choice as the palette Qt starts the application with shows it (Qt
+    6.5+ makes that palette follow the colour scheme): for the sign-in screen's first paint, read
+    before ``apply_style`` sets the app's own palette. ``system_is_dark`` reads the scheme itself,
+    but that needs PySide's ``Qt`` namespace (see ``ui/enum_props.py``); the full style, 50 ms
+    later, uses it."""
+    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -151,9 +163,8 @@ def heading(text: str, role: str = "title") -> QLabel:
     label.setProperty("role", role)
     label.setWordWrap(True)
     # Absolute: a household name in Arabic or Urdu still sits where every other heading does.
-    label.setAlignment(
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
-    )
+    # By name: the sign-in screen's headings are made before PySide's Qt namespace is.
+    set_enum(label, "alignment", "AlignLeft|AlignAbsolute|AlignVCenter")
     return label
 
 
@@ -247,18 +258,24 @@ def _outline_indicators(app: QApplication) -> None:
         app.setStyle(OutlinedIndicators(QStyleFactory.create("Fusion")))
 
 
-def apply_style(app: QApplication, appearance=None, *, indicators: bool = True) -> Palette:
+def apply_style(app: QApplication, appearance=None, *, start_up: bool = False) -> Palette:
     """Set the palette, font and style sheet from the appearance settings (theme, high contrast,
-    text size); everything already on screen, charts included, is redrawn in the new look. With
-    ``indicators=False`` the Qt style is left as it is: at start-up the application is made with
-    plain Fusion and this runs again, in full, after the sign-in screen's first paint
-    (``ui/app.py``); that screen has no check box or radio button, so it looks the same."""
+    text size); everything already on screen, charts included, is redrawn in the new look.
+
+    ``start_up``: for the sign-in screen's first paint, before anything else has set the app's
+    palette. The Qt style is left as it is (the application is made with plain Fusion; the sign-in
+    screen has no check box or radio button, so it looks the same), and the system's light or dark
+    choice is read from the palette Qt started with (``system_palette_is_dark``). This runs again,
+    in full, after the first paint (``ui/app.py``)."""
     theme = getattr(appearance, "theme", "system")
     high_contrast = bool(getattr(appearance, "high_contrast", False))
     scale = float(getattr(appearance, "text_scale", 1.0))
-    if indicators:
+    if not start_up:
         _outline_indicators(app)
-    palette = choose(theme, high_contrast, system_is_dark(app))
+    system_dark = False
+    if theme == "system":  # a chosen theme does not ask the system
+        system_dark = system_palette_is_dark(app) if start_up else system_is_dark(app)
+    palette = choose(theme, high_contrast, system_dark)
     if "system_pt" not in _current:
         _current["system_pt"] = max(QFont(app.font()).pointSizeF(), 10.0)
     base = float(_current["system_pt"]) * scale  # type: ignore[arg-type]

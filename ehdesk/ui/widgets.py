@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -27,17 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def within_screen(widget: QWidget | None, width: int, height: int) -> QSize:
-    """``width``×``height``, or less where the screen's free area is smaller (a 1,280x720 screen
-    at 150% leaves 853x480 to lay out). ``widget`` None: the primary screen."""
-    screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
-    return fit_size(screen.availableGeometry().size(), width, height) if screen else QSize(width, height)
-
-
-def fit_size(free: QSize, width: int, height: int) -> QSize:
-    # Leave room for the title bar and frame, which the free area does not exclude.
-    return QSize(min(width, free.width() - 16), min(height, free.height() - 48))
+from ehdesk.ui.screen_size import fit_size, within_screen  # noqa: F401  (the screens import them from here)
 
 
 class Columns(QWidget):

@@ -68,3 +68,117 @@ def test_the_sign_in_screen_looks_the_same_before_the_outlines_are_added(tmp_pat
 
 def test_the_outlines_are_added_once_the_app_has_started(tmp_path):
     assert _probe(tmp_path, "timer") == ["same-screen", "same-checks"]
+
+
+# -- PySide's Qt namespace is built after the first paint (ui/enum_props.py) ---------------------
+
+NAMESPACE_PROBE = r"""
+import sys, time
+from pathlib import Path
+import PySide6.QtCore as QtCore
+from ehdesk import cli
+from ehdesk.store import ProfileManager
+import ehdesk.ui.app as app_module
+
+data = Path(sys.argv[1])
+ProfileManager(data).create("Sam Worker", "a long test password 1")
+app, window = app_module.build(cli._app_arguments(["--data-dir", str(data)]))
+window.show()
+app.processEvents()  # the first paint
+print("built-at-first-paint" if "Qt" in QtCore.__dict__ else "not-built-at-first-paint")
+deadline = time.monotonic() + app_module.OUTLINES_AFTER_MS / 1000 + 0.3
+while time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print("built-after" if "Qt" in QtCore.__dict__ else "not-built-after")
+"""
+
+
+def test_the_sign_in_screen_paints_before_pyside_builds_the_qt_namespace(tmp_path):
+    # Building it (93 enums) was a tenth of the start; it is built on the UI thread just after.
+    out = subprocess.run(
+        [sys.executable, "-c", NAMESPACE_PROBE, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    assert out == ["not-built-at-first-paint", "built-after"]
+
+
+def _avatar_with_pen_and_brush(name: str, size: int, ratio: float):
+    """The avatar as it was drawn before (setBrush/setPen): what the new drawing must match."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+
+    from ehdesk.ui.signin.screen import AVATAR_COLOURS, initials
+
+    pixmap = QPixmap(int(size * ratio), int(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(AVATAR_COLOURS[sum(map(ord, name)) % len(AVATAR_COLOURS)]))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    font = QFont(painter.font())
+    font.setPixelSize(int(size * 0.38))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(QRect(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, initials(name))
+    painter.end()
+    return pixmap.toImage()
+
+
+def test_an_avatar_is_drawn_pixel_for_pixel_as_with_a_pen_and_brush(qapp):
+    from PySide6.QtCore import QSize
+
+    from ehdesk.ui.signin.screen import avatar
+
+    for name in ("Sam Worker", "Al", "Zoë Ng", "Ünal Özdemir"):
+        for size, ratio in ((42, 1.0), (42, 1.5), (51, 2.0)):
+            side = int(size * ratio)
+            image = avatar(name, size, ratio).pixmap(QSize(side, side)).toImage()
+            assert image == _avatar_with_pen_and_brush(name, size, ratio).convertToFormat(image.format()), (
+                name,
+                ratio,
+            )
+
+
+def test_a_centred_row_places_its_item_as_align_hcenter_does(qapp):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from ehdesk.ui.signin.screen import _centred
+
+    def x_of_button(centred: bool, width: int) -> int:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        button = QPushButton("&Add a worker on this laptop…")
+        if centred:
+            box.addLayout(_centred(button))
+        else:
+            box.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        holder.resize(width, 100)
+        box.activate()
+        return button.geometry().x()
+
+    for width in range(500, 512):  # odd and even spare widths
+        assert x_of_button(True, width) == x_of_button(False, width), width
+
+
+def test_pysides_source_reading_import_check_is_still_there_to_skip(qapp):
+    # If a PySide upgrade renames it, start-up reads every module's source again (17 M
+    # instructions): look at ui/pyside_feature_check.py.
+    import sys
+
+    from ehdesk.ui import pyside_feature_check
+
+    feature = sys.modules["shibokensupport.feature"]
+    original = feature._mod_uses_pyside
+    try:
+        assert pyside_feature_check.skip_source_reads()
+        assert feature._mod_uses_pyside is pyside_feature_check._uses_pyside
+    finally:
+        feature._mod_uses_pyside = original

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QRect, QSize, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -26,7 +26,7 @@ from ehdesk.store import ProfileManager
 if TYPE_CHECKING:
     from ehdesk.store.store import Store
 from ehdesk.store.profile_info import ProfileInfo
-from ehdesk.ui.ops import background
+from ehdesk.ui.enum_props import set_enum
 from ehdesk.ui.style import heading
 
 TILES_PER_ROW = 4
@@ -40,24 +40,64 @@ def initials(name: str) -> str:
     return "".join(p[0] for p in parts[:2]).upper() or "?"
 
 
-def avatar(name: str, size: int, ratio: float) -> QIcon:
-    """A coloured circle with the worker's initials, so a tile is recognised at a glance."""
+# Qt::AlignCenter, for QPainter.drawText (whose flags are a plain int in C++).
+ALIGN_CENTER = 0x0084
+
+
+def _filled(size: int, ratio: float, colour: QColor) -> QPixmap:
     pixmap = QPixmap(int(size * ratio), int(size * ratio))
     pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
+    pixmap.fill(colour)
+    return pixmap
+
+
+def avatar(name: str, size: int, ratio: float) -> QIcon:
+    """A coloured circle with the worker's initials, so a tile is recognised at a glance.
+
+    Drawn without a pen or brush of its own: ``QPainter.setPen`` and ``setBrush`` have overloads
+    taking Qt enums, and calling them builds PySide's whole ``Qt`` namespace before the sign-in
+    screen's first paint (see ``ui/enum_props.py``). The disc is a filled pixmap drawn through a
+    circular clip (antialiased, as a filled ellipse is); the initials are drawn in the default
+    (black) pen on a clear layer and turned white by composing white over them ("source in")."""
+    letters = _filled(size, ratio, QColor(0, 0, 0, 0))
+    painter = QPainter(letters)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(AVATAR_COLOURS[sum(map(ord, name)) % len(AVATAR_COLOURS)]))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(0, 0, size, size)
     font = QFont(painter.font())
     font.setPixelSize(int(size * 0.38))
     font.setBold(True)
     painter.setFont(font)
-    painter.setPen(QColor("#ffffff"))
-    painter.drawText(QRect(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, initials(name))
+    painter.drawText(QRect(0, 0, size, size), ALIGN_CENTER, initials(name))
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.drawPixmap(0, 0, _filled(size, ratio, QColor("#ffffff")))
+    painter.end()
+
+    pixmap = _filled(size, ratio, QColor(0, 0, 0, 0))
+    circle = QPainterPath()
+    circle.addEllipse(0, 0, size, size)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setClipPath(circle)
+    colour = QColor(AVATAR_COLOURS[sum(map(ord, name)) % len(AVATAR_COLOURS)])
+    painter.drawPixmap(0, 0, _filled(size, ratio, colour))
+    painter.drawPixmap(0, 0, letters)
     painter.end()
     return QIcon(pixmap)
+
+
+def _centred(item: QWidget | QGridLayout) -> QHBoxLayout:
+    """``item`` at its own width, in the middle of a row: where an ``AlignHCenter`` alignment
+    places it, without naming Qt's enums (ui/enum_props.py). Laid out right to left: the stretches
+    then leave an odd spare pixel on the right, as the alignment does (the same screen, pixel for
+    pixel, in the app's left-to-right layout)."""
+    row = QHBoxLayout()
+    row.setDirection(QHBoxLayout.Direction.RightToLeft)
+    row.addStretch(1)
+    if isinstance(item, QWidget):
+        row.addWidget(item)
+    else:
+        row.addLayout(item)
+    row.addStretch(1)
+    return row
 
 
 class SignInScreen(QWidget):
@@ -70,18 +110,19 @@ class SignInScreen(QWidget):
         self.busy = False
         self.hints: dict[str, str] = {}  # profile name -> password shown (the demo profile only)
 
+        # Qt enums are set by name on this screen (set_enum): naming PySide's Qt namespace costs
+        # a tenth of the app's start, so it is built after the first paint (ui/enum_props.py).
         self.title = heading("Who is using this laptop?")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(self.title, "alignment", "AlignCenter")
         self.subtitle = heading("Choose your name, then type your password.", "subtitle")
-        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(self.subtitle, "alignment", "AlignCenter")
         self.tiles = QButtonGroup(self)
         self.tiles.setExclusive(True)
         self.tile_grid = QGridLayout()
         self.tile_grid.setSpacing(12)
-        self.tile_grid.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.empty = QLabel("No workers use this laptop yet. Add yourself to begin.")
         self.empty.setProperty("role", "note")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(self.empty, "alignment", "AlignCenter")
 
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -93,11 +134,11 @@ class SignInScreen(QWidget):
         self.message = QLabel()
         self.message.setProperty("role", "error")
         self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(self.message, "alignment", "AlignCenter")
         self.hint = QLabel()
         self.hint.setProperty("role", "banner")
         self.hint.setWordWrap(True)
-        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.hint, "textInteractionFlags", "TextSelectableByMouse")
         self.hint.hide()
         self.progress = QProgressBar()
         self.progress.hide()
@@ -110,10 +151,8 @@ class SignInScreen(QWidget):
         box.setSpacing(12)
         box.addWidget(self.title)
         box.addWidget(self.subtitle)
-        for label in (self.title, self.subtitle):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addSpacing(8)
-        box.addLayout(self.tile_grid)
+        box.addLayout(_centred(self.tile_grid))
         box.addWidget(self.empty)
         box.addSpacing(8)
         row = QHBoxLayout()
@@ -124,7 +163,7 @@ class SignInScreen(QWidget):
         box.addWidget(self.hint)
         box.addWidget(self.progress)
         box.addSpacing(8)
-        box.addWidget(self.add_worker, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addLayout(_centred(self.add_worker))
 
         outer = QVBoxLayout(self)
         outer.addStretch(2)
@@ -161,7 +200,7 @@ class SignInScreen(QWidget):
             tile = QToolButton()
             tile.setProperty("tile", True)
             tile.setCheckable(True)
-            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            set_enum(tile, "toolButtonStyle", "ToolButtonTextUnderIcon")
             side = self.fontMetrics().height() * 3
             tile.setIcon(avatar(profile.name, side, self.devicePixelRatioF()))
             tile.setIconSize(QSize(side, side))
@@ -237,6 +276,8 @@ class SignInScreen(QWidget):
 
             return expiry.unlock(manager, name, password)
 
+        from ehdesk.ui.ops import background  # not before the first paint (see ui/main_window.py)
+
         background().run(unlock, self._signed_in, owner=self, on_error=self._failed)
 
     def _signed_in(self, store: Store) -> None:
@@ -292,6 +333,8 @@ class SignInScreen(QWidget):
         def failed(exc):
             self.set_busy(False)
             self.show_message(getattr(exc, "message", "The worker could not be added."))
+
+        from ehdesk.ui.ops import background
 
         background().run(lambda: manager.create(name, password), done, owner=self, on_error=failed)
 
