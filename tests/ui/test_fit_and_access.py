@@ -110,6 +110,21 @@ def test_every_screen_fits_a_council_laptop_names_its_controls_and_reads_clearly
     assert EVERY_SCREEN <= set(seen)
 
 
+def _window_as_opened_at_150_percent(qtbot, data_dir, themed) -> tuple[MainWindow, QSize]:
+    """The sweep's demo profile in the window the app opens on a 1,280×720 screen at 150%: the
+    853×480 logical pixels there, less room for the title bar and frame (``fit_size``)."""
+    from ehdesk.ui.screen_size import fit_size
+
+    sweep.make_sweep_profile(data_dir)
+    style.apply_style(themed, Appearance(theme="light"))
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    size = fit_size(QSize(1280 * 2 // 3, 720 * 2 // 3), 10_000, 10_000)
+    window.resize(size)
+    window.show()
+    return window, size
+
+
 def test_on_a_1280_by_720_screen_at_150_percent_no_screen_pushes_the_window_off_the_screen(
     qtbot, data_dir, themed
 ):
@@ -118,13 +133,7 @@ def test_on_a_1280_by_720_screen_at_150_percent_no_screen_pushes_the_window_off_
     # leaves room for the title bar). Opening a family used to grow the window to 976×562, with
     # "Back to caseload" and the right-hand column past the screen's edge.
     room = QSize(1280 * 2 // 3, 720 * 2 // 3)
-    size = QSize(room.width() - 16, room.height() - 48)
-    sweep.make_sweep_profile(data_dir)
-    style.apply_style(themed, Appearance(theme="light"))
-    window = MainWindow(data_dir)
-    qtbot.addWidget(window)
-    window.resize(size)
-    window.show()
+    window, size = _window_as_opened_at_150_percent(qtbot, data_dir, themed)
     problems: dict[str, list[str]] = {}
     on_screen = QRect(QPoint(0, 0), room)
     for name, top in sweep.walk(window, dialogs=False):
@@ -219,16 +228,9 @@ def _reachable_width(widget: QWidget) -> int:
 def test_at_150_percent_agency_choices_read_whole_the_team_shows_three_workers_and_questions_get_room(
     qtbot, data_dir, themed
 ):
-    # The window as the app opens it on a 1,280×720 screen at 150% (853×480 less its frame).
     from PySide6.QtWidgets import QComboBox
 
-    size = QSize(1280 * 2 // 3 - 16, 720 * 2 // 3 - 48)
-    sweep.make_sweep_profile(data_dir)
-    style.apply_style(themed, Appearance(theme="light"))
-    window = MainWindow(data_dir)
-    qtbot.addWidget(window)
-    window.resize(size)
-    window.show()
+    window, size = _window_as_opened_at_150_percent(qtbot, data_dir, themed)
     found = []
     for name, _top in sweep.walk(window, dialogs=False):
         if name == "family-agencies":
