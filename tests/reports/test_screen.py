@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -39,7 +38,7 @@ def _cells(table: QTableWidget, row: int) -> list[str]:
 
 @pytest.fixture
 def manager_store(store):
-    store.profile = dataclasses.replace(store.profile, role="manager")
+    store.profile = store.profile._replace(role="manager")
     return store
 
 

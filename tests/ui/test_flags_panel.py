@@ -3,7 +3,6 @@ records the threshold decision there."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from datetime import date
 
@@ -35,7 +34,7 @@ def test_the_record_shows_flags_and_a_manager_decides_the_threshold(qtbot, store
     if os.environ.get("EHDESK_SCREENSHOTS"):
         record.grab().save(os.path.join(os.environ["EHDESK_SCREENSHOTS"], "family-record-flags.png"))
 
-    store.profile = dataclasses.replace(store.profile, role="manager")
+    store.profile = store.profile._replace(role="manager")
     record.flags.show_flags(record.flags.flags)
     assert record.flags.decide_button.isEnabled()
     record.flags.decide()

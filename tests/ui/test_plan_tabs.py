@@ -1,6 +1,5 @@
 """Driving the Plan, Meetings and Sessions tabs as a worker would."""
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -167,7 +166,7 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     assert plan.tree.topLevelItem(0).child(0).text(3) == "Done"
 
     # The feedback form (assessments) is not done, so only a manager can close, with a reason.
-    store.profile = dataclasses.replace(store.profile, role="manager")
+    store.profile = store.profile._replace(role="manager")
     plan.close_case()
     settle(qtbot, plan)
     dialog = plan.dialog
@@ -268,7 +267,7 @@ def test_a_meeting_without_the_quorum_needs_a_managers_reason(qtbot, store, fami
     meetings.new_button.click()
     settle(qtbot, meetings)
     assert not meetings.override_reason.isEnabled()  # only a manager may override
-    store.profile = dataclasses.replace(store.profile, role="manager")
+    store.profile = store.profile._replace(role="manager")
     meetings.reload()
     settle(qtbot, meetings)
     assert meetings.override_reason.isEnabled()

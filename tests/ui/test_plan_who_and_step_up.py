@@ -3,7 +3,6 @@ chosen; closing as stepped up asks for the step-up handover in the close dialog.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
 from ehdesk.casework import handovers, professionals
@@ -58,7 +57,7 @@ def test_who_offers_the_professionals_and_links_the_one_chosen(qtbot, store, fam
 
 
 def test_closing_as_stepped_up_records_the_handover_from_the_close_dialog(qtbot, store, family):  # noqa: F811
-    store.profile = dataclasses.replace(store.profile, role="manager")
+    store.profile = store.profile._replace(role="manager")
     tab = PlanTab(store, family)
     qtbot.addWidget(tab)
     settle(qtbot, tab)

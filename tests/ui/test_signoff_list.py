@@ -1,6 +1,5 @@
 """A manager sees their team's cases past 12 months and signs one off."""
 
-import dataclasses
 from datetime import date, timedelta
 
 from ehdesk.models import Episode, Family
@@ -8,7 +7,7 @@ from ehdesk.ui.plan.signoff_list import SignoffList
 
 
 def test_manager_signs_off_a_case_past_twelve_months(qtbot, store):
-    store.profile = dataclasses.replace(store.profile, role="manager")
+    store.profile = store.profile._replace(role="manager")
     with store.session() as s:
         for name, team, days in (
             ("Long household", "t1", 400),

@@ -1,6 +1,5 @@
 """The Agencies and Chronology tabs and the manager's Team screen, driven as a worker would."""
 
-import dataclasses
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -93,7 +92,7 @@ def test_chronology_tab_filters_by_child_adds_an_event_and_exports(qtbot, world,
 
 
 def test_team_screen_shows_the_figures_and_reallocates_a_case(qtbot, world):  # noqa: F811
-    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    world.store.profile = world.store.profile._replace(role="manager", team_id=world.north)
     with world.session() as s:
         professionals.add_professional(s, world.family_id, {"agency": "school", "name": "Mrs Patel"})
     screen = TeamScreen(world.store)
@@ -185,7 +184,7 @@ def test_a_manager_triages_supervises_and_audits_from_the_team_screen(qtbot, wor
     from ehdesk.config.pack import current_pack
     from ehdesk.ui.team.dialogs import fill_actions
 
-    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    world.store.profile = world.store.profile._replace(role="manager", team_id=world.north)
     screen = TeamScreen(world.store)
     qtbot.addWidget(screen)
     _wait(qtbot, screen)
@@ -282,7 +281,7 @@ def test_handovers_tab_records_a_step_up_and_social_cares_decision_later(qtbot, 
 def test_a_manager_asks_for_a_family_to_move_team(qtbot, world):  # noqa: F811
     from ehdesk.casework import team_moves
 
-    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    world.store.profile = world.store.profile._replace(role="manager", team_id=world.north)
     screen = TeamScreen(world.store)
     qtbot.addWidget(screen)
     _wait(qtbot, screen)
@@ -306,7 +305,7 @@ def test_a_manager_asks_for_a_family_to_move_team(qtbot, world):  # noqa: F811
 def test_the_team_screen_opens_on_the_first_worker_with_cases(qtbot, world):  # noqa: F811
     from ehdesk.models import Episode
 
-    world.store.profile = dataclasses.replace(world.store.profile, role="manager", team_id=world.north)
+    world.store.profile = world.store.profile._replace(role="manager", team_id=world.north)
     with world.session() as s:  # Hill's case is Bob's: Ann, listed first, has none
         episode = s.get(Episode, world.episode_id)
         episode.allocated_worker_id, episode.allocated_worker_name = world.bob, "Bob Worker"
