@@ -76,6 +76,24 @@ def button_row(*buttons: QWidget) -> QWidget:
     return row
 
 
+def spaced_row(*parts: QWidget | int | tuple[QWidget, int], end_stretch: int = 1) -> QWidget:
+    """Widgets in a row, a number between two of them being the gap in pixels and a
+    ``(widget, stretch)`` pair one that takes spare width; then a stretch of ``end_stretch``."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)  # the gaps are the numbers given
+    for part in parts:
+        if isinstance(part, int):
+            layout.addSpacing(part)
+        elif isinstance(part, tuple):
+            layout.addWidget(*part)
+        else:
+            layout.addWidget(part)
+    layout.addStretch(end_stretch)
+    return row
+
+
 class _PageScroll(QScrollArea):
     """The scroll area a ``ScrollingTabs`` page sits in (in a ``_Page``)."""
 

@@ -26,7 +26,7 @@ from ehdesk.store import Store
 from ehdesk.ui.assessment.form_view import FormView
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.widgets import Columns, button_row
+from ehdesk.ui.widgets import Columns, button_row, spaced_row
 
 SAVE_DELAY_MS = 800
 
@@ -92,18 +92,7 @@ class AssessmentEditor(QWidget):
         self.sign_off_button.clicked.connect(self.sign_off)
         self.reopen_button = QPushButton("Reopen…")
         self.reopen_button.clicked.connect(self.reopen)
-        heading = QWidget()
-        heading_row = QHBoxLayout(heading)
-        heading_row.setContentsMargins(0, 0, 0, 0)
-        heading_row.setSpacing(0)  # as the row it replaces (spacing 0 from its parent)
-        heading_row.addWidget(self.back)
-        heading_row.addSpacing(12)
-        heading_row.addWidget(self.title)
-        heading_row.addSpacing(8)
-        heading_row.addWidget(self.status)
-        heading_row.addSpacing(8)
-        heading_row.addWidget(self.saved_label)
-        heading_row.addStretch(1)
+        heading = spaced_row(self.back, 12, self.title, 8, self.status, 8, self.saved_label)
         actions = button_row(self.document, self.reopen_button, self.sign_off_button, self.complete_button)
         # The buttons go below the heading where both do not fit (853 px at 150% on 1,280x720).
         bar = QHBoxLayout()

@@ -27,7 +27,7 @@ from ehdesk.forms.engine import FormEngine, Item
 from ehdesk.ui import style
 from ehdesk.ui.assessment.fields import Field, make_field
 from ehdesk.ui.style import set_sheet
-from ehdesk.ui.widgets import Columns, button_row
+from ehdesk.ui.widgets import Columns, button_row, spaced_row
 
 STYLE = """
 QWidget#formPage { background: @base; }
@@ -149,16 +149,8 @@ class FormView(QWidget):
         self.next = QPushButton("Next section")
         self.back.clicked.connect(lambda: self._step(-1))
         self.next.clicked.connect(lambda: self._step(1))
-        where = QWidget()
-        where_row = QHBoxLayout(where)
-        where_row.setContentsMargins(0, 0, 0, 0)
-        where_row.setSpacing(0)  # as the row it replaces (spacing 0 from its parent)
-        where_row.addWidget(self.page_label)
-        where_row.addSpacing(12)
-        where_row.addWidget(self.progress, 1)
-        where_row.addSpacing(8)
-        where_row.addWidget(self.progress_label)
-        where_row.addStretch(0)  # the bar grows to its 200 px first, then the row's end
+        # The bar grows to its 200 px first, then the row's end (a stretch of 0).
+        where = spaced_row(self.page_label, 12, (self.progress, 1), 8, self.progress_label, end_stretch=0)
         steps = button_row(self.back, self.next)
         # Back and Next go below the progress where both do not fit (853 px at 150% on 1,280x720).
         bottom = QHBoxLayout()
