@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.config.appearance import Appearance
-from ehdesk.ui.widgets import within_screen
+from ehdesk.ui.screen_size import within_screen
 
 THEME_CHOICES = (
     ("system", "&Follow this computer's setting"),

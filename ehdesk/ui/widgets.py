@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.ui.screen_size import fit_size, within_screen  # noqa: F401  (the screens import them from here)
-
 
 class Columns(QWidget):
     """Widgets side by side where they fit, one above the other where they do not (a form and

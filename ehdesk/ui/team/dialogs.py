@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from ehdesk.casework.allocation import Worker
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
-from ehdesk.ui.widgets import DateField, FieldForm, combo, within_screen
+from ehdesk.ui.screen_size import within_screen
+from ehdesk.ui.widgets import DateField, FieldForm, combo
 
 
 def _text_box(height: int = 70, placeholder: str = "") -> QPlainTextEdit:
