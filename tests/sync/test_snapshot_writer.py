@@ -53,6 +53,30 @@ def test_a_pending_local_edit_survives_a_snapshot_row_and_the_rest_lands(store):
     assert store.get_state("pull_cursor") == "50"
 
 
+def test_a_row_the_laptop_already_holds_takes_the_servers_values_beside_new_rows(store):
+    """A row the laptop held before the snapshot began (a family that came back into scope, a first
+    sync started again from the beginning), with nothing of it waiting to be pushed, goes through
+    the fast path with the new rows of its section: it takes the server's values, and every row
+    lands once."""
+    with store.session() as s:
+        s.add(Family(id="fam-held", reference="EH-1", household_name="Old name", team_id="team-1"))
+    with store.session() as s:
+        pushed = s.scalar(select(func.max(OutboxEntry.seq)))
+    store.set_state("outbox_acked_seq", str(pushed))  # nothing waits to be pushed
+    rows = [
+        family_row(30, "fam-new-1", reference="EH-2"),
+        family_row(31, "fam-held", reference="EH-1", household_name="Server name"),
+        family_row(32, "fam-new-2", reference="EH-3"),
+    ]
+    assert SnapshotWriter(store).apply(frame(rows, revision=32)) == 3
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Family)) == 3
+        held = s.get(Family, "fam-held")
+        assert (held.household_name, held.server_revision) == ("Server name", 31)
+        assert s.get(Family, "fam-new-2").server_revision == 32
+    assert store.get_state("pull_cursor") == "32"
+
+
 def test_rows_from_other_releases_are_taken_as_far_as_understood(store):
     person = {
         "id": "p-1",
