@@ -145,7 +145,7 @@ class SnapshotWriter:
         self.arrival = arrival
         self.commit_rows = commit_rows
         self._plans: dict[str, _Plan | None] = {}
-        self._raw: Any = None  # the pool's connection while a transaction is open
+        self._raw: Any = None  # the pool's connection, held from the first frame to the last
         self._cache = 0
         self._began = 0.0
         self._open = Committed()
@@ -181,6 +181,7 @@ class SnapshotWriter:
         if frame.last or due:
             self._commit()
             if frame.last:
+                self._end()
                 self.observe_clock()
         return written
 
@@ -191,10 +192,13 @@ class SnapshotWriter:
 
     def flush(self) -> None:
         """Commit the frames written so far (each is whole: a frame that failed part-way was
-        rolled back by ``apply``). Called when the stream stops early, so a connection that drops
-        every few frames still moves the snapshot on."""
+        rolled back by ``apply``), and give the connection back. Called when the stream stops
+        early, so a connection that drops every few frames still moves the snapshot on, and when
+        it ends."""
         if self._raw is not None:
-            self._commit()
+            if self._raw.driver_connection.in_transaction:
+                self._commit()
+            self._end()
 
     def abandon(self) -> None:
         """Roll back the frames not yet committed; nothing of them stays."""
@@ -217,23 +221,29 @@ class SnapshotWriter:
             # all spares SQLCipher writing and re-reading pages before the commit.
             (self._cache,) = conn.execute("PRAGMA cache_size").fetchone()
             conn.execute("PRAGMA cache_size = -65536")
+            self._raw = raw
+        conn = self._raw.driver_connection
+        if not conn.in_transaction:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except BaseException:
-                self._raw = raw
                 self._end()
                 raise
-            self._raw, self._began, self._open = raw, time.monotonic(), Committed()
-        return self._raw.driver_connection
+            self._began, self._open = time.monotonic(), Committed()
+        return conn
 
     def _commit(self) -> None:
+        """Commit the open transaction, keeping the connection (and the index pages in its cache)
+        for the next frames: given back to the pool between commits, it came back emptied or not
+        at all (the pool hands out its connections in turn), and every commit group read and
+        decrypted the same index pages again. Given back by ``flush``, ``abandon`` or the last
+        frame."""
         try:
             self._raw.driver_connection.execute("COMMIT")
         except BaseException:
             self.abandon()
             raise
         self._committed = self._open
-        self._end()
 
     def _end(self) -> None:
         raw, self._raw = self._raw, None
