@@ -63,6 +63,11 @@ def _after_first_paint(app, window) -> None:
     # widget class, which apply_style then sets back to the app's text size.
     apply_style(app, window.appearance)
 
+    from ehdesk.ui.script_fonts import offer_fallback_fonts
+
+    # Names in Chinese or Arabic script show as written, not as boxes, on any laptop.
+    offer_fallback_fonts(window)
+
 
 def initial_size(app):
     """1,200×780 where the screen has room; never bigger than the screen's free area (a

@@ -1,5 +1,6 @@
 """The sign-in screen as `ehdesk` starts it: the Qt style's check box and radio outlines are added
-after the first paint (ui/app.py). That must change nothing on the sign-in screen, and must happen."""
+after the first paint (ui/app.py). That must change nothing on the sign-in screen, and must happen;
+so must offering Qt the shipped fonts for names in Chinese and Arabic script (ui/script_fonts.py)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ apply_style(app, window.appearance)  # the app's whole style (what the start-up 
 settle(0.1)
 print("same-screen" if window.grab().toImage() == screen else "screen-changed")
 print("same-checks" if boxes() == checks else "checks-changed")
+if mode == "timer":  # the fonts for names in Chinese and Arabic script, read in the background
+    from PySide6.QtGui import QFontDatabase
+    deadline = time.monotonic() + 10
+    while "Droid Sans Fallback" not in QFontDatabase.families() and time.monotonic() < deadline:
+        settle(0.05)
+    print("fallback-font" if "Droid Sans Fallback" in QFontDatabase.families() else "no-fallback-font")
 """
 
 
@@ -66,8 +73,8 @@ def test_the_sign_in_screen_looks_the_same_before_the_outlines_are_added(tmp_pat
     assert _probe(tmp_path, "held") == ["same-screen", "checks-changed"]
 
 
-def test_the_outlines_are_added_once_the_app_has_started(tmp_path):
-    assert _probe(tmp_path, "timer") == ["same-screen", "same-checks"]
+def test_the_outlines_and_the_script_fonts_are_added_once_the_app_has_started(tmp_path):
+    assert _probe(tmp_path, "timer") == ["same-screen", "same-checks", "fallback-font"]
 
 
 # -- PySide's Qt namespace is built after the first paint (ui/enum_props.py) ---------------------
