@@ -15,6 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph as rl_paragraph
 
 from ehdesk.paths import resources_dir
+from ehdesk.pdf.font_files import ARABIC_BOLD_FILE, ARABIC_FILE, CJK_FILE, SANS_BOLD_FILE, SANS_FILE
 
 SANS = "EhSans"
 SANS_BOLD = "EhSans-Bold"
@@ -58,11 +59,11 @@ def register_fonts() -> None:
         rl_paragraph.shapeFragWord = _shape_arabic_only(rl_paragraph.shapeFragWord)
     folder = resources_dir() / "fonts"
     for name, file in (
-        (SANS, "DejaVuSans.ttf"),
-        (SANS_BOLD, "DejaVuSans-Bold.ttf"),
-        (CJK, "DroidSansFallbackFull.ttf"),
-        (ARABIC, "NotoNaskhArabic-Regular.ttf"),
-        (ARABIC_BOLD, "NotoNaskhArabic-Bold.ttf"),
+        (SANS, SANS_FILE),
+        (SANS_BOLD, SANS_BOLD_FILE),
+        (CJK, CJK_FILE),
+        (ARABIC, ARABIC_FILE),
+        (ARABIC_BOLD, ARABIC_BOLD_FILE),
     ):
         pdfmetrics.registerFont(TTFont(name, str(folder / file)))
     # <b> inside a paragraph switches to the bold face.

@@ -1,7 +1,7 @@
 """The fonts ehdesk ships for scripts a laptop may have no font for, offered to Qt as fallbacks.
 
 Some families' names are written in Chinese or Arabic script. The PDFs embed fonts for them
-(``pdf/fonts.py``, the same files), but the screens used the laptop's own fonts only, and on a
+(``pdf/font_files.py`` names them), but the screens used the laptop's own fonts only, and on a
 laptop without a Chinese font such a name showed as empty boxes in the caseload and the record.
 Qt falls back to an application font for the characters the screen's font lacks. The files (4 MB)
 are read off the UI thread; Qt's font database is only touched on it."""
@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 
 from ehdesk.paths import resources_dir
+from ehdesk.pdf.font_files import OTHER_SCRIPT_FILES
 
 log = logging.getLogger(__name__)
-
-FALLBACK_FONTS = ("DroidSansFallbackFull.ttf", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")
 
 
 def read_fallback_fonts() -> list[bytes]:
@@ -22,7 +21,7 @@ def read_fallback_fonts() -> list[bytes]:
     install is left out: its script falls back to the laptop's fonts, as before."""
     folder = resources_dir() / "fonts"
     found = []
-    for name in FALLBACK_FONTS:
+    for name in OTHER_SCRIPT_FILES:
         try:
             found.append((folder / name).read_bytes())
         except OSError:
