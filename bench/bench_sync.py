@@ -5,8 +5,7 @@ encrypted laptop stores, with the ratios that do not depend on the machine measu
   push / pull (target <= 1.5x)
 - the write floor: the same rows and blobs inserted into a fresh SQLCipher store with raw
   executemany in one transaction; first sync / floor (target <= 2x)
-- the same first sync with the snapshot in log order, as the previous release takes it (schema 3),
-  against the snapshot table by table (schema 4)
+- the same first sync by replaying the log, as a schema-2 laptop does (for comparison)
 - bytes of the first sync against brotli-11 of the same rows and blobs (target <= 1.3x)
 - one changed field end to end: round trips and bytes on the wire (target <= 2 KB)
 - bytes per changed field, over 100 single-field edits
@@ -122,11 +121,7 @@ def wait_until_up(url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=1_000)
-    parser.add_argument(
-        "--no-log-order",
-        action="store_true",
-        help="skip the first sync in log order (the previous release's)",
-    )
+    parser.add_argument("--no-log-replay", action="store_true", help="skip the schema-2 first sync")
     parser.add_argument("--database-url", default=os.environ.get("EHDESK_TEST_DATABASE_URL"))
     parser.add_argument("--pull-page", type=int, default=1000)
     parser.add_argument("--push-batch", type=int, default=p.DEFAULT_PUSH_BATCH)
@@ -204,19 +199,18 @@ def main() -> None:
             f"  bytes / brotli-11        = {pull_bytes / brotli_bytes:.2f}x "
             f"({pull_bytes:,} B vs {brotli_bytes:,} B; {raw_bytes:,} B uncompressed; target <= 1.3x)"
         )
-        if not args.no_log_order:
-            carol = Laptop(
-                root, "boss", server.base_url, first_sync=False, schema_version=p.TABLE_ORDER_SCHEMA - 1
-            )
+        if not args.no_log_replay:
+            carol = Laptop(root, "boss", server.base_url, first_sync=False, schema_version=2)
             start = time.perf_counter()
             engine = carol.engine()
+            engine.pull_page = args.pull_page
             old = engine.sync()
-            log_order_seconds = time.perf_counter() - start
+            replay_seconds = time.perf_counter() - start
             engine.client.close()
             print(
-                f"first sync with the snapshot in log order (a schema-{p.TABLE_ORDER_SCHEMA - 1} laptop): "
-                f"{log_order_seconds:.1f} s ({old.pulled} rows) = {log_order_seconds / floor_seconds:.2f}x the floor, "
-                f"{log_order_seconds / pull_seconds:.2f}x the snapshot by table"
+                f"first sync by replaying the log (a schema-2 laptop): {replay_seconds:.1f} s "
+                f"({old.pulled} rows) = {replay_seconds / floor_seconds:.1f}x the floor, "
+                f"{replay_seconds / pull_seconds:.1f}x the snapshot"
             )
             carol.close()
 

@@ -125,6 +125,16 @@ def issue_refresh_token(session: Session, device_id: str) -> str:
     return token
 
 
+def check_refresh_token(session: Session, device_id: str, token: str) -> bool:
+    row = session.get(RefreshToken, token_hash(token))
+    return (
+        row is not None
+        and not row.revoked
+        and row.device_id == device_id
+        and row.expires_at > datetime.now(UTC)
+    )
+
+
 def known_refresh_token(session: Session, device_id: str, token: str) -> bool:
     """Was this token ever issued to this device (revoked or used or not)?"""
     row = session.get(RefreshToken, token_hash(token))

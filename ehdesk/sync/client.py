@@ -181,21 +181,10 @@ class SyncClient:
         return p.BlobBatchResponse.model_validate_json(reply).results
 
     def snapshot(
-        self,
-        revision: int,
-        after: int,
-        chunk_rows: int = 5000,
-        families: list[str] | None = None,
-        position: str = "",
+        self, revision: int, after: int, chunk_rows: int = 5000, families: list[str] | None = None
     ) -> Iterator[framing.Frame]:
         """The frames of a snapshot (of ``families`` only, when given), as they arrive. A stream
         that ends part-way through a frame raises ``Offline``; the frames before it were whole."""
-        # Only what is set goes on the wire (``exclude_unset``).
-        extra: dict[str, Any] = {}
-        if families:
-            extra["families"] = families
-        if position:
-            extra["position"] = position
         request = p.SnapshotRequest(
             schema_version=self.schema_version,
             device_id=self._device(),
@@ -203,7 +192,7 @@ class SyncClient:
             after=after,
             codecs=framing.available_codecs(),
             chunk_rows=chunk_rows,
-            **extra,
+            **({"families": families} if families else {}),
         )
         content = gzip.compress(request.model_dump_json(exclude_unset=True).encode(), compresslevel=6)
         for attempt in range(2):

@@ -374,14 +374,14 @@ class SyncEngine:
         ``revision``), resuming after the last whole frame when the connection drops. Returns True
         when the council wiped this profile instead."""
         writer = SnapshotWriter(self.store, arrival=bool(families), commit_rows=self.snapshot_commit_rows)
-        after, position = 0, ""
+        after = 0
         if not families:
-            revision, after, position = snapshot_progress(self.store)
+            revision, after = snapshot_progress(self.store)
         failures = 0
         try:
             while True:
                 try:
-                    frames = self.client.snapshot(revision, after, self.snapshot_rows, families, position)
+                    frames = self.client.snapshot(revision, after, self.snapshot_rows, families)
                     for frame in read_ahead(frames, writer.prepare):
                         if frame.header.get("wipe"):
                             writer.abandon()
@@ -391,21 +391,18 @@ class SyncEngine:
                             return True
                         writer.apply(frame)
                         if (done := writer.take_committed()) is not None:
-                            revision, after, position = self._count_committed(summary, done)
+                            revision, after = self._count_committed(summary, done)
                             failures = 0
-                        self._report(percent=50 + int(50 * snapshot_done(frame.header)))
+                        header = frame.header
+                        self._report(percent=50 + int(50 * header["upto"] / max(header["revision"], 1)))
                         if frame.last:
                             return False
                     raise Offline("The connection dropped part-way through the first sync.")
                 except SyncRefused as exc:
                     if (kept := self._keep_whole_frames(writer, summary)) is not None:
-                        revision, after, position, failures = *kept, 0
+                        revision, after, failures = *kept, 0
                     if exc.status == 422 and revision:
-                        revision, after, position = (
-                            0,
-                            0,
-                            "",
-                        )  # that revision is gone (a restored server): start again
+                        revision, after = 0, 0  # that revision is gone (a restored server): start again
                     elif exc.status not in RETRY_STATUSES and exc.status < 500:
                         raise
                     failures += 1
@@ -413,7 +410,7 @@ class SyncEngine:
                         raise
                 except Offline:
                     if (kept := self._keep_whole_frames(writer, summary)) is not None:
-                        revision, after, position, failures = *kept, 0
+                        revision, after, failures = *kept, 0
                     failures += 1
                     if failures > self.client.retries:
                         raise
@@ -422,15 +419,14 @@ class SyncEngine:
         finally:
             self._keep_whole_frames(writer, summary)  # the laptop stopping: keep what came whole
 
-    def _keep_whole_frames(self, writer: SnapshotWriter, summary: SyncSummary) -> tuple[int, int, str] | None:
+    def _keep_whole_frames(self, writer: SnapshotWriter, summary: SyncSummary) -> tuple[int, int] | None:
         """The stream stopped early: commit the whole frames written so far, so the snapshot
-        resumes after them. Returns the (revision, after, position) to resume from, if anything
-        committed."""
+        resumes after them. Returns the (revision, after) to resume from, if anything committed."""
         writer.flush()
         done = writer.take_committed()
         return None if done is None else self._count_committed(summary, done)
 
-    def _count_committed(self, summary: SyncSummary, done: Committed) -> tuple[int, int, str]:
+    def _count_committed(self, summary: SyncSummary, done: Committed) -> tuple[int, int]:
         """Progress counts only what is on the disk."""
         summary.pulled += done.rows
         summary.blobs_received += done.blobs
@@ -438,19 +434,11 @@ class SyncEngine:
         summary.snapshot_rows += done.rows + done.blobs
         summary.snapshot_revision = done.revision
         self._snapshot_revision = done.revision
-        return done.revision, done.upto, done.position
+        return done.revision, done.upto
 
     def _fetch_page(self, cursor: int, held: dict[str, int] | None = None) -> tuple[p.PullResponse, dict]:
         page = self.client.pull(cursor, self.pull_page, held=held)
         return page, ({} if page.wipe else self._fetch_blobs(page))
-
-
-def snapshot_done(header: dict) -> float:
-    """How far through its snapshot a frame is, 0 to 1: by table, the server says; in log order,
-    the log position against the snapshot's revision."""
-    if "progress" in header:
-        return float(header["progress"])
-    return header["upto"] / max(header["revision"], 1)
 
 
 def pulled_changes(page: p.PullResponse) -> ChangeSet:

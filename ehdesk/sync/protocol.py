@@ -6,12 +6,7 @@ both ways. Batches are small (a few hundred rows) so that each request fits a 2G
 
 Schema 3 adds the snapshot first sync (``SnapshotRequest``, answered with binary frames, see
 ``ehdesk/sync/framing.py``) and batched blob uploads; a schema-2 laptop keeps replaying the log
-and putting blobs one by one, and the server still answers it exactly as before.
-
-Schema 4 sends a first sync's snapshot table by table, each table in row-id order, resuming after
-a (table, row) ``position`` instead of a log position: the laptop then appends to one table's
-indexes at a time, as a plain bulk load does, instead of touching every table's pages in every
-frame. A schema-3 laptop still gets the snapshot in log order."""
+and putting blobs one by one, and the server still answers it exactly as before."""
 
 from __future__ import annotations
 
@@ -22,12 +17,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 # 3: the server sets who, which device and when for audit events (laptops send their chain);
 # refresh tokens rotate (a version-3 refresh reply carries the next token); strict types; the
 # snapshot first sync and batched blob uploads.
-# 4: a first sync's snapshot comes table by table, in row-id order (``SnapshotRequest.position``).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 3
 # The first schema with the snapshot first sync and batched blob uploads.
 SNAPSHOT_SCHEMA = 3
-# The first schema whose first-sync snapshot comes table by table.
-TABLE_ORDER_SCHEMA = 4
 SUPPORTED_SCHEMA_VERSIONS = frozenset({SCHEMA_VERSION - 1, SCHEMA_VERSION})
 
 MAX_PUSH_BATCH = 500
@@ -247,16 +239,11 @@ MAX_FETCH_BYTES = 2 * 1024 * 1024
 class SnapshotRequest(Versioned):
     """The current rows of the worker's scope as they stood at ``revision`` (0: the server's newest,
     chosen now), from after log position ``after`` (0: the start). A laptop cut off resumes with
-    the same revision and the ``upto`` of its last whole frame.
-
-    From schema 4 a first sync (no ``families``, ``after`` 0) comes table by table instead, and
-    resumes after the ``position`` of its last whole frame (the server's token for a table and a
-    row in it; empty: the start)."""
+    the same revision and the ``upto`` of its last whole frame."""
 
     device_id: str = ID
     revision: int = Field(default=0, ge=0)
     after: int = Field(default=0, ge=0)
-    position: str = Field(default="", max_length=200)
     # What the laptop can unpack, best first; the server answers with the first it also has.
     codecs: list[str] = Field(default_factory=lambda: ["gzip"], max_length=8)
     chunk_rows: int = Field(default=5000, ge=1, le=20000)

@@ -35,8 +35,7 @@ from ehdesk.sync.apply import ACKED_KEY, CURSOR_KEY
 from ehdesk.sync.framing import Frame, parse_section
 
 REVISION_KEY = "snapshot_revision"
-AFTER_KEY = "snapshot_after"  # a log position (a snapshot in log order, schema 3)
-POSITION_KEY = "snapshot_position"  # the server's (table, row) token (a snapshot by table, schema 4)
+AFTER_KEY = "snapshot_after"
 # Rows written by snapshots on this laptop, counted in the same transactions as the rows: a frame
 # written twice would show here as more rows than the server sent.
 ROWS_KEY = "snapshot_rows_written"
@@ -58,7 +57,6 @@ class Committed:
 
     revision: int = 0
     upto: int = 0
-    position: str = ""
     frames: int = 0
     rows: int = 0
     blobs: int = 0
@@ -178,12 +176,7 @@ class SnapshotWriter:
         group.frames += 1
         group.rows += written
         group.blobs += len(frame.blobs)
-        header = frame.header
-        group.revision, group.upto, group.position = (
-            header["revision"],
-            header.get("upto", 0),
-            header.get("position", ""),
-        )
+        group.revision, group.upto = frame.header["revision"], frame.header["upto"]
         due = group.rows + group.blobs >= self.commit_rows or time.monotonic() - self._began >= COMMIT_SECONDS
         if frame.last or due:
             self._commit()
@@ -336,13 +329,11 @@ class SnapshotWriter:
         if frame.last:
             state[CURSOR_KEY] = str(header["revision"])
             conn.execute(
-                "DELETE FROM sync_state WHERE key IN (?, ?, ?, ?)",
-                (REVISION_KEY, AFTER_KEY, POSITION_KEY, NEWEST_KEY),
+                "DELETE FROM sync_state WHERE key IN (?, ?, ?)", (REVISION_KEY, AFTER_KEY, NEWEST_KEY)
             )
         else:
             state[REVISION_KEY] = str(header["revision"])
-            state[AFTER_KEY] = str(header.get("upto", 0))
-            state[POSITION_KEY] = header.get("position", "")
+            state[AFTER_KEY] = str(header["upto"])
             state[NEWEST_KEY] = self._newest
         conn.executemany(
             "INSERT INTO sync_state (key, value) VALUES (?, ?) "
@@ -508,10 +499,6 @@ def _upsert_keeping(conn, plan: _Plan, row: tuple, keep: set[str]) -> None:
     )
 
 
-def snapshot_progress(store: Store) -> tuple[int, int, str]:
-    """(revision, after, position) of a snapshot cut off part-way, or (0, 0, "")."""
-    return (
-        int(store.get_state(REVISION_KEY, "0") or 0),
-        int(store.get_state(AFTER_KEY, "0") or 0),
-        store.get_state(POSITION_KEY, "") or "",
-    )
+def snapshot_progress(store: Store) -> tuple[int, int]:
+    """(revision, after) of a snapshot cut off part-way, or (0, 0)."""
+    return int(store.get_state(REVISION_KEY, "0") or 0), int(store.get_state(AFTER_KEY, "0") or 0)

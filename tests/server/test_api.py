@@ -414,8 +414,7 @@ def test_openapi_lists_every_endpoint(server):
     }
 
 
-@pytest.mark.parametrize("version", [V, V - 1], ids=["by-table", "log-order"])
-def test_snapshot_holds_only_the_workers_scope_in_either_order(server, north, south, version):
+def test_snapshot_holds_only_the_workers_scope_and_needs_schema_3(server, north, south):
     from ehdesk.sync import framing
 
     family_id, _ = north.new_family(team_id=server.teams["North"], notes="private")
@@ -429,7 +428,7 @@ def test_snapshot_holds_only_the_workers_scope_in_either_order(server, north, so
 
     def snapshot(client):
         reply = client.http.post(
-            "/v1/sync/snapshot", json={"schema_version": version, "device_id": client.device_id}
+            "/v1/sync/snapshot", json={"schema_version": V, "device_id": client.device_id}
         )
         assert reply.status_code == 200
         frames = framing.FrameReader(reply.headers["x-ehdesk-codec"]).feed(reply.content)
@@ -443,8 +442,8 @@ def test_snapshot_holds_only_the_workers_scope_in_either_order(server, north, so
     tables, rows, blobs = snapshot(south)
     assert family_id not in {r["id"] for r in rows} and family_id not in {r.get("family_id") for r in rows}
     assert sha not in blobs and tables <= {"team", "user_account", "family"}
-    old = south.http.post("/v1/sync/snapshot", json={"schema_version": V - 2, "device_id": south.device_id})
-    assert old.status_code == 400  # two releases behind: told to update
+    old = south.http.post("/v1/sync/snapshot", json={"schema_version": V - 1, "device_id": south.device_id})
+    assert old.status_code == 400
     other = south.http.post("/v1/sync/snapshot", json={"schema_version": V, "device_id": north.device_id})
     assert other.status_code == 422
 

@@ -299,14 +299,16 @@ def test_a_lost_refresh_reply_can_be_retried(server, north):
     )
 
 
-def test_a_laptop_two_versions_behind_is_told_to_update_not_refreshed(server, north):
+def test_version_2_laptops_keep_their_refresh_token(server, north):
     body = {
-        "schema_version": p.SCHEMA_VERSION - 2,
+        "schema_version": 2,
         "device_id": north.device_id,
         "refresh_token": north.session["refresh_token"],
     }
-    reply = north.http.post("/v1/auth/refresh", json=body)
-    assert reply.status_code == 400 and "update" in reply.json()["detail"]
+    for _ in range(2):
+        reply = north.http.post("/v1/auth/refresh", json=body)
+        assert reply.status_code == 200
+        assert set(reply.json()) == {"access_token", "expires_in"}  # as a version 2 laptop parses it
 
 
 def test_last_seen_is_written_at_most_once_a_minute(server, north):
@@ -488,28 +490,26 @@ def test_openapi_documents_every_error_with_its_real_body(server):
     }
 
 
-# -- laptops of the previous release keep syncing ---------------------------------------------------------------
+# -- version 2 laptops keep syncing ---------------------------------------------------------------
 
 
-def test_a_laptop_of_the_previous_release_still_signs_in_pushes_pulls_and_refreshes(
-    server, laptops, monkeypatch
-):
+def test_a_version_2_laptop_still_signs_in_pushes_pulls_and_refreshes(server, laptops, monkeypatch):
     from ehdesk.sync import client as client_module
 
     ann = laptops("ann")
-    family_id = ann.add_family("EH-PREV")
-    monkeypatch.setattr(client_module.p, "SCHEMA_VERSION", p.SCHEMA_VERSION - 1)
+    family_id = ann.add_family("EH-V2")
+    monkeypatch.setattr(client_module.p, "SCHEMA_VERSION", 2)
     engine = ann.engine()
     try:
         summary = engine.sync()
         assert summary.pushed >= 1
-        # Its access token is renewed twice, each time with the refresh token it was last given.
+        # Its access token is renewed the version 2 way, twice, with the same refresh token.
         for _ in range(2):
             engine.client.access_token = None
             engine.sync()
     finally:
         engine.client.close()
-    assert server.get(Family, family_id).reference == "EH-PREV"
+    assert server.get(Family, family_id).reference == "EH-V2"
     bob = laptops("bob")
     bob.sync()
     assert bob.get(Family, family_id) is not None

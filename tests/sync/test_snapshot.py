@@ -1,8 +1,7 @@
 """The snapshot first sync: a laptop with no cursor receives its scope's current rows at one
 revision, in frames, and ends identical to the server; cut off anywhere (connection dropped,
 process killed, server crashed) it resumes after the last whole frame, losing nothing and writing
-nothing twice. The snapshot comes table by table; a laptop of the previous release still takes it
-in log order."""
+nothing twice. A laptop of the previous release still syncs by replaying the log."""
 
 import os
 import signal
@@ -19,8 +18,7 @@ from ehdesk.models import Family, Person
 from ehdesk.server import snapshot as server_snapshot
 from ehdesk.server.changelog import head
 from ehdesk.server.models import ChangeLog
-from ehdesk.sync import protocol as p
-from ehdesk.sync.snapshot import AFTER_KEY, POSITION_KEY, REVISION_KEY, ROWS_KEY
+from ehdesk.sync.snapshot import AFTER_KEY, REVISION_KEY, ROWS_KEY
 from tests.sync.harness import PASSWORD, CuttingProxy, laptop_tables, server_tables
 
 
@@ -144,7 +142,7 @@ def test_laptop_stopped_mid_snapshot_keeps_its_whole_frames(server, laptops, mon
     def apply_then_die(self, frame):
         if len(written) == 3:
             raise KeyboardInterrupt  # the process dies while writing the 4th frame
-        written.append(frame.header["position"])
+        written.append(frame.header["upto"])
         return real_apply(self, frame)
 
     monkeypatch.setattr(client_snapshot.SnapshotWriter, "apply", apply_then_die)
@@ -154,7 +152,7 @@ def test_laptop_stopped_mid_snapshot_keeps_its_whole_frames(server, laptops, mon
     with pytest.raises(KeyboardInterrupt):
         engine.sync()
     monkeypatch.undo()
-    assert bob.store.get_state(POSITION_KEY) == written[2]
+    assert int(bob.store.get_state(AFTER_KEY)) == written[2]
     assert bob.store.get_state("pull_cursor", "0") == "0"
     summary = bob.sync()
     assert summary.snapshot_frames >= 1
@@ -230,7 +228,7 @@ def test_sync_process_killed_mid_snapshot_loses_and_doubles_nothing(server, lapt
         child.stdout.close()
         store = ProfileManager(bob.data_dir).unlock("bob", PASSWORD)
         progress.append(
-            (store.get_state(POSITION_KEY), store.get_state("pull_cursor"), store.get_state(ROWS_KEY))
+            (store.get_state(AFTER_KEY), store.get_state("pull_cursor"), store.get_state(ROWS_KEY))
         )
         store.close()
     print("after each kill (snapshot position, cursor, rows written):", progress)
@@ -241,33 +239,14 @@ def test_sync_process_killed_mid_snapshot_loses_and_doubles_nothing(server, lapt
     assert int(bob.store.get_state(ROWS_KEY)) == rows_in_scope(bob)
 
 
-def test_a_laptop_of_the_previous_release_takes_its_snapshot_in_log_order(server, laptops):
-    from ehdesk.sync import client as client_module
-
+def test_a_laptop_of_the_previous_release_still_syncs_by_the_log(server, laptops):
     ann = laptops("ann")
     families = make_caseload(ann)
-    old = laptops("bob", first_sync=False, schema_version=p.TABLE_ORDER_SCHEMA - 1)
-    engine = old.engine()
-    engine.snapshot_rows = 10
-    headers = []
-    real = client_module.SyncClient.snapshot
-
-    def watched(self, *args, **kwargs):
-        for frame in real(self, *args, **kwargs):
-            headers.append(frame.header)
-            yield frame
-
-    client_module.SyncClient.snapshot = watched
-    try:
-        summary = engine.sync()
-    finally:
-        client_module.SyncClient.snapshot = real
-        engine.client.close()
-    assert summary.snapshot_frames >= 2
-    assert all("upto" in h and "position" not in h for h in headers)  # the log's order, as that release reads
+    old = laptops("bob", first_sync=False, schema_version=2)
+    summary = old.sync()
+    assert summary.snapshot_frames == 0 and summary.pulled > 0
     assert laptop_tables(old) == server_tables(server, north(server))
-    assert int(old.store.get_state(ROWS_KEY)) == rows_in_scope(old)
-    # Its own edits and signatures still go up.
+    # Its own edits and signatures (one PUT each, as that release does) still go up.
     old.edit(Family, families[2], town="York")
     with old.store.session() as s:
         digest = put_blob(s, b"old laptop signature" * 20, "image/png", families[2])
@@ -277,47 +256,6 @@ def test_a_laptop_of_the_previous_release_takes_its_snapshot_in_log_order(server
     with server.session() as s:
         assert s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.row_id == digest)) == 1
     assert laptop_tables(ann)["blob"] == laptop_tables(old)["blob"]
-
-
-def test_a_snapshot_begun_in_log_order_finishes_in_log_order_after_the_update(server, laptops, monkeypatch):
-    from ehdesk.sync import snapshot as client_snapshot
-
-    ann = laptops("ann")
-    make_caseload(ann)
-    bob = laptops("bob", first_sync=False, schema_version=p.TABLE_ORDER_SCHEMA - 1)
-    real_apply = client_snapshot.SnapshotWriter.apply
-    seen = []
-
-    def apply_then_die(self, frame):
-        if len(seen) == 3:
-            raise KeyboardInterrupt  # switched off mid-snapshot, then updated
-        seen.append(frame.header)
-        return real_apply(self, frame)
-
-    monkeypatch.setattr(client_snapshot.SnapshotWriter, "apply", apply_then_die)
-    engine = bob.engine()
-    engine.snapshot_rows = 8
-    engine.snapshot_commit_rows = 1
-    with pytest.raises(KeyboardInterrupt):
-        engine.sync()
-    monkeypatch.undo()
-    engine.client.close()
-    assert int(bob.store.get_state(AFTER_KEY)) == seen[2]["upto"] > 0
-    bob.client_options["schema_version"] = p.SCHEMA_VERSION  # the updated release
-    summary = bob.sync()
-    assert summary.snapshot_frames >= 1
-    assert laptop_tables(bob) == server_tables(server, north(server))
-    assert int(bob.store.get_state(ROWS_KEY)) == rows_in_scope(bob)  # 0 lost, 0 written twice
-
-
-def test_a_laptop_two_releases_behind_is_told_to_update(server, laptops):
-    from ehdesk.sync.client import SyncRefused
-
-    bob = laptops("bob", first_sync=False)
-    bob.client_options["schema_version"] = p.TABLE_ORDER_SCHEMA - 2
-    with pytest.raises(SyncRefused, match="too old or too new"):
-        bob.sync()
-    assert bob.rows(Family) == []
 
 
 def test_a_laptop_the_council_wiped_before_its_first_sync_is_wiped_not_filled(server, laptops):
@@ -361,7 +299,7 @@ def test_a_family_moved_into_scope_arrives_as_a_snapshot_not_through_the_log(ser
     ann = laptops("ann")
     families = make_caseload(ann, families=4)
     sue = laptops("sue")  # South: none of North's families yet
-    old = laptops("meg", schema_version=p.TABLE_ORDER_SCHEMA - 1)  # South, on the previous release
+    old = laptops("meg", schema_version=2)  # South, on the previous release
     with server.session() as s:
         admin.move_family(s, families[0], "South")
 
@@ -386,7 +324,7 @@ def test_a_family_moved_into_scope_arrives_as_a_snapshot_not_through_the_log(ser
     assert sue.get(Family, families[0]).town == "Leeds"
     assert len(sue.rows(Person, Person.family_id == families[0], Person.deleted.is_(False))) == 3
 
-    # The previous release takes it too, and ends the same.
+    # The previous release takes it from the log, as before, and ends the same.
     old.sync()
     assert laptop_tables(old) == server_tables(server, south)
     # Later changes to the family reach the snapshot laptop by the log, as any change does.

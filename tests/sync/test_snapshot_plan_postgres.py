@@ -11,8 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 from ehdesk.server.db import transaction
 from ehdesk.server.scope import Principal
-from ehdesk.server.snapshot import snapshot_query
-from ehdesk.server.snapshot_frames import walk_by_index
+from ehdesk.server.snapshot import _walk_in_revision_order, snapshot_query
 from tests.sync.harness import drop_server, make_server
 
 
@@ -40,21 +39,7 @@ def test_frames_walk_the_log_by_its_index_before_any_analyse(fresh_log):
     query = snapshot_query(principal, 31000, 5000, 5001, through=20000)
     sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     with transaction(fresh_log.factory) as s:
-        walk_by_index(s)
+        _walk_in_revision_order(s)
         plan = "\n".join(row[0] for row in s.execute(text("EXPLAIN " + sql)))
     assert "Sort" not in plan and "Bitmap" not in plan, plan
     assert "Index Scan using pk_server_change_log" in plan, plan
-
-
-def test_a_first_sync_walks_each_table_by_the_row_index_before_any_analyse(fresh_log):
-    from ehdesk.server.snapshot_by_table import table_query
-
-    principal = Principal("u", "d", "bob", "practitioner", frozenset([fresh_log.teams["North"]]))
-    query = table_query(principal, 31000, "person", "r4000", 5001)
-    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
-    with transaction(fresh_log.factory) as s:
-        walk_by_index(s)
-        plan = "\n".join(row[0] for row in s.execute(text("EXPLAIN " + sql)))
-    # In row-id order straight off the (entity, row_id, revision) index: appended on the laptop.
-    assert "Sort" not in plan and "Bitmap" not in plan, plan
-    assert "Index Scan using ix_server_change_log_row" in plan, plan

@@ -87,7 +87,7 @@ def refresh(body: p.RefreshRequest, s: DbSession) -> p.TokenResponse | Response:
     if device.wipe:
         # Any refresh token this laptop was ever given, even revoked: it may only receive the wipe.
         valid = security.known_refresh_token(s, body.device_id, body.refresh_token)
-    else:
+    elif body.schema_version >= 3:
         try:
             next_token = security.rotate_refresh_token(s, body.device_id, body.refresh_token)
         except security.RefreshReused:
@@ -95,6 +95,8 @@ def refresh(body: p.RefreshRequest, s: DbSession) -> p.TokenResponse | Response:
             # Returned, not raised: the revocation commits with this request.
             return error(401, "This laptop is no longer signed in. Sign in again.")
         valid = next_token is not None
+    else:  # version 2 laptops keep their one token (they cannot store a new one)
+        valid = security.check_refresh_token(s, body.device_id, body.refresh_token)
     if not valid:
         raise HTTPException(401, "This laptop is no longer signed in. Sign in again.")
     key = security.signing_key(s)
