@@ -106,6 +106,8 @@ def install(factory: sessionmaker, device_id: str, clock: HybridClock) -> None:
         pending = pending_writes.of(session)
         if pending is not None:
             write_pending(session, pending)
+            # Past this commit another session may link the next event: read the head again.
+            pending.head = None
 
     @event.listens_for(factory, "after_transaction_create")
     def _no_savepoints_in_bulk(session: Session, transaction) -> None:

@@ -59,3 +59,15 @@ def test_a_bulk_unit_of_work_rolled_back_leaves_nothing(store):
 def test_a_bulk_unit_of_work_takes_no_savepoints(store):
     with pytest.raises(RuntimeError, match="savepoints"), store.session() as s, bulk_writes(s, store):
         s.begin_nested()
+
+
+def test_a_bulk_unit_of_work_reads_the_chain_head_again_after_a_commit(store):
+    with store.session() as s, bulk_writes(s, store):
+        audit.record(s, "change", "test", "a")
+        s.commit()  # the store's lock is let go: another session links the next event
+        with store.session() as other:
+            audit.record(other, "change", "test", "b")
+        audit.record(s, "change", "test", "c")
+    events = _chain(store)
+    assert [e.entity_id for e in events] == ["a", "b", "c"]
+    _assert_unbroken(events)
