@@ -53,16 +53,19 @@ class StoreSession(Session):
             self._reading = before
 
     def _autoflush(self) -> None:
+        if not self.autoflush or self._flushing:
+            return
         pending = pending_writes.of(self)
-        if pending is not None and self.autoflush and not self._flushing and pending.holds_rows():
-            read = _tables_read(self._reading)
-            if read is None or not read.isdisjoint(_HELD_BACK):
-                write_pending(self, pending)  # flushes first
-                return
-        if self.autoflush and not self._flushing and not self._is_clean():
-            read = _tables_read(self._reading)
-            if read is not None and read.isdisjoint(self._unwritten_tables()):
-                return
+        held_back = pending is not None and pending.holds_rows()
+        clean = self._is_clean()
+        if clean and not held_back:
+            return
+        read = _tables_read(self._reading)  # worked out once: it costs a cache key
+        if held_back and (read is None or not read.isdisjoint(_HELD_BACK)):
+            write_pending(self, pending)  # flushes first
+            return
+        if clean or (read is not None and read.isdisjoint(self._unwritten_tables())):
+            return
         super()._autoflush()
 
     def _unwritten_tables(self) -> set[str]:
