@@ -9,7 +9,7 @@ import hashlib
 import json
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -306,6 +306,17 @@ def start_agreement(
 ) -> AgreementView:
     """The draft to work on: the open draft if there is one, else a new version (copying the
     agencies and review date of the last signed one, if any)."""
+    return _view(session, _start(session, family_id, worker_name, today))
+
+
+def start_draft(session: Session, family_id: str, worker_name: str = "", today: date | None = None) -> str:
+    """``start_agreement`` (the same rules, the same rows) for a caller that does not show the
+    draft, only its id: the demo, which records thousands (a view reads the signatures and the
+    members and fills in the template's words)."""
+    return _start(session, family_id, worker_name, today).id
+
+
+def _start(session: Session, family_id: str, worker_name: str, today: date | None) -> Agreement:
     episode = current_episode(session, family_id)
     if episode is None:
         raise NotFound("This family has no episode of early help yet, so there is nothing to agree.")
@@ -316,7 +327,7 @@ def start_agreement(
         .limit(1)
     ).first()
     if latest is not None and latest.status == "draft":
-        return _view(session, latest)
+        return latest
     template = latest_template()
     today = today or date.today()
     row = Agreement(
@@ -335,7 +346,7 @@ def start_agreement(
         row.review_date = today + timedelta(weeks=DEFAULT_REVIEW_WEEKS)
     session.add(row)
     audit.record(session, "change", "agreement", row.id, family_id, op="draft", version=row.version_number)
-    return _view(session, row)
+    return row
 
 
 def update_draft(
@@ -350,6 +361,34 @@ def update_draft(
 ) -> AgreementView:
     """Change the draft. ``today``: the day the worker makes the change (a review date must be
     after it); the demo, recording a family's story, passes the day in the story."""
+    row = _edit(session, agreement_id, agencies, review_date, language, interpreter, today)
+    return _view(session, row)
+
+
+def edit_draft(
+    session: Session,
+    agreement_id: str,
+    *,
+    agencies: list[str] | None = None,
+    review_date: date | None = None,
+    language: str | None = None,
+    interpreter: str | None = None,
+    today: date | None = None,
+) -> None:
+    """``update_draft`` (the same rules, the same change) for a caller that does not show the
+    draft afterwards: the demo."""
+    _edit(session, agreement_id, agencies, review_date, language, interpreter, today)
+
+
+def _edit(
+    session: Session,
+    agreement_id: str,
+    agencies: list[str] | None,
+    review_date: date | None,
+    language: str | None,
+    interpreter: str | None,
+    today: date | None,
+) -> Agreement:
     row = _editable(session, agreement_id)
     if language is not None:
         if not language.strip():
@@ -368,7 +407,7 @@ def update_draft(
             raise ValidationError({"review_date": "The review date must be after today."})
         row.review_date = review_date
     audit.record(session, "change", "agreement", row.id, row.family_id, op="edit")
-    return _view(session, row)
+    return row
 
 
 def add_signature(
@@ -548,7 +587,15 @@ def sign_and_freeze(
     if render is not None:
         _freeze_pdf(session, row, render)
     audit.record(session, "sign", "agreement", row.id, row.family_id, version=row.version_number)
-    return _view(session, row, members)
+    # What ``_view`` would read back: signing changed the row, not its signatures or the family
+    # (the consent it records is not part of the view), so the draft's view is not read again.
+    return replace(
+        draft,
+        status=row.status,
+        signed_on=row.signed_on,
+        pdf_sha256=row.pdf_sha256,
+        content=row.frozen_content,
+    )
 
 
 def _record_consent(session: Session, row: Agreement, signatures: list[SignatureView]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from ehdesk.models import AuditEvent
+from ehdesk.models import AuditEvent, pending_writes
 from ehdesk.models.audit import chain_link
 from ehdesk.models.types import new_id, utcnow
 from ehdesk.models.wire import to_json_value
@@ -68,25 +68,63 @@ def record(
 ) -> None:
     device_id = session.info.get("device_id", "")
     now = utcnow()
-    event = AuditEvent(
-        id=new_id(),
-        at=now,
-        recorded_at=now,
-        actor=session.info.get("actor", ""),
-        device_id=device_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        family_id=family_id,
-        detail=detail,
-    )
+    values = {
+        "id": new_id(),
+        "at": now,
+        "recorded_at": now,
+        "actor": session.info.get("actor", ""),
+        "device_id": device_id,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "family_id": family_id,
+        "detail": detail,
+    }
+    pending = pending_writes.of(session)
+    if pending is not None:
+        _record_pending(session, pending, values)
+        return
+    event = AuditEvent(**values)
     seq, previous = _head(session, device_id)
     event.chain_seq = seq + 1
-    fields = {
-        name: to_json_value(getattr(event, name))
-        for name in ("id", "recorded_at", "action", "entity", "entity_id", "family_id", "detail")
-    }
-    fields["chain_seq"] = event.chain_seq
-    event.chain_hash = chain_link(previous, fields)
+    event.chain_hash = _link(previous, values, event.chain_seq)
     session.add(event)
     session.info[_HEAD] = (session.get_transaction(), event)
+
+
+def _link(previous: str, values: dict, chain_seq: int) -> str:
+    fields = {
+        name: to_json_value(values[name])
+        for name in ("id", "recorded_at", "action", "entity", "entity_id", "family_id", "detail")
+    }
+    fields["chain_seq"] = chain_seq
+    return chain_link(previous, fields)
+
+
+def _record_pending(session: Session, pending: pending_writes.PendingWrites, values: dict) -> None:
+    """In a bulk unit of work: the same event, chained the same way, held as a plain row and
+    written with the others of the batch in one statement (``models.pending_writes``)."""
+    device_id = values["device_id"]
+    if pending.head is not None and pending.head[0] == device_id:
+        seq, previous = pending.head[1], pending.head[2]
+    else:
+        seq, previous = _head(session, device_id)
+    chain_seq = seq + 1
+    chain_hash = _link(previous, values, chain_seq)
+    made = utcnow()
+    pending.audit_recorded.append(
+        {
+            **values,
+            "chain_seq": chain_seq,
+            "chain_hash": chain_hash,
+            # The columns every synced row has, as ``models.base`` would give an ORM row.
+            "server_revision": 0,
+            "client_changed_at": "",  # stamped when its outbox entry is made (change_capture)
+            "deleted": False,
+            "created_at": made,
+            "updated_at": made,
+        }
+    )
+    pending.head = (device_id, chain_seq, chain_hash)
+    # An ORM event this session linked earlier is no longer the head.
+    session.info.pop(_HEAD, None)

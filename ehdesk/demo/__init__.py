@@ -25,6 +25,7 @@ from ehdesk.demo.plans import plans_step
 from ehdesk.demo.supporting_families import supporting_families_step
 from ehdesk.demo.team import team_step
 from ehdesk.store import Store
+from ehdesk.store.bulk import bulk_writes
 
 BATCH = 50  # one transaction, and one progress report, per 50 families
 
@@ -84,7 +85,8 @@ def generate(
     done = 0
     while done < families:
         size = min(BATCH, families - done)
-        with store.session() as session, _large_page_cache(session):
+        # The batch's audit events and outbox entries are written in one statement each.
+        with store.session() as session, _large_page_cache(session), bulk_writes(session, store):
             held = _hold_every_row(session)
             family_ids = [
                 make_family(session, rng, pack, i + 1, seed, today, worker) for i in range(done, done + size)

@@ -22,10 +22,10 @@ from ehdesk.casework.agreements import (
     DEFAULT_REVIEW_WEEKS,
     AgreementView,
     add_signature,
+    edit_draft,
     record_not_signed,
     sign_and_freeze,
-    start_agreement,
-    update_draft,
+    start_draft,
 )
 from ehdesk.demo.fates import ends_on
 from ehdesk.demo.ordering import episodes_in_generation_order
@@ -98,14 +98,14 @@ def _sign(
 ) -> AgreementView:
     """What the worker does on ``on``: start the draft (a new version after a signed one), set
     what the record says, take each signature in turn, then sign and freeze it."""
-    draft = start_agreement(session, family.id, worker[1], today=on)
+    draft_id = start_draft(session, family.id, worker[1], today=on)
     # Held while it is worked on: the session keeps only weak references, so each operation's
     # look-up of the draft would otherwise miss, flush and query the store again.
-    held = session.get(Agreement, draft.id)
-    update_draft(
+    held = session.get(Agreement, draft_id)
+    edit_draft(
         session,
-        draft.id,
-        agencies=agencies if agencies and not draft.agencies else None,
+        draft_id,
+        agencies=agencies if agencies and held is not None and not held.agencies else None,
         # Reviewed: the next review is due twelve weeks on from this one.
         review_date=on + timedelta(weeks=DEFAULT_REVIEW_WEEKS) if review else None,
         language=family.main_language or "English",
@@ -128,7 +128,7 @@ def _sign(
                 if review
                 else "Lives away from the family home and was not at the visit; a copy was sent to read."
             )
-            record_not_signed(session, draft.id, adult.id, reason, signed_at=at)
+            record_not_signed(session, draft_id, adult.id, reason, signed_at=at)
         elif draw > 1 - VERBAL_SHARE:
             shown.add("verbal")
             reason = (
@@ -137,18 +137,18 @@ def _sign(
                 else "Agreed by phone: no visit was possible before the first meeting"
             )
             add_signature(
-                session, draft.id, adult.full_name, "parent", person_id=adult.id, verbal_reason=reason, signed_at=at
+                session, draft_id, adult.full_name, "parent", person_id=adult.id, verbal_reason=reason, signed_at=at
             )  # fmt: skip
         else:
             variant = variants.setdefault(adult.id, rng.randrange(1, VARIANTS))
             png = _personal_copy(synthetic_signature(variant), rng)
             add_signature(
-                session, draft.id, adult.full_name, "parent", person_id=adult.id, image_png=png, signed_at=at
+                session, draft_id, adult.full_name, "parent", person_id=adult.id, image_png=png, signed_at=at
             )  # fmt: skip
         at += timedelta(minutes=1)
     png = _personal_copy(synthetic_signature(WORKER_VARIANT), rng)
-    add_signature(session, draft.id, worker[1], "worker", image_png=png, signed_at=at)
-    signed = sign_and_freeze(session, draft.id, on, render=None)
+    add_signature(session, draft_id, worker[1], "worker", image_png=png, signed_at=at)
+    signed = sign_and_freeze(session, draft_id, on, render=None)
     del held
     return signed
 

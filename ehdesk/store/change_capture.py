@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 
-from ehdesk.models import OutboxEntry, Synced
+from ehdesk.models import AuditEvent, OutboxEntry, Synced, pending_writes
 from ehdesk.models.clock import HybridClock
 from ehdesk.models.types import new_id
 from ehdesk.models.wire import to_json_value
+from ehdesk.store.changes import SYNCED_WRITE_KEY
 
 
 class TombstonesOnly(RuntimeError):
@@ -28,6 +29,7 @@ class TombstonesOnly(RuntimeError):
 _FIELDS: dict[type, tuple[str, ...]] = {}
 # Built once: its cache key is worked out once, not at every flush.
 _OUTBOX_INSERT = insert(OutboxEntry.__table__)
+_AUDIT_INSERT = insert(AuditEvent.__table__)
 
 
 def _fields(cls: type) -> tuple[str, ...]:
@@ -92,16 +94,84 @@ def install(factory: sessionmaker, device_id: str, clock: HybridClock) -> None:
                 continue
             op = "delete" if fields.get("deleted") is True else "update"
             rows.append(_entry(obj, op, fields, obj.server_revision or 0))
-        if rows:
+        pending = pending_writes.of(session)
+        if pending is not None:  # a bulk unit of work: written later, in one statement
+            pending.outbox.extend(rows)
+            _capture_audit(pending)
+        elif rows:
             session.connection().execute(_OUTBOX_INSERT, rows)
 
+    @event.listens_for(factory, "before_commit")
+    def _write_before_commit(session: Session) -> None:
+        pending = pending_writes.of(session)
+        if pending is not None:
+            write_pending(session, pending)
+            # Past this commit another session may link the next event: read the head again.
+            pending.head = None
+
+    @event.listens_for(factory, "after_transaction_create")
+    def _no_savepoints_in_bulk(session: Session, transaction) -> None:
+        # What a rolled-back savepoint undid could not be told apart from what it did not.
+        if transaction.nested and pending_writes.of(session) is not None:
+            raise RuntimeError("a bulk unit of work takes no savepoints")
+
+    @event.listens_for(factory, "after_soft_rollback")
+    def _forget_pending(session: Session, _previous_transaction) -> None:
+        pending = pending_writes.of(session)
+        if pending is not None:
+            pending.forget()
+
     def _entry(obj, op: str, fields: dict, base_revision: int) -> dict:
-        return {
-            "device_id": device_id,
-            "entity": obj.__tablename__,
-            "row_id": obj.id,
-            "op": op,
-            "fields": fields,
-            "base_revision": base_revision,
-            "changed_at": obj.client_changed_at,
-        }
+        return _outbox_entry(
+            device_id, obj.__tablename__, obj.id, op, fields, base_revision, obj.client_changed_at
+        )
+
+
+def _outbox_entry(
+    device_id: str, entity: str, row_id: str, op: str, fields: dict, base_revision: int, changed_at: str
+) -> dict:
+    return {
+        "device_id": device_id,
+        "entity": entity,
+        "row_id": row_id,
+        "op": op,
+        "fields": fields,
+        "base_revision": base_revision,
+        "changed_at": changed_at,
+    }
+
+
+def _capture_audit(pending: pending_writes.PendingWrites) -> None:
+    """Stamp the audit events recorded since the last flush and queue their outbox entries after
+    the flush's own rows, as a flush of ORM audit rows would have (stamped in the flush, captured
+    with it)."""
+    keys = _fields(AuditEvent)
+    for row in pending.audit_recorded:
+        row["client_changed_at"] = pending.clock.now()
+        fields = {key: to_json_value(row[key]) for key in keys}
+        pending.outbox.append(
+            _outbox_entry(
+                pending.device_id, "audit_event", row["id"], "insert", fields, 0, row["client_changed_at"]
+            )
+        )
+    pending.audit_captured.extend(pending.audit_recorded)
+    pending.audit_recorded.clear()
+
+
+def write_pending(session: Session, pending: pending_writes.PendingWrites) -> None:
+    """Write what the bulk unit of work holds: the rows waiting in the session first (their flush
+    queues their outbox entries), then the audit events and every queued outbox entry, one
+    statement each, in the order they arose."""
+    session.flush()
+    _capture_audit(pending)
+    if not (pending.audit_captured or pending.outbox):
+        return
+    connection = session.connection()
+    if pending.audit_captured:
+        connection.execute(_AUDIT_INSERT, pending.audit_captured)
+        # Audit events are synced rows: the commit is a worker's own change (``store.changes``).
+        session.info[SYNCED_WRITE_KEY] = True
+    if pending.outbox:
+        connection.execute(_OUTBOX_INSERT, pending.outbox)
+    pending.audit_captured.clear()
+    pending.outbox.clear()

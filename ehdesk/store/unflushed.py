@@ -25,9 +25,14 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 from sqlalchemy.sql import Select, visitors
 
+from ehdesk.models import pending_writes
+from ehdesk.store.change_capture import write_pending
+
 _UNFLUSHED = "ehdesk.unflushed"  # session.info: {(class, primary key): row added, not yet flushed}
 _ADDED_TO = "ehdesk.added_to"  # session.info: names of the tables rows were added to since a flush
 OUTBOX = "outbox"  # written by the flush itself (change_capture) whenever a synced row is written
+# Held back in a bulk unit of work (``models.pending_writes``) until read, committed or done.
+_HELD_BACK = frozenset({"audit_event", OUTBOX})
 
 
 class StoreSession(Session):
@@ -48,10 +53,19 @@ class StoreSession(Session):
             self._reading = before
 
     def _autoflush(self) -> None:
-        if self.autoflush and not self._flushing and not self._is_clean():
-            read = _tables_read(self._reading)
-            if read is not None and read.isdisjoint(self._unwritten_tables()):
-                return
+        if not self.autoflush or self._flushing:
+            return
+        pending = pending_writes.of(self)
+        held_back = pending is not None and pending.holds_rows()
+        clean = self._is_clean()
+        if clean and not held_back:
+            return
+        read = _tables_read(self._reading)  # worked out once: it costs a cache key
+        if held_back and (read is None or not read.isdisjoint(_HELD_BACK)):
+            write_pending(self, pending)  # flushes first
+            return
+        if clean or (read is not None and read.isdisjoint(self._unwritten_tables())):
+            return
         super()._autoflush()
 
     def _unwritten_tables(self) -> set[str]:

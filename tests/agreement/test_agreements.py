@@ -341,3 +341,28 @@ def test_an_agreement_frozen_without_its_pdf_is_the_same_and_the_pdf_is_made_whe
     }
     assert view.pdf_sha256 == hashlib.sha256(pdf).hexdigest() and again == pdf == made
     assert [(d.channel, d.sha256) for d in issued] == [("signed", view.pdf_sha256)]
+
+
+@pytest.mark.parametrize("with_pdf", [True, False])
+def test_the_view_signing_returns_is_the_view_read_back(store, with_pdf):
+    # sign_and_freeze builds its answer from the draft it checked instead of reading it again.
+    with store.session() as s:
+        family_id = make_family(s)
+        signed = sign_all(s, family_id, verbal_for="王 伟", with_pdf=with_pdf)
+        assert signed == ops.get_agreement(s, signed.id)
+
+
+def test_start_draft_and_edit_draft_are_start_agreement_and_update_draft_without_the_view(store):
+    with store.session() as s:
+        shown_family, quiet_family = make_family(s), make_family(s)
+        shown = ops.start_agreement(s, shown_family, "Sam Worker", today=date(2026, 1, 5))
+        ops.update_draft(s, shown.id, language="Polish", review_date=date(2026, 3, 1), today=date(2026, 1, 5))
+        quiet_id = ops.start_draft(s, quiet_family, "Sam Worker", today=date(2026, 1, 5))
+        ops.edit_draft(s, quiet_id, language="Polish", review_date=date(2026, 3, 1), today=date(2026, 1, 5))
+        a, b = ops.get_agreement(s, shown.id), ops.get_agreement(s, quiet_id)
+        assert (a.status, a.version_number, a.agencies, a.review_date, a.language, a.worker_name) == (
+            b.status, b.version_number, b.agencies, b.review_date, b.language, b.worker_name
+        )  # fmt: skip
+        assert ops.start_draft(s, quiet_family, "Sam Worker") == quiet_id  # the open draft again
+        with pytest.raises(ValidationError):
+            ops.edit_draft(s, quiet_id, language=" ")
