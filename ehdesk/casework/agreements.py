@@ -11,6 +11,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -349,20 +350,9 @@ def _start(session: Session, family_id: str, worker_name: str, today: date | Non
     return row
 
 
-def update_draft(
-    session: Session,
-    agreement_id: str,
-    *,
-    agencies: list[str] | None = None,
-    review_date: date | None = None,
-    language: str | None = None,
-    interpreter: str | None = None,
-    today: date | None = None,
-) -> AgreementView:
-    """Change the draft. ``today``: the day the worker makes the change (a review date must be
-    after it); the demo, recording a family's story, passes the day in the story."""
-    row = _edit(session, agreement_id, agencies, review_date, language, interpreter, today)
-    return _view(session, row)
+def update_draft(session: Session, agreement_id: str, **changes: Any) -> AgreementView:
+    """Change the draft (``edit_draft``, the same keywords) and show it as it now stands."""
+    return _view(session, edit_draft(session, agreement_id, **changes))
 
 
 def edit_draft(
@@ -374,21 +364,11 @@ def edit_draft(
     language: str | None = None,
     interpreter: str | None = None,
     today: date | None = None,
-) -> None:
-    """``update_draft`` (the same rules, the same change) for a caller that does not show the
-    draft afterwards: the demo."""
-    _edit(session, agreement_id, agencies, review_date, language, interpreter, today)
-
-
-def _edit(
-    session: Session,
-    agreement_id: str,
-    agencies: list[str] | None,
-    review_date: date | None,
-    language: str | None,
-    interpreter: str | None,
-    today: date | None,
 ) -> Agreement:
+    """Change the draft. ``today``: the day the worker makes the change (a review date must be
+    after it); the demo, recording a family's story, passes the day in the story and does not
+    show the draft afterwards (a view reads the signatures and the members and fills in the
+    template's words)."""
     row = _editable(session, agreement_id)
     if language is not None:
         if not language.strip():
