@@ -148,8 +148,10 @@ def dict_to_columns(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
 @cache
 def _decoders(model: type[Base]) -> dict[str, Callable[[Any], Any]]:
     """Per column, ``from_json_value`` with the commonest values (text within its length, a
-    boolean, an allowed null) answered first without looking at the column again: a first push
-    decodes hundreds of thousands of values, and most of them are these."""
+    boolean, a whole number within its column, a time in ISO form, a JSON value, an allowed null)
+    answered first without looking at the column again: a first push decodes hundreds of
+    thousands of values, and most of them are these. Anything else goes to ``from_json_value``,
+    which accepts and refuses exactly as before."""
     return {key: _decoder(column) for key, column in model.__mapper__.columns.items()}
 
 
@@ -177,6 +179,46 @@ def _decoder(column) -> Callable[[Any], Any]:
             return from_json_value(column, value)
 
         return boolean
+
+    if isinstance(kind, Integer):
+        low, high = _int_bounds(kind)
+
+        def whole(value: Any) -> Any:
+            if type(value) is int and low <= value <= high:
+                return value
+            if value is None and null_ok:
+                return None
+            return from_json_value(column, value)
+
+        return whole
+    if isinstance(kind, UTCDateTime):
+
+        def moment(value: Any) -> Any:
+            if type(value) is str and len(value) <= 40:
+                try:
+                    parsed = datetime.fromisoformat(value)
+                except ValueError:
+                    pass
+                else:
+                    # A time without an offset is UTC (every laptop writes UTC).
+                    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+            if value is None and null_ok:
+                return None
+            return from_json_value(column, value)
+
+        return moment
+    if isinstance(kind, JSON):
+        name = (
+            f"{column.table.name}.{column.name}"
+            if getattr(column, "table", None) is not None
+            else column.name
+        )
+
+        def json_value(value: Any) -> Any:
+            check_json_value(name, value)  # JSON null is a value (as ``from_json_value``)
+            return value
+
+        return json_value
 
     def other(value: Any) -> Any:
         if value is None and null_ok:

@@ -142,7 +142,7 @@ class Prebuilt:
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, dict, list | None]] = {}
 
     def rows(self, session: Session, params: dict | None = None) -> list[tuple]:
-        dialect, cursor = _driver_cursor(session)
+        dialect, cursor = driver_cursor(session)
         found = self._compiled.get(dialect.name)
         if found is None:
             found = self._compiled[dialect.name] = self._compile(dialect)
@@ -192,7 +192,7 @@ class Prebuilt:
 _DRIVER = "ehdesk.driver_cursor"  # session.info: (transaction, dialect, cursor)
 
 
-def _driver_cursor(session: Session):
+def driver_cursor(session: Session):
     """The dialect and a driver cursor on the session's connection, kept for the rest of its
     transaction: asking the session for its connection costs more than a one-row query."""
     transaction = session.get_transaction()

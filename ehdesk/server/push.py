@@ -33,7 +33,7 @@ from ehdesk.models.types import new_id
 from ehdesk.models.wire import WireTypeError, check_json_value, dict_to_columns, to_json_value
 from ehdesk.server.auth_cache import WATCHED
 from ehdesk.server.changelog import LogBuffer, NewRow, family_of, head, load_rows
-from ehdesk.server.db import Prebuilt
+from ehdesk.server.db import Prebuilt, driver_cursor
 from ehdesk.server.models import ChangeLog, Device, Quarantine, ServerAudit
 from ehdesk.server.pull import needs_pull
 from ehdesk.server.scope import Principal
@@ -214,6 +214,10 @@ def _preload(batch: _Batch, mutations: list[Mutation]) -> None:
 
 def _existing(session: Session, wanted: dict[str, set[str]]) -> list[tuple[str, str]]:
     """(table, id) of the wanted rows the server has, in one query."""
+    if not wanted:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return _existing_pg(session, wanted)
     parts = []
     for entity, ids in sorted(wanted.items()):
         model = _model(entity)
@@ -230,6 +234,27 @@ def _existing(session: Session, wanted: dict[str, set[str]]) -> list[tuple[str, 
     if not parts:
         return []
     return [tuple(row) for row in session.connection().execute(union_all(*parts))]
+
+
+def _existing_pg(session: Session, wanted: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """``_existing`` on PostgreSQL: each table's ids as one array (``id = ANY(%s)``), so the
+    statement is the same for every batch touching the same tables. Its ``IN`` lists, a new
+    statement for SQLAlchemy to render and psycopg to convert at each batch, cost a tenth of the
+    server's time in a first push."""
+    entities = sorted(wanted)
+    names = [_model(entity).__tablename__ for entity in entities]
+    sql = _EXISTING_PG.get(tuple(names))
+    if sql is None:
+        # Table names from the known models only (``_model`` refuses any other), never the laptop's.
+        sql = " UNION ALL ".join(f"SELECT '{name}', id FROM \"{name}\" WHERE id = ANY(%s)" for name in names)
+        if len(_EXISTING_PG) < 1000:  # bounded: which tables a batch touches is the laptop's choice
+            _EXISTING_PG[tuple(names)] = sql
+    _, cursor = driver_cursor(session)
+    cursor.execute(sql, [sorted(wanted[entity]) for entity in entities])
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+_EXISTING_PG: dict[tuple[str, ...], str] = {}
 
 
 def _load(batch: _Batch, found: dict[str, list[str]]) -> None:

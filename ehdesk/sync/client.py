@@ -10,7 +10,9 @@ import gzip
 import ipaddress
 import json
 import time
+import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,6 +75,15 @@ def check_server_url(url: str, allow_plain_http: bool | None = None) -> str:
             "address (or, on a closed test network, for allow_plain_http = true in ehdesk.toml)."
         )
     return url
+
+
+@dataclass(frozen=True)
+class PreparedPush:
+    """``SyncClient.prepare_push``: the gzip of a push request up to its cursor, and the
+    compressor's state there."""
+
+    head: bytes
+    deflate: Any  # zlib.Compress
 
 
 class SyncClient:
@@ -142,11 +153,23 @@ class SyncClient:
         """Push a batch of outbox changes, written as JSON by ``outbox_batches.read_batch`` (the
         ``mutations`` of a ``PushRequest``, comma-separated): the stored JSON goes out as it is,
         without a model of each change built and encoded again."""
-        body = (
+        return self.push_prepared(self.prepare_push(mutations_json), cursor)
+
+    def prepare_push(self, mutations_json: str) -> PreparedPush:
+        """A push request compressed up to its last field, the pull cursor, which is known only
+        when the batch before is answered: the engine compresses the next batch while the server
+        applies one (gzip of 500 changes was a tenth of the time between two batches)."""
+        deflate = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip, as gzip.compress
+        head = (
             f'{{"schema_version":{self.schema_version:d},"device_id":{json.dumps(self._device())},'
-            f'"mutations":[{mutations_json}],"cursor":{cursor:d}}}'
+            f'"mutations":[{mutations_json}],"cursor":'
         )
-        reply = self._send("POST", "/v1/sync/push", None, json_body=body.encode())
+        return PreparedPush(deflate.compress(head.encode()), deflate)
+
+    def push_prepared(self, prepared: PreparedPush, cursor: int) -> p.PushResponse:
+        rest = prepared.deflate.copy()  # the prepared request stays whole (sent again if need be)
+        content = prepared.head + rest.compress(f"{cursor:d}}}".encode()) + rest.flush()
+        reply = self._send("POST", "/v1/sync/push", None, gzipped_json=content)
         return p.PushResponse.model_validate_json(reply)
 
     def pull(
@@ -274,6 +297,7 @@ class SyncClient:
         auth: bool = True,
         raw: bytes | None = None,
         json_body: bytes | None = None,
+        gzipped_json: bytes | None = None,
         params: dict | None = None,
     ) -> bytes:
         headers = {}
@@ -283,7 +307,9 @@ class SyncClient:
             # understands a request that does not use it.
             json_body = model.model_dump_json(exclude_unset=True).encode()
         if json_body is not None:
-            content = gzip.compress(json_body, compresslevel=6)
+            gzipped_json = gzip.compress(json_body, compresslevel=6)
+        if gzipped_json is not None:
+            content = gzipped_json
             headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         elif raw is not None:
             content = raw

@@ -34,13 +34,18 @@ from ehdesk.sync.apply import (
 )
 from ehdesk.sync.client import RETRY_STATUSES, Offline, SyncClient, SyncRefused
 from ehdesk.sync.framing import MAX_BATCH_BLOBS, MAX_BATCH_DATA, read_ahead
-from ehdesk.sync.outbox_batches import acknowledge, read_batch
+from ehdesk.sync.outbox_batches import OutboxBatch, acknowledge, combine, read_batch
 from ehdesk.sync.snapshot import COMMIT_ROWS as SNAPSHOT_COMMIT_ROWS
 from ehdesk.sync.snapshot import Committed, SnapshotWriter, snapshot_progress
 from ehdesk.sync.status import SyncStatus
 
 # Rows per snapshot frame: a few megabytes of JSON, one transaction each on the laptop.
 SNAPSHOT_ROWS = 5000
+# Pushed changes the server took, recorded here (forgotten from the outbox, revisions stamped) in
+# one transaction at a time: a transaction per 500-change batch was half the laptop's time in a
+# first push, rewriting the same pages again and again. A laptop stopped before recording sends
+# those batches again and the server acknowledges them as already applied (exactly once).
+ACK_EVERY = 5000
 
 
 @dataclass
@@ -97,6 +102,9 @@ class SyncEngine:
         # Rows and blobs a snapshot commits at a time (SnapshotWriter): tests set 1 to commit
         # every frame.
         self.snapshot_commit_rows = SNAPSHOT_COMMIT_ROWS
+        # Changes the server took that are recorded here at a time (ACK_EVERY; tests set 1 to
+        # record every batch as it is answered).
+        self.ack_every = ACK_EVERY
         self.status = SyncStatus()
         self._skip_pull_upto: int | None = None
         self._snapshot_revision = 0
@@ -177,8 +185,9 @@ class SyncEngine:
 
     def _push(self, summary: SyncSummary) -> None:
         """The outbox in batches, one request at a time (the server applies a device's batches
-        strictly in order). While the server applies one batch, the laptop reads and encodes the
-        next and records the one before, so neither side waits for the other's work."""
+        strictly in order). While the server applies one batch, the laptop reads and compresses
+        the next and records those before (every ``ack_every`` changes, at the end, and before a
+        failure is reported), so neither side waits for the other's work."""
         total = max(self.counts()[0], 1)
         with self.store.session() as s:
             acked = read_int(s, ACKED_KEY)
@@ -186,11 +195,24 @@ class SyncEngine:
         batch = read_batch(self.store, acked, self.push_batch)
         if batch is None:
             return
-        in_flight = _Background(self.client.push_encoded, batch.mutations_json, cursor)
+        in_flight = _Background(
+            self.client.push_prepared, self.client.prepare_push(batch.mutations_json), cursor
+        )
+        # Batches the server took that are not recorded here yet, and their number of changes.
+        taken: list[tuple[OutboxBatch, p.PushResponse]] = []
+        held = 0
         while True:
             following = read_batch(self.store, batch.last_seq, self.push_batch)
-            reply = in_flight.result()
+            upcoming = None if following is None else self.client.prepare_push(following.mutations_json)
+            try:
+                reply = in_flight.result()
+            except Exception:
+                if taken:  # what the server took before this failure is recorded as taken
+                    acknowledge(self.store, *combine(taken), cursor)
+                raise
             if reply.last_seq < batch.last_seq:
+                if taken:
+                    acknowledge(self.store, *combine(taken), cursor)
                 raise EhdeskError(
                     "The council server did not take every change. They are kept to send again."
                 )
@@ -198,13 +220,17 @@ class SyncEngine:
                 # Nothing new for this laptop up to the server's newest revision.
                 cursor = max(reply.revision, cursor)
             if following is not None:
-                in_flight = _Background(self.client.push_encoded, following.mutations_json, cursor)
-            try:
-                acknowledge(self.store, batch, reply, cursor)
-            except BaseException:
-                if following is not None:
-                    in_flight.wait()  # a batch sent is answered before the sync reports its failure
-                raise
+                in_flight = _Background(self.client.push_prepared, upcoming, cursor)
+            taken.append((batch, reply))
+            held += len(batch.entries)
+            if following is None or held >= self.ack_every:
+                try:
+                    acknowledge(self.store, *combine(taken), cursor)
+                except BaseException:
+                    if following is not None:
+                        in_flight.wait()  # a batch sent is answered before the sync reports its failure
+                    raise
+                taken, held = [], 0
             if not reply.pull_needed:
                 self._skip_pull_upto = reply.revision
             summary.pushed += sum(1 for r in reply.results if r.status in ("applied", "conflict"))

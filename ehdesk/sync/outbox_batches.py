@@ -100,6 +100,23 @@ def _through_the_model(device_id: str, seq, entity, row_id, op, fields, base_rev
     ).model_dump_json()
 
 
+def combine(done: list[tuple[OutboxBatch, p.PushResponse]]) -> tuple[OutboxBatch, p.PushResponse]:
+    """Consecutive batches and the server's replies to them as one batch and one reply, to be
+    recorded in one transaction: the last sequence, every result, and a pull cursor to write if
+    any reply said nothing was waiting (the engine's cursor moves only on such replies)."""
+    if len(done) == 1:
+        return done[0]
+    last = done[-1][1]
+    batch = OutboxBatch([entry for b, _ in done for entry in b.entries], "")
+    reply = p.PushResponse(
+        last_seq=last.last_seq,
+        results=[result for _, r in done for result in r.results],
+        revision=last.revision,
+        pull_needed=all(r.pull_needed for _, r in done),
+    )
+    return batch, reply
+
+
 def acknowledge(store: Store, batch: OutboxBatch, reply: p.PushResponse, cursor: int) -> None:
     """Forget what the server now holds, in one transaction: the acknowledged sequence, the entries
     before it (the last is kept as the high-water mark), each row's revision where the laptop

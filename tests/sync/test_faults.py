@@ -141,6 +141,7 @@ def test_laptop_stopped_while_its_next_batch_was_on_the_way_loses_and_doubles_no
     monkeypatch.setattr(engine_module, "acknowledge", stopped_at_the_second)
     engine = ann.engine()
     engine.push_batch = 3
+    engine.ack_every = 1  # each batch recorded as it is answered
     with pytest.raises(KeyboardInterrupt):
         engine.sync()
     monkeypatch.undo()
@@ -149,6 +150,57 @@ def test_laptop_stopped_while_its_next_batch_was_on_the_way_loses_and_doubles_no
     assert ann.engine().counts()[0] == 12 - 3  # only the first batch was recorded here
     summary = ann.sync()
     assert summary.pushed == 12 - 9  # the second and third came back as already applied
+    assert ann.engine().counts() == (0, 0)
+    assert_applied_exactly_once(server, ann, families)
+
+
+def test_laptop_stopped_with_answered_batches_not_yet_recorded_sends_them_again_once(
+    server, laptops, monkeypatch
+):
+    """The laptop records what the server took a few batches at a time: stopped before it
+    recorded them, it sends those batches again and the server acknowledges them as already
+    applied."""
+    ann = laptops("ann")
+    families = [ann.add_family(f"EH-{i}", members=2) for i in range(4)]  # 12 changes
+    real = outbox_batches.acknowledge
+    recorded: list[int] = []
+
+    def stopped_at_the_second(store, batch, reply, cursor):
+        recorded.append(len(batch.entries))
+        if len(recorded) == 2:
+            raise KeyboardInterrupt  # the process dies here, the fifth batch already sent
+        return real(store, batch, reply, cursor)
+
+    monkeypatch.setattr(engine_module, "acknowledge", stopped_at_the_second)
+    engine = ann.engine()
+    engine.push_batch = 2
+    engine.ack_every = 4  # two batches recorded at a time
+    with pytest.raises(KeyboardInterrupt):
+        engine.sync()
+    monkeypatch.undo()
+    assert recorded == [4, 4]
+    with server.session() as s:
+        assert s.get(Device, ann.store.device_id).last_seq >= 10  # five batches landed
+    assert ann.engine().counts()[0] == 12 - 4  # only the first two batches were recorded here
+    summary = ann.sync()
+    assert summary.pushed == 12 - 10  # the third to fifth came back as already applied
+    assert ann.engine().counts() == (0, 0)
+    assert_applied_exactly_once(server, ann, families)
+
+
+def test_push_cut_off_part_way_records_the_batches_the_server_took(server, laptops, proxy):
+    ann = laptops("ann")
+    families = [ann.add_family(f"EH-{i}", members=2) for i in range(4)]  # 12 changes, 6 batches
+    # Connection 1 renews the token, 2-4 carry three batches; then the server cannot be reached.
+    proxy.arm(after_bytes=0, times=50, skip=4, direction="request")
+    engine = ann.engine(proxy.url, transport=no_keepalive(), retries=2)
+    engine.push_batch = 2
+    with pytest.raises(Offline):
+        engine.sync()
+    assert engine.counts()[0] == 12 - 6  # the three batches answered are recorded, not resent
+    proxy.arm(times=0)
+    summary = ann.sync(proxy.url)
+    assert summary.pushed == 6
     assert ann.engine().counts() == (0, 0)
     assert_applied_exactly_once(server, ann, families)
 
