@@ -121,6 +121,22 @@ def test_laptop_stopped_after_the_push_landed_but_before_it_was_acknowledged(ser
     assert server.get(Family, families[0]).town == "Bradford"
 
 
+def dies_at_the_second_recording(monkeypatch) -> list:
+    """The laptop's process dies as it records the second lot of batches the server answered
+    (the next batch already on its way). Returns the lots it was asked to record."""
+    real = outbox_batches.acknowledge
+    recorded: list = []
+
+    def stopped_at_the_second(store, batch, reply, cursor):
+        recorded.append(batch)
+        if len(recorded) == 2:
+            raise KeyboardInterrupt
+        return real(store, batch, reply, cursor)
+
+    monkeypatch.setattr(engine_module, "acknowledge", stopped_at_the_second)
+    return recorded
+
+
 def test_laptop_stopped_while_its_next_batch_was_on_the_way_loses_and_doubles_nothing(
     server, laptops, monkeypatch
 ):
@@ -129,16 +145,7 @@ def test_laptop_stopped_while_its_next_batch_was_on_the_way_loses_and_doubles_no
     already applied."""
     ann = laptops("ann")
     families = [ann.add_family(f"EH-{i}", members=2) for i in range(4)]  # 12 changes
-    real = outbox_batches.acknowledge
-    sent: list[int] = []
-
-    def stopped_at_the_second(store, batch, reply, cursor):
-        sent.append(batch.last_seq)
-        if len(sent) == 2:
-            raise KeyboardInterrupt  # the process dies here, the third batch already sent
-        return real(store, batch, reply, cursor)
-
-    monkeypatch.setattr(engine_module, "acknowledge", stopped_at_the_second)
+    recorded = dies_at_the_second_recording(monkeypatch)  # the third batch already sent
     engine = ann.engine()
     engine.push_batch = 3
     engine.ack_every = 1  # each batch recorded as it is answered
@@ -146,7 +153,7 @@ def test_laptop_stopped_while_its_next_batch_was_on_the_way_loses_and_doubles_no
         engine.sync()
     monkeypatch.undo()
     with server.session() as s:
-        assert s.get(Device, ann.store.device_id).last_seq >= sent[1] + 3  # the third batch landed
+        assert s.get(Device, ann.store.device_id).last_seq >= recorded[1].last_seq + 3  # the third landed
     assert ann.engine().counts()[0] == 12 - 3  # only the first batch was recorded here
     summary = ann.sync()
     assert summary.pushed == 12 - 9  # the second and third came back as already applied
@@ -162,23 +169,14 @@ def test_laptop_stopped_with_answered_batches_not_yet_recorded_sends_them_again_
     applied."""
     ann = laptops("ann")
     families = [ann.add_family(f"EH-{i}", members=2) for i in range(4)]  # 12 changes
-    real = outbox_batches.acknowledge
-    recorded: list[int] = []
-
-    def stopped_at_the_second(store, batch, reply, cursor):
-        recorded.append(len(batch.entries))
-        if len(recorded) == 2:
-            raise KeyboardInterrupt  # the process dies here, the fifth batch already sent
-        return real(store, batch, reply, cursor)
-
-    monkeypatch.setattr(engine_module, "acknowledge", stopped_at_the_second)
+    recorded = dies_at_the_second_recording(monkeypatch)  # the fifth batch already sent
     engine = ann.engine()
     engine.push_batch = 2
     engine.ack_every = 4  # two batches recorded at a time
     with pytest.raises(KeyboardInterrupt):
         engine.sync()
     monkeypatch.undo()
-    assert recorded == [4, 4]
+    assert [len(batch.entries) for batch in recorded] == [4, 4]
     with server.session() as s:
         assert s.get(Device, ann.store.device_id).last_seq >= 10  # five batches landed
     assert ann.engine().counts()[0] == 12 - 4  # only the first two batches were recorded here
