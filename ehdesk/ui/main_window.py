@@ -185,7 +185,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             self.tab_leaves_notes = TabLeavesTextFields(app, parent=self)
-            # Follow the system's light/dark switch while the app runs (unless a theme was chosen).
+            # Follow the system's light/dark switch while the app runs (unless a theme was chosen),
+            # and the first word of it: a GNOME desktop says its scheme (through the desktop
+            # portal, asked when Qt starts) only once the window is made, before its first paint.
             app.styleHints().colorSchemeChanged.connect(self._system_theme_changed)
         self._show_signed_out()
         self.signin.refresh()
@@ -252,11 +254,20 @@ class MainWindow(QMainWindow):
             ),
         )
 
-    def _system_theme_changed(self, _scheme=None) -> None:
-        if self.appearance.theme == "system":
-            from ehdesk.ui.style import apply_style
+    def _system_theme_changed(self) -> None:
+        # No scheme argument: PySide cannot hand a Qt::ColorScheme to Python before its Qt
+        # namespace is built (after the first paint, ui/app.py), and a slot taking one was not
+        # called at all ("cannot be converted"); the sign-in screen showed light for 0.2 s on a
+        # dark GNOME desktop, until the full style 50 ms on. The namespace is built here, on the UI
+        # thread (system_is_dark), only on a desktop that says its scheme late; the whole style
+        # only if the scheme differs from the one in force (a light GNOME desktop says "light").
+        if self.appearance.theme != "system":
+            return
+        from ehdesk.ui.style import apply_style, current, system_is_dark
 
-            apply_style(QApplication.instance(), self.appearance)
+        app = QApplication.instance()
+        if system_is_dark(app) != current().dark:
+            apply_style(app, self.appearance)
 
     # -- status bar ------------------------------------------------------------------------
 

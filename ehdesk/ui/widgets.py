@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -206,8 +209,45 @@ class DateField(QLineEdit):
         self.setText(f"{value:%d/%m/%Y}" if value else "")
 
 
-def combo(choices: list[tuple[object, str]], name: str, blank: str | None = None) -> QComboBox:
-    box = QComboBox()
+class ElidingCombo(QComboBox):
+    """A choice box that may be narrower than its longest choice (the network form beside the
+    ecomap, on 853 px at 150%): it is at least wide enough for ``chars`` characters and its arrow,
+    and the choice made is shortened with "…" where the box is narrower than it (Qt would cut it
+    off). The list that opens is wide enough for every choice whole (Qt widens it to the longest)."""
+
+    def __init__(self, chars: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(chars)
+
+    def shown_text(self) -> str:
+        """The choice made as the box draws it: whole, or shortened to fit."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        # Qt draws the label 1 px in from each side of the field.
+        return self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, field.width() - 2
+        )
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        painter = QStylePainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
+def combo(
+    choices: list[tuple[object, str]], name: str, blank: str | None = None, *, elide_after: int | None = None
+) -> QComboBox:
+    """A choice box of ``(code, label)`` choices, ``blank`` first (its code None). ``elide_after``:
+    the box may be as narrow as that many characters, a longer choice shortened (``ElidingCombo``)."""
+    box = QComboBox() if elide_after is None else ElidingCombo(elide_after)
     box.setAccessibleName(name)
     if blank is not None:
         box.addItem(blank, None)

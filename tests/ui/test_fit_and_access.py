@@ -257,3 +257,76 @@ def test_at_150_percent_agency_choices_read_whole_the_team_shows_three_workers_a
             window.resize(size)
     window.lock()
     assert found == []
+
+
+def _page_area(page: QWidget):
+    """The scroll area a family-record tab's page sits in (``widgets.ScrollingTabs``)."""
+    return page.parentWidget().parentWidget().parentWidget()
+
+
+def test_at_150_percent_the_agencies_tab_needs_no_sideways_scroll_and_its_network_choice_shows_whole(
+    qtbot, data_dir, themed
+):
+    # 837×432 to lay out (a 1,280×720 screen at 150%): the page scrolled sideways by 12 px, and the
+    # network form's strip beside the map by 15, cutting the "Who" box at its arrow.
+    from PySide6.QtWidgets import QAbstractItemView, QComboBox, QScrollArea
+
+    window, size = _window_as_opened_at_150_percent(qtbot, data_dir, themed)
+    found = []
+    for name, _top in sweep.walk(window, dialogs=False):
+        if name != "family-agencies":
+            continue
+        tab = window.workspace.record.tabs.currentWidget()
+        areas = [_page_area(tab), *tab.findChildren(QScrollArea)]
+        for area in areas:
+            if area.isVisibleTo(window) and not isinstance(area, QAbstractItemView):
+                sideways = area.horizontalScrollBar().maximum()
+                if sideways:
+                    found.append(f"{area.accessibleName() or 'the page'} scrolls sideways by {sideways} px")
+        for form in (tab.form, tab.tie_form):
+            for key, box in form.fields.items():
+                if not isinstance(box, QComboBox):
+                    continue
+                if _reachable_width(box) < box.width():
+                    found.append(f"{key}: {_reachable_width(box)} of {box.width()} px in sight")
+                if box.width() < box.sizeHint().width():  # the hint holds the arrow
+                    found.append(f"{key}: {box.width()} px, narrower than its {box.sizeHint().width()}")
+        # The longest network choice is read whole in the list that opens, if not in the box.
+        who = tab.tie_form.fields["kind"]
+        who.showPopup()
+        longest = max(who.view().fontMetrics().horizontalAdvance(who.itemText(i)) for i in range(who.count()))
+        if who.view().width() < longest:
+            found.append(f"Who's list is {who.view().width()} px for {longest}")
+        who.hidePopup()
+        if window.size() != size:
+            found.append(f"the window grew to {window.width()}×{window.height()}")
+        break
+    window.lock()
+    assert found == [], "\n".join(found)
+
+
+def test_a_choice_box_narrower_than_its_longest_choice_shortens_it_and_opens_a_list_that_shows_it_whole(
+    qtbot, themed
+):
+    from PySide6.QtWidgets import QHBoxLayout
+
+    from ehdesk.ui.widgets import combo
+
+    style.apply_style(themed, Appearance(theme="dark"))
+    top = QWidget()
+    qtbot.addWidget(top)
+    choices = [("wider_family", "Wider family"), ("informal", "Friends and informal support")]
+    box = combo(choices, "Who", elide_after=12)
+    QHBoxLayout(top).addWidget(box)
+    top.resize(box.sizeHint().width() + 30, 60)
+    top.show()
+    qtbot.waitExposed(top)
+    assert box.width() >= box.sizeHint().width()  # the arrow and twelve characters, always
+    assert box.shown_text() == "Wider family"
+    box.setCurrentIndex(1)
+    assert box.shown_text().endswith("…") and box.shown_text() != box.currentText()
+    assert box.currentText() == "Friends and informal support"  # what a screen reader says
+    box.showPopup()
+    words = box.view().fontMetrics().horizontalAdvance("Friends and informal support")
+    assert box.view().width() >= words
+    box.hidePopup()

@@ -1,11 +1,17 @@
 """The sign-in screen as `ehdesk` starts it: the Qt style's check box and radio outlines are added
 after the first paint (ui/app.py). That must change nothing on the sign-in screen, and must happen;
-so must offering Qt the shipped fonts for names in Chinese and Arabic script (ui/script_fonts.py)."""
+so must offering Qt the shipped fonts for names in Chinese and Arabic script (ui/script_fonts.py).
+On a desktop that says it is dark only once the app has started (GNOME), the first paint is dark."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 PROBE = r"""
 import sys, time
@@ -189,3 +195,83 @@ def test_pysides_source_reading_import_check_is_still_there_to_skip(qapp):
         assert feature._mod_uses_pyside is pyside_feature_check._uses_pyside
     finally:
         feature._mod_uses_pyside = original
+
+
+# -- a desktop that says it is dark only once the app has started (GNOME) -------------------------
+
+DARK_DESKTOP_PROBE = r"""
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject
+from ehdesk import cli
+import ehdesk.ui.app as app_module
+from ehdesk.ui import style
+
+app, window = app_module.build(cli._app_arguments(["--data-dir", sys.argv[1]]))
+painted = []
+
+class Paints(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            painted.append(style.current().name)
+        return False
+
+paints = Paints()
+window.signin.installEventFilter(paints)
+window.show()
+deadline = time.monotonic() + 1.0
+while time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.005)
+print(painted[0] if painted else "no-paint", painted[-1] if painted else "no-paint")
+"""
+
+
+def _start(command: list[str], **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, **kwargs)
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or not (shutil.which("Xvfb") and shutil.which("dbus-daemon")),
+    reason="needs Xvfb and dbus-daemon: the GNOME desktop is played on an X server of its own",
+)
+def test_on_a_dark_gnome_desktop_the_sign_in_screen_is_dark_from_its_first_paint(tmp_path):
+    # Qt's GNOME theme asks the desktop portal for the light or dark choice without waiting, so the
+    # palette the app starts with is light; the answer arrives just after the window is made. It
+    # was lost (PySide could not pass the scheme before its Qt namespace is built), and the screen
+    # showed light for 0.2 s, until the full style 50 ms on.
+    pytest.importorskip("jeepney")
+    started: list[subprocess.Popen] = []
+    try:
+        read, write = os.pipe()
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        started.append(xvfb)
+        os.close(write)
+        with os.fdopen(read) as display:
+            number = display.readline().strip()
+        bus = _start(["dbus-daemon", "--session", "--nofork", "--print-address=1"])
+        started.append(bus)
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=bus.stdout.readline().strip())
+        portal = _start([sys.executable, str(Path(__file__).with_name("fake_portal.py")), "1"], env=env)
+        started.append(portal)
+        assert portal.stdout.readline().strip() == "ready"
+        env.update(DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb", XDG_CURRENT_DESKTOP="GNOME")
+        env.pop("QT_QPA_PLATFORMTHEME", None)
+        out = subprocess.run(
+            [sys.executable, "-c", DARK_DESKTOP_PROBE, str(tmp_path / "data")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            process.wait(10)
+    assert out.stdout.split() == ["dark", "dark"], out.stderr[-2000:]

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -30,9 +29,10 @@ from ehdesk.casework.professionals import ProfessionalView
 from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.ecomap import EcomapView
-from ehdesk.ui.widgets import Columns, DateField, FieldForm, combo, set_combo, show_rows
+from ehdesk.ui.widgets import Columns, DateField, ElidingCombo, FieldForm, combo, set_combo, show_rows
 
 COLUMNS = ["Agency", "Name", "Role", "Since", "Until", "Lead", "May share"]
 
@@ -115,10 +115,9 @@ class AgenciesTab(EpisodeTab):
         self.save_button.clicked.connect(self.save)
         self.remove_button = QPushButton("Remove (entered in error)")
         self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.save_button, self.remove_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        # The buttons wrap onto a second line rather than set the pane's width: side by side they
+        # made the list and its form 499 px at the least, and the page scroll sideways at 150%.
+        buttons = FlowLayout().add_widgets(self.new_button, self.save_button, self.remove_button)
 
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -134,6 +133,8 @@ class AgenciesTab(EpisodeTab):
         tie_box = QGroupBox("Add to the family's network")
         self.tie_form = FieldForm(tie_box)
         t = self.tie_form
+        # Beside the map the pane may be too narrow for "Friends and informal support": the choice
+        # made is shortened, never cut at the arrow, and the list that opens shows it whole.
         t.add(
             "kind",
             "Who:",
@@ -144,6 +145,7 @@ class AgenciesTab(EpisodeTab):
                     if c.code in ("wider_family", "informal")
                 ],
                 "Kind",
+                elide_after=12,
             ),
         )
         t.add("name", "Name:", QLineEdit())
@@ -343,9 +345,10 @@ class AgenciesTab(EpisodeTab):
 
 def whole_choices(form: FieldForm) -> None:
     """Every choice box as wide as its longest choice ("Child and adolescent mental health
-    services"), so the one made is read whole; the form's columns stack to make room."""
+    services"), so the one made is read whole; the form's columns stack to make room. Not those
+    made to be shortened (``widgets.ElidingCombo``)."""
     for box in form.fields.values():
-        if isinstance(box, QComboBox):
+        if isinstance(box, QComboBox) and not isinstance(box, ElidingCombo):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
 
@@ -362,11 +365,33 @@ def same_label_width(*forms: FieldForm) -> None:
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
+class _FormStrip(QScrollArea):
+    """``scrolling``'s area: never narrower than its form's narrowest layout (columns stacked)
+    and a scroll bar beside it, so it scrolls downwards only. Scrolling sideways inside a strip
+    inside a page that scrolls hid the network form's "Who" box's arrow at 150%; where the pane
+    has not that width, the page scrolls (``widgets.ScrollingTabs``) and nothing is cut."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        form = self.widget()
+        if form is None:
+            return hint
+        need = form.minimumSizeHint().expandedTo(form.minimumSize()).width()
+        need += self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(max(hint.width(), need), hint.height())
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        # The form laid out again (a longer consent added, a message shown): its width may differ.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
 def scrolling(form: QWidget) -> QScrollArea:
     """A form that scrolls inside its own strip when the window is short (1,280x720 laptops):
     the tab never makes the window grow. Beside the table and the ecomap, never inside them.
-    Sideways too, where the pane is narrower than the form's narrowest column: never cut off."""
-    area = QScrollArea()
+    Downwards only: the strip is as wide as the form's narrowest layout (``_FormStrip``)."""
+    area = _FormStrip()
     area.setWidget(form)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
