@@ -291,6 +291,12 @@ def test_at_150_percent_the_agencies_tab_needs_no_sideways_scroll_and_its_networ
                     found.append(f"{key}: {_reachable_width(box)} of {box.width()} px in sight")
                 if box.width() < box.sizeHint().width():  # the hint holds the arrow
                     found.append(f"{key}: {box.width()} px, narrower than its {box.sizeHint().width()}")
+        # The consents came after the box was made: a narrow pane may never squeeze it below
+        # the longest (Qt kept its minimum from when "No consent to share" was its only choice).
+        consent = tab.form.fields["consent_id"]
+        least = consent.minimumSizeHint().expandedTo(consent.minimumSize()).width()
+        if least < consent.sizeHint().width():
+            found.append(f"consent_id may be squeezed to {least} px, below its {consent.sizeHint().width()}")
         # The longest network choice is read whole in the list that opens, if not in the box.
         who = tab.tie_form.fields["kind"]
         who.showPopup()
