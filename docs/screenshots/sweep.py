@@ -4,8 +4,9 @@ each screen size, scale and theme, saves a PNG of each, and checks what a worker
 the window fills the screen's free area (a 1,280x720 screen at 150% is 853x480 to lay out) and
 never grows by itself, nor needs more than that area, every button lies inside the window with
 its whole label, no
-label is cut off, every focusable control has a name a screen reader can say, and text stands
-out 4.5:1 from its background. Exits 1 and lists the problems if any.
+label is cut off, no page or form scrolls sideways (a table may, inside itself) and no choice box
+is narrower than its choice and arrow, every focusable control has a name a screen reader can
+say, and text stands out 4.5:1 from its background. Exits 1 and lists the problems if any.
 
     python docs/screenshots/sweep.py                       # 1280x720 and 1366x768, 100% and 150%,
                                                            # light and dark, into docs/screenshots/sweep/

@@ -1,8 +1,9 @@
 """Walks every screen of the desktop app the way a worker would and checks what a worker would
 notice on a small laptop: the window never grows by itself nor needs more than the screen's free
 area (853x480 on a 1,280x720 screen at 150%), every button lies inside the window
-and shows its whole label, no label is cut off, every focusable control has a name a screen reader
-can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
+and shows its whole label, no label is cut off, no page or form strip scrolls sideways (a table
+may, inside itself), no choice box is narrower than its choice and arrow, every focusable control
+has a name a screen reader can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTabBar,
     QWidget,
 )
@@ -131,6 +133,19 @@ def check_fit(top: QWidget, screen: str, expected_size=None, room=None) -> Probl
         rows = table.property(SHOWS_ROWS)
         if rows and table.viewport().height() < rows * table.verticalHeader().defaultSectionSize():
             problems.add(f"{_describe(table)} shows fewer than {rows} rows ({table.viewport().height()} px)")
+    for area in _visible_widgets(top, QScrollArea):
+        # A page or a form strip that needs a sideways scroll: what is at its right is out of
+        # sight, a choice box's arrow included (tables scroll sideways by design: not these).
+        sideways = area.horizontalScrollBar().maximum()
+        if sideways > 0:
+            problems.add(f"{_describe(area)} scrolls sideways by {sideways} px")
+    for box in _visible_widgets(top, QComboBox):
+        need = box.minimumSizeHint().width()
+        if box.sizeAdjustPolicy() == QComboBox.SizeAdjustPolicy.AdjustToContents:
+            # Meant to show its longest choice whole; its minimum may predate choices added since.
+            need = max(need, box.sizeHint().width())
+        if box.width() + 1 < need:
+            problems.add(f"{_describe(box)} is narrower than its choice and arrow ({box.width()} px)")
     for bar in _visible_widgets(top, QTabBar):
         for i in range(bar.count()):
             if (

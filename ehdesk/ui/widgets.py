@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -434,6 +435,123 @@ def headings_stay_whole(table) -> None:
         else:
             width += max(need, header.sectionSize(section))
     table.setMinimumWidth(width)
+
+
+def _heading_width(table, section: int) -> int:
+    """What a column's heading needs, drawn in bold as the app's style draws it (``headings_fit``)."""
+    bold = table.horizontalHeader().font()
+    bold.setBold(True)
+    text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
+    return QFontMetrics(bold).horizontalAdvance(text) + 24
+
+
+def _longest_word(table, column: int) -> int:
+    """The width of the longest word in a column, and the cell's margins around it."""
+    model = table.model()
+    widest = 0
+    for row in range(model.rowCount()):
+        index = model.index(row, column)
+        text = str(model.data(index) or "")
+        if not text:
+            continue
+        font = model.data(index, Qt.ItemDataRole.FontRole) or table.font()
+        metrics = QFontMetrics(font)
+        widest = max(widest, *(metrics.horizontalAdvance(word) for word in text.split()))
+    return widest + 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8 if widest else 0
+
+
+class _SharedWidths(QObject):
+    """``share_width``'s worker: lays the columns out again whenever the table is resized or its
+    rows change."""
+
+    def __init__(self, table, stretch: int, shrink: tuple[int, ...], scroll: bool, whole_rows: bool) -> None:
+        super().__init__(table)
+        self.table, self.stretch, self.shrink = table, stretch, set(shrink) | {stretch}
+        self.scroll, self.whole_rows = scroll, whole_rows
+        self.busy = False
+        self.later = QTimer(self)
+        self.later.setSingleShot(True)
+        self.later.timeout.connect(self.apply)
+        model = table.model()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
+            signal.connect(lambda *_: self.later.start(0))
+        table.installEventFilter(self)
+        table.viewport().installEventFilter(self)  # narrower as a scroll bar comes beside it
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        try:
+            self._apply()
+        finally:
+            self.busy = False
+
+    def _apply(self) -> None:
+        table = self.table
+        header = table.horizontalHeader()
+        columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        if not columns:
+            return
+        heads = {c: _heading_width(table, c) for c in columns}
+        needs = {c: max(heads[c], table.sizeHintForColumn(c)) for c in columns}
+        # A column that wraps is never narrower than its longest word: words are never broken.
+        floors = {c: max(heads[c], min(needs[c], _longest_word(table, c))) if c in self.shrink else needs[c] for c in columns}
+        model = table.model()
+        for c in columns:  # a choice box in a cell never narrower than its choice and arrow
+            for row in range(model.rowCount()):
+                box = table.indexWidget(model.index(row, c))
+                if box is not None:
+                    grid = 1 if table.showGrid() else 0  # the cell is the column less its grid line
+                    floors[c] = max(floors[c], box.sizeHint().width() + grid)
+                    needs[c] = max(needs[c], floors[c])
+        room = table.viewport().width()
+        frame = table.width() - room  # its frame, row numbers and a scroll bar beside the rows
+        widths = dict(needs)
+        excess = sum(needs.values()) - room
+        if excess <= 0:
+            widths[self.stretch] += -excess  # the spare width to the column that takes it
+        else:
+            give = sum(needs[c] - floors[c] for c in columns)
+            part = min(1.0, excess / give) if give else 0.0
+            for c in columns:
+                widths[c] = needs[c] - int((needs[c] - floors[c]) * part + 0.999)
+        for c in columns:
+            if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Interactive:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(c, widths[c])
+        if table.wordWrap():  # text that no longer fits a line wraps onto more; rows never shorter
+            usual = table.verticalHeader().defaultSectionSize()
+            for row in range(table.rowCount()):
+                table.setRowHeight(row, max(usual, table.sizeHintForRow(row)))
+        if not self.scroll:
+            # Never narrower than its headings whole: the pane around it stacks or wraps instead.
+            table.setMinimumWidth(sum(floors.values()) + frame)
+        if self.whole_rows:
+            height = header.sizeHint().height() + 2 * table.frameWidth()
+            height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+            if sum(widths.values()) > room:  # its own sideways scroll bar, under its last row
+                height += table.horizontalScrollBar().sizeHint().height()
+            table.setFixedHeight(height)
+
+
+def share_width(
+    table, *, stretch: int, shrink: tuple[int, ...] = (), scroll: bool = False, whole_rows: bool = False
+):
+    """Columns as wide as their contents, ``stretch`` taking the spare width. Where the table has
+    not that width (853 px at 150% on a 1,280x720 screen), the ``shrink`` columns (and ``stretch``)
+    give up width down to their headings, their text wrapping onto more lines, rather than the
+    table forcing the page to scroll sideways. Headings are never cut: with ``scroll`` the table
+    then scrolls sideways inside itself (a table of figures, every column a number to read); without,
+    it is never narrower than its headings. ``whole_rows``: the table is as tall as all its rows
+    (the page around it scrolls), and its own scroll bar when it has one."""
+    table.horizontalHeader().setStretchLastSection(False)
+    return _SharedWidths(table, stretch, shrink, scroll, whole_rows)
 
 
 SHOWS_ROWS = "ehdesk_shows_rows"  # the property the screenshot sweep checks (ui/sweep.py)

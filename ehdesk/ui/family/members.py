@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -91,6 +92,10 @@ class MemberEditor(RecordForm):
         sen.setMaximumHeight(sen.fontMetrics().lineSpacing() * 4)
         nhs = self.add_field("nhs_number", "NHS number", QLineEdit())
         nhs.setPlaceholderText("10 digits")
+        # Where the pane is narrower than a label and its field side by side (853 px at 150% on a
+        # 1,280x720 screen: "Parental responsibility" beside the longest ethnicity), that field
+        # goes under its label instead of the form scrolling sideways and cutting the boxes off.
+        self.form.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         gender.currentIndexChanged.connect(self._gender_changed)
         self.form.fields["role"].currentIndexChanged.connect(self._role_changed)
         self._gender_changed()
@@ -168,6 +173,9 @@ class MembersTab(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Household members")
         self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 20)
+        # "Mother · 39 yrs, born 28 September 1987" wraps in a narrow list rather than scroll.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.add_button = QPushButton("&Add member")
         self.remove_button = QPushButton("&Remove member")
         self.save_button = QPushButton("&Save member")

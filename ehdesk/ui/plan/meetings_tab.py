@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -32,11 +31,12 @@ from ehdesk.casework.meetings import CONFIDENTIALITY_STATEMENT, KIND_LABELS
 from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_words
 from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.ui.dates import show_no_date
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, bind, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
 from ehdesk.ui.team.involved import InvolvedPicker
-from ehdesk.ui.widgets import headings_stay_whole
+from ehdesk.ui.widgets import share_width
 
 
 @dataclass(frozen=True)
@@ -62,17 +62,24 @@ def load_meetings_screen(s, family_id: str) -> MeetingsScreen:
     )
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], stretch: int = -1) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
-    table.horizontalHeader().setStretchLastSection(True)
-    # Names, roles and agencies are shown whole; the last column (what was said) takes the rest.
-    for column in range(len(headers) - 1):
-        table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     table.setWordWrap(True)
     table.setMinimumHeight(110)
-    headings_stay_whole(table)
+    # Names, roles and agencies are shown whole where there is room, and the last column (what was
+    # said) takes the rest. In a narrow pane (853 px at 150% on a 1,280x720 screen) they wrap onto
+    # more lines, down to their headings' width, rather than make the editor scroll sideways.
+    stretch %= len(headers)
+    table.widths = share_width(table, stretch=stretch, shrink=tuple(range(len(headers))))
     return table
+
+
+def _wrapping(text: str) -> QLabel:
+    """A heading in the editor that wraps in a narrow pane rather than set its width."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
 
 
 def _text(table: QTableWidget, row: int, col: int) -> str:
@@ -108,10 +115,10 @@ class MeetingsTab(EpisodeTab):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(QLabel("<b>Meetings</b>"))
         left_layout.addWidget(self.list, 1)
-        new_row = QHBoxLayout()
-        new_row.addWidget(self.new_kind, 1)
-        new_row.addWidget(self.new_button)
-        left_layout.addLayout(new_row)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
+        # The kind and its button wrap onto two lines in a narrow list (853 px at 150%), so the
+        # list leaves the editor its room.
+        left_layout.addLayout(FlowLayout().add_widgets(self.new_kind, self.new_button))
 
         self.title = QLabel("Choose a meeting, or start a new one.")
         self.held_on = QDateEdit()
@@ -120,7 +127,10 @@ class MeetingsTab(EpisodeTab):
         self.held_on.setDisplayFormat(qt_date_format())
         show_no_date(self.held_on)  # until a meeting is chosen
         self.place = QLineEdit()
-        self.attendees = _table(["Name", "Role", "Agency", "Attended?", "Written update (if apologies)"])
+        # "Written update" only: "(if apologies)" after it made the table 100 px wider than the
+        # editor on 853 px (150% on a 1,280x720 screen); the heading's tip says when it is used.
+        self.attendees = _table(["Name", "Role", "Agency", "Attended?", "Written update"])
+        self.attendees.horizontalHeaderItem(4).setToolTip("What they sent in writing, if they sent apologies")
         self.add_attendee = QPushButton("Add person")
         self.add_attendee.clicked.connect(lambda: self._add_attendee({}))
         self.involved = InvolvedPicker(  # the team around the family (issue 16)
@@ -136,16 +146,12 @@ class MeetingsTab(EpisodeTab):
         self.practitioner_updates = _table(["Name", "Agency", "Update"])
         self.add_practitioner_update = QPushButton("Add practitioner's update")
         self.add_practitioner_update.clicked.connect(lambda: self._add_practitioner_update({}))
-        self.actions = _table(["Action", "Who", "Status", "RAG"])
+        self.actions = _table(["Action", "Who", "Status", "RAG"], stretch=0)
         self.actions.setObjectName("actions")
         self.attendees.setAccessibleName("Who came")
         self.family_updates.setAccessibleName("Updates from the family")
         self.practitioner_updates.setAccessibleName("Updates from practitioners")
         self.actions.setAccessibleName("The plan reviewed: actions")
-        self.actions.horizontalHeader().setStretchLastSection(False)
-        m = self.fontMetrics().horizontalAdvance("M")
-        for col, width in enumerate((22, 12, 9, 7)):
-            self.actions.setColumnWidth(col, m * width)
         self.actions.setMinimumHeight(180)
         self.new_action = QPushButton("Add an action agreed here…")
         self.new_action.clicked.connect(self.add_action)
@@ -180,16 +186,16 @@ class MeetingsTab(EpisodeTab):
         form.addRow(self.involved)
         form.addRow(statement)
         form.addRow(self.confidentiality)
-        form.addRow(QLabel("<b>Updates from the family</b> (children's first)"))
+        form.addRow(_wrapping("<b>Updates from the family</b> (children's first)"))
         form.addRow(self.family_updates)
         form.addRow(self.add_family_update)
         form.addRow(QLabel("<b>Updates from practitioners</b>"))
         form.addRow(self.practitioner_updates)
         form.addRow(self.add_practitioner_update)
-        form.addRow(QLabel("<b>The plan reviewed</b> (changes are saved to the plan as you make them)"))
+        form.addRow(_wrapping("<b>The plan reviewed</b> (changes are saved to the plan as you make them)"))
         form.addRow(self.actions)
         form.addRow(self.new_action)
-        form.addRow(QLabel('<b>Each outcome</b> (say "reviewed, no change" where nothing moved)'))
+        form.addRow(_wrapping('<b>Each outcome</b> (say "reviewed, no change" where nothing moved)'))
         form.addRow(self.outcome_progress)
         form.addRow("Review outcome", self.review_outcome)
         form.addRow("Notes on the plan", self.review_notes)
@@ -376,7 +382,7 @@ class MeetingsTab(EpisodeTab):
         )
         attendance.currentIndexChanged.connect(self._mark_dirty)
         self.attendees.setCellWidget(row, 3, attendance)
-        headings_stay_whole(self.attendees)  # the names may have widened their columns
+        self.attendees.widths.apply()  # the names may have widened their columns
 
     def _add_family_update(self, u: dict) -> None:
         row = self.family_updates.rowCount()

@@ -26,7 +26,7 @@ from ehdesk.casework import supporting_families as sf
 from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, to_qdate
-from ehdesk.ui.widgets import Columns, headings_fit
+from ehdesk.ui.widgets import Columns, share_width
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,12 @@ class SupportingFamiliesTab(EpisodeTab):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 300)
         self.table.setAccessibleName("Supporting Families outcomes")
-        headings_fit(self.table)
+        # Dates and "Not yet" whole under whole headings; the outcome as wide as its words where
+        # there is room, wrapping in a narrow window (837 px at 150% on a 1,280x720 screen) rather
+        # than its 300 px making the tab scroll sideways. The last column takes any spare width.
+        self.table.setWordWrap(True)
+        self.widths = share_width(self.table, stretch=4, shrink=(0,))
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.outcome = QComboBox()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -40,7 +39,7 @@ from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import for_store
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.style import heading, set_sheet
-from ehdesk.ui.widgets import headings_fit
+from ehdesk.ui.widgets import share_width
 
 MANAGER_ROLES = ("manager", "admin")
 
@@ -120,16 +119,14 @@ def _table_widget(table: PublishedTable, symbol: str) -> QTableWidget:
                 font.setBold(True)
                 item.setFont(font)
             widget.setItem(r, c, item)
-    header = widget.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for c in range(1, len(table.header)):
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-    headings_fit(widget)
     widget.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    # The page scrolls, not each table: show every row.
-    height = widget.horizontalHeader().sizeHint().height() + 4
-    height += sum(widget.rowHeight(r) for r in range(widget.rowCount()))
-    widget.setFixedHeight(height)
+    widget.setWordWrap(True)
+    # Every figure whole under its whole heading, as in the published return; the row names take
+    # the spare width. Where the figures do not fit the pane (ethnic groups by gender on 853 px at
+    # 150%), the row names wrap and then the table scrolls sideways inside itself, its scroll bar
+    # under its last row, so the page around it (headings, charts, notes) only ever scrolls down.
+    # The page scrolls, not each table, downwards: every row shows.
+    widget.widths = share_width(widget, stretch=0, shrink=(0,), scroll=True, whole_rows=True)
     return widget
 
 

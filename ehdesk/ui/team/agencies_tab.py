@@ -209,6 +209,9 @@ class AgenciesTab(EpisodeTab):
         for cid, label in data.consents:
             box.addItem(label, cid)
         set_combo(box, current)
+        # Qt keeps the box's minimum from before these choices ("No consent to share"): a narrow
+        # pane could squeeze it below the longest consent and cut it. Its fresh hint is the minimum.
+        box.setMinimumWidth(box.sizeHint().width())
         self.table.setRowCount(0)
         for p in data.people:
             row = self.table.rowCount()

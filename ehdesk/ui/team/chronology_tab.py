@@ -33,8 +33,9 @@ from ehdesk.casework.chronology import ChronologyEntry
 from ehdesk.config.dates import show_date
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.documents import DocumentActions
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.plan.base import EpisodeTab
-from ehdesk.ui.widgets import CheckList, DateField, FieldForm
+from ehdesk.ui.widgets import CheckList, Columns, DateField, FieldForm
 
 COLUMNS = ["Date", "What happened", "Details", "Children", "Recorded by"]
 CSV_WARNING = (
@@ -68,12 +69,18 @@ class ChronologyTab(EpisodeTab):
             "chronology",
             render=lambda s, fid: documents.render_chronology(s, fid, self.child.currentData()),
         )
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Show:"))
-        top.addWidget(self.child)
-        top.addWidget(self.count, 1)
-        top.addWidget(self.export_button)
-        top.addWidget(self.documents)
+        show = QWidget()
+        show_row = QHBoxLayout(show)
+        show_row.setContentsMargins(0, 0, 0, 0)
+        show_row.addWidget(QLabel("Show:"))
+        show_row.addWidget(self.child)
+        # One row that wraps: on 853 px (a 1,280x720 screen at 150%) the export and print buttons
+        # go to a second line rather than make the page scroll sideways.
+        line = self.export_button.sizeHint().height()  # on one line with the buttons, centred
+        for part in (show, self.count):
+            part.setMinimumHeight(line)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        top = FlowLayout().add_widgets(show, self.count, self.export_button, self.documents)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -109,8 +116,8 @@ class ChronologyTab(EpisodeTab):
         self.add_button = QPushButton("&Add to the chronology")
         self.add_button.clicked.connect(self.add_event)
         bl = QHBoxLayout(box)
-        bl.addWidget(self.form, 1)
-        bl.addWidget(beside, 1)
+        # The two columns stack where they do not fit side by side beside the button.
+        bl.addWidget(Columns((self.form, 1), (beside, 1)), 1)
         bl.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         layout = QVBoxLayout(self)

@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ehdesk.casework import professionals
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import for_store
 
 
@@ -35,10 +36,12 @@ class InvolvedPicker(QWidget):
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setProperty("role", "note")
+        # The buttons wrap onto two lines in a narrow editor (853 px at 150% on a 1,280x720 screen).
+        buttons = QWidget()
+        buttons.setLayout(FlowLayout().add_widgets(self.button, self.check_button))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.button)
-        layout.addWidget(self.check_button)
+        layout.addWidget(buttons)
         layout.addWidget(self.note, 1)
 
     def _run(self, work, then) -> None:
