@@ -35,7 +35,7 @@ from ehdesk.errors import EhdeskError
 from ehdesk.ui.documents import DocumentActions
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.plan.base import EpisodeTab
-from ehdesk.ui.widgets import CheckList, Columns, DateField, FieldForm
+from ehdesk.ui.widgets import CheckList, Columns, DateField, FieldForm, show_rows
 
 COLUMNS = ["Date", "What happened", "Details", "Children", "Recorded by"]
 CSV_WARNING = (
@@ -98,6 +98,9 @@ class ChronologyTab(EpisodeTab):
         self.table.setColumnWidth(2, 430)
         self.table.setColumnWidth(3, 120)
         self.table.setColumnWidth(4, 120)
+        # The chronology is what the tab is for: at 150% on a 1,280x720 screen the form beneath left
+        # it a row and a half; now it keeps four, and the page scrolls down to the form.
+        show_rows(self.table, 4)
 
         # The form sits in two columns so the chronology itself keeps most of a 1280x720 window.
         box = QGroupBox("Add a significant event")
