@@ -402,7 +402,7 @@ def _tuples(plan: _Plan, text: str, now: datetime) -> list[list]:
     missing = _bound_defaults(plan, now)
     names = plan.names
     revision_at = plan.revision_at
-    with _collector_paused():
+    with collector_paused():
         keys: Any = None
         out = []
         for revision, fields in parse_section(text):
@@ -426,11 +426,12 @@ def _tuples(plan: _Plan, text: str, now: datetime) -> list[list]:
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """A section parses into tens of thousands of dicts and lists; the cyclic collector would run
     every 700 of them (and of the parameter lists made from them), now and then over the whole
     heap, to find nothing (parsed JSON holds no cycles): a third of the time of turning a frame
-    into tuples. Paused meanwhile."""
+    into tuples. Paused meanwhile (the sync engine pauses it for a whole snapshot; nested, this
+    leaves it as it found it)."""
     if not gc.isenabled():
         yield
         return

@@ -421,3 +421,40 @@ def test_a_laptop_offering_only_the_16_mb_zstd_window_is_sent_frames_it_can_read
     engine.sync()
     assert "zstd" in codecs and "zstd-long" not in codecs
     assert laptop_tables(bob) == server_tables(server, north(server))
+
+
+def test_the_cyclic_collector_waits_for_the_last_frame_and_is_on_again_after(server, laptops, monkeypatch):
+    # The frames parse into hundreds of thousands of lists and dicts, none in a cycle: collecting
+    # them section by section was 0.85 s of a 10,000-family first sync's laptop CPU.
+    import gc
+
+    from ehdesk.sync.snapshot import SnapshotWriter
+
+    ann = laptops("ann")
+    make_caseload(ann)
+    bob = laptops("bob", first_sync=False)
+    during = []
+    real_apply = SnapshotWriter.apply
+
+    def apply(self, frame):
+        during.append(gc.isenabled())
+        return real_apply(self, frame)
+
+    monkeypatch.setattr(SnapshotWriter, "apply", apply)
+    was_on = gc.isenabled()  # (off where an earlier test's Qt application collects on its UI thread)
+    gc.enable()
+    try:
+        engine = bob.engine()
+        engine.snapshot_rows = 10
+        assert engine.sync().snapshot_frames >= 5
+        assert during and not any(during)
+        assert gc.isenabled()  # on again, as it was
+        gc.disable()  # a Qt application's: left off
+        assert bob.sync().snapshot_frames == 0
+        assert not gc.isenabled()
+    finally:
+        if was_on:
+            gc.enable()
+        else:
+            gc.disable()
+    assert laptop_tables(bob) == server_tables(server, north(server))
