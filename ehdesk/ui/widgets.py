@@ -382,22 +382,25 @@ def write_widget(widget: QWidget, value) -> None:
         widget.set_values(value or [])
 
 
+def _heading_width(table, section: int) -> int:
+    """What a column's heading needs: the app's style draws headers in bold, wider than the
+    header's font says, and leaves a margin each side."""
+    bold = table.horizontalHeader().font()
+    bold.setBold(True)
+    text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
+    return QFontMetrics(bold).horizontalAdvance(text) + 24
+
+
 def headings_fit(table) -> None:
     """Every column at least as wide as its heading, so a header never cuts off the words that
     matter ("Social care decision", "Past 12 months"). Stretched columns take the rest anyway."""
     from PySide6.QtWidgets import QHeaderView
 
     header = table.horizontalHeader()
-    metrics = header.fontMetrics()
-    # A header drawn in bold (the app's style) is wider than its font says: leave room.
-    bold = header.font()
-    bold.setBold(True)
-    metrics = QFontMetrics(bold) if bold != header.font() else metrics
     for section in range(header.count()):
         if header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch:
             continue
-        text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
-        need = metrics.horizontalAdvance(text) + 24
+        need = _heading_width(table, section)
         if header.sectionSize(section) < need:
             if header.sectionResizeMode(section) == QHeaderView.ResizeMode.ResizeToContents:
                 header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
@@ -412,9 +415,6 @@ def headings_stay_whole(table) -> None:
     from PySide6.QtWidgets import QHeaderView
 
     header = table.horizontalHeader()
-    bold = header.font()
-    bold.setBold(True)  # as headings_fit: the app's style draws headers in bold
-    metrics = QFontMetrics(bold)
     last = header.count() - 1
     width = 2 * table.frameWidth()
     if table.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
@@ -422,8 +422,7 @@ def headings_stay_whole(table) -> None:
     for section in range(header.count()):
         if header.isSectionHidden(section):
             continue
-        text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
-        need = metrics.horizontalAdvance(text) + 24
+        need = _heading_width(table, section)
         stretched = header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch or (
             section == last and header.stretchLastSection()
         )
@@ -437,14 +436,6 @@ def headings_stay_whole(table) -> None:
     table.setMinimumWidth(width)
 
 
-def _heading_width(table, section: int) -> int:
-    """What a column's heading needs, drawn in bold as the app's style draws it (``headings_fit``)."""
-    bold = table.horizontalHeader().font()
-    bold.setBold(True)
-    text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
-    return QFontMetrics(bold).horizontalAdvance(text) + 24
-
-
 def _longest_word(table, column: int) -> int:
     """The width of the longest word in a column, and the cell's margins around it."""
     model = table.model()
@@ -456,8 +447,10 @@ def _longest_word(table, column: int) -> int:
             continue
         font = model.data(index, Qt.ItemDataRole.FontRole) or table.font()
         metrics = QFontMetrics(font)
-        widest = max(widest, *(metrics.horizontalAdvance(word) for word in text.split()))
-    return widest + 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8 if widest else 0
+        widest = max(widest, max((metrics.horizontalAdvance(word) for word in text.split()), default=0))
+    return (
+        widest + 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8 if widest else 0
+    )
 
 
 class _SharedWidths(QObject):
@@ -501,7 +494,10 @@ class _SharedWidths(QObject):
         heads = {c: _heading_width(table, c) for c in columns}
         needs = {c: max(heads[c], table.sizeHintForColumn(c)) for c in columns}
         # A column that wraps is never narrower than its longest word: words are never broken.
-        floors = {c: max(heads[c], min(needs[c], _longest_word(table, c))) if c in self.shrink else needs[c] for c in columns}
+        floors = {
+            c: max(heads[c], min(needs[c], _longest_word(table, c))) if c in self.shrink else needs[c]
+            for c in columns
+        }
         model = table.model()
         for c in columns:  # a choice box in a cell never narrower than its choice and arrow
             for row in range(model.rowCount()):

@@ -438,3 +438,22 @@ def test_the_sweep_reports_a_form_that_scrolls_sideways(qtbot):
     top.show()
     qtbot.waitExposed(top)
     assert any("QScrollArea('Details') scrolls sideways by" in p for p in sweep.check_fit(top, "test").items)
+
+
+def test_a_table_sharing_its_width_takes_a_cell_of_only_spaces(qtbot):
+    # A worker typing a space into a meeting's attendee cell: the longest word of a column of
+    # spaces is none (it raised "'int' object is not iterable" as the table laid itself out).
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    from ehdesk.ui.widgets import share_width
+
+    table = QTableWidget(1, 2)
+    qtbot.addWidget(table)
+    table.setHorizontalHeaderLabels(["Name", "Written update"])
+    table.widths = share_width(table, stretch=1, shrink=(0, 1))
+    table.setItem(0, 0, QTableWidgetItem("   "))
+    table.resize(300, 120)
+    table.show()
+    qtbot.waitExposed(table)
+    table.widths.apply()
+    assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("Name")

@@ -76,7 +76,7 @@ class SupportingFamiliesTab(EpisodeTab):
         # there is room, wrapping in a narrow window (837 px at 150% on a 1,280x720 screen) rather
         # than its 300 px making the tab scroll sideways. The last column takes any spare width.
         self.table.setWordWrap(True)
-        self.widths = share_width(self.table, stretch=4, shrink=(0,))
+        self.table.widths = share_width(self.table, stretch=4, shrink=(0,))
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.outcome = QComboBox()
