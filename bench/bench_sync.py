@@ -131,10 +131,10 @@ laptop.close()
 """
 
 
-def first_sync_in_own_process(folder: Path, url: str) -> float:
+def first_sync_in_own_process(folder: Path, url: str, code: Path | None = None) -> float:
     """Seconds of a fresh laptop's first sync (worker bob, provisioned first, not timed), run in a
-    Python process of its own."""
-    root = str(Path(__file__).resolve().parent.parent)
+    Python process of its own, with this checkout's laptop code or ``code``'s (another checkout)."""
+    root = str(code or Path(__file__).resolve().parent.parent)
     done = subprocess.run(
         [sys.executable, "-c", FIRST_SYNC, str(folder), url, root], capture_output=True, text=True, check=True
     )
@@ -165,6 +165,12 @@ def main() -> None:
         type=int,
         default=1,
         help="first syncs onto that many fresh laptops, each followed by the write floor (min and median)",
+    )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        help="with --repeat: each time also a first sync by another checkout's laptop code (the code "
+        "before a change), in turn with this one's, against the same floor",
     )
     args = parser.parse_args()
     keyring.set_keyring(MemoryKeyring())
@@ -237,6 +243,7 @@ def main() -> None:
         print(f"  first sync / write floor = {pull_seconds / floor_seconds:.2f}x (target <= 2x)")
         if args.repeat > 1:
             ratios = [pull_seconds / floor_seconds]
+            other: list[float] = []
             for again in range(1, args.repeat):
                 # Another fresh laptop of the same worker, its first sync in a process of its own
                 # (as a laptop's is: laptop A's 2 GB of demo objects in this process make every
@@ -252,7 +259,19 @@ def main() -> None:
                     f"  again, in its own process: first sync {seconds:.2f} s, floor {floor_again:.2f} s "
                     f"= {ratios[-1]:.2f}x"
                 )
+                if args.compare_with:
+                    folder = root / f"other-{again}"
+                    before = first_sync_in_own_process(folder, server.base_url, args.compare_with)
+                    shutil.rmtree(folder, ignore_errors=True)
+                    other.append(before / floor_again)
+                    print(f"  the same by {args.compare_with}: {before:.2f} s = {other[-1]:.2f}x")
             ratios.sort()
+            if other:
+                other.sort()
+                print(
+                    f"  {args.compare_with} over {len(other)} runs: min {other[0]:.2f}x, "
+                    f"median {other[len(other) // 2]:.2f}x"
+                )
             print(
                 f"  first sync / write floor over {len(ratios)} runs: min {ratios[0]:.2f}x, "
                 f"median {ratios[len(ratios) // 2]:.2f}x (target <= 2x)"

@@ -75,8 +75,8 @@ class BadFrame(ValueError):
 @dataclass
 class Frame:
     header: dict[str, Any]
-    # (table, JSON array text of its rows, how many rows)
-    sections: list[tuple[str, str, int]] = field(default_factory=list)
+    # (table, JSON array of its rows as UTF-8 bytes or text, how many rows)
+    sections: list[tuple[str, str | bytes, int]] = field(default_factory=list)
     # sha256 -> (bytes, media_type, family_id)
     blobs: dict[str, tuple[bytes, str, str | None]] = field(default_factory=dict)
     # table -> parameter tuples, when the laptop has turned the sections into them ahead of writing
@@ -157,9 +157,9 @@ def unpack_payload(payload: bytes) -> Frame:
         raise BadFrame("no header")
     header = json.loads(payload[:newline])
     offset = newline + 1
-    sections = []
+    sections: list[tuple[str, str | bytes, int]] = []
     for table, size, count in header.get("sections", []):
-        sections.append((table, payload[offset : offset + size].decode(), count))
+        sections.append((table, payload[offset : offset + size], count))  # read as UTF-8 JSON
         offset += size
     blobs = {}
     for sha256, media_type, family_id, size in header.get("blobs", []):

@@ -24,7 +24,6 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-import orjson
 from sqlalchemy import JSON, Date
 from sqlalchemy.dialects import sqlite
 
@@ -33,6 +32,7 @@ from ehdesk.models.types import UTCDateTime, utcnow
 from ehdesk.store import Store
 from ehdesk.sync.apply import ACKED_KEY, CURSOR_KEY
 from ehdesk.sync.framing import Frame, parse_section
+from ehdesk.sync.section_rows import SectionShape, newest_change, section_rows, section_shape
 
 REVISION_KEY = "snapshot_revision"
 AFTER_KEY = "snapshot_after"
@@ -64,7 +64,9 @@ class Committed:
 
 @dataclass
 class _Plan:
-    """How one table's wire rows become parameter tuples, worked out once per table."""
+    """One table's columns and statement, worked out once per table: for rows with fields still
+    waiting to be pushed (converted one by one, the ORM's way) and for the table's section shape
+    (``section_rows``)."""
 
     sql: str
     names: list[str]
@@ -145,6 +147,10 @@ class SnapshotWriter:
         self.arrival = arrival
         self.commit_rows = commit_rows
         self._plans: dict[str, _Plan | None] = {}
+        self._shapes: dict[str, SectionShape] = {}
+        # Rows the server does not send created_at and updated_at for take this writer's start:
+        # the row shapes hold it as their default, made once.
+        self._now = utcnow()
         self._raw: Any = None  # the pool's connection, held from the first frame to the last
         self._cache = 0
         self._began = 0.0
@@ -162,6 +168,14 @@ class SnapshotWriter:
             except KeyError:
                 self._plans[entity] = None  # a table from a newer server: nowhere to put it
         return self._plans[entity]
+
+    def _shape_for(self, plan: _Plan) -> SectionShape:
+        shape = self._shapes.get(plan.table)
+        if shape is None:
+            missing = _bound_defaults(plan, self._now)
+            shape = section_shape(plan.table, plan.names, plan.kinds, plan.update_names, missing)
+            self._shapes[plan.table] = shape
+        return shape
 
     def apply(self, frame: Frame) -> int:
         """Write one frame (its rows and the snapshot's progress) into the open transaction, and
@@ -297,13 +311,14 @@ class SnapshotWriter:
                 written += count
                 newest = max(newest, stamp)
                 continue
+            shape = self._shape_for(plan)
             prepared = frame.prepared.get(table) if frame.prepared else None
             if prepared is None:
-                prepared = _tuples(plan, text, now)
+                prepared = section_rows(shape, text)
             # Ready-made tuples, one prepared statement for the table's whole section.
-            conn.executemany(plan.sql, prepared)
+            conn.executemany(shape.sql, prepared)
             written += count
-            newest = max(newest, _newest(plan, prepared))
+            newest = max(newest, newest_change(shape, prepared))
         if frame.blobs:
             created = _bind_now(now)
             conn.executemany(
@@ -369,12 +384,12 @@ class SnapshotWriter:
     def prepare(self, frame: Frame) -> Frame:
         """Turn a frame's sections into parameter tuples, ahead of writing it (on the thread that
         reads the frames, so this overlaps the previous frame's writes)."""
-        now = utcnow()
         prepared = {}
-        for table, text, _ in frame.sections:
-            plan = self._plan_for(table)
-            if plan is not None:
-                prepared[table] = _tuples(plan, text, now)
+        with collector_paused():
+            for table, text, _ in frame.sections:
+                plan = self._plan_for(table)
+                if plan is not None:
+                    prepared[table] = section_rows(self._shape_for(plan), text)
         frame.prepared = prepared
         return frame
 
@@ -382,55 +397,12 @@ class SnapshotWriter:
         return {plan.table: plan for plan in self._plans.values() if plan is not None}
 
 
-def _stored_time(value):
-    """An ISO time from the wire as the ORM stores it on SQLite ('YYYY-MM-DD HH:MM:SS.ffffff', UTC):
-    the server's times are always UTC, written with or without microseconds."""
-    if value is None:
-        return None
-    if len(value) > 19 and value[19] == ".":
-        return f"{value[:10]} {value[11:26]}"
-    return f"{value[:10]} {value[11:19]}.000000"
-
-
-def _tuples(plan: _Plan, text: str, now: datetime) -> list[list]:
-    """The rows of one section (``[[revision, {fields}], ...]``) as parameter tuples for
-    ``plan.sql``. The JSON is parsed once, in C (orjson), and each row's values taken in column order in C
-    (``map``): text, integers, booleans (SQLite binds True as 1) and nulls are already in their
-    stored form. Only what differs is touched in Python: times, JSON values (as text) and the
-    defaults of keys the row does not carry, found once for each set of keys (a section's rows
-    nearly always share one)."""
-    missing = _bound_defaults(plan, now)
-    names = plan.names
-    revision_at = plan.revision_at
-    with collector_paused():
-        keys: Any = None
-        out = []
-        for revision, fields in parse_section(text):
-            if fields.keys() != keys:
-                keys = fields.keys()
-                absent = [(i, missing.get(n)) for i, n in enumerate(names) if n not in keys]
-                times = [i for i, n in enumerate(names) if n in keys and plan.kinds[i] == "time"]
-                as_json = [i for i, n in enumerate(names) if n in keys and plan.kinds[i] == "json"]
-                keys = set(keys)  # the key set these lists hold for (not the view of this one row)
-            values = list(map(fields.get, names))
-            for i, default in absent:
-                values[i] = default
-            for i in times:
-                if (v := values[i]) is not None:
-                    values[i] = _stored_time(v)
-            for i in as_json:
-                values[i] = json_text(values[i])
-            values[revision_at] = revision
-            out.append(values)
-        return out
-
-
 @contextmanager
 def collector_paused():
-    """A section parses into tens of thousands of dicts and lists; the cyclic collector would run
-    every 700 of them (and of the parameter lists made from them), now and then over the whole
-    heap, to find nothing (parsed JSON holds no cycles): a third of the time of turning a frame
-    into tuples. Paused meanwhile (the sync engine pauses it for a whole snapshot; nested, this
+    """A section turns into tens of thousands of parameter tuples (and, for rows with fields waiting
+    to be pushed, dicts); the cyclic collector would run every 700 of them, now and then over the
+    whole heap, to find nothing (they hold no cycles): a third of the time of turning a frame into
+    tuples. Paused meanwhile (the sync engine pauses it for a whole snapshot; nested, this
     leaves it as it found it)."""
     if not gc.isenabled():
         yield
@@ -440,16 +412,6 @@ def collector_paused():
         yield
     finally:
         gc.enable()
-
-
-def json_text(value) -> str:
-    """A JSON column's value as the text SQLite keeps (the same value the ORM's ``json.dumps``
-    stores, written compactly). orjson is six times faster than ``json.dumps``; what it cannot
-    write (an integer beyond 64 bits, a lone surrogate) goes to ``json.dumps``, unchanged."""
-    try:
-        return orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value)
 
 
 def _newest(plan: _Plan, rows: list) -> str:

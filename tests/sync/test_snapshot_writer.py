@@ -103,12 +103,19 @@ def test_rows_from_other_releases_are_taken_as_far_as_understood(store):
     assert store.get_state(ROWS_KEY) == "2"
 
 
-def test_snapshot_rows_are_stored_exactly_as_the_orm_stores_the_same_values(store, profiles):
-    """The fast path hands most values to SQLite as parsed; whatever it converts (times, JSON
+@pytest.mark.parametrize("path", ["decoded by msgspec", "parsed into dicts"])
+def test_snapshot_rows_are_stored_exactly_as_the_orm_stores_the_same_values(
+    store, profiles, monkeypatch, path
+):
+    """The fast path hands most values to SQLite as decoded; whatever it converts (times, JSON
     values as text, the defaults of keys a row lacks, rows of one table with different keys) must
-    read back as the same values, of the same types, as the ORM writing them."""
+    read back as the same values, of the same types, as the ORM writing them. Sections msgspec
+    refuses (here the agreements: an integer beyond 64 bits, a lone surrogate) are parsed into
+    dicts instead; forced for every section, that path must store the same."""
     from ehdesk.models import Agreement, AgreementSignature, Consent
     from ehdesk.models.wire import dict_to_columns, row_to_dict
+    from ehdesk.sync import section_rows
+    from ehdesk.sync.framing import parse_section
 
     base = {"family_id": "fam-1", "client_changed_at": "0001767225600000-00000-dev", "deleted": False}
     agreement = {**base, "episode_id": "ep-1", "template_id": "t", "template_version": 2}
@@ -176,7 +183,15 @@ def test_snapshot_rows_are_stored_exactly_as_the_orm_stores_the_same_values(stor
     ]
     for revision, _, fields in rows:
         fields["server_revision"] = revision
-    SnapshotWriter(store).apply(frame(rows, revision=16))
+    sent = frame(rows, revision=16)
+    if path == "parsed into dicts":
+        monkeypatch.setattr(
+            "ehdesk.sync.snapshot.section_rows",
+            lambda shape, data: section_rows._parsed_rows(shape, parse_section(data)),
+        )
+    else:  # as they come off the wire
+        sent.sections = [(table, text.encode(), count) for table, text, count in sent.sections]
+    SnapshotWriter(store).apply(sent)
 
     profiles.create("Reference", "reference-password-1")
     reference = profiles.unlock("Reference", "reference-password-1")
