@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -156,13 +156,16 @@ def clean_professional(
     }
 
 
+# Built once, their values bound at each call: every list of the team around a family reads
+# both, and building a statement and working out its cache key cost about as much as running it.
+_CONSENTS = select(Consent).where(Consent.family_id == bindparam("family_id"), Consent.deleted.is_(False))
+_PROFESSIONALS = select(Professional).where(
+    Professional.family_id == bindparam("family_id"), Professional.deleted.is_(False)
+)
+
+
 def _consents(session: Session, family_id: str) -> dict[str, Consent]:
-    return {
-        c.id: c
-        for c in session.scalars(
-            select(Consent).where(Consent.family_id == family_id, Consent.deleted.is_(False))
-        )
-    }
+    return {c.id: c for c in session.scalars(_CONSENTS, {"family_id": family_id})}
 
 
 def list_professionals(
@@ -170,9 +173,7 @@ def list_professionals(
 ) -> list[ProfessionalView]:
     """Everyone recorded, the lead first, then by agency; with ``on``, only those involved that day."""
     pack = pack or current_pack()
-    rows = session.scalars(
-        select(Professional).where(Professional.family_id == family_id, Professional.deleted.is_(False))
-    ).all()
+    rows = session.scalars(_PROFESSIONALS, {"family_id": family_id}).all()
     consents = _consents(session, family_id)
     views = [_view(p, consents, pack) for p in rows]
     if on is not None:

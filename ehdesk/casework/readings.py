@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -94,8 +94,13 @@ def _reading_or_404(session: Session, reading_id: str) -> Reading:
     return live(session, Reading, reading_id, "reading")
 
 
+# Built once, its value bound at each call: every reading taken reads the family's members, and
+# building a statement and working out its cache key cost about as much as running it.
+_MEMBERS = select(Person).where(Person.family_id == bindparam("family_id"), Person.deleted.is_(False))
+
+
 def _members(session: Session, family_id: str) -> dict[str, Person]:
-    rows = session.scalars(select(Person).where(Person.family_id == family_id, Person.deleted.is_(False)))
+    rows = session.scalars(_MEMBERS, {"family_id": family_id})
     return {p.id: p for p in rows}
 
 
