@@ -19,7 +19,7 @@ from ehdesk.models import AuditEvent, OutboxEntry, Synced, pending_writes
 from ehdesk.models.clock import HybridClock
 from ehdesk.models.types import new_id
 from ehdesk.models.wire import to_json_value
-from ehdesk.store.changes import SYNCED_WRITE_KEY
+from ehdesk.store.changes import SYNCED_WRITE_KEY, is_modified
 
 
 class TombstonesOnly(RuntimeError):
@@ -61,18 +61,6 @@ def _changed_fields(obj) -> dict:
     return changed
 
 
-def _is_modified(obj) -> bool:
-    """``Session.is_modified(obj, include_collections=False)`` for a row of columns only, asking
-    only the attributes set since it was last written (as ``_changed_fields``)."""
-    state = inspect(obj)
-    attrs = state.attrs
-    for key in state.committed_state:
-        added, _, deleted = attrs[key].history
-        if added or deleted:
-            return True
-    return False
-
-
 def _all_fields(obj) -> dict:
     # Read from the row's own values, not through the attribute machinery (a demo batch writes
     # tens of thousands of rows); a value not held there (never set) is read the usual way.
@@ -94,7 +82,7 @@ def install(factory: sessionmaker, device_id: str, clock: HybridClock) -> None:
                     obj.id = new_id()
                 obj.client_changed_at = clock.now()
         for obj in session.dirty:
-            if isinstance(obj, Synced) and _is_modified(obj):
+            if isinstance(obj, Synced) and is_modified(obj):
                 obj.client_changed_at = clock.now()
 
     @event.listens_for(factory, "after_flush")
