@@ -87,6 +87,12 @@ class AssessmentView:
 # running it.
 _EVERY_MEMBER = select(Person).where(Person.family_id == bindparam("family_id"))
 _MEMBERS = _EVERY_MEMBER.where(Person.deleted.is_(False))
+_FEEDBACK_DONE = select(Assessment.id).where(
+    Assessment.episode_id == bindparam("episode_id"),
+    Assessment.form_id == FEEDBACK_FORM,
+    Assessment.status.in_(("completed", "signed_off")),
+    Assessment.deleted.is_(False),
+)
 
 
 def family_members(session: Session, family_id: str, include_ids: Set[str] = frozenset()) -> list[Member]:
@@ -365,14 +371,7 @@ def reopen_assessment(session: Session, assessment_id: str, reason: str, today: 
 
 def closure_feedback_missing(session: Session, episode_id: str) -> str | None:
     """For the closure checks: a plain message if the family's "How was it for you?" is not done."""
-    done = session.scalar(
-        select(Assessment.id).where(
-            Assessment.episode_id == episode_id,
-            Assessment.form_id == FEEDBACK_FORM,
-            Assessment.status.in_(("completed", "signed_off")),
-            Assessment.deleted.is_(False),
-        )
-    )
+    done = session.scalar(_FEEDBACK_DONE, {"episode_id": episode_id})
     if done is not None:
         return None
     return 'The family\'s "How was it for you?" feedback has not been completed for this case.'

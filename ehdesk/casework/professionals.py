@@ -156,11 +156,18 @@ def clean_professional(
     }
 
 
-# Built once, their values bound at each call: every list of the team around a family reads
-# both, and building a statement and working out its cache key cost about as much as running it.
+# Built once, their values bound at each call: every list of the team around a family, and every
+# lead marked, reads these, and building a statement and working out its cache key cost about as
+# much as running it.
 _CONSENTS = select(Consent).where(Consent.family_id == bindparam("family_id"), Consent.deleted.is_(False))
 _PROFESSIONALS = select(Professional).where(
     Professional.family_id == bindparam("family_id"), Professional.deleted.is_(False)
+)
+_OTHER_LEADS = _PROFESSIONALS.where(
+    Professional.id != bindparam("professional_id"), Professional.is_lead.is_(True)
+)
+_OPEN_EPISODE = select(Episode).where(
+    Episode.family_id == bindparam("family_id"), Episode.status == "open", Episode.deleted.is_(False)
 )
 
 
@@ -190,21 +197,10 @@ def _apply_lead(session: Session, row: Professional, pack: CouncilPack) -> None:
     names them (the episode's lead fields are what closure, the PDFs and the return read)."""
     if not row.is_lead:
         return
-    for other in session.scalars(
-        select(Professional).where(
-            Professional.family_id == row.family_id,
-            Professional.id != row.id,
-            Professional.is_lead.is_(True),
-            Professional.deleted.is_(False),
-        )
-    ):
+    for other in session.scalars(_OTHER_LEADS, {"family_id": row.family_id, "professional_id": row.id}):
         other.is_lead = False
         other.lead_role = ""
-    episode = session.scalar(
-        select(Episode).where(
-            Episode.family_id == row.family_id, Episode.status == "open", Episode.deleted.is_(False)
-        )
-    )
+    episode = session.scalar(_OPEN_EPISODE, {"family_id": row.family_id})
     if episode is not None:
         episode.lead_professional_name = row.name
         episode.lead_professional_role = pack.label("lead_professional_roles", row.lead_role)
