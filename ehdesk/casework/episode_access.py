@@ -30,6 +30,17 @@ def current_episode(session: Session, family_id: str) -> Episode | None:
     return max(rows, key=_currency)
 
 
+def open_episode_of(session: Session, family_id: str) -> Episode | None:
+    """The family's open episode (the first found, should sync ever bring two), or None.
+
+    Read by the family alone, the status checked here: asked for the family and the status
+    together, SQLite (the store keeps no statistics for its planner) walked the index of every
+    open case in the store rather than the family's one or two episodes, so each look cost more
+    as the caseload grew (a demo profile of thousands of families: milliseconds each)."""
+    rows = session.scalars(_EPISODES, {"family_id": family_id}).all()
+    return next((episode for episode in rows if episode.status == "open"), None)
+
+
 def _currency(episode: Episode) -> tuple:
     is_open = episode.status == "open"
     last_day = episode.opened_on if is_open else (episode.closed_on or episode.opened_on)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, episode_access
@@ -132,13 +132,6 @@ def current_episode(session: Session, family_id: str) -> EpisodeView | None:
     return _view(episode) if episode is not None else None
 
 
-# Built once, its value bound at each call (building a statement and working out its cache key
-# cost about as much as running it).
-_OPEN_EPISODE = select(Episode.id).where(
-    Episode.family_id == bindparam("family_id"), Episode.status == "open", Episode.deleted.is_(False)
-)
-
-
 def open_episode(
     session: Session,
     family_id: str,
@@ -151,8 +144,7 @@ def open_episode(
     social worker, the plan, the reason, the joint visit), recorded with it; without one, closing
     it later asks for it (``closure_rules``: step_down_handover)."""
     _family_or_404(session, family_id)
-    already = session.scalar(_OPEN_EPISODE, {"family_id": family_id})
-    if already:
+    if episode_access.open_episode_of(session, family_id) is not None:
         raise ValidationError({"opened_on": "This family already has an open case; update that one instead."})
     cleaned = clean_episode(session, family_id, data, pack, today)
     if step_down is not None and cleaned.get("case_type") != "step_down":

@@ -15,12 +15,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
+from ehdesk.casework.episode_access import open_episode_of
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.record_checks import check_date, text
 from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
-from ehdesk.models import Consent, Episode
+from ehdesk.models import Consent
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.team import Professional
 from ehdesk.models.types import new_id
@@ -166,9 +167,6 @@ _PROFESSIONALS = select(Professional).where(
 _OTHER_LEADS = _PROFESSIONALS.where(
     Professional.id != bindparam("professional_id"), Professional.is_lead.is_(True)
 )
-_OPEN_EPISODE = select(Episode).where(
-    Episode.family_id == bindparam("family_id"), Episode.status == "open", Episode.deleted.is_(False)
-)
 
 
 def _consents(session: Session, family_id: str) -> dict[str, Consent]:
@@ -200,7 +198,7 @@ def _apply_lead(session: Session, row: Professional, pack: CouncilPack) -> None:
     for other in session.scalars(_OTHER_LEADS, {"family_id": row.family_id, "professional_id": row.id}):
         other.is_lead = False
         other.lead_role = ""
-    episode = session.scalar(_OPEN_EPISODE, {"family_id": row.family_id})
+    episode = open_episode_of(session, row.family_id)
     if episode is not None:
         episode.lead_professional_name = row.name
         episode.lead_professional_role = pack.label("lead_professional_roles", row.lead_role)
