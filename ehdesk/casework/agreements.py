@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -120,14 +120,41 @@ class AgreementView:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _members(session: Session, family_id: str) -> list[Person]:
-    return list(
-        session.scalars(
-            select(Person)
-            .where(Person.family_id == family_id, Person.deleted.is_(False))
-            .order_by(Person.created_at)
-        )
+# The reads each draft, signature and signing makes, built once with their values bound at each
+# call: building a statement and working out its cache key cost about as much as running it.
+_MEMBERS = (
+    select(Person)
+    .where(Person.family_id == bindparam("family_id"), Person.deleted.is_(False))
+    .order_by(Person.created_at)
+)
+_SIGNATURES = (
+    select(AgreementSignature)
+    .where(
+        AgreementSignature.agreement_id == bindparam("agreement_id"), AgreementSignature.deleted.is_(False)
     )
+    .order_by(AgreementSignature.signed_at, AgreementSignature.created_at)
+)
+_SIGNER_SIGNATURES = select(AgreementSignature).where(
+    AgreementSignature.agreement_id == bindparam("agreement_id"),
+    AgreementSignature.deleted.is_(False),
+    AgreementSignature.signer_name == bindparam("signer_name"),
+    AgreementSignature.role == bindparam("role"),
+)
+_LATEST_VERSION = (
+    select(Agreement)
+    .where(Agreement.episode_id == bindparam("episode_id"), Agreement.deleted.is_(False))
+    .order_by(Agreement.version_number.desc())
+    .limit(1)
+)
+_OTHERS_SIGNED = select(Agreement).where(
+    Agreement.episode_id == bindparam("episode_id"),
+    Agreement.status == "signed",
+    Agreement.id != bindparam("agreement_id"),
+)
+
+
+def _members(session: Session, family_id: str) -> list[Person]:
+    return list(session.scalars(_MEMBERS, {"family_id": family_id}))
 
 
 def _family_name(family: Family, members: list[Person]) -> str:
@@ -225,11 +252,7 @@ def agreement_words(family: Family | None, members: list[Person], agreement: Agr
 
 def _view(session: Session, row: Agreement, members: list[Person] | None = None) -> AgreementView:
     """``members``: the family's members, when the caller has just read them."""
-    sigs = session.scalars(
-        select(AgreementSignature)
-        .where(AgreementSignature.agreement_id == row.id, AgreementSignature.deleted.is_(False))
-        .order_by(AgreementSignature.signed_at, AgreementSignature.created_at)
-    ).all()
+    sigs = session.scalars(_SIGNATURES, {"agreement_id": row.id}).all()
     family = session.get(Family, row.family_id)
     members = _members(session, row.family_id) if members is None else members
     if row.status == "draft":
@@ -321,12 +344,7 @@ def _start(session: Session, family_id: str, worker_name: str, today: date | Non
     episode = current_episode(session, family_id)
     if episode is None:
         raise NotFound("This family has no episode of early help yet, so there is nothing to agree.")
-    latest = session.scalars(
-        select(Agreement)
-        .where(Agreement.episode_id == episode.id, Agreement.deleted.is_(False))
-        .order_by(Agreement.version_number.desc())
-        .limit(1)
-    ).first()
+    latest = session.scalars(_LATEST_VERSION, {"episode_id": episode.id}).first()
     if latest is not None and latest.status == "draft":
         return latest
     template = latest_template()
@@ -416,12 +434,7 @@ def add_signature(
     if errors:
         raise ValidationError(errors)
     for old in session.scalars(
-        select(AgreementSignature).where(
-            AgreementSignature.agreement_id == row.id,
-            AgreementSignature.deleted.is_(False),
-            AgreementSignature.signer_name == signer_name.strip(),
-            AgreementSignature.role == role,
-        )
+        _SIGNER_SIGNATURES, {"agreement_id": row.id, "signer_name": signer_name.strip(), "role": role}
     ):
         old.deleted = True
     digest = put_blob(session, image_png, "image/png", row.family_id) if image_png else ""
@@ -554,11 +567,7 @@ def sign_and_freeze(
         raise ValidationError({"signatures": "The worker must sign the agreement too."})
     if row.review_date is None:
         raise ValidationError({"review_date": "Set a date to review the agreement."})
-    for older in session.scalars(
-        select(Agreement).where(
-            Agreement.episode_id == row.episode_id, Agreement.status == "signed", Agreement.id != row.id
-        )
-    ):
+    for older in session.scalars(_OTHERS_SIGNED, {"episode_id": row.episode_id, "agreement_id": row.id}):
         older.status = "superseded"
     row.frozen_content = draft.content
     row.signed_on = today or date.today()

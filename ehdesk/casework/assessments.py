@@ -11,7 +11,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -82,10 +82,23 @@ class AssessmentView:
         return STATUS_LABELS.get(self.status, self.status)
 
 
+# Built once, their values bound at each call: every assessment started or checked reads the
+# family's members, and building a statement and working out its cache key cost about as much as
+# running it.
+_EVERY_MEMBER = select(Person).where(Person.family_id == bindparam("family_id"))
+_MEMBERS = _EVERY_MEMBER.where(Person.deleted.is_(False))
+_FEEDBACK_DONE = select(Assessment.id).where(
+    Assessment.episode_id == bindparam("episode_id"),
+    Assessment.form_id == FEEDBACK_FORM,
+    Assessment.status.in_(("completed", "signed_off")),
+    Assessment.deleted.is_(False),
+)
+
+
 def family_members(session: Session, family_id: str, include_ids: Set[str] = frozenset()) -> list[Member]:
     """Children first (oldest first), then adults. A member removed since an old form was filled
     in still appears for that form (``include_ids``) so their answers keep their name."""
-    people = session.scalars(select(Person).where(Person.family_id == family_id)).all()
+    people = session.scalars(_EVERY_MEMBER, {"family_id": family_id}).all()
     kept = [p for p in people if not p.deleted or p.id in include_ids]
     kept.sort(key=lambda p: (p.role != "child", p.date_of_birth or p.due_date or date.max, p.given_name))
     return [Member(p.id, p.full_name, p.role) for p in kept]
@@ -147,9 +160,7 @@ def _prefill(definition: FormDefinition, session: Session, episode: Episode | No
     found = {k: v for k, v in known.items() if k in ids and v}
     # Parental responsibility and living at home are on the member record: offered, not asked again.
     if episode is not None:
-        for p in session.scalars(
-            select(Person).where(Person.family_id == episode.family_id, Person.deleted.is_(False))
-        ):
+        for p in session.scalars(_MEMBERS, {"family_id": episode.family_id}):
             if p.role != "adult":
                 continue
             for qid, value in (
@@ -360,14 +371,7 @@ def reopen_assessment(session: Session, assessment_id: str, reason: str, today: 
 
 def closure_feedback_missing(session: Session, episode_id: str) -> str | None:
     """For the closure checks: a plain message if the family's "How was it for you?" is not done."""
-    done = session.scalar(
-        select(Assessment.id).where(
-            Assessment.episode_id == episode_id,
-            Assessment.form_id == FEEDBACK_FORM,
-            Assessment.status.in_(("completed", "signed_off")),
-            Assessment.deleted.is_(False),
-        )
-    )
+    done = session.scalar(_FEEDBACK_DONE, {"episode_id": episode_id})
     if done is not None:
         return None
     return 'The family\'s "How was it for you?" feedback has not been completed for this case.'

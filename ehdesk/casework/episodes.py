@@ -144,12 +144,7 @@ def open_episode(
     social worker, the plan, the reason, the joint visit), recorded with it; without one, closing
     it later asks for it (``closure_rules``: step_down_handover)."""
     _family_or_404(session, family_id)
-    already = session.scalar(
-        select(Episode.id).where(
-            Episode.family_id == family_id, Episode.status == "open", Episode.deleted.is_(False)
-        )
-    )
-    if already:
+    if episode_access.open_episode_of(session, family_id) is not None:
         raise ValidationError({"opened_on": "This family already has an open case; update that one instead."})
     cleaned = clean_episode(session, family_id, data, pack, today)
     if step_down is not None and cleaned.get("case_type") != "step_down":

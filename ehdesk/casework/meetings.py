@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, plans
@@ -113,14 +113,17 @@ def _view(m: Meeting) -> MeetingView:
     )
 
 
+# Built once, its value bound at each call: building a statement and working out its cache key
+# cost about as much as running it, and every meeting recorded or completed reads the list.
+_MEETINGS = (
+    select(Meeting)
+    .where(Meeting.episode_id == bindparam("episode_id"), Meeting.deleted.is_(False))
+    .order_by(Meeting.held_on, Meeting.created_at)
+)
+
+
 def _meetings(session: Session, episode_id: str) -> list[Meeting]:
-    return list(
-        session.scalars(
-            select(Meeting)
-            .where(Meeting.episode_id == episode_id, Meeting.deleted.is_(False))
-            .order_by(Meeting.held_on, Meeting.created_at)
-        )
-    )
+    return list(session.scalars(_MEETINGS, {"episode_id": episode_id}))
 
 
 def list_meetings(session: Session, episode_id: str) -> list[MeetingView]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -160,30 +160,41 @@ def _action_view(a: PlanAction, today: date, amber_within_days: int) -> ActionVi
     )
 
 
+# The plan's reads, built once with their values bound at each call: building a statement and
+# working out its cache key cost about as much as running it, and completing a meeting, adding
+# an outcome or an action read these again and again (the demo: thousands of times a batch).
+_OUTCOMES = (
+    select(PlanOutcome)
+    .where(PlanOutcome.episode_id == bindparam("episode_id"), PlanOutcome.deleted.is_(False))
+    .order_by(PlanOutcome.position, PlanOutcome.created_at)
+)
+_ACTIONS = (
+    select(PlanAction)
+    .where(PlanAction.episode_id == bindparam("episode_id"), PlanAction.deleted.is_(False))
+    .order_by(PlanAction.position, PlanAction.created_at)
+)
+_LATEST_VERSION = (
+    select(PlanVersion)
+    .where(PlanVersion.episode_id == bindparam("episode_id"), PlanVersion.deleted.is_(False))
+    .order_by(PlanVersion.version.desc())
+    .limit(1)
+)
+_LATEST_VERSION_NUMBER = _LATEST_VERSION.with_only_columns(PlanVersion.version)
+_OUTCOME_POSITIONS = select(PlanOutcome.position).where(PlanOutcome.episode_id == bindparam("episode_id"))
+_ACTION_POSITIONS = select(PlanAction.position).where(PlanAction.outcome_id == bindparam("outcome_id"))
+
+
 def get_plan(session: Session, episode_id: str, today: date | None = None) -> PlanView:
     """The live plan; RAG and "overdue" are judged on ``today`` (a closed plan: its closing day)."""
     episode = episode_or_404(session, episode_id)
     today = (episode.closed_on if episode.status != "open" else None) or today or date.today()
     window = current_pack().practice.rag_amber_within_days
-    outcomes = session.scalars(
-        select(PlanOutcome)
-        .where(PlanOutcome.episode_id == episode_id, PlanOutcome.deleted.is_(False))
-        .order_by(PlanOutcome.position, PlanOutcome.created_at)
-    ).all()
-    actions = session.scalars(
-        select(PlanAction)
-        .where(PlanAction.episode_id == episode_id, PlanAction.deleted.is_(False))
-        .order_by(PlanAction.position, PlanAction.created_at)
-    ).all()
+    outcomes = session.scalars(_OUTCOMES, {"episode_id": episode_id}).all()
+    actions = session.scalars(_ACTIONS, {"episode_id": episode_id}).all()
     by_outcome: dict[str, list[ActionView]] = {}
     for a in actions:
         by_outcome.setdefault(a.outcome_id, []).append(_action_view(a, today, window))
-    latest = session.scalar(
-        select(PlanVersion.version)
-        .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))
-        .order_by(PlanVersion.version.desc())
-        .limit(1)
-    )
+    latest = session.scalar(_LATEST_VERSION_NUMBER, {"episode_id": episode_id})
     return PlanView(
         episode_id=episode.id,
         family_id=episode.family_id,
@@ -266,9 +277,9 @@ def clean_action(data: dict) -> dict:
     return clean
 
 
-def _next_position(session: Session, model, **where) -> int:
-    rows = session.scalars(select(model.position).where(*(getattr(model, k) == v for k, v in where.items())))
-    return max(rows, default=-1) + 1
+def _next_position(session: Session, positions: Select, **values: str) -> int:
+    """``positions``: one of the statements above that read the positions taken."""
+    return max(session.scalars(positions, values), default=-1) + 1
 
 
 def add_outcome(session: Session, episode_id: str, data: dict) -> str:
@@ -277,7 +288,7 @@ def add_outcome(session: Session, episode_id: str, data: dict) -> str:
     row = PlanOutcome(
         family_id=episode.family_id,
         episode_id=episode_id,
-        position=_next_position(session, PlanOutcome, episode_id=episode_id),
+        position=_next_position(session, _OUTCOME_POSITIONS, episode_id=episode_id),
         **clean,
     )
     session.add(row)
@@ -320,7 +331,7 @@ def add_action(session: Session, outcome_id: str, data: dict, meeting_id: str = 
         family_id=outcome.family_id,
         episode_id=outcome.episode_id,
         outcome_id=outcome_id,
-        position=_next_position(session, PlanAction, outcome_id=outcome_id),
+        position=_next_position(session, _ACTION_POSITIONS, outcome_id=outcome_id),
         agreed_at_meeting_id=meeting_id,
         **clean,
     )
@@ -425,12 +436,7 @@ def record_version(
         raise ValidationError({"review_outcome": "Choose positive change, no change or deterioration."})
     if plan is None:
         plan = get_plan(session, episode_id, today=on)
-    previous = session.scalars(
-        select(PlanVersion)
-        .where(PlanVersion.episode_id == episode_id, PlanVersion.deleted.is_(False))
-        .order_by(PlanVersion.version.desc())
-        .limit(1)
-    ).first()
+    previous = session.scalars(_LATEST_VERSION, {"episode_id": episode_id}).first()
     now = snapshot(plan)
     version = (previous.version if previous else 0) + 1
     session.add(

@@ -11,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
+from ehdesk.casework.episode_access import open_episode_of
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.record_checks import check_date, text
 from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
-from ehdesk.models import Consent, Episode
+from ehdesk.models import Consent
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.team import Professional
 from ehdesk.models.types import new_id
@@ -156,13 +157,20 @@ def clean_professional(
     }
 
 
+# Built once, their values bound at each call: every list of the team around a family, and every
+# lead marked, reads these, and building a statement and working out its cache key cost about as
+# much as running it.
+_CONSENTS = select(Consent).where(Consent.family_id == bindparam("family_id"), Consent.deleted.is_(False))
+_PROFESSIONALS = select(Professional).where(
+    Professional.family_id == bindparam("family_id"), Professional.deleted.is_(False)
+)
+_OTHER_LEADS = _PROFESSIONALS.where(
+    Professional.id != bindparam("professional_id"), Professional.is_lead.is_(True)
+)
+
+
 def _consents(session: Session, family_id: str) -> dict[str, Consent]:
-    return {
-        c.id: c
-        for c in session.scalars(
-            select(Consent).where(Consent.family_id == family_id, Consent.deleted.is_(False))
-        )
-    }
+    return {c.id: c for c in session.scalars(_CONSENTS, {"family_id": family_id})}
 
 
 def list_professionals(
@@ -170,9 +178,7 @@ def list_professionals(
 ) -> list[ProfessionalView]:
     """Everyone recorded, the lead first, then by agency; with ``on``, only those involved that day."""
     pack = pack or current_pack()
-    rows = session.scalars(
-        select(Professional).where(Professional.family_id == family_id, Professional.deleted.is_(False))
-    ).all()
+    rows = session.scalars(_PROFESSIONALS, {"family_id": family_id}).all()
     consents = _consents(session, family_id)
     views = [_view(p, consents, pack) for p in rows]
     if on is not None:
@@ -189,21 +195,10 @@ def _apply_lead(session: Session, row: Professional, pack: CouncilPack) -> None:
     names them (the episode's lead fields are what closure, the PDFs and the return read)."""
     if not row.is_lead:
         return
-    for other in session.scalars(
-        select(Professional).where(
-            Professional.family_id == row.family_id,
-            Professional.id != row.id,
-            Professional.is_lead.is_(True),
-            Professional.deleted.is_(False),
-        )
-    ):
+    for other in session.scalars(_OTHER_LEADS, {"family_id": row.family_id, "professional_id": row.id}):
         other.is_lead = False
         other.lead_role = ""
-    episode = session.scalar(
-        select(Episode).where(
-            Episode.family_id == row.family_id, Episode.status == "open", Episode.deleted.is_(False)
-        )
-    )
+    episode = open_episode_of(session, row.family_id)
     if episode is not None:
         episode.lead_professional_name = row.name
         episode.lead_professional_role = pack.label("lead_professional_roles", row.lead_role)

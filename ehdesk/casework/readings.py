@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -94,8 +94,28 @@ def _reading_or_404(session: Session, reading_id: str) -> Reading:
     return live(session, Reading, reading_id, "reading")
 
 
+# Built once, their values bound at each call: every reading taken reads the family's members and
+# looks for a clash, and building a statement and working out its cache key cost about as much as
+# running it.
+_MEMBERS = select(Person).where(Person.family_id == bindparam("family_id"), Person.deleted.is_(False))
+_SAME_OCCASION = select(Reading.id).where(
+    Reading.episode_id == bindparam("episode_id"),
+    Reading.tool_id == bindparam("tool_id"),
+    Reading.occasion == bindparam("occasion"),
+    Reading.deleted.is_(False),
+    Reading.id != bindparam("reading_id"),
+)
+_CLASHES = {  # whose reading: the whole family's, or one member's
+    "family": _SAME_OCCASION.where(Reading.subject_person_id.is_(None)),
+    "member": _SAME_OCCASION.where(Reading.subject_person_id == bindparam("subject_id")),
+}
+_CLOSURE_READING = select(Reading.id).where(
+    Reading.episode_id == bindparam("episode_id"), Reading.occasion == "closure", Reading.deleted.is_(False)
+)
+
+
 def _members(session: Session, family_id: str) -> dict[str, Person]:
-    rows = session.scalars(select(Person).where(Person.family_id == family_id, Person.deleted.is_(False)))
+    rows = session.scalars(_MEMBERS, {"family_id": family_id})
     return {p.id: p for p in rows}
 
 
@@ -171,18 +191,16 @@ def _clean(
         elif text:
             comments[key] = text
     if occasion in _ONCE and "occasion" not in errors:
-        clash = session.scalars(
-            select(Reading.id).where(
-                Reading.episode_id == episode.id,
-                Reading.tool_id == tool.id,
-                Reading.subject_person_id.is_(None)
-                if subject_id is None
-                else Reading.subject_person_id == subject_id,
-                Reading.occasion == occasion,
-                Reading.deleted.is_(False),
-                Reading.id != (reading_id or ""),
-            )
-        ).first()
+        values = {
+            "episode_id": episode.id,
+            "tool_id": tool.id,
+            "occasion": occasion,
+            "reading_id": reading_id or "",
+        }
+        if subject_id is None:
+            clash = session.scalars(_CLASHES["family"], values).first()
+        else:
+            clash = session.scalars(_CLASHES["member"], values | {"subject_id": subject_id}).first()
         if clash:
             errors["occasion"] = (
                 f"This case already has a {OCCASIONS[occasion].lower()} {tool.title} reading for "
@@ -373,11 +391,7 @@ def reading_facts(session: Session, episode_ids: Iterable[str]) -> dict[str, dic
 def closing_reading_missing(session: Session, episode_id: str) -> str | None:
     """For the closure checks: a plain message if the case has no closure reading, else None."""
     _episode_or_404(session, episode_id)
-    has = session.scalars(
-        select(Reading.id).where(
-            Reading.episode_id == episode_id, Reading.occasion == "closure", Reading.deleted.is_(False)
-        )
-    ).first()
+    has = session.scalars(_CLOSURE_READING, {"episode_id": episode_id}).first()
     if has:
         return None
     return "No closing progression reading has been taken: score the tool with the family before closing."

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, bindparam, cast, or_, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -58,14 +58,18 @@ class ThresholdState:
         return ""
 
 
+# Built once, their values bound at each call: every assessment checked asks what raises the flag,
+# and building a statement and working out its cache key cost about as much as running it.
+_ASSESSMENT_ANSWERS = select(Assessment.answers).where(
+    Assessment.episode_id == bindparam("episode_id"),
+    Assessment.form_id == "early-help-assessment",
+    Assessment.deleted.is_(False),
+)
+_EVERY_MEMBER = select(Person).where(Person.family_id == bindparam("family_id"))
+
+
 def _assessment_answers(session: Session, episode_id: str) -> list[dict]:
-    rows = session.scalars(
-        select(Assessment.answers).where(
-            Assessment.episode_id == episode_id,
-            Assessment.form_id == "early-help-assessment",
-            Assessment.deleted.is_(False),
-        )
-    ).all()
+    rows = session.scalars(_ASSESSMENT_ANSWERS, {"episode_id": episode_id}).all()
     return [dict(a or {}) for a in rows]
 
 
@@ -99,10 +103,7 @@ def triggers_for(session: Session, episode_id: str, answers: dict | None = None)
     episode = episode_or_404(session, episode_id)
     levels = {episode.level_of_need} if episode.level_of_need else set()
     all_answers = _assessment_answers(session, episode_id) + ([answers] if answers else [])
-    names = {
-        p.id: p.full_name
-        for p in session.scalars(select(Person).where(Person.family_id == episode.family_id))
-    }
+    names = {p.id: p.full_name for p in session.scalars(_EVERY_MEMBER, {"family_id": episode.family_id})}
     return list(_found_triggers(levels, all_answers, names).values())
 
 

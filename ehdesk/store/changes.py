@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from ehdesk.models import Synced
@@ -64,6 +64,20 @@ class ChangeSet:
         return cls(frozenset(families), frozenset(kinds), everything)
 
 
+def is_modified(obj) -> bool:
+    """``Session.is_modified(obj, include_collections=False)`` for a row of columns only (the
+    models have no relationships), asking only the attributes set since the row was last written:
+    SQLAlchemy keeps their values as written in ``committed_state``, and any other attribute has
+    no history. Every flush asks it of each changed row, and rows have thirty-odd fields."""
+    state = inspect(obj)
+    attrs = state.attrs
+    for key in state.committed_state:
+        added, _, deleted = attrs[key].history
+        if added or deleted:
+            return True
+    return False
+
+
 def row_family(obj) -> str | None:
     if obj.__tablename__ == "family":
         return obj.id
@@ -91,7 +105,7 @@ def install(factory: sessionmaker, on_synced_commit: Callable[[], None]) -> None
                     session.info[SYNCED_WRITE_KEY] = True
                 if obj.__tablename__ in NOT_A_CHANGE:
                     continue
-                if id(obj) in changed and not session.is_modified(obj, include_collections=False):
+                if id(obj) in changed and not is_modified(obj):
                     continue
                 noted.add((row_family(obj), obj.__tablename__))
 
