@@ -98,9 +98,9 @@ def section_rows(shape: SectionShape, data: str | bytes) -> list:
     return out
 
 
-def newest_change(shape: SectionShape, rows: list) -> str:
-    """The newest change stamp among a section's tuples (stamps sort as text, as SQL's max does)."""
-    at = shape.changed_at
+def newest_stamp(rows: list, at: int) -> str:
+    """The newest change stamp at position ``at`` of parameter tuples (stamps sort as text, as
+    SQL's max does); rows without one are passed over."""
     return max((row[at] for row in rows if row[at]), default="")
 
 

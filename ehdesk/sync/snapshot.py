@@ -21,7 +21,6 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Date
@@ -32,7 +31,7 @@ from ehdesk.models.types import UTCDateTime, utcnow
 from ehdesk.store import Store
 from ehdesk.sync.apply import ACKED_KEY, CURSOR_KEY
 from ehdesk.sync.framing import Frame, parse_section
-from ehdesk.sync.section_rows import SectionShape, newest_change, section_rows, section_shape
+from ehdesk.sync.section_rows import SectionShape, newest_stamp, section_rows, section_shape
 
 REVISION_KEY = "snapshot_revision"
 AFTER_KEY = "snapshot_after"
@@ -318,7 +317,7 @@ class SnapshotWriter:
             # Ready-made tuples, one prepared statement for the table's whole section.
             conn.executemany(shape.sql, prepared)
             written += count
-            newest = max(newest, newest_change(shape, prepared))
+            newest = max(newest, newest_stamp(prepared, shape.changed_at))
         if frame.blobs:
             created = _bind_now(now)
             conn.executemany(
@@ -379,7 +378,7 @@ class SnapshotWriter:
         conn.executemany(plan.sql, plain)
         for row, keep in rebased:
             _upsert_keeping(conn, plan, row, keep)
-        return len(rows), max(_newest(plan, plain), _newest(plan, [row for row, _ in rebased]))
+        return len(rows), newest_stamp([*plain, *(row for row, _ in rebased)], plan.changed_at)
 
     def prepare(self, frame: Frame) -> Frame:
         """Turn a frame's sections into parameter tuples, ahead of writing it (on the thread that
@@ -412,11 +411,6 @@ def collector_paused():
         yield
     finally:
         gc.enable()
-
-
-def _newest(plan: _Plan, rows: list) -> str:
-    """The newest change time among parameter rows (stamps sort as text, as SQL's max does)."""
-    return max(map(itemgetter(plan.changed_at), rows), default="") or ""
 
 
 def _bound_defaults(plan: _Plan, now: datetime) -> dict[str, object]:
