@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, episode_access
 from ehdesk.casework.families import _family_or_404
-from ehdesk.casework.records import live
+from ehdesk.casework.records import live, set_fields
 from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
@@ -172,9 +172,7 @@ def update_episode(session: Session, episode_id: str, changes: dict, pack: Counc
     current = {n: getattr(episode, n) for n in EPISODE_FIELDS}
     current.update(changes)
     cleaned = clean_episode(session, episode.family_id, current, pack)
-    for name in EPISODE_FIELDS:
-        setattr(episode, name, cleaned[name])
-    if session.is_modified(episode):
+    if set_fields(episode, {name: cleaned[name] for name in EPISODE_FIELDS}):
         audit.record(session, "change", "episode", episode_id, episode.family_id, fields=sorted(changes))
 
 

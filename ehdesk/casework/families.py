@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
-from ehdesk.casework.records import MOVED_OR_REMOVED, live
+from ehdesk.casework.records import MOVED_OR_REMOVED, live, set_fields
 from ehdesk.casework.validation import (
     POSTCODE,
     check_birth_date,
@@ -183,9 +183,7 @@ def create_family(session: Session, data: dict, reference: str | None = None) ->
 def update_family(session: Session, family_id: str, changes: dict) -> None:
     family = _family_or_404(session, family_id)
     cleaned = clean_family(changes)
-    for name, value in cleaned.items():
-        setattr(family, name, value)
-    if session.is_modified(family):
+    if set_fields(family, cleaned):
         audit.record(session, "change", "family", family_id, family_id, fields=sorted(cleaned))
 
 
@@ -249,9 +247,7 @@ def update_person(session: Session, person_id: str, changes: dict, pack: Council
     current = {name: getattr(person, name) for name in PERSON_FIELDS}
     current.update(changes)
     cleaned = clean_person(current, pack)
-    for name in PERSON_FIELDS:
-        setattr(person, name, cleaned[name])
-    if session.is_modified(person):
+    if set_fields(person, {name: cleaned[name] for name in PERSON_FIELDS}):
         audit.record(session, "change", "person", person_id, person.family_id, fields=sorted(changes))
 
 

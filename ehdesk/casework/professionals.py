@@ -18,7 +18,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.episode_access import open_episode_of
 from ehdesk.casework.families import _family_or_404
 from ehdesk.casework.record_checks import check_date, text
-from ehdesk.casework.records import live
+from ehdesk.casework.records import live, set_fields
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
 from ehdesk.models import Consent
@@ -223,9 +223,7 @@ def update_professional(
     current = {n: getattr(row, n) for n in FIELDS}
     current.update(changes)
     cleaned = clean_professional(session, row.family_id, current, pack)
-    for name, value in cleaned.items():
-        setattr(row, name, value)
-    if session.is_modified(row):
+    if set_fields(row, cleaned):
         _apply_lead(session, row, pack)
         audit.record(session, "change", "professional", row.id, row.family_id, fields=sorted(changes))
 

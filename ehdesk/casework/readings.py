@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
-from ehdesk.casework.records import MOVED_OR_REMOVED, live
+from ehdesk.casework.records import MOVED_OR_REMOVED, live, set_fields
 from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
 from ehdesk.forms.tools import registry
@@ -287,10 +287,7 @@ def edit_reading(
     }
     current.update(changes)
     cleaned, scores, _ = _clean(session, episode, tool, current, today or date.today(), reading_id)
-    for name, value in cleaned.items():
-        setattr(reading, name, value)
-    reading.scores = _stored_scores(tool, cleaned["item_scores"], scores)
-    if session.is_modified(reading):
+    if set_fields(reading, cleaned | {"scores": _stored_scores(tool, cleaned["item_scores"], scores)}):
         audit.record(session, "change", "reading", reading.id, reading.family_id, fields=sorted(changes))
 
 

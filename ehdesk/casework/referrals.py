@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
-from ehdesk.casework.records import live
+from ehdesk.casework.records import live, set_fields
 from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
@@ -124,9 +124,7 @@ def update_referral(
     current = {n: getattr(referral, n) for n in REFERRAL_FIELDS}
     current.update(changes)
     cleaned = clean_referral(current, pack)
-    for name in REFERRAL_FIELDS:
-        setattr(referral, name, cleaned[name])
-    if session.is_modified(referral):
+    if set_fields(referral, {name: cleaned[name] for name in REFERRAL_FIELDS}):
         audit.record(session, "change", "referral", referral_id, referral.family_id, fields=sorted(changes))
 
 

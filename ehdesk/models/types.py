@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, TypeDecorator
 
 _id_lock = threading.Lock()
 _last_id_time = 0  # (milliseconds << 12) | counter of the last id made by this process
+# Per thread, while a bulk unit of work wants them (``store.born_reads``): the ids made since.
+_made_here = threading.local()
 
 
 def new_id() -> str:
@@ -31,7 +33,18 @@ def new_id() -> str:
     rand = int.from_bytes(os.urandom(8)) & 0x3FFF_FFFF_FFFF_FFFF
     value = ((stamp >> 12) << 80) | (0x7 << 76) | ((stamp & 0xFFF) << 64) | (0b10 << 62) | rand
     text = f"{value:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    made = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    collected = getattr(_made_here, "ids", None)
+    if collected is not None:
+        collected.add(made)
+    return made
+
+
+def collect_new_ids(ids: set[str] | None) -> None:
+    """Add every id this thread makes from now on to ``ids`` (None: stop). An id made here is
+    known to nothing but the code this thread runs next, which is what ``store.born_reads``
+    relies on."""
+    _made_here.ids = ids
 
 
 def utcnow() -> datetime:

@@ -1,5 +1,6 @@
 """A bulk unit of work: audit events and outbox entries held back and written one statement per
-table (``models.pending_writes``). For long runs of casework operations in one transaction (the
+table (``models.pending_writes``), and reads of the rows it makes answered from memory
+(``born_reads``). For long runs of casework operations in one transaction (the
 demo's batches of families); a worker's single entry does not need it."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from ehdesk.models import pending_writes
+from ehdesk.store import born_reads
 from ehdesk.store.change_capture import write_pending
 
 
@@ -21,8 +23,11 @@ def bulk_writes(session: Session, store) -> Iterator[None]:
         raise RuntimeError("a sync applying the server's changes writes no outbox")
     pending = pending_writes.PendingWrites(store.device_id, store.clock)
     session.info[pending_writes.KEY] = pending
+    # Reads of the rows this unit of work makes are answered from memory (``born_reads``).
+    born_reads.begin(session)
     try:
         yield
         write_pending(session, pending)
     finally:
+        born_reads.end(session)
         session.info.pop(pending_writes.KEY, None)

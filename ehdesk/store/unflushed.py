@@ -8,7 +8,8 @@ fewer flushes:
 
 - ``get`` finds a row added in this unit of work and not yet flushed by its id (rows have their
   id from the moment they are built, ``models.base``): the same object ``get`` would have
-  returned after flushing.
+  returned after flushing. A ``get`` of any other id does not flush at all: no unwritten row
+  has that id.
 - A query flushes first only if it reads a table that has unwritten changes (rows added, changed
   or deleted in the session), or the outbox while any row is unwritten (the flush writes the
   outbox, ``change_capture``). A query whose tables cannot be told for certain (text SQL, loader
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Mapper, Session, sessionmaker
 from sqlalchemy.sql import Select, visitors
 
 from ehdesk.models import pending_writes
+from ehdesk.store import born_reads
 from ehdesk.store.change_capture import write_pending
 
 _UNFLUSHED = "ehdesk.unflushed"  # session.info: {(class, primary key): row added, not yet flushed}
@@ -43,12 +45,21 @@ class StoreSession(Session):
             row = self.info.get(_UNFLUSHED, {}).get((entity, ident))
             if row is not None:
                 return row
+            if isinstance(entity, type) and entity.__table__.name not in _HELD_BACK:
+                # Not added in this unit of work, so no unwritten row has this key: flushing the
+                # others first could not change what the database says of it (a changed or
+                # deleted row is found in the identity map, without a query).
+                with self.no_autoflush:
+                    return super().get(entity, ident, **kw)
         return super().get(entity, ident, **kw)
 
-    def _execute_internal(self, statement, *args, **kw):
+    def _execute_internal(self, statement, params=None, *args, **kw):
+        answered = born_reads.result(self, statement, params, kw.get("_scalar_result", False))
+        if answered is not born_reads.NOT_ANSWERED:
+            return answered
         before, self._reading = self._reading, statement
         try:
-            return super()._execute_internal(statement, *args, **kw)
+            return super()._execute_internal(statement, params, *args, **kw)
         finally:
             self._reading = before
 
@@ -130,6 +141,7 @@ def install(factory: sessionmaker) -> None:
     @event.listens_for(factory, "transient_to_pending")
     def _added(session: Session, obj) -> None:
         session.info.setdefault(_ADDED_TO, set()).add(_table(inspect(obj).mapper))
+        born_reads.added(session, obj)
         key = _key(obj)
         if key is not None:
             session.info.setdefault(_UNFLUSHED, {})[key] = obj
