@@ -31,7 +31,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import String, inspect
 from sqlalchemy.engine import IteratorResult
 from sqlalchemy.engine.result import SimpleResultMetaData
 from sqlalchemy.exc import CompileError
@@ -134,6 +134,7 @@ def _shape_of(statement: Select, bindparams: list[BindParameter]) -> _Shape | ob
             and term.operator in (operators.eq, operators.in_op)
             and id(term.right) in positions
             and getattr(term.left, "table", None) is mapper.local_table
+            and isinstance(term.left.type, String)  # ids: a JSON value would not index
         ):
             column_attr = mapper.get_property_by_column(mapper.columns[term.left.key]).key
             pins.append((column_attr, positions[id(term.right)], term.operator is operators.in_op))
@@ -274,6 +275,10 @@ class BornRows:
                         )
 
 
+def of(session: Session) -> BornRows | None:
+    return session.info.get(KEY)
+
+
 def begin(session: Session) -> BornRows:
     born = BornRows()
     session.info[KEY] = born
@@ -281,11 +286,26 @@ def begin(session: Session) -> BornRows:
     return born
 
 
-def end(session: Session) -> None:
+def end(session: Session, *, completed: bool) -> None:
+    """``completed``: the unit of work ended without an error (then its rows are checked)."""
     collect_new_ids(None)
     born = session.info.pop(KEY, None)
-    if born is not None:
+    if born is not None and completed:
         born.check()
+
+
+def transaction_ended(session: Session, committed: bool) -> None:
+    """After a commit other sessions see these rows and may refer to them, and after a rollback
+    they are gone: from now on only rows made in the next transaction count as made here."""
+    born = session.info.get(KEY)
+    if born is not None:
+        if committed:
+            born.check()
+        born.made.clear()
+        born.ids.clear()
+        born.rows.clear()
+        born._index.clear()
+        born.written_outside.clear()
 
 
 def added(session: Session, row: Any) -> None:

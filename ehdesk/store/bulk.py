@@ -25,9 +25,11 @@ def bulk_writes(session: Session, store) -> Iterator[None]:
     session.info[pending_writes.KEY] = pending
     # Reads of the rows this unit of work makes are answered from memory (``born_reads``).
     born_reads.begin(session)
+    completed = False
     try:
         yield
         write_pending(session, pending)
+        completed = True
     finally:
-        born_reads.end(session)
+        born_reads.end(session, completed=completed)
         session.info.pop(pending_writes.KEY, None)

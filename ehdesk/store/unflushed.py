@@ -155,6 +155,14 @@ def install(factory: sessionmaker) -> None:
             if key is not None and unflushed.get(key) is obj:
                 del unflushed[key]
 
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        born_reads.transaction_ended(session, committed=True)
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        born_reads.transaction_ended(session, committed=False)
+
     @event.listens_for(factory, "after_flush_postexec")
     def _written(session: Session, _flush_context) -> None:
         if not session.new:
