@@ -5,9 +5,10 @@ batch has just made: a case's meetings, an agreement's signatures, the positions
 Each such read had to flush the session first (the rows it asks for were not written yet): twelve
 flushes a family, and a flush and a query cost far more than the rows they moved.
 
-Such a read can be answered exactly from memory. Ids are random and unique across every table, so
-a row that refers to a row made in this transaction (``Meeting.episode_id == <an episode made in
-it>``) can only have been made in it too, by this session: nothing else ever saw that id. So a
+Such a read can be answered exactly from memory. Ids are unique across every table and partly
+random (``models.types.new_id``), so a row that refers to a row made in this transaction (``Meeting.episode_id == <an episode made in
+it>``) can only have been made in it too, by this session: nothing else ever saw that id (a bulk unit
+of work is one session on one thread, and opens no other session to write). So a
 plain SELECT of one table whose WHERE pins a column to the id of a row made in this transaction
 matches only rows this session holds, and SQLAlchemy's own evaluator (the one it uses for
 ``synchronize_session="evaluate"``) tells which, from their current values, as SQLite would after
@@ -61,6 +62,15 @@ class _Params(_EvaluatorCompiler):
     def __init__(self, target_cls, positions: dict[int, int]) -> None:
         super().__init__(target_cls)
         self._positions = positions
+
+    def _like_sqlite_would_not(self, *_args):
+        # SQLite's LIKE ignores the case of ASCII letters; Python's startswith does not.
+        raise UnevaluatableError("text matching is left to the database")
+
+    visit_startswith_op_binary_op = _like_sqlite_would_not
+    visit_endswith_op_binary_op = _like_sqlite_would_not
+    visit_concat_op_binary_op = _like_sqlite_would_not
+    visit_custom_op_binary_op = _like_sqlite_would_not
 
     def visit_bindparam(self, clause):
         position = self._positions.get(id(clause))
