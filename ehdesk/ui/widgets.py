@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QBoxLayout,
     QCheckBox,
     QComboBox,
@@ -25,7 +26,10 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStyle,
     QStyleOptionComboBox,
+    QStyleOptionHeader,
     QStylePainter,
+    QTableView,
+    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -548,6 +552,123 @@ def share_width(
     (the page around it scrolls), and its own scroll bar when it has one."""
     table.horizontalHeader().setStretchLastSection(False)
     return _SharedWidths(table, stretch, shrink, scroll, whole_rows)
+
+
+class _NamesHeading(QHeaderView):
+    """The names' heading, with the line at its right that the table's own heading draws between
+    sections (the style leaves it off a header's only section)."""
+
+    def initStyleOptionForIndex(self, option, logical_index: int) -> None:  # noqa: N802 (Qt's name)
+        super().initStyleOptionForIndex(option, logical_index)
+        option.position = QStyleOptionHeader.SectionPosition.Beginning
+
+
+class _Names(QTableView):
+    """``FrozenNamesTable``'s view of its names, with a firmer line down its edge while the
+    figures scroll: they pass under it, and a column's last pixels beside the names read as
+    going under."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self.parentWidget().horizontalScrollBar().maximum():
+            return  # the figures all in sight: an ordinary table
+        rows = self.viewport()
+        painter = QPainter(rows)
+        painter.fillRect(rows.width() - 2, 0, 2, rows.height(), self.palette().color(QPalette.ColorRole.Dark))
+        painter.end()
+
+
+class FrozenNamesTable(QTableWidget):
+    """A table whose first column, the rows' names, stays in place while the other columns
+    scroll sideways under it (Qt's "frozen column" example): a table of figures wider than its
+    pane (ethnic groups by gender at 150%) scrolled to its last column still shows which row a
+    figure is in. The names stay this table's cells, so the keyboard, copying and a screen reader
+    reach them as before; ``names``, a view of the same cells laid over the first column, only
+    shows them, its rows and its column kept the size of the table's own."""
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        names = self.names = _Names(self)
+        heading = _NamesHeading(Qt.Orientation.Horizontal, names)
+        heading.setSectionsClickable(True)  # as a table's own heading is made
+        heading.setHighlightSections(True)
+        names.setHorizontalHeader(heading)
+        names.setModel(self.model())
+        names.setSelectionModel(self.selectionModel())  # one selection, one current cell
+        names.setFrameShape(QFrame.Shape.NoFrame)
+        names.verticalHeader().hide()
+        names.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        names.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        names.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        names.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        names.setSelectionMode(self.selectionMode())
+        names.setSelectionBehavior(self.selectionBehavior())
+        # A click on a name focuses the table (the keyboard goes on from there); Tab passes it by.
+        names.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        names.setFocusProxy(self)
+        names.setAccessibleName("Row names")
+        self.viewport().stackUnder(names)
+        self.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.verticalHeader().sectionResized.connect(lambda row, _old, new: names.setRowHeight(row, new))
+        self.horizontalScrollBar().rangeChanged.connect(lambda *_: names.viewport().update())
+        self.verticalScrollBar().valueChanged.connect(names.verticalScrollBar().setValue)
+        names.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.model().columnsInserted.connect(self._only_names)
+        self._only_names()
+        # By the pixel: a column partly under the names can be brought just beside them.
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def setSelectionMode(self, mode) -> None:  # noqa: N802 (Qt's name)
+        super().setSelectionMode(mode)
+        self.names.setSelectionMode(mode)
+
+    def setSelectionBehavior(self, behavior) -> None:  # noqa: N802 (Qt's name)
+        super().setSelectionBehavior(behavior)
+        self.names.setSelectionBehavior(behavior)
+
+    def _only_names(self, *_) -> None:
+        for column in range(self.columnCount()):
+            self.names.setColumnHidden(column, column != 0)
+        self._column_resized(0, 0, self.columnWidth(0))
+
+    def _column_resized(self, column: int, _old: int, new: int) -> None:
+        if column == 0:
+            self.names.setColumnWidth(0, new)
+            self._place()
+
+    def _place(self) -> None:
+        """Over the first column and its heading, down to the rows' end (never over the scroll
+        bar beneath them)."""
+        rows = self.viewport().geometry()  # inside the frame, beside the row numbers, under the heading
+        header = rows.top() - self.frameWidth()
+        self.names.horizontalHeader().setFixedHeight(header)
+        self.names.horizontalHeader().setVisible(header > 0)
+        width = min(self.columnWidth(0), rows.width())
+        self.names.setGeometry(rows.left(), self.frameWidth(), width, header + rows.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._place()
+
+    def updateGeometries(self) -> None:  # noqa: N802 (Qt's name)
+        super().updateGeometries()  # (the viewport shorter as a scroll bar comes beneath it)
+        self._place()
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        """A name is always in sight: only the rows scroll to it. A figure is brought out from
+        under the names, beside them."""
+        if not index.isValid():
+            return
+        if index.column() == 0:
+            beside = self.columnAt(self.columnWidth(0))  # the column in sight beside the names
+            if beside > 0:
+                super().scrollTo(index.siblingAtColumn(beside), hint)
+            return
+        super().scrollTo(index, hint)
+        hidden = self.columnWidth(0) - self.visualRect(index).left()
+        if hidden > 0:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - hidden)
 
 
 SHOWS_ROWS = "ehdesk_shows_rows"  # the property the screenshot sweep checks (ui/sweep.py)
