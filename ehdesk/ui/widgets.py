@@ -457,6 +457,27 @@ def _longest_word(table, column: int) -> int:
     )
 
 
+def _capped(needs: dict[int, int], floors: dict[int, int], room: int) -> dict[int, int]:
+    """Widths within ``room`` where the longest text gives way first: every column is capped at
+    one width, the widest cap that fits, and none goes below its floor. A name, a role or a date
+    stays whole on its line while an agency's or a note's long text wraps (shrinking every column
+    by the same share wrapped "Sam Sweep" and "8 April 2025" beside a half-empty agency column).
+    Where even the floors do not fit, the floors."""
+
+    def total(cap: int) -> int:
+        return sum(max(floors[c], min(needs[c], cap)) for c in needs)
+
+    low, high = 0, max(needs.values())  # total(low) may not fit; total(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if total(middle) <= room else (low, middle)
+    widths = {c: max(floors[c], min(needs[c], low)) for c in needs}
+    spare = room - sum(widths.values())  # fewer pixels than capped columns: one each to some
+    for c in [c for c in needs if floors[c] < low < needs[c]][: max(spare, 0)]:
+        widths[c] += 1
+    return widths
+
+
 class _SharedWidths(QObject):
     """``share_width``'s worker: lays the columns out again whenever the table is resized or its
     rows change."""
@@ -517,10 +538,7 @@ class _SharedWidths(QObject):
         if excess <= 0:
             widths[self.stretch] += -excess  # the spare width to the column that takes it
         else:
-            give = sum(needs[c] - floors[c] for c in columns)
-            part = min(1.0, excess / give) if give else 0.0
-            for c in columns:
-                widths[c] = needs[c] - int((needs[c] - floors[c]) * part + 0.999)
+            widths = _capped(needs, floors, room)
         for c in columns:
             if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Interactive:
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
@@ -545,10 +563,10 @@ def share_width(
 ):
     """Columns as wide as their contents, ``stretch`` taking the spare width. Where the table has
     not that width (853 px at 150% on a 1,280x720 screen), the ``shrink`` columns (and ``stretch``)
-    give up width down to their headings, their text wrapping onto more lines, rather than the
-    table forcing the page to scroll sideways. Headings are never cut: with ``scroll`` the table
-    then scrolls sideways inside itself (a table of figures, every column a number to read); without,
-    it is never narrower than its headings. ``whole_rows``: the table is as tall as all its rows
+    give up width, the longest text first, down to their headings, their text wrapping onto more
+    lines, rather than the table forcing the page to scroll sideways. Headings are never cut: with
+    ``scroll`` the table then scrolls sideways inside itself (a table of figures, every column a
+    number to read); without, it is never narrower than its headings. ``whole_rows``: the table is as tall as all its rows
     (the page around it scrolls), and its own scroll bar when it has one."""
     table.horizontalHeader().setStretchLastSection(False)
     return _SharedWidths(table, stretch, shrink, scroll, whole_rows)

@@ -457,3 +457,29 @@ def test_a_table_sharing_its_width_takes_a_cell_of_only_spaces(qtbot):
     qtbot.waitExposed(table)
     table.widths.apply()
     assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("Name")
+
+
+def test_a_table_short_of_width_wraps_its_longest_text_first(qtbot):
+    # Every column gave up the same share of its width: "Sam Sweep" and "8 April 2025" wrapped
+    # beside an agency column that still had room to spare (the Agencies tab at 1,280x720).
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    from ehdesk.ui.widgets import share_width
+
+    table = QTableWidget(1, 3)
+    qtbot.addWidget(table)
+    table.setHorizontalHeaderLabels(["Agency", "Name", "Since"])
+    for column, text in enumerate(["Voluntary or community organisation", "Sam Sweep", "8 April 2025"]):
+        table.setItem(0, column, QTableWidgetItem(text))
+    table.setWordWrap(True)
+    table.verticalHeader().setVisible(False)
+    table.widths = share_width(table, stretch=0, shrink=(0, 1, 2))
+    table.resize(900, 120)
+    table.show()
+    qtbot.waitExposed(table)
+    needs = [table.sizeHintForColumn(c) for c in range(3)]
+    frame = table.width() - table.viewport().width()
+    table.resize(frame + needs[0] // 2 + needs[1] + needs[2], 120)  # half the agency's line short
+    table.widths.apply()
+    assert [table.columnWidth(c) >= needs[c] for c in range(3)] == [False, True, True]
+    assert sum(table.columnWidth(c) for c in range(3)) <= table.viewport().width()
