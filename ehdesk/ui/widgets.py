@@ -386,13 +386,19 @@ def write_widget(widget: QWidget, value) -> None:
         widget.set_values(value or [])
 
 
+def heading_lines_width(metrics: QFontMetrics, text: str) -> int:
+    """The width of a heading's widest line: a heading may be set on two lines, its text broken
+    with a newline (the Agencies tab's "May share")."""
+    return max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+
+
 def _heading_width(table, section: int) -> int:
     """What a column's heading needs: the app's style draws headers in bold, wider than the
     header's font says, and leaves a margin each side."""
     bold = table.horizontalHeader().font()
     bold.setBold(True)
     text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
-    return QFontMetrics(bold).horizontalAdvance(text) + 24
+    return heading_lines_width(QFontMetrics(bold), text) + 24
 
 
 def headings_fit(table) -> None:

@@ -110,16 +110,17 @@ def test_every_screen_fits_a_council_laptop_names_its_controls_and_reads_clearly
     assert EVERY_SCREEN <= set(seen)
 
 
-def _window_as_opened_at_150_percent(qtbot, data_dir, themed) -> tuple[MainWindow, QSize]:
+def _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale: float = 1.5) -> tuple[MainWindow, QSize]:
     """The sweep's demo profile in the window the app opens on a 1,280×720 screen at 150%: the
-    853×480 logical pixels there, less room for the title bar and frame (``fit_size``)."""
+    853×480 logical pixels there, less room for the title bar and frame (``fit_size``). (Or at
+    another ``scale``: 1 for the same screen at 100%.)"""
     from ehdesk.ui.screen_size import fit_size
 
     sweep.make_sweep_profile(data_dir)
     style.apply_style(themed, Appearance(theme="light"))
     window = MainWindow(data_dir)
     qtbot.addWidget(window)
-    size = fit_size(QSize(1280 * 2 // 3, 720 * 2 // 3), 10_000, 10_000)
+    size = fit_size(QSize(int(1280 / scale), int(720 / scale)), 10_000, 10_000)
     window.resize(size)
     window.show()
     return window, size
@@ -304,6 +305,39 @@ def test_at_150_percent_the_agencies_tab_needs_no_sideways_scroll_and_its_networ
         if who.view().width() < longest:
             found.append(f"Who's list is {who.view().width()} px for {longest}")
         who.hidePopup()
+        if window.size() != size:
+            found.append(f"the window grew to {window.width()}×{window.height()}")
+        break
+    window.lock()
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("scale", [1, 1.5], ids=["100%", "150%"])
+def test_on_a_1280_by_720_screen_the_agencies_professionals_share_the_width_and_never_scroll_sideways(
+    qtbot, data_dir, themed, scale
+):
+    # The professionals' table was as wide as its longest agency, name, role and lead side by
+    # side, and scrolled sideways inside itself at 100% and at 150%: the lead and consent columns
+    # were out of sight. Like the other lists, its text columns now wrap (never inside a word) and
+    # its rows grow, so every column is in sight at once.
+    window, size = _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale)
+    found = []
+    for name, _top in sweep.walk(window, dialogs=False):
+        if name != "family-agencies":
+            continue
+        tab = window.workspace.record.tabs.currentWidget()
+        table = tab.table
+        assert table.rowCount() >= 3  # the demo family's professionals
+        sideways = table.horizontalScrollBar()
+        if sideways.isVisible() or sideways.maximum():
+            found.append(f"the professionals scroll sideways ({sideways.maximum()} steps)")
+        header = table.horizontalHeader()
+        if header.length() > table.viewport().width():
+            found.append(f"the columns take {header.length()} px of {table.viewport().width()}")
+        for row in range(table.rowCount()):
+            if table.rowHeight(row) < table.sizeHintForRow(row):  # wrapped text cut at the foot
+                found.append(f"row {row} is {table.rowHeight(row)} px for {table.sizeHintForRow(row)}")
+        found += no_sideways_scroll_and_inputs_whole(tab, window)
         if window.size() != size:
             found.append(f"the window grew to {window.width()}×{window.height()}")
         break
