@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.ui.widgets import SHOWS_ROWS
+from ehdesk.ui.widgets import SHOWS_ROWS, heading_lines_width
 
 SWEEP_PASSWORD = "sweep-password-123"
 SWEEP_WORKER = "Sam Sweep"
@@ -127,7 +127,7 @@ def check_fit(top: QWidget, screen: str, expected_size=None, room=None) -> Probl
                 continue
             text = str(header.model().headerData(section, Qt.Orientation.Horizontal) or "")
             # Room for the text plus Qt's margins (and the sort arrow where there is one).
-            if text and metrics.horizontalAdvance(text) + 8 > header.sectionSize(section):
+            if text and heading_lines_width(metrics, text) + 8 > header.sectionSize(section):
                 problems.add(f"column {text!r} is cut off ({header.sectionSize(section)} px)")
     for table in _visible_widgets(top, QAbstractItemView):
         rows = table.property(SHOWS_ROWS)

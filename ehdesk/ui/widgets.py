@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QBoxLayout,
     QCheckBox,
     QComboBox,
@@ -25,7 +26,10 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStyle,
     QStyleOptionComboBox,
+    QStyleOptionHeader,
     QStylePainter,
+    QTableView,
+    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -382,13 +386,19 @@ def write_widget(widget: QWidget, value) -> None:
         widget.set_values(value or [])
 
 
+def heading_lines_width(metrics: QFontMetrics, text: str) -> int:
+    """The width of a heading's widest line: a heading may be set on two lines, its text broken
+    with a newline (the Agencies tab's "May share")."""
+    return max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+
+
 def _heading_width(table, section: int) -> int:
     """What a column's heading needs: the app's style draws headers in bold, wider than the
     header's font says, and leaves a margin each side."""
     bold = table.horizontalHeader().font()
     bold.setBold(True)
     text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
-    return QFontMetrics(bold).horizontalAdvance(text) + 24
+    return heading_lines_width(QFontMetrics(bold), text) + 24
 
 
 def headings_fit(table) -> None:
@@ -453,6 +463,27 @@ def _longest_word(table, column: int) -> int:
     )
 
 
+def _capped(needs: dict[int, int], floors: dict[int, int], room: int) -> dict[int, int]:
+    """Widths within ``room`` where the longest text gives way first: every column is capped at
+    one width, the widest cap that fits, and none goes below its floor. A name, a role or a date
+    stays whole on its line while an agency's or a note's long text wraps (shrinking every column
+    by the same share wrapped "Sam Sweep" and "8 April 2025" beside a half-empty agency column).
+    Where even the floors do not fit, the floors."""
+
+    def total(cap: int) -> int:
+        return sum(max(floors[c], min(needs[c], cap)) for c in needs)
+
+    low, high = 0, max(needs.values())  # total(low) may not fit; total(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if total(middle) <= room else (low, middle)
+    widths = {c: max(floors[c], min(needs[c], low)) for c in needs}
+    spare = room - sum(widths.values())  # fewer pixels than capped columns: one each to some
+    for c in [c for c in needs if floors[c] < low < needs[c]][: max(spare, 0)]:
+        widths[c] += 1
+    return widths
+
+
 class _SharedWidths(QObject):
     """``share_width``'s worker: lays the columns out again whenever the table is resized or its
     rows change."""
@@ -513,10 +544,7 @@ class _SharedWidths(QObject):
         if excess <= 0:
             widths[self.stretch] += -excess  # the spare width to the column that takes it
         else:
-            give = sum(needs[c] - floors[c] for c in columns)
-            part = min(1.0, excess / give) if give else 0.0
-            for c in columns:
-                widths[c] = needs[c] - int((needs[c] - floors[c]) * part + 0.999)
+            widths = _capped(needs, floors, room)
         for c in columns:
             if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Interactive:
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
@@ -541,13 +569,130 @@ def share_width(
 ):
     """Columns as wide as their contents, ``stretch`` taking the spare width. Where the table has
     not that width (853 px at 150% on a 1,280x720 screen), the ``shrink`` columns (and ``stretch``)
-    give up width down to their headings, their text wrapping onto more lines, rather than the
-    table forcing the page to scroll sideways. Headings are never cut: with ``scroll`` the table
-    then scrolls sideways inside itself (a table of figures, every column a number to read); without,
-    it is never narrower than its headings. ``whole_rows``: the table is as tall as all its rows
+    give up width, the longest text first, down to their headings, their text wrapping onto more
+    lines, rather than the table forcing the page to scroll sideways. Headings are never cut: with
+    ``scroll`` the table then scrolls sideways inside itself (a table of figures, every column a
+    number to read); without, it is never narrower than its headings. ``whole_rows``: the table is as tall as all its rows
     (the page around it scrolls), and its own scroll bar when it has one."""
     table.horizontalHeader().setStretchLastSection(False)
     return _SharedWidths(table, stretch, shrink, scroll, whole_rows)
+
+
+class _NamesHeading(QHeaderView):
+    """The names' heading, with the line at its right that the table's own heading draws between
+    sections (the style leaves it off a header's only section)."""
+
+    def initStyleOptionForIndex(self, option, logical_index: int) -> None:  # noqa: N802 (Qt's name)
+        super().initStyleOptionForIndex(option, logical_index)
+        option.position = QStyleOptionHeader.SectionPosition.Beginning
+
+
+class _Names(QTableView):
+    """``FrozenNamesTable``'s view of its names, with a firmer line down its edge while the
+    figures scroll: they pass under it, and a column's last pixels beside the names read as
+    going under."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self.parentWidget().horizontalScrollBar().maximum():
+            return  # the figures all in sight: an ordinary table
+        rows = self.viewport()
+        painter = QPainter(rows)
+        painter.fillRect(rows.width() - 2, 0, 2, rows.height(), self.palette().color(QPalette.ColorRole.Dark))
+        painter.end()
+
+
+class FrozenNamesTable(QTableWidget):
+    """A table whose first column, the rows' names, stays in place while the other columns
+    scroll sideways under it (Qt's "frozen column" example): a table of figures wider than its
+    pane (ethnic groups by gender at 150%) scrolled to its last column still shows which row a
+    figure is in. The names stay this table's cells, so the keyboard, copying and a screen reader
+    reach them as before; ``names``, a view of the same cells laid over the first column, only
+    shows them, its rows and its column kept the size of the table's own."""
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        names = self.names = _Names(self)
+        heading = _NamesHeading(Qt.Orientation.Horizontal, names)
+        heading.setSectionsClickable(True)  # as a table's own heading is made
+        heading.setHighlightSections(True)
+        names.setHorizontalHeader(heading)
+        names.setModel(self.model())
+        names.setSelectionModel(self.selectionModel())  # one selection, one current cell
+        names.setFrameShape(QFrame.Shape.NoFrame)
+        names.verticalHeader().hide()
+        names.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        names.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        names.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        names.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        names.setSelectionMode(self.selectionMode())
+        names.setSelectionBehavior(self.selectionBehavior())
+        # A click on a name focuses the table (the keyboard goes on from there); Tab passes it by.
+        names.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        names.setFocusProxy(self)
+        names.setAccessibleName("Row names")
+        self.viewport().stackUnder(names)
+        self.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.verticalHeader().sectionResized.connect(lambda row, _old, new: names.setRowHeight(row, new))
+        self.horizontalScrollBar().rangeChanged.connect(lambda *_: names.viewport().update())
+        self.verticalScrollBar().valueChanged.connect(names.verticalScrollBar().setValue)
+        names.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.model().columnsInserted.connect(self._only_names)
+        self._only_names()
+        # By the pixel: a column partly under the names can be brought just beside them.
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def setSelectionMode(self, mode) -> None:  # noqa: N802 (Qt's name)
+        super().setSelectionMode(mode)
+        self.names.setSelectionMode(mode)
+
+    def setSelectionBehavior(self, behavior) -> None:  # noqa: N802 (Qt's name)
+        super().setSelectionBehavior(behavior)
+        self.names.setSelectionBehavior(behavior)
+
+    def _only_names(self, *_) -> None:
+        for column in range(self.columnCount()):
+            self.names.setColumnHidden(column, column != 0)
+        self._column_resized(0, 0, self.columnWidth(0))
+
+    def _column_resized(self, column: int, _old: int, new: int) -> None:
+        if column == 0:
+            self.names.setColumnWidth(0, new)
+            self._place()
+
+    def _place(self) -> None:
+        """Over the first column and its heading, down to the rows' end (never over the scroll
+        bar beneath them)."""
+        rows = self.viewport().geometry()  # inside the frame, beside the row numbers, under the heading
+        header = rows.top() - self.frameWidth()
+        self.names.horizontalHeader().setFixedHeight(header)
+        self.names.horizontalHeader().setVisible(header > 0)
+        width = min(self.columnWidth(0), rows.width())
+        self.names.setGeometry(rows.left(), self.frameWidth(), width, header + rows.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._place()
+
+    def updateGeometries(self) -> None:  # noqa: N802 (Qt's name)
+        super().updateGeometries()  # (the viewport shorter as a scroll bar comes beneath it)
+        self._place()
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        """A name is always in sight: only the rows scroll to it. A figure is brought out from
+        under the names, beside them."""
+        if not index.isValid():
+            return
+        if index.column() == 0:
+            beside = self.columnAt(self.columnWidth(0))  # the column in sight beside the names
+            if beside > 0:
+                super().scrollTo(index.siblingAtColumn(beside), hint)
+            return
+        super().scrollTo(index, hint)
+        hidden = self.columnWidth(0) - self.visualRect(index).left()
+        if hidden > 0:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - hidden)
 
 
 SHOWS_ROWS = "ehdesk_shows_rows"  # the property the screenshot sweep checks (ui/sweep.py)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCharts import QChartView
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
 from ehdesk.models import AuditEvent, Episode, Family
@@ -171,3 +172,67 @@ def test_closing_the_screen_while_it_loads_is_harmless(qtbot, store):
     qtbot.wait(10)
     for_store(store).flush()
     qtbot.wait(50)  # the late result is delivered to a closed screen and ignored
+
+
+def _seen_at(table: QTableWidget, point) -> str:
+    """The text a reader sees at ``point`` (the table's coordinates): whatever view is on top."""
+    shown = table.childAt(point)
+    view = shown.parentWidget()
+    return str(view.indexAt(shown.mapFrom(table, point)).data() or "")
+
+
+def _scrolling_sideways(qtbot, screen):
+    """The widest table, shown and laid out, and its own sideways scroll bar."""
+    table = max(screen.findChildren(QTableWidget), key=lambda t: t.columnCount())
+    bar = table.horizontalScrollBar()
+    qtbot.waitUntil(lambda: table.isVisible() and bar.maximum() > 0, timeout=5000)
+    qtbot.wait(50)  # its columns shared out once more as it came into sight
+    return table, bar
+
+
+def test_a_table_wider_than_the_pane_keeps_its_row_names_in_sight_as_its_figures_scroll(qtbot, store):
+    # On a narrow window the widest table scrolled sideways inside itself, and its row names went
+    # with the figures: scrolled to the last column, no row said what its numbers were.
+    from PySide6.QtCore import QPoint
+
+    _fill(store)
+    screen = ReportsScreen(store)
+    qtbot.addWidget(screen)
+    screen.resize(520, 600)
+    screen.show()
+    _show(qtbot, screen)
+    table, bar = _scrolling_sideways(qtbot, screen)
+    bar.setValue(bar.maximum())
+    rows = table.viewport().geometry()
+    for row in (0, table.rowCount() - 1):
+        middle = rows.top() + table.visualRect(table.model().index(row, 0)).center().y()
+        assert _seen_at(table, QPoint(rows.left() + 4, middle)) == table.item(row, 0).text()
+    # The last figure is in sight beside the names, not under them.
+    last = table.visualRect(table.model().index(0, table.columnCount() - 1))
+    assert last.left() >= table.columnWidth(0) and last.right() <= rows.width()
+
+
+def test_the_keyboard_walks_a_wide_table_with_its_names_in_place_and_copies_a_name(qtbot, store):
+    from PySide6.QtGui import QGuiApplication
+
+    _fill(store)
+    screen = ReportsScreen(store)
+    qtbot.addWidget(screen)
+    screen.resize(520, 600)
+    screen.show()
+    _show(qtbot, screen)
+    table, bar = _scrolling_sideways(qtbot, screen)
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    assert table.currentColumn() == table.columnCount() - 1 and bar.value() == bar.maximum()
+    for _ in range(table.columnCount() - 2):
+        qtbot.keyClick(table, Qt.Key.Key_Left)
+        # The cell the keyboard is on is whole beside the names, never hidden under them.
+        assert table.visualRect(table.currentIndex()).left() >= table.columnWidth(0)
+    assert table.currentColumn() == 1 and bar.value() == 0
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    qtbot.keyClick(table, Qt.Key.Key_Home)  # to the row's name: the figures stay where they were
+    assert table.currentColumn() == 0 and bar.value() == bar.maximum()
+    qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == table.item(0, 0).text()

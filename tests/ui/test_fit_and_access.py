@@ -110,16 +110,17 @@ def test_every_screen_fits_a_council_laptop_names_its_controls_and_reads_clearly
     assert EVERY_SCREEN <= set(seen)
 
 
-def _window_as_opened_at_150_percent(qtbot, data_dir, themed) -> tuple[MainWindow, QSize]:
+def _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale: float = 1.5) -> tuple[MainWindow, QSize]:
     """The sweep's demo profile in the window the app opens on a 1,280×720 screen at 150%: the
-    853×480 logical pixels there, less room for the title bar and frame (``fit_size``)."""
+    853×480 logical pixels there, less room for the title bar and frame (``fit_size``). (Or at
+    another ``scale``: 1 for the same screen at 100%.)"""
     from ehdesk.ui.screen_size import fit_size
 
     sweep.make_sweep_profile(data_dir)
     style.apply_style(themed, Appearance(theme="light"))
     window = MainWindow(data_dir)
     qtbot.addWidget(window)
-    size = fit_size(QSize(1280 * 2 // 3, 720 * 2 // 3), 10_000, 10_000)
+    size = fit_size(QSize(int(1280 / scale), int(720 / scale)), 10_000, 10_000)
     window.resize(size)
     window.show()
     return window, size
@@ -311,6 +312,39 @@ def test_at_150_percent_the_agencies_tab_needs_no_sideways_scroll_and_its_networ
     assert found == [], "\n".join(found)
 
 
+@pytest.mark.parametrize("scale", [1, 1.5], ids=["100%", "150%"])
+def test_on_a_1280_by_720_screen_the_agencies_professionals_share_the_width_and_never_scroll_sideways(
+    qtbot, data_dir, themed, scale
+):
+    # The professionals' table was as wide as its longest agency, name, role and lead side by
+    # side, and scrolled sideways inside itself at 100% and at 150%: the lead and consent columns
+    # were out of sight. Like the other lists, its text columns now wrap (never inside a word) and
+    # its rows grow, so every column is in sight at once.
+    window, size = _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale)
+    found = []
+    for name, _top in sweep.walk(window, dialogs=False):
+        if name != "family-agencies":
+            continue
+        tab = window.workspace.record.tabs.currentWidget()
+        table = tab.table
+        assert table.rowCount() >= 3  # the demo family's professionals
+        sideways = table.horizontalScrollBar()
+        if sideways.isVisible() or sideways.maximum():
+            found.append(f"the professionals scroll sideways ({sideways.maximum()} steps)")
+        header = table.horizontalHeader()
+        if header.length() > table.viewport().width():
+            found.append(f"the columns take {header.length()} px of {table.viewport().width()}")
+        for row in range(table.rowCount()):
+            if table.rowHeight(row) < table.sizeHintForRow(row):  # wrapped text cut at the foot
+                found.append(f"row {row} is {table.rowHeight(row)} px for {table.sizeHintForRow(row)}")
+        found += no_sideways_scroll_and_inputs_whole(tab, window)
+        if window.size() != size:
+            found.append(f"the window grew to {window.width()}×{window.height()}")
+        break
+    window.lock()
+    assert found == [], "\n".join(found)
+
+
 def test_a_choice_box_narrower_than_its_longest_choice_shortens_it_and_opens_a_list_that_shows_it_whole(
     qtbot, themed
 ):
@@ -457,3 +491,29 @@ def test_a_table_sharing_its_width_takes_a_cell_of_only_spaces(qtbot):
     qtbot.waitExposed(table)
     table.widths.apply()
     assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("Name")
+
+
+def test_a_table_short_of_width_wraps_its_longest_text_first(qtbot):
+    # Every column gave up the same share of its width: "Sam Sweep" and "8 April 2025" wrapped
+    # beside an agency column that still had room to spare (the Agencies tab at 1,280x720).
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    from ehdesk.ui.widgets import share_width
+
+    table = QTableWidget(1, 3)
+    qtbot.addWidget(table)
+    table.setHorizontalHeaderLabels(["Agency", "Name", "Since"])
+    for column, text in enumerate(["Voluntary or community organisation", "Sam Sweep", "8 April 2025"]):
+        table.setItem(0, column, QTableWidgetItem(text))
+    table.setWordWrap(True)
+    table.verticalHeader().setVisible(False)
+    table.widths = share_width(table, stretch=0, shrink=(0, 1, 2))
+    table.resize(900, 120)
+    table.show()
+    qtbot.waitExposed(table)
+    needs = [table.sizeHintForColumn(c) for c in range(3)]
+    frame = table.width() - table.viewport().width()
+    table.resize(frame + needs[0] // 2 + needs[1] + needs[2], 120)  # half the agency's line short
+    table.widths.apply()
+    assert [table.columnWidth(c) >= needs[c] for c in range(3)] == [False, True, True]
+    assert sum(table.columnWidth(c) for c in range(3)) <= table.viewport().width()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,7 +38,7 @@ from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import for_store
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.style import heading, set_sheet
-from ehdesk.ui.widgets import share_width
+from ehdesk.ui.widgets import FrozenNamesTable, share_width
 
 MANAGER_ROLES = ("manager", "admin")
 
@@ -100,8 +99,10 @@ def write_report(path: Path, data: bytes) -> Path:
     return path
 
 
-def _table_widget(table: PublishedTable, symbol: str) -> QTableWidget:
-    widget = QTableWidget(len(table.rows), len(table.header))
+def _table_widget(table: PublishedTable, symbol: str) -> FrozenNamesTable:
+    # The row names stay in place as the figures scroll sideways under them: the last column of
+    # ethnic groups by gender is still read against its group.
+    widget = FrozenNamesTable(len(table.rows), len(table.header))
     widget.setHorizontalHeaderLabels(list(table.header))
     widget.verticalHeader().setVisible(False)
     widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -124,8 +125,9 @@ def _table_widget(table: PublishedTable, symbol: str) -> QTableWidget:
     # Every figure whole under its whole heading, as in the published return; the row names take
     # the spare width. Where the figures do not fit the pane (ethnic groups by gender on 853 px at
     # 150%), the row names wrap and then the table scrolls sideways inside itself, its scroll bar
-    # under its last row, so the page around it (headings, charts, notes) only ever scrolls down.
-    # The page scrolls, not each table, downwards: every row shows.
+    # under its last row, so the page around it (headings, charts, notes) only ever scrolls down;
+    # the row names stay where they are. The page scrolls, not each table, downwards: every row
+    # shows.
     widget.widths = share_width(widget, stretch=0, shrink=(0,), scroll=True, whole_rows=True)
     return widget
 

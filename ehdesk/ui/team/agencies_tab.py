@@ -32,9 +32,20 @@ from ehdesk.errors import ValidationError
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.ecomap import EcomapView
-from ehdesk.ui.widgets import Columns, DateField, ElidingCombo, FieldForm, combo, set_combo, show_rows
+from ehdesk.ui.widgets import (
+    Columns,
+    DateField,
+    ElidingCombo,
+    FieldForm,
+    combo,
+    set_combo,
+    share_width,
+    show_rows,
+)
 
-COLUMNS = ["Agency", "Name", "Role", "Since", "Until", "Lead", "May share"]
+# "May share" on two lines: on one it was the widest heading, and with the others it made the
+# list too wide to sit beside the ecomap at 150% on a 1,280x720 screen.
+COLUMNS = ["Agency", "Name", "Role", "Since", "Until", "Lead", "May\nshare"]
 
 
 @dataclass
@@ -60,8 +71,14 @@ class AgenciesTab(EpisodeTab):
         self.table.setAccessibleName("Professionals working with the family")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)  # (row numbers: width the columns need more)
         self.table.itemSelectionChanged.connect(self._chosen)
+        # Every column in sight at once, as in the other lists: the agency, name, role, dates and
+        # lead whole where there is room, the agency taking what is spare; in a narrow pane (the
+        # list beside the ecomap at 1,280x720, and more so at 150%) they wrap, never inside a
+        # word, and the rows grow. As wide as its contents, it scrolled sideways at both.
+        self.table.widths = share_width(self.table, stretch=0, shrink=(0, 1, 2, 3, 4, 5))
 
         # The agency across the pane, the rest in two columns, so the list and the ecomap keep most
         # of a 1280x720 window and the longest agency is read whole beside the others.
@@ -229,7 +246,6 @@ class AgenciesTab(EpisodeTab):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, p.id)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         self.ecomap.show_map(data.ecomap)
 
     # -- editing -------------------------------------------------------------------------------
