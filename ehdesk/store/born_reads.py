@@ -228,8 +228,10 @@ class BornRows:
         for attribute, position, among in shape.pins:
             wanted = values[position] if among else [values[position]]
             if wanted and all(isinstance(v, str) and v in self.ids for v in wanted):
-                candidates = [
-                    row for value in wanted for row in self._matching(shape.model, attribute, value)
+                candidates = [  # each value once: IN (a, a) matches a row once
+                    row
+                    for value in dict.fromkeys(wanted)
+                    for row in self._matching(shape.model, attribute, value)
                 ]
                 break
         if candidates is None:

@@ -45,7 +45,7 @@ def _reads(family_id: str):
     return [
         select(Person).where(*live).order_by(Person.date_of_birth.desc(), Person.given_name),
         select(Person).where(*live).order_by(Person.date_of_birth),
-        select(Person.given_name, Person.date_of_birth).where(Person.family_id.in_([family_id])),
+        select(Person.given_name, Person.date_of_birth).where(Person.family_id.in_([family_id, family_id])),
         select(Person.given_name).where(*live).order_by(Person.given_name.desc()).limit(2).offset(1),
         select(Person).where(*live, Person.given_name == "Tobi"),
     ]
