@@ -210,39 +210,34 @@ def add_assessments(session: Session, rng: random.Random, pack: CouncilPack, tod
     members = {e.family_id: ops.family_members(session, e.family_id) for e in episodes}
     families = {e.family_id: session.get(Family, e.family_id) for e in episodes}
     worker_name = worker[1]
-    # This step adds only assessments, their audit events and threshold decisions; every look-up
-    # the operations make in between reads members, professionals and consent, which are already
-    # written. So nothing is flushed per look-up: start_assessment flushes its new row, and the
-    # manager's threshold decision flushes first (it reads the triggers in the stored answers).
-    with session.no_autoflush:
-        for episode in episodes:
-            started = (episode.allocated_on or episode.opened_on) + timedelta(days=rng.randint(2, 14))
-            ends = ends_on(session, episode, today)
-            if started > ends:
-                continue
-            age = (today - started).days
-            fate = fate_of(session, episode)
-            finished = fate is not None or (age > 30 and rng.random() < 0.75)
-            signed_off = finished and rng.random() < 0.6
-            completed_on = min(started + timedelta(days=rng.randint(3, 25)), ends) if finished else None
-            share = 1.0 if finished else rng.uniform(0.2, 0.8)
-            people = members[episode.family_id]
-            family = families[episode.family_id]
-            row = _start(session, library, episode, EHA_FORM, started)
-            answers = eha.answers(people, rng, started, episode, worker_name, share, row.answers, family)
-            if completed_on is None:
-                ops.save_draft(session, row.id, answers)
-                continue
-            ops.complete_assessment(session, row.id, answers, library=library, today=completed_on)
-            if signed_off:
-                on = min(completed_on + timedelta(days=rng.randint(1, 7)), ends)
-                _manager_signs_off(session, episode, row, on)
-            if fate is not None and rng.random() < 0.9:
-                row = _start(session, library, episode, FEEDBACK_FORM, fate.closes_on)
-                answers = feedback.answers(
-                    people, rng, fate.closes_on, episode, worker_name, 1.0, row.answers, family
-                )
-                ops.complete_assessment(session, row.id, answers, library=library, today=fate.closes_on)
+    for episode in episodes:
+        started = (episode.allocated_on or episode.opened_on) + timedelta(days=rng.randint(2, 14))
+        ends = ends_on(session, episode, today)
+        if started > ends:
+            continue
+        age = (today - started).days
+        fate = fate_of(session, episode)
+        finished = fate is not None or (age > 30 and rng.random() < 0.75)
+        signed_off = finished and rng.random() < 0.6
+        completed_on = min(started + timedelta(days=rng.randint(3, 25)), ends) if finished else None
+        share = 1.0 if finished else rng.uniform(0.2, 0.8)
+        people = members[episode.family_id]
+        family = families[episode.family_id]
+        row = _start(session, library, episode, EHA_FORM, started)
+        answers = eha.answers(people, rng, started, episode, worker_name, share, row.answers, family)
+        if completed_on is None:
+            ops.save_draft(session, row.id, answers)
+            continue
+        ops.complete_assessment(session, row.id, answers, library=library, today=completed_on)
+        if signed_off:
+            on = min(completed_on + timedelta(days=rng.randint(1, 7)), ends)
+            _manager_signs_off(session, episode, row, on)
+        if fate is not None and rng.random() < 0.9:
+            row = _start(session, library, episode, FEEDBACK_FORM, fate.closes_on)
+            answers = feedback.answers(
+                people, rng, fate.closes_on, episode, worker_name, 1.0, row.answers, family
+            )
+            ops.complete_assessment(session, row.id, answers, library=library, today=fate.closes_on)
 
 
 def _manager_signs_off(session: Session, episode: Episode, row: Assessment, on: date) -> None:

@@ -38,10 +38,7 @@ def supporting_families_step(
     if not outcomes or not episodes:
         return
     own = random.Random(sum(e.opened_on.toordinal() for e in episodes))
-    # Each operation flushes its own row; without autoflush its look-ups do not flush again just
-    # for the audit event the previous operation left pending (it goes with the next flush).
-    with session.no_autoflush:
-        _records(session, own, outcomes, episodes, pack, today, worker)
+    _records(session, own, outcomes, episodes, pack, today, worker)
 
 
 def _records(session, own, outcomes, episodes, pack, today, worker) -> None:

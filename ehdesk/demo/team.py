@@ -123,14 +123,6 @@ def team_step(
     worker: tuple[str, str],
     family_ids: list[str],
 ) -> None:
-    # One flush at the end of the batch, not one per record: the batch's session holds
-    # thousands of rows, so each flush costs milliseconds (reads below need no pending rows,
-    # except where a flush is asked for by name).
-    with session.no_autoflush:
-        _team_step(session, rng, pack, today, worker, family_ids)
-
-
-def _team_step(session, rng, pack, today, worker, family_ids) -> None:
     team_id, colleagues, manager = _staff(session, worker)
     for family in session.scalars(select(Family).where(Family.id.in_(family_ids), Family.team_id.is_(None))):
         family.team_id = team_id
