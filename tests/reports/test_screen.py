@@ -181,8 +181,15 @@ def _seen_at(table: QTableWidget, point) -> str:
     return str(view.indexAt(shown.mapFrom(table, point)).data() or "")
 
 
-def _scrolling_sideways(qtbot, screen):
-    """The widest table, shown and laid out, and its own sideways scroll bar."""
+def _scrolling_sideways(qtbot, store):
+    """The reports screen in a narrow window: its widest table, shown and laid out, and the
+    table's own sideways scroll bar."""
+    _fill(store)
+    screen = ReportsScreen(store)
+    qtbot.addWidget(screen)
+    screen.resize(520, 600)
+    screen.show()
+    _show(qtbot, screen)
     table = max(screen.findChildren(QTableWidget), key=lambda t: t.columnCount())
     bar = table.horizontalScrollBar()
     qtbot.waitUntil(lambda: table.isVisible() and bar.maximum() > 0, timeout=5000)
@@ -195,13 +202,7 @@ def test_a_table_wider_than_the_pane_keeps_its_row_names_in_sight_as_its_figures
     # with the figures: scrolled to the last column, no row said what its numbers were.
     from PySide6.QtCore import QPoint
 
-    _fill(store)
-    screen = ReportsScreen(store)
-    qtbot.addWidget(screen)
-    screen.resize(520, 600)
-    screen.show()
-    _show(qtbot, screen)
-    table, bar = _scrolling_sideways(qtbot, screen)
+    table, bar = _scrolling_sideways(qtbot, store)
     bar.setValue(bar.maximum())
     rows = table.viewport().geometry()
     for row in (0, table.rowCount() - 1):
@@ -215,13 +216,7 @@ def test_a_table_wider_than_the_pane_keeps_its_row_names_in_sight_as_its_figures
 def test_the_keyboard_walks_a_wide_table_with_its_names_in_place_and_copies_a_name(qtbot, store):
     from PySide6.QtGui import QGuiApplication
 
-    _fill(store)
-    screen = ReportsScreen(store)
-    qtbot.addWidget(screen)
-    screen.resize(520, 600)
-    screen.show()
-    _show(qtbot, screen)
-    table, bar = _scrolling_sideways(qtbot, screen)
+    table, bar = _scrolling_sideways(qtbot, store)
     table.setFocus()
     table.setCurrentCell(0, 0)
     qtbot.keyClick(table, Qt.Key.Key_End)

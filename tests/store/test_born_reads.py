@@ -8,24 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from ehdesk.casework import families, referrals
 from ehdesk.models import AuditEvent, Family, Person
 from ehdesk.store import born_reads
 from ehdesk.store.bulk import bulk_writes
+from tests.store.test_unflushed import _count_flushes
 
 TODAY = date(2026, 11, 23)
-
-
-def _count_flushes(session) -> list[int]:
-    flushes = [0]
-
-    def counted(*_args) -> None:
-        flushes[0] += 1
-
-    event.listen(session, "after_flush", counted)
-    return flushes
 
 
 def _member(session, family_id: str, name: str, born: date | None, **extra) -> str:
