@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import operator
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,7 @@ class _Shape:
     """What statements of one shape ask, worked out once."""
 
     model: type
+    table: str
     attributes: list[str] | None  # None: the rows themselves; else these attributes' values
     names: list[str]  # the result's column names
     pins: list[tuple[str, int, bool]]  # (attribute pinned, the position of its value, by IN)
@@ -94,7 +96,7 @@ class _Shape:
 _NOT_ANSWERABLE = object()
 
 
-def _shape_of(statement: Select, bindparams: list[BindParameter]) -> _Shape | object:
+def _shape_of(statement: Select, bindparams: Sequence[BindParameter]) -> _Shape | object:
     if (
         statement._with_options
         or statement._compile_state_funcs
@@ -113,10 +115,9 @@ def _shape_of(statement: Select, bindparams: list[BindParameter]) -> _Shape | ob
     mapper = inspect(model)
     if mapper.local_table.name in _HELD_BACK:
         return _NOT_ANSWERABLE
-    attributes: list[str] | None = []
-    if len(descriptions) == 1 and descriptions[0].get("expr") is model:
-        attributes = None
-    else:
+    attributes: list[str] | None = None
+    if len(descriptions) > 1 or descriptions[0].get("expr") is not model:
+        attributes = []
         for description in descriptions:
             expr = description.get("expr")
             prop = getattr(expr, "property", None)
@@ -163,7 +164,7 @@ def _shape_of(statement: Select, bindparams: list[BindParameter]) -> _Shape | ob
         test = _Params(model, positions).process(where)
     except UnevaluatableError:
         return _NOT_ANSWERABLE
-    return _Shape(model, attributes, names, pins, test, order)
+    return _Shape(model, mapper.local_table.name, attributes, names, pins, test, order)
 
 
 # SQLAlchemy's cache key of a statement -> its shape (or _NOT_ANSWERABLE).
@@ -213,7 +214,7 @@ class BornRows:
         if shape is _NOT_ANSWERABLE:
             return None
         assert isinstance(shape, _Shape)
-        if shape.model.__table__.name in self.written_outside:
+        if shape.table in self.written_outside:
             return None
         try:
             limit, offset = statement._limit, statement._offset or 0
@@ -258,11 +259,7 @@ class BornRows:
         finally:
             _current.values = None
         for attribute, descending in reversed(shape.order):
-            # None first going up, last going down: SQLite's order of NULLs.
-            found.sort(
-                key=lambda row, a=attribute: (getattr(row, a) is not None, getattr(row, a)),
-                reverse=descending,
-            )
+            found.sort(key=_sqlite_order(attribute), reverse=descending)
         if offset or limit is not None:
             found = found[offset : None if limit is None else offset + limit]
         self.answered += 1
@@ -285,6 +282,16 @@ class BornRows:
                             f"{model.__name__}.{attribute} changed after the row was made: "
                             "reads answered from memory (store.born_reads) would be wrong."
                         )
+
+
+def _sqlite_order(attribute: str):
+    """The sort key of ``attribute`` as SQLite orders it: None first going up, last going down."""
+
+    def key(row: Any) -> tuple[bool, Any]:
+        value = getattr(row, attribute)
+        return (value is not None, value)
+
+    return key
 
 
 def of(session: Session) -> BornRows | None:
