@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from ehdesk.casework import families, referrals
@@ -139,3 +141,72 @@ def test_an_edit_that_changes_nothing_is_not_audited_even_before_the_record_is_w
     with store.session() as s:
         details = s.scalars(select(AuditEvent.detail).where(AuditEvent.entity == "referral")).all()
     assert details == [{"change": "create"}, {"fields": ["outcome", "outcome_on"]}]
+
+
+_PEOPLE = st.lists(
+    st.tuples(
+        st.sampled_from(["Ada", "Tobi", "Chi", "ada", "Émile", ""]),
+        st.one_of(st.none(), st.dates(date(2005, 1, 1), date(2026, 1, 1))),
+        st.sampled_from(["male", "female", "not_known"]),
+        st.booleans(),
+    ),
+    max_size=8,
+)
+_ORDERS = st.lists(
+    st.tuples(st.sampled_from(["date_of_birth", "given_name", "gender"]), st.booleans()), max_size=2
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=_PEOPLE,
+    orders=_ORDERS,
+    born_before=st.dates(date(2005, 1, 1), date(2026, 1, 1)),
+    name=st.sampled_from(["Ada", "ada", "Tobi", ""]),
+    live_only=st.booleans(),
+    limit=st.one_of(st.none(), st.integers(0, 4)),
+    offset=st.integers(0, 3),
+)
+def test_any_read_of_a_batchs_own_records_is_answered_as_the_database_would(
+    store, people, orders, born_before, name, live_only, limit, offset
+):
+    """Whatever the rows and the question (comparisons with NULLs, text in any case, order both
+    ways, limit and offset), the answer from memory is the database's, row for row."""
+    with store.session() as s, bulk_writes(s, store):
+        family_id = families.create_family(s, {"household_name": "Okafor"})
+        for given_name, born, gender, deleted in people:
+            s.add(
+                Person(
+                    family_id=family_id,
+                    given_name=given_name,
+                    family_name="Okafor",
+                    date_of_birth=born,
+                    gender=gender,
+                    deleted=deleted,
+                )
+            )
+        where = [Person.family_id == family_id]
+        if live_only:
+            where.append(Person.deleted.is_(False))
+        questions = [
+            select(Person.id).where(*where, Person.date_of_birth < born_before),
+            select(Person.id).where(*where, Person.date_of_birth != born_before),
+            select(Person.id).where(*where, Person.given_name == name),
+            select(Person.id).where(*where, Person.given_name != name, Person.gender.in_(["male", "female"])),
+        ]
+        ordering = [getattr(Person, key).desc() if down else getattr(Person, key) for key, down in orders]
+        questions = [
+            q.order_by(*ordering, Person.id).limit(limit).offset(offset)
+            if limit is not None
+            else q.order_by(*ordering, Person.id)
+            for q in questions
+        ]
+        from_memory = [s.scalars(q).all() for q in questions]
+        assert born_reads.of(s).answered == len(questions)
+        s.flush()
+        held = s.info.pop(born_reads.KEY)
+        try:
+            from_database = [s.scalars(q).all() for q in questions]
+        finally:
+            s.info[born_reads.KEY] = held
+    assert from_memory == from_database
