@@ -27,6 +27,7 @@ from ehdesk.casework.agreement_templates import (
 )
 from ehdesk.casework.blobs import get_blob, put_blob
 from ehdesk.casework.episode_access import current_episode
+from ehdesk.casework.families import members as members_of
 from ehdesk.casework.professionals import involved_agencies
 from ehdesk.casework.records import live
 from ehdesk.config.pack import current_pack
@@ -122,11 +123,6 @@ class AgreementView:
 
 # The reads each draft, signature and signing makes, built once with their values bound at each
 # call: building a statement and working out its cache key cost about as much as running it.
-_MEMBERS = (
-    select(Person)
-    .where(Person.family_id == bindparam("family_id"), Person.deleted.is_(False))
-    .order_by(Person.created_at)
-)
 _SIGNATURES = (
     select(AgreementSignature)
     .where(
@@ -153,10 +149,6 @@ _OTHERS_SIGNED = select(Agreement).where(
 )
 
 
-def _members(session: Session, family_id: str) -> list[Person]:
-    return list(session.scalars(_MEMBERS, {"family_id": family_id}))
-
-
 def _family_name(family: Family, members: list[Person]) -> str:
     if family.household_name:
         return family.household_name
@@ -166,10 +158,10 @@ def _family_name(family: Family, members: list[Person]) -> str:
 
 def possible_signers(session: Session, family_id: str, worker_name: str) -> list[Signer]:
     signers = []
-    for p in _members(session, family_id):
+    for p in members_of(session, family_id):
         if p.role == "adult" and p.parental_responsibility:
             signers.append(Signer(p.full_name, "parent", p.id))
-    for p in _members(session, family_id):
+    for p in members_of(session, family_id):
         if p.role == "child" and p.date_of_birth and (date.today() - p.date_of_birth).days >= 12 * 365:
             signers.append(Signer(p.full_name, "young_person", p.id))
     signers.append(Signer(worker_name, "worker", None))
@@ -254,7 +246,7 @@ def _view(session: Session, row: Agreement, members: list[Person] | None = None)
     """``members``: the family's members, when the caller has just read them."""
     sigs = session.scalars(_SIGNATURES, {"agreement_id": row.id}).all()
     family = session.get(Family, row.family_id)
-    members = _members(session, row.family_id) if members is None else members
+    members = members_of(session, row.family_id) if members is None else members
     if row.status == "draft":
         content = agreement_words(family, members, row)
     else:
@@ -538,7 +530,7 @@ def sign_and_freeze(
     signatures, consent and the "sign" audit event are the same either way. The demo signs this
     way: a PDF for each of thousands of demo agreements would cost far too much."""
     row = _editable(session, agreement_id)
-    members = _members(session, row.family_id)  # read once: signing does not change them
+    members = members_of(session, row.family_id)  # read once: signing does not change them
     draft = _view(session, row, members)
     roles = {s.role for s in draft.signatures}
     if not roles & {"parent", "other_adult", "young_person"}:

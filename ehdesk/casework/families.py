@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
@@ -130,19 +130,28 @@ def list_families(session: Session) -> list[FamilySummary]:
     return [FamilySummary(f.id, f.reference, f.household_name, names.get(f.id, [])) for f in families]
 
 
+# A family's members in the order they were recorded, built once with the family bound at each
+# call: every agreement, assessment, reading and threshold check reads them, and building a
+# statement and working out its cache key cost about as much as running it.
+_EVERY_MEMBER = select(Person).where(Person.family_id == bindparam("family_id")).order_by(Person.created_at)
+_MEMBERS = _EVERY_MEMBER.where(Person.deleted.is_(False))
+
+
+def members(session: Session, family_id: str, *, removed_too: bool = False) -> list[Person]:
+    """The family's members, in the order they were recorded; ``removed_too``: with those removed
+    from the record (an old form still names them)."""
+    return list(session.scalars(_EVERY_MEMBER if removed_too else _MEMBERS, {"family_id": family_id}))
+
+
 def get_family(session: Session, family_id: str, *, audit_view: bool = True) -> FamilyView:
     family = _family_or_404(session, family_id)
-    members = session.scalars(
-        select(Person)
-        .where(Person.family_id == family_id, Person.deleted.is_(False))
-        .order_by(Person.created_at)
-    ).all()
+    people = members(session, family_id)
     if audit_view:
         audit.record(session, "view", "family", family_id, family_id)
     return FamilyView(
         id=family.id,
         reference=family.reference,
-        members=[_member_view(p) for p in members],
+        members=[_member_view(p) for p in people],
         **{name: getattr(family, name) for name in FAMILY_FIELDS},
     )
 

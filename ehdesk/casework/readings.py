@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
+from ehdesk.casework.families import members
 from ehdesk.casework.records import MOVED_OR_REMOVED, live, set_fields
 from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
@@ -94,10 +95,8 @@ def _reading_or_404(session: Session, reading_id: str) -> Reading:
     return live(session, Reading, reading_id, "reading")
 
 
-# Built once, their values bound at each call: every reading taken reads the family's members and
-# looks for a clash, and building a statement and working out its cache key cost about as much as
-# running it.
-_MEMBERS = select(Person).where(Person.family_id == bindparam("family_id"), Person.deleted.is_(False))
+# Built once, their values bound at each call: every reading taken looks for a clash, and building
+# a statement and working out its cache key cost about as much as running it.
 _SAME_OCCASION = select(Reading.id).where(
     Reading.episode_id == bindparam("episode_id"),
     Reading.tool_id == bindparam("tool_id"),
@@ -115,8 +114,7 @@ _CLOSURE_READING = select(Reading.id).where(
 
 
 def _members(session: Session, family_id: str) -> dict[str, Person]:
-    rows = session.scalars(_MEMBERS, {"family_id": family_id})
-    return {p.id: p for p in rows}
+    return {p.id: p for p in members(session, family_id)}
 
 
 def _tool_for(tools: ToolSet, tool_id: str, version: int | None) -> ToolDef:

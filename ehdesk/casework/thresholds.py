@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404
+from ehdesk.casework.families import members
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, ValidationError
-from ehdesk.models import Assessment, Person
+from ehdesk.models import Assessment
 
 DECISIONS = {"step_up": "Step up to children's social care", "continue": "Continue with early help"}
 MANAGER_ROLES = ("manager", "admin")
@@ -65,7 +66,6 @@ _ASSESSMENT_ANSWERS = select(Assessment.answers).where(
     Assessment.form_id == "early-help-assessment",
     Assessment.deleted.is_(False),
 )
-_EVERY_MEMBER = select(Person).where(Person.family_id == bindparam("family_id"))
 
 
 def _assessment_answers(session: Session, episode_id: str) -> list[dict]:
@@ -103,7 +103,7 @@ def triggers_for(session: Session, episode_id: str, answers: dict | None = None)
     episode = episode_or_404(session, episode_id)
     levels = {episode.level_of_need} if episode.level_of_need else set()
     all_answers = _assessment_answers(session, episode_id) + ([answers] if answers else [])
-    names = {p.id: p.full_name for p in session.scalars(_EVERY_MEMBER, {"family_id": episode.family_id})}
+    names = {p.id: p.full_name for p in members(session, episode.family_id, removed_too=True)}
     return list(_found_triggers(levels, all_answers, names).values())
 
 
