@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
+from ehdesk.casework.families import members as members_of
 from ehdesk.casework.record_checks import check_date, require_text, text
 from ehdesk.casework.records import live
 from ehdesk.config.dates import show_date
@@ -374,9 +375,7 @@ def build(
 
 def children_of(session: Session, family_id: str) -> list[tuple[str, str]]:
     """(id, name) of the family's children, by name: the chronology's "filter by child" choices."""
-    rows = session.scalars(
-        select(Person).where(Person.family_id == family_id, Person.role == "child", Person.deleted.is_(False))
-    ).all()
+    rows = [p for p in members_of(session, family_id) if p.role == "child"]
     return sorted(((p.id, p.full_name) for p in rows), key=lambda c: c[1].casefold())
 
 

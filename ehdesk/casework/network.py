@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit, professionals
 from ehdesk.casework.families import _family_or_404
+from ehdesk.casework.families import members as members_of
 from ehdesk.casework.record_checks import require_text, text
 from ehdesk.casework.records import live
 from ehdesk.config.pack import CouncilPack, current_pack
 from ehdesk.errors import ValidationError
-from ehdesk.models import Family, Person
+from ehdesk.models import Family
 from ehdesk.models.team import NetworkTie
 from ehdesk.models.types import new_id
 
@@ -97,9 +98,7 @@ def ecomap(
     pack = pack or current_pack()
     on = on or date.today()
     family: Family = _family_or_404(session, family_id)
-    members = session.scalars(
-        select(Person).where(Person.family_id == family_id, Person.deleted.is_(False))
-    ).all()
+    members = members_of(session, family_id)
     household = [p.given_name for p in members if p.lives_in_household]
     nodes: list[EcomapNode] = []
     # Members living elsewhere (a father, a grandparent) belong to the wider family.

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import closure, meetings
 from ehdesk.casework.assessments import EHA_FORM, engine_for, get_assessment, quality_problems
 from ehdesk.casework.episode_access import episode_or_404
+from ehdesk.casework.families import members as members_of
 from ehdesk.casework.thresholds import threshold_state
 from ehdesk.config.dates import show_date
-from ehdesk.models import Agreement, AgreementSignature, Assessment, Person
+from ehdesk.models import Agreement, AgreementSignature, Assessment
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction, PlanOutcome, PlanVersion
 from ehdesk.models.session_note import SessionNote
@@ -126,11 +127,7 @@ def _agreement_problems(session: Session, episode) -> list[str]:
     if sum(1 for a in rows if a.status == "signed") > 1:
         found.append("more than one version of the agreement is in force")
     parents = [
-        p
-        for p in session.scalars(
-            select(Person).where(Person.family_id == episode.family_id, Person.deleted.is_(False))
-        )
-        if p.role == "adult" and p.parental_responsibility
+        p for p in members_of(session, episode.family_id) if p.role == "adult" and p.parental_responsibility
     ]
     signatures: dict[str, list[AgreementSignature]] = {}
     for sig in session.scalars(

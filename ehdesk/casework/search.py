@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ehdesk.casework.families import members as members_of
 from ehdesk.models import Family, Person
 
 SEPARATOR = "\u241e"  # never typed, so a word cannot match across two fields
@@ -106,8 +107,6 @@ def refresh_family(session: Session, index: FamilyIndex, family_id: str) -> None
         return
     members = [
         (" ".join(p for p in (m.given_name, m.other_names, m.family_name) if p), m.date_of_birth)
-        for m in session.scalars(
-            select(Person).where(Person.family_id == family_id, Person.deleted.is_(False))
-        )
+        for m in members_of(session, family_id)
     ]
     index.put(family.id, family.reference, family.household_name, members)
