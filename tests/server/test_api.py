@@ -8,6 +8,7 @@ import uuid
 
 import httpx
 import pytest
+import zstandard
 from sqlalchemy import select
 
 from ehdesk.models import Blob, Family, Person
@@ -358,6 +359,38 @@ def test_oversized_and_fake_gzip_bodies_are_refused(server, north):
     )
     assert r.status_code == 400
     assert server.count(ChangeLog, ChangeLog.entity == "family") == 0
+
+
+def test_zstd_request_bodies_in_several_frames_and_what_is_refused(server, north):
+    """A push compressed up to its cursor, the cursor in a frame of its own; a zstd bomb and a body
+    that is not zstd are refused before anything is read; every reply says what the server takes."""
+    zstd = zstandard.ZstdCompressor(level=3)
+    head = (
+        json.dumps({"schema_version": V, "device_id": north.device_id, "mutations": []})[:-1] + ',"cursor":'
+    )
+    r = north.http.post(
+        "/v1/sync/push",
+        content=zstd.compress(head.encode()) + zstd.compress(b"0}"),
+        headers={"Content-Type": "application/json", "Content-Encoding": "zstd"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["results"] == []
+    assert r.headers["accept-encoding"] == "zstd, gzip"
+    bomb = zstd.compress(b" " * 20_000_000)
+    assert len(bomb) < 2_000
+    r = north.http.post(
+        "/v1/sync/push",
+        content=bomb,
+        headers={"Content-Type": "application/json", "Content-Encoding": "zstd"},
+    )
+    assert r.status_code == 413
+    r = north.http.post(
+        "/v1/sync/push",
+        content=b"not zstd",
+        headers={"Content-Type": "application/json", "Content-Encoding": "zstd"},
+    )
+    assert r.status_code == 400
+    assert r.json()["detail"] == "The request says it is zstd but is not."
 
 
 def test_gzip_both_ways(server, north):
