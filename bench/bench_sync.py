@@ -61,6 +61,15 @@ def measured_sync(laptop: Laptop, proxy: CuttingProxy, **options) -> tuple[int, 
     return proxy.connections - before[0], proxy.bytes_up - before[1], proxy.bytes_down - before[2]
 
 
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU (user and system) another process has used, from /proc (Linux); 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def server_write_floor(database_url: str, schema: str) -> tuple[float, float]:
     """The PostgreSQL write floor of what the server holds after the first push: every table's rows
     (the pushed rows, audit events, blobs and change-log copies; the seed's few rows too) written by
@@ -268,13 +277,16 @@ def main() -> None:
             f"machine load (1/5/15 min): {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores"
         )
         start = time.perf_counter()
+        cpu = (time.process_time(), process_cpu(process.pid))
         engine = ann.engine()
         engine.push_batch = args.push_batch
         pushed = engine.sync()
         push_seconds = time.perf_counter() - start
+        laptop_cpu, server_cpu = time.process_time() - cpu[0], process_cpu(process.pid) - cpu[1]
         print(
             f"first push of laptop A: {push_seconds:.1f} s ({mutations} mutations, {pushed.blobs_sent} blobs; "
-            f"{mutations / push_seconds:,.0f} mutations/s, client time included)"
+            f"{mutations / push_seconds:,.0f} mutations/s, client time included); CPU: laptop "
+            f"{laptop_cpu:.1f} s, server process {server_cpu:.1f} s"
         )
 
         start = time.perf_counter()
