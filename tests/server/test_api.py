@@ -362,7 +362,7 @@ def test_compression_bombs_and_fake_bodies_are_refused(server, north, encoding):
     assert server.count(ChangeLog, ChangeLog.entity == "family") == 0
 
 
-def test_a_zstd_push_in_two_frames_is_taken_and_replies_say_what_the_server_takes(server, north):
+def test_a_zstd_push_in_two_frames_is_taken(server, north):
     """A push compressed up to its cursor, the cursor then in a frame of its own (``SyncClient``)."""
     head = (
         json.dumps({"schema_version": V, "device_id": north.device_id, "mutations": []})[:-1] + ',"cursor":'
@@ -374,7 +374,6 @@ def test_a_zstd_push_in_two_frames_is_taken_and_replies_say_what_the_server_take
     )
     assert r.status_code == 200, r.text
     assert r.json()["results"] == []
-    assert r.headers["accept-encoding"] == "zstd, gzip"
 
 
 def test_gzip_both_ways(server, north):

@@ -1,8 +1,9 @@
-"""Push requests travel in zstd to a server that says it takes it (its replies carry
-``Accept-Encoding: zstd, gzip``), and in gzip to a server of the release before, which never says
-so: every change arrives either way."""
+"""Push requests travel in zstd to a server that says it takes it (its replies to large requests
+carry ``Accept-Encoding: zstd, gzip``), and in gzip to a server of the release before, which never
+says so: every change arrives either way. A small sync's replies do not say it (bytes)."""
 
 import json
+import os
 
 import httpx
 import zstandard
@@ -27,10 +28,22 @@ class RecordingTransport(httpx.HTTPTransport):
 
 def _push_families(server, laptops) -> tuple[list[str | None], list[str]]:
     ann = laptops("ann")
-    families = [ann.add_family(f"EH-{i}", members=2) for i in range(5)]
+    families = []
+    with ann.store.session() as s:
+        for i in range(5):
+            # Notes of 20 KB however compressed: each batch is a large request (``SAY_ENCODINGS_FROM``).
+            family = Family(
+                reference=f"EH-{i}", team_id=ann.store.profile.team_id, notes=os.urandom(20_000).hex()
+            )
+            s.add(family)
+            s.flush()
+            s.add_all(
+                Person(family_id=family.id, given_name=f"Child{n}", family_name="Test") for n in range(2)
+            )
+            families.append(family.id)
     transport = RecordingTransport()
     engine = ann.engine(transport=transport)
-    engine.push_batch = 3  # 15 changes and their audit events: several batches
+    engine.push_batch = 3  # a family and its two children a batch
     engine.sync()
     engine.client.close()
     return transport.pushes, families
@@ -82,3 +95,17 @@ def test_a_zstd_push_sent_again_after_a_busy_reply_is_the_same_request():
     request = json.loads(bodies[0])
     assert request["cursor"] == 7
     assert request["mutations"][0]["fields"] == {"town": "Zoë's town"}
+
+
+def test_a_small_request_is_not_answered_with_the_encodings(server, laptops):
+    """A one-field sync stays inside its 2 KB: the 29 bytes of the header are for large requests."""
+    ann = laptops("ann")
+    family_id = ann.add_family("EH-1")
+    ann.sync()
+    ann.edit(Family, family_id, town="Changed")
+    transport = RecordingTransport()
+    engine = ann.engine(transport=transport)
+    engine.sync()
+    engine.client.close()
+    assert transport.pushes == ["gzip"]
+    assert engine.client.server_takes_zstd is False
