@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
-from ehdesk.casework.families import members
+from ehdesk.casework.families import members as members_of
 from ehdesk.casework.professionals import involved_text
 from ehdesk.casework.records import MOVED_OR_REMOVED, live
 from ehdesk.config.pack import CouncilPack, current_pack
@@ -96,7 +96,7 @@ _FEEDBACK_DONE = select(Assessment.id).where(
 def family_members(session: Session, family_id: str, include_ids: Set[str] = frozenset()) -> list[Member]:
     """Children first (oldest first), then adults. A member removed since an old form was filled
     in still appears for that form (``include_ids``) so their answers keep their name."""
-    people = members(session, family_id, removed_too=True)
+    people = members_of(session, family_id, removed_too=True)
     kept = [p for p in people if not p.deleted or p.id in include_ids]
     kept.sort(key=lambda p: (p.role != "child", p.date_of_birth or p.due_date or date.max, p.given_name))
     return [Member(p.id, p.full_name, p.role) for p in kept]
@@ -158,7 +158,7 @@ def _prefill(definition: FormDefinition, session: Session, episode: Episode | No
     found = {k: v for k, v in known.items() if k in ids and v}
     # Parental responsibility and living at home are on the member record: offered, not asked again.
     if episode is not None:
-        for p in members(session, episode.family_id):
+        for p in members_of(session, episode.family_id):
             if p.role != "adult":
                 continue
             for qid, value in (

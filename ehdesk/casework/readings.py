@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import current_episode
-from ehdesk.casework.families import members
+from ehdesk.casework.families import members as members_of
 from ehdesk.casework.records import MOVED_OR_REMOVED, live, set_fields
 from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
@@ -114,7 +114,7 @@ _CLOSURE_READING = select(Reading.id).where(
 
 
 def _members(session: Session, family_id: str) -> dict[str, Person]:
-    return {p.id: p for p in members(session, family_id)}
+    return {p.id: p for p in members_of(session, family_id)}
 
 
 def _tool_for(tools: ToolSet, tool_id: str, version: int | None) -> ToolDef:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.casework import audit
 from ehdesk.casework.episode_access import episode_or_404
-from ehdesk.casework.families import members
+from ehdesk.casework.families import members as members_of
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError, ValidationError
 from ehdesk.models import Assessment
@@ -103,7 +103,7 @@ def triggers_for(session: Session, episode_id: str, answers: dict | None = None)
     episode = episode_or_404(session, episode_id)
     levels = {episode.level_of_need} if episode.level_of_need else set()
     all_answers = _assessment_answers(session, episode_id) + ([answers] if answers else [])
-    names = {p.id: p.full_name for p in members(session, episode.family_id, removed_too=True)}
+    names = {p.id: p.full_name for p in members_of(session, episode.family_id, removed_too=True)}
     return list(_found_triggers(levels, all_answers, names).values())
 
 
