@@ -19,11 +19,25 @@ class NotVerified(EhdeskError):
     exit_code = 1
 
 
+# What each kind prints, as ``ehdesk pdf --help`` lists it (a kind's name alone does not say
+# whose copy, or of which document).
+KIND_HELP = {
+    "agreement": "the office copy of the latest signed agreement, exactly as signed",
+    "agreement-family": "the family's own copy of the latest signed agreement, in their language where the pack has it",
+    "plan": "the family's current plan (TAF plan): outcomes, actions, who and when",
+    "meeting": "the minutes of the family's latest meeting",
+    "assessment": "the latest early help assessment, with the family's network (ecomap)",
+    "progress": "the progression-of-change tools, charted over time",
+    "closure": "the closure summary of the current or last episode",
+    "chronology": "the chronology of significant events",
+}
+
+
 def register(sub) -> None:
     pdf = sub.add_parser("pdf", help="make a family's documents as PDF, or check a PDF against the record")
     kinds = pdf.add_subparsers(dest="pdf_kind", metavar="KIND", required=True)
     for kind in KINDS:
-        p = kinds.add_parser(kind, help=f"the latest {kind} of the family's current or last episode")
+        p = kinds.add_parser(kind, help=KIND_HELP[kind])
         p.add_argument("--profile", required=True)
         p.add_argument("--family", required=True, metavar="ID")
         p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
