@@ -185,11 +185,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
     for number, on in enumerate(held, start=1):
         if number > 1:
             _progress_between_meetings(session, rng, actions, on)
-        outcome = (
-            ""
-            if number == 1
-            else rng.choices(["positive_change", "no_change", "deterioration"], [6, 3, 1])[0]
-        )
+        outcome = "" if number == 1 else _review_outcome(rng, fate, last=number == len(held))
         meeting_id = meetings.create_meeting(
             session, eid, "initial_taf" if number == 1 else "taf_review", on,
             place=rng.choice(["Family home", "Children's centre", "School"]),
@@ -291,6 +287,22 @@ def _progress_between_meetings(
             plans.update_action(session, a.id, {"status": a.status, "by_when": a.by_when})
 
 
+REVIEW_OUTCOMES = ("positive_change", "no_change", "deterioration")
+
+
+def _review_outcome(rng, fate: Fate | None, last: bool) -> str:
+    """A TAF review's outcome, in step with where the case is headed: a case that will close
+    with its goals achieved does not get worse at its last review, and one that will close for
+    lack of progress mostly shows none. One draw whatever the weights, so the rest of the story
+    stays as the seed made it."""
+    weights = (6, 3, 1)
+    if fate is not None and fate.reason == "goals_achieved":
+        weights = (6, 2, 0) if last else (6, 3, 1)
+    elif fate is not None and fate.reason == "no_progress_no_risk":
+        weights = (0, 3, 2) if last else (2, 4, 2)
+    return rng.choices(REVIEW_OUTCOMES, weights)[0]
+
+
 def _close_coherently(session, rng, fate: Fate, held: list[date], outcome_ids, actions) -> dict[str, str]:
     """A closure the record bears out: "goals achieved" only after a TAF and with work done
     (the last actions finished, every outcome judged), no progress only after a TAF; a case
@@ -304,6 +316,9 @@ def _close_coherently(session, rng, fate: Fate, held: list[date], outcome_ids, a
                 a.status = "done"
                 plans.update_action(session, a.id, {"status": "done"})
         results = {o: rng.choices(["achieved", "partly"], [3, 1])[0] for o in outcome_ids}
+        if results and "achieved" not in results.values():
+            # "Goals achieved" with no outcome achieved is a closure no manager would sign.
+            results[next(iter(results))] = "achieved"
     elif reason == "no_progress_no_risk":
         results = {o: rng.choice(["partly", "not_achieved"]) for o in outcome_ids}
     else:

@@ -67,9 +67,17 @@ def _dates(
     return taken
 
 
-def _walk(rng: random.Random, tool: ToolDef, count: int) -> list[dict[str, int]]:
+# How a family's scores move, reading to reading, with how often each happens: by where the case
+# is headed, so a case closed with its goals achieved reads as better and one closed for lack of
+# progress does not (one draw whatever the weights, so the seed's story is otherwise unchanged).
+TRENDS = (1.0, 0.4, 0.0, -0.5)
+TREND_WEIGHTS = {"goals_achieved": (70, 30, 0, 0), "no_progress_no_risk": (0, 15, 55, 30)}
+ANY_TREND = (55, 25, 12, 8)
+
+
+def _walk(rng: random.Random, tool: ToolDef, count: int, fate: Fate | None = None) -> list[dict[str, int]]:
     """Answers for ``count`` readings: a start per item, then a family-wide trend with noise."""
-    trend = rng.choices([1.0, 0.4, 0.0, -0.5], [55, 25, 12, 8])[0]
+    trend = rng.choices(TRENDS, TREND_WEIGHTS.get(fate.reason, ANY_TREND) if fate else ANY_TREND)[0]
     values: list[dict[str, int]] = []
     current: dict[str, float] = {}
     for item in tool.items:
@@ -136,7 +144,7 @@ def take_readings(
     if child and child.date_of_birth and (today - child.date_of_birth).days > 8 * 365 and rng.random() < 0.35:
         jobs.append((tools.wellbeing, child))
     for tool, subject in jobs:
-        walk = _walk(rng, tool, len(plan))
+        walk = _walk(rng, tool, len(plan), fate)
         for (occasion, taken_on), raw in zip(plan, walk, strict=True):
             comments = {}
             if subject is None and rng.random() < 0.5:

@@ -14,6 +14,7 @@ from ehdesk.demo import generate
 from ehdesk.demo.names import CULTURES
 from ehdesk.models import Agreement, Episode, Person
 from ehdesk.models.closure import EpisodeClosure
+from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction
 
 POLISH_SURNAMES = next(c[4] for c in CULTURES if c[5] == "Polish")
@@ -33,6 +34,10 @@ def test_every_demo_episode_passes_every_rule(store):
         closures = s.scalars(select(EpisodeClosure)).all()
         done = {a.episode_id for a in s.scalars(select(PlanAction).where(PlanAction.status == "done"))}
         people = s.scalars(select(Person)).all()
+        last_reviews = {
+            m.episode_id: m.review_outcome
+            for m in s.scalars(select(Meeting).where(Meeting.review_outcome != "").order_by(Meeting.held_on))
+        }
         who_gaps = {e.id: who_not_involved(s, e.id, TODAY) for e in episodes if e.status == "open"}
     assert {k: v for k, v in problems.items() if v} == {}
     # Everyone the plan gives an action to is on the family's list of professionals involved.
@@ -47,6 +52,9 @@ def test_every_demo_episode_passes_every_rule(store):
     # "Goals achieved" only where something was done.
     achieved = [c for c in closures if c.reason == "goals_achieved"]
     assert achieved and all(c.episode_id in done for c in achieved)
+    # ... and the record bears it out: an outcome achieved, and no last review that found things worse.
+    assert all("achieved" in c.outcome_results.values() for c in achieved if c.outcome_results)
+    assert not [c for c in achieved if last_reviews.get(c.episode_id) == "deterioration"]
     # No mother and daughter (or any two in a family) share a first name.
     names = defaultdict(list)
     for p in people:
@@ -65,7 +73,6 @@ def test_every_demo_episode_passes_every_rule(store):
 
 
 def test_the_re_check_finds_a_record_that_claims_what_did_not_happen(store):
-    from ehdesk.models.meeting import Meeting
     from tests.casework.rules_helpers import WORKER_ATTENDS, add_plan, make_family
 
     with store.session() as s:
@@ -104,7 +111,6 @@ def test_every_demo_record_was_made_by_a_casework_operation(store):
     a record inside another's act, e.g. a plan version frozen by completing a meeting or the
     consent given by signing the agreement, are audited with that act)."""
     from ehdesk.models import AuditEvent, Consent, Family, Reading, Referral
-    from ehdesk.models.meeting import Meeting
     from ehdesk.models.plan import PlanOutcome
     from ehdesk.models.session_note import SessionNote
 
