@@ -242,7 +242,9 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
     # cases (some still waiting for it).
     if fate is not None:
         fate.outcome_results = _close_coherently(session, rng, fate, held, outcome_ids, actions)
-        fate.note = "Closed after the last TAF review." if held else "Closed before a TAF was held."
+        fate.note = CLOSING_NOTES.get(fate.reason, "") + (
+            " Closed after the last TAF review." if held else " Closed before a TAF was held."
+        )
         if held and held[-1] < fate.closes_on and fate.outcome_results:
             # The family and the team meet once more to close: each outcome judged at the meeting.
             meeting_id = meetings.create_meeting(session, eid, "closure", fate.closes_on, place="Family home")
@@ -254,7 +256,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
                                      for o, result in fate.outcome_results.items()]},
             )  # fmt: skip
             meetings.complete_meeting(session, meeting_id, today=fate.closes_on)
-            fate.note = "Closed at the closure TAF."
+            fate.note = CLOSING_NOTES.get(fate.reason, "") + " Agreed with the family at the closure TAF."
     else:
         limit = add_months(episode.opened_on, 12)
         if today >= limit - timedelta(days=14) and rng.random() < 0.8:
@@ -288,6 +290,20 @@ def _progress_between_meetings(
 
 
 REVIEW_OUTCOMES = ("positive_change", "no_change", "deterioration")
+# The worker's closing summary says why the case closed, as a manager signing it off expects.
+CLOSING_NOTES = {
+    "goals_achieved": "The plan's outcomes are met and the family are managing without us; they"
+    " know how to ask for help again and their universal services know them.",
+    "no_progress_no_risk": "Little has changed in the last reviews and there is no risk of"
+    " significant harm; the family did not want to go on with the plan. Step-down to universal"
+    " services, who know the worries.",
+    "consent_withdrawn": "The family withdrew their consent to early help; the withdrawal is"
+    " recorded. No concerns of significant harm.",
+    "stepped_up": "Escalated to children's social care; the handover is recorded.",
+    "moved_away": "The family moved out of the area; their new council's early help service was"
+    " told, with the family's agreement.",
+    "other": "Closed by agreement with the family.",
+}
 
 
 def _review_outcome(rng, fate: Fate | None, last: bool) -> str:
