@@ -5,15 +5,17 @@ line itself (thick, plain, dashed, zig-zag) so it reads in greyscale too."""
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from reportlab.graphics.shapes import Drawing, Ellipse, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 
 from ehdesk.casework.document_views import Ecomap
 from ehdesk.pdf.blocks import heading, para
-from ehdesk.pdf.fonts import SANS, SANS_BOLD, register_fonts
+from ehdesk.pdf.fonts import ARABIC, ARABIC_BOLD, SANS, SANS_BOLD, register_fonts, script_runs
 
 INK = colors.HexColor("#1f2933")
 KIND_COLOURS = {"wider_family": "#7b4fa0", "informal": "#2f855a", "agency": "#2f5d8a"}
@@ -21,8 +23,43 @@ WIDTH, HEIGHT = 170 * mm, 120 * mm
 BOX_W, BOX_H = 34 * mm, 11 * mm
 
 
+@lru_cache(maxsize=1024)
+def _piece(run: str, font: str, size: float) -> tuple[str, float]:
+    """One run as it is drawn, and its width. A ``String`` is not shaped by reportlab, so an Arabic
+    run is shaped here with HarfBuzz (reportlab's ``shapeStr``): the result holds the joined
+    letter forms in visual order, right to left, and renderPDF draws it glyph by glyph at
+    HarfBuzz's advances, which are also what its width is summed from."""
+    if font in (ARABIC, ARABIC_BOLD):
+        shaped = shapeStr(run, font, size)
+        if isinstance(shaped, ShapedStr):
+            return shaped, sum(g.x_advance for g in shaped.__shapeData__) * size / 1000
+    return run, stringWidth(run, font, size)
+
+
+def _pieces(text: str, font: str, size: float) -> list[tuple[str, float, str]]:
+    """``text`` as (drawn run, width, font) pieces: a String has one font, and DejaVu Sans has no
+    Chinese, Japanese, Korean or Arabic, so each script's run is drawn in the font that has it."""
+    return [(*_piece(run, face, size), face) for run, face in script_runs(text, font)]
+
+
+def _width(text: str, font: str, size: float) -> float:
+    return sum(width for _, width, _ in _pieces(text, font, size))
+
+
+def _label(
+    d: Drawing, x: float, y: float, text: str, font: str, size: float, colour, middle: bool = False
+) -> None:
+    """Draw ``text`` from ``x`` (or centred on it), one String per script run, side by side."""
+    pieces = _pieces(text, font, size)
+    if middle:
+        x -= sum(width for _, width, _ in pieces) / 2
+    for shown, width, face in pieces:
+        d.add(String(x, y, shown, fontName=face, fontSize=size, fillColor=colour))
+        x += width
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
-    while text and stringWidth(text, font, size) > width:
+    while text and _width(text, font, size) > width:
         text = text[:-2] + "…" if len(text) > 2 else ""
     return text
 
@@ -34,9 +71,9 @@ def _lines(text: str, font: str, size: float, width: float, most: int = 2) -> li
     words = text.split()
     while words and len(lines) < most - 1:
         line = words.pop(0)
-        while words and stringWidth(f"{line} {words[0]}", font, size) <= width:
+        while words and _width(f"{line} {words[0]}", font, size) <= width:
             line += " " + words.pop(0)
-        if stringWidth(line, font, size) > width:  # one long word: leave it to the last line
+        if _width(line, font, size) > width:  # one long word: leave it to the last line
             words.insert(0, line)
             break
         lines.append(line)
@@ -81,20 +118,17 @@ def ecomap_drawing(data: Ecomap) -> Drawing:
         d.add(Rect(x - BOX_W / 2, top - height, BOX_W, height, fillColor=colors.white, strokeColor=colour,
                    strokeWidth=1.8 if node.is_lead else 0.8))  # fmt: skip
         for n, line in enumerate(label):
-            d.add(String(x - BOX_W / 2 + 2, top - 4 * mm - n * 3 * mm, line, fontName=SANS_BOLD, fontSize=7,
-                         fillColor=colour))  # fmt: skip
+            _label(d, x - BOX_W / 2 + 2, top - 4 * mm - n * 3 * mm, line, SANS_BOLD, 7, colour)
         sub = " · ".join(p for p in (node.detail, node.strength_label) if p)
-        d.add(String(x - BOX_W / 2 + 2, top - height + 2.2 * mm, _fit(sub, SANS, 6.5, BOX_W - 4), fontName=SANS,
-                     fontSize=6.5, fillColor=INK))  # fmt: skip
+        _label(d, x - BOX_W / 2 + 2, top - height + 2.2 * mm, _fit(sub, SANS, 6.5, BOX_W - 4), SANS, 6.5, INK)
     d.add(
         Ellipse(
             cx, cy, 24 * mm, 12 * mm, fillColor=colors.HexColor("#f0f4f8"), strokeColor=INK, strokeWidth=1.2
         )
     )
-    d.add(String(cx, cy + 2 * mm, _fit(f"{data.household_name} household", SANS_BOLD, 8, 44 * mm),
-                 fontName=SANS_BOLD, fontSize=8, textAnchor="middle", fillColor=INK))  # fmt: skip
-    d.add(String(cx, cy - 3 * mm, _fit(", ".join(data.household), SANS, 7, 44 * mm), fontName=SANS, fontSize=7,
-                 textAnchor="middle", fillColor=INK))  # fmt: skip
+    household = _fit(f"{data.household_name} household", SANS_BOLD, 8, 44 * mm)
+    _label(d, cx, cy + 2 * mm, household, SANS_BOLD, 8, INK, middle=True)
+    _label(d, cx, cy - 3 * mm, _fit(", ".join(data.household), SANS, 7, 44 * mm), SANS, 7, INK, middle=True)
     x = 2 * mm
     for strength, words in (
         ("strong", "Strong"),

@@ -81,17 +81,53 @@ def register_fonts() -> None:
     addMapping(CJK, 1, 1, CJK)
 
 
-def _arabic(match: re.Match, text: str) -> str:
-    before = THIN_SPACE if match.start() > 0 and not text[match.start() - 1].isspace() else ""
-    after = THIN_SPACE if match.end() < len(text) and not text[match.end()].isspace() else ""
-    return f'{before}<font name="{ARABIC}">{match.group(0)}</font>{after}'
+def script_runs(text: str, font: str = SANS) -> list[tuple[str, str]]:
+    """``text`` cut into (run, font name) pieces in reading order: CJK runs in the CJK font (it has
+    no bold), Arabic runs in the Arabic face matching ``font``, the rest in ``font``. One splitter
+    for ``markup`` (paragraphs) and the ecomap's drawn labels, so both pick the same font."""
+    arabic = ARABIC_BOLD if font == SANS_BOLD else ARABIC
+    runs: list[tuple[str, str]] = []
+
+    def plain(part: str) -> None:
+        # CJK is taken out first, as ``markup`` always did, so an ideographic space (which the
+        # Arabic pattern counts as a space) stays with the CJK run.
+        at = 0
+        for m in _ARABIC_RUN.finditer(part):
+            if m.start() > at:
+                runs.append((part[at : m.start()], font))
+            runs.append((m.group(0), arabic))
+            at = m.end()
+        if at < len(part):
+            runs.append((part[at:], font))
+
+    at = 0
+    for m in _CJK_RUN.finditer(text):
+        plain(text[at : m.start()])
+        runs.append((m.group(0), CJK))
+        at = m.end()
+    plain(text[at:])
+    return runs
+
+
+def _spaced(run: tuple[str, str], at: int) -> bool:
+    return run[1] != CJK and run[0][at].isspace()
 
 
 def markup(text: str | None) -> str:
     """Escape ``text`` for a reportlab Paragraph and put each non-Latin run in a font that has it."""
     if not text:
         return ""
-    escaped = escape(str(text))
-    escaped = _CJK_RUN.sub(lambda m: f'<font name="{CJK}">{m.group(0)}</font>', escaped)
-    escaped = _ARABIC_RUN.sub(lambda m: _arabic(m, escaped), escaped)
-    return escaped.replace("\n", "<br/>")
+    runs = script_runs(str(text))
+    out: list[str] = []
+    for i, (run, font) in enumerate(runs):
+        if font == CJK:
+            out.append(f'<font name="{CJK}">{escape(run)}</font>')
+        elif font == ARABIC:
+            # A CJK neighbour counts as touching even when it is an ideographic space: its <font>
+            # tag stands between them in the markup.
+            before = THIN_SPACE if i > 0 and not _spaced(runs[i - 1], -1) else ""
+            after = THIN_SPACE if i + 1 < len(runs) and not _spaced(runs[i + 1], 0) else ""
+            out.append(f'{before}<font name="{ARABIC}">{escape(run)}</font>{after}')
+        else:
+            out.append(escape(run))
+    return "".join(out).replace("\n", "<br/>")
