@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
+from reportlab.platypus import KeepTogether
 
 from ehdesk.casework.document_views import Ecomap
 from ehdesk.pdf.blocks import heading, para
@@ -147,8 +148,14 @@ def ecomap_story(data: Ecomap) -> list:
     family without one is unchanged)."""
     if not data.nodes:
         return []
+    # Kept together: the heading alone at the foot of a page, with the drawing overleaf, reads
+    # as a section left empty.
     return [
-        heading("The family's network (ecomap)", 2),
-        para("Ties: thick strong, plain moderate, dashed weak, zig-zag stressful.", "small"),
-        ecomap_drawing(data),
+        KeepTogether(
+            [
+                heading("The family's network (ecomap)", 2),
+                para("Ties: thick strong, plain moderate, dashed weak, zig-zag stressful.", "small"),
+                ecomap_drawing(data),
+            ]
+        )
     ]

@@ -17,7 +17,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.documents import render_latest_assessment as render_latest
 from ehdesk.forms.loader import forms_dir, load_library
 from ehdesk.models import Family, Person
-from ehdesk.pdf.ecomap import WIDTH, ecomap_drawing
+from ehdesk.pdf.ecomap import WIDTH, ecomap_drawing, ecomap_story
 from ehdesk.pdf.fonts import ARABIC_BOLD, CJK, SANS_BOLD
 from tests.assessments.helpers import complete_eha_answers, family_of_four
 from tests.assessments.test_versions_and_pdf import pdf_text
@@ -112,3 +112,22 @@ def test_an_arabic_name_is_drawn_right_to_left_and_in_line_with_the_latin():
     assert centre[1][0] == pytest.approx(centre[0][0] + stringWidth("刘", CJK, 8))
     end = centre[1][0] + stringWidth(" household", SANS_BOLD, 8)
     assert (centre[0][0] + end) / 2 == pytest.approx(WIDTH / 2)
+
+
+def test_the_ecomap_heading_never_stands_alone_at_the_foot_of_a_page():
+    """Demo family EH-01000006's assessment ended page 5 with the heading and began page 6 with
+    the drawing: the heading goes over with its drawing."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    out = io.BytesIO()
+    page = SimpleDocTemplate(out, pagesize=A4)
+    nearly_full = page.height - 80  # room for the heading and its key line, not for the drawing
+    data = Ecomap(
+        "Okafor", ["Grace"], [EcomapNode("t1", "informal", "Informal", "Nan Rose", "", "", "strong")]
+    )
+    page.build([Spacer(1, nearly_full), *ecomap_story(data)])
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(out.getvalue())).pages]
+    assert [n for n, text in enumerate(pages) if "The family's network (ecomap)" in text] == [
+        n for n, text in enumerate(pages) if "Stressful" in text
+    ]
