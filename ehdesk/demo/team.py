@@ -57,7 +57,7 @@ TIES = [
     ("wider_family", "Aunt Sue", "Mum's sister"),
     ("informal", "Next-door neighbour", "Neighbour"),
     ("informal", "St Mark's church group", "Faith group"),
-    ("informal", "Football club", "Kai's Saturday team"),
+    ("informal", "Football club", "The children's Saturday team"),
     ("informal", "Friend from school gate", "Friend"),
 ]
 OUTCOME_TO_DECISION = {
