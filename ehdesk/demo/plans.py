@@ -158,7 +158,9 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
     roll = rng.random()
     first = start + timedelta(days=rng.randint(14, 42) if roll < 0.82 else rng.randint(43, 75))
     held: list[date] = []
-    if roll < 0.95 and first <= end:
+    # Not yet held only in a case's first months: a case a year on with no TAF ever held is a
+    # failure a manager would long since have acted on, not the overdue first TAF a demo shows.
+    if (roll < 0.95 or (end - start).days > NO_TAF_AT_MOST_DAYS) and first <= end:
         held.append(first)
         while True:
             gap = rng.randint(49, 84) if rng.random() < 0.85 else rng.randint(85, 120)
@@ -289,6 +291,7 @@ def _progress_between_meetings(
             plans.update_action(session, a.id, {"status": a.status, "by_when": a.by_when})
 
 
+NO_TAF_AT_MOST_DAYS = 120
 REVIEW_OUTCOMES = ("positive_change", "no_change", "deterioration")
 # The worker's closing summary says why the case closed, as a manager signing it off expects.
 CLOSING_NOTES = {
