@@ -31,6 +31,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import _listWrapOn
 
 from ehdesk.pdf.fonts import SANS, SANS_BOLD, markup, register_fonts
 
@@ -297,6 +298,28 @@ def _numbered_canvas(info: DocumentInfo):
     return NumberedCanvas
 
 
+# A heading ends a page only with at least this much room left under it for what it heads.
+LEAST_START = 12 * mm
+
+
+class HeadingWithItsStart(KeepTogether):
+    """What reportlab groups for ``keepWithNext`` (a heading and what it heads): kept together
+    where it fits. Where it does not, it starts here if the heading and a first part of what it
+    heads fit (a table's header row and first rows, a paragraph's first lines), and on the next
+    page only if they do not: kept whole, a chronology's long table left its first page empty."""
+
+    def split(self, aW, aH):
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        *heads, body = self._content
+        if self._H > aH and heads:
+            # The heights KeepTogether itself measures its content with (reportlab's own helper).
+            room = aH - _listWrapOn(heads, aW, self.canv)[1]
+            if room >= LEAST_START and len(body.splitOn(self.canv, aW, room)) > 1:
+                return list(self._content)
+        return super().split(aW, aH)
+
+
 def build_pdf(info: DocumentInfo, story: list[Flowable]) -> bytes:
     """Lay out ``story`` on A4 pages with the ehdesk page template; returns the PDF bytes."""
     register_fonts()
@@ -313,6 +336,7 @@ def build_pdf(info: DocumentInfo, story: list[Flowable]) -> bytes:
         subject=info.subtitle,
         creator="ehdesk",
         invariant=1,
+        keepTogetherClass=HeadingWithItsStart,
     )
     head = [heading(info.title, 1)]
     if info.subtitle:

@@ -46,7 +46,7 @@ def render(doc: ChronologyDocument) -> tuple[bytes, DocumentInfo]:
                     ]
                     for e in entries
                 ],
-                [22, 52, 72, 28],
+                [30, 52, 64, 28],  # a date column narrower than "30 September" splits the month
             )
         )
     else:
