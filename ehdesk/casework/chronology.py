@@ -280,7 +280,8 @@ def _entries(session: Session, family_id: str, pack: CouncilPack) -> list[Chrono
             ChronologyEntry(
                 n.session_on,
                 "session",
-                pack.label("session_types", n.session_type) or "Session",
+                # "School" or "Phone" alone does not say what happened.
+                f"Session: {pack.label('session_types', n.session_type)}" if n.session_type else "Session",
                 detail,
                 children,
                 by=n.worker_name,

@@ -91,7 +91,7 @@ def test_the_chronology_tells_the_case_in_date_order_from_what_the_record_holds(
         (date(2026, 1, 5), "Allocated to Ann Worker"),
         (date(2026, 1, 5), "Consent given: To share information with named agencies"),
         (date(2026, 1, 12), "Mrs Patel (School) began working with the family"),
-        (date(2026, 1, 20), "Home visit"),
+        (date(2026, 1, 20), "Session: Home visit"),
         (date(2026, 2, 14), "Lily taken to A&E after a fall"),
         (date(2026, 2, 20), "Reallocated from Ann Worker to Bob Worker"),
         (date(2026, 3, 3), "Stepped up to children's social care"),
@@ -108,8 +108,8 @@ def test_filter_by_child_keeps_the_whole_family_entries_and_that_childs_own(worl
     with world.session() as s:
         lily = [e.title for e in chronology.build(s, world.family_id, child_id=world.lily)]
         kai = [e.title for e in chronology.build(s, world.family_id, child_id=world.kai)]
-    assert "Lily taken to A&E after a fall" in lily and "Home visit" not in lily
-    assert "Home visit" in kai and "Lily taken to A&E after a fall" not in kai
+    assert "Lily taken to A&E after a fall" in lily and "Session: Home visit" not in lily
+    assert "Session: Home visit" in kai and "Lily taken to A&E after a fall" not in kai
     assert len(lily) == len(kai) == 9
 
 
