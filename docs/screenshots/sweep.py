@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """The screenshot sweep: opens every screen, tab and main dialog of ehdesk on synthetic data at
 each screen size, scale and theme, saves a PNG of each, and checks what a worker would notice:
-the window fills the screen's free area (a 1,280x720 screen at 150% is 853x480 to lay out) and
-never grows by itself, nor needs more than that area, every button lies inside the window with
-its whole label, no
-label is cut off, no page or form scrolls sideways (a table may, inside itself) and no choice box
-is narrower than its choice and arrow, every focusable control has a name a screen reader can
-say, and text stands out 4.5:1 from its background. Exits 1 and lists the problems if any.
+the window is the size the app opens at on that screen (a 1,280x720 screen at 150% is 853x480 to
+lay out, and the app opens at 837x432 there) and never grows by itself, nor needs more than the
+screen's free area, every button lies inside the window with its whole label, no label is cut
+off, no page or form scrolls sideways (a table may, inside itself) and no choice box is narrower
+than its choice and arrow, every focusable control has a name a screen reader can say, and text
+stands out 4.5:1 from its background. Exits 1 and lists the problems if any.
 
     python docs/screenshots/sweep.py                       # 1280x720 and 1366x768, 100% and 150%,
                                                            # light and dark, into docs/screenshots/sweep/
@@ -103,6 +103,7 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
     from ehdesk.config.appearance import Appearance
     from ehdesk.ui import sweep
     from ehdesk.ui.main_window import MainWindow
+    from ehdesk.ui.screen_size import start_size
     from ehdesk.ui.style import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -110,12 +111,18 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
     sweep.make_sweep_profile(data_dir)
     problems: list[str] = []
     screens = 0
+    windows: list[str] = []  # the sizes laid out at, said at the end
     for theme in args.themes.split(","):
         apply_style(app, Appearance(theme=theme))
         for size_text in args.sizes.split(","):
             width, height = (int(v) for v in size_text.split("x"))
-            # The window fills the screen: at 150% a 1,280×720 screen is 853×480 to lay out.
-            size = room = QSize(int(width / scale), int(height / scale))
+            # The screen's free area: at 150% a 1,280×720 screen is 853×480 to lay out. The window
+            # is laid out at the size the app opens at there (837×432: room for the title bar and
+            # frame), not the whole area: a page that fits 853×480 may scroll sideways at 837.
+            room = QSize(int(width / scale), int(height / scale))
+            size = start_size(room)
+            if f"{size.width()}×{size.height()}" not in windows:
+                windows.append(f"{size.width()}×{size.height()}")
             window = MainWindow(data_dir)
             window.resize(size)
             window.show()
@@ -143,7 +150,8 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
     QThreadPool.globalInstance().waitForDone(10_000)
     for line in problems:
         print(line)
-    print(f"{screens} screens at {scale:.0%}: {len(problems)} problem(s).", flush=True)
+    laid_out = f" in a {', '.join(windows)} window" if windows else ""
+    print(f"{screens} screens at {scale:.0%}{laid_out}: {len(problems)} problem(s).", flush=True)
     return 1 if problems else 0
 
 

@@ -72,9 +72,9 @@ def _after_first_paint(app, window) -> None:
 def initial_size(app):
     """1,200×780 where the screen has room; never bigger than the screen's free area (a
     1,366×768 laptop, or 1,920×1,080 at 150%, which leaves 1,280×720)."""
-    from ehdesk.ui.screen_size import within_screen
+    from ehdesk.ui.screen_size import START_HEIGHT, START_WIDTH, within_screen
 
-    return within_screen(None, 1200, 780)
+    return within_screen(None, START_WIDTH, START_HEIGHT)
 
 
 def prepare_demo(window, on_ready=None) -> None:

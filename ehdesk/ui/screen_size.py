@@ -8,6 +8,17 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+# The size the main window opens at where the screen has room (``start_size``).
+START_WIDTH, START_HEIGHT = 1200, 780
+
+
+def start_size(free: QSize) -> QSize:
+    """The size the main window opens at on a screen whose free area is ``free`` (logical
+    pixels): 1,200×780 where there is room, less where not (837×432 on a 1,280×720 screen at
+    150%). The app opens at it, and the screenshot sweep lays every screen out at it, so what
+    the sweep checks is what a worker sees."""
+    return fit_size(free, START_WIDTH, START_HEIGHT)
+
 
 def within_screen(widget: QWidget | None, width: int, height: int) -> QSize:
     """``width``×``height``, or less where the screen's free area is smaller (a 1,280x720 screen

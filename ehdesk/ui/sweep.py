@@ -1,7 +1,7 @@
 """Walks every screen of the desktop app the way a worker would and checks what a worker would
 notice on a small laptop: the window never grows by itself nor needs more than the screen's free
-area (853x480 on a 1,280x720 screen at 150%), every button lies inside the window
-and shows its whole label, no label is cut off, no page or form strip scrolls sideways (a table
+area (853x480 on a 1,280x720 screen at 150%, where the app opens at 837x432), every button lies
+inside the window and shows its whole label, no label is cut off, no page or form strip scrolls sideways (a table
 may, inside itself), no choice box is narrower than its choice and arrow, every focusable control
 has a name a screen reader can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
 

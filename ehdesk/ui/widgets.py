@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QScrollArea,
+    QSplitter,
     QStyle,
     QStyleOptionComboBox,
     QStyleOptionHeader,
@@ -67,6 +68,63 @@ class Columns(QWidget):
             self._row.setDirection(direction)
             self.updateGeometry()  # stacked, it needs more height
         super().resizeEvent(event)
+
+
+class BesideOrUnder(QSplitter):
+    """Panes side by side, with a handle to drag between them, where the width holds them all at
+    their smallest; one under the other where it does not. Like ``Columns``, never asks for more
+    width than its widest pane, so it never makes the page scroll sideways: the Agencies tab's
+    professionals (as wide as their longest words: "Neighbourhood", "September") beside the
+    ecomap needed 830-856 px on the 789 a page has when the app opens on a 1,280x720 screen at
+    150% (837x432), and the page scrolled sideways. A worker's drag is kept while they stay
+    side by side."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self._beside_sizes: list[int] | None = None  # (the panes' widths, to restore)
+
+    @staticmethod
+    def _least(pane: QWidget) -> QSize:
+        return pane.minimumSizeHint().expandedTo(pane.minimumSize())
+
+    def _panes(self) -> list[QWidget]:
+        return [self.widget(i) for i in range(self.count()) if not self.widget(i).isHidden()]
+
+    def _beside_width(self) -> int:
+        panes = self._panes()
+        return sum(self._least(p).width() for p in panes) + self.handleWidth() * max(len(panes) - 1, 0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()  # under: the widest pane, and the panes' heights
+        if self.orientation() == Qt.Orientation.Horizontal:
+            widest = max((self._least(p).width() for p in self._panes()), default=0)
+            return QSize(widest, hint.height())
+        return hint
+
+    def _lay_out(self, width: int) -> None:
+        beside = width >= self._beside_width()
+        want = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+        if self.orientation() == want:
+            return
+        if not beside and sum(self.sizes()) > 0:  # (none yet before it is first laid out)
+            self._beside_sizes = self.sizes()
+        self.setOrientation(want)
+        if beside and self._beside_sizes:
+            self.setSizes(self._beside_sizes)
+        elif not beside:
+            # Each pane its smallest height, any spare height shared by the stretch factors.
+            self.setSizes([self._least(self.widget(i)).height() for i in range(self.count())])
+        self.updateGeometry()  # under, it needs more height
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._lay_out(event.size().width())
+        super().resizeEvent(event)
+
+    def event(self, event) -> bool:
+        # A pane's smallest width changed (a table's columns set their floor as its rows arrive).
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._lay_out(self.width())
+        return super().event(event)
 
 
 def button_row(*buttons: QWidget) -> QWidget:

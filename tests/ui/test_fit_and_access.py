@@ -112,15 +112,15 @@ def test_every_screen_fits_a_council_laptop_names_its_controls_and_reads_clearly
 
 def _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale: float = 1.5) -> tuple[MainWindow, QSize]:
     """The sweep's demo profile in the window the app opens on a 1,280×720 screen at 150%: the
-    853×480 logical pixels there, less room for the title bar and frame (``fit_size``). (Or at
-    another ``scale``: 1 for the same screen at 100%.)"""
-    from ehdesk.ui.screen_size import fit_size
+    853×480 logical pixels there, less room for the title bar and frame (``start_size``, as the
+    app and the sweep). (Or at another ``scale``: 1 for the same screen at 100%, 1,200×672.)"""
+    from ehdesk.ui.screen_size import start_size
 
     sweep.make_sweep_profile(data_dir)
     style.apply_style(themed, Appearance(theme="light"))
     window = MainWindow(data_dir)
     qtbot.addWidget(window)
-    size = fit_size(QSize(int(1280 / scale), int(720 / scale)), 10_000, 10_000)
+    size = start_size(QSize(int(1280 / scale), int(720 / scale)))
     window.resize(size)
     window.show()
     return window, size
@@ -182,6 +182,23 @@ def test_at_150_percent_scaling_every_screen_still_fits_a_1280_by_720_and_a_1920
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.count(": 0 problem(s).") == 2
+    # Each screen laid out at the size the app opens at there, not the screen's whole free area
+    # (853×480 and 1,280×720): the Agencies tab scrolled sideways at 837×432 with the sweep quiet.
+    assert " in a 837×432 window: 0 problem(s)." in result.stdout
+    assert " in a 1200×672 window: 0 problem(s)." in result.stdout
+
+
+def test_the_app_and_the_sweep_open_the_window_at_one_start_up_size(qapp):
+    from ehdesk.ui.app import initial_size
+    from ehdesk.ui.screen_size import start_size
+
+    # A 1,280×720 screen at 150% leaves 853×480; at 100% 1,280×720; a 1,366×768 laptop 1,366×768.
+    assert start_size(QSize(853, 480)) == QSize(837, 432)
+    assert start_size(QSize(1280, 720)) == QSize(1200, 672)
+    assert start_size(QSize(1366, 768)) == QSize(1200, 720)
+    assert start_size(QSize(1920, 1040)) == QSize(1200, 780)  # room to spare: the window's own size
+    free = qapp.primaryScreen().availableGeometry().size()
+    assert initial_size(qapp) == start_size(free)
 
 
 # -- the checks themselves catch what they are for ------------------------------------------------
@@ -308,6 +325,45 @@ def test_at_150_percent_the_agencies_tab_needs_no_sideways_scroll_and_its_networ
         if window.size() != size:
             found.append(f"the window grew to {window.width()}×{window.height()}")
         break
+    window.lock()
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("scale", [1.5, 1], ids=["150%", "100%"])
+def test_the_agencies_page_never_scrolls_sideways_at_the_size_the_app_opens_at_whatever_the_words(
+    qtbot, data_dir, themed, scale
+):
+    # At 837×432 (what the app opens at on a 1,280×720 screen at 150%) the page has 789 px. The
+    # professionals' table is never narrower than each column's longest word, and the ecomap never
+    # narrower than 280 px: beside it, a family whose police officer is a "Neighbourhood officer"
+    # since a date in "September" needed 830-856 px, and the page scrolled sideways (every demo
+    # family did). Where both do not fit, the map goes under the list; where they do, it stays
+    # beside it (at 100%, 1,200×672).
+    from PySide6.QtWidgets import QSplitter
+
+    from tests.ui.conftest import fill
+
+    window, size = _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale)
+    for name, _top in sweep.walk(window, dialogs=False):
+        if name == "family-agencies":
+            break
+    tab = window.workspace.record.tabs.currentWidget()
+    tab.new()
+    fill(tab, agency="police", name="PC Reed", role="Neighbourhood officer", since="06/09/2024")
+    rows = tab.table.rowCount()
+    tab.save()
+    qtbot.waitUntil(lambda: tab.table.rowCount() == rows + 1, timeout=10_000)
+    sweep.settle()
+    found = []
+    sideways = _page_area(tab).horizontalScrollBar()
+    if sideways.isVisible() or sideways.maximum():
+        found.append(f"the page scrolls sideways by {sideways.maximum()} px")
+    found += no_sideways_scroll_and_inputs_whole(tab, window)
+    beside = tab.findChild(QSplitter).orientation() == Qt.Orientation.Horizontal
+    if beside != (scale == 1):
+        found.append(f"the ecomap is {'beside' if beside else 'under'} the list")
+    if window.size() != size:
+        found.append(f"the window grew to {window.width()}×{window.height()}")
     window.lock()
     assert found == [], "\n".join(found)
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.ecomap import EcomapView
 from ehdesk.ui.widgets import (
+    BesideOrUnder,
     Columns,
     DateField,
     ElidingCombo,
@@ -190,7 +190,8 @@ class AgenciesTab(EpisodeTab):
         rl.addWidget(self.ecomap, 1)
         rl.addWidget(scrolling(tie_box))
 
-        split = QSplitter()
+        # The map beside the list where both fit at their smallest, under it where not.
+        split = BesideOrUnder()
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(0, 1)
