@@ -40,7 +40,8 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
         "--screenshot",
         type=Path,
         metavar="FILE.png",
-        help="with --demo: render the main window to a PNG and exit",
+        help="with --demo: save the caseload as FILE.png, with FILE-signin.png and FILE-family.png "
+        "beside it, and exit",
     )
 
 
