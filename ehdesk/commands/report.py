@@ -8,13 +8,18 @@ from ehdesk.casework import audit
 from ehdesk.commands.common import open_profile
 from ehdesk.errors import EhdeskError
 from ehdesk.reports import build_report
-from ehdesk.reports.arguments import MANAGER_ONLY_KINDS, add_report_arguments, checked, compare_period
+from ehdesk.reports.arguments import (
+    MANAGER_ONLY_KINDS,
+    REPORT_HELP,
+    add_report_arguments,
+    checked,
+    compare_period,
+    kind_words,
+)
 
 
 def register(sub) -> None:
-    report = sub.add_parser(
-        "report", help="the statistical return for a period, suppressed (CSV, PDF or XLSX)"
-    )
+    report = sub.add_parser("report", help=REPORT_HELP)
     report.add_argument("--profile", required=True)
     add_report_arguments(report)
     report.set_defaults(handler=_report)
@@ -46,6 +51,5 @@ def _report(args) -> int:
     finally:
         store.close()
     args.out.write_bytes(data)
-    what = "return" if args.kind == "return" else f"{args.kind} report (not for publication)"
-    print(f"Wrote the {args.fmt.upper()} {what} for {date_from} to {date_to} to {args.out}.")
+    print(f"Wrote the {args.fmt.upper()} {kind_words(args.kind)} for {date_from} to {date_to} to {args.out}.")
     return 0

@@ -18,6 +18,15 @@ MEDIA_TYPES = {
 }
 # Kinds that show small numbers: only a manager or an admin may make them.
 MANAGER_ONLY_KINDS = ("management", "supporting-families")
+REPORT_HELP = (
+    "the statistical return for a period, suppressed; or a manager's management report or"
+    " Supporting Families return, not suppressed (CSV, PDF or XLSX)"
+)
+
+
+def kind_words(kind: str) -> str:
+    """What a command says it wrote: "return", or "management report (not for publication)"."""
+    return "return" if kind == "return" else f"{kind} report (not for publication)"
 
 
 def parse_day(text: str, which: str) -> date:

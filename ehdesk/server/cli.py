@@ -81,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("verify-audit", help="re-check every laptop's audit hash chain held by the server")
     p.add_argument("--device", metavar="ID", help="only this device's chain")
     p.set_defaults(handler=_verify_audit)
-    rep = sub.add_parser("report", help="the council-wide statistical return, suppressed")
-    from ehdesk.reports.arguments import add_report_arguments
+    from ehdesk.reports.arguments import REPORT_HELP, add_report_arguments
+
+    rep = sub.add_parser("report", help=f"council-wide: {REPORT_HELP}")
 
     add_report_arguments(rep)
     rep.set_defaults(handler=_report)
@@ -100,7 +101,7 @@ def _verify_audit(args) -> int:
 
 
 def _report(args) -> int:
-    from ehdesk.reports.arguments import checked, compare_period
+    from ehdesk.reports.arguments import checked, compare_period, kind_words
     from ehdesk.reports.build import build_report
     from ehdesk.server.db import session_factory, transaction
 
@@ -125,7 +126,10 @@ def _report(args) -> int:
     finally:
         engine.dispose()
     args.out.write_bytes(body)
-    print(f"Wrote the council-wide return for {date_from:%d/%m/%Y} to {date_to:%d/%m/%Y} to {args.out}.")
+    print(
+        f"Wrote the council-wide {args.fmt.upper()} {kind_words(args.kind)} for {date_from:%d/%m/%Y}"
+        f" to {date_to:%d/%m/%Y} to {args.out}."
+    )
     return 0
 
 

@@ -75,6 +75,14 @@ def test_server_report_command_writes_the_whole_council_return(tmp_path, capsys)
     )
     assert code == 0, capsys.readouterr().err
     assert out.read_text(encoding="utf-8").strip()
+    assert "Wrote the council-wide CSV return" in capsys.readouterr().out
+    management = tmp_path / "management.csv"
+    period = ["--from", str(today - timedelta(days=90)), "--to", str(today), "--format", "csv"]
+    code = server_main(
+        ["--data-dir", data, "report", *period, "--kind", "management", "--out", str(management)]
+    )
+    # Said as what it is: not the return, and not for publication.
+    assert code == 0 and "management report (not for publication)" in capsys.readouterr().out
     code = server_main(
         [
             "--data-dir",
