@@ -11,7 +11,10 @@ from ehdesk.forms.tools.loader import seal_file
 
 
 def register(sub) -> None:
-    tools = sub.add_parser("tools", help="progression-of-change tools: list, import licensed wording")
+    tools = sub.add_parser(
+        "tools",
+        help="progression-of-change tools: list them, import licensed wording, seal a changed tool file",
+    )
     actions = tools.add_subparsers(dest="tools_action", required=True)
     listing = actions.add_parser("list", help="the tools available, and any tool file that cannot be used")
     listing.set_defaults(handler=_list)
