@@ -297,9 +297,9 @@ REVIEW_OUTCOMES = ("positive_change", "no_change", "deterioration")
 CLOSING_NOTES = {
     "goals_achieved": "The plan's outcomes are met and the family are managing without us; they"
     " know how to ask for help again and their universal services know them.",
-    "no_progress_no_risk": "Little has changed in the last reviews and there is no risk of"
-    " significant harm; the family did not want to go on with the plan. Step-down to universal"
-    " services, who know the worries.",
+    "no_progress_no_risk": "Little has changed over the last reviews and there is no risk of"
+    " significant harm; the family and the team agreed early help has done what it can for now."
+    " Stepped down to universal services, who know the worries.",
     "consent_withdrawn": "The family withdrew their consent to early help; the withdrawal is"
     " recorded. No concerns of significant harm.",
     "stepped_up": "Escalated to children's social care; the handover is recorded.",
