@@ -301,20 +301,13 @@ def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
     yield "caseload", window
     family_id = _richest_family(window)
     if family_id is not None:
-        workspace.open_family(family_id)
-        if not wait_until(lambda: workspace.record is not None and workspace.record.is_loaded):
-            raise RuntimeError("the family record took too long to open")
-        record = workspace.record
-        for i in range(record.tabs.count()):
-            record.tabs.setCurrentIndex(i)
-            page = record.tabs.widget(i)
-            _wait_loaded(page)
-            settle()
-            title = record.tabs.tabText(i).replace("&", "").lower().replace(" ", "-")
-            yield f"family-{title}", window
-            yield from _inner_views(f"family-{title}", page, window)
-        workspace.show_caseload()
-        settle()
+        yield from _family_record(window, family_id, "family")
+        # And a second demo family, the one with the longest words in its plan: the first's
+        # may be all short words ("School", "Mia"), and a page that fits them may not fit
+        # "Voluntary or community organisation" (the Plan tab's outcomes were squeezed to 28 px).
+        wordy = _wordiest_family(window, other_than=family_id)
+        if wordy is not None:
+            yield from _family_record(window, wordy, "wordy-family")
     for key in list(workspace.nav_buttons):
         if key == "caseload":
             continue
@@ -327,6 +320,57 @@ def walk(window, dialogs: bool = True) -> Iterator[tuple[str, QWidget]]:
             yield f"{key}-figures", window
         if dialogs:
             yield from _team_dialogs(key, screen)
+    workspace.show_caseload()
+    settle()
+
+
+def _wordiest_family(window, other_than: str) -> str | None:
+    """The family, other than ``other_than``, whose plan says the most in one "who" (a name and
+    an agency: "Voluntary or community organisation") and then in all its outcomes and actions."""
+    from sqlalchemy import select
+
+    from ehdesk.config.pack import current_pack
+    from ehdesk.models.plan import PlanAction, PlanOutcome
+
+    pack = current_pack()
+    longest: dict[str, int] = {}
+    words: dict[str, int] = {}
+    with window.store.session() as s:
+        actions = s.execute(
+            select(PlanAction.family_id, PlanAction.what, PlanAction.who_name, PlanAction.who_agency).where(
+                PlanAction.deleted.is_(False)
+            )
+        )
+        for family_id, what, name, agency in actions:
+            who = ", ".join(p for p in (name, pack.label("agencies", agency) if agency else "") if p)
+            longest[family_id] = max(longest.get(family_id, 0), len(who))
+            words[family_id] = words.get(family_id, 0) + len(what) + len(who)
+        outcomes = s.execute(
+            select(PlanOutcome.family_id, PlanOutcome.what_will_be_different).where(
+                PlanOutcome.deleted.is_(False)
+            )
+        )
+        for family_id, what in outcomes:
+            words[family_id] = words.get(family_id, 0) + len(what)
+    others = [f for f in longest if f != other_than]
+    return max(others, key=lambda f: (longest[f], words[f], f), default=None)
+
+
+def _family_record(window, family_id: str, prefix: str) -> Iterator[tuple[str, QWidget]]:
+    """Each tab of a family's record, and the views inside it, named ``{prefix}-{tab}``."""
+    workspace = window.workspace
+    workspace.open_family(family_id)
+    if not wait_until(lambda: workspace.record is not None and workspace.record.is_loaded):
+        raise RuntimeError("the family record took too long to open")
+    record = workspace.record
+    for i in range(record.tabs.count()):
+        record.tabs.setCurrentIndex(i)
+        page = record.tabs.widget(i)
+        _wait_loaded(page)
+        settle()
+        title = record.tabs.tabText(i).replace("&", "").lower().replace(" ", "-")
+        yield f"{prefix}-{title}", window
+        yield from _inner_views(f"{prefix}-{title}", page, window)
     workspace.show_caseload()
     settle()
 

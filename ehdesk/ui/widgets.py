@@ -5,9 +5,10 @@ is ``style.heading``.)"""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,12 +27,15 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QStyledItemDelegate,
     QStyleOptionComboBox,
     QStyleOptionHeader,
+    QStyleOptionViewItem,
     QStylePainter,
     QTableView,
     QTableWidget,
     QTabWidget,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -450,10 +454,31 @@ def heading_lines_width(metrics: QFontMetrics, text: str) -> int:
     return max(metrics.horizontalAdvance(line) for line in text.split("\n"))
 
 
+def _header(view) -> QHeaderView:
+    """The headings across the top of a table, or of a tree (the Plan tab's outcomes and actions)."""
+    return view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+
+
+def _cells(view, column: int):
+    """Every cell of a column, a tree's children under their parents too, each with how far the
+    tree indents it (0 in a table, and in a tree's other columns)."""
+    model = view.model()
+    tree_column = isinstance(view, QTreeView) and column == view.treePosition()
+    first = 1 if tree_column and view.rootIsDecorated() else 0
+    parents = [(QModelIndex(), first)]  # (the root)
+    while parents:
+        parent, level = parents.pop()
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, column, parent)
+            yield index, (level * view.indentation() if tree_column else 0)
+            if isinstance(view, QTreeView):
+                parents.append((model.index(row, 0, parent), level + 1))
+
+
 def _heading_width(table, section: int) -> int:
     """What a column's heading needs: the app's style draws headers in bold, wider than the
     header's font says, and leaves a margin each side."""
-    bold = table.horizontalHeader().font()
+    bold = _header(table).font()
     bold.setBold(True)
     text = str(table.model().headerData(section, Qt.Orientation.Horizontal) or "")
     return heading_lines_width(QFontMetrics(bold), text) + 24
@@ -504,18 +529,26 @@ def headings_stay_whole(table) -> None:
     table.setMinimumWidth(width)
 
 
+def _words(text: str) -> list[str]:
+    """The pieces a cell's text wraps between: its words, and a double-barrelled name or
+    "one-to-one" after a hyphen before a letter, where Qt breaks them too (never "2024-25")."""
+    return [word for word in re.split(r"\s+|(?<=\w-)(?=[^\W\d_])", text) if word]
+
+
 def _longest_word(table, column: int) -> int:
-    """The width of the longest word in a column, and the cell's margins around it."""
+    """The width of the longest word in a column, and the cell's margins around it (and a tree's
+    indent before it)."""
     model = table.model()
     widest = 0
-    for row in range(model.rowCount()):
-        index = model.index(row, column)
+    for index, indent in _cells(table, column):
         text = str(model.data(index) or "")
         if not text:
             continue
         font = model.data(index, Qt.ItemDataRole.FontRole) or table.font()
         metrics = QFontMetrics(font)
-        widest = max(widest, max((metrics.horizontalAdvance(word) for word in text.split()), default=0))
+        words = max((metrics.horizontalAdvance(word) for word in _words(text)), default=0)
+        if words:
+            widest = max(widest, indent + words)
     return (
         widest + 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8 if widest else 0
     )
@@ -542,14 +575,46 @@ def _capped(needs: dict[int, int], floors: dict[int, int], room: int) -> dict[in
     return widths
 
 
+class _WrappedRows(QStyledItemDelegate):
+    """A tree's rows as tall as their text wrapped in its column. Qt's tree asks its items' height
+    as if each had the width of its one line, so wrapped text was cut at the foot of a one-line
+    row (the Plan tab's outcomes). The hint's width stays the one line's: what the column would
+    need for the text on one line."""
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt's name)
+        one_line = QStyleOptionViewItem(option)
+        one_line.rect = QRect()
+        hint = super().sizeHint(one_line, index)
+        view = self.parent()
+        cell = view.columnWidth(index.column())
+        if index.column() == view.treePosition():
+            level, parent = (1 if view.rootIsDecorated() else 0), index.parent()
+            while parent.isValid():
+                level, parent = level + 1, parent.parent()
+            cell -= level * view.indentation()
+        if not view.wordWrap() or cell <= 0 or hint.width() <= cell:
+            return hint
+        wrapped = QStyleOptionViewItem(option)
+        wrapped.rect = QRect(0, 0, cell, 1 << 20)
+        return QSize(hint.width(), max(hint.height(), super().sizeHint(wrapped, index).height()))
+
+
 class _SharedWidths(QObject):
     """``share_width``'s worker: lays the columns out again whenever the table is resized or its
     rows change."""
 
-    def __init__(self, table, stretch: int, shrink: tuple[int, ...], scroll: bool, whole_rows: bool) -> None:
+    def __init__(
+        self,
+        table,
+        stretch: int,
+        shrink: tuple[int, ...],
+        scroll: bool,
+        whole_rows: bool,
+        stretch_share: float = 0.0,
+    ) -> None:
         super().__init__(table)
         self.table, self.stretch, self.shrink = table, stretch, set(shrink) | {stretch}
-        self.scroll, self.whole_rows = scroll, whole_rows
+        self.scroll, self.whole_rows, self.stretch_share = scroll, whole_rows, stretch_share
         self.busy = False
         self.later = QTimer(self)
         self.later.setSingleShot(True)
@@ -569,14 +634,18 @@ class _SharedWidths(QObject):
         if self.busy:
             return
         self.busy = True
+        room = self.table.viewport().width()
         try:
             self._apply()
         finally:
             self.busy = False
+        if self.table.viewport().width() != room:
+            # A scroll bar came or went beside the rows as they grew or shrank: again, at once.
+            self.later.start(0)
 
     def _apply(self) -> None:
         table = self.table
-        header = table.horizontalHeader()
+        header = _header(table)
         columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
         if not columns:
             return
@@ -587,12 +656,12 @@ class _SharedWidths(QObject):
             c: max(heads[c], min(needs[c], _longest_word(table, c))) if c in self.shrink else needs[c]
             for c in columns
         }
-        model = table.model()
         for c in columns:  # a choice box in a cell never narrower than its choice and arrow
-            for row in range(model.rowCount()):
-                box = table.indexWidget(model.index(row, c))
+            for index, _indent in _cells(table, c):
+                box = table.indexWidget(index)
                 if box is not None:
-                    grid = 1 if table.showGrid() else 0  # the cell is the column less its grid line
+                    # The cell is the column less its grid line.
+                    grid = 1 if isinstance(table, QTableView) and table.showGrid() else 0
                     floors[c] = max(floors[c], box.sizeHint().width() + grid)
                     needs[c] = max(needs[c], floors[c])
         room = table.viewport().width()
@@ -602,12 +671,14 @@ class _SharedWidths(QObject):
         if excess <= 0:
             widths[self.stretch] += -excess  # the spare width to the column that takes it
         else:
-            widths = _capped(needs, floors, room)
+            widths = _capped(needs, self._stretch_floor(needs, floors, room), room)
         for c in columns:
             if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Interactive:
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(c, widths[c])
-        if table.wordWrap():  # text that no longer fits a line wraps onto more; rows never shorter
+        if isinstance(table, QTreeView):
+            table.doItemsLayout()  # each row as tall as its text wrapped in the new widths
+        elif table.wordWrap():  # text that no longer fits a line wraps onto more; rows never shorter
             usual = table.verticalHeader().defaultSectionSize()
             for row in range(table.rowCount()):
                 table.setRowHeight(row, max(usual, table.sizeHintForRow(row)))
@@ -621,9 +692,24 @@ class _SharedWidths(QObject):
                 height += table.horizontalScrollBar().sizeHint().height()
             table.setFixedHeight(height)
 
+    def _stretch_floor(self, needs: dict[int, int], floors: dict[int, int], room: int) -> dict[int, int]:
+        """The floors, the stretch column's raised to its share of the room (as far as its text
+        needs it, and the other columns' floors leave it)."""
+        if not self.stretch_share:
+            return floors
+        others = sum(floor for c, floor in floors.items() if c != self.stretch)
+        share = min(needs[self.stretch], int(room * self.stretch_share), room - others)
+        return floors | {self.stretch: max(floors[self.stretch], share)}
+
 
 def share_width(
-    table, *, stretch: int, shrink: tuple[int, ...] = (), scroll: bool = False, whole_rows: bool = False
+    table,
+    *,
+    stretch: int,
+    shrink: tuple[int, ...] = (),
+    scroll: bool = False,
+    whole_rows: bool = False,
+    stretch_share: float = 0.0,
 ):
     """Columns as wide as their contents, ``stretch`` taking the spare width. Where the table has
     not that width (853 px at 150% on a 1,280x720 screen), the ``shrink`` columns (and ``stretch``)
@@ -631,9 +717,15 @@ def share_width(
     lines, rather than the table forcing the page to scroll sideways. Headings are never cut: with
     ``scroll`` the table then scrolls sideways inside itself (a table of figures, every column a
     number to read); without, it is never narrower than its headings. ``whole_rows``: the table is as tall as all its rows
-    (the page around it scrolls), and its own scroll bar when it has one."""
-    table.horizontalHeader().setStretchLastSection(False)
-    return _SharedWidths(table, stretch, shrink, scroll, whole_rows)
+    (the page around it scrolls), and its own scroll bar when it has one (a table's, not a tree's).
+    ``stretch_share``: short of width, ``stretch`` keeps that share of it (where its text needs
+    it) and the other ``shrink`` columns wrap first: the words a worker reads (the Plan tab's
+    outcomes and actions, beside "Child and adolescent mental health services"). ``table`` may
+    be a tree: its rows then grow as their text wraps."""
+    _header(table).setStretchLastSection(False)
+    if isinstance(table, QTreeView):
+        table.setItemDelegate(_WrappedRows(table))
+    return _SharedWidths(table, stretch, shrink, scroll, whole_rows, stretch_share)
 
 
 class _NamesHeading(QHeaderView):

@@ -573,3 +573,135 @@ def test_a_table_short_of_width_wraps_its_longest_text_first(qtbot):
     table.widths.apply()
     assert [table.columnWidth(c) >= needs[c] for c in range(3)] == [False, True, True]
     assert sum(table.columnWidth(c) for c in range(3)) <= table.viewport().width()
+
+
+LONG_PLAN = [
+    (
+        "Amelia-Rose feels safe enough at home to sleep through the night and talk about her worries",
+        "Amelia-Rose and her younger brother Theodore",
+        [
+            (
+                "Six one-to-one sessions about worries and feelings at school",
+                "Mrs Okonkwo-Fitzgerald",
+                "camhs",
+            ),
+            (
+                "Keep a shared diary of bedtimes and wake-ups for the review",
+                "Designated safeguarding lead",
+                "",
+            ),
+        ],
+    ),
+    (
+        "Theodore has a settled place and goes every morning without tears",
+        "Theodore",
+        [
+            ("Agree a settling-in plan with his key person", "", "early_years"),
+            ("Refer to the community parenting group", "Bernadette Oyelaran-Whitfield", "voluntary_sector"),
+        ],
+    ),
+]
+
+
+def _wrapped_height(font, width: int, text: str) -> int:
+    """How tall ``text`` is wrapped in ``width``, as Qt lays out an item's text to draw it."""
+    import math
+
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    height = 0.0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+    layout.endLayout()
+    return math.ceil(height)
+
+
+@pytest.mark.parametrize("scale", [1.5, 1], ids=["150%", "100%"])
+def test_the_plan_gives_its_outcomes_and_actions_the_room_and_never_scrolls_sideways(
+    qtbot, data_dir, themed, scale
+):
+    # A demo family's plan on the window the app opens at on a 1,280x720 screen at 150% (837x432):
+    # "Who" was as wide as "Child and adolescent mental health services" and "By when" as its
+    # dates, and "Outcome / action", the column a worker reads, was squeezed to 28-79 px, its
+    # heading cut. Now the outcome's words take the spare width and wrap, and so does "Who";
+    # the dates, status and RAG stay whole on their line.
+    from datetime import date, timedelta
+
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    from ehdesk.casework import plans
+    from ehdesk.casework.episode_access import current_episode
+
+    window, size = _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale)
+    window.signin.refresh(select=sweep.SWEEP_WORKER)
+    window.signin.password.setText(sweep.SWEEP_PASSWORD)
+    window.signin.try_sign_in()
+    assert sweep.wait_until(
+        lambda: window.workspace is not None and window.workspace.caseload_loaded and window.workspace.index
+    )
+    family_id = sweep._richest_family(window)
+    with window.store.session() as s:
+        episode = current_episode(s, family_id)
+        for what, whom, actions in LONG_PLAN:
+            outcome = plans.add_outcome(
+                s,
+                episode.id,
+                {"what_will_be_different": what, "for_whom": whom, "how_we_will_know": "She says so"},
+            )
+            for n, (action, person, agency) in enumerate(actions):
+                by_when = date.today() + timedelta(days=40 + n)
+                data = {"what": action, "who_name": person, "who_agency": agency, "by_when": by_when}
+                plans.add_action(s, outcome, data)
+    window.workspace.open_family(family_id)
+    assert sweep.wait_until(lambda: window.workspace.record is not None and window.workspace.record.is_loaded)
+    record = window.workspace.record
+    titles = [record.tabs.tabText(i).replace("&", "") for i in range(record.tabs.count())]
+    record.tabs.setCurrentIndex(titles.index("Plan"))
+    tab = record.tabs.currentWidget()
+    tree = tab.tree
+    assert sweep.wait_until(lambda: tree.topLevelItemCount() >= len(LONG_PLAN), 10)
+    sweep.settle()
+    qtbot.wait(50)
+    sweep.settle()
+
+    found = []
+    header = tree.header()
+    room = tree.viewport().width()
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    bold = header.font()
+    bold.setBold(True)  # as the app's style draws headings
+    for c in range(header.count()):
+        heading = str(tree.model().headerData(c, Qt.Orientation.Horizontal) or "")
+        if widths[c] < QFontMetrics(bold).horizontalAdvance(heading) + 8:
+            found.append(f"the heading {heading!r} is cut ({widths[c]} px)")
+    if widths[0] < 0.35 * room:
+        found.append(f"'Outcome / action' has {widths[0]} of the plan's {room} px ({widths})")
+    for c in (2, 3):  # a date or a status on its one line
+        if widths[c] < tree.sizeHintForColumn(c):
+            found.append(f"column {c} is {widths[c]} px for its {tree.sizeHintForColumn(c)}")
+    if sum(widths) > room or tree.horizontalScrollBar().maximum():
+        found.append(f"the plan's columns take {sum(widths)} px of {room}")
+    # Wrapped text is never cut at the foot of its row.
+    items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    items += [top.child(j) for top in list(items) for j in range(top.childCount())]
+    for item in items:
+        for c in (0, 1):
+            index = tree.indexFromItem(item, c)
+            shown = tree.visualRect(index)
+            margins = 2 * (tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+            need = _wrapped_height(item.font(c), shown.width() - margins, item.text(c))
+            if shown.height() < need:
+                found.append(f"{item.text(c)[:30]!r} is {shown.height()} px high for {need}")
+    found += no_sideways_scroll_and_inputs_whole(tab, window)
+    found += sweep.check_fit(window, "family-plan", size).items
+    window.lock()
+    assert found == [], "\n".join(found)

@@ -10,7 +10,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -32,6 +31,7 @@ from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, bind
 from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
+from ehdesk.ui.widgets import share_width
 
 RAG_COLOURS = {"red": "#f8d7da", "amber": "#fde8c8", "green": "#d4edda"}
 RAG_INK = "#1f2933"
@@ -121,14 +121,19 @@ class PlanTab(EpisodeTab):
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Outcome / action", "Who", "By when", "Status", "RAG"])
-        # The outcome's words matter most: that column takes the room, the others fit their text.
-        tree_header = self.tree.header()
-        tree_header.setStretchLastSection(False)
-        tree_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
-            tree_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAccessibleName("The plan: outcomes and their actions")
         self.tree.setWordWrap(True)
+        # The outcome's words matter most: that column takes the spare width, and short of it
+        # keeps 40% while "Who" ("Child and adolescent mental health services") and a RAG's
+        # reason wrap too; the dates and statuses stay whole on their line. (Sized to their
+        # text, "Who" and "By when" squeezed the outcomes to 28-79 px at 150%, heading cut.)
+        self.tree.widths = share_width(self.tree, stretch=0, shrink=(1, 4), stretch_share=0.4)
+        # Room for five lines of the plan: at 150% on a 1,280x720 screen the page squeezed it to
+        # one outcome and part of its first action (the page scrolls down instead).
+        lines = 5 * self.tree.fontMetrics().lineSpacing()
+        self.tree.setMinimumHeight(
+            self.tree.header().sizeHint().height() + lines + 2 * self.tree.frameWidth()
+        )
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())
         self.history = QTextBrowser()
         self.history.setObjectName("history")
