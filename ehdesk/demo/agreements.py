@@ -35,6 +35,7 @@ from ehdesk.models import Agreement, Consent, Family, Person
 SIGNED_SHARE = 0.85
 # Older cases: a few families never signed (the caseload shows that as due).
 LATE_SIGNED_SHARE = 0.96
+UNSIGNED_AT_MOST_DAYS = 120
 VARIANTS = 6
 WORKER_VARIANT = 0  # the worker signs alike on every agreement; family members use the others
 VERBAL_SHARE = 0.05
@@ -164,7 +165,10 @@ def sign_demo_agreements(session: Session, rng: random.Random, pack, today: date
         start = episode.allocated_on or episode.opened_on
         # Most families sign in the first weeks; a case just begun may not have signed yet.
         recent = (today - start).days < 30
-        if rng.random() >= (SIGNED_SHARE if recent else LATE_SIGNED_SHARE):
+        unsigned = rng.random() >= (SIGNED_SHARE if recent else LATE_SIGNED_SHARE)
+        # Still unsigned only in a case's first months: an agreement never signed in a case a
+        # year old is a failure a manager would long since have acted on.
+        if unsigned and (ends_on(session, episode, today) - start).days <= UNSIGNED_AT_MOST_DAYS:
             continue
         signed_on = min(start + timedelta(days=rng.randint(3, 30)), today, ends_on(session, episode, today))
         _sign(

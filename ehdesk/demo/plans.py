@@ -261,7 +261,10 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
             fate.note = CLOSING_NOTES.get(fate.reason, "") + " Agreed with the family at the closure TAF."
     else:
         limit = add_months(episode.opened_on, 12)
-        if today >= limit - timedelta(days=14) and rng.random() < 0.8:
+        # A few still wait for the manager, but not for months on end (the draw is made anyway,
+        # so the rest of the story stays as the seed made it).
+        waited_long = today > limit + timedelta(days=SIGN_OFF_WAITS_AT_MOST_DAYS)
+        if today >= limit - timedelta(days=14) and (rng.random() < 0.8 or waited_long):
             signed = min(limit - timedelta(days=rng.randint(-10, 14)), today)  # a few signed off late
             with as_manager(session):
                 sign_off_extension(
@@ -292,6 +295,7 @@ def _progress_between_meetings(
 
 
 NO_TAF_AT_MOST_DAYS = 120
+SIGN_OFF_WAITS_AT_MOST_DAYS = 42
 REVIEW_OUTCOMES = ("positive_change", "no_change", "deterioration")
 # The worker's closing summary says why the case closed, as a manager signing it off expects.
 CLOSING_NOTES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from ehdesk.casework.caseload import caseload
@@ -70,18 +71,33 @@ def test_every_demo_episode_passes_every_rule(store):
     )
 
 
-def test_a_first_taf_is_missing_only_in_a_cases_first_months(store):
-    """Seed 1's 40 families had a case open over 200 days that had never held a TAF; the app's
-    demo caseload opened on one: "First TAF meeting", overdue since 29 June 2025."""
-    generate(store, 40, seed=1, today=TODAY)
+@pytest.mark.parametrize(("families", "seed"), [(40, 1), (80, 9)])
+def test_what_is_overdue_in_the_demo_is_overdue_by_weeks_not_years(store, families, seed):
+    """The app's demo caseload opened on cases a year and a half old that had never held a TAF
+    ("First TAF meeting", overdue since 29 June 2025), never had their agreement signed, or had
+    waited six months for the manager's 12-month sign-off. Seed 1's 40 families had the first;
+    seed 9's 80 families the other two."""
+    generate(store, families, seed=seed, today=TODAY)
     with store.session() as s:
         met = set(s.scalars(select(Meeting.episode_id)))
+        signed = set(
+            s.scalars(select(Agreement.episode_id).where(Agreement.status.in_(("signed", "superseded"))))
+        )
         long_open = [
             e
             for e in s.scalars(select(Episode).where(Episode.status == "open"))
             if (TODAY - (e.allocated_on or e.opened_on)).days > 200
         ]
+        workers = {e.allocated_worker_id for e in long_open}
+        cases = [row for w in workers for row in caseload(s, w, TODAY)]
     assert long_open and [e.id for e in long_open if e.id not in met] == []
+    assert [e.id for e in long_open if e.id not in signed] == []
+    waiting = [
+        c.reference
+        for c in cases
+        if c.next_due_label.startswith("12-month limit") and c.next_due_on < TODAY - timedelta(days=60)
+    ]
+    assert cases and waiting == []
 
 
 def test_the_re_check_finds_a_record_that_claims_what_did_not_happen(store):
