@@ -31,6 +31,9 @@ def _postcode(rng: random.Random, prefix: str) -> str:
     return f"{prefix}{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
+CHILD_DAYS = 17 * 365 + 364  # the oldest a child of the household is drawn (``_birth(rng, today, 0, 17)``)
+
+
 def _birth(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
     days = rng.randint(min_age * 365, max_age * 365 + 364)
     return today - timedelta(days=days)
@@ -73,12 +76,14 @@ def make_family(
         return families.add_person(session, family_id, data, pack, today=today)
 
     # (id, has parental responsibility) of each adult; (id, date of birth) of each child born.
+    mother_born = _birth(rng, today, 19, 48)
+    parents_born = [mother_born]
     adults: list[tuple[str, bool]] = [
         (
             member(
                 given_name=first_name(female),
                 family_name=surname_for(surname, "female"),
-                date_of_birth=_birth(rng, today, 19, 48),
+                date_of_birth=mother_born,
                 gender="female",
                 ethnicity_code=rng.choice(codes),
                 role="adult",
@@ -100,6 +105,8 @@ def make_family(
             relationship=rng.choice(["father", "father", "step_parent", "partner_of_parent"]),
         )
         responsible = rng.random() < 0.8
+        if data["relationship"] == "father":
+            parents_born.append(data["date_of_birth"])
         adults.append(
             (
                 member(**data, parental_responsibility=responsible, nhs_number=valid_nhs_number(rng)),
@@ -107,9 +114,12 @@ def make_family(
             )
         )
     children: list[tuple[str, date]] = []
+    # No child older than a parent's age less 16 (a 19-year-old mother had a son of 13): the age
+    # drawn is scaled into that span, so the draws, and the rest of the story, stay the same.
+    oldest = min(CHILD_DAYS, min((today - born).days for born in parents_born) - 16 * 365)
     for _ in range(rng.choices([1, 2, 3, 4], [35, 35, 20, 10])[0]):
         girl = rng.random() < 0.5
-        dob = _birth(rng, today, 0, 17)
+        dob = today - timedelta(days=(today - _birth(rng, today, 0, 17)).days * oldest // CHILD_DAYS)
         age = (today - dob).days // 365
         child_id = member(
             given_name=first_name(female if girl else male),

@@ -54,6 +54,21 @@ def test_every_demo_episode_passes_every_rule(store):
     # ... and the record bears it out: an outcome achieved, and no last review that found things worse.
     assert all("achieved" in c.outcome_results.values() for c in achieved if c.outcome_results)
     assert not [c for c in achieved if last_reviews.get(c.episode_id) == "deterioration"]
+    # No child is older than a parent's age less 16 (a mother of 19 had a son of 13).
+    born = defaultdict(lambda: {"parents": [], "children": []})
+    for p in people:
+        if p.date_of_birth and p.relationship in ("mother", "father"):
+            born[p.family_id]["parents"].append(p.date_of_birth)
+        elif p.date_of_birth and p.role == "child":
+            born[p.family_id]["children"].append(p.date_of_birth)
+    too_old = [
+        f
+        for f, b in born.items()
+        if b["children"]
+        and b["parents"]
+        and min(b["children"]) < max(b["parents"]) + timedelta(days=16 * 365)
+    ]
+    assert born and too_old == []
     # No mother and daughter (or any two in a family) share a first name.
     names = defaultdict(list)
     for p in people:
