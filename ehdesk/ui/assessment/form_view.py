@@ -45,6 +45,7 @@ QFrame#questionBlock[invalid="true"] { border-left: 3px solid @warn; }
 QListWidget#sections { background: @alt_base; color: @text; border: none; font-size: 10.5pt; padding: 6px; }
 QListWidget#sections::item { padding: 7px 8px; border-radius: 4px; }
 QListWidget#sections::item:selected { background: @selected_bg; color: @text; }
+QPushButton[role="scale"] { padding: 0; font-weight: 600; }
 QPushButton[role="scale"]:checked { background: @accent; color: @on_accent; border-radius: 4px; }
 QProgressBar { max-height: 8px; border: none; background: @draft_bg; border-radius: 4px; }
 QProgressBar::chunk { background: @ok; border-radius: 4px; }
