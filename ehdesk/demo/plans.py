@@ -182,7 +182,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
     attendees.append(
         {"name": name, "role": role, "agency": pack.label("agencies", agency),
          "attendance": "apologies" if away else "attended",
-         "written_update": "Sent a written update: attendance is improving." if away else ""}
+         "written_update": "Sent a written update on attendance and how things are at school." if away else ""}
     )  # fmt: skip
     for number, on in enumerate(held, start=1):
         if number > 1:
@@ -196,11 +196,10 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
             session, meeting_id,
             {"attendees": attendees, "confidentiality_read": True,
              "family_updates": [
-                 {"name": child, "is_child": True, "text": rng.choice(["Things are better at home.", "I want less shouting.",
-                                                                       "I like my new breakfast club."])},
-                 {"name": adult, "is_child": False, "text": "Mornings are still hard but improving."}],
+                 {"name": child, "is_child": True, "text": rng.choice(CHILD_SAYS[outcome])},
+                 {"name": adult, "is_child": False, "text": PARENT_SAYS[outcome]}],
              "practitioner_updates": [{"name": name, "agency": pack.label("agencies", agency),
-                                       "text": "Attendance is improving."}],
+                                       "text": PROFESSIONAL_SAYS[outcome]}],
              "review_outcome": outcome, "next_meeting_on": on + timedelta(days=rng.choice([56, 70, 84])),
              # A review records each outcome's progress, in step with the meeting's overall outcome.
              "outcome_reviews": [{"outcome_id": o, "progress": outcome, "note": ""} for o in outcome_ids]
@@ -295,6 +294,35 @@ def _progress_between_meetings(
 
 
 NO_TAF_AT_MOST_DAYS = 120
+# What the family and the other agency say at a TAF meeting, by the review's outcome ("": the
+# first meeting, where nothing has changed yet). Three things a child may say each, so the draw
+# is the same whatever the outcome.
+CHILD_SAYS = {
+    "": ("I want less shouting.", "I want to get to school on time.", "I worry about Mum."),
+    "positive_change": (
+        "Things are better at home.",
+        "There is less shouting now.",
+        "I like my new breakfast club.",
+    ),
+    "no_change": ("It's the same as before.", "Mornings are still hard.", "I want less shouting."),
+    "deterioration": (
+        "Things have been harder at home.",
+        "There has been more shouting.",
+        "I don't want to go to school.",
+    ),
+}
+PARENT_SAYS = {
+    "": "We want mornings to be calmer and the arguments to stop.",
+    "positive_change": "Mornings are still hard but improving.",
+    "no_change": "We are trying, but nothing has really changed yet.",
+    "deterioration": "It has been a hard few weeks; we need more help.",
+}
+PROFESSIONAL_SAYS = {
+    "": "Attendance has been low this term; school want to help.",
+    "positive_change": "Attendance is improving.",
+    "no_change": "Attendance is about the same.",
+    "deterioration": "Attendance has dropped since the last meeting.",
+}
 SIGN_OFF_WAITS_AT_MOST_DAYS = 42
 REVIEW_OUTCOMES = ("positive_change", "no_change", "deterioration")
 # The worker's closing summary says why the case closed, as a manager signing it off expects.

@@ -54,6 +54,15 @@ def test_every_demo_episode_passes_every_rule(store):
     # ... and the record bears it out: an outcome achieved, and no last review that found things worse.
     assert all("achieved" in c.outcome_results.values() for c in achieved if c.outcome_results)
     assert not [c for c in achieved if last_reviews.get(c.episode_id) == "deterioration"]
+    # At a first TAF nothing has changed yet; at a review, what people say fits its outcome.
+    said = {
+        m.id: " ".join(u["text"] for u in [*m.family_updates, *m.practitioner_updates]).lower()
+        for m in meetings
+    }
+    first = [m for m in meetings if m.kind == "initial_taf"]
+    worse = [m for m in meetings if m.review_outcome == "deterioration"]
+    assert first and not [m.id for m in first if "better" in said[m.id] or "improving" in said[m.id]]
+    assert worse and not [m.id for m in worse if "better" in said[m.id] or "improving" in said[m.id]]
     # No child is older than a parent's age less 16 (a mother of 19 had a son of 13).
     born = defaultdict(lambda: {"parents": [], "children": []})
     for p in people:
