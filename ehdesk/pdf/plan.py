@@ -61,7 +61,7 @@ def plan_story(plan: PlanView) -> list:
                         ]
                         for a in o.actions
                     ],
-                    [64, 38, 25, 22, 25],
+                    [58, 36, 30, 25, 25],  # "30 September" and "Not started" whole on a line
                 )
             )
         else:
