@@ -174,7 +174,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
 
     attendees = [
         {"name": adult, "role": "Parent", "agency": "", "attendance": "attended"},
-        {"name": worker[1], "role": "Lead professional", "agency": "Family service", "attendance": "attended"},
+        {"name": worker[1], "role": "Lead professional", "agency": pack.label("agencies", "family_service"), "attendance": "attended"},
     ]  # fmt: skip
     # Another agency takes part (present, or by written update), so each meeting is a TAF.
     name, role, agency = rng.choice([p for p in PROFESSIONALS if p[2] != "family_service"])

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ehdesk.casework.caseload import caseload
 from ehdesk.casework.plan_who import who_not_involved
 from ehdesk.casework.record_check import episode_problems
+from ehdesk.config.pack import current_pack
 from ehdesk.demo import generate
 from ehdesk.demo.names import CULTURES
 from ehdesk.models import Agreement, Episode, Person
@@ -63,6 +64,10 @@ def test_every_demo_episode_passes_every_rule(store):
     worse = [m for m in meetings if m.review_outcome == "deterioration"]
     assert first and not [m.id for m in first if "better" in said[m.id] or "improving" in said[m.id]]
     assert worse and not [m.id for m in worse if "better" in said[m.id] or "improving" in said[m.id]]
+    # Every agency a meeting lists is one the pack names, so "Check against who is involved"
+    # finds the lead professional there (as "Family service" they were listed as absent).
+    labels = {c.label for c in current_pack().agencies} | {""}
+    assert not {a.get("agency", "") for m in meetings for a in m.attendees or []} - labels
     # No child is older than a parent's age less 16 (a mother of 19 had a son of 13).
     born = defaultdict(lambda: {"parents": [], "children": []})
     for p in people:
