@@ -224,8 +224,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
             session, eid,
             {"session_on": on, "session_type": rng.choice(types), "status": "held",
              "duration_minutes": rng.choice([30, 45, 60, 90]), "worker_name": worker[1],
-             "notes": {"purpose": "Check how the plan is going.", "action": "Talked through the week.",
-                       "reflection": "Open and engaged.", "analysis": "Small steps forward."},
+             "notes": SESSION_NOTES[count % len(SESSION_NOTES)],
              "seen": [{"name": adult, "is_child": False},
                       {"name": child, "is_child": True, "seen_alone": rng.random() < 0.4}],
              "outcome_ids": [rng.choice(outcome_ids)]},
@@ -294,6 +293,34 @@ def _progress_between_meetings(
 
 
 NO_TAF_AT_MOST_DAYS = 120
+# The worker's notes of each session in turn (PARA: purpose, action, reflection, analysis): a case's
+# sessions read as visits that follow on from each other, not one note copied four times.
+SESSION_NOTES = (
+    {
+        "purpose": "First visit: get to know the family and agree what to work on first.",
+        "action": "Went through the plan together and agreed which actions come first.",
+        "reflection": "The family were wary at first and had opened up by the end.",
+        "analysis": "The family know what they want to change; the first actions are realistic.",
+    },
+    {
+        "purpose": "Check how the plan's first actions are going.",
+        "action": "Went through each action: one done, one given a new date with the family.",
+        "reflection": "Open and engaged; they brought their own notes of the week.",
+        "analysis": "Small steps forward; the routine is holding on school days.",
+    },
+    {
+        "purpose": "Hear from the children about how things feel at home.",
+        "action": "Talked with each child, using the three houses to draw worries, good things and dreams.",
+        "reflection": "The children said more than last time.",
+        "analysis": "What the children say matches the plan; keep the focus on calmer mornings.",
+    },
+    {
+        "purpose": "Get ready for the TAF review.",
+        "action": "Looked at the latest readings together and what the family want to say at the review.",
+        "reflection": "The family feel listened to.",
+        "analysis": "Progress is steady; the family want the plan to go on as it is.",
+    },
+)
 # What the family and the other agency say at a TAF meeting, by the review's outcome ("": the
 # first meeting, where nothing has changed yet). Three things a child may say each, so the draw
 # is the same whatever the outcome.

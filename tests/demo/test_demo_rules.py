@@ -18,6 +18,7 @@ from ehdesk.models import Agreement, Episode, Person
 from ehdesk.models.closure import EpisodeClosure
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction
+from ehdesk.models.session_note import SessionNote
 
 POLISH_SURNAMES = next(c[4] for c in CULTURES if c[5] == "Polish")
 
@@ -37,6 +38,7 @@ def test_every_demo_episode_passes_every_rule(store):
         done = {a.episode_id for a in s.scalars(select(PlanAction).where(PlanAction.status == "done"))}
         people = s.scalars(select(Person)).all()
         meetings = s.scalars(select(Meeting).order_by(Meeting.held_on)).all()
+        s_notes = s.scalars(select(SessionNote).where(SessionNote.status == "held")).all()
         last_reviews = {m.episode_id: m.review_outcome for m in meetings if m.review_outcome}
         who_gaps = {e.id: who_not_involved(s, e.id, TODAY) for e in episodes if e.status == "open"}
     assert {k: v for k, v in problems.items() if v} == {}
@@ -68,6 +70,12 @@ def test_every_demo_episode_passes_every_rule(store):
     # finds the lead professional there (as "Family service" they were listed as absent).
     labels = {c.label for c in current_pack().agencies} | {""}
     assert not {a.get("agency", "") for m in meetings for a in m.attendees or []} - labels
+    # A case's session notes follow on from each other, not one note copied to every visit.
+    purposes = defaultdict(list)
+    for n in s_notes:
+        purposes[n.episode_id].append((n.notes or {}).get("purpose", ""))
+    repeated = [e for e, seen in purposes.items() if len(seen) != len(set(seen))]
+    assert purposes and repeated == []
     # No child is older than a parent's age less 16 (a mother of 19 had a son of 13).
     born = defaultdict(lambda: {"parents": [], "children": []})
     for p in people:
