@@ -378,6 +378,9 @@ def _review_outcome(rng, fate: Fate | None, last: bool) -> str:
         weights = (6, 2, 0) if last else (6, 3, 1)
     elif fate is not None and fate.reason == "no_progress_no_risk":
         weights = (0, 3, 2) if last else (2, 4, 2)
+    elif fate is not None and fate.reason == "stepped_up":
+        # Escalated after a disclosure: the last review before it did not find things better.
+        weights = (0, 2, 3) if last else (4, 3, 2)
     return rng.choices(REVIEW_OUTCOMES, weights)[0]
 
 

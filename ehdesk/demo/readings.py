@@ -71,7 +71,11 @@ def _dates(
 # is headed, so a case closed with its goals achieved reads as better and one closed for lack of
 # progress does not (one draw whatever the weights, so the seed's story is otherwise unchanged).
 TRENDS = (1.0, 0.4, 0.0, -0.5)
-TREND_WEIGHTS = {"goals_achieved": (70, 30, 0, 0), "no_progress_no_risk": (0, 15, 55, 30)}
+TREND_WEIGHTS = {
+    "goals_achieved": (70, 30, 0, 0),
+    "no_progress_no_risk": (0, 15, 55, 30),
+    "stepped_up": (0, 15, 40, 45),
+}
 ANY_TREND = (55, 25, 12, 8)
 
 

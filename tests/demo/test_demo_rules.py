@@ -57,6 +57,8 @@ def test_every_demo_episode_passes_every_rule(store):
     # ... and the record bears it out: an outcome achieved, and no last review that found things worse.
     assert all("achieved" in c.outcome_results.values() for c in achieved if c.outcome_results)
     assert not [c for c in achieved if last_reviews.get(c.episode_id) == "deterioration"]
+    escalated = [c for c in closures if c.reason == "stepped_up"]
+    assert escalated and not [c for c in escalated if last_reviews.get(c.episode_id) == "positive_change"]
     # At a first TAF nothing has changed yet; at a review, what people say fits its outcome.
     said = {
         m.id: " ".join(u["text"] for u in [*m.family_updates, *m.practitioner_updates]).lower()
