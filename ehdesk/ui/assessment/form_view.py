@@ -52,6 +52,9 @@ QProgressBar::chunk { background: @ok; border-radius: 4px; }
 """
 
 
+# Logical pixels: the questions' least height, about seven lines of text beside their headings.
+QUESTIONS_AT_LEAST = 160
+
 # The list of sections: 240 px wide, or 200 in a form narrower than 1,000 px (819 px at 150% on
 # a 1,280x720 screen).
 NAV_WIDE, NAV_NARROW, NAV_WIDE_FROM = 240, 200, 1000
@@ -133,6 +136,8 @@ class FormView(QWidget):
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
+        # The questions always get room to read and answer (the editor's page scrolls down).
+        self.pages.setMinimumHeight(max(QUESTIONS_AT_LEAST, 9 * self.fontMetrics().lineSpacing()))
         for section in self.sections:
             self.nav.addItem(QListWidgetItem(section.title))
             self.pages.addWidget(self._build_page(section))

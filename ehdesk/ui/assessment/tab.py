@@ -6,10 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +49,7 @@ class AssessmentTab(QWidget):
         self.store = store
         self.family_id = family_id
         self.editor: AssessmentEditor | None = None
+        self._editor_page: QScrollArea | None = None  # the editor, in a page that scrolls down
         self.episode_id: str | None = None
         self.summaries: list[ops.AssessmentSummary] = []
         set_sheet(self, LIST_STYLE)
@@ -197,15 +200,23 @@ class AssessmentTab(QWidget):
         self.editor = AssessmentEditor(self.store, view, engine)
         self.editor.closed.connect(self._back_to_list)
         self.editor.status_changed.connect(lambda _s: self.refresh())
-        self.stack.addWidget(self.editor)
-        self.stack.setCurrentWidget(self.editor)
+        # On a short window (837x432 at 150%) the form's heading, its buttons and its notes left
+        # the questions 120 px: the editor keeps room for them and the page scrolls down instead.
+        self._editor_page = QScrollArea()
+        self._editor_page.setWidgetResizable(True)
+        self._editor_page.setFrameShape(QFrame.Shape.NoFrame)
+        self._editor_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._editor_page.setAccessibleName(f"{engine.definition.title}: the form")
+        self._editor_page.setWidget(self.editor)
+        self.stack.addWidget(self._editor_page)
+        self.stack.setCurrentWidget(self._editor_page)
         self.opened.emit(self.editor)
 
     def _drop_editor(self) -> None:
         if self.editor is not None:
             self.editor.flush_pending()
-            self.stack.removeWidget(self.editor)
-            self.editor.deleteLater()
+            self.stack.removeWidget(self._editor_page)
+            self._editor_page.deleteLater()  # and the editor inside it
             self.editor = None
 
     def _back_to_list(self) -> None:
