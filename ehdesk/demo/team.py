@@ -88,6 +88,9 @@ SUPERVISION_TALK = [
     ("Worry about the home conditions after the last visit.", "Joint visit with the health visitor."),
 ]
 AUDIT_GRADES = [("outstanding", 8), ("good", 50), ("requires_improvement", 32), ("inadequate", 10)]
+# An action from supervision or an audit may stay open past its due date for a few weeks; one due
+# longer ago than this is done (a manager would not leave it undone for a year).
+ACTION_OVERDUE_AT_MOST_DAYS = 42
 
 
 def _staff(session: Session, worker: tuple[str, str]) -> tuple[str | None, list[str], str]:
@@ -297,6 +300,10 @@ def _supervise(session, rng, episode, manager, today) -> None:
             if due < today and rng.random() < (0.95 if due < today - timedelta(days=21) else 0.5)
             else ""
         )
+        if not done and _long_overdue(due, today):
+            # Not done by its date, and done late: it took twice the time it was given (no
+            # further draw, so the rest of the story stays as the seed made it).
+            done = (due + (due - held)).isoformat()
         supervision.record_supervision(
             session, episode.id,
             {"held_on": held, "manager_name": manager, "discussion": talk, "decisions": decided,
@@ -330,15 +337,29 @@ def _audit(session, rng, pack, episode, manager, today) -> None:
         actor_role="manager", today=today,
     )  # fmt: skip
     session.flush()  # a re-audit reads the audit it follows
-    reaudit_on = on + timedelta(days=rng.randint(40, 90))
-    if weak and reaudit_on <= today and rng.random() < 0.6:
+    gap = rng.randint(40, 90)
+    reaudit_on = on + timedelta(days=gap)
+    # An audit's actions are done halfway to the re-audit (before it, which says so; or, with no
+    # re-audit, by when a manager would have chased them): days 20 to 45 after the audit.
+    done_after = timedelta(days=gap // 2)
+    reaudited = weak and reaudit_on <= today and rng.random() < 0.6
+    if weak and (reaudited or _long_overdue(on + timedelta(days=28), today)):
+        case_audit.complete_audit_action(session, first, 0, on + done_after)
+    if reaudited:
         better = codes[codes.index(grade) - 1]
-        case_audit.record_audit(
+        due = reaudit_on + timedelta(days=28)
+        again = case_audit.record_audit(
             session, episode.id,
             {"audited_on": reaudit_on, "auditor_name": manager,
              "answers": [{"question": q, "grade": better} for q in pack.codes("audit_questions")],
              "grade": better, "summary": "Actions from the last audit completed.", "follows_audit_id": first,
-             "actions": [{"what": "Keep the chronology up to date", "due_on": reaudit_on + timedelta(days=28)}]
+             "actions": [{"what": "Keep the chronology up to date", "due_on": due}]
              if codes.index(better) >= 2 else []},
             actor_role="manager", today=today,
         )  # fmt: skip
+        if codes.index(better) >= 2 and _long_overdue(due, today):
+            case_audit.complete_audit_action(session, again, 0, reaudit_on + done_after)
+
+
+def _long_overdue(due: date, today: date) -> bool:
+    return due < today - timedelta(days=ACTION_OVERDUE_AT_MOST_DAYS)

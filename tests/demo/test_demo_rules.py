@@ -14,11 +14,13 @@ from ehdesk.casework.record_check import episode_problems
 from ehdesk.config.pack import current_pack
 from ehdesk.demo import generate
 from ehdesk.demo.names import CULTURES
+from ehdesk.demo.team import ACTION_OVERDUE_AT_MOST_DAYS
 from ehdesk.models import Agreement, Episode, Person
 from ehdesk.models.closure import EpisodeClosure
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction
 from ehdesk.models.session_note import SessionNote
+from ehdesk.models.team import CaseAudit, Supervision
 
 POLISH_SURNAMES = next(c[4] for c in CULTURES if c[5] == "Polish")
 
@@ -110,14 +112,28 @@ def test_every_demo_episode_passes_every_rule(store):
     )
 
 
-@pytest.mark.parametrize(("families", "seed"), [(40, 1), (80, 9)])
+# (300, 1) is the demo profile itself (ui/demo_profile.py: DEMO_FAMILIES families, seed 1).
+@pytest.mark.parametrize(("families", "seed"), [(40, 1), (80, 9), (300, 1)])
 def test_what_is_overdue_in_the_demo_is_overdue_by_weeks_not_years(store, families, seed):
     """The app's demo caseload opened on cases a year and a half old that had never held a TAF
     ("First TAF meeting", overdue since 29 June 2025), never had their agreement signed, or had
     waited six months for the manager's 12-month sign-off. Seed 1's 40 families had the first;
-    seed 9's 80 families the other two."""
+    seed 9's 80 families the other two. Then the demo profile itself (300 families, seed 1)
+    opened on "Action from supervision or audit", overdue since 24 October 2025 (an audit's
+    action never done), and seed 1's 40 families had a supervision action open since October
+    2025."""
     generate(store, families, seed=seed, today=TODAY)
     with store.session() as s:
+        # (what set it, its date, the action), for every action from supervision or an audit
+        set_by = [
+            (r, r.held_on) for r in s.scalars(select(Supervision).where(Supervision.deleted.is_(False)))
+        ]
+        audits = {r.id: r for r in s.scalars(select(CaseAudit).where(CaseAudit.deleted.is_(False)))}
+        set_by += [(r, r.audited_on) for r in audits.values()]
+        actions = [(type(r).__name__, on, a) for r, on in set_by for a in r.actions]
+        # (re-audit date, an action of the audit it follows)
+        followed = [(r.audited_on, a) for r in audits.values() if r.follows_audit_id
+                    for a in audits[r.follows_audit_id].actions]  # fmt: skip
         met = set(s.scalars(select(Meeting.episode_id)))
         signed = set(
             s.scalars(select(Agreement.episode_id).where(Agreement.status.in_(("signed", "superseded"))))
@@ -137,6 +153,17 @@ def test_what_is_overdue_in_the_demo_is_overdue_by_weeks_not_years(store, famili
         if c.next_due_label.startswith("12-month limit") and c.next_due_on < TODAY - timedelta(days=60)
     ]
     assert cases and waiting == []
+    # An action from supervision or an audit is done, or overdue by weeks at most; done after the
+    # supervision or audit that set it and not in the future; and an audit's actions are done by
+    # the re-audit that follows it (which says "Actions from the last audit completed.").
+    oldest = (TODAY - timedelta(days=ACTION_OVERDUE_AT_MOST_DAYS)).isoformat()
+    assert actions
+    assert [(k, on, a) for k, on, a in actions if not a["done_on"] and a["due_on"] < oldest] == []
+    done = [(k, on, a) for k, on, a in actions if a["done_on"]]
+    assert [(k, on, a) for k, on, a in done if not on.isoformat() < a["done_on"] <= TODAY.isoformat()] == []
+    assert [(on, a) for on, a in followed if not a["done_on"] or a["done_on"] > on.isoformat()] == []
+    shown = [c.next_due_on for c in cases if c.next_due_label == "Action from supervision or audit"]
+    assert [d for d in shown if d.isoformat() < oldest] == []
 
 
 def test_the_re_check_finds_a_record_that_claims_what_did_not_happen(store):
