@@ -62,3 +62,8 @@ class ValidationError(EhdeskError):
 
 class NotFound(EhdeskError):
     pass
+
+
+class TypedDateError(EhdeskError, ValueError):
+    """A date typed in a box that is not day/month/year, or not a real day. Also a ValueError,
+    so code that reads a date box and catches ValueError keeps working."""

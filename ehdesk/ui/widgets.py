@@ -6,7 +6,7 @@ is ``style.heading``.)"""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QPainter, QPalette
@@ -39,6 +39,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ehdesk.config.dates import read_typed_date
+from ehdesk.errors import TypedDateError
 
 
 class Columns(QWidget):
@@ -260,17 +263,17 @@ class DateField(QLineEdit):
         self.setMaxLength(10)
 
     def value(self) -> date | None:
-        text = self.text().strip()
-        if not text:
-            return None
-        return datetime.strptime(text, "%d/%m/%Y").date()
+        """The date typed (see ``read_typed_date``); raises TypedDateError, a ValueError, when it
+        cannot be read."""
+        return read_typed_date(self.text())
 
-    def is_readable(self) -> bool:
+    def problem(self, label: str = "the date") -> str:
+        """What is wrong with the date typed, naming it ``label``; "" when it reads (or is empty)."""
         try:
-            self.value()
-        except ValueError:
-            return False
-        return True
+            read_typed_date(self.text(), label)
+        except TypedDateError as exc:
+            return exc.message
+        return ""
 
     def set_value(self, value: date | None) -> None:
         self.setText(f"{value:%d/%m/%Y}" if value else "")

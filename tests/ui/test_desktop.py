@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from ehdesk.casework import families
+from ehdesk.casework import drafts, families
 from ehdesk.errors import WrongPassword
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE
 from tests.conftest import PASSWORD
@@ -109,7 +109,8 @@ def test_add_family_with_two_children_and_a_parent_then_edit_and_search(qtbot, w
         school_or_setting="Hill Primary",
     )
 
-    # A mistake is shown beside the field it is about, and nothing is added.
+    # A mistake is shown beside the field it is about, saying what is wrong (the date is
+    # day/month/year, just not a real day); nothing is added and what was typed is kept as a draft.
     editor = add_member(
         qtbot,
         window,
@@ -118,12 +119,17 @@ def test_add_family_with_two_children_and_a_parent_then_edit_and_search(qtbot, w
         family_name="Okafor",
         gender="female",
         relationship="daughter",
-        date_of_birth="31/02/2019",
+        date_of_birth="31/02/2020",
         nhs_number="1234567890",
     )
-    assert "day/month/year" in editor.form.error_text("date_of_birth")
+    assert (
+        editor.form.error_text("date_of_birth") == "31/02/2020 is not a real date: February 2020 has 29 days."
+    )
     assert editor.form.errors["date_of_birth"].isVisibleTo(window)
     assert len(record.members.members) == 2
+    assert "kept as a draft" in editor.status.text()
+    with window.store.session() as s:
+        assert drafts.load_draft(s, editor.draft_key())["date_of_birth"] == "31/02/2020"
     fill(editor, date_of_birth="01/02/2019")
     qtbot.mouseClick(record.members.save_button, Qt.MouseButton.LeftButton)
     settle(window)

@@ -213,7 +213,12 @@ def test_a_manager_triages_supervises_and_audits_from_the_team_screen(qtbot, wor
     dialog.form.fields["discussion"].setPlainText("Attendance still low.")
     fill_actions(dialog.form.fields["actions"], [("Chase the GP letter", "31/02/2026")])
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
-    assert dialog.form.error_text("actions") == "Type the due date “31/02/2026” as dd/mm/yyyy."
+    assert dialog.form.error_text("actions") == "31/02/2026 is not a real date: February 2026 has 28 days."
+    fill_actions(dialog.form.fields["actions"], [("Chase the GP letter", "2026-02-28")])
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.form.error_text("actions") == (
+        "Type the due date “2026-02-28” as day/month/year, for example 07/03/2015."
+    )
     fill_actions(dialog.form.fields["actions"], [("Chase the GP letter", "28/02/2026")])
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
     _wait(qtbot, screen)

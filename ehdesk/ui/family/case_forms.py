@@ -10,8 +10,9 @@ from ehdesk.casework import consent, episodes, referrals
 from ehdesk.casework.episodes import EpisodeView
 from ehdesk.casework.families import MemberView
 from ehdesk.casework.referrals import ReferralView
+from ehdesk.config.dates import read_typed_dates
 from ehdesk.config.pack import current_pack
-from ehdesk.ui.family.form import RecordForm, parse_dates
+from ehdesk.ui.family.form import RecordForm
 from ehdesk.ui.widgets import CheckList, combo
 
 
@@ -128,7 +129,7 @@ class EpisodeForm(RecordForm):
     def build_save(self, raw: dict):
         data = dict(raw)
         data.update(
-            parse_dates(raw, {"opened_on": "the opening date", "allocated_on": "the allocation date"})
+            read_typed_dates(raw, {"opened_on": "the opening date", "allocated_on": "the allocation date"})
         )
         data["lead_professional_agency"] = data.get("lead_professional_agency") or ""
         data["lead_professional_role"] = data.get("lead_professional_role") or ""
@@ -210,7 +211,9 @@ class ReferralForm(RecordForm):
 
     def build_save(self, raw: dict):
         data = dict(raw)
-        data.update(parse_dates(raw, {"received_on": "the date received", "outcome_on": "the outcome date"}))
+        data.update(
+            read_typed_dates(raw, {"received_on": "the date received", "outcome_on": "the outcome date"})
+        )
         data["source"] = data.get("source") or ""
         data["outcome"] = data.get("outcome") or ""
         data["primary_reason"] = data.get("primary_reason") or ""
@@ -267,7 +270,7 @@ class ConsentForm(RecordForm):
             self.load_raw(draft, dirty=True)
 
     def build_save(self, raw: dict):
-        dates = parse_dates(raw, {"given_on": "the date consent was given"})
+        dates = read_typed_dates(raw, {"given_on": "the date consent was given"})
         family_id = self.family_id
         return lambda s: consent.record_consent(
             s,

@@ -24,11 +24,10 @@ from ehdesk.casework.consent import ConsentView
 from ehdesk.casework.episodes import EpisodeView
 from ehdesk.casework.families import MemberView
 from ehdesk.casework.referrals import ReferralView
-from ehdesk.config.dates import show_date
+from ehdesk.config.dates import read_typed_date, show_date
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import ValidationError
+from ehdesk.errors import TypedDateError
 from ehdesk.ui.family.case_forms import ConsentForm, EpisodeForm, ReferralForm
-from ehdesk.ui.family.form import parse_dates
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import heading
 
@@ -242,11 +241,10 @@ class CaseTab(QWidget):
         if item is None:
             self.withdraw_message.setText("Choose the consent to withdraw in the list first.")
             return
-        text = self.withdraw_date.text().strip() or f"{date.today():%d/%m/%Y}"
         try:
-            when = parse_dates({"d": text}, {"d": "the date"})["d"]
-        except ValidationError as exc:
-            self.withdraw_message.setText(exc.fields["d"])
+            when = read_typed_date(self.withdraw_date.text()) or date.today()
+        except TypedDateError as exc:
+            self.withdraw_message.setText(exc.message)
             return
         consent_id = item.data(Qt.ItemDataRole.UserRole)
         self.withdraw_message.setText("")

@@ -4,7 +4,7 @@ inside the store whenever what is typed does not validate yet (so nothing typed 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
@@ -18,24 +18,6 @@ from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.widgets import CheckList, FieldForm, read_widget, write_widget
 
 AUTOSAVE_MS = 800
-
-
-def parse_dates(raw: dict, labels: dict[str, str]) -> dict[str, date | None]:
-    """Turn the dd/mm/yyyy text of the named fields into dates, naming every unreadable one."""
-    values: dict[str, date | None] = {}
-    errors: dict[str, str] = {}
-    for name, label in labels.items():
-        text = (raw.get(name) or "").strip()
-        if not text:
-            values[name] = None
-            continue
-        try:
-            values[name] = datetime.strptime(text, "%d/%m/%Y").date()
-        except ValueError:
-            errors[name] = f"Type {label} as day/month/year, for example 07/03/2015."
-    if errors:
-        raise ValidationError(errors)
-    return values
 
 
 class RecordForm(QWidget):

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import drafts, families
 from ehdesk.casework.families import MemberView
-from ehdesk.config.dates import show_date
+from ehdesk.config.dates import read_typed_dates, show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
-from ehdesk.ui.family.form import RecordForm, parse_dates
+from ehdesk.ui.family.form import RecordForm
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import heading
 from ehdesk.ui.widgets import combo
@@ -137,7 +137,9 @@ class MemberEditor(RecordForm):
         data = dict(raw)
         data["relationship"] = data.get("relationship") or ""
         try:
-            data.update(parse_dates(raw, {"date_of_birth": "the date of birth", "due_date": "the due date"}))
+            data.update(
+                read_typed_dates(raw, {"date_of_birth": "the date of birth", "due_date": "the due date"})
+            )
         except ValidationError as bad_dates:
             # Report every mistake at once: the unreadable date, and whatever else is wrong.
             errors = {}

@@ -289,7 +289,8 @@ class AgenciesTab(EpisodeTab):
 
     def values(self) -> dict:
         f = self.form.fields
-        errors = {n: "Type the date as dd/mm/yyyy." for n in ("since", "until") if not f[n].is_readable()}
+        labels = {"since": "the date they started", "until": "the date they stopped"}
+        errors = {n: problem for n, label in labels.items() if (problem := f[n].problem(label))}
         if errors:
             raise ValidationError(errors)
         return {

@@ -178,8 +178,9 @@ class ChronologyTab(EpisodeTab):
 
     def add_event(self) -> None:
         f = self.form.fields
-        if not f["occurred_on"].is_readable():
-            self.form.show_errors({"occurred_on": "Type the date as dd/mm/yyyy."})
+        problem = f["occurred_on"].problem()
+        if problem:
+            self.form.show_errors({"occurred_on": problem})
             return
         data = {
             "occurred_on": f["occurred_on"].value(),

@@ -4,7 +4,7 @@ messages from the casework rules appear beside their fields."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework.allocation import Worker
+from ehdesk.config.dates import read_typed_date
 from ehdesk.config.pack import current_pack
-from ehdesk.errors import ValidationError
+from ehdesk.errors import TypedDateError, ValidationError
 from ehdesk.ui.screen_size import within_screen
 from ehdesk.ui.widgets import DateField, FieldForm, combo
 
@@ -61,14 +62,10 @@ class ActionsTable(QTableWidget):
         for row in range(self.rowCount()):
             what = (self.item(row, 0).text() if self.item(row, 0) else "").strip()
             due_text = (self.item(row, 1).text() if self.item(row, 1) else "").strip()
-            due = None
-            if due_text:
-                try:
-                    due = datetime.strptime(due_text, "%d/%m/%Y").date()
-                except ValueError:
-                    raise ValidationError(
-                        {"actions": f"Type the due date “{due_text}” as dd/mm/yyyy."}
-                    ) from None
+            try:
+                due = read_typed_date(due_text, f"the due date “{due_text}”")
+            except TypedDateError as exc:
+                raise ValidationError({"actions": exc.message}) from None
             if what or due:
                 out.append({"what": what, "due_on": due})
         return out
@@ -111,7 +108,7 @@ class ManagerDialog(QDialog):
         raise NotImplementedError
 
     def _dates(self, *names: str) -> None:
-        bad = {n: "Type the date as dd/mm/yyyy." for n in names if not self.form.fields[n].is_readable()}
+        bad = {n: problem for n in names if (problem := self.form.fields[n].problem())}
         if bad:
             raise ValidationError(bad)
 

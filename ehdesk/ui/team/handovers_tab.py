@@ -142,8 +142,12 @@ class HandoversTab(EpisodeTab):
         direction = self.direction.currentData()
         form = self.up if direction == "step_up" else self.down
         f = form.fields
-        dates = [n for n in ("handed_over_on", "decision_on", "joint_visit_on") if n in f]
-        bad = {n: "Type the date as dd/mm/yyyy." for n in dates if not f[n].is_readable()}
+        labels = {
+            "handed_over_on": "the date",
+            "decision_on": "the date of the decision",
+            "joint_visit_on": "the date of the joint visit",
+        }
+        bad = {n: problem for n, label in labels.items() if n in f and (problem := f[n].problem(label))}
         if bad:
             raise ValidationError(bad)
         if direction == "step_up":
@@ -190,8 +194,9 @@ class HandoversTab(EpisodeTab):
             self.show_message("Choose the step-up first.", error=True)
             return
         handover_id = self.items[rows[0].row()].id
-        if not self.decision_on.is_readable():
-            self.show_message("Type the date of the decision as dd/mm/yyyy.", error=True)
+        problem = self.decision_on.problem("the date of the decision")
+        if problem:
+            self.show_message(problem, error=True)
             return
         decision, on = self.decision.currentData() or "", self.decision_on.value() or date.today()
 

@@ -101,8 +101,9 @@ class ReallocateDialog(QDialog):
 
     def values(self) -> dict:
         f = self.form.fields
-        if not f["allocated_on"].is_readable():
-            raise ValidationError({"allocated_on": "Type the date as dd/mm/yyyy."})
+        problem = f["allocated_on"].problem()
+        if problem:
+            raise ValidationError({"allocated_on": problem})
         return {
             "worker_id": f["worker_id"].currentData() or "",
             "allocated_on": f["allocated_on"].value(),
