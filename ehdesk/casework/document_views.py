@@ -19,6 +19,7 @@ from ehdesk.casework.meetings import (
     CONFIDENTIALITY_STATEMENT,
     TAF_KINDS,
     MeetingView,
+    override_wording,
     progress_label,
 )
 from ehdesk.casework.network import Ecomap
@@ -49,6 +50,7 @@ __all__ = [
     "ReadingView",
     "Series",
     "SignatureView",
+    "override_wording",
     "progress_label",
     "rag_words",
     "uk_local",

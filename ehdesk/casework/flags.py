@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ehdesk.casework.episode_access import episode_or_404
+from ehdesk.casework.meetings import override_wording
 from ehdesk.casework.plans import OPEN_STATUSES
 from ehdesk.config.dates import show_date
 from ehdesk.models.meeting import Meeting
@@ -107,8 +108,8 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
                 Flag(
                     "meeting_override",
                     "note",
-                    f"The meeting of {show_date(m.held_on)} was completed by {m.override_by} although it broke "
-                    f"a rule: {m.override_reason}",
+                    f"The meeting of {show_date(m.held_on)} was "
+                    + override_wording(m.override_by, m.override_missing or (), m.override_reason),
                 )
             )
         elif m.kind in ("initial_taf", "taf_review") and not m.counts_as_taf:

@@ -6,10 +6,11 @@ happens; it counts as a TAF only when the council's quorum took part (the family
 agency present or sending a written update); a review records each outcome's progress (or says
 "reviewed, no change" outright); a closure meeting records each outcome as achieved, partly or
 not achieved. A manager may complete a meeting that misses the quorum or the review with a
-reason, which is kept and shown."""
+reason, which is kept and shown with the rules it broke (``override_wording``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,6 +45,8 @@ CONFIDENTIALITY_STATEMENT = (
     "agreed, unless someone may be at risk of significant harm or the law says it must be shared."
 )
 ATTENDANCE = ("attended", "apologies")
+# How a quorum problem says a written update counts (left out where the override names the rule).
+WRITTEN_UPDATE_COUNTS = " (present, or sending a written update)"
 EDITABLE = (
     "held_on",
     "place",
@@ -79,6 +82,8 @@ class MeetingView:
     counts_as_taf: bool = False
     override_by: str = ""
     override_reason: str = ""
+    # The rules a manager's override overrode, in plain words (empty before they were kept).
+    override_missing: tuple[str, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -110,6 +115,7 @@ def _view(m: Meeting) -> MeetingView:
         m.counts_as_taf,
         m.override_by,
         m.override_reason,
+        tuple(m.override_missing or ()),
     )
 
 
@@ -239,7 +245,7 @@ def quorum_problems(
         if not is_family(a) and took_part(a) and a.get("agency")
     } - own
     if len(agencies) < rules.other_agencies:
-        how = " (present, or sending a written update)" if rules.written_update_counts else ""
+        how = WRITTEN_UPDATE_COUNTS if rules.written_update_counts else ""
         if rules.other_agencies == 1:
             problems.append(f"no agency other than early help took part{how}")
         else:
@@ -396,6 +402,40 @@ def _new_reading_missing(session: Session, m: MeetingView, meetings: list[Meetin
     return "Take a new progression reading with the family before completing the review."
 
 
+def broken_rules(
+    kind: str, soft: dict[str, str], plan: plans.PlanView | None, quorum: list[str]
+) -> list[str]:
+    """The rules ``soft`` (what ``complete_meeting`` would refuse) says a meeting breaks, each in a
+    few plain words that read after "although" — kept on a meeting a manager completes anyway."""
+    rules = []
+    if "outcome_reviews" in soft:
+        if plan is None or not plan.outcomes:
+            rules.append("the plan had no outcomes")
+        elif kind == "closure":
+            rules.append("not every outcome was recorded as achieved, partly achieved or not achieved")
+        else:
+            rules.append("the plan was not reviewed outcome by outcome")
+    if "readings" in soft:
+        rules.append("no new progression reading had been taken")
+    if "attendees" in soft:
+        why = "; ".join(q.removesuffix(WRITTEN_UPDATE_COUNTS) for q in quorum)
+        rules.append(f"it was not quorate ({why})")
+    return rules
+
+
+def override_wording(override_by: str, rules: Sequence[str], reason: str) -> str:
+    """How a meeting completed by a manager's override is shown (the family's flags, the meeting's
+    PDF and its screen): "completed by Margaret Osei although no new progression reading had been
+    taken: <reason>". A meeting overridden before the rules were kept "broke a rule"."""
+    if not rules:
+        broke = "it broke a rule"
+    elif len(rules) == 1:
+        broke = rules[0]
+    else:
+        broke = ", ".join(rules[:-1]) + " and " + rules[-1]
+    return f"completed by {override_by} although {broke}: {reason}"
+
+
 def complete_meeting(
     session: Session,
     meeting_id: str,
@@ -468,6 +508,7 @@ def complete_meeting(
     row.counts_as_taf = row.kind in TAF_KINDS and (not quorum or bool(override_by))
     row.override_by = override_by
     row.override_reason = override_reason.strip() if override_by else ""
+    row.override_missing = broken_rules(row.kind, soft, plan, quorum) if override_by else []
     audit.record(
         session,
         "change",

@@ -58,3 +58,7 @@ class Meeting(FamilyScoped, Base):
     # A manager completing a meeting that breaks a hard rule (who and why; shown on the record).
     override_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     override_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The rules the override overrode, each in a few plain words ("no new progression reading
+    # had been taken"): kept on the record, as the audit event never reaches other laptops.
+    # Empty for meetings overridden before this was kept.
+    override_missing: Mapped[list] = mapped_column(default=list, nullable=False)

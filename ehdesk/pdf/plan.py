@@ -14,6 +14,7 @@ from ehdesk.casework.document_views import (
     MeetingView,
     PlanDocument,
     PlanView,
+    override_wording,
     progress_label,
     rag_words,
 )
@@ -138,7 +139,7 @@ def meeting_story(m: MeetingView, plan: PlanView) -> list:
     if m.override_reason:
         story.append(
             para(
-                f"Completed by {m.override_by} although it broke a rule, because: {m.override_reason}",
+                "This meeting was " + override_wording(m.override_by, m.override_missing, m.override_reason),
                 "small",
             )
         )

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ehdesk.casework import assessments, closure, closure_rules, consent, meetings, plans
+from ehdesk.casework import assessments, closure, closure_rules, consent, flags, meetings, plans
 from ehdesk.casework.episode_facts import facts_for_episodes
 from ehdesk.casework.plans import computed_rag
 from ehdesk.casework.timescales import EpisodeFacts, breaches, due_items, timescale_record
@@ -103,6 +103,50 @@ def test_a_manager_may_complete_a_meeting_without_the_quorum_with_a_reason_shown
         facts = facts_for_episodes(s, [s.get(Episode, ids["episode"])])[ids["episode"]]
     assert view.counts_as_taf and view.override_reason == "School confirmed by phone; letter to follow"
     assert facts.first_taf_on == date(2026, 2, 2)
+    # The record keeps which rule was overridden (audit events never reach other laptops).
+    assert view.override_missing == ("it was not quorate (no agency other than early help took part)",)
+
+
+def test_a_managers_override_names_the_rules_it_broke_on_the_familys_record(store):
+    with store.session() as s:
+        s.info["actor"] = "Margaret Osei"
+        ids = make_family(s)
+        add_plan(s, ids["episode"])
+        first = meeting(s, ids["episode"], "initial_taf", date(2026, 2, 2), next_on=date(2026, 4, 20))
+        meetings.complete_meeting(s, first, today=TODAY)
+        # A review with no reading since the first TAF, its outcome not reviewed, no agency there.
+        review = meeting(
+            s,
+            ids["episode"],
+            "taf_review",
+            date(2026, 4, 20),
+            attendees=[FAMILY_ATTENDS, WORKER_ATTENDS],
+            next_on=date(2026, 7, 6),
+            outcome="no_change",
+        )
+        meetings.complete_meeting(
+            s, review, today=TODAY, override_reason="The family were unwell", actor_role="manager"
+        )
+        view = meetings.get_meeting(s, review)
+        found = [f.message for f in flags.episode_flags(s, ids["episode"], today=TODAY)]
+    assert view.override_missing == (
+        "the plan was not reviewed outcome by outcome",
+        "no new progression reading had been taken",
+        "it was not quorate (no agency other than early help took part)",
+    )
+    assert (
+        "The meeting of 20 April 2026 was completed by Margaret Osei although the plan was not reviewed "
+        "outcome by outcome, no new progression reading had been taken and it was not quorate (no agency "
+        "other than early help took part): The family were unwell"
+    ) in found
+
+
+def test_a_meeting_overridden_before_the_rules_were_kept_says_it_broke_a_rule():
+    said = meetings.override_wording("Margaret Osei", (), "Paper file")
+    assert said == "completed by Margaret Osei although it broke a rule: Paper file"
+    one = ("no new progression reading had been taken",)
+    said = meetings.override_wording("Margaret Osei", one, "Ill")
+    assert said == "completed by Margaret Osei although no new progression reading had been taken: Ill"
 
 
 def test_a_review_says_each_outcome_moved_or_did_not(store):

@@ -74,6 +74,11 @@ def test_every_demo_episode_passes_every_rule(store):
     # finds the lead professional there (as "Family service" they were listed as absent).
     labels = {c.label for c in current_pack().agencies} | {""}
     assert not {a.get("agency", "") for m in meetings for a in m.attendees or []} - labels
+    # A review the manager let stand without a new reading says so on the family's record.
+    overridden = [m for m in meetings if m.override_reason]
+    assert overridden and all(
+        m.override_missing == ["no new progression reading had been taken"] for m in overridden
+    ), {m.id: m.override_missing for m in overridden}
     # A case's session notes follow on from each other, not one note copied to every visit.
     purposes = defaultdict(list)
     for n in s_notes:

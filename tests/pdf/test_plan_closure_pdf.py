@@ -101,3 +101,33 @@ def test_plan_with_meeting_record_and_closure_summary(store, family, tmp_path):
                   "First TAF within the timescale", "What happens next", "universal services",
                   "The family did not give feedback", "Not judged"):  # fmt: skip
         assert words in text, words
+
+
+def test_a_meeting_completed_by_a_managers_override_names_the_rule_it_broke(store, family, tmp_path):
+    family_id, episode_id = family
+    with store.session() as s:
+        s.info["actor"] = "Margaret Osei"
+        plans.add_outcome(
+            s,
+            episode_id,
+            {"what_will_be_different": "Ada sleeps through", "for_whom": "Ada", "how_we_will_know": "Diary"},
+        )
+        m = meetings.create_meeting(s, episode_id, "initial_taf", date(2026, 2, 2), "Children's centre")
+        meetings.update_meeting(
+            s,
+            m,
+            {
+                "attendees": [{"name": "Grace Okafor", "role": "Mum"}],  # no other agency
+                "confidentiality_read": True,
+                "next_meeting_on": date(2026, 4, 27),
+            },
+        )
+        meetings.complete_meeting(
+            s, m, override_reason="The health visitor confirmed by phone.", actor_role="manager"
+        )
+        data, _info = documents.render_plan(s, family_id)
+    text = " ".join(pdf_text(data, tmp_path).split())
+    assert (
+        "This meeting was completed by Margaret Osei although it was not quorate (no agency other than "
+        "early help took part): The health visitor confirmed by phone."
+    ) in text

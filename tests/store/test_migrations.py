@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ehdesk.models import Episode, Person
+from ehdesk.models.meeting import Meeting
 from ehdesk.store import ProfileManager, migrate
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "stores" / "v0001"
@@ -86,7 +87,10 @@ def test_the_first_full_release_store_upgrades_to_head_with_every_row(data_dir):
                 text("SELECT family_id FROM agreement WHERE status = 'signed' ORDER BY id LIMIT 1")
             ).scalar()
             pdf, _view = signed_pdf(s, family_id)
+            # Meetings from before the rules an override broke were kept: none are named.
+            overridden = list(s.scalars(select(Meeting.override_missing)))
         assert counts == RELEASE_0_2_ROWS
+        assert overridden == [[]] * RELEASE_0_2_ROWS["taf_meeting"]
         assert pdf.startswith(b"%PDF")  # the signature blobs still render into the frozen agreement
     finally:
         store.close()

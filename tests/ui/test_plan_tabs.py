@@ -286,3 +286,9 @@ def test_a_meeting_without_the_quorum_needs_a_managers_reason(qtbot, store, fami
 
         [done] = meeting_ops.list_meetings(s, s.query(Episode).one().id)
     assert done.counts_as_taf and done.override_reason == "School confirmed by phone; their letter is on file"
+    # The completed record says which rule the manager overrode, and why.
+    assert not meetings.override_note.isHidden()
+    assert meetings.override_note.text().endswith(
+        "although it was not quorate (no agency other than early help took part): "
+        "School confirmed by phone; their letter is on file"
+    )

@@ -121,6 +121,11 @@ class MeetingsTab(EpisodeTab):
         left_layout.addLayout(FlowLayout().add_widgets(self.new_kind, self.new_button))
 
         self.title = QLabel("Choose a meeting, or start a new one.")
+        # A meeting a manager completed although it broke a rule: which rule, who and why.
+        self.override_note = _wrapping("")
+        self.override_note.setObjectName("override_note")
+        self.override_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.override_note.setVisible(False)
         self.held_on = QDateEdit()
         self.held_on.setAccessibleName("Meeting date")
         self.held_on.setCalendarPopup(True)
@@ -178,6 +183,7 @@ class MeetingsTab(EpisodeTab):
 
         form = QFormLayout()
         form.addRow(self.title)
+        form.addRow(self.override_note)
         form.addRow("Date", self.held_on)
         form.addRow("Place", self.place)
         form.addRow(QLabel("<b>Who came</b>"))
@@ -305,6 +311,9 @@ class MeetingsTab(EpisodeTab):
         self._fill_outcome_progress(m)
         editable = not m.completed and not self.read_only
         self.override_reason.setText(m.override_reason)
+        overridden = meetings.override_wording(m.override_by, m.override_missing, m.override_reason)
+        self.override_note.setText(f"This meeting was {overridden}" if m.override_reason else "")
+        self.override_note.setVisible(bool(m.override_reason))
         self.override_reason.setEnabled(editable and self.actor_role in meetings.MANAGER_ROLES)
         self._set_editor_enabled(editable)
         self.review_outcome.setEnabled(editable and m.kind in ("taf_review", "closure"))
