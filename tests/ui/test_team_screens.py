@@ -137,6 +137,8 @@ def test_the_taf_attendee_list_is_filled_from_and_checked_against_who_is_involve
     tab = MeetingsTab(world.store, world.family_id)
     qtbot.addWidget(tab)
     _wait(qtbot, tab)
+    # No meeting chosen yet: nothing to fill or check.
+    assert not tab.involved.button.isEnabled() and not tab.involved.check_button.isEnabled()
     tab.new_kind.setCurrentIndex(tab.new_kind.findData("initial_taf"))
     tab.new_button.click()
     qtbot.waitUntil(lambda: tab.pending == 0 and tab.current is not None, timeout=10_000)

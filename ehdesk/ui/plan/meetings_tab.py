@@ -320,6 +320,7 @@ class MeetingsTab(EpisodeTab):
         self.rebook_button.setEnabled(m.completed and not self.read_only and m.kind != "closure")
         self.next_on.setEnabled(editable or (m.completed and not self.read_only))
         self.involved.button.setEnabled(editable)
+        self.involved.check_button.setEnabled(True)  # a completed meeting can still be checked
         self.involved.refresh()
         self.dirty = False
         self._filling = False
@@ -375,7 +376,8 @@ class MeetingsTab(EpisodeTab):
             self.held_on, self.place, self.attendees, self.add_attendee, self.confidentiality,
             self.family_updates, self.add_family_update, self.practitioner_updates,
             self.add_practitioner_update, self.new_action, self.review_outcome, self.review_notes,
-            self.next_set, self.save_button, self.complete_button,
+            self.next_set, self.save_button, self.complete_button, self.involved.button,
+            self.involved.check_button,
         ):  # fmt: skip
             w.setEnabled(enabled)
 
