@@ -231,3 +231,37 @@ def test_the_keyboard_walks_a_wide_table_with_its_names_in_place_and_copies_a_na
     assert table.currentColumn() == 0 and bar.value() == bar.maximum()
     qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == table.item(0, 0).text()
+
+
+def test_a_chart_of_four_figures_a_row_gives_each_bar_the_height_of_its_label(qtbot):
+    # The episodes chart (opened, closed, active, still open, by case type) printed "88" over the
+    # "90" of the bar under it: each bar was 9 px under a label 15 px high.
+    from PySide6.QtGui import QFontMetrics
+
+    from ehdesk.casework.suppression import PublishedTable
+    from ehdesk.ui.reports.charts import chart_view
+
+    categories = ("Early help (family service)", "Children's centre", "Targeted youth support", "Step-down")
+    series = tuple(
+        (name, tuple(float(v) for v in values))
+        for name, values in (
+            ("Opened", (90, 20, 0, 0)),
+            ("Closed", (88, 12, 0, 0)),
+            ("Active", (69, 17, 0, 0)),
+            ("Still open", (57, 13, 0, 0)),
+        )
+    )
+    table = PublishedTable(
+        "episodes", "Episodes", ("Case type", "Opened", "Closed", "Active", "Still open"), (),
+        categories, series, True, "count", (), 0,
+    )  # fmt: skip
+    view = chart_view(table)
+    qtbot.addWidget(view)
+    view.resize(1100, view.minimumHeight())
+    view.show()
+    qtbot.waitExposed(view)
+    chart = view.chart()
+    qtbot.waitUntil(lambda: chart.plotArea().height() > 0)
+    bar_series = chart.series()[0]
+    bar = chart.plotArea().height() / len(categories) * bar_series.barWidth() / len(series)
+    assert bar >= QFontMetrics(chart.font()).height()
