@@ -81,7 +81,9 @@ def _app_arguments(argv: list[str]) -> argparse.Namespace | SimpleNamespace | No
     plain = _plain_app_arguments(argv)
     if plain is not None:
         return plain
-    if any(arg in ("-h", "--help") for arg in argv):
+    # --version too: the light parser would answer a command's own --version (tools
+    # import-wording --version N) with the app's version, and exit 0 having done nothing.
+    if any(arg in ("-h", "--help", "--version") or arg.startswith("--version=") for arg in argv):
         return None
     light = _Parser(prog="ehdesk", add_help=False)
     _global_options(light)

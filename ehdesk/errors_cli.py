@@ -1,5 +1,6 @@
 """How both command-line programs end: a user's mistake is one plain line and exit 2, Ctrl+C is
-130, anything else is one line naming only the error's class (its message could quote personal
+130, a file the system would not read or write is one line naming the file and the reason (exit
+1), anything else is one line naming only the error's class (its message could quote personal
 data) and exit 1. Never a traceback."""
 
 from __future__ import annotations
@@ -19,9 +20,23 @@ def run_reporting_errors(prog: str, action: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: stopped.", file=sys.stderr)  # noqa: T201
         return 130
-    except Exception as exc:  # noqa: BLE001
+    except OSError as exc:
+        if exc.filename is None or not exc.strerror:
+            return _unexpected(prog, exc)
+        # The file is one the user named (or the data folder): its name and the system's reason
+        # ("Permission denied", "No space left on device") say what to do.
         print(  # noqa: T201
-            f"{prog}: something went wrong ({type(exc).__name__}). Nothing further was changed.",
+            f"{prog}: Could not use {exc.filename}: {exc.strerror}. Nothing further was changed.",
             file=sys.stderr,
         )
         return 1
+    except Exception as exc:  # noqa: BLE001
+        return _unexpected(prog, exc)
+
+
+def _unexpected(prog: str, exc: BaseException) -> int:
+    print(  # noqa: T201
+        f"{prog}: something went wrong ({type(exc).__name__}). Nothing further was changed.",
+        file=sys.stderr,
+    )
+    return 1

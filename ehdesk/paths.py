@@ -30,3 +30,17 @@ def resources_dir() -> Path:
     if bundle:
         return Path(bundle) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def check_output_file(path: Path, example: str) -> None:
+    """Refuse, before any work is done or audited, an ``--out`` that cannot be written: a folder
+    (or an empty name, which ``Path`` reads as "."), a missing folder, a read-only place.
+    ``example``: a file name to suggest inside a folder given by mistake."""
+    from ehdesk.errors import EhdeskError
+
+    if path.is_dir():
+        raise EhdeskError(f"{path} is a folder, not a file: give a file name, for example {path / example}.")
+    if not path.parent.is_dir():
+        raise EhdeskError(f"The folder {path.parent} does not exist.")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise EhdeskError(f"Could not write {path}: permission denied. Choose another folder.")

@@ -156,3 +156,50 @@ def test_the_usual_app_starts_read_their_arguments_as_argparse_does(monkeypatch)
         ["--data-dir", "d", "--demo"],
     ):
         assert cli._plain_app_arguments(argv) is None, argv  # left to argparse
+
+
+def test_more_wrong_input_is_one_plain_line(run):
+    run("profile", "create", "--name", "Jo Pearce")
+    cases = [
+        # A seed goes into each family's reference: -1 made references like "EH--1000001".
+        (
+            ("demo-data", "--profile", "Jo Pearce", "--families", "1", "--seed", "-1"),
+            "--seed must be between",
+        ),
+        # A pasted name with a line break made a profile listed over two lines.
+        (("profile", "create", "--name", "Jo\nPearce"), "Type the name on one line"),
+        # A malformed address was a ValueError from urlsplit.
+        (("profile", "create", "--name", "Kim", "--server", "https://[::1"), "is not a web address"),
+    ]
+    for argv, message in cases:
+        code, _, err = run(*argv)
+        assert code == 2 and message in err, (argv, err)
+        assert err.count("\n") == 1 and "Traceback" not in err
+    assert [line for line in run("profile", "list")[1].splitlines()] == ["Jo Pearce"]
+
+
+def test_an_out_that_is_a_folder_is_refused_before_anything_is_done(run, tmp_path):
+    run("profile", "create", "--name", "Jo Pearce")
+    for argv, example in (
+        (("export", "--profile", "Jo Pearce", "--out", str(tmp_path)), "export.json"),
+        (("pdf", "plan", "--profile", "Jo Pearce", "--family", "x", "--out", str(tmp_path)), "plan.pdf"),
+    ):
+        code, _, err = run(*argv)
+        assert code == 2, err
+        assert (
+            err
+            == f"ehdesk: {tmp_path} is a folder, not a file: give a file name, for example {tmp_path / example}.\n"
+        )
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".json", ".pdf", ".partial")]  # no partial file
+
+
+def test_a_file_the_system_refuses_is_named_with_its_reason(capsys):
+    from ehdesk.errors_cli import run_reporting_errors
+
+    def action():
+        raise PermissionError(13, "Permission denied", "/srv/share/export.json")
+
+    assert run_reporting_errors("ehdesk", action) == 1
+    assert capsys.readouterr().err == (
+        "ehdesk: Could not use /srv/share/export.json: Permission denied. Nothing further was changed.\n"
+    )

@@ -212,8 +212,9 @@ def statuses(
 
 
 def _quarter_start(end: date) -> date:
-    month = end.month - 2
-    return date(end.year, month, 1)
+    """The first day of the quarter ``end`` falls in (``end`` is a quarter end, or the period's
+    last day when the period holds none: a report for January)."""
+    return date(end.year, (end.month - 1) // 3 * 3 + 1, 1)
 
 
 def supporting_families_section(

@@ -19,6 +19,8 @@ def _demo(args) -> int:
 
     if not 1 <= args.families <= 100_000:
         raise EhdeskError("--families must be between 1 and 100000.")
+    if not 0 <= args.seed <= 9999:  # it is part of each family's reference (EH-SSNNNNNN)
+        raise EhdeskError("--seed must be between 0 and 9999.")
     store = open_profile(args)
     try:
         generate(store, args.families, seed=args.seed, progress=Progress("Families", args.families))

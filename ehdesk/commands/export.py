@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ehdesk.casework.export import export_to_file
 from ehdesk.commands.common import open_profile
-from ehdesk.errors import EhdeskError
+from ehdesk.paths import check_output_file
 
 
 def register(sub) -> None:
@@ -18,8 +18,7 @@ def register(sub) -> None:
 
 
 def _export(args) -> int:
-    if not args.out.parent.is_dir():
-        raise EhdeskError(f"The folder {args.out.parent} does not exist.")
+    check_output_file(args.out, "export.json")
     store = open_profile(args)
     try:
         with store.session() as s:

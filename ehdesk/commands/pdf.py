@@ -13,6 +13,7 @@ from ehdesk.config.dates import show_time
 from ehdesk.documents import KINDS, render_latest
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Family
+from ehdesk.paths import check_output_file
 
 
 class NotVerified(EhdeskError):
@@ -49,8 +50,7 @@ def register(sub) -> None:
 
 
 def _make(args) -> int:
-    if not args.out.parent.is_dir():
-        raise EhdeskError(f"The folder {args.out.parent} does not exist.")
+    check_output_file(args.out, f"{args.kind}.pdf")
     store = open_profile(args)
     try:
         with store.session() as s:

@@ -48,8 +48,9 @@ def _report(args) -> int:
                 kind=args.kind,
                 **({"compare": f"{compare[0]}..{compare[1]}"} if compare else {}),
             )
+            # Written inside the transaction: if the file cannot be written, nothing is audited.
+            args.out.write_bytes(data)
     finally:
         store.close()
-    args.out.write_bytes(data)
     print(f"Wrote the {args.fmt.upper()} {kind_words(args.kind)} for {date_from} to {date_to} to {args.out}.")
     return 0

@@ -15,7 +15,7 @@ def register(sub) -> None:
         "tools",
         help="progression-of-change tools: list them, import licensed wording, seal a changed tool file",
     )
-    actions = tools.add_subparsers(dest="tools_action", required=True)
+    actions = tools.add_subparsers(dest="tools_action", metavar="{list,import-wording,seal}", required=True)
     listing = actions.add_parser("list", help="the tools available, and any tool file that cannot be used")
     listing.set_defaults(handler=_list)
     wording = actions.add_parser("import-wording", help="import a council's licensed wording for a tool")
@@ -47,19 +47,28 @@ def _list(args) -> int:
 
 def _import(args) -> int:
     registry.use_data_dir(args.data_dir)
-    if not args.file.is_file():
-        raise EhdeskError(f"The file {args.file} does not exist.")
+    _check_file(args.file)
     try:
         tool = registry.import_file(args.file, args.tool, args.version)
-    except KeyError:
+    except KeyError as exc:
+        if exc.args and isinstance(exc.args[0], tuple):  # the tool is there, not that version
+            raise EhdeskError(
+                f"The tool {args.tool!r} has no version {args.version} (see: ehdesk tools list)."
+            ) from None
         raise EhdeskError(f"There is no tool called {args.tool!r} (see: ehdesk tools list).") from None
     print(f"Imported the licensed wording of {tool.title} version {tool.version} ({len(tool.items)} items).")
     return 0
 
 
 def _seal(args) -> int:
-    if not args.file.is_file():
-        raise EhdeskError(f"The file {args.file} does not exist.")
+    _check_file(args.file)
     tool = seal_file(args.file)
     print(f"{args.file.name}: {tool.title} version {tool.version} checked and sealed.")
     return 0
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise EhdeskError(f"{path} is a folder: give the JSON file in it.")
+    if not path.is_file():
+        raise EhdeskError(f"The file {path} does not exist.")

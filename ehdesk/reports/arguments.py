@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ehdesk.errors import EhdeskError
+from ehdesk.paths import check_output_file
 from ehdesk.reports.build import FORMATS, KINDS, build_report
 
 MEDIA_TYPES = {
@@ -16,6 +17,7 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 # Kinds that show small numbers: only a manager or an admin may make them.
 MANAGER_ONLY_KINDS = ("management", "supporting-families")
 REPORT_HELP = (
@@ -32,11 +34,18 @@ def kind_words(kind: str) -> str:
 def parse_day(text: str, which: str) -> date:
     """A YYYY-MM-DD date, or an error that says which date is wrong and how to write it."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise EhdeskError(
             f"The {which} date {text!r} is not a date: write it as YYYY-MM-DD, for example 2026-04-01."
         ) from None
+    # A mistyped year (0206 for 2026) would make a report of thousands of quarters, or none.
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise EhdeskError(
+            f"The {which} date {text!r} is out of range: a report's dates are in the years "
+            f"{FIRST_YEAR} to {LAST_YEAR}."
+        )
+    return day
 
 
 def parse_period(date_from: str, date_to: str) -> tuple[date, date]:
@@ -81,8 +90,7 @@ def checked(args) -> tuple[date, date]:
     """The period of parsed ``args``, after checking everything a user could get wrong."""
     period = parse_period(args.date_from, args.date_to)
     compare_period(args)
-    if not args.out.parent.is_dir():
-        raise EhdeskError(f"The folder {args.out.parent} does not exist.")
+    check_output_file(args.out, f"report.{args.fmt}")
     return period
 
 

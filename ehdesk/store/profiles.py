@@ -160,6 +160,7 @@ class ProfileManager:
     ) -> ProfileInfo:
         """Create a worker's encrypted store. ``schema_target`` exists so tests can make a store
         as an older release would have left it."""
+        import unicodedata
         import uuid  # not at module import: it loads `platform`, which the sign-in screen never uses
         from datetime import UTC, datetime  # nor datetime (1 ms of the sign-in screen's start)
 
@@ -172,6 +173,11 @@ class ProfileManager:
             raise EhdeskError("The worker's name is empty. Type the name to show on the sign-in screen.")
         if len(name) > MAX_NAME:
             raise EhdeskError(f"The worker's name is too long ({len(name)} characters; at most {MAX_NAME}).")
+        if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):
+            raise EhdeskError(
+                "The worker's name has a line break, tab or other control character in it. "
+                "Type the name on one line."
+            )
         check_password_choice(password)
         self._ensure_data_dir()
         try:

@@ -68,9 +68,13 @@ def _loopback(host: str) -> bool:
 def check_server_url(url: str, allow_plain_http: bool | None = None) -> str:
     """``url`` if it is safe to send a sign-in to: HTTPS, or plain HTTP to this computer itself,
     or plain HTTP where the council's ehdesk.toml says ``allow_plain_http = true``."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError:  # "https://[::1", "https://host:99999"
+        parts, host = None, ""
+    if parts is None or parts.scheme not in ("https", "http") or not host:
         raise EhdeskError(f"The server address {url!r} is not a web address (https://…).")
     if parts.scheme == "https" or _loopback(host):
         return url

@@ -136,3 +136,76 @@ def test_download_for_the_server_endpoint(tmp_path):
         body, media, name = download(s, "2025-04-01", "2026-03-31", "xlsx", [team.id])
         assert body[:2] == b"PK" and media.endswith("spreadsheetml.sheet") and name.endswith(".xlsx")
     engine.dispose()
+
+
+def test_a_period_with_no_quarter_end_is_reported(profile, tmp_path):
+    # January alone holds no quarter end: the Supporting Families quarter started in month -1.
+    out = tmp_path / "january.csv"
+    assert run("--from", "2025-01-01", "--to", "2025-01-31", "--format", "csv", "--out", str(out)) == 0
+    assert "Quarter to 31/01/2025" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        # Year 1 to 9999 ran for more than ten minutes (one pass per quarter) before this.
+        (
+            ["--from", "0001-01-01", "--to", "2025-12-31"],
+            "The start date '0001-01-01' is out of range: a report's dates are in the years 1900 to 2099.",
+        ),
+        (
+            [
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-12-31",
+                "--compare-from",
+                "2024-01-01",
+                "--compare-to",
+                "9999-01-01",
+            ],
+            "The comparison end date '9999-01-01' is out of range",
+        ),
+    ],
+)
+def test_dates_out_of_range_are_refused(profile, tmp_path, capsys, args, message):
+    out = tmp_path / "r.csv"
+    assert run(*args, "--format", "csv", "--out", str(out)) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_folder_as_out_is_refused_and_nothing_is_audited(profile, profiles, tmp_path, capsys):
+    assert run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"ehdesk: {tmp_path} is a folder, not a file: give a file name, for example {tmp_path / 'report.csv'}.\n"
+    )
+    opened = profiles.unlock("Test Worker", PASSWORD)
+    try:
+        with opened.session() as s:
+            assert s.query(AuditEvent).filter_by(action="export", entity="report").count() == 0
+    finally:
+        opened.close()
+
+
+def test_a_file_that_cannot_be_written_leaves_no_audit_of_it(
+    profile, profiles, tmp_path, capsys, monkeypatch
+):
+    from pathlib import Path
+
+    def refuse(self, data):
+        raise OSError(28, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    out = tmp_path / "r.csv"
+    assert run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv", "--out", str(out)) == 1
+    assert capsys.readouterr().err == (
+        f"ehdesk: Could not use {out}: No space left on device. Nothing further was changed.\n"
+    )
+    monkeypatch.undo()
+    opened = profiles.unlock("Test Worker", PASSWORD)
+    try:
+        with opened.session() as s:
+            assert s.query(AuditEvent).filter_by(action="export", entity="report").count() == 0
+    finally:
+        opened.close()

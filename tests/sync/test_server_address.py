@@ -4,6 +4,7 @@ explicitly allows plain HTTP (issue 18, finding 9)."""
 import pytest
 
 from ehdesk.config import settings as settings_module
+from ehdesk.errors import EhdeskError
 from ehdesk.sync.client import InsecureServerAddress, SyncClient, check_server_url
 
 
@@ -35,3 +36,12 @@ def test_the_councils_settings_can_allow_plain_http(tmp_path, monkeypatch):
 def test_an_address_that_is_not_a_web_address_is_refused():
     with pytest.raises(Exception, match="not a web address"):
         check_server_url("ftp://example.org")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://[::1", "https://council.example:99999", "https://council.example:x"]
+)
+def test_a_malformed_address_is_refused_in_plain_words(url):
+    # urlsplit and .port raised ValueError: "something went wrong (ValueError)".
+    with pytest.raises(EhdeskError, match="not a web address"):
+        check_server_url(url)

@@ -37,7 +37,7 @@ def seal(data: dict) -> dict:
 
 def seal_file(path: Path) -> ToolDef:
     """Check a tool file someone has written or changed on purpose, then stamp its checksum."""
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -78,11 +78,19 @@ def parse_tool(data: object, file: str) -> ToolDef:
     return tool
 
 
-def load_tool(path: Path, require_integrity: bool = False) -> ToolDef:
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ToolFileError(path.name, "", f"it could not be read ({type(exc).__name__})") from None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ToolFileError(path.name, "", "it is not a text file (JSON in UTF-8)") from None
+    except OSError as exc:
+        raise ToolFileError(
+            path.name, "", f"it could not be read ({exc.strerror or type(exc).__name__})"
+        ) from None
+
+
+def load_tool(path: Path, require_integrity: bool = False) -> ToolDef:
+    text = _read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -41,8 +41,12 @@ def read_wording(path: Path, tool: ToolDef) -> Wording:
     name = path.name
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ToolFileError(name, "", "it must hold one JSON object")
         wording = Wording.model_validate(data)
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
+        raise ToolFileError(name, "", "it is not a text file (JSON in UTF-8)") from None
+    except OSError:
         raise ToolFileError(name, "", "it could not be read") from None
     except json.JSONDecodeError as exc:
         raise ToolFileError(name, f"line {exc.lineno}", f"it is not valid JSON ({exc.msg})") from None

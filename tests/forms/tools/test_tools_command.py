@@ -31,3 +31,46 @@ def test_list_then_import_wording(tmp_path, capsys):
     registry.use_data_dir(tmp_path / "another-laptop")
     assert registry.tool("score15").items[0].display() == "Item 1"
     registry.use_data_dir(None)
+
+
+def test_a_commands_own_version_option_is_not_taken_for_the_apps(tmp_path, capsys):
+    # `ehdesk ... --version 1` printed "ehdesk 0.1.0" and exited 0 without importing anything.
+    data_dir = tmp_path / "cli-data"
+    wording = tmp_path / "score15-wording.json"
+    items = [{"number": n, "text": f"Licensed statement {n}"} for n in range(1, 16)]
+    wording.write_text(
+        json.dumps({"format": "ehdesk-tool-wording/1", "tool": "score15", "version": 1, "items": items})
+    )
+    base = ["--data-dir", str(data_dir), "tools", "import-wording", str(wording), "--tool", "score15"]
+    try:
+        assert main([*base, "--version", "9"]) == 2
+        assert capsys.readouterr().err == (
+            "ehdesk: The tool 'score15' has no version 9 (see: ehdesk tools list).\n"
+        )
+        assert main([*base, "--version", "1"]) == 0
+        assert "Imported the licensed wording of SCORE-15 version 1" in capsys.readouterr().out
+    finally:
+        registry.use_data_dir(None)
+
+
+def test_files_that_are_not_tool_files_are_one_plain_line(tmp_path, capsys):
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(b"%PDF-1.7\n\xff\xfe\x00")
+    listed = tmp_path / "list.json"
+    listed.write_text("[]")
+    data_dir = str(tmp_path / "cli-data")
+    try:
+        for argv, message in (
+            (
+                ["tools", "seal", str(binary)],
+                "scan.pdf cannot be used: it is not a text file (JSON in UTF-8)",
+            ),
+            (["tools", "import-wording", str(listed), "--tool", "score15"], "it must hold one JSON object"),
+            (["tools", "seal", str(tmp_path)], "is a folder: give the JSON file in it."),
+        ):
+            assert main(["--data-dir", data_dir, *argv]) == 2, argv
+            err = capsys.readouterr().err
+            assert message in err and err.count("\n") == 1, err
+    finally:
+        registry.use_data_dir(None)
+    assert binary.read_bytes() == b"%PDF-1.7\n\xff\xfe\x00"
