@@ -51,6 +51,9 @@ def create_team(session: Session, name: str) -> Team:
 
 
 def create_user(session: Session, username: str, team_name: str, role: str, password: str) -> User:
+    username = username.strip()
+    if not username:
+        raise EhdeskError("The user name is empty.")
     if role not in ROLES:
         raise EhdeskError(f"The role must be one of: {', '.join(ROLES)}.")
     if len(password) < 8:

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--database-url", metavar="URL", help="e.g. postgresql+psycopg://user@host/db (default: SQLite)"
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    parser.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765)")
     parser.add_argument(
         "--trusted-proxy",
         action="append",
@@ -123,9 +123,10 @@ def _report(args) -> int:
                     detail={"format": args.fmt, "teams": "all", "kind": args.kind},
                 )
             )
+            # Written inside the transaction: if the file cannot be written, nothing is audited.
+            args.out.write_bytes(body)
     finally:
         engine.dispose()
-    args.out.write_bytes(body)
     print(
         f"Wrote the council-wide {args.fmt.upper()} {kind_words(args.kind)} for {date_from:%d/%m/%Y}"
         f" to {date_to:%d/%m/%Y} to {args.out}."
@@ -151,7 +152,7 @@ def database_url(args) -> str:
 
 
 def open_database(args):
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import ArgumentError, OperationalError
 
     from ehdesk.server.db import make_engine, migrate
 
@@ -162,7 +163,25 @@ def open_database(args):
         raise EhdeskError("The server's database cannot be reached or opened.") from None
     except ImportError:
         raise EhdeskError("The database URL names a driver that is not installed.") from None
+    except (
+        ArgumentError,
+        ValueError,
+    ):  # "notaurl", "postgresql://host:abc/db"; not echoed: it may hold a password
+        raise EhdeskError(
+            "The database URL is not valid: write it as postgresql+psycopg://USER@HOST:PORT/DATABASE "
+            "(or leave it out for SQLite in the data folder)."
+        ) from None
     return engine
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1 to 65535)")
+    return port
 
 
 def _password(prompt: str = "Password for the new user: ") -> str:
@@ -199,8 +218,13 @@ def _create_user(args) -> int:
     from ehdesk.server import admin
 
     password = _password()
-    user_id = _admin(args, lambda s: admin.create_user(s, args.name, args.team, args.role, password).id)
-    print(f'Created {args.role} "{args.name}" in team "{args.team}" ({user_id}).')
+
+    def create(s):
+        user = admin.create_user(s, args.name, args.team, args.role, password)
+        return user.id, user.username  # the name as kept: without stray spaces
+
+    user_id, name = _admin(args, create)
+    print(f'Created {args.role} "{name}" in team "{args.team}" ({user_id}).')
     return 0
 
 

@@ -90,6 +90,37 @@ def test_admin_commands_and_plain_errors(tmp_path, monkeypatch, capsys):
     )
 
 
+def test_more_wrong_input_to_the_server_command_is_one_plain_line(tmp_path, monkeypatch, capsys):
+    data = str(tmp_path / "server")
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    assert server_main(["--data-dir", data, "admin", "create-team", "--name", "North"]) == 0
+    capsys.readouterr()
+    user = ["admin", "create-user", "--team", "North", "--role", "manager", "--name"]
+    for argv, message in (
+        # An empty name made a user called "".
+        ([*user, "  "], "The user name is empty."),
+        # sqlalchemy's ArgumentError and a ValueError for the port: "something went wrong".
+        (
+            ["--database-url", "notaurl", "admin", "create-team", "--name", "X"],
+            "The database URL is not valid",
+        ),
+        (
+            ["--database-url", "postgresql+psycopg://u:secret@127.0.0.1:x/db", "admin", "move-requests"],
+            "The database URL is not valid",
+        ),
+    ):
+        assert server_main(argv if argv[0] == "--database-url" else ["--data-dir", data, *argv]) == 2, argv
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1 and "secret" not in err, err
+    # The port was not checked: 99999 printed "listening" and then hung.
+    with pytest.raises(SystemExit) as exit_:
+        server_main(["--data-dir", data, "--port", "99999"])
+    assert exit_.value.code == 2
+    assert "99999 is not a port number (1 to 65535)" in capsys.readouterr().err
+    assert server_main(["--data-dir", data, *user, " dan "]) == 0
+    assert 'Created manager "dan" in team "North"' in capsys.readouterr().out
+
+
 @pytest.fixture
 def served(tmp_path, monkeypatch):
     """``ehdesk-server`` started as a process, on SQLite in its data dir."""
