@@ -44,3 +44,35 @@ def check_output_file(path: Path, example: str) -> None:
         raise EhdeskError(f"The folder {path.parent} does not exist.")
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise EhdeskError(f"Could not write {path}: permission denied. Choose another folder.")
+
+
+# A file the user asks for (a PDF, a report, an export) may hold personal data: only the user's
+# own account may read it (0644, the usual default, let every account on the laptop read it).
+PRIVATE_FILE_MODE = 0o600
+
+
+def open_private_file(path: Path):
+    """``path`` opened for writing bytes, made (or emptied) readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    if hasattr(os, "fchmod"):  # a file left from before keeps its mode through O_TRUNC (not Windows)
+        os.fchmod(fd, PRIVATE_FILE_MODE)
+    return os.fdopen(fd, "wb")
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write a file the user asked for, whole or not at all (a crash or a full disk leaves the
+    file as it was, never half of it), readable by the user's own account only."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with open_private_file(partial) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        # Named as the user named it ("No space left on device" for their file, not ours).
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

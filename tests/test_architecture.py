@@ -16,7 +16,7 @@ QT = "Qt"
 # layer -> the layers it may import. A layer is a sub-package of ehdesk (or a top-level module).
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
-    "paths": set(),
+    "paths": {"errors"},  # an --out that cannot be written is a user's mistake, told in plain words
     "errors_cli": {"errors"},
     "config": {"errors", "paths"},
     "models": {"errors"},

@@ -80,8 +80,24 @@ def test_demo_data_family_list_and_subject_access_export(run, tmp_path):
 
     chosen = families[3]
     target = tmp_path / "sar.json"
+    target.write_text("an older file, readable by every account")
+    target.chmod(0o644)
     code, out, _ = run("export", "--profile", "Jo Pearce", "--family", chosen["id"], "--out", str(target))
     assert code == 0 and "not encrypted" in out
+    # Personal data in plain text: only the worker's own account on the laptop may read it.
+    assert target.stat().st_mode & 0o777 == 0o600
+    code, _, _ = run(
+        "pdf",
+        "chronology",
+        "--profile",
+        "Jo Pearce",
+        "--family",
+        chosen["id"],
+        "--out",
+        str(tmp_path / "c.pdf"),
+    )
+    assert code == 0 and (tmp_path / "c.pdf").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert {f["id"] for f in exported["tables"]["family"]} == {chosen["id"]}
     names = {

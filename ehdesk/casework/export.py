@@ -9,6 +9,7 @@ only when whole, so a failed export leaves no half file."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.models import Family, synced_models
 from ehdesk.models.wire import row_to_dict, to_json_value
+from ehdesk.paths import open_private_file
 
 
 def collect(session: Session, family_id: str | None = None) -> dict:
@@ -78,7 +80,7 @@ def export_to_file(session: Session, out: Path, family_id: str | None = None) ->
     partial = out.with_name(out.name + ".partial")
     rows = 0
     try:
-        with partial.open("w", encoding="utf-8") as f:
+        with io.TextIOWrapper(open_private_file(partial), encoding="utf-8") as f:
             head = {
                 "format": "ehdesk-subject-access-export",
                 "ehdesk_version": __version__,

@@ -13,7 +13,7 @@ from ehdesk.config.dates import show_time
 from ehdesk.documents import KINDS, render_latest
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Family
-from ehdesk.paths import check_output_file
+from ehdesk.paths import check_output_file, write_private_file
 
 
 class NotVerified(EhdeskError):
@@ -63,7 +63,7 @@ def _make(args) -> int:
             record_issued(s, args.family, args.kind, info.document_id, pdf, channel="cli")
             # Written inside the transaction: if the file cannot be written, nothing is recorded.
             try:
-                args.out.write_bytes(pdf)
+                write_private_file(args.out, pdf)
             except OSError as exc:
                 raise EhdeskError(f"Could not write {args.out}: {exc.strerror}.") from exc
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ehdesk.casework import audit
 from ehdesk.commands.common import open_profile
 from ehdesk.errors import EhdeskError
+from ehdesk.paths import write_private_file
 from ehdesk.reports import build_report
 from ehdesk.reports.arguments import (
     MANAGER_ONLY_KINDS,
@@ -49,7 +50,7 @@ def _report(args) -> int:
                 **({"compare": f"{compare[0]}..{compare[1]}"} if compare else {}),
             )
             # Written inside the transaction: if the file cannot be written, nothing is audited.
-            args.out.write_bytes(data)
+            write_private_file(args.out, data)
     finally:
         store.close()
     print(f"Wrote the {args.fmt.upper()} {kind_words(args.kind)} for {date_from} to {date_to} to {args.out}.")

@@ -13,6 +13,7 @@ import platformdirs
 
 from ehdesk.errors import EhdeskError
 from ehdesk.errors_cli import run_reporting_errors
+from ehdesk.paths import write_private_file
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,7 +125,7 @@ def _report(args) -> int:
                 )
             )
             # Written inside the transaction: if the file cannot be written, nothing is audited.
-            args.out.write_bytes(body)
+            write_private_file(args.out, body)
     finally:
         engine.dispose()
     print(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QPushButton
 
 from ehdesk.casework.documents import record_issued
 from ehdesk.errors import EhdeskError
+from ehdesk.paths import write_private_file
 from ehdesk.ui.agreement.printing import print_pdf
 from ehdesk.ui.ops import error_text, for_store
 
@@ -28,7 +29,7 @@ SHARED_LAPTOP_WARNING = (
 
 def write_pdf(path: Path, pdf: bytes) -> str:
     try:
-        Path(path).write_bytes(pdf)
+        write_private_file(Path(path), pdf)
     except OSError as exc:
         raise EhdeskError(f"The PDF could not be saved there: {exc.strerror}.") from None
     return str(path)

@@ -191,12 +191,12 @@ def test_a_folder_as_out_is_refused_and_nothing_is_audited(profile, profiles, tm
 def test_a_file_that_cannot_be_written_leaves_no_audit_of_it(
     profile, profiles, tmp_path, capsys, monkeypatch
 ):
-    from pathlib import Path
+    import ehdesk.paths
 
-    def refuse(self, data):
-        raise OSError(28, "No space left on device", str(self))
+    def refuse(path):
+        raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr(ehdesk.paths, "open_private_file", refuse)
     out = tmp_path / "r.csv"
     assert run("--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv", "--out", str(out)) == 1
     assert capsys.readouterr().err == (

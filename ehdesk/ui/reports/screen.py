@@ -32,6 +32,7 @@ from ehdesk.casework.suppression import PublishedTable
 from ehdesk.config.dates import qt_date_format
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
+from ehdesk.paths import write_private_file
 from ehdesk.reports.arguments import report_filename
 from ehdesk.reports.build import published, render, report_for, team_scope
 from ehdesk.ui.flow import FlowLayout
@@ -93,7 +94,7 @@ def export_report(s, date_from: date, date_to: date, fmt: str, kind: str = "retu
 
 def write_report(path: Path, data: bytes) -> Path:
     try:
-        path.write_bytes(data)
+        write_private_file(path, data)
     except OSError as exc:
         raise EhdeskError(f"The report could not be saved there: {exc.strerror}.") from None
     return path
