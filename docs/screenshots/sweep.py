@@ -4,9 +4,10 @@ each screen size, scale and theme, saves a PNG of each, and checks what a worker
 the window is the size the app opens at on that screen (a 1,280x720 screen at 150% is 853x480 to
 lay out, and the app opens at 837x432 there) and never grows by itself, nor needs more than the
 screen's free area, every button lies inside the window with its whole label, no label is cut
-off, no page or form scrolls sideways (a table may, inside itself) and no choice box is narrower
-than its choice and arrow, every focusable control has a name a screen reader can say, and text
-stands out 4.5:1 from its background. Exits 1 and lists the problems if any.
+off, no page or form scrolls sideways (a table may, inside itself), no choice box is narrower
+than its choice and arrow, a table or tree keeps in sight the rows it is meant to show (a tree's
+counted as laid out, a wrapped row as tall as its lines), every focusable control has a name a
+screen reader can say, and text stands out 4.5:1 from its background. Exits 1 and lists the problems if any.
 
     python docs/screenshots/sweep.py                       # 1280x720 and 1366x768, 100% and 150%,
                                                            # light and dark, into docs/screenshots/sweep/

@@ -1,9 +1,10 @@
 """Walks every screen of the desktop app the way a worker would and checks what a worker would
 notice on a small laptop: the window never grows by itself nor needs more than the screen's free
 area (853x480 on a 1,280x720 screen at 150%, where the app opens at 837x432), every button lies
-inside the window and shows its whole label, no label is cut off, no page or form strip scrolls sideways (a table
-may, inside itself), no choice box is narrower than its choice and arrow, every focusable control
-has a name a screen reader can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
+inside the window and shows its whole label, no label is cut off, no page or form strip scrolls
+sideways (a table may, inside itself), no choice box is narrower than its choice and arrow, a
+table or tree keeps in sight the rows it is meant to show, every focusable control has a name a
+screen reader can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QTabBar,
+    QTreeView,
     QWidget,
 )
 
@@ -131,7 +133,17 @@ def check_fit(top: QWidget, screen: str, expected_size=None, room=None) -> Probl
                 problems.add(f"column {text!r} is cut off ({header.sectionSize(section)} px)")
     for table in _visible_widgets(top, QAbstractItemView):
         rows = table.property(SHOWS_ROWS)
-        if rows and table.viewport().height() < rows * table.verticalHeader().defaultSectionSize():
+        if not rows:
+            continue
+        if isinstance(table, QTreeView):
+            # A tree's rows are as tall as their wrapped text: count the whole ones it shows.
+            whole, total = tree_rows_shown(table)
+            if whole < min(rows, total):
+                problems.add(
+                    f"{_describe(table)} shows {whole} whole rows of {total}, fewer than {rows}"
+                    f" ({table.viewport().height()} px)"
+                )
+        elif table.viewport().height() < rows * table.verticalHeader().defaultSectionSize():
             problems.add(f"{_describe(table)} shows fewer than {rows} rows ({table.viewport().height()} px)")
     for area in _visible_widgets(top, QScrollArea):
         # A page or a form strip that needs a sideways scroll: what is at its right is out of
@@ -154,6 +166,22 @@ def check_fit(top: QWidget, screen: str, expected_size=None, room=None) -> Probl
             ):
                 problems.add(f"tab {bar.tabText(i).replace('&', '')!r} is elided")
     return problems
+
+
+def tree_rows_shown(tree: QTreeView) -> tuple[int, int]:
+    """How many of a tree's rows its viewport shows whole from its first, each as tall as it is
+    laid out (a wrapped outcome two or three lines), and how many rows it has (its expanded
+    children counted). A row cut at the viewport's foot is not counted."""
+    room = tree.viewport().height()
+    whole = total = used = 0
+    index = tree.model().index(0, 0) if tree.model() is not None else QModelIndex()
+    while index.isValid():
+        total += 1
+        used += tree.visualRect(index).height()
+        if used <= room:
+            whole += 1
+        index = tree.indexBelow(index)
+    return whole, total
 
 
 def _in_scroll(widget: QWidget) -> bool:
@@ -432,6 +460,14 @@ def _inner_views(name: str, page: QWidget, window) -> Iterator[tuple[str, QWidge
             yield f"{name}-reading-form", window
             page.cancel_reading()
             settle()
+    sections = getattr(page, "sections", None)
+    if isinstance(sections, QTabBar):  # what a page shows in turns (the plan, then its history)
+        for i in range(1, sections.count()):
+            sections.setCurrentIndex(i)
+            settle()
+            yield f"{name}-{sections.tabText(i).replace('&', '').lower().replace(' ', '-')}", window
+        sections.setCurrentIndex(0)
+        settle()
     charts = getattr(page, "charts", None)
     if charts is not None and hasattr(charts, "setCurrentIndex") and charts.count() > 1:
         charts.setCurrentIndex(1)

@@ -853,10 +853,22 @@ SHOWS_ROWS = "ehdesk_shows_rows"  # the property the screenshot sweep checks (ui
 
 def show_rows(table, rows: int) -> None:
     """A table that is never squeezed below ``rows`` rows by the form beside it (the Agencies
-    tab's professionals at 1,280x720): its minimum height holds the header and that many rows."""
-    rows_height = rows * table.verticalHeader().defaultSectionSize()
-    frame = 2 * table.frameWidth()
+    tab's professionals at 1,280x720): its minimum height holds the header and that many rows.
+    ``table`` may be a tree (the Plan tab's outcomes and actions): its minimum holds that many
+    rows of one line, and the sweep counts its rows as they are laid out, a wrapped one as tall
+    as its lines (``ui/sweep.py``)."""
+    if isinstance(table, QTreeView):
+        # A row of one line, as the style sizes an item of text.
+        option = QStyleOptionViewItem()
+        option.initFrom(table)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        option.text = "Xg"
+        item = QStyle.ContentsType.CT_ItemViewItem
+        row = table.style().sizeFromContents(item, option, QSize(), table).height()
+    else:
+        row = table.verticalHeader().defaultSectionSize()
     never_sideways = table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    frame = 2 * table.frameWidth()
     bar = 0 if never_sideways else table.horizontalScrollBar().sizeHint().height()
-    table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows_height + frame + bar)
+    table.setMinimumHeight(_header(table).sizeHint().height() + rows * row + frame + bar)
     table.setProperty(SHOWS_ROWS, rows)

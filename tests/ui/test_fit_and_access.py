@@ -33,6 +33,7 @@ EVERY_SCREEN = {
     "family-assessments-form",
     "family-agreement",
     "family-plan",
+    "family-plan-how-the-plan-has-changed",
     "family-plan-dialog-action",
     "family-plan-dialog-close",
     "family-meetings",
@@ -701,7 +702,57 @@ def test_the_plan_gives_its_outcomes_and_actions_the_room_and_never_scrolls_side
             need = _wrapped_height(item.font(c), shown.width() - margins, item.text(c))
             if shown.height() < need:
                 found.append(f"{item.text(c)[:30]!r} is {shown.height()} px high for {need}")
+    # The plan has most of the page's height under its status line (as long as the case's news)
+    # and four whole rows in sight, a wrapped one as tall as its lines: at 150% the history beside
+    # it and its buttons in two rows beneath left it two and a half rows, a wrapped action cut
+    # at its foot.
+    whole, total = sweep.tree_rows_shown(tree)
+    if whole < min(4, total):
+        found.append(f"the plan shows {whole} whole rows of {total} ({tree.viewport().height()} px)")
+    under_status = tab.height() - tab.status.geometry().bottom()
+    if tree.height() <= under_status / 2:
+        found.append(f"the plan has {tree.height()} px of the {under_status} under the status line")
     found += no_sideways_scroll_and_inputs_whole(tab, window)
     found += sweep.check_fit(window, "family-plan", size).items
     window.lock()
     assert found == [], "\n".join(found)
+
+
+def test_the_sweep_counts_the_rows_a_tree_shows_each_as_tall_as_its_wrapped_text(qtbot):
+    # Four rows of one line fit the tree's minimum height, but each of these wraps to two lines
+    # and more: only one is whole in sight (a table's rows are counted as one line each).
+    from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+    from ehdesk.ui.widgets import share_width, show_rows
+
+    top = QWidget()
+    qtbot.addWidget(top)
+    tree = QTreeWidget()
+    tree.setAccessibleName("Outcomes")
+    tree.setHeaderLabels(["Outcome / action", "Who"])
+    tree.setWordWrap(True)
+    tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    tree.widths = share_width(tree, stretch=0, shrink=(1,))
+    show_rows(tree, 4)
+    for what, whom, actions in LONG_PLAN:
+        outcome = QTreeWidgetItem([what, whom])
+        outcome.addChildren([QTreeWidgetItem([action, person]) for action, person, _agency in actions])
+        tree.addTopLevelItem(outcome)
+    tree.expandAll()
+    layout = QVBoxLayout(top)
+    layout.addWidget(tree)
+    top.resize(600, tree.minimumHeight() + 2 * layout.contentsMargins().top())
+    top.show()
+    qtbot.waitExposed(top)
+    tree.widths.apply()
+    sweep.settle()
+    whole, total = sweep.tree_rows_shown(tree)
+    assert total == 6 and whole < 4
+    shown = tree.viewport().height()
+    expected = f"QTreeWidget('Outcomes') shows {whole} whole rows of 6, fewer than 4 ({shown} px)"
+    assert sweep.check_fit(top, "test").items == [expected]
+    top.resize(600, 600)  # room for them all
+    sweep.settle()
+    tree.widths.apply()
+    assert sweep.tree_rows_shown(tree) == (6, 6)
+    assert sweep.check_fit(top, "test").items == []

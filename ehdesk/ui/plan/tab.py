@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
-    QSplitter,
+    QStackedWidget,
+    QTabBar,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -31,7 +32,7 @@ from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, bind
 from ehdesk.ui.plan.dialogs import ActionDialog, CloseDialog, OutcomeDialog, ReopenDialog, SignoffDialog
-from ehdesk.ui.widgets import share_width
+from ehdesk.ui.widgets import Columns, share_width, show_rows
 
 RAG_COLOURS = {"red": "#f8d7da", "amber": "#fde8c8", "green": "#d4edda"}
 RAG_INK = "#1f2933"
@@ -128,12 +129,10 @@ class PlanTab(EpisodeTab):
         # reason wrap too; the dates and statuses stay whole on their line. (Sized to their
         # text, "Who" and "By when" squeezed the outcomes to 28-79 px at 150%, heading cut.)
         self.tree.widths = share_width(self.tree, stretch=0, shrink=(1, 4), stretch_share=0.4)
-        # Room for five lines of the plan: at 150% on a 1,280x720 screen the page squeezed it to
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # (never needed)
+        # Room for four rows of the plan: at 150% on a 1,280x720 screen the page squeezed it to
         # one outcome and part of its first action (the page scrolls down instead).
-        lines = 5 * self.tree.fontMetrics().lineSpacing()
-        self.tree.setMinimumHeight(
-            self.tree.header().sizeHint().height() + lines + 2 * self.tree.frameWidth()
-        )
+        show_rows(self.tree, 4)
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())
         self.history = QTextBrowser()
         self.history.setObjectName("history")
@@ -153,10 +152,6 @@ class PlanTab(EpisodeTab):
         self.signoff_button.clicked.connect(self.sign_off)
         self.reopen_button.clicked.connect(self.reopen)
 
-        # Rows of buttons wrap on a narrow window rather than widening it.
-        buttons = FlowLayout().add_widgets(
-            self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button
-        )
         from ehdesk.ui.documents import DocumentActions
 
         self.plan_document = DocumentActions(
@@ -166,34 +161,52 @@ class PlanTab(EpisodeTab):
             store, family_id, "closure", "closure summary", before=self.flush_pending, parent=self
         )
         self.closure_document.print_button.setText("Print closure summary…")
-        buttons.addWidget(self.plan_document)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("<b>The plan</b>"))
-        left_layout.addWidget(self.tree)
-        left_layout.addLayout(buttons)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("<b>How the plan has changed</b>"))
-        right_layout.addWidget(self.history)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # The plan and its history take turns, each with the page's whole width and height, and
+        # the plan's buttons sit beside the tabs that switch them: at 150% on a 1,280x720 screen
+        # the history beside the plan left it 572 of 771 px, its rows wrapped to two and three
+        # lines, its buttons to two rows beneath it, and it showed two and a half rows, a wrapped
+        # action cut at its foot. (A tab bar of its own: a tab widget inside the record's would
+        # take Ctrl+Tab from it.)
+        self.sections = QTabBar()
+        self.sections.setDocumentMode(True)
+        self.sections.setExpanding(False)
+        self.sections.setAccessibleName("The plan or how it has changed")
+        self.sections.addTab("The plan")
+        self.sections.addTab("How the plan has changed")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tree)
+        self.pages.addWidget(self.history)
+        self.edit_buttons = QWidget()
+        # Rows of buttons wrap on a narrow window rather than widening it.
+        FlowLayout(self.edit_buttons).add_widgets(
+            self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button
+        )
+        self.sections.currentChanged.connect(self._show_section)
         case_bar = FlowLayout().add_widgets(
-            self.signoff_button, self.close_button, self.reopen_button, self.closure_document
+            self.plan_document,
+            self.signoff_button,
+            self.close_button,
+            self.reopen_button,
+            self.closure_document,
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(case_bar)
-        layout.addWidget(split, 1)
+        layout.addWidget(Columns((self.sections, 0), (self.edit_buttons, 1)))
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
+        self.message.hide()  # (its line goes to the plan until there is something to say)
         self.reload()
         # Anything about this family can change what the plan's status line says is due next.
         refresh_on_changes(self, store, self.reload, family_id=family_id)
+
+    def _show_section(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.edit_buttons.setVisible(index == 0)  # (they act on the plan's outcomes and actions)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        super().show_message(text, error)
+        self.message.setVisible(bool(text))
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -245,6 +258,7 @@ class PlanTab(EpisodeTab):
         for b in (self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button):
             b.setEnabled(editable)
         self.close_button.setEnabled(editable)
+        self.close_button.setVisible(not screen.read_only)  # (a closed case has "Reopen case…")
         manager = self.actor_role in closure.MANAGER_ROLES
         self.signoff_button.setVisible(editable and screen.needs_signoff)
         self.signoff_button.setEnabled(manager)
