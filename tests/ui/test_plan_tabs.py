@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QPushButton
 
 from ehdesk.casework import readings
 from ehdesk.models import Episode, Family, Person
@@ -180,6 +181,9 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     assert "Family moved before the feedback visit" in plan.status.text()
     assert not plan.add_outcome_button.isEnabled() and not plan.close_button.isEnabled()
     assert plan.reopen_button.isEnabled()  # a manager may reopen (audited)
+    # The plan's and the closure summary's buttons share a row: no two say the same.
+    shown = [b.text() for b in plan.findChildren(QPushButton) if b.isVisibleTo(plan)]
+    assert "Save closure summary as PDF…" in shown and len(shown) == len(set(shown)), shown
 
 
 def test_closure_lists_missing_items_and_only_a_manager_overrides(qtbot, store, family, monkeypatch):
