@@ -183,7 +183,7 @@ def test_plan_meetings_history_and_closure(qtbot, store, family):
     assert plan.reopen_button.isEnabled()  # a manager may reopen (audited)
     # The plan's and the closure summary's buttons share a row: no two say the same.
     shown = [b.text() for b in plan.findChildren(QPushButton) if b.isVisibleTo(plan)]
-    assert "Save closure summary as PDF…" in shown and len(shown) == len(set(shown)), shown
+    assert "Save plan as PDF…" in shown and len(shown) == len(set(shown)), shown
 
 
 def test_closure_lists_missing_items_and_only_a_manager_overrides(qtbot, store, family, monkeypatch):

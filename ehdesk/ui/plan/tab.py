@@ -161,9 +161,10 @@ class PlanTab(EpisodeTab):
             store, family_id, "closure", "closure summary", before=self.flush_pending, parent=self
         )
         self.closure_document.print_button.setText("Print closure summary…")
-        # Both documents' buttons share the case's row: each "Save as PDF…" says which it saves.
+        # Both documents' buttons share the case's row: the plan's "Save as PDF…" says it is the
+        # plan's, so no two buttons say the same. (Only the one: with "closure summary" in the
+        # other too, the row wrapped at 150% and took the height of a row of the plan.)
         self.plan_document.save_button.setText("Save plan as PDF…")
-        self.closure_document.save_button.setText("Save closure summary as PDF…")
         # The plan and its history take turns, each with the page's whole width and height, and
         # the plan's buttons sit beside the tabs that switch them: at 150% on a 1,280x720 screen
         # the history beside the plan left it 572 of 771 px, its rows wrapped to two and three
