@@ -219,3 +219,50 @@ def test_a_file_the_system_refuses_is_named_with_its_reason(capsys):
     assert capsys.readouterr().err == (
         "ehdesk: Could not use /srv/share/export.json: Permission denied. Nothing further was changed.\n"
     )
+
+
+NO_SCREEN = "ehdesk: The desktop app needs a screen and none was found (no DISPLAY or WAYLAND_DISPLAY, as over SSH); the commands work without one: see 'ehdesk --help'."
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland: Linux")
+def test_the_app_over_ssh_says_it_needs_a_screen(tmp_path):
+    # Qt found no display and aborted the process (exit 134) with its own lines.
+    result = subprocess.run(
+        [sys.executable, "-m", "ehdesk.cli", "--data-dir", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "QT_QPA_PLATFORM": "", "XDG_RUNTIME_DIR": str(tmp_path)},
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (2, NO_SCREEN + "\n")
+
+
+def test_only_a_session_with_certainly_no_screen_is_stopped(tmp_path):
+    from ehdesk.errors import EhdeskError
+    from ehdesk.ui.app import check_screen
+
+    (tmp_path / "wayland-0").touch()
+    for environ, platform in (
+        ({}, "win32"),
+        ({}, "darwin"),
+        ({"DISPLAY": ":0"}, "linux"),
+        ({"WAYLAND_DISPLAY": "wayland-1"}, "linux"),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux"),  # the tests
+        ({"QT_QPA_PLATFORM": "wayland;minimal"}, "linux"),
+        ({"QT_QPA_PLATFORM": "eglfs"}, "freebsd14"),
+        ({"XDG_SESSION_TYPE": "wayland", "XDG_RUNTIME_DIR": str(tmp_path)}, "linux"),
+        ({"QT_QPA_PLATFORM": "wayland", "XDG_RUNTIME_DIR": str(tmp_path)}, "linux"),
+    ):
+        check_screen(environ, platform)  # left to Qt
+    for environ in (
+        {},
+        {"QT_QPA_PLATFORM": ""},
+        {"QT_QPA_PLATFORM": "xcb"},
+        {"QT_QPA_PLATFORM": "wayland;xcb"},
+        {"DISPLAY": ""},
+        # Over SSH the desktop's Wayland socket may exist, but Qt tries X11 (session type tty).
+        {"XDG_SESSION_TYPE": "tty", "XDG_RUNTIME_DIR": str(tmp_path)},
+    ):
+        with pytest.raises(EhdeskError) as error:
+            check_screen(environ, "linux")
+        assert "ehdesk: " + error.value.message == NO_SCREEN, environ

@@ -144,7 +144,41 @@ def screenshot(app, window, target: Path) -> int:
     return 0 if ok else 1
 
 
+# Qt's platforms that draw on a desktop session's screen (X11 or Wayland); any other (offscreen,
+# minimal, eglfs, linuxfb, vnc ...) needs none.
+_SCREEN_PLATFORMS = ("xcb", "wayland")
+
+
+def check_screen(environ=os.environ, platform: str = sys.platform) -> None:
+    """Stop with a plain line where Qt would find no screen and abort the process (exit 134, its
+    own lines): Linux and the BSDs with no X11 or Wayland display, as over SSH. Windows and macOS
+    always have one; an explicit QT_QPA_PLATFORM that needs no display (the tests' offscreen) is
+    left to Qt. Errs towards starting: only a session that certainly has no screen is stopped."""
+    if platform in ("win32", "cygwin", "darwin"):
+        return
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return
+    # "wayland;xcb" is a list Qt tries in turn; "xcb:option" gives the plugin options.
+    chosen = [p.split(":")[0].strip() for p in environ.get("QT_QPA_PLATFORM", "").split(";")]
+    chosen = [p for p in chosen if p]
+    if any(not p.startswith(_SCREEN_PLATFORMS) for p in chosen):
+        return
+    tries_wayland = any(p.startswith("wayland") for p in chosen) or (
+        not chosen and environ.get("XDG_SESSION_TYPE") == "wayland"
+    )
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if tries_wayland and runtime and Path(runtime, "wayland-0").exists():
+        return  # Wayland's default display, which Qt connects to without WAYLAND_DISPLAY
+    from ehdesk.errors import EhdeskError
+
+    raise EhdeskError(
+        "The desktop app needs a screen and none was found (no DISPLAY or WAYLAND_DISPLAY, as over "
+        "SSH); the commands work without one: see 'ehdesk --help'."
+    )
+
+
 def run_app(args) -> int:
+    check_screen()
     app, window = build(args)
     if args.screenshot:
         window.resize(1280, 720)  # the smallest window every screen is made for, whatever the screen
