@@ -23,7 +23,17 @@ def _team(session: Session, name: str) -> Team:
     return team
 
 
+def user_name(text: str) -> str:
+    """A user name as typed (``--name " ann "``), as it is kept and looked up: without the spaces
+    around it. The one place both creating a user and finding one trim the name."""
+    name = text.strip()
+    if not name:
+        raise EhdeskError("The user name is empty.")
+    return name
+
+
 def _user(session: Session, username: str) -> tuple[User, Account]:
+    username = user_name(username)
     account = session.scalars(select(Account).where(Account.username == username)).first()
     if account is None:
         raise NotFound(f'There is no user called "{username}".')
@@ -51,9 +61,7 @@ def create_team(session: Session, name: str) -> Team:
 
 
 def create_user(session: Session, username: str, team_name: str, role: str, password: str) -> User:
-    username = username.strip()
-    if not username:
-        raise EhdeskError("The user name is empty.")
+    username = user_name(username)
     if role not in ROLES:
         raise EhdeskError(f"The role must be one of: {', '.join(ROLES)}.")
     if len(password) < 8:
@@ -71,7 +79,8 @@ def create_user(session: Session, username: str, team_name: str, role: str, pass
     return user
 
 
-def reset_password(session: Session, username: str, password: str) -> None:
+def reset_password(session: Session, username: str, password: str) -> str:
+    """Returns the user's name as kept (without stray spaces)."""
     if len(password) < 8:
         raise EhdeskError("The password is too short. Choose a password of at least 8 characters.")
     user, account = _user(session, username)
@@ -80,6 +89,7 @@ def reset_password(session: Session, username: str, password: str) -> None:
     for device in session.scalars(select(Device).where(Device.user_id == user.id)):
         revoke_device_tokens(session, device.id)
     _audit(session, "reset_password", "user_account", user.id)
+    return account.username
 
 
 def move_family(session: Session, family_id: str, team_name: str) -> int:
@@ -138,10 +148,10 @@ def _devices(session: Session, username: str | None, device_id: str | None) -> l
             raise NotFound("There is no device with that id.")
         return [device]
     if username:
-        user, _ = _user(session, username)
+        user, account = _user(session, username)
         devices = list(session.scalars(select(Device).where(Device.user_id == user.id)))
         if not devices:
-            raise NotFound(f'"{username}" has not signed in from any laptop.')
+            raise NotFound(f'"{account.username}" has not signed in from any laptop.')
         return devices
     raise EhdeskError("Name the device (--device ID) or the user (--name U).")
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ehdesk.errors import NotFound
 from ehdesk.models import AuditEvent
 from ehdesk.models.audit import CHAINED_FIELDS, chain_link
 from ehdesk.models.wire import to_json_value
+from ehdesk.server.models import Device
 
 
 @dataclass(frozen=True)
@@ -44,4 +46,10 @@ def verify(session: Session, device_id: str | None = None) -> tuple[int, list[Br
         elif chain_link(previous, fields) != event.chain_hash:
             breaks.append(Break(event.device_id, event.chain_seq, event.id, "altered"))
         expected, previous = event.chain_seq + 1, event.chain_hash
+    if device_id and not checked and session.get(Device, device_id) is None:
+        # A mistyped id would otherwise read as "checked 0 events: no break", a clean result.
+        raise NotFound(
+            f'There is no device with id "{device_id}" on the server: check the id, or leave out '
+            "--device to check every device's chain."
+        )
     return checked, breaks

@@ -233,8 +233,8 @@ def _reset_password(args) -> int:
     from ehdesk.server import admin
 
     password = _password("New password: ")
-    _admin(args, lambda s: admin.reset_password(s, args.name, password))
-    print(f'A new password is set for "{args.name}".')
+    name = _admin(args, lambda s: admin.reset_password(s, args.name, password))
+    print(f'A new password is set for "{name}".')
     return 0
 
 
@@ -283,29 +283,94 @@ def serve(args) -> int:
 
     from ehdesk.server.app import build
 
-    engine = open_database(args)
-    if getattr(args, "log_format", "json") == "json":
-        from ehdesk.server.ops_metrics import configure_json_logging
+    # Bound first: a port in use or a wrong --host is one plain line, before "listening" is said
+    # and before the database is opened (or migrated) for a server that cannot run.
+    sockets = listening_sockets(args.host, args.port)
+    try:
+        engine = open_database(args)
+        if getattr(args, "log_format", "json") == "json":
+            from ehdesk.server.ops_metrics import configure_json_logging
 
-        configure_json_logging()
-    print(f"ehdesk-server listening on http://{args.host}:{args.port}", file=sys.stderr)
-    # No "server" or "date" headers: bytes on a 2G link, and nothing to fingerprint.
-    proxies = list(args.trusted_proxy) + [
-        p for p in os.environ.get("EHDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
-    ]
-    uvicorn.run(
-        build(engine, proxies),
-        # The app reads X-Forwarded-For itself, from configured proxies only (uvicorn's own
-        # handling would believe any client connecting from 127.0.0.1).
-        proxy_headers=False,
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        date_header=False,
-    )
-    return 0
+            configure_json_logging()
+        print(f"ehdesk-server listening on http://{args.host}:{args.port}", file=sys.stderr)
+        proxies = list(args.trusted_proxy) + [
+            p for p in os.environ.get("EHDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ]
+        config = uvicorn.Config(
+            build(engine, proxies),
+            # The app reads X-Forwarded-For itself, from configured proxies only (uvicorn's own
+            # handling would believe any client connecting from 127.0.0.1).
+            proxy_headers=False,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            access_log=False,
+            # No "server" or "date" headers: bytes on a 2G link, and nothing to fingerprint.
+            server_header=False,
+            date_header=False,
+        )
+        server = uvicorn.Server(config)
+        try:
+            server.run(sockets=sockets)  # what uvicorn.run does, on the sockets bound above
+        except KeyboardInterrupt:
+            pass
+        return 0 if server.started else 3  # 3: the app did not start (uvicorn's STARTUP_FAILURE)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def listening_sockets(host: str, port: int) -> list:
+    """Sockets bound to ``host``:``port`` as asyncio's create_server binds them for uvicorn (one per
+    address the host resolves to; SO_REUSEADDR on POSIX; IPv6 sockets IPv6 only), or an
+    EhdeskError saying in plain words why the address cannot be used."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, family=socket.AF_UNSPEC, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except (socket.gaierror, UnicodeError):
+        raise EhdeskError(
+            f'The host "{host}" cannot be found: give --host an address of this computer '
+            "(127.0.0.1 for this computer only, 0.0.0.0 for every network)."
+        ) from None
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            if os.name == "posix" and sys.platform != "cygwin":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        code = exc.errno
+        if code in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)):
+            message = (
+                f"Port {port} on {host} is already in use: stop the other server or choose another --port."
+            )
+        elif code in (errno.EADDRNOTAVAIL, getattr(errno, "WSAEADDRNOTAVAIL", None)):
+            message = (
+                f"{host} is not an address of this computer: choose another --host "
+                "(127.0.0.1 for this computer only, 0.0.0.0 for every network)."
+            )
+        elif code in (errno.EACCES, getattr(errno, "WSAEACCES", None)):
+            message = (
+                f"This account may not listen on port {port} on {host}: choose another --port "
+                "(above 1023 needs no administrator rights)."
+            )
+        else:
+            message = (
+                f"Cannot listen on port {port} on {host} ({exc.strerror or exc}): "
+                "choose another --host or --port."
+            )
+        raise EhdeskError(message) from None
+    return sockets
 
 
 def main(argv: list[str] | None = None) -> int:

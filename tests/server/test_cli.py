@@ -2,6 +2,7 @@
 as a worker's laptop runs them headless."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -119,6 +120,69 @@ def test_more_wrong_input_to_the_server_command_is_one_plain_line(tmp_path, monk
     assert "99999 is not a port number (1 to 65535)" in capsys.readouterr().err
     assert server_main(["--data-dir", data, *user, " dan "]) == 0
     assert 'Created manager "dan" in team "North"' in capsys.readouterr().out
+
+
+def test_a_name_with_spaces_around_it_is_the_same_user_for_every_admin_command(tmp_path, monkeypatch, capsys):
+    data = str(tmp_path / "server")
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    admin = ["--data-dir", data, "admin"]
+    assert server_main([*admin, "create-team", "--name", "North"]) == 0
+    user = ["create-user", "--team", "North", "--role", "manager", "--name", " ann "]
+    assert server_main([*admin, *user]) == 0
+    capsys.readouterr()
+    # reset-password looked " ann " up as typed: "There is no user called " ann "".
+    assert server_main([*admin, "reset-password", "--name", " ann "]) == 0
+    assert capsys.readouterr().out == 'A new password is set for "ann".\n'
+    assert server_main([*admin, "revoke-device", "--name", " ann "]) == 2
+    assert capsys.readouterr().err == 'ehdesk-server: "ann" has not signed in from any laptop.\n'
+    assert server_main([*admin, "reset-password", "--name", "  "]) == 2
+    assert capsys.readouterr().err == "ehdesk-server: The user name is empty.\n"
+
+
+def test_verify_audit_of_a_device_the_server_does_not_know_is_an_error(tmp_path, capsys):
+    from ehdesk.server.db import default_url, make_engine, session_factory, transaction
+    from ehdesk.server.models import Device
+
+    data = tmp_path / "server"
+    verify = ["--data-dir", str(data), "admin", "verify-audit", "--device"]
+    # A mistyped id said "Checked 0 audit event(s): no break(s) in the chain." and exit 0.
+    assert server_main([*verify, "no-such-device"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        'ehdesk-server: There is no device with id "no-such-device" on the server: check the id, '
+        "or leave out --device to check every device's chain.\n"
+    )
+    # A device the server knows that has sent no event yet is a clean result, not an error.
+    engine = make_engine(default_url(data))  # made by the command above
+    with transaction(session_factory(engine)) as s:
+        s.add(Device(id="laptop-1", user_id="u"))
+    engine.dispose()
+    assert server_main([*verify, "laptop-1"]) == 0
+    assert capsys.readouterr().out == "Checked 0 audit event(s): no break(s) in the chain.\n"
+
+
+def test_an_address_the_server_cannot_listen_on_is_one_plain_line(tmp_path, capsys):
+    data = tmp_path / "server"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # Was "listening on ..." then uvicorn's "[Errno 98] error while attempting to bind", exit 3.
+        assert server_main(["--data-dir", str(data), "--port", str(port)]) == 2
+        assert capsys.readouterr().err == (
+            f"ehdesk-server: Port {port} on 127.0.0.1 is already in use: stop the other server or "
+            "choose another --port.\n"
+        )
+    port = free_port()
+    for host, message in (
+        ("no-such-host.invalid", 'The host "no-such-host.invalid" cannot be found'),
+        ("192.0.2.1", "192.0.2.1 is not an address of this computer"),  # TEST-NET-1: nobody's
+    ):
+        assert server_main(["--data-dir", str(data), "--host", host, "--port", str(port)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"ehdesk-server: {message}") and err.count("\n") == 1, err
+    assert not data.exists()  # refused before the database was made
 
 
 @pytest.fixture
