@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -133,6 +133,33 @@ def _table_widget(table: PublishedTable, symbol: str) -> FrozenNamesTable:
     return widget
 
 
+def _settle(page: QWidget) -> None:
+    """``page`` laid out to the end, here and now: the layouts its showing asked for and those
+    they ask for in turn (a table shares out its widths and grows to its rows as it is shown,
+    the page grows with it, each chart is laid out at its size), until nothing moves. Only
+    layout requests are handled (no input, no paint): two or three rounds."""
+    before = None
+    for _ in range(10):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        now = _geometry(page)
+        if now == before:
+            return
+        before = now
+
+
+def _geometry(page: QWidget) -> list:
+    """Where each part of ``page`` is, and each table's columns and rows."""
+    found: list = [page.size()]
+    for part in page.children():
+        if isinstance(part, QWidget):
+            found.append(part.geometry())
+            if isinstance(part, FrozenNamesTable):
+                header = part.horizontalHeader()
+                found.append([header.sectionSize(c) for c in range(header.count())])
+                found.append([part.rowHeight(r) for r in range(part.rowCount())])
+    return found
+
+
 class ReportsScreen(QWidget):
     loaded = Signal()
     exported = Signal(str)
@@ -200,9 +227,8 @@ class ReportsScreen(QWidget):
         self.statement.setWordWrap(True)
         self.statement.setProperty("role", "note")
 
-        self.content = QWidget()
-        self.content_layout = QVBoxLayout(self.content)
-        scroll = QScrollArea()
+        self.content = QWidget()  # the page of figures, made anew for each report (see _render)
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.content)
@@ -243,8 +269,8 @@ class ReportsScreen(QWidget):
 
     def _loaded(self, result: tuple[Statistics, str]) -> None:
         self._stats, self._scope = result
-        self._set_busy(False)
         self._render()
+        self._set_busy(False)
         self.loaded.emit()
 
     def _unsuppressed_toggled(self, on: bool) -> None:
@@ -268,44 +294,68 @@ class ReportsScreen(QWidget):
         return published(self._stats, current_pack(), self._scope, suppress=self.suppressing())
 
     def _render(self) -> None:
+        """The report's page, made whole before anyone sees it. Parts added to the page in sight
+        (about 40 headings, charts and tables) were shown one by one in later turns of the event
+        loop, the page laid out and painted as each came: for seconds (the demo's 300 families)
+        its tables were drawn squeezed over each other, with no charts. Now the parts go on a
+        new page, shown with it at once under the page in sight, laid out to the end (see
+        ``_settle``) and only then put in its place, before the event loop can paint."""
         report = self.published_report()
         if report is None:
             return
-        while self.content_layout.count():
-            item = self.content_layout.takeAt(0)
-            old = item.widget()
-            if old is not None:
-                old.setParent(None)  # gone at once, not at the next event loop turn
-                old.deleteLater()
         symbol = current_pack().suppression.symbol
+        viewport = self.scroll.viewport()
+        page = QWidget(viewport)  # not shown yet: its parts are shown with it, at once
+        column = QVBoxLayout(page)
+        for section in report.sections:
+            heading = QLabel(section.title)
+            set_sheet(heading, "font-size: 12pt; font-weight: bold; color: @heading; margin-top: 12px;")
+            column.addWidget(heading)
+            for note in section.notes:
+                label = QLabel(note)
+                label.setWordWrap(True)
+                column.addWidget(label)
+            for table in section.tables:
+                title = QLabel(table.title)
+                set_sheet(title, "font-weight: bold; margin-top: 6px;")
+                column.addWidget(title)
+                view = chart_view(table)
+                if view is not None:
+                    column.addWidget(view)
+                column.addWidget(_table_widget(table, symbol))
+                for note in table.notes:
+                    label = QLabel(note)
+                    label.setWordWrap(True)
+                    label.setProperty("role", "note")
+                    column.addWidget(label)
+        column.addStretch(1)
         self.status.setText(f"{report.period} · {report.scope}")
         self.statement.setText(
             report.statement
             if report.suppressed
             else "All figures are shown, including small numbers. Not for publication: exports are suppressed."
         )
-        for section in report.sections:
-            heading = QLabel(section.title)
-            set_sheet(heading, "font-size: 12pt; font-weight: bold; color: @heading; margin-top: 12px;")
-            self.content_layout.addWidget(heading)
-            for note in section.notes:
-                label = QLabel(note)
-                label.setWordWrap(True)
-                self.content_layout.addWidget(label)
-            for table in section.tables:
-                title = QLabel(table.title)
-                set_sheet(title, "font-weight: bold; margin-top: 6px;")
-                self.content_layout.addWidget(title)
-                view = chart_view(table)
-                if view is not None:
-                    self.content_layout.addWidget(view)
-                self.content_layout.addWidget(_table_widget(table, symbol))
-                for note in table.notes:
-                    label = QLabel(note)
-                    label.setWordWrap(True)
-                    label.setProperty("role", "note")
-                    self.content_layout.addWidget(label)
-        self.content_layout.addStretch(1)
+        # The pane's scroll bar first (a report is always taller than the pane), so the page is
+        # laid out once at the width it is shown at, not again as the bar comes beside it.
+        bar = self.scroll.verticalScrollBar()
+        policy = self.scroll.verticalScrollBarPolicy()
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        page.resize(viewport.width(), viewport.height())
+        page.lower()  # under the page in sight, which covers the pane
+        page.show()
+        _settle(page)
+        position = bar.value()
+        self.scroll.setWidget(page)  # the old page gone at once, with its parts
+        self.content = page
+        self.scroll.setVerticalScrollBarPolicy(policy)
+        _settle(page)  # (where the pane made it another size)
+        bar.setValue(position)  # where the reader was, for new figures
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # Figures worked out while another screen was in sight are laid out only now, as their
+        # page is shown: to the end before it is painted, as in _render.
+        _settle(self.content)
 
     # --- export ----------------------------------------------------------------------------
 
