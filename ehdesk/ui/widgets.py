@@ -44,10 +44,61 @@ from ehdesk.config.dates import read_typed_date
 from ehdesk.errors import TypedDateError
 
 
-class Columns(QWidget):
+def _least_size(widget: QWidget) -> QSize:
+    """The smallest a layout lets a widget be: its minimum size where one is set, else its hint."""
+    return widget.minimumSizeHint().expandedTo(widget.minimumSize())
+
+
+class _SideBySideWhereTheyFit:
+    """What ``Columns`` and ``DraggableColumns`` share, so both decide alike: the panes go side by
+    side where the width holds each at its smallest plus the gaps between them, one under the
+    other where it does not. Decided again when the width changes and when a pane's smallest
+    width does (a table's columns set their floor as its rows arrive, a label's text grows):
+    otherwise a pane could be squeezed below its smallest until the window next changed size.
+    Never asks for more width than its widest pane, so it never widens the window or makes a
+    page scroll sideways. A subclass says what its panes and gap are and how it turns."""
+
+    def _panes(self) -> list[QWidget]:
+        raise NotImplementedError
+
+    def _gap(self) -> int:
+        raise NotImplementedError
+
+    def _is_side_by_side(self) -> bool:
+        raise NotImplementedError
+
+    def _turn(self, side_by_side: bool) -> None:
+        raise NotImplementedError
+
+    def _visible_panes(self) -> list[QWidget]:
+        return [pane for pane in self._panes() if not pane.isHidden()]  # (a hidden pane takes no room)
+
+    def _fit(self, width: int) -> None:
+        panes = self._visible_panes()
+        needs = sum(_least_size(p).width() for p in panes) + self._gap() * max(len(panes) - 1, 0)
+        side_by_side = width >= needs
+        if side_by_side != self._is_side_by_side():
+            self._turn(side_by_side)
+            self.updateGeometry()  # one under the other needs more height
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        widest = max((_least_size(p).width() for p in self._visible_panes()), default=0)
+        return QSize(widest, hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._fit(event.size().width())
+        super().resizeEvent(event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a pane's smallest size may have changed
+            self._fit(self.width())
+        return super().event(event)
+
+
+class Columns(_SideBySideWhereTheyFit, QWidget):
     """Widgets side by side where they fit, one above the other where they do not (a form and
-    its neighbour on 853 px, a 1,280x720 screen at 150%). Never asks for more width than its
-    widest column, so it never widens the window."""
+    its neighbour on 853 px, a 1,280x720 screen at 150%). Each is a ``(widget, stretch)`` pair."""
 
     def __init__(self, *columns: tuple[QWidget, int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,81 +108,53 @@ class Columns(QWidget):
         for column, stretch in columns:
             self._row.addWidget(column, stretch)
 
-    def _side_by_side_width(self) -> int:
-        widths = [c.minimumSizeHint().expandedTo(c.minimumSize()).width() for c in self._columns]
-        return sum(widths) + self._row.spacing() * (len(widths) - 1)
+    def _panes(self) -> list[QWidget]:
+        return self._columns
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        hint = super().minimumSizeHint()
-        widest = max(
-            (c.minimumSizeHint().expandedTo(c.minimumSize()).width() for c in self._columns), default=0
+    def _gap(self) -> int:
+        return self._row.spacing()
+
+    def _is_side_by_side(self) -> bool:
+        return self._row.direction() == QBoxLayout.Direction.LeftToRight
+
+    def _turn(self, side_by_side: bool) -> None:
+        self._row.setDirection(
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
         )
-        return QSize(widest, hint.height())
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        side_by_side = event.size().width() >= self._side_by_side_width()
-        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
-        if self._row.direction() != direction:
-            self._row.setDirection(direction)
-            self.updateGeometry()  # stacked, it needs more height
-        super().resizeEvent(event)
 
 
-class BesideOrUnder(QSplitter):
-    """Panes side by side, with a handle to drag between them, where the width holds them all at
-    their smallest; one under the other where it does not. Like ``Columns``, never asks for more
-    width than its widest pane, so it never makes the page scroll sideways: the Agencies tab's
-    professionals (as wide as their longest words: "Neighbourhood", "September") beside the
-    ecomap needed 830-856 px on the 789 a page has when the app opens on a 1,280x720 screen at
-    150% (837x432), and the page scrolled sideways. A worker's drag is kept while they stay
-    side by side."""
+class DraggableColumns(_SideBySideWhereTheyFit, QSplitter):
+    """``Columns`` with a handle between them that a worker can drag: the Agencies tab's
+    professionals beside the ecomap. Beside it they needed 830-856 px (the list is as wide as its
+    longest words, "Neighbourhood", "September") on the 789 a page has when the app opens on a
+    1,280x720 screen at 150% (837x432), and the page scrolled sideways; now the map goes under
+    the list there. A worker's drag is kept while the columns stay side by side."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, *columns: tuple[QWidget, int], parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
-        self._beside_sizes: list[int] | None = None  # (the panes' widths, to restore)
-
-    @staticmethod
-    def _least(pane: QWidget) -> QSize:
-        return pane.minimumSizeHint().expandedTo(pane.minimumSize())
+        self._beside_sizes: list[int] | None = None  # (the columns' widths, to restore)
+        for index, (column, stretch) in enumerate(columns):
+            self.addWidget(column)
+            self.setStretchFactor(index, stretch)
 
     def _panes(self) -> list[QWidget]:
-        return [self.widget(i) for i in range(self.count()) if not self.widget(i).isHidden()]
+        return [self.widget(i) for i in range(self.count())]
 
-    def _beside_width(self) -> int:
-        panes = self._panes()
-        return sum(self._least(p).width() for p in panes) + self.handleWidth() * max(len(panes) - 1, 0)
+    def _gap(self) -> int:
+        return self.handleWidth()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        hint = super().minimumSizeHint()  # under: the widest pane, and the panes' heights
-        if self.orientation() == Qt.Orientation.Horizontal:
-            widest = max((self._least(p).width() for p in self._panes()), default=0)
-            return QSize(widest, hint.height())
-        return hint
+    def _is_side_by_side(self) -> bool:
+        return self.orientation() == Qt.Orientation.Horizontal
 
-    def _lay_out(self, width: int) -> None:
-        beside = width >= self._beside_width()
-        want = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
-        if self.orientation() == want:
-            return
-        if not beside and sum(self.sizes()) > 0:  # (none yet before it is first laid out)
+    def _turn(self, side_by_side: bool) -> None:
+        if not side_by_side and sum(self.sizes()) > 0:  # (none yet before it is first laid out)
             self._beside_sizes = self.sizes()
-        self.setOrientation(want)
-        if beside and self._beside_sizes:
+        self.setOrientation(Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical)
+        if side_by_side and self._beside_sizes:
             self.setSizes(self._beside_sizes)
-        elif not beside:
+        elif not side_by_side:
             # Each pane its smallest height, any spare height shared by the stretch factors.
-            self.setSizes([self._least(self.widget(i)).height() for i in range(self.count())])
-        self.updateGeometry()  # under, it needs more height
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self._lay_out(event.size().width())
-        super().resizeEvent(event)
-
-    def event(self, event) -> bool:
-        # A pane's smallest width changed (a table's columns set their floor as its rows arrive).
-        if event.type() == QEvent.Type.LayoutRequest:
-            self._lay_out(self.width())
-        return super().event(event)
+            self.setSizes([_least_size(pane).height() for pane in self._panes()])
 
 
 def button_row(*buttons: QWidget) -> QWidget:

@@ -32,9 +32,9 @@ from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.ecomap import EcomapView
 from ehdesk.ui.widgets import (
-    BesideOrUnder,
     Columns,
     DateField,
+    DraggableColumns,
     ElidingCombo,
     FieldForm,
     combo,
@@ -191,11 +191,7 @@ class AgenciesTab(EpisodeTab):
         rl.addWidget(scrolling(tie_box))
 
         # The map beside the list where both fit at their smallest, under it where not.
-        split = BesideOrUnder()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split = DraggableColumns((left, 1), (right, 1))
         # Start with the list and its form a little wider than the map (the form has two columns).
         split.setSizes([5500, 4500])
         layout = QVBoxLayout(self)
