@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 from datetime import date
 
+import pytest
+from PySide6.QtWidgets import QApplication
+
 from ehdesk.casework import consent
 from ehdesk.ui.family.record import FamilyRecord
 from tests.casework.rules_helpers import add_plan, make_family
@@ -109,3 +112,45 @@ def test_a_flag_that_wraps_is_shown_whole(qtbot, store):
     # Many flags stop at four lines and scroll.
     record.flags.show_flags([flags.Flag("overdue_actions", "warn", long)] * 5)
     assert panel.scroll.height() <= 4 * line + 6
+
+
+@pytest.mark.parametrize("width, height", [(1200, 601), (837, 361)], ids=["100%", "150%"])
+def test_the_header_and_the_tab_bar_stay_put_whatever_tab_is_shown(qtbot, store, width, height):
+    """The record as the main window shows it on a 1,280x720 screen at 100% and at 150%. The
+    flags were first fitted while hidden, to the scroll area's default 640 px: one flag took two
+    lines on the Overview, until the next tab's refresh fitted it to one and the tab bar jumped
+    up 16 px (at 100%)."""
+    from PySide6.QtCore import QPoint
+
+    from ehdesk.casework import plans
+
+    with store.session() as s:
+        ids = make_family(s)
+        outcome_id, _ = add_plan(s, ids["episode"], by_when=date(2026, 3, 1))  # overdue by now
+        # Wider than 640 px, narrower than the flags' 805 px at 150%: one line, when fitted.
+        what = "Six sessions with the school nurse"
+        plans.add_action(s, outcome_id, {"what": what, "who_name": "Ada", "by_when": date(2026, 3, 2)})
+    record = FamilyRecord(store, ids["family"])
+    qtbot.addWidget(record)
+    record.resize(width, height)
+    record.show()
+
+    qtbot.waitUntil(
+        lambda: record.is_loaded and record.flags.pending == 0 and bool(record.flags.flags), timeout=15_000
+    )
+    QApplication.processEvents()
+    places = {}
+    for i in range(record.tabs.count()):
+        record.tabs.setCurrentIndex(i)
+        qtbot.waitUntil(lambda: record.flags.pending == 0, timeout=5000)
+        QApplication.processEvents()
+        places[record.tabs.tabText(i).replace("&", "")] = (
+            record.flags.mapTo(record, QPoint(0, 0)).y(),
+            record.flags.height(),
+            record.tabs.tabBar().mapTo(record, QPoint(0, 0)).y(),
+        )
+    flags = record.flags
+    line = flags.fontMetrics().lineSpacing()
+    assert flags.text.heightForWidth(640) > line + 2, "wraps at 640 px"
+    assert flags.text.heightForWidth(flags.scroll.viewport().width()) <= line + 2, "one line here"
+    assert len(set(places.values())) == 1, places

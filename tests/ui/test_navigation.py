@@ -30,6 +30,25 @@ def test_a_manager_sees_cases_needing_sign_off(qtbot, window, profiles):
     assert isinstance(workspace.stack.currentWidget(), SignoffList)
 
 
+def test_every_screen_starts_its_heading_where_the_caseload_does(qtbot, window, profiles):
+    """Switching screens never moves the heading sideways: Reports (and Sign-offs) had Qt's
+    default 9 px margin, 7 px left of the caseload's and the family record's 16."""
+    from ehdesk.ui import style
+
+    profiles.create("Helen Ward", PASSWORD, role="manager")
+    sign_in(qtbot, window, "Helen Ward", PASSWORD)
+    workspace = window.workspace
+    lefts = {}
+    for key, button in workspace.nav_buttons.items():
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        screen = workspace.stack.currentWidget()
+        screen.layout().activate()
+        lefts[key] = screen.layout().itemAt(0).geometry().x()
+    lefts["family"] = open_new_family(qtbot, window, "Ward").layout().itemAt(0).geometry().x()
+    assert {"caseload", "reports", "signoffs"} <= set(lefts)
+    assert set(lefts.values()) == {style.PAGE_MARGINS[0]}, lefts
+
+
 def test_leaving_a_family_for_reports_saves_the_household_typed_so_far(qtbot, window, profiles):
     from ehdesk.casework.families import get_family
     from tests.ui.conftest import fill, settle

@@ -25,7 +25,7 @@ from ehdesk.casework.search import FamilyIndex, SearchHit
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.dates import widest_date
-from ehdesk.ui.style import heading
+from ehdesk.ui.style import heading, page_margins
 
 
 class CaseloadPage(QWidget):
@@ -109,7 +109,7 @@ class CaseloadPage(QWidget):
         tools.addWidget(show_label)
         tools.addWidget(self.filter, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
+        page_margins(layout)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addLayout(tools)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -79,6 +79,12 @@ class FlagsPanel(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.max_lines = 4
         self.scroll.setAccessibleName("What needs attention on this case")
+        # Fitted whenever the width the flags wrap at changes: the panel's own resize comes while
+        # it is hidden (no flags yet), before the scroll area has had its own, so the viewport
+        # still had Qt's default 640 px there: a longer flag took two lines, until the next
+        # refresh (any tab change) fitted it to one and the tab bar jumped up.
+        self._viewport = self.scroll.viewport()
+        self._viewport.installEventFilter(self)
         row = QHBoxLayout()
         row.addWidget(self.scroll, 1)
         row.addWidget(self.decide_button)
@@ -130,9 +136,12 @@ class FlagsPanel(QWidget):
         needed = self.text.heightForWidth(width) if width > 0 else line * max(len(self.flags), 1)
         self.scroll.setFixedHeight(min(max(needed, line), line * self.max_lines) + 6)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._fit()  # a narrower window wraps the flags onto more lines
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # A narrower window (or a scroll bar) wraps the flags onto more lines.
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            if event.size().width() != event.oldSize().width():
+                self._fit()
+        return super().eventFilter(watched, event)
 
     def decide(self) -> None:
         summary = next((f.message for f in self.flags if f.code == "threshold"), "")

@@ -31,7 +31,7 @@ from ehdesk.ui.family.members import MembersTab
 from ehdesk.ui.family.overview_tab import OverviewTab
 from ehdesk.ui.keyboard import assign_mnemonics
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
-from ehdesk.ui.style import heading
+from ehdesk.ui.style import heading, page_margins
 from ehdesk.ui.widgets import ScrollingTabs
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class FamilyRecord(QWidget):
         top.addLayout(self.titles, 1)
         top.addWidget(self.back_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
+        page_margins(layout)
         layout.addLayout(top)
         # What the practice rules say needs attention on this case, above every tab.
         self.flags = FlagsPanel(store, family_id)
@@ -178,7 +178,7 @@ class FamilyRecord(QWidget):
         if self.titles.direction() != direction:
             self.titles.setDirection(direction)
             self.titles.setSpacing(12 if compact else -1)  # -1: the style's, as before
-            self.layout().setContentsMargins(16, 6 if compact else 12, 16, 8)
+            page_margins(self.layout(), top=6 if compact else None)
 
     def _reload_family(self) -> None:
         family_id = self.family_id

@@ -12,6 +12,7 @@ from ehdesk.casework import extensions
 from ehdesk.config.dates import show_date
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.plan.dialogs import SignoffDialog
+from ehdesk.ui.style import page_margins
 from ehdesk.ui.widgets import headings_fit
 
 
@@ -37,6 +38,7 @@ class SignoffList(QWidget):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
+        page_margins(layout)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)

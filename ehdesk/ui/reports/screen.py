@@ -38,7 +38,7 @@ from ehdesk.reports.build import published, render, report_for, team_scope
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import for_store
 from ehdesk.ui.reports.charts import chart_view
-from ehdesk.ui.style import heading, set_sheet
+from ehdesk.ui.style import heading, page_margins, set_sheet
 from ehdesk.ui.widgets import FrozenNamesTable, share_width
 
 MANAGER_ROLES = ("manager", "admin")
@@ -235,6 +235,7 @@ class ReportsScreen(QWidget):
         scroll.setAccessibleName("Figures")
 
         layout = QVBoxLayout(self)
+        page_margins(layout)
         title = heading("Reports")
         layout.addWidget(title)
         layout.addLayout(bar)

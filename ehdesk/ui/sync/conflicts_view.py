@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ehdesk.store import Store
 from ehdesk.sync.conflicts import ConflictView, open_conflicts, resolve
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
+from ehdesk.ui.style import page_margins
 
 
 def _shown(value) -> str:
@@ -86,6 +87,7 @@ class ConflictsView(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
+        page_margins(layout)
         layout.addWidget(self.empty)
         layout.addWidget(splitter)
 

@@ -32,7 +32,7 @@ from ehdesk.casework.team_view import EpisodeFlags, LongOpenEpisode, TeamView
 from ehdesk.config.dates import show_date
 from ehdesk.errors import ValidationError
 from ehdesk.ui.plan.base import EpisodeTab
-from ehdesk.ui.style import heading
+from ehdesk.ui.style import heading, page_margins
 from ehdesk.ui.team.dialogs import AuditDialog, MoveRequestDialog, SupervisionDialog, TriageDialog
 from ehdesk.ui.widgets import DateField, FieldForm, combo, headings_fit, show_rows
 
@@ -192,7 +192,7 @@ class TeamScreen(EpisodeTab):
         self.tabs.addTab(self.long_open, "Open beyond 12 months (all teams)")
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
+        page_margins(layout)
         layout.addWidget(self.title)
         layout.addWidget(self.explain)
         layout.addWidget(self.workers, 2)
