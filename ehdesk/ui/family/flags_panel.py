@@ -70,6 +70,7 @@ class FlagsPanel(QWidget):
         self.decide_button.clicked.connect(self.decide)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.message.hide()  # (a line of the record's height only while there is something to say)
         # A long list of flags scrolls inside a strip of four lines: the record keeps its room and
         # the window never grows to show them (1,280x720 laptops).
         self.scroll = QScrollArea()
@@ -143,6 +144,10 @@ class FlagsPanel(QWidget):
                 self._fit()
         return super().eventFilter(watched, event)
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
     def decide(self) -> None:
         summary = next((f.message for f in self.flags if f.code == "threshold"), "")
         self.dialog = DecisionDialog(self, summary)
@@ -159,12 +164,12 @@ class FlagsPanel(QWidget):
                 episode = current_episode(s, family_id)
                 thresholds.record_decision(s, episode.id, actor_role=role, **values)
 
-            self.message.setText("")
+            self._say("")
             for_store(store).write(
                 work,
                 lambda _: self.refresh(),
                 owner=self,
-                on_error=lambda exc: self.message.setText(error_text(exc)),
+                on_error=lambda exc: self._say(error_text(exc)),
             )
 
         dialog.accepted.connect(submit)
