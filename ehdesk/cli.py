@@ -15,13 +15,13 @@ from types import SimpleNamespace
 from ehdesk import __version__
 from ehdesk.commands import COMMAND_MODULES
 from ehdesk.errors import EhdeskError
-from ehdesk.errors_cli import run_reporting_errors
+from ehdesk.errors_cli import parser_error_line, run_reporting_errors
 from ehdesk.paths import default_data_dir
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, not argparse's usage dump
-        self.exit(2, f"ehdesk: {message} (see 'ehdesk --help')\n")
+        self.exit(2, parser_error_line(self, "ehdesk", message))
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

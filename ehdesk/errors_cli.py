@@ -5,10 +5,26 @@ data) and exit 1. Never a traceback."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 
 from ehdesk.errors import EhdeskError
+
+
+def parser_error_line(parser: argparse.ArgumentParser, program: str, message: str) -> str:
+    """The one line both programs' parsers print for a mistake argparse caught. A command group
+    given no sub-command says which there are ("ehdesk family: say what to do: list (see 'ehdesk
+    family --help')."), for every group alike; anything else keeps argparse's message."""
+    required = argparse._("the following arguments are required: %s") % ""
+    if message.startswith(required):
+        missing = message.removeprefix(required).split(", ")
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction) and action.required:
+                if argparse._get_action_name(action) in missing:
+                    choices = ", ".join(action.choices)
+                    return f"{parser.prog}: say what to do: {choices} (see '{parser.prog} --help').\n"
+    return f"{program}: {message} (see '{program} --help')\n"
 
 
 def run_reporting_errors(prog: str, action: Callable[[], int]) -> int:

@@ -194,6 +194,27 @@ def test_more_wrong_input_is_one_plain_line(run):
     assert [line for line in run("profile", "list")[1].splitlines()] == ["Jo Pearce"]
 
 
+def test_a_command_group_given_no_action_says_which_there_are(capsys, data_dir):
+    for group, actions in (
+        ("family", "list"),
+        ("tools", "list, import-wording, seal"),
+        ("profile", "create, list, change-password, recover"),
+        (
+            "pdf",
+            "agreement, agreement-family, plan, meeting, assessment, progress, closure, chronology, verify",
+        ),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--data-dir", str(data_dir), group])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert err == f"ehdesk {group}: say what to do: {actions} (see 'ehdesk {group} --help').\n"
+    assert not data_dir.exists()  # nothing was made
+    with pytest.raises(SystemExit):  # other mistakes keep their own line
+        main(["--data-dir", str(data_dir), "family", "list"])
+    assert "required: --profile" in capsys.readouterr().err
+
+
 def test_an_out_that_is_a_folder_is_refused_before_anything_is_done(run, tmp_path):
     run("profile", "create", "--name", "Jo Pearce")
     for argv, example in (

@@ -12,13 +12,13 @@ from pathlib import Path
 import platformdirs
 
 from ehdesk.errors import EhdeskError
-from ehdesk.errors_cli import run_reporting_errors
+from ehdesk.errors_cli import parser_error_line, run_reporting_errors
 from ehdesk.paths import write_private_file
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
-        self.exit(2, f"ehdesk-server: {message} (see 'ehdesk-server --help')\n")
+        self.exit(2, parser_error_line(self, "ehdesk-server", message))
 
 
 def build_parser() -> argparse.ArgumentParser:

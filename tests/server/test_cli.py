@@ -118,6 +118,12 @@ def test_more_wrong_input_to_the_server_command_is_one_plain_line(tmp_path, monk
         server_main(["--data-dir", data, "--port", "99999"])
     assert exit_.value.code == 2
     assert "99999 is not a port number (1 to 65535)" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # was argparse's "the following arguments are required: ACTION"
+        server_main(["--data-dir", data, "admin"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.startswith(
+        "ehdesk-server admin: say what to do: create-team, create-user, "
+    )
     assert server_main(["--data-dir", data, *user, " dan "]) == 0
     assert 'Created manager "dan" in team "North"' in capsys.readouterr().out
 

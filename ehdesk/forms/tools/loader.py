@@ -17,10 +17,11 @@ from ehdesk.forms.tools.schema import KEYED, ToolDef
 class ToolFileError(EhdeskError):
     """A tool (or wording) file that cannot be used. ``file`` and ``key`` say where the fault is."""
 
-    def __init__(self, file: str, key: str, problem: str) -> None:
+    def __init__(self, file: str, key: str, problem: str, names_key: bool = False) -> None:
         self.file, self.key, self.problem = file, key, problem
-        where = f" at {key}" if key else ""
-        super().__init__(f"The tool file {file} cannot be used{where}: {problem}")
+        where = f" at {key}" if key and not names_key else ""
+        end = "" if problem.endswith((".", "?", "!")) else "."
+        super().__init__(f"The tool file {file} cannot be used{where}: {problem}{end}")
 
 
 def fingerprint(data: dict) -> str:
@@ -51,8 +52,107 @@ def seal_file(path: Path) -> ToolDef:
     return tool
 
 
-def _key(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
+def field_path(loc: tuple | list) -> str:
+    """pydantic's location as someone editing the JSON finds it: ``items[2].id`` (the third
+    entry of ``items``, counting from 0 as JSON editors and jq do)."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+_TYPES = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text in quotes",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list in [ ]",
+    "dict_type": "an object in { }",
+    "model_type": "an object in { }",
+    "model_attributes_type": "an object in { }",
+}
+_PATTERNS = {"^[a-z0-9_]+$": "may use only small letters, digits and _"}
+
+
+def _shown(value: object) -> str:
+    """A value as the JSON has it: strings quoted (and cut short), others by kind."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return str(value)
+    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "that"
+
+
+def plain_problem(error: dict) -> tuple[str, str, bool]:
+    """One of pydantic's errors as (key, plain sentence, whether the sentence names the key).
+    The one place pydantic's own wording ("Field required", "Input should be ...") is turned
+    into words a council IT officer editing the file can act on."""
+    loc = tuple(error.get("loc", ()))
+    kind, ctx, given = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    key, where = field_path(loc), f"'{field_path(loc)}'"
+    if kind == "value_error":  # the schema's own checks, already in plain words
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        keyed = KEYED.match(message)
+        if keyed:
+            parts = (int(p) if p.isdigit() else p for p in keyed["key"].split("."))
+            return field_path((*loc, *parts)), keyed["message"], False
+        return key, message, False
+    if kind == "missing":
+        if len(loc) <= 1:
+            return key, f"it is missing '{key}' (add it)", True
+        return key, f"'{field_path(loc[:-1])}' is missing '{loc[-1]}' (add it)", True
+    if kind == "extra_forbidden":
+        return key, f"{where} is not something a tool file can have (check its spelling, or remove it)", True
+    if kind in _TYPES:
+        return key, f"{where} must be {_TYPES[kind]}, not {_shown(given)}", True
+    if kind in ("literal_error", "enum"):
+        return (
+            key,
+            f"{where} must be {ctx.get('expected', 'one of the allowed values')}, not {_shown(given)}",
+            True,
+        )
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = {
+            "greater_than_equal": ("ge", "at least"),
+            "greater_than": ("gt", "more than"),
+            "less_than_equal": ("le", "at most"),
+            "less_than": ("lt", "less than"),
+        }[kind]
+        return key, f"{where} must be {bound[1]} {ctx.get(bound[0])}, not {_shown(given)}", True
+    if kind in ("string_too_short", "too_short"):
+        least = ctx.get("min_length", 1)
+        if kind == "string_too_short":
+            return (
+                key,
+                f"{where} must not be empty" if least == 1 else f"{where} needs at least {least} characters",
+                True,
+            )
+        return key, f"{where} must have at least {least} entr{'y' if least == 1 else 'ies'}", True
+    if kind in ("string_too_long", "too_long"):
+        most = ctx.get("max_length")
+        unit = "characters" if kind == "string_too_long" else "entries"
+        return key, f"{where} may have at most {most} {unit}", True
+    if kind == "string_pattern_mismatch":
+        rule = _PATTERNS.get(str(ctx.get("pattern")), "is not in the form it must have")
+        return key, f"{where} {rule}, not {_shown(given)}", True
+    return key, f"{where} cannot be {_shown(given)}", True
+
+
+def tool_file_error(file: str, exc: PydanticError) -> ToolFileError:
+    """The first thing wrong with a tool (or wording) file, in plain words."""
+    key, problem, names_key = plain_problem(exc.errors()[0])
+    return ToolFileError(file, key, problem, names_key)
 
 
 def parse_tool(data: object, file: str) -> ToolDef:
@@ -61,14 +161,7 @@ def parse_tool(data: object, file: str) -> ToolDef:
     try:
         tool = ToolDef.model_validate(data)
     except PydanticError as exc:
-        first = exc.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        key = _key(first["loc"])
-        keyed = KEYED.match(message)
-        if keyed:
-            key = ".".join(p for p in (_key(first["loc"]) if first["loc"] else "", keyed["key"]) if p)
-            message = keyed["message"]
-        raise ToolFileError(file, key, message) from None
+        raise tool_file_error(file, exc) from None
     if tool.integrity and tool.integrity != fingerprint(data):
         raise ToolFileError(
             file,

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
-from ehdesk.forms.tools.loader import ToolFileError
+from ehdesk.forms.tools.loader import ToolFileError, tool_file_error
 from ehdesk.forms.tools.schema import ToolDef
 
 WORDING_FORMAT = "ehdesk-tool-wording/1"
@@ -51,9 +51,7 @@ def read_wording(path: Path, tool: ToolDef) -> Wording:
     except json.JSONDecodeError as exc:
         raise ToolFileError(name, f"line {exc.lineno}", f"it is not valid JSON ({exc.msg})") from None
     except PydanticError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ToolFileError(name, key, first["msg"].removeprefix("Value error, ")) from None
+        raise tool_file_error(name, exc) from None
     if wording.tool != tool.id:
         raise ToolFileError(name, "tool", f"it is wording for {wording.tool!r}, not for {tool.id!r}")
     if wording.version != tool.version:

@@ -55,8 +55,8 @@ def test_tampered_file_is_refused_naming_integrity_and_others_still_load(tool_di
     ("change", "key", "words"),
     [
         (lambda d: d["scale"].update(max=0), "scale", "must be above its min"),
-        (lambda d: d["items"][2].pop("id"), "items.2.id", "Field required"),
-        (lambda d: d["subscales"][0]["items"].append("i99"), "subscales.0.items", "does not exist: 'i99'"),
+        (lambda d: d["items"][2].pop("id"), "items[2].id", "'items[2]' is missing 'id'"),
+        (lambda d: d["subscales"][0]["items"].append("i99"), "subscales[0].items", "does not exist: 'i99'"),
         (lambda d: d.update(about="dog"), "about", "'family', 'child' or 'parent'"),
         (lambda d: d["items"][0].update(text="Leaked wording"), "wording", "marked not included"),
         (lambda d: d["items"][3].update(number=3), "items", "numbered 1, 2, 3"),
@@ -70,6 +70,34 @@ def test_malformed_file_names_the_key(tool_dir, change, key, words):
     assert err.value.file == "score15-1.json"
     assert err.value.key == key
     assert words in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        (lambda d: d.pop("format"), "it is missing 'format' (add it)."),
+        (lambda d: d["scale"].update(max="abc"), "'scale.max' must be a whole number, not 'abc'."),
+        (lambda d: d.update(items={}), "'items' must be a list in [ ], not an object."),
+        (lambda d: d.update(about="dog"), "'about' must be 'family', 'child' or 'parent', not 'dog'."),
+        (
+            lambda d: d["items"][3].update(colour="red"),
+            "'items[3].colour' is not something a tool file can have",
+        ),
+        (
+            lambda d: d["items"][0].update(id="Item 1"),
+            "'items[0].id' may use only small letters, digits and _",
+        ),
+        (lambda d: d.update(version=0), "'version' must be at least 1, not 0."),
+    ],
+)
+def test_pydantics_wording_becomes_a_plain_line_naming_the_field(tool_dir, change, line):
+    path = tool_dir / "score15-1.json"
+    edit(path, lambda d: (d.pop("integrity"), change(d)))
+    with pytest.raises(ToolFileError) as err:
+        load_tool(path)
+    message = str(err.value)
+    assert message == f"The tool file score15-1.json cannot be used: {line}" or line in message, message
+    assert "Field required" not in message and "Input should" not in message and "\n" not in message
 
 
 def test_broken_json_names_the_line(tool_dir):

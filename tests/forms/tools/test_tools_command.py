@@ -74,3 +74,31 @@ def test_files_that_are_not_tool_files_are_one_plain_line(tmp_path, capsys):
     finally:
         registry.use_data_dir(None)
     assert binary.read_bytes() == b"%PDF-1.7\n\xff\xfe\x00"
+
+
+def test_a_wording_file_with_a_wrong_field_is_one_plain_line_naming_it(tmp_path, capsys):
+    wording = tmp_path / "wording.json"
+    items = [{"number": n, "text": f"Statement {n}"} for n in range(1, 16)]
+    items[3].pop("text")
+    wording.write_text(
+        json.dumps({"format": "ehdesk-tool-wording/1", "tool": "score15", "version": 1, "items": items})
+    )
+    try:
+        code = main(
+            [
+                "--data-dir",
+                str(tmp_path / "cli-data"),
+                "tools",
+                "import-wording",
+                str(wording),
+                "--tool",
+                "score15",
+            ]
+        )
+    finally:
+        registry.use_data_dir(None)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert (
+        err == "ehdesk: The tool file wording.json cannot be used: 'items[3]' is missing 'text' (add it).\n"
+    )
