@@ -213,6 +213,7 @@ class AgreementTab(QWidget):
         self.language.editingFinished.connect(lambda: self._queue(language=self.language.text()))
         self.interpreter.editingFinished.connect(lambda: self._queue(interpreter=self.interpreter.text()))
         self.remove_button.clicked.connect(self.remove_selected_signature)
+        self.signatures.currentItemChanged.connect(lambda *_: self._set_enabled())
         self.freeze_button.clicked.connect(self.sign_and_freeze)
         self.agencies.itemChanged.connect(lambda _i: self._queue(agencies=self.chosen_agencies()))
         self.review_date.dateChanged.connect(lambda d: self._queue(review_date=d.toPython()))
@@ -316,6 +317,7 @@ class AgreementTab(QWidget):
         for w in (self.print_button, self.save_button, self.family_copy):
             w.setEnabled(signed and not self._busy)
         self.editor.setEnabled(draft)
+        self.remove_button.setEnabled(draft and self.signatures.currentItem() is not None)
 
     # --- editing -----------------------------------------------------------------------------
     def chosen_agencies(self) -> list[str]:

@@ -155,6 +155,8 @@ class CaseTab(QWidget):
         self.consent_form.saved.connect(lambda _: (self.consent_form.reset(), self.reload()))
         self.share_button.clicked.connect(lambda: self.record_safeguarding_share())
         self.withdraw_button.clicked.connect(self._withdraw)
+        self.consents.currentItemChanged.connect(lambda *_: self._consent_chosen())
+        self._consent_chosen()
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -222,6 +224,13 @@ class CaseTab(QWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             self.consents.addItem(item)
+        self._consent_chosen()
+
+    def _consent_chosen(self) -> None:
+        """Withdrawing and sharing for safeguarding act on the consent chosen: off with none chosen."""
+        chosen = self.consents.currentItem() is not None
+        for w in (self.withdraw_date, self.withdraw_button, self.share_button):
+            w.setEnabled(chosen)
 
     def _referral_chosen(self, current, previous) -> None:
         if current is None:

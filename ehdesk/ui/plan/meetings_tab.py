@@ -307,15 +307,15 @@ class MeetingsTab(EpisodeTab):
         self.review_notes.setPlainText(m.plan_review_notes)
         self.next_set.setChecked(m.next_meeting_on is not None)
         self.next_on.setDate(to_qdate(m.next_meeting_on or m.held_on + timedelta(weeks=12)))
+        editable = not m.completed and not self.read_only
+        self._set_editor_enabled(editable)  # (what follows narrows it for this meeting)
         self._fill_actions()
         self._fill_outcome_progress(m)
-        editable = not m.completed and not self.read_only
         self.override_reason.setText(m.override_reason)
         overridden = meetings.override_wording(m.override_by, m.override_missing, m.override_reason)
         self.override_note.setText(f"This meeting was {overridden}" if m.override_reason else "")
         self.override_note.setVisible(bool(m.override_reason))
         self.override_reason.setEnabled(editable and self.actor_role in meetings.MANAGER_ROLES)
-        self._set_editor_enabled(editable)
         self.review_outcome.setEnabled(editable and m.kind in ("taf_review", "closure"))
         self.rebook_button.setEnabled(m.completed and not self.read_only and m.kind != "closure")
         self.next_on.setEnabled(editable or (m.completed and not self.read_only))
@@ -377,7 +377,8 @@ class MeetingsTab(EpisodeTab):
             self.family_updates, self.add_family_update, self.practitioner_updates,
             self.add_practitioner_update, self.new_action, self.review_outcome, self.review_notes,
             self.next_set, self.save_button, self.complete_button, self.involved.button,
-            self.involved.check_button,
+            self.involved.check_button, self.rebook_button, self.next_on, self.override_reason,
+            self.outcome_progress,
         ):  # fmt: skip
             w.setEnabled(enabled)
 

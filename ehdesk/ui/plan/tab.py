@@ -134,6 +134,7 @@ class PlanTab(EpisodeTab):
         # one outcome and part of its first action (the page scrolls down instead).
         show_rows(self.tree, 4)
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())
+        self.tree.currentItemChanged.connect(lambda *_: self._chosen_changed())
         self.history = QTextBrowser()
         self.history.setObjectName("history")
         self.history.setAccessibleName("How the plan has changed")
@@ -259,8 +260,9 @@ class PlanTab(EpisodeTab):
         self.history.setHtml(history_html(screen.history))
         has_episode = screen.episode_id is not None
         editable = has_episode and not screen.read_only
-        for b in (self.add_outcome_button, self.add_action_button, self.edit_button, self.remove_button):
+        for b in (self.add_outcome_button, self.add_action_button):
             b.setEnabled(editable)
+        self._chosen_changed()
         self.close_button.setEnabled(editable)
         self.close_button.setVisible(not screen.read_only)  # (a closed case has "Reopen case…")
         manager = self.actor_role in closure.MANAGER_ROLES
@@ -313,6 +315,12 @@ class PlanTab(EpisodeTab):
     def _selected(self):
         item = self.tree.currentItem()
         return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+
+    def _chosen_changed(self) -> None:
+        """Edit and Remove act on the outcome or action chosen: off with none chosen."""
+        editable = self.episode_id is not None and not self.read_only
+        for b in (self.edit_button, self.remove_button):
+            b.setEnabled(editable and self._selected() is not None)
 
     def _after_change(self, text: str):
         def then(_):

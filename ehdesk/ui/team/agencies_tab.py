@@ -244,6 +244,7 @@ class AgenciesTab(EpisodeTab):
                 item.setData(Qt.ItemDataRole.UserRole, p.id)
                 self.table.setItem(row, col, item)
         self.ecomap.show_map(data.ecomap)
+        self.remove_button.setEnabled(self.editing is not None)  # (none chosen: nothing to remove)
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -256,6 +257,7 @@ class AgenciesTab(EpisodeTab):
         if p is None:
             return
         self.editing = p.id
+        self.remove_button.setEnabled(True)
         f = self.form.fields
         set_combo(f["agency"], p.agency)
         f["name"].setText(p.name)
@@ -271,6 +273,7 @@ class AgenciesTab(EpisodeTab):
 
     def new(self) -> None:
         self.editing = None
+        self.remove_button.setEnabled(False)
         self.table.clearSelection()
         f = self.form.fields
         for name in ("name", "role", "contact"):

@@ -57,6 +57,7 @@ class HandoversTab(EpisodeTab):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         headings_fit(self.table)
+        self.table.itemSelectionChanged.connect(self._chosen_changed)
 
         decisions = [(c.code, c.label) for c in practice.social_care_decisions]
         self.direction = QComboBox()
@@ -137,6 +138,13 @@ class HandoversTab(EpisodeTab):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, h.id)
                 self.table.setItem(row, col, item)
+        self._chosen_changed()
+
+    def _chosen_changed(self) -> None:
+        """Social care's decision is recorded on the handover chosen: off with none chosen."""
+        chosen = bool(self.table.selectionModel().selectedRows())
+        for w in (self.decision, self.decision_on, self.decision_button):
+            w.setEnabled(chosen)
 
     def _values(self) -> tuple[str, FieldForm, dict]:
         direction = self.direction.currentData()

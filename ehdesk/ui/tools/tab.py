@@ -141,6 +141,7 @@ class ProgressTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        self.table.currentCellChanged.connect(lambda *_: self._chosen_changed())
         left_layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.edit_button = QPushButton("Correct…")
@@ -285,6 +286,7 @@ class ProgressTab(QWidget):
             self.area_box.setCurrentIndex(1 if series.axes else 0)
         self.compare_box.blockSignals(False)
         self.area_box.blockSignals(False)
+        self._chosen_changed()
         self._redraw()
 
     def shown_readings(self) -> list[tuple[ReadingView, object]]:
@@ -364,6 +366,12 @@ class ProgressTab(QWidget):
             return None
         reading_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
         return next((r for r in series.readings if r.id == reading_id), None)
+
+    def _chosen_changed(self) -> None:
+        """Correct and Remove act on the reading chosen: off with none chosen."""
+        chosen = self._selected_reading() is not None
+        for b in (self.edit_button, self.remove_button):
+            b.setEnabled(chosen)
 
     def edit_selected(self) -> None:
         view = self._selected_reading()
