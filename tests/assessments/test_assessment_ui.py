@@ -120,8 +120,10 @@ def test_locking_mid_form_keeps_what_was_typed(qtbot, profiles, store):
             assert ops.get_assessment(s, assessment_id).answers["family_hopes"] == "Calmer mornings"
         tab2 = open_tab(qtbot, reopened, family_id)
         assert [a.status_label for a in tab2.summaries] == ["Draft"]
+        # The newest form is chosen in the list, so Open opens it.
+        assert tab2.table.currentRow() == 0 and tab2.open_button.isEnabled()
         with qtbot.waitSignal(tab2.opened, timeout=5000) as opened:
-            tab2.open_assessment(assessment_id)
+            tab2.open_button.click()
         field = opened.args[0].form.blocks["family_hopes"].field
         assert field.value() == "Calmer mornings"
     finally:

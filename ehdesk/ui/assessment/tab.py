@@ -154,6 +154,10 @@ class AssessmentTab(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.empty.setVisible(not self.summaries)
+        # Open acts on the form chosen in the list: the newest is chosen until the worker picks
+        # another (with none chosen, Open had nothing to open, yet was on).
+        if self.summaries and not 0 <= self.table.currentRow() < len(self.summaries):
+            self.table.selectRow(0)
         self.open_button.setEnabled(bool(self.summaries))
         self.form_choice.clear()
         for form_id, title in forms:
