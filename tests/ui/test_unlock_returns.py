@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
+
 from ehdesk.casework import assessments, families
 from ehdesk.ui.assessment.tab import AssessmentTab
 from tests.agreement.factory import make_family
@@ -106,3 +108,149 @@ def test_a_half_typed_outcome_dialog_comes_back_after_unlock(qtbot, window, prof
     assert plan.dialog.for_whom.text() == "Ade"
     assert plan.dialog.how.toPlainText() == "Ade says mornings are calmer"
     plan.dialog.reject()
+
+
+def _open_tab(qtbot, window, family_id, cls):
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    window.workspace.open_family(family_id)
+    record = window.workspace.record
+    qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
+    tab = next(t for t in record.feature_tabs if isinstance(t, cls))
+    record.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.screen is not None and tab.pending == 0, timeout=5000)
+    return tab
+
+
+def test_unlock_returns_to_the_meeting_chosen(qtbot, window, profiles):
+    from datetime import timedelta
+
+    from ehdesk.casework import meetings
+    from ehdesk.ui.plan.base import episode_of
+    from ehdesk.ui.plan.meetings_tab import MeetingsTab
+
+    family_id = seed(profiles)
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    with store.session() as s:
+        episode_id, _ = episode_of(s, family_id)
+        meetings.create_meeting(s, episode_id, "initial_taf", date.today() - timedelta(days=7))
+        chosen = meetings.create_meeting(s, episode_id, "family_group_conference", date.today())
+    store.close()
+    tab = _open_tab(qtbot, window, family_id, MeetingsTab)
+    assert tab.list.count() == 2
+    row = next(i for i in range(2) if tab.list.item(i).data(Qt.ItemDataRole.UserRole).id == chosen)
+    tab.list.setCurrentRow(row)
+    assert tab.current.id == chosen
+
+    record = relock(qtbot, window)
+    tab = next(t for t in record.feature_tabs if isinstance(t, MeetingsTab))
+    assert record.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: tab.current is not None, timeout=5000)
+    assert tab.current.id == chosen
+    assert tab.list.currentItem().data(Qt.ItemDataRole.UserRole).id == chosen
+
+
+def test_unlock_returns_to_the_session_chosen(qtbot, window, profiles):
+    from datetime import timedelta
+
+    from ehdesk.casework import sessions
+    from ehdesk.ui.plan.base import episode_of
+    from ehdesk.ui.plan.sessions_tab import SessionsTab
+
+    family_id = seed(profiles)
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    with store.session() as s:
+        episode_id, _ = episode_of(s, family_id)
+        ids = [
+            sessions.save_session(
+                s, episode_id, {"session_on": date.today() + timedelta(days=d), "session_type": "home_visit"}
+            )
+            for d in (1, 2, 3)
+        ]
+    chosen = ids[1]
+    store.close()
+    tab = _open_tab(qtbot, window, family_id, SessionsTab)
+    assert tab.list.count() == 3
+    row = next(i for i in range(3) if tab.list.item(i).data(Qt.ItemDataRole.UserRole).id == chosen)
+    tab.list.setCurrentRow(row)
+    assert tab.current_id == chosen
+
+    record = relock(qtbot, window)
+    tab = next(t for t in record.feature_tabs if isinstance(t, SessionsTab))
+    assert record.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: tab.current_id is not None, timeout=5000)
+    assert tab.current_id == chosen
+    assert tab.list.currentItem().data(Qt.ItemDataRole.UserRole).id == chosen
+
+
+def _wait_idle(qtbot, tab):
+    qtbot.waitUntil(lambda: tab.pending == 0 and tab.table.rowCount() > 0, timeout=5000)
+
+
+def test_unlock_returns_to_the_professional_chosen(qtbot, window, profiles):
+    from ehdesk.casework import professionals
+    from ehdesk.ui.team.agencies_tab import AgenciesTab
+
+    family_id = seed(profiles)
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    with store.session() as s:
+        ids = [
+            professionals.add_professional(s, family_id, {"agency": "school", "name": "Mrs Patel"}),
+            professionals.add_professional(s, family_id, {"agency": "health_visitor", "name": "Dee Lowe"}),
+        ]
+    store.close()
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    window.workspace.open_family(family_id)
+    record = window.workspace.record
+    qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
+    tab = next(t for t in record.feature_tabs if isinstance(t, AgenciesTab))
+    record.tabs.setCurrentWidget(tab)
+    _wait_idle(qtbot, tab)
+    tab.choose_row(tab.table, ids[1])
+    assert tab.editing == ids[1]
+
+    record = relock(qtbot, window)
+    tab = next(t for t in record.feature_tabs if isinstance(t, AgenciesTab))
+    assert record.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: tab.editing is not None, timeout=5000)
+    assert tab.editing == ids[1]
+    assert tab.form.fields["name"].text() == "Dee Lowe"
+
+
+def _handovers_chosen(tab) -> list[str]:
+    return [tab.items[r.row()].id for r in tab.table.selectionModel().selectedRows()]
+
+
+def test_unlock_returns_to_the_handover_chosen(qtbot, window, profiles):
+    from ehdesk.casework import handovers
+    from ehdesk.ui.plan.base import episode_of
+    from ehdesk.ui.team.handovers_tab import HandoversTab
+
+    family_id = seed(profiles)
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    step_up = {
+        "handed_over_on": date.today(),
+        "reason": "Disclosure at school.",
+        "information_shared": "EHA and chronology",
+        "received_by": "MASH duty social worker",
+        "early_help_continues": True,
+    }
+    with store.session() as s:
+        episode_id, _ = episode_of(s, family_id)
+        ids = [handovers.record_handover(s, episode_id, "step_up", step_up) for _ in range(2)]
+    store.close()
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    window.workspace.open_family(family_id)
+    record = window.workspace.record
+    qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
+    tab = next(t for t in record.feature_tabs if isinstance(t, HandoversTab))
+    record.tabs.setCurrentWidget(tab)
+    _wait_idle(qtbot, tab)
+    tab.choose_row(tab.table, ids[1])
+    assert _handovers_chosen(tab) == [ids[1]]
+
+    record = relock(qtbot, window)
+    tab = next(t for t in record.feature_tabs if isinstance(t, HandoversTab))
+    assert record.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: bool(tab.table.selectionModel().selectedRows()), timeout=5000)
+    assert _handovers_chosen(tab) == [ids[1]]
+    assert tab.decision_button.isEnabled()

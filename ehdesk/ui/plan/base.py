@@ -7,8 +7,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.errors import ValidationError
@@ -150,6 +158,14 @@ class EpisodeTab(QWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         self.show_message(error_text(exc), error=True)
+
+    @staticmethod
+    def choose_row(table: QTableWidget, item_id: str | None) -> None:
+        """Choose the row whose first cell holds ``item_id`` (the one chosen before a lock)."""
+        for row in range(table.rowCount() if item_id else 0):
+            if table.item(row, 0).data(Qt.ItemDataRole.UserRole) == item_id:
+                table.selectRow(row)
+                return
 
     def load_episode(self, s) -> tuple[str | None, bool]:
         return episode_of(s, self.family_id)

@@ -278,6 +278,15 @@ class MeetingsTab(EpisodeTab):
         elif screen.episode_id is None:
             self.title.setText("This family has no case open, so there are no meetings.")
 
+    # --- where the worker is, kept across a lock (the meeting's id, nothing it says) -------
+
+    def place_detail(self) -> dict | None:
+        return {"meeting_id": self.current.id} if self.current is not None else None
+
+    def restore_place(self, detail: dict) -> None:
+        if detail.get("meeting_id"):
+            self.reload(select_id=detail["meeting_id"])
+
     def _select(self, item, _previous=None) -> None:
         if item is None:
             return

@@ -177,6 +177,23 @@ class SessionsTab(EpisodeTab):
             self.dirty = True
             self.show_message("Your unsaved session note was kept: check it and save it.")
 
+    # -- where the worker is, kept across a lock (the note's id, nothing it says) ----------
+
+    def place_detail(self) -> dict | None:
+        return {"session_id": self.current_id} if self.current_id else None
+
+    def restore_place(self, detail: dict) -> None:
+        session_id, family_id = detail.get("session_id"), self.family_id
+        if not session_id:
+            return
+
+        def show(screen: SessionsScreen) -> None:
+            # A note left half-typed comes back from its draft (the first load shows it): keep it.
+            if not (screen.draft and not screen.read_only):
+                self._show(screen, session_id)
+
+        self.load(lambda s: load_sessions_screen(s, family_id), show)
+
     def _select(self, item, _previous=None) -> None:
         if item is not None:
             self._fill(item.data(Qt.ItemDataRole.UserRole))

@@ -211,8 +211,17 @@ class AgenciesTab(EpisodeTab):
             professionals.list_professionals(s, self.family_id), consents, network.ecomap(s, self.family_id)
         )
 
-    def reload(self) -> None:
-        self.run(self._load, self._show)
+    def reload(self, select_id: str | None = None) -> None:
+        self.run(self._load, lambda data: (self._show(data), self.choose_row(self.table, select_id)))
+
+    # -- where the worker is, kept across a lock (the professional's id, nothing about them) --
+
+    def place_detail(self) -> dict | None:
+        return {"professional_id": self.editing} if self.editing else None
+
+    def restore_place(self, detail: dict) -> None:
+        if detail.get("professional_id"):
+            self.reload(select_id=detail["professional_id"])
 
     def _show(self, data: AgenciesData) -> None:
         self.people = data.people

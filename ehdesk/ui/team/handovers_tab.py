@@ -116,12 +116,22 @@ class HandoversTab(EpisodeTab):
         layout.addWidget(self.message)
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, select_id: str | None = None) -> None:
         def load(s):
             episode_id, _closed = self.load_episode(s)
             return episode_id, handovers.list_handovers(s, self.family_id)
 
-        self.run(load, self._show)
+        self.run(load, lambda result: (self._show(result), self.choose_row(self.table, select_id)))
+
+    # -- where the worker is, kept across a lock (the handover's id, nothing it says) --------
+
+    def place_detail(self) -> dict | None:
+        rows = self.table.selectionModel().selectedRows()
+        return {"handover_id": self.items[rows[0].row()].id} if rows else None
+
+    def restore_place(self, detail: dict) -> None:
+        if detail.get("handover_id"):
+            self.reload(select_id=detail["handover_id"])
 
     def _show(self, result) -> None:
         self.episode_id, self.items = result
