@@ -134,13 +134,10 @@ def undecided_by_episode(session: Session, episodes) -> dict[str, list[str]]:
         return {}
     ids = [e.id for e in episodes]
     text = cast(Assessment.answers, String)
-    # Stored JSON as text: compact (``store.engine.json_text``) or with a space after the colon
-    # (rows stored before, or written by a snapshot); a number or a string.
     marks = [text.like(f"%{plan}%") for plan in rules.statutory_plans] + [
-        text.like(f'%"level_of_need":{space}{quote}{level}{quote}%')
+        text.like(f'%"level_of_need": {quote}{level}{quote}%')
         for level in rules.levels
         for quote in ('"', "")
-        for space in ("", " ")
     ]
     answers: dict[str, list[dict]] = {}
     if marks:

@@ -5,11 +5,9 @@ costs only the argon2 step. Every connection gets the same hardening pragmas."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
-import orjson
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
@@ -60,20 +58,6 @@ def connect_raw(path: Path, key: bytes, *, verify: bool = True) -> sqlcipher.Con
     return conn
 
 
-def json_text(value) -> str:
-    """How a JSON column's value is stored: compact UTF-8 by orjson, a sixth of the demo's CPU
-    less than the standard library's ``json.dumps`` (keys that are not text become text, as
-    ``json.dumps`` makes them). Read back with ``json.loads`` either way, so rows stored before,
-    or written by a snapshot (``'": '`` with a space, non-ASCII letters escaped), read the same;
-    a query that matches stored JSON as text must allow both forms (``thresholds``). What orjson
-    refuses and the standard library takes (a whole number beyond 64 bits, a lone surrogate in
-    text) is stored by ``json.dumps``, as before."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:  # (orjson.JSONEncodeError is one)
-        return json.dumps(value)
-
-
 def open_engine(path: Path, key: bytes) -> Engine:
     # Fail fast, before the pool hides the error inside the first query.
     connect_raw(path, key).close()
@@ -84,7 +68,6 @@ def open_engine(path: Path, key: bytes) -> Engine:
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,
-        json_serializer=json_text,
     )
 
     @event.listens_for(engine, "begin")

@@ -124,28 +124,3 @@ def test_a_new_trigger_after_the_decision_raises_the_flag_again(store):
         assert _on_caseload(s, ids) == ()
         _draft_saying(s, ids, "child_protection")
         assert _on_caseload(s, ids) == ("Child on a CP plan: manager to decide",)
-
-
-@pytest.mark.parametrize("stored_as", ["compact", "spaced"])
-def test_an_assessment_at_level_4_is_flagged_however_its_answers_were_stored(store, stored_as):
-    # The caseload finds such assessments by matching the stored JSON as text. This laptop stores
-    # it compact ('"level_of_need":"4"', store.engine.json_text); rows stored before, and rows
-    # a snapshot wrote, have a space after the colon. Both must raise the flag.
-    import json
-
-    from sqlalchemy import text
-
-    with store.session() as s:
-        ids = make_family(s, level=2)
-        aid = assessments.start_assessment(s, ids["family"], episode_id=ids["episode"])
-        assessments.save_draft(s, aid, {"level_of_need": "4"})
-        s.flush()
-        stored = s.execute(text("SELECT answers FROM assessment WHERE id = :id"), {"id": aid}).scalar_one()
-        assert '"level_of_need":"4"' in stored
-        if stored_as == "spaced":
-            s.execute(
-                text("UPDATE assessment SET answers = :a WHERE id = :id"),
-                {"a": json.dumps(json.loads(stored)), "id": aid},
-            )
-            s.expire_all()
-        assert _on_caseload(s, ids) == ("Level 4: manager to decide",)
