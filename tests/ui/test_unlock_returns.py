@@ -110,14 +110,23 @@ def test_a_half_typed_outcome_dialog_comes_back_after_unlock(qtbot, window, prof
     plan.dialog.reject()
 
 
-def _open_tab(qtbot, window, family_id, cls):
+def _open_tab(qtbot, window, family_id, cls, ready=lambda tab: tab.screen is not None):
+    """Sign in, open the family and its tab of kind ``cls``, once ``ready(tab)`` and idle."""
     sign_in(qtbot, window, "Amira Patel", PASSWORD)
     window.workspace.open_family(family_id)
     record = window.workspace.record
     qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
     tab = next(t for t in record.feature_tabs if isinstance(t, cls))
     record.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.screen is not None and tab.pending == 0, timeout=5000)
+    qtbot.waitUntil(lambda: ready(tab) and tab.pending == 0, timeout=5000)
+    return tab
+
+
+def _back_on(qtbot, window, cls):
+    """Lock, sign in again, and the tab of kind ``cls`` the record came back on."""
+    record = relock(qtbot, window)
+    tab = next(t for t in record.feature_tabs if isinstance(t, cls))
+    assert record.tabs.currentWidget() is tab
     return tab
 
 
@@ -141,9 +150,7 @@ def test_unlock_returns_to_the_meeting_chosen(qtbot, window, profiles):
     tab.list.setCurrentRow(row)
     assert tab.current.id == chosen
 
-    record = relock(qtbot, window)
-    tab = next(t for t in record.feature_tabs if isinstance(t, MeetingsTab))
-    assert record.tabs.currentWidget() is tab
+    tab = _back_on(qtbot, window, MeetingsTab)
     qtbot.waitUntil(lambda: tab.current is not None, timeout=5000)
     assert tab.current.id == chosen
     assert tab.list.currentItem().data(Qt.ItemDataRole.UserRole).id == chosen
@@ -174,16 +181,14 @@ def test_unlock_returns_to_the_session_chosen(qtbot, window, profiles):
     tab.list.setCurrentRow(row)
     assert tab.current_id == chosen
 
-    record = relock(qtbot, window)
-    tab = next(t for t in record.feature_tabs if isinstance(t, SessionsTab))
-    assert record.tabs.currentWidget() is tab
+    tab = _back_on(qtbot, window, SessionsTab)
     qtbot.waitUntil(lambda: tab.current_id is not None, timeout=5000)
     assert tab.current_id == chosen
     assert tab.list.currentItem().data(Qt.ItemDataRole.UserRole).id == chosen
 
 
-def _wait_idle(qtbot, tab):
-    qtbot.waitUntil(lambda: tab.pending == 0 and tab.table.rowCount() > 0, timeout=5000)
+def _has_rows(tab) -> bool:
+    return tab.table.rowCount() > 0
 
 
 def test_unlock_returns_to_the_professional_chosen(qtbot, window, profiles):
@@ -198,19 +203,11 @@ def test_unlock_returns_to_the_professional_chosen(qtbot, window, profiles):
             professionals.add_professional(s, family_id, {"agency": "health_visitor", "name": "Dee Lowe"}),
         ]
     store.close()
-    sign_in(qtbot, window, "Amira Patel", PASSWORD)
-    window.workspace.open_family(family_id)
-    record = window.workspace.record
-    qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
-    tab = next(t for t in record.feature_tabs if isinstance(t, AgenciesTab))
-    record.tabs.setCurrentWidget(tab)
-    _wait_idle(qtbot, tab)
+    tab = _open_tab(qtbot, window, family_id, AgenciesTab, ready=_has_rows)
     tab.choose_row(tab.table, ids[1])
     assert tab.editing == ids[1]
 
-    record = relock(qtbot, window)
-    tab = next(t for t in record.feature_tabs if isinstance(t, AgenciesTab))
-    assert record.tabs.currentWidget() is tab
+    tab = _back_on(qtbot, window, AgenciesTab)
     qtbot.waitUntil(lambda: tab.editing is not None, timeout=5000)
     assert tab.editing == ids[1]
     assert tab.form.fields["name"].text() == "Dee Lowe"
@@ -238,19 +235,11 @@ def test_unlock_returns_to_the_handover_chosen(qtbot, window, profiles):
         episode_id, _ = episode_of(s, family_id)
         ids = [handovers.record_handover(s, episode_id, "step_up", step_up) for _ in range(2)]
     store.close()
-    sign_in(qtbot, window, "Amira Patel", PASSWORD)
-    window.workspace.open_family(family_id)
-    record = window.workspace.record
-    qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
-    tab = next(t for t in record.feature_tabs if isinstance(t, HandoversTab))
-    record.tabs.setCurrentWidget(tab)
-    _wait_idle(qtbot, tab)
+    tab = _open_tab(qtbot, window, family_id, HandoversTab, ready=_has_rows)
     tab.choose_row(tab.table, ids[1])
     assert _handovers_chosen(tab) == [ids[1]]
 
-    record = relock(qtbot, window)
-    tab = next(t for t in record.feature_tabs if isinstance(t, HandoversTab))
-    assert record.tabs.currentWidget() is tab
+    tab = _back_on(qtbot, window, HandoversTab)
     qtbot.waitUntil(lambda: bool(tab.table.selectionModel().selectedRows()), timeout=5000)
     assert _handovers_chosen(tab) == [ids[1]]
     assert tab.decision_button.isEnabled()
