@@ -69,10 +69,8 @@ def write_private_file(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(partial, path)
-    except OSError as exc:
+    except BaseException as exc:
         partial.unlink(missing_ok=True)
-        # Named as the user named it ("No space left on device" for their file, not ours).
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # named as the user named it: their file, not ours
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
