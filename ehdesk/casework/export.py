@@ -17,12 +17,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ehdesk import __version__
+from ehdesk import __version__, paths
 from ehdesk.casework import audit
 from ehdesk.casework.families import _family_or_404
 from ehdesk.models import Family, synced_models
 from ehdesk.models.wire import row_to_dict, to_json_value
-from ehdesk.paths import open_private_file
 
 
 def collect(session: Session, family_id: str | None = None) -> dict:
@@ -80,7 +79,7 @@ def export_to_file(session: Session, out: Path, family_id: str | None = None) ->
     partial = out.with_name(out.name + ".partial")
     rows = 0
     try:
-        with io.TextIOWrapper(open_private_file(partial), encoding="utf-8") as f:
+        with io.TextIOWrapper(paths.open_private_file(partial), encoding="utf-8") as f:
             head = {
                 "format": "ehdesk-subject-access-export",
                 "ehdesk_version": __version__,
