@@ -109,3 +109,21 @@ def test_a_rolled_back_row_is_not_found(store):
         assert s.get(Family, family_id) is None
     finally:
         s.close()
+
+
+def test_get_of_a_held_row_another_session_deleted_after_it_expired_finds_nothing(store):
+    """A row the session holds is found without building its key; an expired one is looked up
+    again, as SQLAlchemy's own ``get`` does, so a row deleted meanwhile is not handed back."""
+    with store.session() as s:
+        family_id, _ = _household(s)
+    s = store.new_session()
+    try:
+        held = s.get(Family, family_id)
+        assert s.get(Family, family_id) is held  # found in the session, no query
+        s.rollback()  # ends the transaction (another may write): what the session held is expired
+        with store.session() as other:
+            other.execute(text("DELETE FROM person WHERE family_id = :f"), {"f": family_id})
+            other.execute(text("DELETE FROM family WHERE id = :f"), {"f": family_id})
+        assert s.get(Family, family_id) is None
+    finally:
+        s.close()
