@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from ehdesk.casework import assessments, families
 from ehdesk.ui.assessment.tab import AssessmentTab
+from ehdesk.ui.ops import for_store
 from tests.agreement.factory import make_family
 from tests.conftest import PASSWORD
 from tests.ui.conftest import settle, sign_in
@@ -118,7 +119,7 @@ def _open_tab(qtbot, window, family_id, cls, ready=lambda tab: tab.screen is not
     qtbot.waitUntil(lambda: record.is_loaded, timeout=10_000)
     tab = next(t for t in record.feature_tabs if isinstance(t, cls))
     record.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: ready(tab) and tab.pending == 0, timeout=5000)
+    qtbot.waitUntil(lambda: ready(tab) and for_store(window.store).pending_for(tab) == 0, timeout=5000)
     return tab
 
 
@@ -243,3 +244,89 @@ def test_unlock_returns_to_the_handover_chosen(qtbot, window, profiles):
     qtbot.waitUntil(lambda: bool(tab.table.selectionModel().selectedRows()), timeout=5000)
     assert _handovers_chosen(tab) == [ids[1]]
     assert tab.decision_button.isEnabled()
+
+
+SPIDER = "health feelings safety relationships parenting learning home money work support".split()
+CHILD = "happy sleep worry talk school safe cross myself".split()
+
+
+def _seed_readings(profiles) -> tuple[str, list[str]]:
+    """The family with two readings on the family spider graph and three on the son's child
+    wellbeing scale (the second series shown); returns the family and the son's readings."""
+    from datetime import timedelta
+
+    from ehdesk.casework import readings
+    from ehdesk.ui.plan.base import episode_of
+
+    family_id = seed(profiles)
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    with store.session() as s:
+        episode_id, _ = episode_of(s, family_id)
+        members = readings.family_progress(s, family_id).members
+        mother = next(m.id for m in members if m.role == "adult")
+        son = next(m.id for m in members if m.role == "child")  # 14: old enough for the child tool
+
+        def take(tool_id, occasion, days_ago, people, answers, **more):
+            when = date.today() - timedelta(days=days_ago)
+            data = {"occasion": occasion, "taken_on": when, "participant_ids": people, "answers": answers}
+            return readings.take_reading(s, episode_id, tool_id, data | more)
+
+        for occasion, days_ago in (("baseline", 8), ("review", 2)):
+            take("family_spider", occasion, days_ago, [mother], dict.fromkeys(SPIDER, 5))
+        ids = [
+            take("child_wellbeing", occasion, days_ago, [son], dict.fromkeys(CHILD, 2), subject_person_id=son)
+            for occasion, days_ago in (("baseline", 7), ("review", 3), ("review", 1))
+        ]
+    store.close()
+    return family_id, ids
+
+
+def _open_second_series(qtbot, window, family_id):
+    from ehdesk.ui.tools.tab import ProgressTab
+
+    tab = _open_tab(qtbot, window, family_id, ProgressTab, ready=lambda tab: tab.progress is not None)
+    assert tab.series_box.count() == 2 and tab.series_box.currentIndex() == 0  # the family's tool first
+    tab.series_box.setCurrentIndex(1)
+    assert tab.series_box.currentData().startswith("child_wellbeing|")
+    return tab
+
+
+def _readings_listed(tab) -> list[str]:
+    return [tab.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(tab.table.rowCount())]
+
+
+def test_unlock_returns_to_the_series_and_reading_chosen(qtbot, window, profiles):
+    from ehdesk.ui.tools.tab import ProgressTab
+
+    family_id, ids = _seed_readings(profiles)
+    chosen = ids[1]
+    tab = _open_second_series(qtbot, window, family_id)
+    series = tab.series_box.currentData()
+    assert sorted(_readings_listed(tab)) == sorted(ids) and _readings_listed(tab).index(chosen) > 0
+    tab.table.selectRow(_readings_listed(tab).index(chosen))
+    assert tab._selected_reading().id == chosen
+
+    tab = _back_on(qtbot, window, ProgressTab)
+    qtbot.waitUntil(lambda: tab._selected_reading() is not None, timeout=5000)
+    assert tab.series_box.currentData() == series
+    assert tab._selected_reading().id == chosen
+    assert tab.edit_button.isEnabled() and tab.remove_button.isEnabled()
+    tab.edit_selected()  # Correct opens the reading chosen
+    assert tab.form is not None and tab.form.existing.id == chosen
+    tab.cancel_reading()
+
+
+def test_unlock_returns_to_the_series_with_no_reading_chosen(qtbot, window, profiles):
+    from ehdesk.ui.tools.tab import ProgressTab
+
+    family_id, _ids = _seed_readings(profiles)
+    tab = _open_second_series(qtbot, window, family_id)
+    series = tab.series_box.currentData()
+    assert tab._selected_reading() is None
+
+    tab = _back_on(qtbot, window, ProgressTab)
+    qtbot.waitUntil(lambda: tab.series_box.currentData() == series, timeout=5000)
+    qtbot.waitUntil(lambda: for_store(window.store).pending_for(tab) == 0, timeout=5000)
+    assert tab.series_box.currentData() == series
+    assert tab._selected_reading() is None
+    assert not tab.edit_button.isEnabled() and not tab.remove_button.isEnabled()

@@ -33,6 +33,7 @@ from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.store import Store
 from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
+from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.tools.charts import radar_chart, radar_text, timeline_chart, timeline_text
 from ehdesk.ui.tools.drafts import decode_draft, encode_draft, read_draft, write_draft
 from ehdesk.ui.tools.reading_form import ReadingForm
@@ -188,7 +189,8 @@ class ProgressTab(QWidget):
         page.setSizes([520, 680])
         return page
 
-    def reload(self) -> None:
+    def reload(self, place: dict | None = None) -> None:
+        """Read the readings again; ``place`` (from ``place_detail``) chooses a series and reading."""
         family_id = self.family_id
 
         def load(session) -> tuple[FamilyProgress, str]:
@@ -196,16 +198,30 @@ class ProgressTab(QWidget):
 
         def loaded(result: tuple[FamilyProgress, str]) -> None:
             progress, self._draft_text = result
-            self._loaded(progress)
+            self._loaded(progress, place)
 
         self.runner.query(load, loaded, owner=self, on_error=self._failed)
+
+    # -- where the worker is, kept across a lock (the series' tool and person ids and the
+    # reading's id, nothing the reading says) ------------------------------------------------
+
+    def place_detail(self) -> dict | None:
+        series = self.current_series()
+        if series is None:
+            return None
+        chosen = self._selected_reading()
+        return {"series": self._series_key(series), "reading_id": chosen.id if chosen else None}
+
+    def restore_place(self, detail: dict) -> None:
+        if detail.get("series"):
+            self.reload(place=detail)
 
     def _failed(self, exc: BaseException) -> None:
         text = error_text(exc)
         self.message.setText(text)
         self.failed.emit(text)
 
-    def _loaded(self, progress: FamilyProgress) -> None:
+    def _loaded(self, progress: FamilyProgress, place: dict | None = None) -> None:
         self.progress = progress
         self.episode_label.setText(progress.episode_label)
         self.take_button.setEnabled(progress.episode_id is not None)
@@ -216,8 +232,12 @@ class ProgressTab(QWidget):
             self.series_box.addItem(self._series_name(found), self._series_key(found))
         self.series_box.blockSignals(False)
         keys = [self._series_key(s) for s in progress.series]
+        wanted = (place or {}).get("series")
+        current = wanted if wanted in keys else current
         self.series_box.setCurrentIndex(keys.index(current) if current in keys else (0 if keys else -1))
         self._show_series()
+        if place and self.series_box.currentData() == place.get("series"):
+            EpisodeTab.choose_row(self.table, place.get("reading_id"))
         if not progress.series and progress.episode_id:
             self.message.setText(
                 "No readings yet. Take a baseline reading with the family before the first TAF meeting."
