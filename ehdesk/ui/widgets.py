@@ -44,6 +44,30 @@ from ehdesk.config.dates import read_typed_date
 from ehdesk.errors import TypedDateError
 
 
+class MessageLine(QLabel):
+    """The line under a screen that says what an action did, or why it failed (in the theme's
+    warning colour), for every screen the same way. ``room_when_empty=False``: the line takes no
+    height while there is nothing to say, where a screen has none to spare at 150% (the plan, the
+    family's flags); elsewhere it keeps its line, so the screen does not jump when a message
+    comes."""
+
+    def __init__(self, *, room_when_empty: bool = True) -> None:
+        super().__init__("")
+        self.setWordWrap(True)
+        self.setObjectName("message")
+        self._room_when_empty = room_when_empty
+        self.setVisible(room_when_empty)
+
+    def say(self, text: str, error: bool = False) -> None:
+        if self.property("role") != ("error" if error else "ok"):
+            self.setProperty("role", "error" if error else "ok")
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self.setText(text)
+        if not self._room_when_empty:
+            self.setVisible(bool(text))
+
+
 def _least_size(widget: QWidget) -> QSize:
     """The smallest a layout lets a widget be: its minimum size where one is set, else its hint."""
     return widget.minimumSizeHint().expandedTo(widget.minimumSize())

@@ -155,3 +155,22 @@ def test_the_header_and_the_tab_bar_stay_put_whatever_tab_is_shown(qtbot, store,
     assert flags.text.heightForWidth(640) > line + 2, "wraps at 640 px"
     assert flags.text.heightForWidth(flags.scroll.viewport().width()) <= line + 2, "one line here"
     assert len(set(places.values())) == 1, places
+
+
+def test_a_decision_the_rules_refuse_is_said_under_the_flags_as_an_error(qtbot, store):
+    with store.session() as s:
+        ids = make_family(s, level=4)
+    record = FamilyRecord(store, ids["family"])
+    qtbot.addWidget(record)
+    record.resize(1100, 700)
+    record.show()
+    qtbot.waitUntil(lambda: record.is_loaded and bool(record.flags.flags), timeout=15_000)
+    assert not record.flags.message.isVisible()
+    record.flags.decide()  # as a family worker: the rules leave the decision to a manager
+    dialog = record.flags.dialog
+    dialog.decision.setCurrentIndex(dialog.decision.findData("continue"))
+    dialog.reason.setPlainText("The assessment found Level 2 needs.")
+    dialog.accept()
+    qtbot.waitUntil(lambda: record.flags.message.isVisible(), timeout=5000)
+    assert "manager" in record.flags.message.text().lower()
+    assert record.flags.message.property("role") == "error"  # in the theme's warning colour

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.casework import flags, thresholds
 from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.widgets import MessageLine
 
 # Said in words as well as marked, never by colour or symbol alone (symbols every font has).
 SYMBOLS = {"stop": "⚠ <b>Act now:</b>", "warn": "⚠", "note": "•"}
@@ -68,9 +69,7 @@ class FlagsPanel(QWidget):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.decide_button = QPushButton("Record the manager's decision…")
         self.decide_button.clicked.connect(self.decide)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.hide()  # (a line of the record's height only while there is something to say)
+        self.message = MessageLine(room_when_empty=False)  # (the record keeps its height)
         # A long list of flags scrolls inside a strip of four lines: the record keeps its room and
         # the window never grows to show them (1,280x720 laptops).
         self.scroll = QScrollArea()
@@ -144,10 +143,6 @@ class FlagsPanel(QWidget):
                 self._fit()
         return super().eventFilter(watched, event)
 
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
     def decide(self) -> None:
         summary = next((f.message for f in self.flags if f.code == "threshold"), "")
         self.dialog = DecisionDialog(self, summary)
@@ -164,12 +159,12 @@ class FlagsPanel(QWidget):
                 episode = current_episode(s, family_id)
                 thresholds.record_decision(s, episode.id, actor_role=role, **values)
 
-            self._say("")
+            self.message.say("")
             for_store(store).write(
                 work,
                 lambda _: self.refresh(),
                 owner=self,
-                on_error=lambda exc: self._say(error_text(exc)),
+                on_error=lambda exc: self.message.say(error_text(exc), error=True),
             )
 
         dialog.accepted.connect(submit)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework.episode_access import current_episode
 from ehdesk.errors import ValidationError
 from ehdesk.ui.ops import error_text, for_store
+from ehdesk.ui.widgets import MessageLine
 
 
 def to_qdate(value: date | None) -> QDate:
@@ -82,6 +83,8 @@ def lay_out_list_and_editor(tab: QWidget, left: QWidget, form: QFormLayout, mess
 class EpisodeTab(QWidget):
     """Base for a family-record tab about the family's current (or last) episode."""
 
+    MESSAGE_ROOM_WHEN_EMPTY = True  # (``widgets.MessageLine``)
+
     def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -89,19 +92,14 @@ class EpisodeTab(QWidget):
         self.episode_id: str | None = None
         self.read_only = True
         self.ops = for_store(store)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setObjectName("message")
+        self.message = MessageLine(room_when_empty=self.MESSAGE_ROOM_WHEN_EMPTY)
 
     @property
     def actor_role(self) -> str:
         return getattr(self.store.profile, "role", "practitioner")
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.message.setProperty("role", "error" if error else "ok")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.setText(text)
+        self.message.say(text, error)
 
     @property
     def pending(self) -> int:

@@ -13,7 +13,7 @@ from ehdesk.config.dates import show_date
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.plan.dialogs import SignoffDialog
 from ehdesk.ui.style import page_margins
-from ehdesk.ui.widgets import headings_fit
+from ehdesk.ui.widgets import MessageLine, headings_fit
 
 
 class SignoffList(QWidget):
@@ -35,8 +35,7 @@ class SignoffList(QWidget):
         headings_fit(self.table)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(self._sign_off_row)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = MessageLine()
         layout = QVBoxLayout(self)
         page_margins(layout)
         layout.addWidget(self.title)
@@ -50,7 +49,7 @@ class SignoffList(QWidget):
         return self.ops.pending_for(self)
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(error_text(exc))
+        self.message.say(error_text(exc), error=True)
 
     def reload(self) -> None:
         team_id = self.team_id
@@ -93,7 +92,7 @@ class SignoffList(QWidget):
 
             def done(_):
                 dialog.saved()
-                self.message.setText("Signed off.")
+                self.message.say("Signed off.")
                 self.reload()
 
             self.ops.write(

@@ -112,6 +112,8 @@ def history_html(history: list) -> str:
 
 
 class PlanTab(EpisodeTab):
+    MESSAGE_ROOM_WHEN_EMPTY = False  # (its line goes to the plan until there is something to say)
+
     def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
         super().__init__(store, family_id, parent)
         self.screen: PlanScreen | None = None
@@ -200,7 +202,6 @@ class PlanTab(EpisodeTab):
         layout.addWidget(Columns((self.sections, 0), (self.edit_buttons, 1)))
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
-        self.message.hide()  # (its line goes to the plan until there is something to say)
         self.reload()
         # Anything about this family can change what the plan's status line says is due next.
         refresh_on_changes(self, store, self.reload, family_id=family_id)
@@ -208,10 +209,6 @@ class PlanTab(EpisodeTab):
     def _show_section(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
         self.edit_buttons.setVisible(index == 0)  # (they act on the plan's outcomes and actions)
-
-    def show_message(self, text: str, error: bool = False) -> None:
-        super().show_message(text, error)
-        self.message.setVisible(bool(text))
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from ehdesk.store import Store
 from ehdesk.sync.conflicts import ConflictView, open_conflicts, resolve
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.style import page_margins
+from ehdesk.ui.widgets import MessageLine
 
 
 def _shown(value) -> str:
@@ -60,7 +61,7 @@ class ConflictsView(QWidget):
         self.keep_server = QPushButton("Keep this one")
         self.keep_client = QPushButton("Keep this one")
         self.use_merge = QPushButton("Use merged text")
-        self.message = QLabel()
+        self.message = MessageLine()
 
         detail = QWidget()
         grid = QGridLayout(detail)
@@ -142,7 +143,7 @@ class ConflictsView(QWidget):
         self.merge.setEnabled(c.is_text)
         self.use_merge.setEnabled(c.is_text)
         self.merge.setPlainText(f"{c.server_value}\n{c.client_value}" if c.is_text else "")
-        self.message.clear()
+        self.message.say("")
 
     def _resolve(self, pick) -> None:
         c = self.current()
@@ -156,10 +157,12 @@ class ConflictsView(QWidget):
             return conflict_id
 
         def done(conflict_id: str) -> None:
-            self.message.setText("Saved. Your choice will reach your team at the next sync.")
+            self.message.say("Saved. Your choice will reach your team at the next sync.")
             self.resolved.emit(conflict_id)
             if self.bridge is not None:
                 self.bridge.notify_saved()
             self.reload()
 
-        self.ops.write(work, done, owner=self, on_error=lambda exc: self.message.setText(error_text(exc)))
+        self.ops.write(
+            work, done, owner=self, on_error=lambda exc: self.message.say(error_text(exc), error=True)
+        )

@@ -37,6 +37,7 @@ from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.tools.charts import radar_chart, radar_text, timeline_chart, timeline_text
 from ehdesk.ui.tools.drafts import decode_draft, encode_draft, read_draft, write_draft
 from ehdesk.ui.tools.reading_form import ReadingForm
+from ehdesk.ui.widgets import MessageLine
 
 DEFAULT_TOOL = "family_spider"
 
@@ -105,8 +106,7 @@ class ProgressTab(QWidget):
         )
         layout.addLayout(top)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = MessageLine()
         layout.addWidget(self.message)
 
         self.stack = QStackedWidget()
@@ -218,7 +218,7 @@ class ProgressTab(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         text = error_text(exc)
-        self.message.setText(text)
+        self.message.say(text, error=True)
         self.failed.emit(text)
 
     def _loaded(self, progress: FamilyProgress, place: dict | None = None) -> None:
@@ -239,19 +239,20 @@ class ProgressTab(QWidget):
         if place and self.series_box.currentData() == place.get("series"):
             EpisodeTab.choose_row(self.table, place.get("reading_id"))
         if not progress.series and progress.episode_id:
-            self.message.setText(
+            self.message.say(
                 "No readings yet. Take a baseline reading with the family before the first TAF meeting."
             )
         elif progress.episode_id is None:
-            self.message.setText("Readings are taken during a case; this family has none.")
+            self.message.say("Readings are taken during a case; this family has none.")
         else:
-            self.message.setText("")
+            self.message.say("")
         problems = registry.available().errors
         if problems:
             # A damaged or tampered tool file is named, not hidden; the other tools still work.
-            self.message.setText(
+            self.message.say(
                 (self.message.text() + " " if self.message.text() else "")
-                + " ".join(str(p) for p in problems)
+                + " ".join(str(p) for p in problems),
+                error=True,
             )
         if not self._draft_checked:
             self._draft_checked = True
@@ -360,7 +361,9 @@ class ProgressTab(QWidget):
         try:
             tool = registry.tool(tool_id, existing.tool_version if existing else None)
         except KeyError:
-            self.message.setText("This laptop does not have that tool; update ehdesk or the council pack.")
+            self.message.say(
+                "This laptop does not have that tool; update ehdesk or the council pack.", error=True
+            )
             return
         self._close_form()
         self.form = ReadingForm(tool, self.progress.members, existing, initial)
@@ -499,9 +502,7 @@ class ProgressTab(QWidget):
             if existing is not None:
                 self.form.load(data)
             self.form.dirty = True
-            self.message.setText(
-                "An unfinished reading was kept when ehdesk last locked or closed; here it is."
-            )
+            self.message.say("An unfinished reading was kept when ehdesk last locked or closed; here it is.")
 
 
 def _write_reading(
