@@ -49,18 +49,23 @@ class MessageLine(QLabel):
     warning colour), for every screen the same way. ``room_when_empty=False``: the line takes no
     height while there is nothing to say, where a screen has none to spare at 150% (the plan, the
     family's flags); elsewhere it keeps its line, so the screen does not jump when a message
-    comes."""
+    comes. ``calm``: the style of what is not an error ("ok", or "note" where the line mostly
+    says that a form was saved)."""
 
-    def __init__(self, *, room_when_empty: bool = True) -> None:
+    def __init__(self, *, room_when_empty: bool = True, calm: str = "ok") -> None:
         super().__init__("")
         self.setWordWrap(True)
         self.setObjectName("message")
         self._room_when_empty = room_when_empty
-        self.setVisible(room_when_empty)
+        self._calm = calm
+        self.setProperty("role", calm)
+        if not room_when_empty:
+            self.hide()  # (never ``show`` here: a label with no parent yet would open as a window)
 
     def say(self, text: str, error: bool = False) -> None:
-        if self.property("role") != ("error" if error else "ok"):
-            self.setProperty("role", "error" if error else "ok")
+        role = "error" if error else self._calm
+        if self.property("role") != role:
+            self.setProperty("role", role)
             self.style().unpolish(self)
             self.style().polish(self)
         self.setText(text)

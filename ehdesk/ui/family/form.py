@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from ehdesk.config.dates import show_clock
@@ -15,7 +15,7 @@ from ehdesk.errors import ValidationError
 from ehdesk.store import Store
 from ehdesk.ui.family.saving import SaveResult, save_or_draft
 from ehdesk.ui.ops import error_text, for_store
-from ehdesk.ui.widgets import CheckList, FieldForm, read_widget, write_widget
+from ehdesk.ui.widgets import CheckList, FieldForm, MessageLine, read_widget, write_widget
 
 AUTOSAVE_MS = 800
 
@@ -30,9 +30,7 @@ class RecordForm(QWidget):
         self.family_id = family_id
         self.autosave = autosave
         self.form = FieldForm()
-        self.status = QLabel()
-        self.status.setProperty("role", "note")
-        self.status.setWordWrap(True)
+        self.status = MessageLine(calm="note")
         self._generation = 0
         self._saved_generation = 0
         self._loading = False
@@ -86,10 +84,10 @@ class RecordForm(QWidget):
         self.form.show_errors({})
         if dirty:
             self._changed()
-            self.status.setText("Restored what you were typing before; it is not saved yet.")
+            self.status.say("Restored what you were typing before; it is not saved yet.")
         else:
             self._saved_generation = self._generation
-            self.status.setText("")
+            self.status.say("")
 
     @property
     def dirty(self) -> bool:
@@ -99,7 +97,7 @@ class RecordForm(QWidget):
         if self._loading:
             return
         self._generation += 1
-        self.status.setText("Changes not saved yet…" if not self.autosave else "Saving…")
+        self.status.say("Changes not saved yet…" if not self.autosave else "Saving…")
         if self.autosave:
             self._timer.start()
 
@@ -140,11 +138,11 @@ class RecordForm(QWidget):
         if result.saved:
             if generation >= self._generation:
                 self._saved_generation = generation
-            self.status.setText(f"Saved at {show_clock(datetime.now(UTC))}.")
+            self.status.say(f"Saved at {show_clock(datetime.now(UTC))}.")
             self.saved.emit(result.value)
         else:
-            self.status.setText(
-                "Not saved yet: put right the marked fields. What you typed is kept as a draft."
+            self.status.say(
+                "Not saved yet: put right the marked fields. What you typed is kept as a draft.", error=True
             )
             if not self.autosave and self.isVisible():
                 # Take a keyboard user straight to the first thing to put right.
@@ -153,4 +151,4 @@ class RecordForm(QWidget):
                     first.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(error_text(exc) + " What you typed is still on screen.")
+        self.status.say(error_text(exc) + " What you typed is still on screen.", error=True)

@@ -296,7 +296,7 @@ class MembersTab(QWidget):
             lambda s: families.remove_person(s, member_id),
             lambda _: self.reload(),
             owner=self,
-            on_error=lambda exc: self.editor.status.setText(error_text(exc)),
+            on_error=lambda exc: self.editor.status.say(error_text(exc), error=True),
         )
 
     def discard(self) -> None:
