@@ -4,15 +4,17 @@ each screen size, scale and theme, saves a PNG of each, and checks what a worker
 the window is the size the app opens at on that screen (a 1,280x720 screen at 150% is 853x480 to
 lay out, and the app opens at 837x432 there) and never grows by itself, nor needs more than the
 screen's free area, every button lies inside the window with its whole label, no label is cut
-off, no page or form scrolls sideways (a table may, inside itself), no choice box is narrower
-than its choice and arrow, a table or tree keeps in sight the rows it is meant to show (a tree's
-counted as laid out, a wrapped row as tall as its lines), every focusable control has a name a
-screen reader can say, and text stands out 4.5:1 from its background. Exits 1 and lists the problems if any.
+off, no page or form scrolls sideways (a table may, inside itself, unless it is meant to fit its
+columns side by side: the caseload), no choice box is narrower than its choice and arrow, a table
+or tree keeps in sight the rows it is meant to show (a tree's counted as laid out, a wrapped row
+as tall as its lines), every focusable control has a name a screen reader can say, and text
+stands out 4.5:1 from its background. Exits 1 and lists the problems if any.
 
     python docs/screenshots/sweep.py                       # 1280x720 and 1366x768, 100% and 150%,
                                                            # light and dark, into docs/screenshots/sweep/
     python docs/screenshots/sweep.py --readme              # also refresh the README's screenshots
     python docs/screenshots/sweep.py --sizes 1280x720 --scales 1.5 --themes dark --no-images
+    python docs/screenshots/sweep.py --screens caseload     # only these screens (names as the PNGs')
 
 Sizes are screens, in device pixels. Each scale and screen runs in its own process (Qt reads
 QT_SCALE_FACTOR and the screen once). Runs offscreen, on a screen of that size, unless
@@ -53,6 +55,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=HERE / "sweep")
     parser.add_argument("--no-images", action="store_true", help="check only; write no PNGs")
     parser.add_argument("--readme", action="store_true", help="refresh the README's screenshots")
+    parser.add_argument(
+        "--screens", help="only these screens, named as their PNGs (caseload,family-plan); stops after them"
+    )
     parser.add_argument("--child-scale", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -112,6 +117,7 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
     sweep.make_sweep_profile(data_dir)
     problems: list[str] = []
     screens = 0
+    wanted = set(args.screens.split(",")) if args.screens else None
     windows: list[str] = []  # the sizes laid out at, said at the end
     for theme in args.themes.split(","):
         apply_style(app, Appearance(theme=theme))
@@ -131,7 +137,11 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
             folder = args.out / f"{theme}-{width}x{height}-{round(scale * 100)}"
             if not args.no_images:
                 folder.mkdir(parents=True, exist_ok=True)
+            seen: set[str] = set()
             for name, top in sweep.walk(window):
+                if wanted is not None and name not in wanted:
+                    continue
+                seen.add(name)
                 screens += 1
                 found = sweep.check_fit(top, name, size if top is window else None, room).items
                 found += [f"{c} has no accessible name" for c in sweep.nameless_controls(top)]
@@ -144,6 +154,8 @@ def _sweep(args: argparse.Namespace, scale: float, data_dir: Path) -> int:
                 if top is window and window.size() != size:
                     window.resize(size)  # report each screen on its own, not the one before's growth
                     sweep.settle()
+                if wanted is not None and seen >= wanted:
+                    break  # the rest of the walk is for screens not asked for
             window.lock()
             window.close()
             window.deleteLater()

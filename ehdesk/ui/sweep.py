@@ -2,9 +2,9 @@
 notice on a small laptop: the window never grows by itself nor needs more than the screen's free
 area (853x480 on a 1,280x720 screen at 150%, where the app opens at 837x432), every button lies
 inside the window and shows its whole label, no label is cut off, no page or form strip scrolls
-sideways (a table may, inside itself), no choice box is narrower than its choice and arrow, a
-table or tree keeps in sight the rows it is meant to show, every focusable control has a name a
-screen reader can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
+sideways (a table may, inside itself, unless it is meant to fit: the caseload), no choice box is
+narrower than its choice and arrow, a table or tree keeps in sight the rows it is meant to show,
+every focusable control has a name a screen reader can say. Used by the screenshot sweep (``docs/screenshots/sweep.py``) and by the tests."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.ui.widgets import SHOWS_ROWS, heading_lines_width
+from ehdesk.ui.widgets import FITS_WIDTH, SHOWS_ROWS, heading_lines_width
 
 SWEEP_PASSWORD = "sweep-password-123"
 SWEEP_WORKER = "Sam Sweep"
@@ -132,6 +132,16 @@ def check_fit(top: QWidget, screen: str, expected_size=None, room=None) -> Probl
             if text and heading_lines_width(metrics, text) + 8 > header.sectionSize(section):
                 problems.add(f"column {text!r} is cut off ({header.sectionSize(section)} px)")
     for table in _visible_widgets(top, QAbstractItemView):
+        if table.property(FITS_WIDTH):
+            # Its columns side by side in sight: what is at its right (what is overdue, on the
+            # caseload) never needs a sideways scroll to be read.
+            header = table.header() if isinstance(table, QTreeView) else table.horizontalHeader()
+            over = header.length() - table.viewport().width()
+            if over > 0 or table.horizontalScrollBar().maximum() > 0:
+                problems.add(
+                    f"{_describe(table)} scrolls sideways: its columns take {header.length()} px"
+                    f" of its {table.viewport().width()}"
+                )
         rows = table.property(SHOWS_ROWS)
         if not rows:
             continue
@@ -147,7 +157,8 @@ def check_fit(top: QWidget, screen: str, expected_size=None, room=None) -> Probl
             problems.add(f"{_describe(table)} shows fewer than {rows} rows ({table.viewport().height()} px)")
     for area in _visible_widgets(top, QScrollArea):
         # A page or a form strip that needs a sideways scroll: what is at its right is out of
-        # sight, a choice box's arrow included (tables scroll sideways by design: not these).
+        # sight, a choice box's arrow included (tables scroll sideways by design: not these,
+        # but those marked FITS_WIDTH, above).
         sideways = area.horizontalScrollBar().maximum()
         if sideways > 0:
             problems.add(f"{_describe(area)} scrolls sideways by {sideways} px")

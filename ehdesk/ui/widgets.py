@@ -901,6 +901,9 @@ class FrozenNamesTable(QTableWidget):
 
 
 SHOWS_ROWS = "ehdesk_shows_rows"  # the property the screenshot sweep checks (ui/sweep.py)
+# A table whose columns are meant to fit side by side in it, never scrolling sideways (the
+# caseload): the screenshot sweep reports one that does (ui/sweep.py).
+FITS_WIDTH = "ehdesk_fits_width"
 
 
 def show_rows(table, rows: int) -> None:

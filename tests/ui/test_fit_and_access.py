@@ -531,6 +531,34 @@ def test_the_sweep_reports_a_form_that_scrolls_sideways(qtbot):
     assert any("QScrollArea('Details') scrolls sideways by" in p for p in sweep.check_fit(top, "test").items)
 
 
+def test_the_sweep_reports_a_table_meant_to_fit_that_scrolls_sideways(qtbot):
+    # A table may scroll sideways inside itself, unless it is marked to fit its columns side by
+    # side (the caseload: what is overdue is at its right).
+    from PySide6.QtWidgets import QTableWidget
+
+    from ehdesk.ui.widgets import FITS_WIDTH
+
+    top = QWidget()
+    qtbot.addWidget(top)
+    wide, marked = QTableWidget(2, 3), QTableWidget(2, 3)
+    marked.setAccessibleName("Families")
+    marked.setProperty(FITS_WIDTH, True)
+    layout = QVBoxLayout(top)
+    for table in (wide, marked):
+        for c in range(3):
+            table.setColumnWidth(c, 200)
+        layout.addWidget(table)
+    top.resize(300, 300)
+    top.show()
+    qtbot.waitExposed(top)
+    found = sweep.check_fit(top, "test").items
+    assert [p.split(":")[0] for p in found] == ["QTableWidget('Families') scrolls sideways"]
+    for c in range(3):
+        marked.setColumnWidth(c, 50)
+    sweep.settle()  # (its scroll bar's range is laid out afterwards)
+    assert sweep.check_fit(top, "test").items == []
+
+
 def test_a_table_sharing_its_width_takes_a_cell_of_only_spaces(qtbot):
     # A worker typing a space into a meeting's attendee cell: the longest word of a column of
     # spaces is none (it raised "'int' object is not iterable" as the table laid itself out).

@@ -26,6 +26,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.dates import widest_date
 from ehdesk.ui.style import heading, page_margins
+from ehdesk.ui.widgets import FITS_WIDTH
 
 
 class CaseloadPage(QWidget):
@@ -62,6 +63,7 @@ class CaseloadPage(QWidget):
         self.model = CaseloadModel(self)
         self.table = QTableView()
         self.table.setAccessibleName("Families")
+        self.table.setProperty(FITS_WIDTH, True)  # what is due and when, in sight at its right
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
