@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTabWidget,
+    QToolTip,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -530,7 +531,7 @@ def _cells(view, column: int):
                 parents.append((model.index(row, 0, parent), level + 1))
 
 
-def _heading_width(table, section: int) -> int:
+def heading_width(table, section: int) -> int:
     """What a column's heading needs: the app's style draws headers in bold, wider than the
     header's font says, and leaves a margin each side."""
     bold = _header(table).font()
@@ -548,7 +549,7 @@ def headings_fit(table) -> None:
     for section in range(header.count()):
         if header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch:
             continue
-        need = _heading_width(table, section)
+        need = heading_width(table, section)
         if header.sectionSize(section) < need:
             if header.sectionResizeMode(section) == QHeaderView.ResizeMode.ResizeToContents:
                 header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
@@ -570,7 +571,7 @@ def headings_stay_whole(table) -> None:
     for section in range(header.count()):
         if header.isSectionHidden(section):
             continue
-        need = _heading_width(table, section)
+        need = heading_width(table, section)
         stretched = header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch or (
             section == last and header.stretchLastSection()
         )
@@ -654,6 +655,45 @@ class _WrappedRows(QStyledItemDelegate):
         return QSize(hint.width(), max(hint.height(), super().sizeHint(wrapped, index).height()))
 
 
+# Where wrapped text must not break: a date in words, as the pack's long and short styles write
+# it ("2 December 2026", "2 Dec 2026"), and a number before its word ("2 plan actions").
+_DATE_IN_WORDS = re.compile(r"\b(\d{1,2}) ([^\W\d_]+) (\d{4})\b")
+_NUMBER_AND_WORD = re.compile(r"\b(\d+) (?=[^\W\d_])")
+
+
+class ReadableCells(QStyledItemDelegate):
+    """A table's cells as the table draws them, with two things more. Where the table wraps its
+    text, lines break where a reader would: a date stays whole ("⚠ Overdue since" over "2 December
+    2026", not "⚠ Overdue since 2" over "December 2026"), a number stays with its word, and a "·"
+    between two things ends a line rather than starts one. And where a cell cuts its text short
+    ("…"), the cell's whole text is its tooltip (unless the model gives a tooltip of its own)."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt's name)
+        super().initStyleOption(option, index)
+        if " " in option.text:
+            text = _DATE_IN_WORDS.sub("\\1\u00a0\\2\u00a0\\3", option.text)
+            option.text = _NUMBER_AND_WORD.sub("\\1\u00a0", text).replace(" · ", "\u00a0· ")
+
+    def cuts(self, option: QStyleOptionViewItem, index) -> bool:
+        """True if the cell, laid out as ``option`` says (its rect, whether it wraps), cuts its text."""
+        cell = option.rect
+        fitted = QStyleOptionViewItem(option)
+        fitted.rect = QRect(0, 0, cell.width(), 1 << 20)  # as tall as the text wraps to
+        need = self.sizeHint(fitted, index)
+        return need.width() > cell.width() or need.height() > cell.height()
+
+    def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            event.type() == QEvent.Type.ToolTip
+            and index.isValid()
+            and not index.data(Qt.ItemDataRole.ToolTipRole)
+            and self.cuts(option, index)
+        ):
+            QToolTip.showText(event.globalPos(), str(index.data()), view)
+            return True
+        return super().helpEvent(event, view, option, index)
+
+
 class _SharedWidths(QObject):
     """``share_width``'s worker: lays the columns out again whenever the table is resized or its
     rows change."""
@@ -704,7 +744,7 @@ class _SharedWidths(QObject):
         columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
         if not columns:
             return
-        heads = {c: _heading_width(table, c) for c in columns}
+        heads = {c: heading_width(table, c) for c in columns}
         needs = {c: max(heads[c], table.sizeHintForColumn(c)) for c in columns}
         # A column that wraps is never narrower than its longest word: words are never broken.
         floors = {

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ehdesk.config.appearance import Appearance
 from ehdesk.ui import style, sweep
@@ -784,3 +792,81 @@ def test_the_sweep_counts_the_rows_a_tree_shows_each_as_tall_as_its_wrapped_text
     tree.widths.apply()
     assert sweep.tree_rows_shown(tree) == (6, 6)
     assert sweep.check_fit(top, "test").items == []
+
+
+def _cut(table, index) -> bool:
+    """True if the cell cuts its text short: it needs more width, or (wrapped in its width) more
+    height, than it has."""
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)  # as the table draws its cells (wrapped or not)
+    cell = table.visualRect(index)
+    option.rect = QRect(0, 0, cell.width(), 1 << 20)
+    need = table.itemDelegateForIndex(index).sizeHint(option, index)
+    return need.width() > cell.width() or need.height() > cell.height()
+
+
+def _tooltip(table, index) -> str:
+    """The tooltip a worker sees holding the pointer over a cell."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    at = table.visualRect(index).center()
+    # (Qt hides a tooltip a moment later: one not replaced by the cell's would still be there.)
+    QToolTip.showText(table.viewport().mapToGlobal(at), "(no tooltip)", table)
+    event = QHelpEvent(QEvent.Type.ToolTip, at, table.viewport().mapToGlobal(at))
+    QApplication.sendEvent(table.viewport(), event)
+    return QToolTip.text()
+
+
+@pytest.mark.parametrize("scale", [1.5, 1], ids=["150%", "100%"])
+def test_the_caseload_fits_its_window_and_every_cell_reads_whole_or_in_its_tooltip(
+    qtbot, data_dir, themed, scale
+):
+    # The first screen after signing in, in the window the app opens at on a 1,280x720 and a
+    # 1,366x768 screen. At 150% its columns took 970 px of the table's 803 (860 on 1,366x768):
+    # what is due and whether it is overdue were out of sight at its right, a sideways scroll
+    # away. Now every column is in sight; a cell's text wraps, or (what is due, the names
+    # of a family found by a search) is cut short with its whole text in its tooltip.
+    from ehdesk.ui.screen_size import start_size
+
+    window, _size = _window_as_opened_at_150_percent(qtbot, data_dir, themed, scale)
+    window.signin.refresh(select=sweep.SWEEP_WORKER)
+    window.signin.password.setText(sweep.SWEEP_PASSWORD)
+    window.signin.try_sign_in()
+    assert sweep.wait_until(
+        lambda: window.workspace is not None and window.workspace.caseload_loaded and window.workspace.index
+    )
+    page = window.workspace.page
+    table, model = page.table, page.model
+    found = []
+    for width, height in ((1280, 720), (1366, 768)):
+        size = start_size(QSize(int(width / scale), int(height / scale)))
+        window.resize(size)
+        for search in ("", "a"):  # the worker's caseload, then the families a search finds
+            page.search.setText(search)
+            sweep.settle()
+            where = f"{width}x{height} at {scale:.0%}{f', finding {search!r}' if search else ''}"
+            found += [f"{where}: {p}" for p in sweep.check_fit(window, "caseload", size).items]
+            shown = [c for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+            if search:
+                assert model.rowCount() > 4  # families beyond the caseload, their members named
+            elif table.isColumnHidden(1):  # the reference under the family's name
+                assert all(
+                    model.index(r, 0).data().endswith(f"\n{model.rows[r].reference}") for r in range(4)
+                )
+            for row in range(min(model.rowCount(), 8)):
+                table.scrollTo(model.index(row, 0))
+                for column in shown:
+                    index = model.index(row, column)
+                    if not _cut(table, index):
+                        continue
+                    what = (
+                        f"{where}: {model.headerData(column, Qt.Orientation.Horizontal)!r} {index.data()!r}"
+                    )
+                    if column not in (2, 5):  # names (a found family's members) and what is due
+                        found.append(f"{what} is cut short")
+                    elif _tooltip(table, index) != index.data():
+                        found.append(f"{what} is cut short, its tooltip {_tooltip(table, index)!r}")
+    window.lock()
+    assert found == [], "\n".join(found)

@@ -72,6 +72,9 @@ class CaseloadModel(QAbstractTableModel):
         self._texts: dict[int, tuple[str, ...]] = {}
         self._texts_by_row: dict[Row, tuple[str, ...]] = {}
         self.mode = "all"
+        # Each family's reference on a second line under its name (the page's rows of two lines,
+        # where the Reference column has no room).
+        self.reference_under_name = False
         self.sort_column = 6
         self.sort_order = Qt.SortOrder.AscendingOrder
         self._warning = warning_colour()
@@ -85,6 +88,14 @@ class CaseloadModel(QAbstractTableModel):
     def set_mode(self, mode: str) -> None:
         self.mode = mode
         self._refresh()
+
+    def set_reference_under_name(self, on: bool) -> None:
+        if on == self.reference_under_name:
+            return
+        self.reference_under_name = on
+        self._texts, self._texts_by_row = {}, {}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.sort_column, self.sort_order = column, order
@@ -139,8 +150,6 @@ class CaseloadModel(QAbstractTableModel):
             return self.rows[index.row()].family_id
         if role == _TOOLTIP and index.column() == 0:
             return self.rows[index.row()].members or None
-        if role == _TOOLTIP and index.column() == 5:  # the whole of what is due, if cut short
-            return self.rows[index.row()].next_due_label or None
         return None
 
     def _row_texts(self, row: Row) -> tuple[str, ...]:
@@ -148,7 +157,10 @@ class CaseloadModel(QAbstractTableModel):
         if texts is None:
             if len(self._texts_by_row) > TEXTS_KEPT:
                 self._texts_by_row.clear()
-            texts = self._texts_by_row[row] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+            texts = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+            if self.reference_under_name and row.reference:
+                texts = (f"{texts[0]}\n{row.reference}", *texts[1:])
+            self._texts_by_row[row] = texts
         return texts
 
     @staticmethod

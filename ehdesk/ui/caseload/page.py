@@ -3,7 +3,7 @@ box that finds any family in the store as the worker types."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.dates import widest_date
 from ehdesk.ui.style import heading, page_margins
-from ehdesk.ui.widgets import FITS_WIDTH
+from ehdesk.ui.widgets import FITS_WIDTH, ReadableCells, heading_width
 
 
 class CaseloadPage(QWidget):
@@ -72,27 +72,19 @@ class CaseloadPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        self.table.setItemDelegate(ReadableCells(self.table))
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # what is due takes the rest
+        header.setStretchLastSection(False)
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        m = self.fontMetrics().horizontalAdvance("M")
-        # Wide enough for a date and for what is due in words ("12-month limit: close or get
-        # sign-off"), bold when overdue; "When" takes the rest.
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        pad = m * 2
-        date_width = QFontMetrics(bold).horizontalAdvance(widest_date()) + pad  # in the pack's style
-        due_width = QFontMetrics(bold).horizontalAdvance("12-month limit: close or get sign-off") + pad
-        for col, width in enumerate((m * 13, m * 9, m * 12, m * 4, date_width, due_width)):
-            self.table.setColumnWidth(col, width)
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring: quick resets
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 14)
+        self._laid_out: tuple | None = None  # (the columns' widths, lines a row) last set
+        self.table.installEventFilter(self)  # the columns laid out again as it is resized
 
         top = QHBoxLayout()
         titles = QVBoxLayout()
@@ -124,6 +116,48 @@ class CaseloadPage(QWidget):
         self.table.activated.connect(self._activated)
         self.new_button.clicked.connect(self._ask_new_family)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.table and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The columns side by side within the table, what is due taking the width left. Where
+        they do not fit on one line a row (837 px wide at 150% on a 1,280x720 screen), each row
+        has two lines: the reference under the family's name (in place of its own column), names
+        and what is due wrapped, "⚠ Overdue since" over its date; dates stay whole. Widths come
+        from the font, not the rows, so thousands of search results need no measuring."""
+        table = self.table
+        plain = table.fontMetrics()
+        bold = QFont(table.font())
+        bold.setBold(True)  # what is due, and when, in bold when overdue
+        strong = QFontMetrics(bold)
+        m = plain.horizontalAdvance("M")
+        date = widest_date()  # in the pack's style
+        allocated = plain.horizontalAdvance(date) + m
+        due = strong.horizontalAdvance("12-month limit: close or get sign-off") + m  # its least, on a line
+        when = strong.horizontalAdvance(f"⚠ Overdue since {date}") + m
+        widths = [m * 13, m * 9, m * 12, m * 4, allocated, 0, when]  # 0: hidden, or what is due
+        room = table.width() - 2 * table.frameWidth() - table.verticalScrollBar().sizeHint().width()
+        two_lines = sum(widths) + due > room
+        if two_lines:
+            when = max(strong.horizontalAdvance("⚠ Overdue since"), strong.horizontalAdvance(date)) + m
+            widths = [m * 9, 0, m * 9, m * 4, allocated, 0, when]
+        widths = [w and max(w, heading_width(table, c)) for c, w in enumerate(widths)]
+        if self._laid_out == (widths, two_lines):
+            return  # as it was: a column the worker has widened stays so
+        self._laid_out = (widths, two_lines)
+        table.setWordWrap(two_lines)
+        table.setColumnHidden(1, two_lines)
+        self.model.set_reference_under_name(two_lines)
+        for column, width in enumerate(widths):
+            if width:
+                table.setColumnWidth(column, width)
+        rows = 2 * plain.height() + 12 if two_lines else plain.height() + 14
+        table.verticalHeader().setDefaultSectionSize(rows)
 
     # -- data ------------------------------------------------------------------------------
 
