@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ehdesk.casework import meetings, plans, sessions
 from ehdesk.casework.extensions import sign_off_extension
 from ehdesk.casework.timescales import add_months
+from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack
 from ehdesk.demo.fates import Fate, fate_of
 from ehdesk.demo.managers import as_manager
@@ -82,7 +83,6 @@ OUTCOMES = [
         ],
     ),
 ]
-STEPS = ("not_started", "in_progress", "done")
 
 
 def _who(rng: random.Random, template: tuple, names: dict) -> tuple[str, str]:
@@ -96,8 +96,19 @@ class _Action:
 
     id: str
     outcome_id: str
+    what: str
     status: str
     by_when: date
+
+
+@dataclass
+class _Plan:
+    """The demo's note of a case's plan: its actions, and the actions that would serve its
+    outcomes but are not in it (outcome id, the action's fields but its date), one of which a
+    review may add."""
+
+    actions: list[_Action]
+    spare: list[tuple[str, dict]]
 
 
 def plans_step(
@@ -136,7 +147,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
 
     # The plan: 2-3 outcomes, 1-2 actions each, every action under the outcome it serves.
     outcome_ids: list[str] = []
-    actions: list[_Action] = []
+    plan = _Plan([], [])
     for what, whom, how, need, own_actions in rng.sample(OUTCOMES, rng.randint(2, 3)):
         outcome_id = plans.add_outcome(
             session, eid,
@@ -144,15 +155,25 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
              "how_we_will_know": how.format(**words), "linked_need": pack.label("presenting_factors", need)},
         )  # fmt: skip
         outcome_ids.append(outcome_id)
-        for template in rng.sample(own_actions, rng.randint(1, 2)):
+        chosen = rng.sample(own_actions, rng.randint(1, 2))
+        for template in chosen:
             person, agency = _who(rng, template, words)
             by_when = start + timedelta(days=rng.randint(42, 150))
+            what_to_do = template[0].format(**words)
             action_id = plans.add_action(
                 session, outcome_id,
-                {"what": template[0].format(**words), "who_name": person,
+                {"what": what_to_do, "who_name": person,
                  "who_agency": agency if agency in agencies else "", "by_when": by_when},
             )  # fmt: skip
-            actions.append(_Action(action_id, outcome_id, "not_started", by_when))
+            plan.actions.append(_Action(action_id, outcome_id, what_to_do, "not_started", by_when))
+        for template in own_actions:
+            if template not in chosen:
+                person, agency = _who(rng, template, words)
+                plan.spare.append(
+                    (outcome_id, {"what": template[0].format(**words), "who_name": person,
+                                  "who_agency": agency if agency in agencies else ""})
+                )  # fmt: skip
+    actions = plan.actions
 
     # Meetings: the first TAF usually within 6 weeks; sometimes late or not yet held.
     roll = rng.random()
@@ -185,13 +206,14 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
          "written_update": "Sent a written update on attendance and how things are at school." if away else ""}
     )  # fmt: skip
     for number, on in enumerate(held, start=1):
-        if number > 1:
-            _progress_between_meetings(session, rng, actions, on)
+        # The review's outcome is where the case is headed; what the plan got done since the last
+        # meeting goes with it (see _progress_at_review), and the review's notes say so.
         outcome = "" if number == 1 else _review_outcome(rng, fate, last=number == len(held))
         meeting_id = meetings.create_meeting(
             session, eid, "initial_taf" if number == 1 else "taf_review", on,
             place=rng.choice(["Family home", "Children's centre", "School"]),
         )  # fmt: skip
+        review_notes = _progress_at_review(session, rng, plan, on, outcome, meeting_id) if number > 1 else ""
         meetings.update_meeting(
             session, meeting_id,
             {"attendees": attendees, "confidentiality_read": True,
@@ -200,6 +222,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
                  {"name": adult, "is_child": False, "text": PARENT_SAYS[outcome]}],
              "practitioner_updates": [{"name": name, "agency": pack.label("agencies", agency),
                                        "text": PROFESSIONAL_SAYS[outcome]}],
+             "plan_review_notes": review_notes,
              "review_outcome": outcome, "next_meeting_on": on + timedelta(days=rng.choice([56, 70, 84])),
              # A review records each outcome's progress, in step with the meeting's overall outcome.
              "outcome_reviews": [{"outcome_id": o, "progress": outcome, "note": ""} for o in outcome_ids]
@@ -272,24 +295,100 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
                 )  # fmt: skip
 
 
-def _progress_between_meetings(
-    session: Session, rng: random.Random, actions: list[_Action], on: date
-) -> None:
+def _progress_at_review(
+    session: Session, rng: random.Random, plan: _Plan, on: date, outcome: str, meeting_id: str
+) -> str:
     """Between meetings some actions move on a step; at the review an action past its date is done
-    by now or given a new date, so the plan does not carry months-old overdue actions."""
+    by now or carried over with a new date, so the plan does not carry months-old overdue actions.
+
+    What gets done goes with the review's outcome, as a TAF would see it: a positive change follows
+    something in the plan getting done, and a review that found no change (or things worse) does
+    not find all that the plan asked for done: at most half the actions still open at the last
+    meeting are done at it, the rest still under way or carried over. Returns the review's notes
+    on the plan, which say what was done, what was carried over and, where things were done but
+    nothing changed, why. A review that finds the plan's actions all done and no change (or things
+    worse) agrees a new action, where the plan's outcomes have one to add: the plan is reviewed and
+    updated at each TAF review."""
+    actions = plan.actions
     before = {a.id: (a.status, a.by_when) for a in actions}
+    still_open = [a for a in actions if a.status != "done"]
+    better = outcome == "positive_change"
+    can_finish = len(still_open) if better else len(still_open) // 2
+    finished: list[_Action] = []
+
+    def finish(a: _Action) -> bool:
+        if len(finished) >= can_finish:
+            return False
+        a.status = "done"
+        finished.append(a)
+        return True
+
     for a in rng.sample(actions, min(len(actions), rng.randint(1, 2))):
-        if a.status in STEPS:
-            a.status = STEPS[min(STEPS.index(a.status) + 1, 2)]
+        if a.status == "not_started":
+            a.status = "in_progress"
+        elif a.status == "in_progress":
+            finish(a)  # or still under way: the family's week did not go as planned
     for a in actions:
         if a.status != "done" and a.by_when < on:
-            if rng.random() < 0.6:
-                a.status = "done"
-            else:
+            if not (rng.random() < DONE_BY_THE_REVIEW[outcome] and finish(a)):
                 a.by_when = on + timedelta(days=rng.randint(28, 84))
+    if better and not any(a.status == "done" for a in actions):
+        # Things got better because something the plan asked for was done: the action furthest on
+        # (done by its own date, not the one it would have been carried over to).
+        first = min(still_open, key=lambda a: (a.status != "in_progress", before[a.id][1]))
+        finish(first)
+        first.by_when = before[first.id][1]
     for a in actions:
         if before[a.id] != (a.status, a.by_when):
             plans.update_action(session, a.id, {"status": a.status, "by_when": a.by_when})
+    carried = [a for a in actions if a.status != "done" and a.by_when != before[a.id][1]]
+    under_way = [a for a in actions if a.status == "in_progress" and a not in carried]
+    waiting = [a for a in actions if a.status == "not_started" and a not in carried]
+    notes = []
+    if finished:
+        notes.append("Done since the last meeting: " + "; ".join(a.what for a in finished) + ".")
+    if carried:
+        notes.append(
+            "Carried over with a new date: "
+            + "; ".join(f"{a.what} (by {show_date(a.by_when)})" for a in carried)
+            + "."
+        )
+    if under_way:
+        notes.append("Still under way: " + "; ".join(a.what for a in under_way) + ".")
+    if waiting:
+        notes.append("Not started yet: " + "; ".join(a.what for a in waiting) + ".")
+    notes.append(REVIEW_NOTES[outcome, bool(finished), bool(still_open)])
+    if not better and not still_open and plan.spare:
+        outcome_id, data = plan.spare.pop(rng.randrange(len(plan.spare)))
+        by_when = on + timedelta(days=rng.randint(42, 84))
+        action_id = plans.add_action(session, outcome_id, data | {"by_when": by_when}, meeting_id=meeting_id)
+        actions.append(_Action(action_id, outcome_id, data["what"], "not_started", by_when))
+        notes.append(f"New action agreed: {data['what']} (by {show_date(by_when)}).")
+    return " ".join(notes)
+
+
+# How likely an action past its date is done by the review (else it is carried over), by the
+# review's outcome: most of it where things got better, less where they did not.
+DONE_BY_THE_REVIEW = {"positive_change": 0.75, "no_change": 0.45, "deterioration": 0.3}
+# What the review's notes say of the plan, by (outcome, anything done since the last meeting,
+# anything still open at the last meeting).
+REVIEW_NOTES = {
+    ("positive_change", True, True): "The family and the team can see the difference the plan is making.",
+    ("positive_change", False, True): "What was done earlier in the plan is making a difference now.",
+    ("positive_change", False, False): "The plan's actions are done and the difference is holding.",
+    ("no_change", True, True): "What was done is recent and has not made a difference yet; the team"
+    " will look for it at the next review and keep the rest of the plan going.",
+    ("no_change", False, True): "The plan has not moved on enough to make a difference yet; the"
+    " family and the team talked through what got in the way and kept the actions going.",
+    ("no_change", False, False): "The plan's actions are done but have not made a difference yet;"
+    " the team talked about what else would help.",
+    ("deterioration", True, True): "Things have been harder for the family and what was done has not"
+    " helped yet; the team agreed the rest of the plan still matters and who will do what next.",
+    ("deterioration", False, True): "Things have been harder for the family and the plan has stalled;"
+    " the team talked through what got in the way and agreed who will do what next.",
+    ("deterioration", False, False): "Things have been harder for the family although the plan's"
+    " actions are done; the team talked about what more help is needed.",
+}
 
 
 NO_TAF_AT_MOST_DAYS = 120
