@@ -408,7 +408,7 @@ def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
     for action_id, a in new_actions.items():
         old = old_actions.get(action_id)
         if old is None:
-            lines.append(f"New action: {a['what']} ({a['who']}, by {a['by_when']})")
+            lines.append(f"New action: {a['what']} ({a['who']}, by {_day(a['by_when'])})")
             continue
         if old["status"] != a["status"]:
             lines.append(f"{a['what']}: {STATUS_LABELS[old['status']]} → {STATUS_LABELS[a['status']]}")

@@ -110,6 +110,31 @@ def test_meeting_needs_next_date_and_review_versions_the_plan(store, episode):
     assert facts.next_meeting_planned_on == date(2026, 7, 6)
 
 
+def test_the_plan_history_gives_a_new_actions_date_as_it_gives_a_changed_one():
+    # A new action agreed at a review read "by 2026-07-22" in "How the plan has changed", beside
+    # "now due by 22 July 2026" for an action given a new date.
+    from ehdesk.config.dates import show_date
+
+    action = {"id": "a", "what": "Call school", "who": "Mum", "status": "not_started", "rag": ""}
+    before = [
+        {"id": "o", "what_will_be_different": "Sam gets to school", "actions": [action | {"by_when": ""}]}
+    ]
+    after = [
+        {
+            "id": "o",
+            "what_will_be_different": "Sam gets to school",
+            "actions": [
+                action | {"by_when": "2026-07-22"},
+                action | {"id": "b", "what": "Breakfast club", "by_when": "2026-08-01"},
+            ],
+        }
+    ]
+    assert plans.describe_changes(before, after) == [
+        f"Call school: now due by {show_date(date(2026, 7, 22))} (was no date)",
+        f"New action: Breakfast club (Mum, by {show_date(date(2026, 8, 1))})",
+    ]
+
+
 def test_planned_sessions_are_upcoming_and_held_ones_need_para(store, episode):
     family_id, episode_id = episode
     with store.session() as s:
