@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Blob, Family, FamilyScoped, Team, User, synced_models
-from ehdesk.server import move_requests
+from ehdesk.server import move_requests, signin_limits
 from ehdesk.server.changelog import Revisions, log_row
 from ehdesk.server.models import Account, BlobOwner, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
 from ehdesk.server.security import hash_password, revoke_device_tokens
@@ -88,6 +88,9 @@ def reset_password(session: Session, username: str, password: str) -> str:
     # Whoever knew the old password may hold a session: every laptop of the user signs in again.
     for device in session.scalars(select(Device).where(Device.user_id == user.id)):
         revoke_device_tokens(session, device.id)
+    # A worker locked out by wrong passwords (up to an hour) can sign in with the new one at once:
+    # the wait stayed, and IT could do nothing but tell them to wait.
+    signin_limits.forget_user(session, account.username)
     _audit(session, "reset_password", "user_account", user.id)
     return account.username
 
@@ -179,3 +182,13 @@ def wipe_profile(session: Session, username: str | None = None, device_id: str |
         device.wipe = True
         _audit(session, "wipe_profile", "device", device.id)
     return len(devices)
+
+
+def devices(session: Session, username: str | None = None) -> list[tuple[Device, str]]:
+    """Every laptop that has signed in (or ``username``'s), with its user's name, oldest first:
+    how IT finds the id ``revoke-device --device`` and ``wipe-profile --device`` take."""
+    query = select(Device, Account.username).join(Account, Account.user_id == Device.user_id)
+    if username is not None:
+        user, account = _user(session, username)
+        query = query.where(Device.user_id == user.id)
+    return [(device, name) for device, name in session.execute(query.order_by(Device.created_at, Device.id))]

@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--family", required=True, metavar="ID")
     p.add_argument("--team", required=True)
     p.set_defaults(handler=_move_family)
+    p = asub.add_parser("devices", help="the laptops that have signed in, with the ids revoke-device takes")
+    p.add_argument("--name", help="only this user's laptops")
+    p.set_defaults(handler=_devices)
     p = asub.add_parser("move-requests", help="families managers have asked to move to another team")
     p.set_defaults(handler=_move_requests)
     for name, handler, text in (
@@ -140,28 +143,65 @@ def database_url(args) -> str:
 
     url = args.database_url or os.environ.get("EHDESK_DATABASE_URL")
     if url:
-        return url
-    data_dir = args.data_dir or Path(
-        os.environ.get("EHDESK_SERVER_DATA_DIR")
-        or platformdirs.user_data_dir("ehdesk-server", appauthor=False)
-    )
+        return postgres_url(url)
+    data_dir = args.data_dir or os.environ.get("EHDESK_SERVER_DATA_DIR")
+    if not data_dir:
+        data_dir = platformdirs.user_data_dir("ehdesk-server", appauthor=False)
+        # Said every time: an admin command typed without the --database-url the server runs with
+        # made its team or user in a pilot database of its own, and said nothing.
+        print(
+            f"ehdesk-server: no --database-url (or EHDESK_DATABASE_URL) given, so this uses the "
+            f"SQLite pilot database in {data_dir}.",
+            file=sys.stderr,
+        )
     try:
         Path(data_dir).mkdir(parents=True, exist_ok=True)
     except OSError:
         raise EhdeskError(f"The data folder {data_dir} cannot be created.") from None
-    return default_url(data_dir)
+    return default_url(Path(data_dir))
+
+
+def postgres_url(url: str) -> str:
+    """``url`` with PostgreSQL's own spellings (``postgresql://``, ``postgres://``, what
+    ``pg_dump`` and ``psql`` take) read as the psycopg driver the server ships with, so one URL
+    serves the server and the PostgreSQL tools alike."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 def open_database(args):
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from alembic.util import CommandError
+    from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
-    from ehdesk.server.db import make_engine, migrate
+    from ehdesk.server.db import make_engine, migrate, unknown_migrations
 
+    engine = None
     try:
         engine = make_engine(database_url(args))
         migrate(engine)
-    except OperationalError:
-        raise EhdeskError("The server's database cannot be reached or opened.") from None
+    except OperationalError as exc:
+        raise EhdeskError(unreachable(engine, exc)) from None
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        where = _where(engine)
+        raise EhdeskError(
+            f"The server's database cannot be set up: the user {where['user']} may not create tables "
+            f'in the database "{where["database"]}". Make that user the database\'s owner '
+            f"(createdb -O {where['login']} {where['database']}, or ALTER DATABASE ... OWNER TO), "
+            "or grant it CREATE on the schema the tables go in."
+        ) from None
+    except CommandError:
+        newer = unknown_migrations(engine) if engine is not None else []
+        if not newer:
+            raise
+        raise EhdeskError(
+            "The server's database was set up by a newer release of ehdesk-server (it holds "
+            f"migration {', '.join(newer)}, which this release does not know): run that release "
+            "against it, or restore a backup taken before the upgrade."
+        ) from None
     except ImportError:
         raise EhdeskError("The database URL names a driver that is not installed.") from None
     except (
@@ -173,6 +213,67 @@ def open_database(args):
             "(or leave it out for SQLite in the data folder)."
         ) from None
     return engine
+
+
+def _where(engine) -> dict:
+    """The parts of the engine's URL an error may name: never the password."""
+    url = engine.url
+    return {
+        "host": url.host or "localhost",
+        "port": url.port or 5432,
+        "database": url.database or "",
+        "user": f'"{url.username}"' if url.username else "(the login's own name)",
+        "login": url.username or "USER",
+    }
+
+
+def unreachable(engine, exc) -> str:
+    """Why the database could not be opened, in words IT can act on. The driver's message is read
+    for its reason but never echoed (it may quote the URL); what is named comes from the URL,
+    without its password."""
+    reason = str(getattr(exc, "orig", exc))
+    lead = "The server's database cannot be reached or opened"
+    if engine is None:
+        return f"{lead}."
+    if engine.dialect.name == "sqlite":
+        if "unable to open database file" in reason:
+            return (
+                f"{lead}: the SQLite file {engine.url.database} cannot be opened (does its folder "
+                "exist, and may this account write to it?)."
+            )
+        return f"{lead}."
+    w = _where(engine)
+    at = f"PostgreSQL at {w['host']}:{w['port']}"
+    if "does not exist" in reason and "database" in reason:
+        return (
+            f'{lead}: {at} has no database "{w["database"]}". Create it first '
+            f"(createdb -h {w['host']} -O USER {w['database']}), or correct the name in the URL."
+        )
+    if "does not exist" in reason and "role" in reason:
+        return (
+            f"{lead}: {at} has no user {w['user']}. Create it first (createuser), or correct the "
+            "user in the URL."
+        )
+    if "password authentication failed" in reason or "no password supplied" in reason:
+        return (
+            f"{lead}: {at} refused the password of user {w['user']}. Check the password "
+            "(in ~/.pgpass, PGPASSWORD or the URL)."
+        )
+    if "pg_hba.conf" in reason:
+        return (
+            f"{lead}: {at} does not let user {w['user']} connect from this computer "
+            "(see pg_hba.conf on the database server)."
+        )
+    if "resolve host" in reason or "translate host name" in reason:
+        return f'{lead}: the host "{w["host"]}" cannot be found. Check the host name in the URL.'
+    if "Connection refused" in reason:
+        return (
+            f"{lead}: nothing answers at {w['host']}:{w['port']}. Is PostgreSQL running there, "
+            "and is the port right?"
+        )
+    if "timeout" in reason or "timed out" in reason:
+        return f"{lead}: {at} did not answer in time (a firewall, or the wrong host?)."
+    return f'{lead} ({at}, database "{w["database"]}").'
 
 
 def _port(text: str) -> int:
@@ -259,6 +360,38 @@ def _move_requests(args) -> int:
     return 0
 
 
+def _devices(args) -> int:
+    from ehdesk.server import admin
+
+    def listed(s):
+        return [
+            (d.id, name, d.created_at, d.last_seen_at, d.revoked, d.wipe, d.wipe_delivered_at)
+            for d, name in admin.devices(s, args.name)
+        ]
+
+    rows = _admin(args, listed)
+    if not rows:
+        print(
+            "No laptop has signed in yet."
+            if args.name is None
+            else "This user has not signed in from any laptop."
+        )
+    for device_id, name, created, seen, revoked, wipe, wiped in rows:
+        state = []
+        if revoked:
+            state.append("revoked")
+        if wiped is not None:
+            state.append(f"wiped {wiped:%Y-%m-%d %H:%M} UTC")
+        elif wipe:
+            state.append("to be wiped at its next contact")
+        last = f"{seen:%Y-%m-%d %H:%M} UTC" if seen is not None else "never"
+        print(
+            f"{device_id}  {name}  signed in {created:%Y-%m-%d %H:%M} UTC, last seen {last}"
+            + (f"  ({', '.join(state)})" if state else "")
+        )
+    return 0
+
+
 def _revoke(args) -> int:
     from ehdesk.server import admin
 
@@ -288,11 +421,6 @@ def serve(args) -> int:
     sockets = listening_sockets(args.host, args.port)
     try:
         engine = open_database(args)
-        if getattr(args, "log_format", "json") == "json":
-            from ehdesk.server.ops_metrics import configure_json_logging
-
-            configure_json_logging()
-        print(f"ehdesk-server listening on http://{args.host}:{args.port}", file=sys.stderr)
         proxies = list(args.trusted_proxy) + [
             p for p in os.environ.get("EHDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
         ]
@@ -309,6 +437,19 @@ def serve(args) -> int:
             server_header=False,
             date_header=False,
         )
+        # After uvicorn.Config, which sets up uvicorn's own loggers: set up before it, the JSON
+        # handler was taken off "uvicorn.error", and a request that failed (the database gone)
+        # wrote a multi-line traceback quoting the database's error to the log.
+        listening = f"listening on http://{args.host}:{args.port}"
+        if getattr(args, "log_format", "json") == "json":
+            import logging
+
+            from ehdesk.server.ops_metrics import configure_json_logging
+
+            configure_json_logging()
+            logging.getLogger("ehdesk.server").info(listening)
+        else:
+            print(f"ehdesk-server {listening}", file=sys.stderr)
         server = uvicorn.Server(config)
         try:
             server.run(sockets=sockets)  # what uvicorn.run does, on the sockets bound above

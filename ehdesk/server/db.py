@@ -113,6 +113,37 @@ def migrate(engine: Engine) -> None:
         ensure_epoch(conn)
 
 
+def migration_versions(conn) -> dict[str, tuple[set[str], set[str]]]:
+    """For the domain tables ("store") and the server's own ("server"): the migrations this
+    release knows and the versions the database says it holds (empty where no version table)."""
+    from alembic.script import ScriptDirectory
+
+    out = {}
+    for name, cfg, table in (
+        ("store", store_alembic_config(), "alembic_version"),
+        ("server", server_alembic_config(), "alembic_version_server"),
+    ):
+        known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+        try:
+            with conn.begin_nested():
+                have = {row[0] for row in conn.execute(text(f"SELECT version_num FROM {table}"))}
+        except Exception:  # noqa: BLE001  (no such table: nothing migrated yet)
+            have = set()
+        out[name] = (known, have)
+    return out
+
+
+def unknown_migrations(engine: Engine) -> list[str]:
+    """Versions the database holds that this release has no script for: a newer release
+    migrated it. Empty if the database cannot be read."""
+    try:
+        with engine.connect() as conn:
+            found = migration_versions(conn)
+    except Exception:  # noqa: BLE001  (asked while explaining another failure)
+        return []
+    return sorted(v for known, have in found.values() for v in have - known)
+
+
 def session_factory(engine: Engine) -> sessionmaker:
     from ehdesk.server.auth_cache import watch
 

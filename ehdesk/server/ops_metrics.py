@@ -207,28 +207,28 @@ def ready(request: Request) -> Response:
 
 
 def migration_state(engine) -> dict:
+    """Whether the database carries this release's newest migrations, domain tables ("store") and
+    server tables alike; when not, which of them it lacks (``missing``) and which versions it holds
+    that this release has no script for (``unknown``: a newer release migrated it)."""
     from alembic.script import ScriptDirectory
 
-    from ehdesk.server.db import server_alembic_config, store_alembic_config
+    from ehdesk.server.db import migration_versions, server_alembic_config, store_alembic_config
 
-    store_heads = set(ScriptDirectory.from_config(store_alembic_config()).get_heads())
-    server_heads = set(ScriptDirectory.from_config(server_alembic_config()).get_heads())
+    heads = {
+        "store": set(ScriptDirectory.from_config(store_alembic_config()).get_heads()),
+        "server": set(ScriptDirectory.from_config(server_alembic_config()).get_heads()),
+    }
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
-        store_have = _versions(conn, "alembic_version")
-        server_have = _versions(conn, "alembic_version_server")
-    return {
-        "store_migrated": store_have == store_heads,
-        "server_migrated": server_have == server_heads,
-    }
-
-
-def _versions(conn, table: str) -> set[str]:
-    try:
-        return {row[0] for row in conn.execute(text(f"SELECT version_num FROM {table}"))}
-    except Exception:  # noqa: BLE001  (no such table: not migrated)
-        conn.rollback()
-        return set()
+        found = migration_versions(conn)
+    state: dict = {f"{name}_migrated": found[name][1] == heads[name] for name in ("store", "server")}
+    missing = sorted(v for name in heads for v in heads[name] - found[name][1])
+    unknown = sorted(v for known, have in found.values() for v in have - known)
+    if missing:
+        state["missing"] = missing
+    if unknown:
+        state["unknown"] = unknown
+    return state
 
 
 def install(app: FastAPI) -> None:
@@ -262,7 +262,7 @@ class JsonFormatter(logging.Formatter):
             "at": self._stamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": record.getMessage().strip(),
         }
         for name in self.FIELDS:
             if hasattr(record, name):
@@ -281,8 +281,9 @@ def configure_json_logging(level: int = logging.INFO) -> None:
     logging._srcfile = None
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
-    for name in ("ehdesk", "uvicorn.error"):
+    # uvicorn's own: its warnings and errors (a request that failed), not its start-up chatter.
+    for name, at in (("ehdesk", level), ("uvicorn.error", max(level, logging.WARNING))):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
-        logger.setLevel(level)
+        logger.setLevel(at)
         logger.propagate = False

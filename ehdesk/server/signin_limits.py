@@ -113,3 +113,20 @@ def succeeded(s: Session, username: str, address: str) -> None:
     per_address = s.get(SignInLimit, _address_key(address), with_for_update=True)
     if per_address is not None and per_address.failures > 0:
         per_address.failures -= 1
+
+
+def forget_user(s: Session, username: str) -> int:
+    """Lift the wait wrong passwords put on ``username`` from every address (a password reset: the
+    worker given a new password can use it at once). Returns how many addresses were waiting.
+    The addresses' own counts stay: they are not this user's."""
+    from sqlalchemy import delete, select
+
+    table = SignInLimit.__table__
+    keys = []
+    for key in s.scalars(select(table.c.key).where(table.c.key.startswith("u:", autoescape=True))):
+        named = key.partition("|")[2]  # an address never holds "|"; a key is cut at 200 characters
+        if named == username or (len(key) == 200 and username.startswith(named)):
+            keys.append(key)
+    if keys:
+        s.execute(delete(table).where(table.c.key.in_(keys)))
+    return len(keys)

@@ -263,7 +263,7 @@ class SyncClient:
                         continue
                     if response.status_code >= 400:
                         response.read()
-                        raise _refusal(response)
+                        raise _refusal(response, self.base_url)
                     reader = framing.FrameReader(response.headers.get("x-ehdesk-codec", "gzip"))
                     self.bytes_received += 150
                     for data in response.iter_raw():
@@ -367,22 +367,31 @@ class SyncClient:
                 and response.status_code not in RETRY_STATUSES
                 and response.status_code < 500
             ):
-                raise _refusal(response)
+                raise _refusal(response, self.base_url)
             attempt += 1
             if attempt > self.retries:
                 if response is None:
                     raise Offline(
                         "The council server cannot be reached. Your changes are kept on this laptop."
                     )
-                raise _refusal(response)
+                raise _refusal(response, self.base_url)
             self.sleep(min(self.backoff * 2 ** (attempt - 1), 30.0))
 
 
-def _refusal(response: httpx.Response) -> SyncRefused:
+def _refusal(response: httpx.Response, server: str = "") -> SyncRefused:
     try:
         detail = response.json().get("detail")
-    except ValueError:
+    except (ValueError, AttributeError):
         detail = None
+    if response.status_code == 404 and detail in (None, "Not Found"):
+        # Not one of the server's own 404s (each says what was not found): the address leads to
+        # something that has no such endpoint, such as a path after the server's address or
+        # another web site. Was "Not Found".
+        return SyncRefused(
+            f"The address {server or 'given'} does not lead to an ehdesk server: give the server's "
+            "own address, with nothing after it (as https://ehdesk.council.example).",
+            404,
+        )
     if not isinstance(detail, str):
         detail = f"The council server refused the request ({response.status_code})."
     if response.status_code == 401:

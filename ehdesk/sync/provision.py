@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ehdesk.config.settings import device_settings
 from ehdesk.store import ProfileInfo, ProfileManager
-from ehdesk.sync.client import SyncClient
+from ehdesk.sync.client import Offline, SyncClient
 from ehdesk.sync.engine import SyncEngine
 from ehdesk.sync.tokens import save_refresh_token
 
@@ -20,9 +20,16 @@ def provision_profile(
     """``first_sync=False`` leaves the caseload to the next sync (tests of the first sync itself)."""
     client = client or SyncClient(args.server)
     try:
-        reply = client.sign_in(
-            getattr(args, "username", None) or args.name, password, device_name="ehdesk laptop"
-        )
+        try:
+            reply = client.sign_in(
+                getattr(args, "username", None) or args.name, password, device_name="ehdesk laptop"
+            )
+        except Offline:
+            # Was "... Your changes are kept on this laptop.": there is no profile, nor changes, yet.
+            raise Offline(
+                f"The council server at {client.base_url} cannot be reached: check the address and "
+                "that the server is running. No profile was made."
+            ) from None
         profiles = ProfileManager(Path(args.data_dir))
         info = profiles.create(
             args.name,

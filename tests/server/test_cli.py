@@ -1,6 +1,7 @@
 """``ehdesk-server`` as council IT uses it, and ``ehdesk profile create --server`` / ``ehdesk sync``
 as a worker's laptop runs them headless."""
 
+import json
 import os
 import socket
 import subprocess
@@ -86,8 +87,9 @@ def test_admin_commands_and_plain_errors(tmp_path, monkeypatch, capsys):
         )
         == 2
     )
-    assert (
-        capsys.readouterr().err.strip() == "ehdesk-server: The server's database cannot be reached or opened."
+    assert capsys.readouterr().err == (
+        "ehdesk-server: The server's database cannot be reached or opened: nothing answers at "
+        "127.0.0.1:1. Is PostgreSQL running there, and is the port right?\n"
     )
 
 
@@ -191,21 +193,12 @@ def test_an_address_the_server_cannot_listen_on_is_one_plain_line(tmp_path, caps
     assert not data.exists()  # refused before the database was made
 
 
-@pytest.fixture
-def served(tmp_path, monkeypatch):
-    """``ehdesk-server`` started as a process, on SQLite in its data dir."""
-    data = tmp_path / "server"
-    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
-    env = dict(os.environ)
-    for argv in (
-        ["admin", "create-team", "--name", "North"],
-        ["admin", "create-user", "--name", "ann", "--team", "North", "--role", "practitioner"],
-    ):
-        assert server_main(["--data-dir", str(data), *argv]) == 0
+def start_server(data) -> tuple[subprocess.Popen, str]:
+    """``ehdesk-server --data-dir DATA`` as a process (its log on a pipe), once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ehdesk.server.cli", "--data-dir", str(data), "--port", str(port)],
-        env=env,
+        env=dict(os.environ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -214,12 +207,25 @@ def served(tmp_path, monkeypatch):
     while True:
         try:
             if httpx.get(f"{url}/v1/health").status_code == 200:
-                break
+                return process, url
         except httpx.TransportError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 raise RuntimeError("ehdesk-server did not start") from None
             time.sleep(0.1)
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """``ehdesk-server`` started as a process, on SQLite in its data dir."""
+    data = tmp_path / "server"
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    for argv in (
+        ["admin", "create-team", "--name", "North"],
+        ["admin", "create-user", "--name", "ann", "--team", "North", "--role", "practitioner"],
+    ):
+        assert server_main(["--data-dir", str(data), *argv]) == 0
+    process, url = start_server(data)
     yield url
     process.terminate()
     process.wait(10)
@@ -241,3 +247,211 @@ def test_profile_create_with_server_then_headless_sync(served, tmp_path, monkeyp
     assert capsys.readouterr().err.strip() == (
         "ehdesk: The council server cannot be reached. Your changes are kept on this laptop."
     )
+
+
+def test_a_laptop_given_a_wrong_server_address_is_told_so_in_plain_words(
+    served, tmp_path, monkeypatch, capsys
+):
+    laptop = str(tmp_path / "laptop")
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    create = ["--data-dir", laptop, "profile", "create", "--name", "ann", "--server"]
+    # A path after the server's address (or another web site) said "ehdesk: Not Found".
+    assert ehdesk_main([*create, f"{served}/v1"]) == 2
+    assert capsys.readouterr().err == (
+        f"ehdesk: The address {served}/v1 does not lead to an ehdesk server: give the server's own "
+        "address, with nothing after it (as https://ehdesk.council.example).\n"
+    )
+    # Nothing listening: said "Your changes are kept on this laptop." of a profile not yet made.
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    assert ehdesk_main([*create, unreachable]) == 2
+    assert capsys.readouterr().err == (
+        f"ehdesk: The council server at {unreachable} cannot be reached: check the address and that "
+        "the server is running. No profile was made.\n"
+    )
+    assert ehdesk_main([*create, served]) == 0  # and no profile was left behind by either
+
+
+def test_reset_password_lets_a_locked_out_worker_sign_in_at_once(served, tmp_path, monkeypatch, capsys):
+    """A worker who typed a wrong password too often waited up to an hour even after IT had set
+    a new password: reset-password left the wait in place, and nothing else lifted it."""
+    laptop = str(tmp_path / "laptop")
+    create = ["--data-dir", laptop, "profile", "create", "--name", "ann", "--server", served]
+    monkeypatch.setenv("EHDESK_PASSWORD", "not the password")
+    for _ in range(5):
+        assert ehdesk_main(create) == 2
+    capsys.readouterr()
+    assert ehdesk_main(create) == 2
+    assert capsys.readouterr().err.startswith("ehdesk: Too many failed sign-ins. Wait ")
+    monkeypatch.setenv("EHDESK_PASSWORD", "a new password from IT")
+    assert (
+        server_main(["--data-dir", str(tmp_path / "server"), "admin", "reset-password", "--name", "ann"]) == 0
+    )
+    assert capsys.readouterr().out == 'A new password is set for "ann".\n'
+    assert ehdesk_main(create) == 0
+    assert f"signed in to {served}" in capsys.readouterr().out
+
+
+def test_the_server_log_stays_json_when_a_request_fails(tmp_path, monkeypatch):
+    """Every line ``ehdesk-server`` writes is one JSON object (docs/operations.md). A request that
+    failed (here its table is gone, as when the database is lost) wrote uvicorn's multi-line
+    traceback instead, quoting the database's own error text."""
+    import sqlite3
+
+    data = tmp_path / "server"
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    assert server_main(["--data-dir", str(data), "admin", "create-team", "--name", "North"]) == 0
+    process, url = start_server(data)
+    try:
+        with sqlite3.connect(data / "ehdesk-server.db") as db:
+            db.execute("DROP TABLE server_signin_limit")
+        reply = httpx.post(
+            f"{url}/v1/auth/sign-in",
+            json={"schema_version": 3, "username": "ann", "password": PASSWORD},
+        )
+        assert reply.status_code == 500
+    finally:
+        process.terminate()
+        log = process.communicate(timeout=10)[1].decode()
+    lines = log.splitlines()
+    records = [json.loads(line) for line in lines]  # fails on any line that is not JSON
+    assert records[0]["event"] == f"listening on {url}"
+    failed = [r for r in records if r["level"] == "error"]
+    assert failed == [
+        {
+            "at": failed[0]["at"],
+            "level": "error",
+            "logger": "uvicorn.error",
+            "event": "Exception in ASGI application",
+            "error": "OperationalError",
+        }
+    ]
+    assert "server_signin_limit" not in log and "Traceback" not in log
+
+
+def test_admin_commands_without_a_database_say_which_database_they_used(tmp_path, monkeypatch, capsys):
+    """The README's first admin command, typed as shown with no --database-url, made the team in
+    a SQLite pilot database of its own while the server ran on PostgreSQL, and said only
+    "Created team"."""
+    monkeypatch.delenv("EHDESK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("EHDESK_SERVER_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert server_main(["admin", "create-team", "--name", "North"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith('Created team "North" (')
+    folder = tmp_path / "xdg" / "ehdesk-server"
+    assert err == (
+        "ehdesk-server: no --database-url (or EHDESK_DATABASE_URL) given, so this uses the SQLite "
+        f"pilot database in {folder}.\n"
+    )
+    assert (folder / "ehdesk-server.db").exists()
+    # Named on purpose (--data-dir, --database-url): nothing to say.
+    assert server_main(["--data-dir", str(tmp_path / "pilot"), "admin", "create-team", "--name", "N"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_database_of_a_newer_release_or_a_missing_folder_is_one_plain_line(tmp_path, capsys):
+    from sqlalchemy import create_engine, text
+
+    data = tmp_path / "server"
+    assert server_main(["--data-dir", str(data), "admin", "create-team", "--name", "North"]) == 0
+    capsys.readouterr()
+    engine = create_engine(f"sqlite:///{data / 'ehdesk-server.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version_server SET version_num = 's9999_from_the_future'"))
+    engine.dispose()
+    # Was "something went wrong (CommandError)", exit 1, for the server and every admin command.
+    assert server_main(["--data-dir", str(data), "admin", "move-requests"]) == 2
+    assert capsys.readouterr().err == (
+        "ehdesk-server: The server's database was set up by a newer release of ehdesk-server (it "
+        "holds migration s9999_from_the_future, which this release does not know): run that release "
+        "against it, or restore a backup taken before the upgrade.\n"
+    )
+    missing = tmp_path / "no" / "such" / "folder" / "x.db"
+    assert server_main(["--database-url", f"sqlite:///{missing}", "admin", "move-requests"]) == 2
+    assert capsys.readouterr().err == (
+        "ehdesk-server: The server's database cannot be reached or opened: the SQLite file "
+        f"{missing} cannot be opened (does its folder exist, and may this account write to it?).\n"
+    )
+
+
+@pytest.mark.postgres
+def test_postgres_database_url_mistakes_each_say_what_to_fix(postgres_url, capsys):
+    """Each was "The server's database cannot be reached or opened." (or "something went wrong
+    (ProgrammingError)"), whatever the mistake; the password is never echoed."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    url = make_url(postgres_url)
+    host, port = url.host or "localhost", url.port or 5432
+    missing_db = f"ehdesk_missing_{uuid.uuid4().hex[:8]}"
+    role = f"ehdesk_role_{uuid.uuid4().hex[:8]}"
+    owned = f"ehdesk_owned_{uuid.uuid4().hex[:8]}"
+
+    def run(database_url: str) -> str:
+        assert server_main(["--database-url", database_url, "admin", "move-requests"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "s3cret" not in err, err
+        return err
+
+    no_db = url.set(database=missing_db, password="s3cret").render_as_string(hide_password=False)
+    assert run(no_db) == (
+        f"ehdesk-server: The server's database cannot be reached or opened: PostgreSQL at {host}:{port} "
+        f'has no database "{missing_db}". Create it first (createdb -h {host} -O USER {missing_db}), '
+        "or correct the name in the URL.\n"
+    )
+    no_role = url.set(username=role, password="s3cret").render_as_string(hide_password=False)
+    assert run(no_role) == (
+        f"ehdesk-server: The server's database cannot be reached or opened: PostgreSQL at {host}:{port} "
+        f'has no user "{role}". Create it first (createuser), or correct the user in the URL.\n'
+    )
+    # PostgreSQL 15 lets only the owner create tables in a new database's public schema.
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f'CREATE DATABASE "{owned}"'))
+        as_role = url.set(username=role, database=owned).render_as_string(hide_password=False)
+        assert run(as_role) == (
+            f'ehdesk-server: The server\'s database cannot be set up: the user "{role}" may not create '
+            f'tables in the database "{owned}". Make that user the database\'s owner (createdb -O '
+            f"{role} {owned}, or ALTER DATABASE ... OWNER TO), or grant it CREATE on the schema the "
+            "tables go in.\n"
+        )
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{owned}" OWNER TO "{role}"'))
+        # The spelling pg_dump and psql take (postgres://, postgresql://) serves the server too.
+        plain = as_role.replace("postgresql+psycopg://", "postgres://")
+        assert server_main(["--database-url", plain, "admin", "move-requests"]) == 0
+        assert capsys.readouterr().out == "No family is waiting to move.\n"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{owned}" WITH (FORCE)'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
+def test_admin_devices_lists_the_ids_revoke_device_takes(served, tmp_path, monkeypatch, capsys):
+    """``revoke-device --device ID`` was documented, but nothing told IT a laptop's id."""
+    import re
+
+    admin = ["--data-dir", str(tmp_path / "server"), "admin"]
+    assert server_main([*admin, "devices"]) == 0
+    assert capsys.readouterr().out == "No laptop has signed in yet.\n"
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    laptop = str(tmp_path / "laptop")
+    assert ehdesk_main(["--data-dir", laptop, "profile", "create", "--name", "ann", "--server", served]) == 0
+    capsys.readouterr()
+    assert server_main([*admin, "devices", "--name", "ann"]) == 0
+    line = capsys.readouterr().out
+    found = re.fullmatch(
+        r"(\S+)  ann  signed in \d{4}-\d\d-\d\d \d\d:\d\d UTC, last seen \d{4}-\d\d-\d\d \d\d:\d\d UTC\n",
+        line,
+    )
+    assert found, line
+    assert server_main([*admin, "revoke-device", "--device", found.group(1), "--wipe"]) == 0
+    capsys.readouterr()
+    assert server_main([*admin, "devices"]) == 0
+    assert capsys.readouterr().out.endswith("  (revoked, to be wiped at its next contact)\n")
+    assert server_main([*admin, "devices", "--name", "nobody"]) == 2
+    assert capsys.readouterr().err == 'ehdesk-server: There is no user called "nobody".\n'
