@@ -187,6 +187,14 @@ def open_database(args):
         if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
             raise
         where = _where(engine)
+        if "permission denied for table" in str(exc.orig) or "must be owner" in str(exc.orig):
+            raise EhdeskError(
+                f"The server's database cannot be opened: the user {where['user']} may not use its "
+                "tables, which belong to another user (as after a restore run as postgres without "
+                f"--role). Restore it as the server's user (createdb -O {where['login']}, then "
+                f"pg_restore --no-owner --role={where['login']}), or have the tables' owner give "
+                f"them to {where['user']}."
+            ) from None
         raise EhdeskError(
             f"The server's database cannot be set up: the user {where['user']} may not create tables "
             f'in the database "{where["database"]}". Make that user the database\'s owner '

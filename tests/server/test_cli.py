@@ -420,6 +420,19 @@ def test_postgres_database_url_mistakes_each_say_what_to_fix(postgres_url, capsy
         )
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{owned}" OWNER TO "{role}"'))
+        # Tables that belong to another user: a restore run as postgres without --role.
+        theirs = create_engine(url.set(database=owned), isolation_level="AUTOCOMMIT")
+        with theirs.connect() as conn:
+            conn.execute(text("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)"))
+        assert run(as_role) == (
+            f'ehdesk-server: The server\'s database cannot be opened: the user "{role}" may not use its '
+            "tables, which belong to another user (as after a restore run as postgres without "
+            f"--role). Restore it as the server's user (createdb -O {role}, then pg_restore "
+            f'--no-owner --role={role}), or have the tables\' owner give them to "{role}".\n'
+        )
+        with theirs.connect() as conn:
+            conn.execute(text("DROP TABLE alembic_version"))
+        theirs.dispose()
         # The spelling pg_dump and psql take (postgres://, postgresql://) serves the server too.
         plain = as_role.replace("postgresql+psycopg://", "postgres://")
         assert server_main(["--database-url", plain, "admin", "move-requests"]) == 0
