@@ -424,14 +424,13 @@ def serve(args) -> int:
 
     from ehdesk.server.app import build
 
-    # Bound first: a port in use or a wrong --host is one plain line, before "listening" is said
-    # and before the database is opened (or migrated) for a server that cannot run.
+    # Checked and bound first: a proxy that is not an address, a port in use or a wrong --host is
+    # one plain line, before "listening" is said and before the database is opened (or migrated)
+    # for a server that cannot run.
+    proxies = trusted_proxies(args)
     sockets = listening_sockets(args.host, args.port)
     try:
         engine = open_database(args)
-        proxies = list(args.trusted_proxy) + [
-            p for p in os.environ.get("EHDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
-        ]
         config = uvicorn.Config(
             build(engine, proxies),
             # The app reads X-Forwarded-For itself, from configured proxies only (uvicorn's own
@@ -467,6 +466,29 @@ def serve(args) -> int:
     finally:
         for sock in sockets:
             sock.close()
+
+
+def trusted_proxies(args) -> list[str]:
+    """--trusted-proxy and EHDESK_TRUSTED_PROXIES, each checked to be an address or a network
+    (a host name was "something went wrong (ValueError)")."""
+    import ipaddress
+
+    given = [("--trusted-proxy", p) for p in args.trusted_proxy] + [
+        ("EHDESK_TRUSTED_PROXIES", p) for p in os.environ.get("EHDESK_TRUSTED_PROXIES", "").split(",")
+    ]
+    proxies = []
+    for where, value in given:
+        if not value.strip():
+            continue
+        try:
+            ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            raise EhdeskError(
+                f'{where}: "{value.strip()}" is not an IP address or network: give the reverse '
+                "proxy's address as numbers (10.0.0.2) or its network (10.0.0.0/24), not its name."
+            ) from None
+        proxies.append(value.strip())
+    return proxies
 
 
 def listening_sockets(host: str, port: int) -> list:

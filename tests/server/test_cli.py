@@ -170,7 +170,7 @@ def test_verify_audit_of_a_device_the_server_does_not_know_is_an_error(tmp_path,
     assert capsys.readouterr().out == "Checked 0 audit event(s): no break(s) in the chain.\n"
 
 
-def test_an_address_the_server_cannot_listen_on_is_one_plain_line(tmp_path, capsys):
+def test_an_address_the_server_cannot_listen_on_is_one_plain_line(tmp_path, monkeypatch, capsys):
     data = tmp_path / "server"
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -190,6 +190,19 @@ def test_an_address_the_server_cannot_listen_on_is_one_plain_line(tmp_path, caps
         assert server_main(["--data-dir", str(data), "--host", host, "--port", str(port)]) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"ehdesk-server: {message}") and err.count("\n") == 1, err
+    # A proxy named by its host name: was "something went wrong (ValueError)", after the database
+    # had been made and migrated.
+    assert server_main(["--data-dir", str(data), "--trusted-proxy", "proxy.council.example"]) == 2
+    assert capsys.readouterr().err == (
+        'ehdesk-server: --trusted-proxy: "proxy.council.example" is not an IP address or network: '
+        "give the reverse proxy's address as numbers (10.0.0.2) or its network (10.0.0.0/24), not "
+        "its name.\n"
+    )
+    monkeypatch.setenv("EHDESK_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.300")
+    assert server_main(["--data-dir", str(data), "--port", str(port)]) == 2
+    assert capsys.readouterr().err.startswith(
+        'ehdesk-server: EHDESK_TRUSTED_PROXIES: "10.0.0.300" is not an IP address or network'
+    )
     assert not data.exists()  # refused before the database was made
 
 
