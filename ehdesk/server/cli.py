@@ -178,8 +178,17 @@ def open_database(args):
     from ehdesk.server.db import make_engine, migrate, unknown_migrations
 
     engine = None
+    url = database_url(args)
+    if url.partition("://")[2].count("@") > 1:
+        # "u:p@ss@host": the part of the password after its "@" was read as the host, and the
+        # error about that host would have quoted it.
+        raise EhdeskError(
+            "The database URL is not valid: it holds more than one @. Write an @, /, : or # in the "
+            "password percent-encoded (%40, %2F, %3A, %23), or keep the password out of the URL, "
+            "in ~/.pgpass or PGPASSWORD."
+        )
     try:
-        engine = make_engine(database_url(args))
+        engine = make_engine(url)
         migrate(engine)
     except OperationalError as exc:
         raise EhdeskError(unreachable(engine, exc)) from None

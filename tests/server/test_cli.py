@@ -111,6 +111,13 @@ def test_more_wrong_input_to_the_server_command_is_one_plain_line(tmp_path, monk
             ["--database-url", "postgresql+psycopg://u:secret@127.0.0.1:x/db", "admin", "move-requests"],
             "The database URL is not valid",
         ),
+        # A password with an @ in it: "secret" was read as part of the host and named in the error.
+        (
+            ["--database-url", "postgresql+psycopg://u:p@secret@127.0.0.1:1/db", "admin", "move-requests"],
+            "The database URL is not valid: it holds more than one @. Write an @, /, : or # in the "
+            "password percent-encoded (%40, %2F, %3A, %23), or keep the password out of the URL, "
+            "in ~/.pgpass or PGPASSWORD.",
+        ),
     ):
         assert server_main(argv if argv[0] == "--database-url" else ["--data-dir", data, *argv]) == 2, argv
         err = capsys.readouterr().err
