@@ -70,7 +70,9 @@ def load_plan_screen(s, family_id: str, today: date) -> PlanScreen:
     facts = facts_for_episodes(s, [episode])[episode.id]
     items = due_items(facts, pack.timescales, today)
     if items:
-        text += " Next: " + "; ".join(_due_words(i) for i in items[:2]) + "."
+        # The soonest only: what comes after it is on the Overview, and a second item made this
+        # line two at 150%, a row less of the plan in sight.
+        text += f" Next: {_due_words(items[0])}."
     if episode.status == "open":
         gaps = plan_who.who_not_involved(s, episode.id, today)
         if gaps:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework.readings import OCCASIONS, MemberChoice, ReadingView
 from ehdesk.config.dates import qt_date_format
 from ehdesk.forms.tools.schema import ToolDef
+from ehdesk.ui.flow import FlowLayout
 from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tools.score_buttons import ScoreButtons
 
@@ -95,12 +96,13 @@ class ReadingForm(QWidget):
             if self.subject.count() == 2:  # only one child (or parent) to choose: choose them
                 self.subject.setCurrentIndex(1)
         self.participants: dict[str, QCheckBox] = {}
-        who = QHBoxLayout()
+        # One line a household where it fits, wrapping where it does not (a large family at 150%
+        # made the form scroll sideways, the last names out of sight).
+        who = FlowLayout()
         for member in members:
             box = QCheckBox(member.name)
             self.participants[member.id] = box
             who.addWidget(box)
-        who.addStretch(1)
         details.addRow("Who took part", who)
         self.others = QLineEdit()
         self.others.setPlaceholderText("Anyone else, e.g. grandparent, school nurse")
