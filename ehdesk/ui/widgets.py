@@ -662,17 +662,8 @@ _NUMBER_AND_WORD = re.compile(r"\b(\d+) (?=[^\W\d_])")
 
 
 class ReadableCells(QStyledItemDelegate):
-    """A table's cells as the table draws them, with two things more. Where the table wraps its
-    text, lines break where a reader would: a date stays whole ("⚠ Overdue since" over "2 December
-    2026", not "⚠ Overdue since 2" over "December 2026"), a number stays with its word, and a "·"
-    between two things ends a line rather than starts one. And where a cell cuts its text short
-    ("…"), the cell's whole text is its tooltip (unless the model gives a tooltip of its own)."""
-
-    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt's name)
-        super().initStyleOption(option, index)
-        if " " in option.text:
-            text = _DATE_IN_WORDS.sub("\\1\u00a0\\2\u00a0\\3", option.text)
-            option.text = _NUMBER_AND_WORD.sub("\\1\u00a0", text).replace(" · ", "\u00a0· ")
+    """A table's cells as the table draws them, but where a cell cuts its text short ("…"), the
+    cell's whole text is its tooltip (unless the model gives a tooltip of its own)."""
 
     def cuts(self, option: QStyleOptionViewItem, index) -> bool:
         """True if the cell, laid out as ``option`` says (its rect, whether it wraps), cuts its text."""
@@ -692,6 +683,20 @@ class ReadableCells(QStyledItemDelegate):
             QToolTip.showText(event.globalPos(), str(index.data()), view)
             return True
         return super().helpEvent(event, view, option, index)
+
+
+class ReadableWrappedCells(ReadableCells):
+    """``ReadableCells`` for a table that wraps its text: lines break where a reader would. A date
+    stays whole ("⚠ Overdue since" over "2 December 2026", not "⚠ Overdue since 2" over
+    "December 2026"), a number stays with its word, and a "·" between two things ends a line
+    rather than starts one. (Only where the table wraps: working each cell's text over in Python
+    made the caseload's paint half as long again, 5 ms to 8 ms, within a search keystroke's frame.)"""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt's name)
+        super().initStyleOption(option, index)
+        if " " in option.text:
+            text = _DATE_IN_WORDS.sub("\\1\u00a0\\2\u00a0\\3", option.text)
+            option.text = _NUMBER_AND_WORD.sub("\\1\u00a0", text).replace(" · ", "\u00a0· ")
 
 
 class _SharedWidths(QObject):

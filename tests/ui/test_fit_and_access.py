@@ -852,8 +852,9 @@ def test_the_caseload_fits_its_window_and_every_cell_reads_whole_or_in_its_toolt
             if search:
                 assert model.rowCount() > 4  # families beyond the caseload, their members named
             elif table.isColumnHidden(1):  # the reference under the family's name
-                assert all(
-                    model.index(r, 0).data().endswith(f"\n{model.rows[r].reference}") for r in range(4)
+                assert model.rowCount() > 0 and all(
+                    model.index(r, 0).data().endswith(f"\n{model.rows[r].reference}")
+                    for r in range(model.rowCount())
                 )
             for row in range(min(model.rowCount(), 8)):
                 table.scrollTo(model.index(row, 0))

@@ -26,7 +26,7 @@ from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.dates import widest_date
 from ehdesk.ui.style import heading, page_margins
-from ehdesk.ui.widgets import FITS_WIDTH, ReadableCells, heading_width
+from ehdesk.ui.widgets import FITS_WIDTH, ReadableCells, ReadableWrappedCells, heading_width
 
 
 class CaseloadPage(QWidget):
@@ -72,7 +72,8 @@ class CaseloadPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setItemDelegate(ReadableCells(self.table))
+        self._one_line, self._two_lines = ReadableCells(self.table), ReadableWrappedCells(self.table)
+        self.table.setItemDelegate(self._one_line)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -151,6 +152,7 @@ class CaseloadPage(QWidget):
             return  # as it was: a column the worker has widened stays so
         self._laid_out = (widths, two_lines)
         table.setWordWrap(two_lines)
+        table.setItemDelegate(self._two_lines if two_lines else self._one_line)
         table.setColumnHidden(1, two_lines)
         self.model.set_reference_under_name(two_lines)
         for column, width in enumerate(widths):
