@@ -128,7 +128,8 @@ def test_add_family_with_two_children_and_a_parent_then_edit_and_search(qtbot, w
     assert editor.form.errors["date_of_birth"].isVisibleTo(window)
     assert len(record.members.members) == 2
     assert "kept as a draft" in editor.status.text()
-    assert editor.status.property("role") == "error"  # not saved: in the warning colour, as the field's message
+    # Not saved: said in the warning colour, as the field's own message is.
+    assert editor.status.property("role") == "error"
     with window.store.session() as s:
         assert drafts.load_draft(s, editor.draft_key())["date_of_birth"] == "31/02/2020"
     fill(editor, date_of_birth="01/02/2019")
