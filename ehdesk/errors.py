@@ -40,7 +40,12 @@ class TooManyAttempts(EhdeskError):
 
 
 class ProfileExpired(EhdeskError):
-    """A server profile not seen online for longer than the council allows."""
+    """A server profile not seen online for longer than the council allows. ``signed_out``: its
+    sync failed because the server no longer accepts the laptop's sign-in (it may sign in again)."""
+
+    def __init__(self, message: str, signed_out: bool = False) -> None:
+        super().__init__(message)
+        self.signed_out = signed_out
 
 
 class StoreDamaged(EhdeskError):

@@ -198,7 +198,7 @@ def test_a_command_group_given_no_action_says_which_there_are(capsys, data_dir):
     for group, actions in (
         ("family", "list"),
         ("tools", "list, import-wording, seal"),
-        ("profile", "create, list, change-password, recover"),
+        ("profile", "create, sign-in, list, change-password, recover"),
         (
             "pdf",
             "agreement, agreement-family, plan, meeting, assessment, progress, closure, chronology, verify",
@@ -287,3 +287,24 @@ def test_only_a_session_with_certainly_no_screen_is_stopped(tmp_path):
         with pytest.raises(EhdeskError) as error:
             check_screen(environ, "linux")
         assert "ehdesk: " + error.value.message == NO_SCREEN, environ
+
+
+def test_profile_sign_in_asks_for_both_passwords_and_refuses_a_profile_without_a_server(run, monkeypatch):
+    import getpass
+
+    run("profile", "create", "--name", "Jo")
+    asked = []
+
+    def typed(prompt):
+        asked.append(prompt)
+        return PASSWORD if len(asked) == 1 else ""  # Enter: the server password is the same
+
+    monkeypatch.setattr(getpass, "getpass", typed)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    code, out, err = run("profile", "sign-in", "--name", "Jo", password=None)
+    assert asked == [
+        'Password for "Jo" on this laptop: ',
+        "Council server password (press Enter if it is the same): ",
+    ]
+    assert (code, out) == (2, "")
+    assert err == 'ehdesk: "Jo" was made without a council server, so there is nothing to sign in to.\n'

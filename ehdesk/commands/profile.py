@@ -1,4 +1,4 @@
-"""``ehdesk profile create|list|change-password|recover``."""
+"""``ehdesk profile create|sign-in|list|change-password|recover``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from ehdesk.errors import EhdeskError
 
 def register(sub) -> None:
     profile = sub.add_parser("profile", help="create and list worker profiles on this computer")
-    psub = profile.add_subparsers(dest="profile_command", metavar="{create,list,change-password,recover}")
+    psub = profile.add_subparsers(
+        dest="profile_command", metavar="{create,sign-in,list,change-password,recover}"
+    )
     psub.required = True
 
     create = psub.add_parser("create", help="create a worker's encrypted store")
@@ -22,6 +24,13 @@ def register(sub) -> None:
     )
     create.add_argument("--username", help="the worker's user name on the server (default: --name)")
     create.set_defaults(handler=_create)
+
+    again = psub.add_parser(
+        "sign-in",
+        help="sign a profile in to its council server again (after IT reset the password), then sync",
+    )
+    again.add_argument("--name", required=True, help="the worker profile")
+    again.set_defaults(handler=_sign_in_again)
 
     listing = psub.add_parser("list", help="the profiles on this computer")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -54,6 +63,36 @@ def _create(args) -> int:
     )
     print(f'Created profile "{profile.name}".')
     return 0
+
+
+def _sign_in_again(args) -> int:
+    """The profile's own password unlocks it (``EHDESK_PASSWORD`` or a prompt, as ``create``
+    reads it); the server password is the same unless IT reset it (``EHDESK_SERVER_PASSWORD``, or
+    a second prompt). The store is opened without the expiry rule: an expired profile is exactly
+    one that may need this, and nothing in it is shown."""
+    from ehdesk.sync.provision import sign_in_again
+
+    password = read_password(f'Password for "{args.name}" on this laptop: ')
+    server_password = _server_password(password)
+    store = manager(args).unlock(args.name, password)
+    try:
+        server = store.profile.server_url
+        summary = sign_in_again(store, server_password)
+    finally:
+        store.close()
+    print(f'Signed "{args.name}" in again to {server}. {summary.text()}')
+    return 0
+
+
+def _server_password(profile_password: str) -> str:
+    import os
+
+    if "EHDESK_SERVER_PASSWORD" in os.environ:
+        return os.environ["EHDESK_SERVER_PASSWORD"]
+    if "EHDESK_PASSWORD" in os.environ:
+        return profile_password
+    typed = read_password("Council server password (press Enter if it is the same): ")
+    return typed or profile_password
 
 
 def _list(args) -> int:

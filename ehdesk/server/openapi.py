@@ -25,6 +25,8 @@ SIGN_IN = {
     **INVALID,
     **TOO_LARGE,
     401: _r("The user name or password is wrong."),
+    403: _r("Signing a laptop in again: IT revoked this device, or asked for it to be wiped."),
+    409: _r("Signing a laptop in again: the server does not know this device, or it is another worker's."),
     429: _r("Too many failed sign-ins from this address: wait (see Retry-After)."),
 }
 NOT_FOUND = {404: _r("No such document or family, or not one this worker may see.")}

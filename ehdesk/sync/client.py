@@ -26,6 +26,11 @@ from ehdesk.sync import protocol as p
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
+SERVER_TOO_OLD_TO_SIGN_IN_AGAIN = (
+    "The council server needs updating to sign this laptop in again. Ask IT to update it; "
+    "your records and unsent changes stay on this laptop."
+)
+
 
 def _zstd(data: bytes) -> bytes:
     """One zstd frame, level 3 (a push batch in an eighth of gzip level 6's time, in fewer bytes).
@@ -156,13 +161,27 @@ class SyncClient:
 
     # -- calls --------------------------------------------------------------------------------
 
-    def sign_in(self, username: str, password: str, device_name: str = "") -> p.SignInResponse:
+    def sign_in(
+        self, username: str, password: str, device_name: str = "", device_id: str | None = None
+    ) -> p.SignInResponse:
+        """``device_id``: sign this laptop's existing device in again (``provision.sign_in_again``)
+        instead of registering a new one."""
         request = p.SignInRequest(
-            schema_version=self.schema_version, username=username, password=password, device_name=device_name
+            schema_version=self.schema_version,
+            username=username,
+            password=password,
+            device_name=device_name,
+            # Only when given: a first sign-in never sends the field (fields left unset are not sent).
+            **({"device_id": device_id} if device_id is not None else {}),
         )
-        reply = p.SignInResponse.model_validate_json(
-            self._send("POST", "/v1/auth/sign-in", request, auth=False)
-        )
+        try:
+            body = self._send("POST", "/v1/auth/sign-in", request, auth=False)
+        except SyncRefused as exc:
+            if device_id is not None and exc.status == 422 and "device_id" in exc.message:
+                # A server of the release before refuses fields it does not know.
+                raise SyncRefused(SERVER_TOO_OLD_TO_SIGN_IN_AGAIN, 422) from None
+            raise
+        reply = p.SignInResponse.model_validate_json(body)
         self.access_token = reply.access_token
         self.refresh_token = reply.refresh_token
         self.device_id = reply.device_id

@@ -32,7 +32,7 @@ from ehdesk.sync.apply import (
     wipe_everything,
     write_state,
 )
-from ehdesk.sync.client import RETRY_STATUSES, Offline, SyncClient, SyncRefused
+from ehdesk.sync.client import RETRY_STATUSES, Offline, SignedOut, SyncClient, SyncRefused
 from ehdesk.sync.framing import MAX_BATCH_BLOBS, MAX_BATCH_DATA, read_ahead
 from ehdesk.sync.outbox_batches import OutboxBatch, acknowledge, combine, read_batch
 from ehdesk.sync.snapshot import COMMIT_ROWS as SNAPSHOT_COMMIT_ROWS
@@ -141,7 +141,7 @@ class SyncEngine:
     def sync(self) -> SyncSummary:
         summary = SyncSummary()
         self._skip_pull_upto = None
-        self._report(state="syncing", percent=0, last_error="")
+        self._report(state="syncing", percent=0, last_error="", signed_out=False)
         try:
             self._push(summary)
             self._push_blobs(summary)
@@ -179,7 +179,13 @@ class SyncEngine:
 
     def _fail(self, state: str, exc: Exception) -> None:
         waiting, conflicts = self.counts()
-        self._report(state=state, last_error=str(exc), waiting=waiting, conflicts=conflicts)
+        self._report(
+            state=state,
+            last_error=str(exc),
+            waiting=waiting,
+            conflicts=conflicts,
+            signed_out=isinstance(exc, SignedOut),
+        )
 
     # -- push ---------------------------------------------------------------------------------
 

@@ -60,11 +60,36 @@ def unlock(
     try:
         (sync_now or _sync_now)(store)
     except Exception as exc:  # noqa: BLE001  (any failure keeps the records shut)
+        from ehdesk.sync.client import SignedOut
+
         store.close()
         reason = f" ({exc.message})" if isinstance(exc, EhdeskError) else ""
         raise ProfileExpired(
             f'"{store.profile.name}" has not reached the council server for more than {days} days, so '
             "these records will not open offline. Connect to the network and sign in again: they open "
-            f"as soon as this laptop has synced{reason}."
+            f"as soon as this laptop has synced{reason}.",
+            signed_out=isinstance(exc, SignedOut),
         ) from None
+    return store
+
+
+def unlock_signing_in_again(manager: ProfileManager, name: str, password: str, server_password: str):
+    """An expired profile whose server no longer accepts its sign-in: unlock it with its own
+    ``password``, sign it in again with the worker's ``server_password`` and sync
+    (``provision.sign_in_again``); the open Store is returned only once that sync has succeeded,
+    as ``unlock`` would. Any failure closes the store again and says why."""
+    from ehdesk.sync.provision import SignedInNotSynced, sign_in_again
+
+    store = manager.unlock(name, password)
+    try:
+        sign_in_again(store, server_password)
+    except SignedInNotSynced as exc:
+        store.close()
+        raise ProfileExpired(
+            f"{exc.message} The records open as soon as this laptop has synced: connect to the "
+            "network and sign in with your password."
+        ) from None
+    except BaseException:
+        store.close()
+        raise
     return store

@@ -69,6 +69,12 @@ class SignInRequest(Versioned):
     username: Text = Field(min_length=1, max_length=120)
     password: Text = Field(min_length=1, max_length=1024)
     device_name: Text = Field(default="", max_length=120)
+    # Signing an existing profile in again (after a password reset, or a refresh token presented
+    # twice): the laptop's own device, which keeps its id, outbox sequence and audit chain. Sent
+    # only then, so a server of the release before (which refuses unknown fields) still takes
+    # first sign-ins; absent, the server registers a new device as it always did. At most 36
+    # characters, as the server's device ids (and the audit row naming a refused one) are.
+    device_id: str | None = Field(default=None, min_length=1, max_length=36, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
 class SignInResponse(WireModel):

@@ -20,6 +20,9 @@ class SyncStatus:
     waiting: int = 0
     conflicts: int = 0
     last_error: str = ""
+    # The last sync failed because the server no longer accepts this laptop's sign-in (a password
+    # reset, a revoked laptop, a refresh token presented twice): the app offers "Sign in again…".
+    signed_out: bool = False
 
     def with_(self, **changes) -> SyncStatus:
         return replace(self, **changes)

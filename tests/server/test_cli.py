@@ -488,3 +488,64 @@ def test_admin_devices_lists_the_ids_revoke_device_takes(served, tmp_path, monke
     assert capsys.readouterr().out.endswith("  (revoked, to be wiped at its next contact)\n")
     assert server_main([*admin, "devices", "--name", "nobody"]) == 2
     assert capsys.readouterr().err == 'ehdesk-server: There is no user called "nobody".\n'
+
+
+def test_profile_sign_in_after_a_password_reset_sends_what_waited(served, tmp_path, monkeypatch, capsys):
+    """``ehdesk profile sign-in``: the profile's own password unlocks it, the server password IT
+    set signs it in again as the same laptop, and what waited is sent; every refusal is one line
+    and exit 2."""
+    from sqlalchemy import create_engine, func, select
+
+    from ehdesk.models import Family
+    from ehdesk.server.models import Device
+    from ehdesk.server.routes.auth import REVOKED
+    from ehdesk.store import ProfileManager
+
+    laptop = str(tmp_path / "laptop")
+    server_data = str(tmp_path / "server")
+    assert ehdesk_main(["--data-dir", laptop, "profile", "create", "--name", "ann", "--server", served]) == 0
+    store = ProfileManager(tmp_path / "laptop").unlock("ann", PASSWORD)
+    with store.session() as s:
+        s.add(Family(reference="EH-CLI", household_name="Household", team_id=store.profile.team_id))
+    device_id = store.device_id
+    store.close()
+    monkeypatch.setenv("EHDESK_PASSWORD", "a-new-password-1")
+    assert server_main(["--data-dir", server_data, "admin", "reset-password", "--name", "ann"]) == 0
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)  # the laptop's own password, unchanged
+    capsys.readouterr()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = ehdesk_main(["--data-dir", laptop, *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _, err = run("sync", "--profile", "ann")
+    assert code == 2 and "no longer accepts this laptop's sign-in" in err
+    # Without EHDESK_SERVER_PASSWORD the server password is the profile's: no longer the server's.
+    assert run("profile", "sign-in", "--name", "ann") == (
+        2,
+        "",
+        "ehdesk: The user name or password is wrong.\n",
+    )
+    assert run("profile", "sign-in", "--name", "nobody")[0] == 2
+    monkeypatch.setenv("EHDESK_SERVER_PASSWORD", "a-new-password-1")
+    monkeypatch.setenv("EHDESK_PASSWORD", "not the laptop's password")
+    code, _, err = run("profile", "sign-in", "--name", "ann")
+    assert code == 2 and err == "ehdesk: That password is not right for this worker.\n"
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    code, out, err = run("profile", "sign-in", "--name", "ann")
+    assert (code, err) == (0, "")
+    assert out.startswith(f'Signed "ann" in again to {served}. Sent 1 change, received ')
+    assert run("sync", "--profile", "ann")[1].startswith("Sent 0 changes, received 0. Up to date at ")
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'server' / 'ehdesk-server.db'}")
+    try:
+        with engine.connect() as conn:
+            assert list(conn.scalars(select(Device.id))) == [device_id]
+            assert conn.scalar(select(func.count()).select_from(Family)) == 1
+    finally:
+        engine.dispose()
+
+    assert server_main(["--data-dir", server_data, "admin", "revoke-device", "--name", "ann"]) == 0
+    capsys.readouterr()
+    assert run("profile", "sign-in", "--name", "ann") == (2, "", f"ehdesk: {REVOKED}\n")

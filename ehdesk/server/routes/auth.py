@@ -21,6 +21,11 @@ WRONG = "The user name or password is wrong."
 
 @router.post("/v1/auth/sign-in", response_model=p.SignInResponse, responses=SIGN_IN)
 def sign_in(body: p.SignInRequest, request: Request, factory: Factory) -> p.SignInResponse:
+    """A first sign-in registers a new device. With ``device_id`` (a profile signing in again after
+    a password reset or a refresh token presented twice), the same device is given new tokens, so
+    the laptop keeps its device id, its outbox sequence and its audit chain; a revoked, wiped,
+    unknown or another worker's device is refused. The password is checked, and tries counted,
+    exactly as for a first sign-in."""
     check_version(body.schema_version)
     address = signin_limits.client_address(request)
     # The try is counted (and committed) before the password is checked: concurrent tries each
@@ -33,38 +38,97 @@ def sign_in(body: p.SignInRequest, request: Request, factory: Factory) -> p.Sign
             f"Too many failed sign-ins. Wait {_minutes(wait)} and try again.",
             headers={"Retry-After": str(wait)},
         )
+    refusal: tuple[int, str] | None = None
     with transaction(factory) as s:
         account = s.scalars(select(Account).where(Account.username == body.username)).first()
         ok = security.verify_password(account.password_hash if account else None, body.password)
         if not ok or account is None or account.disabled:
             s.add(ServerAudit(action="sign_in_failed", detail={}))
-            failed = True
+            refusal = (401, WRONG)
         else:
-            failed = False
             signin_limits.succeeded(s, body.username, address)
             user = s.get(User, account.user_id)
-            device = Device(user_id=user.id, name=body.device_name, token_version=0)
-            s.add(device)
-            s.flush()
-            refresh = security.issue_refresh_token(s, device.id)
-            key = security.signing_key(s)
-            teams = team_ids_of(s, user)
-            s.add(ServerAudit(user_id=user.id, device_id=device.id, action="sign_in"))
-            response = p.SignInResponse(
-                access_token=security.make_access_token(key, user.id, device.id, device.token_version),
-                refresh_token=refresh,
-                expires_in=security.ACCESS_TTL_SECONDS,
-                user_id=user.id,
-                username=account.username,
-                display_name=user.display_name,
-                role=user.role,
-                team_id=user.team_id,
-                team_ids=sorted(teams),
-                device_id=device.id,
-            )
-    if failed:
-        raise HTTPException(401, WRONG)
+            if body.device_id is None:
+                device = Device(user_id=user.id, name=body.device_name, token_version=0)
+                s.add(device)
+                s.flush()
+                action = "sign_in"
+            else:
+                # Locked: a revocation or wipe committed meanwhile is seen, not overwritten.
+                device = s.get(Device, body.device_id, with_for_update=True)
+                action = "sign_in_again"
+                why = _refuse_again(device, user.id)
+                if why is not None:
+                    status, sentence, reason = why
+                    s.add(
+                        ServerAudit(
+                            user_id=user.id,
+                            device_id=body.device_id,
+                            action="sign_in_again_refused",
+                            entity="device",
+                            entity_id=body.device_id,
+                            detail={"reason": reason},
+                        )
+                    )
+                    refusal = (status, sentence)
+                else:
+                    # Whatever session the device still had ends: only the laptop that has just
+                    # proved the password holds one now.
+                    security.revoke_device_tokens(s, device.id)
+            if refusal is None:
+                refresh = security.issue_refresh_token(s, device.id)
+                key = security.signing_key(s)
+                teams = team_ids_of(s, user)
+                s.add(ServerAudit(user_id=user.id, device_id=device.id, action=action))
+                response = p.SignInResponse(
+                    access_token=security.make_access_token(key, user.id, device.id, device.token_version),
+                    refresh_token=refresh,
+                    expires_in=security.ACCESS_TTL_SECONDS,
+                    user_id=user.id,
+                    username=account.username,
+                    display_name=user.display_name,
+                    role=user.role,
+                    team_id=user.team_id,
+                    team_ids=sorted(teams),
+                    device_id=device.id,
+                )
+    # Raised once the transaction has committed: the audit row and the try's count stay.
+    if refusal is not None:
+        raise HTTPException(*refusal)
     return response
+
+
+NOT_THIS_SERVERS = (
+    "The council server does not know this laptop (it may have been restored from a backup taken "
+    "before this laptop first signed in), so it cannot be signed in again. Its records and unsent "
+    "changes stay on it, encrypted: contact IT."
+)
+ANOTHER_WORKERS = (
+    "This laptop's profile belongs to another worker: sign it in again with that worker's user "
+    "name and password."
+)
+REVOKED = (
+    "IT has revoked this laptop's access to the council server, so it cannot be signed in again. "
+    "Its records and unsent changes stay on it, encrypted: contact IT."
+)
+WIPED = (
+    "IT has asked for this laptop's records to be removed, so it cannot be signed in again. They "
+    "are removed at its next sync."
+)
+
+
+def _refuse_again(device: Device | None, user_id: str) -> tuple[int, str, str] | None:
+    """Why a device may not be signed in again (status, sentence, reason for the audit), or None.
+    A wiped device keeps its old token, whose only use is to receive the wipe (``refresh``)."""
+    if device is None:
+        return 409, NOT_THIS_SERVERS, "unknown_device"
+    if device.user_id != user_id:
+        return 409, ANOTHER_WORKERS, "another_user"
+    if device.wipe:
+        return 403, WIPED, "wiped"
+    if device.revoked:
+        return 403, REVOKED, "revoked"
+    return None
 
 
 def _minutes(seconds: int) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ehdesk.errors import EhdeskError, TooManyAttempts
+from ehdesk.errors import EhdeskError, ProfileExpired, TooManyAttempts, WrongPassword
 from ehdesk.store import ProfileManager
 
 if TYPE_CHECKING:
@@ -135,6 +135,11 @@ class SignInScreen(QWidget):
         self.message.setProperty("role", "error")
         self.message.setWordWrap(True)
         set_enum(self.message, "alignment", "AlignCenter")
+        # Offered when a profile could not open because its server no longer accepts the laptop's
+        # sign-in (an expired profile that cannot sync): its records open once it signs in again.
+        self.sign_in_again = QPushButton("Sign &in again…")
+        self.sign_in_again.setAccessibleName("Sign this laptop in to the council server again")
+        self.again_dialog = None  # ehdesk.ui.sync.sign_in_again.SignInAgainDialog while open
         self.hint = QLabel()
         self.hint.setProperty("role", "banner")
         self.hint.setWordWrap(True)
@@ -160,6 +165,7 @@ class SignInScreen(QWidget):
         row.addWidget(self.sign_in)
         box.addLayout(row)
         box.addWidget(self.message)
+        box.addLayout(_centred(self.sign_in_again))
         box.addWidget(self.hint)
         box.addWidget(self.progress)
         box.addSpacing(8)
@@ -177,6 +183,7 @@ class SignInScreen(QWidget):
         self.password.returnPressed.connect(self.try_sign_in)
         self.sign_in.clicked.connect(self.try_sign_in)
         self.add_worker.clicked.connect(self.ask_add_worker)
+        self.sign_in_again.clicked.connect(self.ask_sign_in_again)
         self.tiles.idClicked.connect(self._tile_chosen)
         # After too many wrong passwords: a countdown, once a second, until the next try.
         self._retry_timer = QTimer(self)
@@ -184,6 +191,7 @@ class SignInScreen(QWidget):
         self._retry_timer.timeout.connect(self._count_down)
         self._retry_left = 0
         self.message.hide()
+        self.sign_in_again.hide()
 
     # -- tiles -----------------------------------------------------------------------------
 
@@ -243,10 +251,11 @@ class SignInScreen(QWidget):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        self.sign_in_again.hide()  # shown again only with the message that calls for it
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
-        for w in (self.password, self.sign_in, self.add_worker, *self.tiles.buttons()):
+        for w in (self.password, self.sign_in, self.add_worker, self.sign_in_again, *self.tiles.buttons()):
             w.setEnabled(not busy)
         self.progress.setVisible(busy)
         if busy:
@@ -296,6 +305,7 @@ class SignInScreen(QWidget):
             self._retry_timer.start()
         elif isinstance(exc, EhdeskError):
             self.show_message(exc.message)
+            self.sign_in_again.setVisible(isinstance(exc, ProfileExpired) and exc.signed_out)
         else:
             self.show_message("Signing in failed because of a problem on this laptop. Nothing was changed.")
 
@@ -312,6 +322,62 @@ class SignInScreen(QWidget):
         self._retry_timer.stop()
         self.sign_in.setEnabled(bool(self.profiles))
         self.show_message("You can try your password again now.")
+
+    # -- signing an expired profile in again ------------------------------------------------
+
+    def ask_sign_in_again(self) -> None:
+        """The worker's council password, in a dialog; then, off the UI thread, the profile is
+        unlocked with the password typed on this screen, signed in again and synced, and opens."""
+        from ehdesk.ui.sync.sign_in_again import SignInAgainDialog  # rarely: not on the start-up path
+
+        profile = self.chosen()
+        password = self.password.text()
+        if profile is None or not password:
+            self.show_message("Type your password first: the one that opens this laptop.")
+            self.password.setFocus()
+            return
+        if self.again_dialog is not None:
+            self.again_dialog.raise_()
+            return
+        manager, name = self.manager, profile.name
+
+        def start(server_password: str, _dialog, on_done, on_error) -> bool:
+            def work():
+                from ehdesk.sync import expiry
+
+                return expiry.unlock_signing_in_again(manager, name, password, server_password)
+
+            def failed(exc: BaseException) -> None:
+                if isinstance(exc, WrongPassword):  # the screen's password, not the council's
+                    exc = WrongPassword(
+                        f"The password typed on the sign-in screen does not open {name}'s profile. "
+                        "Close this, type it again there, and choose Sign in again."
+                    )
+                if self.again_dialog is not None:
+                    on_error(exc)
+                else:
+                    self._failed(exc)
+
+            from ehdesk.ui.ops import background
+
+            # Owned by this screen, not the dialog: a store opened after the dialog was closed
+            # is still handed on (or closed by the window), never left open.
+            return background().run(work, self._signed_in_again, owner=self, on_error=failed)
+
+        dialog = SignInAgainDialog(profile.username or name, start, parent=self.window())
+        dialog.finished.connect(self._again_closed)
+        self.again_dialog = dialog
+        dialog.open()
+
+    def _signed_in_again(self, store: Store) -> None:
+        if self.again_dialog is not None:
+            self.again_dialog.close_signed_in()
+        self._signed_in(store)
+
+    def _again_closed(self, _result: int) -> None:
+        dialog, self.again_dialog = self.again_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
 
     # -- adding a worker -------------------------------------------------------------------
 

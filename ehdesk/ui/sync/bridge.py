@@ -93,7 +93,7 @@ class SyncBridge(QObject):
             return
         self.running = True
         self._again = False
-        self._emit_status(self.status.with_(state="syncing", percent=0))
+        self._emit_status(self.status.with_(state="syncing", percent=0, signed_out=False))
         factory, stopping = self.engine_factory, self._stopping
 
         def work(report) -> SyncSummary:
