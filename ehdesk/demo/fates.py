@@ -25,6 +25,17 @@ class Fate:
     outcome_results: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Course:
+    """How a case's story goes between its TAF meetings, decided once where the case's story starts
+    so that the readings taken for each review and the review itself tell the same story: each TAF
+    review's outcome in turn (positive_change, no_change or deterioration; none for the initial
+    TAF), and how the closing reading moves ("" for a case that stays open)."""
+
+    reviews: list[str]
+    closing: str = ""
+
+
 def plan_closure(session: Session, episode_id: str, closes_on: date, reason: str) -> None:
     session.info.setdefault(_KEY, {})[episode_id] = Fate(closes_on, reason)
 

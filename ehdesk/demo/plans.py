@@ -21,7 +21,7 @@ from ehdesk.casework.extensions import sign_off_extension
 from ehdesk.casework.timescales import add_months
 from ehdesk.config.dates import show_date
 from ehdesk.config.pack import CouncilPack
-from ehdesk.demo.fates import Fate, fate_of
+from ehdesk.demo.fates import Course, Fate, fate_of
 from ehdesk.demo.managers import as_manager
 from ehdesk.demo.names import PROFESSIONALS
 from ehdesk.demo.ordering import episodes_in_generation_order
@@ -147,6 +147,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
 
     # The plan: 2-3 outcomes, 1-2 actions each, every action under the outcome it serves.
     outcome_ids: list[str] = []
+    needs: list[str] = []
     plan = _Plan([], [])
     for what, whom, how, need, own_actions in rng.sample(OUTCOMES, rng.randint(2, 3)):
         outcome_id = plans.add_outcome(
@@ -155,6 +156,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
              "how_we_will_know": how.format(**words), "linked_need": pack.label("presenting_factors", need)},
         )  # fmt: skip
         outcome_ids.append(outcome_id)
+        needs.append(need)
         chosen = rng.sample(own_actions, rng.randint(1, 2))
         for template in chosen:
             person, agency = _who(rng, template, words)
@@ -190,8 +192,13 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
                 break
             held.append(nxt)
 
+    if fate is not None and not held and fate.reason in NEEDS_A_TAF:
+        fate.reason = "moved_away"  # see NEEDS_A_TAF
+    # Each review's outcome and how the closing reading moves, decided once: the readings taken
+    # for the reviews follow them, and the meetings record them.
+    course = _course(rng, fate, len(held))
     # The progression tool is scored before each meeting (a few are taken late) and at closing.
-    take_readings(session, rng, episode, fate, today, held, people, worker, tools)
+    take_readings(session, rng, episode, fate, today, held, course, needs, people, worker, tools)
 
     attendees = [
         {"name": adult, "role": "Parent", "agency": "", "attendance": "attended"},
@@ -206,9 +213,10 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
          "written_update": "Sent a written update on attendance and how things are at school." if away else ""}
     )  # fmt: skip
     for number, on in enumerate(held, start=1):
-        # The review's outcome is where the case is headed; what the plan got done since the last
-        # meeting goes with it (see _progress_at_review), and the review's notes say so.
-        outcome = "" if number == 1 else _review_outcome(rng, fate, last=number == len(held))
+        # The review's outcome is where the case is headed (and what its reading showed); what the
+        # plan got done since the last meeting goes with it (see _progress_at_review), and the
+        # review's notes say so.
+        outcome = "" if number == 1 else course.reviews[number - 2]
         meeting_id = meetings.create_meeting(
             session, eid, "initial_taf" if number == 1 else "taf_review", on,
             place=rng.choice(["Family home", "Children's centre", "School"]),
@@ -264,7 +272,7 @@ def _story(session, rng, pack, today, worker, episode: Episode, people, agencies
     # How the case will close (closing_step closes it), and the 12-month sign-off for long-open
     # cases (some still waiting for it).
     if fate is not None:
-        fate.outcome_results = _close_coherently(session, rng, fate, held, outcome_ids, actions)
+        fate.outcome_results = _close_coherently(session, rng, fate, outcome_ids, actions)
         fate.note = CLOSING_NOTES.get(fate.reason, "") + (
             " Closed after the last TAF review." if held else " Closed before a TAF was held."
         )
@@ -483,13 +491,35 @@ def _review_outcome(rng, fate: Fate | None, last: bool) -> str:
     return rng.choices(REVIEW_OUTCOMES, weights)[0]
 
 
-def _close_coherently(session, rng, fate: Fate, held: list[date], outcome_ids, actions) -> dict[str, str]:
-    """A closure the record bears out: "goals achieved" only after a TAF and with work done
-    (the last actions finished, every outcome judged), no progress only after a TAF; a case
-    that closed before any TAF was held closes as moved away. Returns the outcome results."""
+# How the closing reading moves from the one before, by the case's closing reason: better for
+# goals achieved, level where nothing changed (or the family withdrew), worse before a step up;
+# for any other reason as a review might go.
+CLOSING_CHANGE = {
+    "goals_achieved": "positive_change",
+    "no_progress_no_risk": "no_change",
+    "consent_withdrawn": "no_change",
+    "stepped_up": "deterioration",
+}
+# A case can close with its goals achieved, or for lack of progress, only after a TAF: one that
+# closed before any TAF was held closes as moved away.
+NEEDS_A_TAF = ("goals_achieved", "no_progress_no_risk")
+
+
+def _course(rng, fate: Fate | None, meetings: int) -> Course:
+    """The case's course: each TAF review's outcome (every meeting but the first is a review),
+    and, for a case headed for closing, how its closing reading moves."""
+    reviews = [_review_outcome(rng, fate, last=number == meetings) for number in range(2, meetings + 1)]
+    closing = ""
+    if fate is not None:
+        closing = CLOSING_CHANGE.get(fate.reason) or rng.choices(REVIEW_OUTCOMES, (6, 3, 1))[0]
+    return Course(reviews, closing)
+
+
+def _close_coherently(session, rng, fate: Fate, outcome_ids, actions) -> dict[str, str]:
+    """A closure the record bears out: "goals achieved" only after a TAF (see NEEDS_A_TAF) and
+    with work done (the last actions finished, every outcome judged), no progress only after a
+    TAF. Returns the outcome results."""
     reason = fate.reason
-    if not held and reason in ("goals_achieved", "no_progress_no_risk"):
-        reason = "moved_away"
     if reason == "goals_achieved":
         for a in actions:
             if a.status != "done" and (rng.random() < 0.8 or a is actions[0]):
@@ -503,5 +533,4 @@ def _close_coherently(session, rng, fate: Fate, held: list[date], outcome_ids, a
         results = {o: rng.choice(["partly", "not_achieved"]) for o in outcome_ids}
     else:
         results = {}
-    fate.reason = reason
     return results
