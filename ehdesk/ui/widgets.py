@@ -972,3 +972,48 @@ def show_rows(table, rows: int) -> None:
     bar = 0 if never_sideways else table.horizontalScrollBar().sizeHint().height()
     table.setMinimumHeight(_header(table).sizeHint().height() + rows * row + frame + bar)
     table.setProperty(SHOWS_ROWS, rows)
+    if isinstance(table, QTreeView):
+        _TreeRowsInSight(table, rows, table.minimumHeight())
+
+
+class _TreeRowsInSight(QObject):
+    """A tree whose first rows wrap (a long outcome on two or three lines at 150%) keeps them whole
+    in sight: its minimum grows to their laid-out height, and the page around it scrolls down
+    instead (its status line above, a closed case's missed timescales, took the room). Worked out
+    again after each layout of the tree, as its width decides where its rows wrap."""
+
+    def __init__(self, tree: QTreeView, rows: int, least: int) -> None:
+        super().__init__(tree)
+        self._tree, self._rows, self._least = tree, rows, least
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._fit)
+        tree.installEventFilter(self)
+        tree.expanded.connect(lambda _index: self._timer.start(0))
+        self._watched = None
+        self._watch(tree.model())
+
+    def _watch(self, model) -> None:
+        if model is None or model is self._watched:
+            return
+        self._watched = model
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
+            signal.connect(lambda *_args: self._timer.start(0))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+            self._timer.start(0)
+        return False
+
+    def _fit(self) -> None:
+        tree = self._tree
+        self._watch(tree.model())
+        used, shown = 0, 0
+        index = tree.model().index(0, 0) if tree.model() is not None else QModelIndex()
+        while index.isValid() and shown < self._rows:
+            used += tree.visualRect(index).height()
+            shown += 1
+            index = tree.indexBelow(index)
+        rows_height = tree.viewport().height()
+        chrome = tree.height() - rows_height  # the header, the frame and any scroll bar
+        tree.setMinimumHeight(max(self._least, chrome + used))
