@@ -36,6 +36,13 @@ class CaseloadRow:
     # (Level 4, a child on a CP or CIN plan or looked after) with no manager's decision).
     flags: tuple[str, ...] = ()
 
+    @property
+    def anything_overdue(self) -> bool:
+        """What is due next is overdue, or a plan action is: the row says "overdue" either way, so
+        the caseload's count and its "Overdue only" choice count it (they counted only the first,
+        and a row reading "1 plan action overdue" was left out of both)."""
+        return self.overdue or self.overdue_actions > 0
+
 
 def caseload(session: Session, worker_id: str, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()

@@ -356,6 +356,29 @@ def test_caseload_filter_and_overdue_marked_in_words(qtbot, window, profiles):
     assert page.model.index(0, 0).data(FAMILY_ID_ROLE)
 
 
+def test_a_plan_action_overdue_counts_as_overdue_on_the_caseload(qtbot, window, profiles):
+    # A case whose next thing due is not late, but whose plan has an action past its date: its
+    # row says "1 plan action overdue", so the headline counts it and "Overdue only" shows it.
+    from ehdesk.casework import episodes
+    from tests.casework.rules_helpers import add_plan
+
+    profiles.create("Amira Patel", PASSWORD)
+    store = profiles.unlock("Amira Patel", PASSWORD)
+    with store.session() as s:
+        for name, days, late_action in (("Late", 100, False), ("Behind", 1, True), ("Fresh", 1, False)):
+            fid = families.create_family(s, {"household_name": name})
+            eid = episodes.open_episode(s, fid, {"opened_on": date.today() - timedelta(days=days)})
+            episodes.allocate(s, eid, store.worker_id, "Amira Patel", date.today() - timedelta(days=days))
+            if late_action:
+                add_plan(s, eid, by_when=date.today() - timedelta(days=3))
+    store.close()
+    sign_in(qtbot, window, "Amira Patel", PASSWORD)
+    page = window.workspace.page
+    assert page.summary.text() == "3 open cases · 2 with something overdue"
+    page.filter.setCurrentIndex(page.filter.findData("overdue"))
+    assert sorted(shown_families(window)) == ["Behind", "Late"]
+
+
 def test_screenshot_command_writes_a_png(tmp_path):
     target = tmp_path / "shot.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "EHDESK_KDF_COST": "minimum"}

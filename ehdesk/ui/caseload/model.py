@@ -42,6 +42,7 @@ class Row:
     members: str = ""
     overdue_actions: int = 0
     flags: tuple[str, ...] = ()
+    anything_overdue: bool = False  # (``CaseloadRow.anything_overdue``)
 
     @classmethod
     def from_caseload(cls, r: CaseloadRow) -> Row:
@@ -58,6 +59,7 @@ class Row:
             r.overdue,
             overdue_actions=r.overdue_actions,
             flags=r.flags,
+            anything_overdue=r.anything_overdue,
         )
 
 
@@ -103,7 +105,7 @@ class CaseloadModel(QAbstractTableModel):
 
     def _accepts(self, row: Row) -> bool:
         if self.mode == "overdue":
-            return row.overdue
+            return row.anything_overdue
         if self.mode.startswith("level:"):
             return row.level_of_need == int(self.mode.split(":")[1])
         return True

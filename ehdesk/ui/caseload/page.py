@@ -171,7 +171,7 @@ class CaseloadPage(QWidget):
         self.caseload_rows = [Row.from_caseload(r) for r in rows]
         self.by_family = {r.family_id: r for r in self.caseload_rows}
         self._hit_rows.clear()
-        overdue = sum(r.overdue for r in self.caseload_rows)
+        overdue = sum(r.anything_overdue for r in self.caseload_rows)
         n = len(self.caseload_rows)
         self.summary.setText(
             f"{n} open case{'s' if n != 1 else ''}"
