@@ -754,12 +754,13 @@ def test_the_plan_gives_its_outcomes_and_actions_the_room_and_never_scrolls_side
     assert found == [], "\n".join(found)
 
 
-def test_the_sweep_counts_the_rows_a_tree_shows_each_as_tall_as_its_wrapped_text(qtbot):
-    # Four rows of one line fit the tree's minimum height, but each of these wraps to two lines
-    # and more: only one is whole in sight (a table's rows are counted as one line each).
+def _wrapping_tree(qtbot, rows_in_sight: bool):
+    """The long plan in a tree that wraps, in a window as tall as four rows of one line.
+    ``rows_in_sight``: through ``show_rows``, whose minimum follows the rows as they wrap;
+    else only held to four rows of one line, as ``show_rows`` once did."""
     from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-    from ehdesk.ui.widgets import share_width, show_rows
+    from ehdesk.ui.widgets import SHOWS_ROWS, share_width, show_rows
 
     top = QWidget()
     qtbot.addWidget(top)
@@ -769,7 +770,15 @@ def test_the_sweep_counts_the_rows_a_tree_shows_each_as_tall_as_its_wrapped_text
     tree.setWordWrap(True)
     tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     tree.widths = share_width(tree, stretch=0, shrink=(1,))
-    show_rows(tree, 4)
+    if rows_in_sight:
+        show_rows(tree, 4)
+    else:
+        one_line = QTreeWidget()
+        one_line.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        show_rows(one_line, 4)
+        tree.setMinimumHeight(one_line.minimumHeight())
+        tree.setProperty(SHOWS_ROWS, 4)
+    least = tree.minimumHeight()
     for what, whom, actions in LONG_PLAN:
         outcome = QTreeWidgetItem([what, whom])
         outcome.addChildren([QTreeWidgetItem([action, person]) for action, person, _agency in actions])
@@ -777,11 +786,20 @@ def test_the_sweep_counts_the_rows_a_tree_shows_each_as_tall_as_its_wrapped_text
     tree.expandAll()
     layout = QVBoxLayout(top)
     layout.addWidget(tree)
-    top.resize(600, tree.minimumHeight() + 2 * layout.contentsMargins().top())
+    top.resize(600, least + 2 * layout.contentsMargins().top())
     top.show()
     qtbot.waitExposed(top)
     tree.widths.apply()
     sweep.settle()
+    tree.widths.apply()
+    sweep.settle()
+    return top, tree
+
+
+def test_the_sweep_counts_the_rows_a_tree_shows_each_as_tall_as_its_wrapped_text(qtbot):
+    # Four rows of one line fit the tree's minimum height, but each of these wraps to two lines
+    # and more: fewer are whole in sight (a table's rows are counted as one line each).
+    top, tree = _wrapping_tree(qtbot, rows_in_sight=False)
     whole, total = sweep.tree_rows_shown(tree)
     assert total == 6 and whole < 4
     shown = tree.viewport().height()
@@ -791,6 +809,15 @@ def test_the_sweep_counts_the_rows_a_tree_shows_each_as_tall_as_its_wrapped_text
     sweep.settle()
     tree.widths.apply()
     assert sweep.tree_rows_shown(tree) == (6, 6)
+    assert sweep.check_fit(top, "test").items == []
+
+
+def test_a_tree_meant_to_show_four_rows_keeps_four_whole_when_they_wrap(qtbot):
+    # The plan of a closed case with missed timescales at 150%: its status line took the room and
+    # three wrapped rows were in sight. The tree's minimum now follows its rows as laid out.
+    top, tree = _wrapping_tree(qtbot, rows_in_sight=True)
+    whole, total = sweep.tree_rows_shown(tree)
+    assert total == 6 and whole >= 4
     assert sweep.check_fit(top, "test").items == []
 
 
