@@ -125,7 +125,8 @@ def test_demo_data_is_deterministic_for_a_seed(run):
     run("profile", "create", "--name", "A")
     run("profile", "create", "--name", "B")
     run("demo-data", "--profile", "A", "--families", "15", "--seed", "3")
-    run("demo-data", "--profile", "B", "--families", "15", "--seed", "3")
+    # Made by two processes (``demo.parallel``): the same families.
+    run("demo-data", "--profile", "B", "--families", "15", "--seed", "3", "--workers", "2")
     a = json.loads(run("family", "list", "--profile", "A", "--json", "--names")[1])
     b = json.loads(run("family", "list", "--profile", "B", "--json", "--names")[1])
     assert [(f["reference"], f["members"]) for f in a] == [(f["reference"], f["members"]) for f in b]
@@ -181,6 +182,10 @@ def test_more_wrong_input_is_one_plain_line(run):
         (
             ("demo-data", "--profile", "Jo Pearce", "--families", "1", "--seed", "-1"),
             "--seed must be between",
+        ),
+        (
+            ("demo-data", "--profile", "Jo Pearce", "--families", "1", "--workers", "0"),
+            "--workers must be between 1 and 16",
         ),
         # A pasted name with a line break made a profile listed over two lines.
         (("profile", "create", "--name", "Jo\nPearce"), "Type the name on one line"),

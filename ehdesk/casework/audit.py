@@ -58,6 +58,11 @@ def _head(session: Session, device_id: str) -> tuple[int, str]:
     return (row.chain_seq, row.chain_hash) if row else (0, "")
 
 
+def chain_head(session: Session, device_id: str) -> tuple[int, str]:
+    """(seq, hash) of the last event in ``device_id``'s audit chain; (0, "") before the first."""
+    return _head(session, device_id)
+
+
 def record(
     session: Session,
     action: str,

@@ -17,13 +17,14 @@ from sqlalchemy import event
 
 from ehdesk.casework import audit
 from ehdesk.config.pack import current_pack
+from ehdesk.demo import parallel
 from ehdesk.demo.agreements import review_demo_agreements, sign_demo_agreements
 from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.closing import closing_step
 from ehdesk.demo.families import make_family
 from ehdesk.demo.plans import plans_step
 from ehdesk.demo.supporting_families import supporting_families_step
-from ehdesk.demo.team import team_step
+from ehdesk.demo.team import ensure_staff, team_step
 from ehdesk.store import Store
 from ehdesk.store.bulk import bulk_writes
 
@@ -71,31 +72,51 @@ def _large_page_cache(session) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
+def batch_rng(seed: int, first: int) -> random.Random:
+    """The draws of the batch whose first family is number ``first`` (from 0): a stream of its own,
+    fixed by the seed and that number, so a batch tells the same story whichever process makes it
+    and whatever was made before it (``demo.parallel``)."""
+    return random.Random(f"ehdesk demo {seed} from {first}")
+
+
+def make_batch(session, pack, today: date, worker: tuple[str, str], seed: int, first: int, size: int) -> None:
+    """Families ``first`` to ``first + size - 1`` and every step of their stories, in ``session``
+    (a bulk unit of work: ``store.bulk``)."""
+    rng = batch_rng(seed, first)
+    held = _hold_every_row(session)
+    family_ids = [
+        make_family(session, rng, pack, i + 1, seed, today, worker) for i in range(first, first + size)
+    ]
+    for step in STEPS:
+        step(session, rng, pack, today, worker, family_ids)
+    del held
+
+
 def generate(
     store: Store,
     families: int,
     seed: int = 1,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
+    workers: int | None = None,
 ) -> None:
+    """``families`` demo families in ``store``, a transaction per batch of ``BATCH``. ``workers``:
+    how many processes make the batches (``demo.parallel``); by default more than one only for a
+    large demo on a machine with the cores for it. The story is the same either way."""
     pack = current_pack()
     today = today or DEMO_TODAY or date.today()
-    rng = random.Random(seed)
     worker = (store.worker_id, store.profile.name)
-    done = 0
-    while done < families:
-        size = min(BATCH, families - done)
-        # The batch's audit events and outbox entries are written in one statement each.
-        with store.session() as session, _large_page_cache(session), bulk_writes(session, store):
-            held = _hold_every_row(session)
-            family_ids = [
-                make_family(session, rng, pack, i + 1, seed, today, worker) for i in range(done, done + size)
-            ]
-            for step in STEPS:
-                step(session, rng, pack, today, worker, family_ids)
-            del held
-            if done + size >= families:
-                audit.record(session, "change", "demo_data", "", None, families=families, seed=seed)
-        done += size
-        if progress:
-            progress(done)
+    with store.session() as session:
+        ensure_staff(session, worker)  # every batch's families join this team: made once, first
+    batches = [(first, min(BATCH, families - first)) for first in range(0, families, BATCH)]
+    workers = parallel.workers_for(families) if workers is None else workers
+    if workers > 1:
+        parallel.make_batches(store, batches, seed, today, workers, progress)
+    else:
+        for first, size in batches:
+            with store.session() as session, _large_page_cache(session), bulk_writes(session, store):
+                make_batch(session, pack, today, worker, seed, first, size)
+            if progress:
+                progress(first + size)
+    with store.session() as session, bulk_writes(session, store):
+        audit.record(session, "change", "demo_data", "", None, families=families, seed=seed)

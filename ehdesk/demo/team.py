@@ -93,25 +93,29 @@ AUDIT_GRADES = [("outstanding", 8), ("good", 50), ("requires_improvement", 32), 
 ACTION_OVERDUE_AT_MOST_DAYS = 42
 
 
+def ensure_staff(session: Session, worker: tuple[str, str]) -> str | None:
+    """The id of the team this profile's demo families join: the worker's own team, or (offline,
+    with no staff list from a server) a demo team of the worker, three colleagues and a manager,
+    made the first time."""
+    me = session.get(User, worker[0])
+    if me is not None:
+        return me.team_id
+    team = session.scalar(select(Team).where(Team.name == DEMO_TEAM))
+    if team is None:
+        team = Team(name=DEMO_TEAM)
+        session.add(team)
+        session.flush()
+        session.add(User(id=worker[0], username="demo", display_name=worker[1], role="practitioner",
+                         team_id=team.id))  # fmt: skip
+        for name, role in COLLEAGUES:
+            session.add(User(username=name.split()[0].lower(), display_name=name, role=role, team_id=team.id))
+        session.flush()
+    return team.id
+
+
 def _staff(session: Session, worker: tuple[str, str]) -> tuple[str | None, list[str], str]:
     """(team id, the colleagues' user ids, the manager's name) for this profile."""
-    me = session.get(User, worker[0])
-    if me is None:
-        team = session.scalar(select(Team).where(Team.name == DEMO_TEAM))
-        if team is None:
-            team = Team(name=DEMO_TEAM)
-            session.add(team)
-            session.flush()
-            session.add(User(id=worker[0], username="demo", display_name=worker[1], role="practitioner",
-                             team_id=team.id))  # fmt: skip
-            for name, role in COLLEAGUES:
-                session.add(
-                    User(username=name.split()[0].lower(), display_name=name, role=role, team_id=team.id)
-                )
-            session.flush()
-        team_id = team.id
-    else:
-        team_id = me.team_id
+    team_id = ensure_staff(session, worker)
     staff = allocation.team_workers(session, team_id)
     colleagues = [w.id for w in staff if w.id != worker[0] and w.role == "practitioner"]
     manager = next((w.name for w in staff if w.role == "manager"), MANAGER)
