@@ -9,8 +9,7 @@ referrals, consent and episodes exist (``family_ids``: the ids made in this batc
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import event
@@ -22,6 +21,7 @@ from ehdesk.demo.agreements import review_demo_agreements, sign_demo_agreements
 from ehdesk.demo.assessments import add_assessments
 from ehdesk.demo.closing import closing_step
 from ehdesk.demo.families import make_family
+from ehdesk.demo.page_cache import large_page_cache
 from ehdesk.demo.plans import plans_step
 from ehdesk.demo.supporting_families import supporting_families_step
 from ehdesk.demo.team import ensure_staff, team_step
@@ -52,24 +52,6 @@ def _hold_every_row(session) -> list:
     for name in ("transient_to_pending", "loaded_as_persistent"):
         event.listen(session, name, lambda _session, row: held.append(row))
     return held
-
-
-# SQLite's page cache per connection while a batch is written, in KiB (negative: a size, not a
-# page count). Its default, 2 MiB, is far smaller than the pages one batch touches across the
-# tables and their indexes (ids are random, so new index entries land all over each index): each
-# page was read back and decrypted again and again, and the cost of a batch grew with the store.
-DEMO_PAGE_CACHE_KIB = 128 * 1024
-
-
-@contextmanager
-def _large_page_cache(session) -> Iterator[None]:
-    connection = session.connection()
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{DEMO_PAGE_CACHE_KIB}")
-    try:
-        yield
-    finally:  # the connection goes back to the pool as it came: the app keeps its own setting
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def batch_rng(seed: int, first: int) -> random.Random:
@@ -114,7 +96,11 @@ def generate(
         parallel.make_batches(store, batches, seed, today, workers, progress)
     else:
         for first, size in batches:
-            with store.session() as session, _large_page_cache(session), bulk_writes(session, store):
+            with (
+                store.session() as session,
+                large_page_cache(session.connection()),
+                bulk_writes(session, store),
+            ):
                 make_batch(session, pack, today, worker, seed, first, size)
             if progress:
                 progress(first + size)

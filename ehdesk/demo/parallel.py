@@ -33,6 +33,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.pool import StaticPool
 
 from ehdesk.casework import audit
+from ehdesk.demo.page_cache import large_page_cache
 from ehdesk.models import Base, SyncState
 from ehdesk.models.audit import chain_link
 from ehdesk.store import Store
@@ -205,14 +206,13 @@ class _Chain:
             row[seq_at], row[hash_at] = self.seq, self.hash
 
 
-def _copy(store: Store, made: list[TableRows], chain: _Chain) -> None:
+def _copy(store: Store, conn, made: list[TableRows], chain: _Chain) -> None:
     tables = {t.name: t for t in made}
     chain.relink(tables)
-    order = [t.name for t in Base.metadata.sorted_tables]
-    with store.engine.begin() as conn:
-        for name in order:
-            if name in tables:
-                _insert(conn, tables[name])
+    with conn.begin():
+        for table in Base.metadata.sorted_tables:
+            if table.name in tables:
+                _insert(conn, tables[table.name])
     outbox = tables.get("outbox")
     if outbox is not None:
         at = outbox.columns.index("changed_at")
@@ -241,20 +241,26 @@ def make_batches(
         initargs=(store.profile, store.device_id, store.clock.now(), staff),
     )
     try:
-        waiting: deque[tuple[int, int, Future]] = deque()
-        ahead = iter(batches)
-        for first, size in ahead:
-            waiting.append((first, size, pool.submit(_make_in_scratch, seed, today, first, size)))
-            if len(waiting) >= workers * AHEAD:
-                break
-        while waiting:
-            first, size, future = waiting.popleft()
-            made = future.result()
-            following = next(ahead, None)
-            if following is not None:
-                waiting.append((*following, pool.submit(_make_in_scratch, seed, today, *following)))
-            _copy(store, made, chain)
-            if progress:
-                progress(first + size)
+        with store.engine.connect() as conn, large_page_cache(conn):
+            _copy_as_made(store, conn, pool, batches, seed, today, workers, chain, progress)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _copy_as_made(store, conn, pool, batches, seed, today, workers, chain, progress) -> None:
+    """Keep ``workers * AHEAD`` batches in the making; copy each into the store in order."""
+    waiting: deque[tuple[int, int, Future]] = deque()
+    ahead = iter(batches)
+    for first, size in ahead:
+        waiting.append((first, size, pool.submit(_make_in_scratch, seed, today, first, size)))
+        if len(waiting) >= workers * AHEAD:
+            break
+    while waiting:
+        first, size, future = waiting.popleft()
+        made = future.result()
+        following = next(ahead, None)
+        if following is not None:
+            waiting.append((*following, pool.submit(_make_in_scratch, seed, today, *following)))
+        _copy(store, conn, made, chain)
+        if progress:
+            progress(first + size)
