@@ -375,6 +375,16 @@ def test_a_plan_action_overdue_counts_as_overdue_on_the_caseload(qtbot, window, 
     sign_in(qtbot, window, "Amira Patel", PASSWORD)
     page = window.workspace.page
     assert page.summary.text() == "3 open cases · 2 with something overdue"
+    # Marked as late the way the "Late" row is, where it says so: "Next due" in the warning
+    # colour and bold; its "When" (the next timescale, not late) stays plain.
+    marked = {}
+    for row in range(page.model.rowCount()):
+        name = page.model.index(row, 0).data().split("\n")[0]
+        marked[name] = [
+            page.model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) is not None
+            for column in (5, 6)
+        ]
+    assert marked == {"Late": [True, True], "Behind": [True, False], "Fresh": [False, False]}
     page.filter.setCurrentIndex(page.filter.findData("overdue"))
     assert sorted(shown_families(window)) == ["Behind", "Late"]
 

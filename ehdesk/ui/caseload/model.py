@@ -145,7 +145,16 @@ class CaseloadModel(QAbstractTableModel):
                 texts = self._texts[r] = self._row_texts(self.rows[r])
             return texts[index.column()]
         if role == _FOREGROUND or role == _FONT:
-            if index.column() >= 5 and self.rows[index.row()].overdue:
+            # "When" is marked when the next thing due is late; "Next due" when anything is,
+            # a plan action past its date included (it says so in words there).
+            column = index.column()
+            if column == 6:
+                late = self.rows[index.row()].overdue
+            elif column == 5:
+                late = self.rows[index.row()].anything_overdue
+            else:
+                return None
+            if late:
                 return self._warning if role == _FOREGROUND else self._bold
             return None
         if role == FAMILY_ID_ROLE:
