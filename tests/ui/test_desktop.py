@@ -231,9 +231,13 @@ def test_open_a_case_and_it_joins_the_caseload(qtbot, window, profiles):
     settle(window)
     assert case.consents.count() == 1 and "in force" in case.consents.item(0).text()
     case.consents.setCurrentRow(0)
+    # Consent in force: it can be withdrawn; there is no exception to record a share under yet.
+    assert case.withdraw_button.isEnabled() and not case.share_button.isEnabled()
     qtbot.mouseClick(case.withdraw_button, Qt.MouseButton.LeftButton)
     settle(window)
     assert "withdrawn" in case.consents.item(0).text()
+    case.consents.setCurrentRow(0)
+    assert case.share_button.isEnabled() and not case.withdraw_button.isEnabled()
     # Withdrawal says what it changed, and a share for safeguarding afterwards is recorded.
     assert "Nothing else is due on this case" in case.withdraw_message.text()
     case.consents.setCurrentRow(0)

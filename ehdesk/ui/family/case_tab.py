@@ -227,10 +227,16 @@ class CaseTab(QWidget):
         self._consent_chosen()
 
     def _consent_chosen(self) -> None:
-        """Withdrawing and sharing for safeguarding act on the consent chosen: off with none chosen."""
-        chosen = self.consents.currentItem() is not None
-        for w in (self.withdraw_date, self.withdraw_button, self.share_button):
-            w.setEnabled(chosen)
+        """Withdrawing acts on a consent in force; a share under the safeguarding exception is
+        recorded against a withdrawn one (``consent.record_safeguarding_share`` refuses any other,
+        which the worker would otherwise learn only after typing why). Both off with none chosen."""
+        item = self.consents.currentItem()
+        chosen_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        chosen = next((c for c in self.consent_list if c.id == chosen_id), None)
+        in_force = chosen is not None and chosen.active
+        for w in (self.withdraw_date, self.withdraw_button):
+            w.setEnabled(in_force)
+        self.share_button.setEnabled(chosen is not None and not chosen.active)
 
     def _referral_chosen(self, current, previous) -> None:
         if current is None:
