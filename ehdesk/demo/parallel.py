@@ -34,6 +34,7 @@ from sqlalchemy.pool import StaticPool
 
 from ehdesk.casework import audit
 from ehdesk.demo.page_cache import large_page_cache
+from ehdesk.errors import EhdeskError
 from ehdesk.models import Base, SyncState
 from ehdesk.models.audit import chain_link
 from ehdesk.store import Store
@@ -134,10 +135,19 @@ def _make_in_scratch(seed: int, today: date, first: int, size: int) -> list[Tabl
     store = _scratch
     assert store is not None, "the worker process was not started"
     staff_before = _read(store, STAFF_TABLES)
-    with store.session() as session, bulk_writes(session, store):
-        make_batch(session, current_pack(), today, (store.worker_id, store.profile.name), seed, first, size)
+    try:
+        with store.session() as session, bulk_writes(session, store):
+            make_batch(
+                session, current_pack(), today, (store.worker_id, store.profile.name), seed, first, size
+            )
+    except Exception as exc:
+        # Handed back to the worker's own process as plain text: not every exception can be
+        # pickled back whole, and one that cannot would read as a broken process pool.
+        raise EhdeskError(
+            f"The demo could not make families {first + 1} to {first + size}: {type(exc).__name__}: {exc}"
+        ) from None
     if _read(store, STAFF_TABLES) != staff_before:
-        raise RuntimeError("a demo batch changed the team's staff, which the batches share")
+        raise EhdeskError("A demo batch changed the team's staff, which every batch shares.")
     copied = [t.name for t in Base.metadata.sorted_tables if t.name not in STAFF_TABLES + OWN_TABLES]
     made = _read(store, copied)
     with store.engine.begin() as conn:  # empty again for the next batch (the staff stay)
@@ -196,7 +206,7 @@ class _Chain:
         )
         for row in events.rows:
             if row[device] != self.device_id:
-                raise RuntimeError("a demo batch recorded an audit event for another device")
+                raise EhdeskError("A demo batch recorded an audit event for another laptop.")
             entry = sent[row[event_id]]
             fields = json.loads(entry[fields_at])
             self.seq += 1

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from ehdesk.demo import generate
@@ -96,3 +97,20 @@ def test_the_copied_batches_keep_the_audit_chain_and_the_clock(store):
     after = Stamp.decode(store.clock.now())
     last = Stamp.decode(latest)
     assert (after.wall_ms, after.counter) > (last.wall_ms, last.counter)
+
+
+def test_a_batch_that_fails_in_a_worker_stops_the_demo_in_plain_words(store, tmp_path, monkeypatch):
+    """A batch that cannot be made in a worker process (here the council pack those processes
+    read has gone) stops the demo with one plain sentence naming the families, not a broken process
+    pool, and leaves nothing of the batch in the store."""
+    from ehdesk.config import settings as settings_module
+    from ehdesk.errors import EhdeskError
+
+    settings_module.device_settings()  # this process keeps the pack it has read
+    config = tmp_path / "gone.toml"
+    config.write_text(f'council_pack = "{tmp_path / "gone" / "pack.json"}"\n', encoding="utf-8")
+    monkeypatch.setenv("EHDESK_CONFIG", str(config))  # what the worker processes read
+    with pytest.raises(EhdeskError, match=r"The demo could not make families 1 to 50: .*cannot be read"):
+        generate(store, 100, seed=5, today=TODAY, workers=2)
+    with store.session() as s:
+        assert s.scalars(select(Family)).all() == []
