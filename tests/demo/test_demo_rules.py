@@ -126,7 +126,7 @@ def test_what_is_overdue_in_the_demo_is_overdue_by_weeks_not_years(store, famili
     seed 9's 80 families the other two. Then the demo profile itself (300 families, seed 1)
     opened on "Action from supervision or audit", overdue since 24 October 2025 (an audit's
     action never done), and seed 1's 40 families had a supervision action open since October
-    2025."""
+    2025. And the demo profile's family records said "next booked for" TAF dates weeks gone."""
     generate(store, families, seed=seed, today=TODAY)
     with store.session() as s:
         # (what set it, its date, the action), for every action from supervision or an audit
@@ -150,6 +150,13 @@ def test_what_is_overdue_in_the_demo_is_overdue_by_weeks_not_years(store, famili
         ]
         workers = {e.allocated_worker_id for e in long_open}
         cases = [row for w in workers for row in caseload(s, w, TODAY)]
+        # The next TAF booked at each open case's last completed meeting.
+        open_cases = set(s.scalars(select(Episode.id).where(Episode.status == "open")))
+        booked = {
+            m.episode_id: m.next_meeting_on
+            for m in s.scalars(select(Meeting).where(Meeting.status == "completed").order_by(Meeting.held_on))
+            if m.episode_id in open_cases
+        }
     assert long_open and [e.id for e in long_open if e.id not in met] == []
     assert [e.id for e in long_open if e.id not in signed] == []
     waiting = [
@@ -169,6 +176,10 @@ def test_what_is_overdue_in_the_demo_is_overdue_by_weeks_not_years(store, famili
     assert [(on, a) for on, a in followed if not a["done_on"] or a["done_on"] > on.isoformat()] == []
     shown = [c.next_due_on for c in cases if c.next_due_label == "Action from supervision or audit"]
     assert [d for d in shown if d.isoformat() < oldest] == []
+    # An open case's next TAF is booked for a day still to come: the family record said "next
+    # booked for" a date up to seven weeks gone, with nothing held since (the demo profile, 5 of
+    # its 67 open cases that had met).
+    assert booked and [on for on in booked.values() if on is not None and on <= TODAY] == []
 
 
 def test_the_re_check_finds_a_record_that_claims_what_did_not_happen(store):
