@@ -1,6 +1,6 @@
 """A large demo made by several processes: each batch of families is made, through the same
 casework operations and rules, in a scratch store in a worker process, and its rows are copied into
-the worker's store in batch order, one transaction per batch, with raw ``executemany``.
+the profile's store in batch order, one transaction per batch, with raw ``executemany``.
 
 Why: the operations are pure Python, so one process uses one core; 10,000 families took about
 2.6 minutes in one. A batch draws from its own random stream (``demo.batch_rng``) and reads only
@@ -14,7 +14,7 @@ What the copy has to put right, because the batches are made side by side:
 - the change clock: the store's clock moves past every stamp the batches made.
 
 The scratch stores are SQLite in memory in the worker processes: nothing reaches a disk but the
-worker's own encrypted store."""
+profile's own encrypted store."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def _end_with_the_parent() -> None:
 
 
 def _start_worker(profile: ProfileInfo, device_id: str, clock_last: str, staff: list[TableRows]) -> None:
-    """A scratch store that reads as the worker's own: the same device, worker and team."""
+    """A scratch store that reads as the profile's own: the same device, family worker and team."""
     global _scratch
     _end_with_the_parent()
     engine = _memory_engine()
@@ -141,8 +141,8 @@ def _make_in_scratch(seed: int, today: date, first: int, size: int) -> list[Tabl
                 session, current_pack(), today, (store.worker_id, store.profile.name), seed, first, size
             )
     except Exception as exc:
-        # Handed back to the worker's own process as plain text: not every exception can be
-        # pickled back whole, and one that cannot would read as a broken process pool.
+        # Handed back to the process that called ``generate`` as plain text: not every exception
+        # can be pickled back whole, and one that cannot would read as a broken process pool.
         raise EhdeskError(
             f"The demo could not make families {first + 1} to {first + size}: {type(exc).__name__}: {exc}"
         ) from None
@@ -173,7 +173,7 @@ def _read(store: Store, names) -> list[TableRows]:
     return tables
 
 
-# ---- in the worker's own process ---------------------------------------------------------------
+# ---- in the process that called ``generate``, which holds the profile's store --------------
 
 
 def _insert(conn, table: TableRows) -> None:
