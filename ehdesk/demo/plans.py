@@ -376,6 +376,9 @@ def _progress_at_review(
     if waiting:
         notes.append("Not started yet: " + "; ".join(a.what for a in waiting) + ".")
     notes.append(REVIEW_NOTES[outcome, bool(finished), bool(still_open)])
+    if better and all(a.status == "done" for a in actions):
+        # A plan all done and working: what a manager reading the case asks next is when it closes.
+        notes.append(CLOSING_IN_SIGHT)
     if not better and not still_open and plan.spare:
         outcome_id, data = plan.spare.pop(rng.randrange(len(plan.spare)))
         by_when = on + timedelta(days=rng.randint(42, 84))
@@ -385,6 +388,11 @@ def _progress_at_review(
     return " ".join(notes)
 
 
+# What the notes of a review that found things better, with every action done, add.
+CLOSING_IN_SIGHT = (
+    "With every action done, the family and the team will talk about closing at the next review if "
+    "the changes hold."
+)
 # How likely an action past its date is done by the review (else it is carried over), by the
 # review's outcome: most of it where things got better, less where they did not.
 DONE_BY_THE_REVIEW = {"positive_change": 0.75, "no_change": 0.45, "deterioration": 0.3}

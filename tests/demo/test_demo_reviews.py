@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ehdesk.demo import generate
+from ehdesk.demo.plans import CLOSING_IN_SIGHT
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction, PlanVersion
 
@@ -39,7 +40,7 @@ def test_a_review_that_found_no_change_did_not_find_the_plan_done(store):
         ).all()
         agreed_at = {a.agreed_at_meeting_id for a in s.scalars(select(PlanAction)) if a.agreed_at_meeting_id}
     assert reviews
-    odd, no_why, nothing_done, plan_left_as_it_was, new_actions = [], [], [], [], 0
+    odd, no_why, nothing_done, plan_left_as_it_was, closing_unsaid, new_actions = [], [], [], [], [], 0
     for m in reviews:
         assert {r["progress"] for r in m.outcome_reviews} == {m.review_outcome}  # each outcome's too
         before = _statuses(versions.get((m.episode_id, m.plan_version - 1)))
@@ -57,9 +58,13 @@ def test_a_review_that_found_no_change_did_not_find_the_plan_done(store):
                     plan_left_as_it_was.append(m.plan_review_notes)
         elif "done" not in after.values():
             nothing_done.append(m.id)
+        elif set(after.values()) == {"done"} and CLOSING_IN_SIGHT not in m.plan_review_notes:
+            # Things better and the plan all done: the notes say when closing will be talked about.
+            closing_unsaid.append(m.plan_review_notes)
     assert odd == []
     assert no_why == []
     assert nothing_done == []
+    assert closing_unsaid == []
     # A plan all done with nothing better: the team agrees a new action from the plan's outcomes
     # (or, where each already has every action the demo knows for it, says what else would help).
     assert plan_left_as_it_was == [] and new_actions
