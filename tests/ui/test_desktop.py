@@ -389,6 +389,13 @@ def test_a_plan_action_overdue_counts_as_overdue_on_the_caseload(qtbot, window, 
             for column in (5, 6)
         ]
     assert marked == {"Late": [True, True], "Behind": [True, False], "Fresh": [False, False]}
+    # ... and says first what is late, which a cell cut to one line would otherwise cut.
+    next_due = {
+        page.model.index(row, 0).data().split("\n")[0]: page.model.index(row, 5).data()
+        for row in range(page.model.rowCount())
+    }
+    assert next_due["Behind"].startswith("1 plan action overdue · ")
+    assert not next_due["Late"].startswith("1 plan action") and not next_due["Fresh"].startswith("1 plan")
     page.filter.setCurrentIndex(page.filter.findData("overdue"))
     assert sorted(shown_families(window)) == ["Behind", "Late"]
 

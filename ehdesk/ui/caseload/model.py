@@ -191,9 +191,12 @@ class CaseloadModel(QAbstractTableModel):
                 return "Not on your caseload"
             extra = [*row.flags]
             if row.overdue_actions:
-                extra.append(
-                    f"{row.overdue_actions} plan {'action' if row.overdue_actions == 1 else 'actions'} overdue"
-                )
+                late = f"{row.overdue_actions} plan {'action' if row.overdue_actions == 1 else 'actions'} overdue"
+                if not row.overdue:
+                    # What is late comes first: it is why the row is marked, and a cell cut to
+                    # one line at 100% would otherwise cut exactly that.
+                    return " · ".join([late, row.next_due_label, *extra])
+                extra.append(late)
             return " · ".join([row.next_due_label, *extra]) if extra else row.next_due_label
         if col == 6:
             if row.next_due_on is None:
