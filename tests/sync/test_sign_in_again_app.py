@@ -27,6 +27,17 @@ def sqlite_server(tmp_path):
     drop_server(harness)
 
 
+def _signed_in_and_offered(qtbot, laptop: Laptop):
+    """The app open on ``laptop``'s profile, its first sync refused: the status bar's offer shown."""
+    window = MainWindow(laptop.data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window, "ann", PASSWORD)
+    status = window.sync_status
+    qtbot.waitUntil(lambda: status.sign_in_again.isVisible(), timeout=20_000)
+    return window, status
+
+
 def test_the_status_bar_offers_sign_in_again_and_the_dialog_signs_the_laptop_in(
     qtbot, sqlite_server, tmp_path, monkeypatch
 ):
@@ -48,12 +59,7 @@ def test_the_status_bar_offers_sign_in_again_and_the_dialog_signs_the_laptop_in(
 
     monkeypatch.setattr(provision, "sign_in_again", watched)
 
-    window = MainWindow(ann.data_dir)
-    qtbot.addWidget(window)
-    window.show()
-    sign_in(qtbot, window, "ann", PASSWORD)
-    status = window.sync_status
-    qtbot.waitUntil(lambda: status.sign_in_again.isVisible(), timeout=20_000)
+    window, status = _signed_in_and_offered(qtbot, ann)
     assert status.label.text().startswith("Sync failed · ")
     assert "The council server no longer accepts this laptop's sign-in." in status.label.text()
 
@@ -96,12 +102,7 @@ def test_a_refusal_is_shown_in_the_dialog_and_the_offer_stays(qtbot, sqlite_serv
     with sqlite_server.session() as s:
         admin.revoke_device(s, username="ann")
 
-    window = MainWindow(ann.data_dir)
-    qtbot.addWidget(window)
-    window.show()
-    sign_in(qtbot, window, "ann", PASSWORD)
-    status = window.sync_status
-    qtbot.waitUntil(lambda: status.sign_in_again.isVisible(), timeout=20_000)
+    window, status = _signed_in_and_offered(qtbot, ann)
     status.sign_in_again.click()
     dialog = status.dialog
     dialog.password.setText(PASSWORD)
