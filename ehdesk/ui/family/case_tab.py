@@ -30,6 +30,7 @@ from ehdesk.errors import TypedDateError
 from ehdesk.ui.family.case_forms import ConsentForm, EpisodeForm, ReferralForm
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.style import heading
+from ehdesk.ui.widgets import MessageLine
 
 
 def _section(title: str, body: QWidget) -> QWidget:
@@ -102,8 +103,9 @@ class CaseTab(QWidget):
         self.share_button.setToolTip(
             "Record information shared after consent was withdrawn because a child may be at risk of significant harm"
         )
-        self.withdraw_message = QLabel()
-        self.withdraw_message.setProperty("role", "error")
+        # What a withdrawal or a share changed, or why it could not be done: wrapped, as it is
+        # often two sentences and a list of agencies.
+        self.withdraw_message = MessageLine(room_when_empty=False, calm="note")
         self.consent_form = ConsentForm(store, family_id)
         self.consent_save = QPushButton("Record c&onsent")
         self.consent_save.setProperty("primary", True)
@@ -213,6 +215,10 @@ class CaseTab(QWidget):
 
     def _show_consents(self, items: list[ConsentView]) -> None:
         pack = current_pack()
+        # The consent chosen stays chosen when the list is shown again (after it was withdrawn,
+        # the worker's next step may be to record a share for safeguarding against it).
+        current = self.consents.currentItem()
+        chosen_id = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         self.consent_list = items
         self.consents.clear()
         for c in items:
@@ -224,6 +230,8 @@ class CaseTab(QWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             self.consents.addItem(item)
+            if c.id == chosen_id:
+                self.consents.setCurrentItem(item)
         self._consent_chosen()
 
     def _consent_chosen(self) -> None:
@@ -254,36 +262,33 @@ class CaseTab(QWidget):
     def _withdraw(self) -> None:
         item = self.consents.currentItem()
         if item is None:
-            self.withdraw_message.setText("Choose the consent to withdraw in the list first.")
+            self.withdraw_message.say("Choose the consent to withdraw in the list first.", error=True)
             return
         try:
             when = read_typed_date(self.withdraw_date.text()) or date.today()
         except TypedDateError as exc:
-            self.withdraw_message.setText(exc.message)
+            self.withdraw_message.say(exc.message, error=True)
             return
         consent_id = item.data(Qt.ItemDataRole.UserRole)
-        self.withdraw_message.setText("")
+        self.withdraw_message.say("")
 
         def done(result):
-            self.withdraw_message.setProperty("role", "note")
-            self.withdraw_message.style().unpolish(self.withdraw_message)
-            self.withdraw_message.style().polish(self.withdraw_message)
             self.reload()
             # Say what the withdrawal changed (sharing stopped, nothing else due, close the case).
-            self.withdraw_message.setText(" ".join(result.messages))
+            self.withdraw_message.say(" ".join(result.messages))
             self.changed.emit()
 
         self.ops.write(
             lambda s: consent.withdraw_consent(s, consent_id, when),
             done,
             owner=self,
-            on_error=lambda exc: self.withdraw_message.setText(error_text(exc)),
+            on_error=lambda exc: self.withdraw_message.say(error_text(exc), error=True),
         )
 
     def record_safeguarding_share(self, agency: str | None = None, reason: str | None = None) -> None:
         item = self.consents.currentItem()
         if item is None:
-            self.withdraw_message.setText("Choose the withdrawn consent in the list first.")
+            self.withdraw_message.say("Choose the withdrawn consent in the list first.", error=True)
             return
         pack = current_pack()
         if agency is None:
@@ -301,7 +306,7 @@ class CaseTab(QWidget):
         consent_id, today = item.data(Qt.ItemDataRole.UserRole), date.today()
 
         def done(_):
-            self.withdraw_message.setText(
+            self.withdraw_message.say(
                 f"Recorded: shared with {pack.label('agencies', agency)} under the safeguarding exception."
             )
             self.changed.emit()
@@ -312,7 +317,7 @@ class CaseTab(QWidget):
             ),
             done,
             owner=self,
-            on_error=lambda exc: self.withdraw_message.setText(error_text(exc)),
+            on_error=lambda exc: self.withdraw_message.say(error_text(exc), error=True),
         )
 
     def _episode_saved(self) -> None:
