@@ -12,8 +12,7 @@ from ehdesk.server import move_requests, signin_limits
 from ehdesk.server.changelog import Revisions, log_row
 from ehdesk.server.models import Account, BlobOwner, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
 from ehdesk.server.security import hash_password, revoke_device_tokens
-
-ROLES = ("practitioner", "manager", "admin")
+from ehdesk.sync.protocol import ROLES
 
 
 def _team(session: Session, name: str) -> Team:
@@ -93,6 +92,24 @@ def reset_password(session: Session, username: str, password: str) -> str:
     signin_limits.forget_user(session, account.username)
     _audit(session, "reset_password", "user_account", user.id)
     return account.username
+
+
+def set_role(session: Session, username: str, role: str) -> tuple[str, str]:
+    """A worker made a manager, or back. The user row is logged like any change, so the worker's
+    laptops take the new role at their next sync (``sync.engine`` follows it), and every server
+    process refuses or allows by it within a second (the auth epoch). Returns the name as kept and
+    the role before (the same role again changes and logs nothing)."""
+    if role not in ROLES:
+        raise EhdeskError(f"The role must be one of: {', '.join(ROLES)}.")
+    user, account = _user(session, username)
+    before = user.role
+    if before == role:
+        return account.username, before
+    user.role = role
+    session.flush()
+    log_row(session, Revisions(session), user, ["role"])
+    _audit(session, "set_role", "user_account", user.id, role=role, before=before)
+    return account.username, before
 
 
 def move_family(session: Session, family_id: str, team_name: str) -> int:

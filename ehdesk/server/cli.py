@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("reset-password", help="a new password for a user")
     p.add_argument("--name", required=True)
     p.set_defaults(handler=_reset_password)
+    p = asub.add_parser("set-role", help="make a user a manager, or a practitioner again")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=["practitioner", "manager", "admin"])
+    p.set_defaults(handler=_set_role)
     p = asub.add_parser("move-family", help="give a family to another team")
     p.add_argument("--family", required=True, metavar="ID")
     p.add_argument("--team", required=True)
@@ -353,6 +357,21 @@ def _reset_password(args) -> int:
     password = _password("New password: ")
     name = _admin(args, lambda s: admin.reset_password(s, args.name, password))
     print(f'A new password is set for "{name}".')
+    return 0
+
+
+def _set_role(args) -> int:
+    from ehdesk.server import admin
+    from ehdesk.sync.protocol import role_with_article
+
+    name, before = _admin(args, lambda s: admin.set_role(s, args.name, args.role))
+    if before == args.role:
+        print(f'"{name}" is already {role_with_article(before)}: nothing was changed.')
+        return 0
+    print(
+        f'"{name}" is now {role_with_article(args.role)} (was {role_with_article(before)}). '
+        "Their laptops take the new role at their next sync."
+    )
     return 0
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select
 
 from ehdesk.errors import EhdeskError
-from ehdesk.models import Blob, BlobOnServer, SyncConflict
+from ehdesk.models import Blob, BlobOnServer, SyncConflict, User
 from ehdesk.store import ProfileManager, Store
 from ehdesk.store.changes import ChangeSet
 from ehdesk.sync import protocol as p
@@ -63,6 +63,9 @@ class SyncSummary:
     snapshot_rows: int = 0  # rows and blobs written from snapshot frames
     snapshot_revision: int = 0
     wiped: bool = False
+    # The worker's role, when this sync brought a new one from the council (``ehdesk-server admin
+    # set-role``): the desktop adds or takes away the manager's screens.
+    role_now: str | None = None
     status: SyncStatus = field(default_factory=SyncStatus)
     # What the pulled pages brought, so open screens refresh (the desktop's ``changes``).
     changes: ChangeSet = field(default_factory=ChangeSet)
@@ -80,6 +83,8 @@ class SyncSummary:
             parts.append(f"{self.refused} refused by the server")
         if self.conflicts_new:
             parts.append(f"{self.conflicts_new} new conflict{'s' if self.conflicts_new != 1 else ''}")
+        if self.role_now:
+            parts.append(f"the council has made you {p.role_with_article(self.role_now)}")
         return ", ".join(parts) + f". {self.status.text()}."
 
 
@@ -155,7 +160,7 @@ class SyncEngine:
         except Exception as exc:
             self._fail("error", EhdeskError(f"Sync stopped unexpectedly ({type(exc).__name__})."))
             raise
-        self._mark_online()
+        self._mark_online(summary)
         waiting, conflicts = self.counts()
         self._report(
             state="up_to_date",
@@ -167,15 +172,34 @@ class SyncEngine:
         summary.status = self.status
         return summary
 
-    def _mark_online(self) -> None:
-        """Profiles expire when not seen online for N days: this sync counts as seen."""
+    def _mark_online(self, summary: SyncSummary) -> None:
+        """Profiles expire when not seen online for N days: this sync counts as seen. And the
+        worker's role as the council now has it, which came with the pulled user rows, is kept in
+        ``profile.json``, where the sign-in and the screens read it: without this a worker made a
+        manager on the server stayed a practitioner on the laptop for good."""
         profile = self.store.profile
+        changes: dict[str, str] = {"last_online_at": datetime.now(UTC).isoformat()}
+        role = self._role_on_server()
+        if role is not None and role != profile.role:
+            changes["role"] = role
         try:
-            ProfileManager(profile.path.parent.parent).update_profile(
-                profile, last_online_at=datetime.now(UTC).isoformat()
-            )
+            updated = ProfileManager(profile.path.parent.parent).update_profile(profile, **changes)
         except OSError:
-            pass  # the sync itself succeeded; the date is refreshed at the next one
+            return  # the sync itself succeeded; both are refreshed at the next one
+        if "role" in changes:
+            # Read by the casework as each act is done (``actor_role``): the new role holds at once.
+            self.store.profile = updated
+            summary.role_now = role
+
+    def _role_on_server(self) -> str | None:
+        user_id = self.store.profile.user_id
+        if not user_id:
+            return None
+        with self.store.session() as s:
+            user = s.get(User, user_id)
+            if user is None or user.deleted or user.role not in p.ROLES:
+                return None
+            return user.role
 
     def _fail(self, state: str, exc: Exception) -> None:
         waiting, conflicts = self.counts()

@@ -10,7 +10,7 @@ and putting blobs one by one, and the server still answers it exactly as before.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -29,6 +29,15 @@ DEFAULT_PUSH_BATCH = MAX_PUSH_BATCH
 MAX_PULL_PAGE = 2000
 DEFAULT_PULL_PAGE = 500
 MAX_BLOB_BYTES = 8 * 1024 * 1024
+
+Role = Literal["practitioner", "manager", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+
+
+def role_with_article(role: str) -> str:
+    """ "a manager", "an admin": as the admin command and a sync's summary say a role."""
+    return f"an {role}" if role[:1] in ("a", "e", "i", "o", "u") else f"a {role}"
+
 
 # Integers as the database columns hold them (PostgreSQL INTEGER): larger would fail there, not here.
 INT32_MAX = 2**31 - 1
@@ -84,7 +93,7 @@ class SignInResponse(WireModel):
     user_id: str
     username: str
     display_name: str
-    role: Literal["practitioner", "manager", "admin"]
+    role: Role
     team_id: str | None
     team_ids: list[str]
     device_id: str

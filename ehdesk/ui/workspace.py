@@ -10,12 +10,22 @@ from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ehdesk.casework import caseload, drafts, families, search
+from ehdesk.casework.record_checks import MANAGER_ROLES
 from ehdesk.store import Store
 from ehdesk.ui.caseload.page import CaseloadPage
 from ehdesk.ui.family.record import FamilyRecord
 from ehdesk.ui.ops import error_text, for_store
 
 OPEN_FAMILY_KEY = "ui:open_family"
+# The screens only a manager (or an admin) has. Shown by the role in profile.json at sign-in, and
+# added or taken away when a sync brings a new role from the council (``follow_role``).
+MANAGER_SCREENS = (("signoffs", "&Sign-offs needed", "Ctrl+3"), ("team", "&Team", "Ctrl+5"))
+# Where each screen's button sits, whenever it was added.
+NAV_ORDER = ("caseload", "reports", "signoffs", "team", "conflicts")
+
+
+def _nav_place(key: str) -> int:
+    return NAV_ORDER.index(key) if key in NAV_ORDER else len(NAV_ORDER)
 
 
 class Workspace(QWidget):
@@ -45,11 +55,7 @@ class Workspace(QWidget):
         self.nav_buttons: dict[str, QPushButton] = {}
         self.add_screen_button("caseload", "My &caseload", "Ctrl+1", self.show_caseload)
         self.add_screen_button("reports", "&Reports", "Ctrl+2", lambda: self.show_screen("reports"))
-        if store.profile.role in ("manager", "admin"):
-            self.add_screen_button(
-                "signoffs", "&Sign-offs needed", "Ctrl+3", lambda: self.show_screen("signoffs")
-            )
-            self.add_screen_button("team", "&Team", "Ctrl+5", lambda: self.show_screen("team"))
+        self.follow_role(store.profile.role)
         self.nav.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,11 +87,34 @@ class Workspace(QWidget):
         button.setToolTip(f"{text.replace('&', '')} ({shortcut})")
         button.setAccessibleName(text.replace("&", ""))
         button.clicked.connect(action)
-        self.nav.insertWidget(len(self.nav_buttons), button)
+        before = sum(1 for shown in self.nav_buttons if _nav_place(shown) <= _nav_place(key))
+        self.nav.insertWidget(before, button)
         self.nav_buttons[key] = button
         if key == "caseload":
             button.setChecked(True)
         return button
+
+    def follow_role(self, role: str) -> None:
+        """The manager's screens for a manager or an admin, and not for anyone else."""
+        manager = role in MANAGER_ROLES
+        for key, text, shortcut in MANAGER_SCREENS:
+            if manager and key not in self.nav_buttons:
+                self.add_screen_button(
+                    key, text, shortcut, lambda _checked=False, key=key: self.show_screen(key)
+                )
+            elif not manager and key in self.nav_buttons:
+                self._drop_screen(key)
+
+    def _drop_screen(self, key: str) -> None:
+        screen = self.screens.pop(key, None)
+        if screen is not None and self.stack.currentWidget() is screen:
+            self.show_caseload()
+        button = self.nav_buttons.pop(key)
+        self.nav.removeWidget(button)
+        button.deleteLater()
+        if screen is not None:
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
 
     def _make_screen(self, key: str) -> QWidget:
         if key == "reports":

@@ -549,3 +549,19 @@ def test_profile_sign_in_after_a_password_reset_sends_what_waited(served, tmp_pa
     assert server_main(["--data-dir", server_data, "admin", "revoke-device", "--name", "ann"]) == 0
     capsys.readouterr()
     assert run("profile", "sign-in", "--name", "ann") == (2, "", f"ehdesk: {REVOKED}\n")
+
+
+def test_set_role_makes_a_worker_a_manager_and_says_when_the_laptop_follows(served, tmp_path, capsys):
+    admin = ["--data-dir", str(tmp_path / "server"), "admin", "set-role", "--name"]
+    assert server_main([*admin, " ann ", "--role", "manager"]) == 0
+    assert capsys.readouterr().out == (
+        '"ann" is now a manager (was a practitioner). Their laptops take the new role at their next sync.\n'
+    )
+    assert server_main([*admin, "ann", "--role", "manager"]) == 0
+    assert capsys.readouterr().out == '"ann" is already a manager: nothing was changed.\n'
+    assert server_main([*admin, "nobody", "--role", "admin"]) == 2
+    assert 'There is no user called "nobody".' in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        server_main([*admin, "ann", "--role", "boss"])
+    assert refused.value.code == 2
+    assert "invalid choice: 'boss'" in capsys.readouterr().err

@@ -72,3 +72,52 @@ def test_a_local_profile_says_it_is_not_connected(qtbot, data_dir, profiles):
     assert window.sync_status.text() == "Not connected to a server"
     assert "conflicts" not in window.workspace.nav_buttons
     window.lock()
+
+
+def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_next_sync(
+    qtbot, sqlite_server, tmp_path
+):
+    from ehdesk.server import admin
+
+    ann = Laptop(tmp_path, "ann", sqlite_server.base_url, backoff=0.01)
+    ann.store.close()
+    window = MainWindow(ann.data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window, "ann", PASSWORD)
+    qtbot.waitUntil(lambda: window.sync_status.label.text().startswith("Up to date"), timeout=20_000)
+    nav = window.workspace.nav_buttons
+    assert list(nav) == ["caseload", "reports", "conflicts"]
+
+    with sqlite_server.session() as s:
+        admin.set_role(s, "ann", "manager")
+    window.sync_bridge.sync_now()
+    qtbot.waitUntil(lambda: "team" in nav, timeout=20_000)
+    assert window.statusBar().currentMessage() == (
+        "The council has made you a manager: Sign-offs needed and Team are open to you."
+    )
+    # In their places on the bar: after Reports, before Conflicts.
+    layout = window.workspace.nav
+    assert [layout.indexOf(nav[key]) for key in ("caseload", "reports", "signoffs", "team", "conflicts")] == [
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
+    nav["team"].click()
+    assert window.workspace.stack.currentWidget() is window.workspace.screens["team"]
+
+    # Stepped down while looking at the team: back to the caseload, the manager's screens gone.
+    with sqlite_server.session() as s:
+        admin.set_role(s, "ann", "practitioner")
+    window.sync_bridge.sync_now()
+    qtbot.waitUntil(lambda: "team" not in nav, timeout=20_000)
+    assert list(nav) == ["caseload", "reports", "conflicts"]
+    assert "team" not in window.workspace.screens
+    assert window.workspace.stack.currentWidget() is window.workspace.page
+    assert nav["caseload"].isChecked()
+    assert window.statusBar().currentMessage() == (
+        "The council has made you a practitioner: the manager's screens are closed."
+    )
+    window.lock()
