@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.config.appearance import Appearance
+from ehdesk.ui.inputs import ChoiceBox
 from ehdesk.ui.screen_size import within_screen
 
 THEME_CHOICES = (
@@ -41,7 +41,7 @@ class SettingsDialog(QDialog):
             theme_box.addWidget(button)
         self.high_contrast = QCheckBox("&High contrast (black and white, stronger borders)")
         self.high_contrast.setChecked(appearance.high_contrast)
-        self.text_size = QComboBox()
+        self.text_size = ChoiceBox()
         self.text_size.setAccessibleName("Text size")
         for scale, label in TEXT_SIZES:
             self.text_size.addItem(f"{label} ({round(scale * 100)}%)", scale)

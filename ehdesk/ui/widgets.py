@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.config.dates import read_typed_date
 from ehdesk.errors import TypedDateError
+from ehdesk.ui.inputs import ChoiceBox
 
 
 class MessageLine(QLabel):
@@ -332,7 +333,7 @@ class DateField(QLineEdit):
         self.setText(f"{value:%d/%m/%Y}" if value else "")
 
 
-class ElidingCombo(QComboBox):
+class ElidingCombo(ChoiceBox):
     """A choice box that may be narrower than its longest choice (the network form beside the
     ecomap, on 853 px at 150%): it is at least wide enough for ``chars`` characters and its arrow,
     and the choice made is shortened with "…" where the box is narrower than it (Qt would cut it
@@ -370,7 +371,7 @@ def combo(
 ) -> QComboBox:
     """A choice box of ``(code, label)`` choices, ``blank`` first (its code None). ``elide_after``:
     the box may be as narrow as that many characters, a longer choice shortened (``ElidingCombo``)."""
-    box = QComboBox() if elide_after is None else ElidingCombo(elide_after)
+    box = ChoiceBox() if elide_after is None else ElidingCombo(elide_after)
     box.setAccessibleName(name)
     if blank is not None:
         box.addItem(blank, None)

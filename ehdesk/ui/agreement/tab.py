@@ -14,8 +14,6 @@ from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -46,6 +44,7 @@ from ehdesk.ui.agreement.signature_pad import SignaturePad
 from ehdesk.ui.dates import show_no_date, uk_time
 from ehdesk.ui.documents import DocumentActions, ask_where_to_save, print_channel, write_pdf
 from ehdesk.ui.flow import FlowLayout
+from ehdesk.ui.inputs import ChoiceBox, DateBox
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 
 
@@ -131,7 +130,7 @@ class AgreementTab(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.agencies.addItem(item)
-        self.review_date = QDateEdit(calendarPopup=True)
+        self.review_date = DateBox(calendarPopup=True)
         self.review_date.setDisplayFormat(qt_date_format())
         show_no_date(self.review_date)  # until the agreement says one
         details = QGroupBox("What is agreed")
@@ -145,7 +144,7 @@ class AgreementTab(QWidget):
         form.addRow("Explained in", self.language)
         form.addRow("Interpreter", self.interpreter)
 
-        self.signer = QComboBox()
+        self.signer = ChoiceBox()
         self.signer.setAccessibleName("Who is signing")
         self.pad = SignaturePad()
         self.undo_button = QPushButton("Undo stroke")

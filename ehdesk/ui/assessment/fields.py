@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ehdesk.config.dates import qt_date_format
 from ehdesk.forms.definition import Option, Question
+from ehdesk.ui.inputs import ChoiceBox, DateBox
 
 # A date field cannot be empty in Qt; its minimum date shown as blank stands for "no answer".
 _NO_DATE = QDate(1900, 1, 1)
@@ -108,7 +107,7 @@ class LongTextField(Field):
         return self.edit
 
 
-class DateInput(QDateEdit):
+class DateInput(DateBox):
     """A date edit that can be empty (shown blank) and starts its calendar at today."""
 
     def __init__(self, parent=None):
@@ -215,7 +214,7 @@ class RadioChoiceField(_ButtonsField):
 class ComboChoiceField(Field):
     def __init__(self, question: Question, options: list[Option], parent=None):
         super().__init__(parent)
-        self.combo = QComboBox()
+        self.combo = ChoiceBox()
         self.combo.setAccessibleName(question.label)
         self.combo.addItem("Choose…", None)
         for option in options:
@@ -308,7 +307,7 @@ class SignatureField(Field):
         self.name = QLineEdit()
         self.name.setPlaceholderText("Name of the person agreeing")
         self.name.setAccessibleName("Name of the person agreeing")
-        self.method = QComboBox()
+        self.method = ChoiceBox()
         self.method.addItem("Signed", "signed")
         self.method.addItem("Given verbally", "verbal")
         self.when = DateInput()

@@ -24,6 +24,7 @@ from ehdesk.config.dates import show_date
 from ehdesk.forms.loader import default_library
 from ehdesk.store import Store
 from ehdesk.ui.assessment.editor import AssessmentEditor
+from ehdesk.ui.inputs import ChoiceBox
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.style import set_sheet
 
@@ -75,7 +76,7 @@ class AssessmentTab(QWidget):
         self.empty.setProperty("role", "muted")
         self.open_button = QPushButton("Open")
         self.open_button.clicked.connect(self._open_selected)
-        self.form_choice = QComboBox()
+        self.form_choice = ChoiceBox()
         self.form_choice.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.form_choice.setMinimumWidth(220)
         self.start_button = QPushButton("Start")

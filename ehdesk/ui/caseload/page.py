@@ -7,7 +7,6 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -25,6 +24,7 @@ from ehdesk.casework.search import FamilyIndex, SearchHit
 from ehdesk.config.pack import current_pack
 from ehdesk.ui.caseload.model import FAMILY_ID_ROLE, CaseloadModel, Row
 from ehdesk.ui.dates import widest_date
+from ehdesk.ui.inputs import ChoiceBox
 from ehdesk.ui.style import heading, page_margins
 from ehdesk.ui.widgets import FITS_WIDTH, ReadableCells, ReadableWrappedCells, heading_width
 
@@ -48,7 +48,7 @@ class CaseloadPage(QWidget):
         self.search.setAccessibleName("Find a family by name, date of birth or reference")
         self.search.setClearButtonEnabled(True)
         self.search.setEnabled(False)
-        self.filter = QComboBox()
+        self.filter = ChoiceBox()
         self.filter.setAccessibleName("Show")
         self.filter.addItem("All my cases", "all")
         self.filter.addItem("Overdue only", "overdue")

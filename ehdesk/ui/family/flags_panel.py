@@ -9,7 +9,6 @@ from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ehdesk.casework import flags, thresholds
+from ehdesk.ui.inputs import ChoiceBox
 from ehdesk.ui.ops import error_text, for_store
 from ehdesk.ui.widgets import MessageLine
 
@@ -39,7 +39,7 @@ class DecisionDialog(QDialog):
         text = QLabel(summary)
         text.setWordWrap(True)
         form.addRow(text)
-        self.decision = QComboBox()
+        self.decision = ChoiceBox()
         for code, label in thresholds.DECISIONS.items():
             self.decision.addItem(label, code)
         self.reason = QPlainTextEdit()

@@ -32,6 +32,7 @@ from ehdesk.casework.plans import RAG_LABELS, STATUS_LABELS
 from ehdesk.config.dates import qt_date_format
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
+from ehdesk.ui.inputs import ChoiceBox, DateBox
 from ehdesk.ui.ops import error_text
 from ehdesk.ui.plan.base import from_qdate, to_qdate
 
@@ -139,7 +140,7 @@ class SavingDialog(QDialog):
 
 
 def _combo(items: list[tuple[str, str]], current: str = "") -> QComboBox:
-    combo = QComboBox()
+    combo = ChoiceBox()
     for code, label in items:
         combo.addItem(label, code)
     index = combo.findData(current)
@@ -148,7 +149,7 @@ def _combo(items: list[tuple[str, str]], current: str = "") -> QComboBox:
 
 
 def _date_edit(value: date | None) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value))
+    edit = DateBox(to_qdate(value))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(qt_date_format())
     return edit
@@ -208,7 +209,7 @@ class ActionDialog(SavingDialog):
             self.outcome = _combo([(o.id, o.what_will_be_different) for o in outcomes])
             self.add_field("outcome_id", "For the outcome", self.outcome)
         self.what = QLineEdit(action.what if action else "")
-        self.who = QComboBox()
+        self.who = ChoiceBox()
         self.who.setEditable(True)
         self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for choice in self.choices:

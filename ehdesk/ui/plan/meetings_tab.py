@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from ehdesk.casework.plans import REVIEW_OUTCOME_LABELS, STATUS_LABELS, rag_word
 from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.ui.dates import show_no_date
 from ehdesk.ui.flow import FlowLayout
+from ehdesk.ui.inputs import ChoiceBox, DateBox
 from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, bind, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 from ehdesk.ui.plan.dialogs import ActionDialog
@@ -88,7 +88,7 @@ def _text(table: QTableWidget, row: int, col: int) -> str:
 
 
 def _combo(items, current="") -> QComboBox:
-    combo = QComboBox()
+    combo = ChoiceBox()
     for code, label in items:
         combo.addItem(label, code)
     combo.setCurrentIndex(max(combo.findData(current), 0))
@@ -126,7 +126,7 @@ class MeetingsTab(EpisodeTab):
         self.override_note.setObjectName("override_note")
         self.override_note.setTextFormat(Qt.TextFormat.PlainText)
         self.override_note.setVisible(False)
-        self.held_on = QDateEdit()
+        self.held_on = DateBox()
         self.held_on.setAccessibleName("Meeting date")
         self.held_on.setCalendarPopup(True)
         self.held_on.setDisplayFormat(qt_date_format())
@@ -169,7 +169,7 @@ class MeetingsTab(EpisodeTab):
         self.review_outcome = _combo([("", "— choose —")] + list(REVIEW_OUTCOME_LABELS.items()))
         self.review_notes = QPlainTextEdit()
         self.next_set = QCheckBox("Next meeting booked for")
-        self.next_on = QDateEdit()
+        self.next_on = DateBox()
         self.next_on.setAccessibleName("Next meeting date")
         self.next_on.setCalendarPopup(True)
         self.next_on.setDisplayFormat(qt_date_format())

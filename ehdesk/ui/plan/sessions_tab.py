@@ -9,8 +9,6 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,6 +27,7 @@ from ehdesk.casework import families, plans, sessions
 from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import EhdeskError
+from ehdesk.ui.inputs import ChoiceBox, DateBox, NumberBox
 from ehdesk.ui.ops import refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab, episode_of, from_qdate, lay_out_list_and_editor, to_qdate
 
@@ -83,17 +81,17 @@ class SessionsTab(EpisodeTab):
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.new_button)
 
-        self.session_on = QDateEdit(to_qdate(date.today()))
+        self.session_on = DateBox(to_qdate(date.today()))
         self.session_on.setAccessibleName("Session date")
         self.session_on.setCalendarPopup(True)
         self.session_on.setDisplayFormat(qt_date_format())
-        self.session_type = QComboBox()
+        self.session_type = ChoiceBox()
         for t in pack.session_types:
             self.session_type.addItem(t.label, t.code)
-        self.status = QComboBox()
+        self.status = ChoiceBox()
         for code, label in STATUS_LABELS.items():
             self.status.addItem(label, code)
-        self.duration = QSpinBox()
+        self.duration = NumberBox()
         self.duration.setAccessibleName("Duration in minutes")
         self.duration.setRange(0, 720)
         self.duration.setSuffix(" minutes")

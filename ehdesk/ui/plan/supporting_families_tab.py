@@ -10,7 +10,6 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
     QFormLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from ehdesk.casework import supporting_families as sf
 from ehdesk.config.dates import qt_date_format, show_date
 from ehdesk.config.pack import current_pack
+from ehdesk.ui.inputs import ChoiceBox, DateBox
 from ehdesk.ui.plan.base import EpisodeTab, from_qdate, to_qdate
 from ehdesk.ui.widgets import Columns, share_width
 
@@ -47,7 +47,7 @@ def load_screen(s, tab: EpisodeTab) -> FamiliesScreen:
 
 
 def _date_edit() -> QDateEdit:
-    edit = QDateEdit(to_qdate(date.today()))
+    edit = DateBox(to_qdate(date.today()))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(qt_date_format())
     return edit
@@ -79,7 +79,7 @@ class SupportingFamiliesTab(EpisodeTab):
         self.table.widths = share_width(self.table, stretch=4, shrink=(0,))
         self.table.itemSelectionChanged.connect(self._selected)
 
-        self.outcome = QComboBox()
+        self.outcome = ChoiceBox()
         for o in pack.supporting_families.outcomes:
             self.outcome.addItem(o.label, o.code)
         self.identified_on = _date_edit()

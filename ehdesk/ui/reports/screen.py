@@ -13,8 +13,6 @@ from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -36,6 +34,7 @@ from ehdesk.paths import write_private_file
 from ehdesk.reports.arguments import report_filename
 from ehdesk.reports.build import published, render, report_for, team_scope
 from ehdesk.ui.flow import FlowLayout
+from ehdesk.ui.inputs import ChoiceBox, DateBox
 from ehdesk.ui.ops import for_store
 from ehdesk.ui.reports.charts import chart_view
 from ehdesk.ui.style import heading, page_margins, set_sheet
@@ -173,12 +172,12 @@ class ReportsScreen(QWidget):
         self.can_see_unsuppressed = getattr(store.profile, "role", "") in MANAGER_ROLES
 
         today = date.today()
-        self.date_from = QDateEdit(_qdate(today - timedelta(days=364)))
-        self.date_to = QDateEdit(_qdate(today))
+        self.date_from = DateBox(_qdate(today - timedelta(days=364)))
+        self.date_to = DateBox(_qdate(today))
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(qt_date_format())
-        self.preset = QComboBox()
+        self.preset = ChoiceBox()
         self.preset.addItem("Choose dates", None)
         for label, start, end in presets(today):
             self.preset.addItem(label, (start, end))

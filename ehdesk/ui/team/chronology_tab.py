@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from ehdesk.config.dates import show_date
 from ehdesk.errors import EhdeskError
 from ehdesk.ui.documents import DocumentActions
 from ehdesk.ui.flow import FlowLayout
+from ehdesk.ui.inputs import ChoiceBox
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.widgets import CheckList, Columns, DateField, FieldForm, share_width, show_rows
 
@@ -55,7 +55,7 @@ class ChronologyTab(EpisodeTab):
     def __init__(self, store, family_id: str, parent: QWidget | None = None) -> None:
         super().__init__(store, family_id, parent)
         self.entries: list[ChronologyEntry] = []
-        self.child = QComboBox()
+        self.child = ChoiceBox()
         self.child.setAccessibleName("Show the chronology for")
         self.child.addItem("The whole family", None)
         self.child.currentIndexChanged.connect(lambda _: self.reload())

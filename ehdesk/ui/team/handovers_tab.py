@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from ehdesk.casework.handovers import HandoverView
 from ehdesk.config.dates import show_date
 from ehdesk.config.pack import current_pack
 from ehdesk.errors import ValidationError
+from ehdesk.ui.inputs import ChoiceBox
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.team.agencies_tab import scrolling
 from ehdesk.ui.widgets import DateField, FieldForm, combo, headings_fit
@@ -60,7 +60,7 @@ class HandoversTab(EpisodeTab):
         self.table.itemSelectionChanged.connect(self._chosen_changed)
 
         decisions = [(c.code, c.label) for c in practice.social_care_decisions]
-        self.direction = QComboBox()
+        self.direction = ChoiceBox()
         self.direction.setAccessibleName("Kind of handover")
         self.direction.addItem("Step-up to children's social care", "step_up")
         self.direction.addItem("Step-down from children's social care", "step_down")

@@ -8,8 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -25,6 +23,7 @@ from ehdesk.casework.readings import OCCASIONS, MemberChoice, ReadingView
 from ehdesk.config.dates import qt_date_format
 from ehdesk.forms.tools.schema import ToolDef
 from ehdesk.ui.flow import FlowLayout
+from ehdesk.ui.inputs import ChoiceBox, DateBox
 from ehdesk.ui.style import set_sheet
 from ehdesk.ui.tools.score_buttons import ScoreButtons
 
@@ -74,18 +73,18 @@ class ReadingForm(QWidget):
         layout.addWidget(self.error_label)
 
         details = QFormLayout()
-        self.occasion = QComboBox()
+        self.occasion = ChoiceBox()
         for code, label in OCCASIONS.items():
             self.occasion.addItem(label, code)
         details.addRow("When in the case", self.occasion)
-        self.taken_on = QDateEdit()
+        self.taken_on = DateBox()
         self.taken_on.setAccessibleName("Taken on")
         self.taken_on.setCalendarPopup(True)
         self.taken_on.setDisplayFormat(qt_date_format())
         self.taken_on.setDate(QDate.currentDate())
         self.taken_on.setMaximumDate(QDate.currentDate())
         details.addRow("Date taken", self.taken_on)
-        self.subject = QComboBox()
+        self.subject = ChoiceBox()
         if tool.about != "family":
             wanted = "child" if tool.about == "child" else "adult"
             self.subject.addItem("Choose…", None)

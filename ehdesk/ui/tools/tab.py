@@ -32,6 +32,7 @@ from ehdesk.forms.tools import registry
 from ehdesk.forms.tools.styles import BASELINE, COMPARED, LATEST
 from ehdesk.store import Store
 from ehdesk.ui.flow import FlowLayout
+from ehdesk.ui.inputs import ChoiceBox
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.plan.base import EpisodeTab
 from ehdesk.ui.tools.charts import radar_chart, radar_text, timeline_chart, timeline_text
@@ -77,12 +78,12 @@ class ProgressTab(QWidget):
         self.episode_label.setStyleSheet("font-weight: bold;")
         self.episode_label.setWordWrap(True)
         heading_row.addWidget(self.episode_label, 1)
-        self.series_box = QComboBox()
+        self.series_box = ChoiceBox()
         self.series_box.setAccessibleName("Showing")
         self.series_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.series_box.setMinimumContentsLength(24)
         self.series_box.currentIndexChanged.connect(self._show_series)
-        self.new_tool_box = QComboBox()
+        self.new_tool_box = ChoiceBox()
         self.new_tool_box.setAccessibleName("New reading with")
         self.new_tool_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -155,7 +156,7 @@ class ProgressTab(QWidget):
         left_layout.addLayout(buttons)
         compare = QHBoxLayout()
         compare.addWidget(QLabel("Also show"))
-        self.compare_box = QComboBox()
+        self.compare_box = ChoiceBox()
         self.compare_box.currentIndexChanged.connect(self._redraw)
         compare.addWidget(self.compare_box, 1)
         left_layout.addLayout(compare)
@@ -175,7 +176,7 @@ class ProgressTab(QWidget):
         over_layout = QVBoxLayout(over_time)
         pick = QHBoxLayout()
         pick.addWidget(QLabel("Area"))
-        self.area_box = QComboBox()
+        self.area_box = ChoiceBox()
         self.area_box.currentIndexChanged.connect(self._redraw_timeline)
         pick.addWidget(self.area_box, 1)
         over_layout.addLayout(pick)
