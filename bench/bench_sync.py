@@ -40,6 +40,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from ehdesk.demo import generate  # noqa: E402
 from ehdesk.models import Family, OutboxEntry  # noqa: E402
+from ehdesk.server import admin  # noqa: E402
 from ehdesk.sync import protocol as p  # noqa: E402
 from tests.conftest import MemoryKeyring  # noqa: E402
 from tests.sync.harness import CuttingProxy, Laptop, ServerHarness  # noqa: E402
@@ -245,6 +246,10 @@ def main() -> None:
         server = ServerHarness(f"sqlite:///{root / 'server.db'}")
         where = "SQLite"
     server.seed()
+    with server.session() as s:
+        # Laptop A holds the whole demo team's work, its manager's decisions among it (supervisions,
+        # overrides, extensions): the server takes those only from a manager.
+        admin.set_role(s, "ann", "manager")
     # The server in its own process, as deployed (and so it does not share the laptop's GIL).
     command = [
         sys.executable,

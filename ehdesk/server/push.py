@@ -11,7 +11,9 @@ on the row until a person chooses). A deletion against another laptop's edit (or
 another laptop's deletion) is a conflict too, on the ``deleted`` field: "deleted on one laptop,
 edited on another", for a person to resolve. Nothing is dropped: a mutation the worker may not
 make is kept aside in the quarantine and audited, and so is every change of the same batch to a
-family whose own record was refused (no orphans).
+family whose own record was refused (no orphans). A manager's decision (``casework/manager_acts``:
+a supervision, an override, an extension…) is one such change from anyone but a manager or an
+admin, whatever the laptop says of itself.
 
 The server is the witness of audit events: who, from which device and when it received them come
 from the authenticated request, never from the laptop; the laptop's own time is kept as
@@ -21,12 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from sqlalchemy import bindparam, literal_column, select, union_all, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from ehdesk.casework.manager_acts import manager_act
+from ehdesk.casework.record_checks import MANAGER_ROLES
 from ehdesk.models import AuditEvent, Family, FamilyScoped, SyncConflict, Synced, model_for_table
 from ehdesk.models.audit import chain_link
 from ehdesk.models.types import new_id
@@ -368,6 +372,11 @@ def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> st
             raise Refused("The audit event is about a family of another team.", family_id)
         return family_id
     if issubclass(model, FamilyScoped):
+        if obj is None and m.op != "insert":
+            # A later change to a record refused before (a manager's decision the worker may not
+            # make, a family of another team): kept aside with it. Without a family id it would
+            # refuse the whole batch, and the laptop could never send anything after it.
+            raise Refused("The change is to a record the server does not have.", values.get("family_id"))
         family_ids = {values.get("family_id")} if obj is None else {obj.family_id, values.get("family_id")}
         family_ids.discard(None)
         if not family_ids:
@@ -375,7 +384,14 @@ def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> st
         for family_id in family_ids:
             if not _family_ok(batch, family_id):
                 raise Refused("The record belongs to a family of another team.", family_id)
-        return obj.family_id if obj is not None else values["family_id"]
+        family_id = obj.family_id if obj is not None else values["family_id"]
+        if p.role not in MANAGER_ROLES:
+            act = manager_act(
+                model.__tablename__, m.op, values, None if obj is None else partial(getattr, obj)
+            )
+            if act is not None:
+                raise Refused(f"Only a manager can {act}.", family_id)
+        return family_id
     raise Refused("The server does not accept changes to this table.")
 
 

@@ -11,8 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from ehdesk.models import AuditEvent, Family, Person, SyncConflict
+from ehdesk.models import AuditEvent, Episode, Family, Person, SyncConflict
 from ehdesk.models.audit import chain_link
+from ehdesk.models.team import Supervision
 from ehdesk.server import admin
 from ehdesk.server.models import Device, Quarantine, ServerAudit
 from ehdesk.sync import protocol as p
@@ -545,3 +546,141 @@ def test_verify_audit_finds_an_event_changed_or_removed_in_the_servers_database(
         code = server_main(["--database-url", server.url, "admin", "verify-audit", "--device", device])
         assert code == 1
         assert "2 break(s) in the chain" in capsys.readouterr().out
+
+
+# -- a manager's decisions --------------------------------------------------------------------------
+
+
+def test_a_managers_decision_pushed_by_a_practitioner_is_refused_and_kept_aside(server, north):
+    """The casework operations let only a manager make these; a laptop altered to skip that check
+    (or a request typed with a practitioner's token) was stored as sent: a TAF counting although it
+    was not quorate, an extension nobody signed off, a supervision no manager held."""
+    with server.session() as s:
+        admin.set_role(s, "bob", "manager")
+    manager = Api(server, "bob")
+    family_id, _ = north.new_family(team_id=server.teams["North"])
+    episode_id = str(uuid.uuid4())
+    at = {"family_id": family_id, "episode_id": episode_id}
+    opened = north.push(
+        north.mutation("episode", episode_id, {"family_id": family_id, "opened_on": "2026-09-01"})
+    )
+    assert opened.json()["results"][0]["status"] == "applied"
+
+    forged = [
+        north.mutation(
+            "supervision", str(uuid.uuid4()), {**at, "held_on": "2026-11-02", "manager_name": "Bob"}
+        ),
+        north.mutation(
+            "taf_meeting",
+            str(uuid.uuid4()),
+            {
+                **at,
+                "kind": "initial_taf",
+                "held_on": "2026-10-01",
+                "status": "completed",
+                "counts_as_taf": True,
+                "override_by": "bob",
+                "override_reason": "Phoned in",
+            },
+        ),
+        north.mutation(
+            "episode",
+            episode_id,
+            {
+                "extension_signed_off_by": "Bob",
+                "extension_reason": "Court date",
+                "extension_close_by": "2027-06-01",
+            },
+            op="update",
+            base=1,
+        ),
+        north.mutation(
+            "episode",
+            episode_id,
+            {"threshold_decision": {"decision": "continue", "reason": "x"}},
+            op="update",
+            base=1,
+        ),
+        north.mutation(
+            "episode_closure",
+            str(uuid.uuid4()),
+            {
+                **at,
+                "closed_on": "2026-11-20",
+                "reason": "needs_met",
+                "override_by": "bob",
+                "override_reason": "x",
+            },
+        ),
+        north.mutation(
+            "team_move_request",
+            str(uuid.uuid4()),
+            {"family_id": family_id, "to_team_id": server.teams["South"], "requested_on": "2026-11-20"},
+        ),
+    ]
+    results = north.push(*forged).json()["results"]
+    assert [r["status"] for r in results] == ["refused"] * len(forged)
+    assert server.count(Quarantine) == len(forged)
+    with server.session() as s:
+        reasons = [q.reason for q in s.scalars(select(Quarantine).order_by(Quarantine.seq))]
+    assert reasons == [
+        "Only a manager can record case supervision.",
+        "Only a manager can complete a meeting record that breaks these rules.",
+        "Only a manager can sign off a case staying open past the limit.",
+        "Only a manager can decide whether this family steps up or stays with early help.",
+        "Only a manager can close a case while items are missing.",
+        "Only a manager can ask for a family to move to another team.",
+    ]
+    episode = server.get(Episode, episode_id)
+    assert (episode.extension_signed_off_by, episode.threshold_decision) == ("", {})
+
+    # What a practitioner does is taken: a meeting completed with no override, and the actions a
+    # manager's supervision set marked done; the manager's own supervision is taken from them.
+    supervision_id = str(uuid.uuid4())
+    actions = [{"what": "Ring the school", "due_on": "2026-11-16", "done_on": ""}]
+    reply = manager.push(
+        manager.mutation(
+            "supervision",
+            supervision_id,
+            {**at, "held_on": "2026-11-02", "manager_name": "Bob", "actions": actions},
+        )
+    )
+    assert reply.json()["results"][0]["status"] == "applied"
+    base = server.get(Supervision, supervision_id).server_revision
+    done = [{**actions[0], "done_on": "2026-11-12"}]
+    taken = north.push(
+        north.mutation(
+            "taf_meeting",
+            str(uuid.uuid4()),
+            {**at, "kind": "initial_taf", "held_on": "2026-10-01", "status": "completed", "override_by": ""},
+        ),
+        north.mutation("supervision", supervision_id, {"actions": done}, op="update", base=base),
+    ).json()["results"]
+    assert [r["status"] for r in taken] == ["applied", "applied"]
+    # But not the manager's record rewritten, nor removed.
+    rewritten = north.push(
+        north.mutation(
+            "supervision", supervision_id, {"decisions": "Close the case"}, op="update", base=base
+        ),
+        north.mutation("supervision", supervision_id, {"deleted": True}, op="delete", base=base),
+    ).json()["results"]
+    assert [r["status"] for r in rewritten] == ["refused", "refused"]
+    kept = server.get(Supervision, supervision_id)
+    assert (kept.actions, kept.decisions, kept.deleted) == (done, "", False)
+
+    # A worker closes a case; only a manager opens it again.
+    revision = server.get(Episode, episode_id).server_revision
+    closed = north.push(
+        north.mutation(
+            "episode", episode_id, {"status": "closed", "closed_on": "2026-11-30"}, op="update", base=revision
+        )
+    ).json()["results"]
+    assert [r["status"] for r in closed] == ["applied"]
+    revision = server.get(Episode, episode_id).server_revision
+    reopened = north.push(
+        north.mutation(
+            "episode", episode_id, {"status": "open", "closed_on": None}, op="update", base=revision
+        )
+    ).json()["results"]
+    assert [r["status"] for r in reopened] == ["refused"]
+    assert server.get(Episode, episode_id).status == "closed"

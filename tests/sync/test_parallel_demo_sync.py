@@ -11,12 +11,17 @@ from sqlalchemy import select
 
 from ehdesk.demo import generate
 from ehdesk.models import AuditEvent, Family
+from ehdesk.server import admin
 from ehdesk.server.audit_chain import verify
 
 TODAY = date(2026, 11, 23)
 
 
 def test_a_demo_made_by_two_processes_syncs_whole_with_its_audit_chain(server, laptops):
+    with server.session() as s:
+        # The demo is the whole team's work, its manager's decisions among it: the server takes
+        # those only from a manager (``casework/manager_acts``).
+        admin.set_role(s, "ann", "manager")
     ann = laptops("ann")
     generate(ann.store, 60, seed=2, today=TODAY, workers=2)
     made = len(ann.rows(AuditEvent))

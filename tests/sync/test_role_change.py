@@ -71,3 +71,59 @@ def test_the_same_role_again_changes_nothing_and_a_wrong_one_is_refused(server):
 def _user_id(server, username: str) -> str:
     with server.session() as s:
         return s.scalar(select(User.id).where(User.username == username))
+
+
+def test_a_managers_decision_made_after_the_role_was_taken_away_is_kept_aside_and_the_rest_syncs(
+    server, laptops
+):
+    """A manager stepped down on the server while her laptop was offline: the supervision she then
+    recorded there (and the action she later marked done on it) are refused by the server, which
+    takes a manager's decisions only from a manager; the rest of what she did is sent, and the
+    laptop's next changes too (a change to the refused record used to refuse its whole batch)."""
+    from datetime import date, timedelta
+
+    from ehdesk.casework import supervision
+    from ehdesk.models import Episode, Family
+    from ehdesk.models.team import Supervision
+
+    with server.session() as s:
+        admin.set_role(s, "ann", "manager")
+    ann = laptops("ann")
+    assert ann.store.profile.role == "manager"
+    family_id = ann.add_family("EH-SUP")
+    today = date.today()
+    with ann.store.session() as s:
+        episode = Episode(family_id=family_id, opened_on=today - timedelta(days=40))
+        s.add(episode)
+        s.flush()
+        episode_id = episode.id
+    ann.sync()
+
+    with server.session() as s:
+        admin.set_role(s, "ann", "practitioner")
+    # Offline: the laptop still says manager, and the operation lets her.
+    with ann.store.session() as s:
+        supervision_id = supervision.record_supervision(
+            s,
+            episode_id,
+            {
+                "held_on": today,
+                "manager_name": "Ann",
+                "discussion": "Attendance",
+                "actions": [{"what": "Ring the school", "due_on": (today + timedelta(days=7)).isoformat()}],
+            },
+            actor_role=ann.store.profile.role,
+        )
+    with ann.store.session() as s:
+        supervision.complete_supervision_action(s, supervision_id, 0, today)
+    second = ann.add_family("EH-NEXT")
+
+    summary = ann.sync()
+    # The supervision and its action marked done; the audit events saying she did both are kept
+    # (they are evidence of what was tried).
+    assert summary.refused == 2
+    assert summary.status.waiting == 0
+    assert server.get(Family, second).reference == "EH-NEXT"
+    assert server.get(Supervision, supervision_id) is None
+    assert summary.role_now == "practitioner"
+    assert ann.store.profile.role == "practitioner"
