@@ -395,6 +395,11 @@ def test_records_of_a_family_refused_in_the_same_batch_are_refused_too(server, n
     )
     assert [r["status"] for r in reply.json()["results"]] == ["refused", "refused"]
     assert server.get(Person, person_id) is None
+    # A later change to the refused person (its changed fields only: no family id) is refused with
+    # it: it refused its whole batch with a 422, so the laptop could never send anything after it.
+    later = north.push(north.mutation("person", person_id, {"given_name": "Renamed"}, op="update", base=1))
+    assert later.status_code == 200, later.text
+    assert [r["status"] for r in later.json()["results"]] == ["refused"]
 
 
 def _put(api, data, family_id):
