@@ -23,6 +23,8 @@ MANAGER_RECORDS: dict[str, tuple[str, frozenset[str]]] = {
     "supervision": ("record case supervision", frozenset({"actions"})),
     "case_audit": ("audit a case", frozenset({"actions"})),
     "team_move_request": ("ask for a family to move to another team", frozenset()),
+    # The allocation history, with its handover note (``allocation.allocate_episode``).
+    "allocation": ("allocate or reallocate a case", frozenset()),
 }
 
 # Fields only a manager's decision fills, by record, with the act in the words the operations use.

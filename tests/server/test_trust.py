@@ -623,6 +623,13 @@ def test_a_managers_decision_pushed_by_a_practitioner_is_refused_and_kept_aside(
             {"family_id": family_id, "to_team_id": server.teams["South"], "requested_on": "2026-11-20"},
         ),
     ]
+    forged.append(
+        north.mutation(
+            "allocation",
+            str(uuid.uuid4()),
+            {**at, "allocated_on": "2026-11-20", "worker_id": "someone", "allocated_by": "Bob"},
+        )
+    )
     results = north.push(*forged).json()["results"]
     assert [r["status"] for r in results] == ["refused"] * len(forged)
     assert server.count(Quarantine) == len(forged)
@@ -635,6 +642,7 @@ def test_a_managers_decision_pushed_by_a_practitioner_is_refused_and_kept_aside(
         "Only a manager can decide whether this family steps up or stays with early help.",
         "Only a manager can close a case while items are missing.",
         "Only a manager can ask for a family to move to another team.",
+        "Only a manager can allocate or reallocate a case.",
     ]
     episode = server.get(Episode, episode_id)
     assert (episode.extension_signed_off_by, episode.threshold_decision) == ("", {})
