@@ -5,12 +5,12 @@ The operations refuse these acts to anyone but a manager or an admin on the lapt
 asks this table of every change a laptop pushes (``server/push.py``), so a laptop altered to skip
 those checks, or a request typed by hand with a practitioner's token, cannot make the record claim
 a manager's decision no manager made: a TAF that counts although it was not quorate, a case closed
-with items missing, an extension, a threshold decision, a supervision or an audit.
+with items missing, an extension, a threshold decision, a supervision, an audit or an allocation.
 
 A decision is *made* when a field is given a value it did not have (not when it is cleared: a
-meeting completed again without an override clears its override, as any worker may). Allocation
-is not here: a worker records who a case is allocated to on the case form, so who allocated it is
-not told by the change alone."""
+meeting completed again without an override clears its override, as any worker may). A manager's
+allocation is its ``allocation`` record; the case's own "allocated to" fields are not here, as a
+worker records them on the case form too."""
 
 from __future__ import annotations
 
