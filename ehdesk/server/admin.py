@@ -209,3 +209,20 @@ def devices(session: Session, username: str | None = None) -> list[tuple[Device,
         user, account = _user(session, username)
         query = query.where(Device.user_id == user.id)
     return [(device, name) for device, name in session.execute(query.order_by(Device.created_at, Device.id))]
+
+
+def users(session: Session, team_name: str | None = None) -> list[tuple[str, str, str, bool]]:
+    """Every user (or ``team_name``'s), by name: (name, team, role, disabled). How IT sees who is
+    a manager before ``set-role``, and which team each worker is in."""
+    query = (
+        select(Account.username, Team.name, User.role, Account.disabled)
+        .join(User, User.id == Account.user_id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.deleted.is_(False))
+    )
+    if team_name is not None:
+        query = query.where(User.team_id == _team(session, team_name).id)
+    return [
+        (name, team or "", role, bool(disabled))
+        for name, team, role, disabled in session.execute(query.order_by(Account.username))
+    ]

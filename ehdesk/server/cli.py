@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("reset-password", help="a new password for a user")
     p.add_argument("--name", required=True)
     p.set_defaults(handler=_reset_password)
+    p = asub.add_parser("users", help="every user, with their team and role")
+    p.add_argument("--team", help="only this team's users")
+    p.set_defaults(handler=_users)
     p = asub.add_parser("set-role", help="make a user a manager, or a practitioner again")
     p.add_argument("--name", required=True)
     p.add_argument("--role", required=True, choices=["practitioner", "manager", "admin"])
@@ -357,6 +360,18 @@ def _reset_password(args) -> int:
     password = _password("New password: ")
     name = _admin(args, lambda s: admin.reset_password(s, args.name, password))
     print(f'A new password is set for "{name}".')
+    return 0
+
+
+def _users(args) -> int:
+    from ehdesk.server import admin
+
+    rows = _admin(args, lambda s: admin.users(s, args.team))
+    if not rows:
+        print("There are no users yet." if args.team is None else f'Team "{args.team}" has no users.')
+    width = max((len(name) for name, *_ in rows), default=0)
+    for name, team, role, disabled in rows:
+        print(f"{name:<{width}}  {role:<12}  {team or '(no team)'}" + ("  (disabled)" if disabled else ""))
     return 0
 
 

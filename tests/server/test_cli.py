@@ -559,6 +559,11 @@ def test_set_role_makes_a_worker_a_manager_and_says_when_the_laptop_follows(serv
     )
     assert server_main([*admin, "ann", "--role", "manager"]) == 0
     assert capsys.readouterr().out == '"ann" is already a manager: nothing was changed.\n'
+    users = ["--data-dir", str(tmp_path / "server"), "admin", "users"]
+    assert server_main(users) == 0
+    assert capsys.readouterr().out == "ann  manager       North\n"
+    assert server_main([*users, "--team", "Nowhere"]) == 2
+    assert 'There is no team called "Nowhere".' in capsys.readouterr().err
     assert server_main([*admin, "nobody", "--role", "admin"]) == 2
     assert 'There is no user called "nobody".' in capsys.readouterr().err
     with pytest.raises(SystemExit) as refused:
