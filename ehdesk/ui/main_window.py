@@ -355,21 +355,15 @@ class MainWindow(QMainWindow):
         bridge.sync_now()
 
     def _follow_role(self, summary) -> None:
-        """A sync brought a new role from the council: the manager's screens come or go at once."""
+        """A sync brought a new role from the council: the manager's screens come or go at once,
+        and the status bar says why, in words short enough for it at 150% (a longer sentence
+        naming the screens was cut off beside the sync state)."""
         if summary.role_now is None or self.workspace is None:
             return
         self.workspace.follow_role(summary.role_now)
-        from ehdesk.casework.record_checks import MANAGER_ROLES
         from ehdesk.sync.protocol import role_with_article
 
-        what = (
-            "Sign-offs needed and Team are open to you"
-            if summary.role_now in MANAGER_ROLES
-            else "the manager's screens are closed"
-        )
-        self.statusBar().showMessage(
-            f"The council has made you {role_with_article(summary.role_now)}: {what}.", 30_000
-        )
+        self.statusBar().showMessage(f"You are now {role_with_article(summary.role_now)}.", 30_000)
 
     def _stop_sync(self) -> None:
         if self.sync_bridge is None:

@@ -93,9 +93,7 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
         admin.set_role(s, "ann", "manager")
     window.sync_bridge.sync_now()
     qtbot.waitUntil(lambda: "team" in nav, timeout=20_000)
-    assert window.statusBar().currentMessage() == (
-        "The council has made you a manager: Sign-offs needed and Team are open to you."
-    )
+    assert window.statusBar().currentMessage() == "You are now a manager."
     # In their places on the bar: after Reports, before Conflicts.
     layout = window.workspace.nav
     assert [layout.indexOf(nav[key]) for key in ("caseload", "reports", "signoffs", "team", "conflicts")] == [
@@ -117,7 +115,5 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
     assert "team" not in window.workspace.screens
     assert window.workspace.stack.currentWidget() is window.workspace.page
     assert nav["caseload"].isChecked()
-    assert window.statusBar().currentMessage() == (
-        "The council has made you a practitioner: the manager's screens are closed."
-    )
+    assert window.statusBar().currentMessage() == "You are now a practitioner."
     window.lock()
