@@ -350,20 +350,26 @@ class MainWindow(QMainWindow):
             workspace.add_screen_button(
                 "conflicts", "Con&flicts", "Ctrl+4", lambda: workspace.show_screen("conflicts")
             )
-        bridge.finished.connect(self._follow_role)
+        bridge.finished.connect(self._after_sync)
         bridge.start()
         bridge.sync_now()
 
-    def _follow_role(self, summary) -> None:
-        """A sync brought a new role from the council: the manager's screens come or go at once,
-        and the status bar says why, in words short enough for it at 150% (a longer sentence
-        naming the screens was cut off beside the sync state)."""
-        if summary.role_now is None or self.workspace is None:
-            return
-        self.workspace.follow_role(summary.role_now)
-        from ehdesk.sync.protocol import role_with_article
+    def _after_sync(self, summary) -> None:
+        """What a sync brought that the worker must hear of: a new role from the council (the
+        manager's screens come or go at once), and changes the server refused (kept aside there,
+        with the reason, for IT; here they stay on this laptop only). In words the status bar has
+        room for at 150%: a sentence naming the screens was cut off beside the sync state."""
+        said = []
+        if summary.role_now is not None and self.workspace is not None:
+            self.workspace.follow_role(summary.role_now)
+            from ehdesk.sync.protocol import role_with_article
 
-        self.statusBar().showMessage(f"You are now {role_with_article(summary.role_now)}.", 30_000)
+            said.append(f"You are now {role_with_article(summary.role_now)}.")
+        if summary.refused:
+            many = "s" if summary.refused != 1 else ""
+            said.append(f"The server refused {summary.refused} change{many}: ask IT.")
+        if said:
+            self.statusBar().showMessage(" ".join(said), 60_000)
 
     def _stop_sync(self) -> None:
         if self.sync_bridge is None:

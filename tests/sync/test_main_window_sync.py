@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from ehdesk.casework.families import list_families
-from ehdesk.models import Episode
+from ehdesk.models import Episode, Family
 from ehdesk.ui.main_window import MainWindow
 from ehdesk.ui.sync.conflicts_view import ConflictsView
 from ehdesk.ui.sync.status_widget import SyncStatusWidget
@@ -106,14 +106,42 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
     nav["team"].click()
     assert window.workspace.stack.currentWidget() is window.workspace.screens["team"]
 
-    # Stepped down while looking at the team: back to the caseload, the manager's screens gone.
+    # Stepped down while looking at the team, with a supervision recorded since (the laptop still
+    # said manager): back to the caseload, the manager's screens gone, and the worker told that
+    # the server refused it (and the action marked done on it).
+    from datetime import timedelta
+
+    from ehdesk.casework import supervision
+
+    with window.store.session() as s:
+        family = Family(reference="EH-SUP", household_name="Hill", team_id=window.store.profile.team_id)
+        s.add(family)
+        s.flush()
+        episode = Episode(family_id=family.id, opened_on=date.today() - timedelta(days=30))
+        s.add(episode)
+        s.flush()
+        episode_id = episode.id
+    window.sync_bridge.sync_now()
+    qtbot.waitUntil(
+        lambda: not window.sync_bridge.running and sqlite_server.get(Episode, episode_id) is not None,
+        timeout=20_000,
+    )
     with sqlite_server.session() as s:
         admin.set_role(s, "ann", "practitioner")
+    with window.store.session() as s:
+        supervision.record_supervision(
+            s,
+            episode_id,
+            {"held_on": date.today(), "manager_name": "Ann", "discussion": "School"},
+            actor_role=window.store.profile.role,
+        )
     window.sync_bridge.sync_now()
     qtbot.waitUntil(lambda: "team" not in nav, timeout=20_000)
     assert list(nav) == ["caseload", "reports", "conflicts"]
     assert "team" not in window.workspace.screens
     assert window.workspace.stack.currentWidget() is window.workspace.page
     assert nav["caseload"].isChecked()
-    assert window.statusBar().currentMessage() == "You are now a practitioner."
+    assert window.statusBar().currentMessage() == (
+        "You are now a practitioner. The server refused 1 change: ask IT."
+    )
     window.lock()
