@@ -12,7 +12,7 @@ from ehdesk.server import move_requests, signin_limits
 from ehdesk.server.changelog import Revisions, log_row
 from ehdesk.server.models import Account, BlobOwner, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
 from ehdesk.server.security import hash_password, revoke_device_tokens
-from ehdesk.sync.protocol import ROLES
+from ehdesk.sync.protocol import ROLES, role_with_article
 
 
 def _team(session: Session, name: str) -> Team:
@@ -95,7 +95,8 @@ def reset_password(session: Session, username: str, password: str) -> str:
 
 
 def set_role(session: Session, username: str, role: str) -> tuple[str, str]:
-    """A worker made a manager, or back. The user row is logged like any change, so the worker's
+    """A worker made a manager, or back (not an admin, or from one: that changes which families
+    the laptop holds). The user row is logged like any change, so the worker's
     laptops take the new role at their next sync (``sync.engine`` follows it), and every server
     process refuses or allows by it within a second (the auth epoch). Returns the name as kept and
     the role before (the same role again changes and logs nothing)."""
@@ -105,6 +106,15 @@ def set_role(session: Session, username: str, role: str) -> tuple[str, str]:
     before = user.role
     if before == role:
         return account.username, before
+    if "admin" in (before, role):
+        # An admin's laptop holds every team's families, a worker's only their team's: a laptop
+        # keeps what it has and pulls what changes after its cursor, so it would hold too little
+        # (made an admin) or too much (no longer one).
+        raise EhdeskError(
+            f'"{account.username}" is {role_with_article(before)}: an admin sees every team\'s families '
+            "and a worker only their team's, so a laptop cannot change between the two. "
+            "Create a separate user for the other role (create-user --role ...)."
+        )
     user.role = role
     session.flush()
     log_row(session, Revisions(session), user, ["role"])

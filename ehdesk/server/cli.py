@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_users)
     p = asub.add_parser("set-role", help="make a user a manager, or a practitioner again")
     p.add_argument("--name", required=True)
+    # "admin" is offered so that asking for it is told why not (admin.set_role), not "invalid choice".
     p.add_argument("--role", required=True, choices=["practitioner", "manager", "admin"])
     p.set_defaults(handler=_set_role)
     p = asub.add_parser("move-family", help="give a family to another team")

@@ -61,6 +61,20 @@ def test_the_same_role_again_changes_nothing_and_a_wrong_one_is_refused(server):
     for name, role, said in (
         ("meg", "boss", "The role must be one of: practitioner, manager, admin."),
         ("nobody", "manager", 'There is no user called "nobody".'),
+        (
+            "meg",
+            "admin",
+            "\"meg\" is a manager: an admin sees every team's families and a worker only their team's, "
+            "so a laptop cannot change between the two. Create a separate user for the other role "
+            "(create-user --role ...).",
+        ),
+        (
+            "boss",
+            "practitioner",
+            "\"boss\" is an admin: an admin sees every team's families and a worker only their team's, "
+            "so a laptop cannot change between the two. Create a separate user for the other role "
+            "(create-user --role ...).",
+        ),
     ):
         with pytest.raises(EhdeskError) as refused, server.session() as s:
             admin.set_role(s, name, role)
