@@ -94,6 +94,32 @@ def reset_password(session: Session, username: str, password: str) -> str:
     return account.username
 
 
+def disable_user(session: Session, username: str) -> tuple[str, bool]:
+    """A worker who has left (or must not get in for now): no sign-in anywhere, and every session
+    of every laptop of theirs ends at once, as after a password reset. What their laptops hold
+    stays on them, encrypted; ``revoke-device --name U --wipe`` removes it. Returns the name as
+    kept and whether the account was already disabled (then nothing changes)."""
+    user, account = _user(session, username)
+    if account.disabled:
+        return account.username, True
+    account.disabled = True
+    for device in session.scalars(select(Device).where(Device.user_id == user.id)):
+        revoke_device_tokens(session, device.id)
+    _audit(session, "disable_user", "user_account", user.id)
+    return account.username, False
+
+
+def enable_user(session: Session, username: str) -> tuple[str, bool]:
+    """The account usable again: its laptops sign in again with the password (``profile
+    sign-in``, or "Sign in again…"). Returns the name and whether it was already enabled."""
+    user, account = _user(session, username)
+    if not account.disabled:
+        return account.username, True
+    account.disabled = False
+    _audit(session, "enable_user", "user_account", user.id)
+    return account.username, False
+
+
 def set_role(session: Session, username: str, role: str) -> tuple[str, str]:
     """A worker made a manager, or back (not an admin, or from one: that changes which families
     the laptop holds). The user row is logged like any change, so the worker's

@@ -147,7 +147,9 @@ def _load(s: Session, cache: auth_cache.AuthCache, device_id: str) -> auth_cache
             wipe_pending=first.wipe,
         ),
         token_version=first.token_version,
-        refused=bool(first.disabled or (first.revoked and not first.wipe)),
+        # A device to be wiped is let through to receive the wipe (and only that: ``WIPE_PATHS``),
+        # even revoked, even when its worker's account is disabled (a leaver's laptop).
+        refused=bool((first.disabled or first.revoked) and not first.wipe),
         loaded_at=time.monotonic(),
         seen_at=auth_cache.seen_at(first.last_seen_at),
     )

@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("reset-password", help="a new password for a user")
     p.add_argument("--name", required=True)
     p.set_defaults(handler=_reset_password)
+    p = asub.add_parser("disable-user", help="a worker who has left: no sign-in, every laptop's session ends")
+    p.add_argument("--name", required=True)
+    p.set_defaults(handler=_disable_user)
+    p = asub.add_parser("enable-user", help="a disabled user may sign in again")
+    p.add_argument("--name", required=True)
+    p.set_defaults(handler=_enable_user)
     p = asub.add_parser("users", help="every user, with their team and role")
     p.add_argument("--team", help="only this team's users")
     p.set_defaults(handler=_users)
@@ -361,6 +367,31 @@ def _reset_password(args) -> int:
     password = _password("New password: ")
     name = _admin(args, lambda s: admin.reset_password(s, args.name, password))
     print(f'A new password is set for "{name}".')
+    return 0
+
+
+def _disable_user(args) -> int:
+    from ehdesk.server import admin
+
+    name, already = _admin(args, lambda s: admin.disable_user(s, args.name))
+    if already:
+        print(f'"{name}" is already disabled: nothing was changed.')
+    else:
+        print(
+            f'"{name}" can no longer sign in, and every session of their laptops has ended. What the '
+            f"laptops hold stays on them, encrypted: revoke-device --name {name} --wipe removes it."
+        )
+    return 0
+
+
+def _enable_user(args) -> int:
+    from ehdesk.server import admin
+
+    name, already = _admin(args, lambda s: admin.enable_user(s, args.name))
+    if already:
+        print(f'"{name}" is not disabled: nothing was changed.')
+    else:
+        print(f'"{name}" can sign in again; each laptop of theirs signs in again with their password.')
     return 0
 
 

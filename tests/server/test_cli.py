@@ -570,3 +570,22 @@ def test_set_role_makes_a_worker_a_manager_and_says_when_the_laptop_follows(serv
         server_main([*admin, "ann", "--role", "boss"])
     assert refused.value.code == 2
     assert "invalid choice: 'boss'" in capsys.readouterr().err
+
+
+def test_disable_user_and_enable_user_say_what_they_did(served, tmp_path, capsys):
+    admin = ["--data-dir", str(tmp_path / "server"), "admin"]
+    assert server_main([*admin, "disable-user", "--name", "ann"]) == 0
+    assert capsys.readouterr().out == (
+        '"ann" can no longer sign in, and every session of their laptops has ended. What the laptops '
+        "hold stays on them, encrypted: revoke-device --name ann --wipe removes it.\n"
+    )
+    assert server_main([*admin, "disable-user", "--name", "ann"]) == 0
+    assert capsys.readouterr().out == '"ann" is already disabled: nothing was changed.\n'
+    assert server_main([*admin, "users"]) == 0
+    assert capsys.readouterr().out == "ann  practitioner  North  (disabled)\n"
+    assert server_main([*admin, "enable-user", "--name", "ann"]) == 0
+    assert capsys.readouterr().out == (
+        '"ann" can sign in again; each laptop of theirs signs in again with their password.\n'
+    )
+    assert server_main([*admin, "enable-user", "--name", "ann"]) == 0
+    assert capsys.readouterr().out == '"ann" is not disabled: nothing was changed.\n'

@@ -697,3 +697,48 @@ def test_a_managers_decision_pushed_by_a_practitioner_is_refused_and_kept_aside(
     ).json()["results"]
     assert [r["status"] for r in reopened] == ["refused"]
     assert server.get(Episode, episode_id).status == "closed"
+
+
+# -- a worker who has left -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wipe_first", [False, True])
+def test_a_disabled_worker_cannot_sign_in_or_sync_and_their_laptop_can_still_be_wiped(
+    server, laptops, wipe_first
+):
+    """There was no command to disable an account: a leaver whose laptops were revoked could sign
+    in again from any laptop with their password and get a new device. Disabled, they cannot; and
+    the wipe IT asks for still reaches their laptop, whichever is done first."""
+    from ehdesk.sync.client import SignedOut
+
+    ann = laptops("ann")
+    ann.add_family("EH-LEAVER")
+    ann.sync()
+    with server.session() as s:
+        if wipe_first:
+            admin.revoke_device(s, username="ann", wipe=True)
+        assert admin.disable_user(s, "ann") == ("ann", False)
+        assert admin.disable_user(s, "ann") == ("ann", True)  # again: nothing changes
+    refused = httpx.post(
+        f"{server.base_url}/v1/auth/sign-in",
+        json={"schema_version": V, "username": "ann", "password": PASSWORD},
+    )
+    assert refused.status_code == 401
+    with server.session() as s:
+        assert ("ann", "", "practitioner", True) in [
+            (name, team and "", role, disabled) for name, team, role, disabled in admin.users(s)
+        ]
+    if not wipe_first:
+        with pytest.raises(SignedOut):
+            ann.sync()
+        assert [f.reference for f in ann.rows(Family)] == ["EH-LEAVER"]  # kept, encrypted
+        with server.session() as s:
+            admin.revoke_device(s, username="ann", wipe=True)
+    assert ann.sync().wiped
+    assert ann.rows(Family) == []
+    with server.session() as s:
+        assert [
+            a.action for a in s.scalars(select(ServerAudit).where(ServerAudit.action == "disable_user"))
+        ] == ["disable_user"]
+        assert admin.enable_user(s, "ann") == ("ann", False)
+    assert Api(server, "ann").device_id  # signs in again
