@@ -10,7 +10,16 @@ from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import Blob, Family, FamilyScoped, Team, User, synced_models
 from ehdesk.server import move_requests, signin_limits
 from ehdesk.server.changelog import Revisions, log_row
-from ehdesk.server.models import Account, BlobOwner, ChangeLog, Device, ScopeMove, ServerAudit, TeamMember
+from ehdesk.server.models import (
+    Account,
+    BlobOwner,
+    ChangeLog,
+    Device,
+    Quarantine,
+    ScopeMove,
+    ServerAudit,
+    TeamMember,
+)
 from ehdesk.server.security import hash_password, revoke_device_tokens
 from ehdesk.sync.protocol import ROLES, role_with_article
 
@@ -262,3 +271,14 @@ def users(session: Session, team_name: str | None = None) -> list[tuple[str, str
         (name, team or "", role, bool(disabled))
         for name, team, role, disabled in session.execute(query.order_by(Account.username))
     ]
+
+
+def refused(session: Session, username: str | None = None) -> list[tuple[Quarantine, str]]:
+    """Every change the server refused and kept aside (or ``username``'s), oldest first, with its
+    worker's name: what IT looks at when the app told a worker "The server refused 1 change: ask
+    IT." Each keeps the change as sent; the listing names only the record, never its contents."""
+    query = select(Quarantine, Account.username).join(Account, Account.user_id == Quarantine.user_id)
+    if username is not None:
+        user, _account = _user(session, username)
+        query = query.where(Quarantine.user_id == user.id)
+    return [(q, name) for q, name in session.execute(query.order_by(Quarantine.at, Quarantine.id))]

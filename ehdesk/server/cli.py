@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("enable-user", help="a disabled user may sign in again")
     p.add_argument("--name", required=True)
     p.set_defaults(handler=_enable_user)
+    p = asub.add_parser("refused", help="changes the server refused and kept aside, and why")
+    p.add_argument("--name", help="only this user's")
+    p.set_defaults(handler=_refused)
     p = asub.add_parser("users", help="every user, with their team and role")
     p.add_argument("--team", help="only this team's users")
     p.set_defaults(handler=_users)
@@ -392,6 +395,37 @@ def _enable_user(args) -> int:
         print(f'"{name}" is not disabled: nothing was changed.')
     else:
         print(f'"{name}" can sign in again; each laptop of theirs signs in again with their password.')
+    return 0
+
+
+def _refused(args) -> int:
+    from ehdesk.server import admin
+
+    def listed(s):
+        return [
+            (
+                q.at,
+                name,
+                q.device_id,
+                q.seq,
+                q.mutation.get("entity", ""),
+                q.mutation.get("row_id", ""),
+                q.reason,
+            )
+            for q, name in admin.refused(s, args.name)
+        ]
+
+    rows = _admin(args, listed)
+    if not rows:
+        print(
+            "The server has refused no change."
+            if args.name is None
+            else "The server has refused none of this user's changes."
+        )
+    for at, name, device_id, seq, entity, row_id, reason in rows:
+        print(
+            f"{at:%Y-%m-%d %H:%M} UTC  {name}  laptop {device_id} change {seq}  {entity} {row_id}: {reason}"
+        )
     return 0
 
 

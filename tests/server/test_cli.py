@@ -589,3 +589,34 @@ def test_disable_user_and_enable_user_say_what_they_did(served, tmp_path, capsys
     )
     assert server_main([*admin, "enable-user", "--name", "ann"]) == 0
     assert capsys.readouterr().out == '"ann" is not disabled: nothing was changed.\n'
+
+
+def test_admin_refused_lists_what_the_server_kept_aside_and_why(served, tmp_path, capsys):
+    api = httpx.Client(base_url=served)
+    signed = api.post("/v1/auth/sign-in", json={"schema_version": 3, "username": "ann", "password": PASSWORD})
+    token, device_id = signed.json()["access_token"], signed.json()["device_id"]
+    change = {
+        "device_id": device_id,
+        "seq": 1,
+        "entity": "user_account",
+        "row_id": "someone",
+        "op": "insert",
+        "fields": {"username": "mallory", "role": "admin"},
+        "base_revision": 0,
+        "changed_at": "0000000000001-00000-x",
+    }
+    pushed = api.post(
+        "/v1/sync/push",
+        json={"schema_version": 3, "device_id": device_id, "mutations": [change]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert pushed.json()["results"][0]["status"] == "refused"
+    admin = ["--data-dir", str(tmp_path / "server"), "admin", "refused"]
+    assert server_main(admin) == 0
+    line = capsys.readouterr().out
+    assert line.endswith(
+        f"  ann  laptop {device_id} change 1  user_account someone: Only an administrator changes teams and users.\n"
+    )
+    assert "mallory" not in line  # the change's contents stay in the database
+    assert server_main([*admin, "--name", "ann"]) == 0
+    assert capsys.readouterr().out == line

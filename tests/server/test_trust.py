@@ -646,6 +646,11 @@ def test_a_managers_decision_pushed_by_a_practitioner_is_refused_and_kept_aside(
     ]
     episode = server.get(Episode, episode_id)
     assert (episode.extension_signed_off_by, episode.threshold_decision) == ("", {})
+    # What IT sees when the worker's app says "The server refused 7 changes: ask IT."
+    with server.session() as s:
+        listed = [(name, q.mutation["entity"], q.reason) for q, name in admin.refused(s, "ann")]
+        assert listed[0] == ("ann", "supervision", "Only a manager can record case supervision.")
+        assert len(listed) == len(forged) and admin.refused(s, "bob") == []
 
     # What a practitioner does is taken: a meeting completed with no override, and the actions a
     # manager's supervision set marked done; the manager's own supervision is taken from them.
