@@ -162,6 +162,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.help_button)
         bar.addPermanentWidget(self.settings_button)
         bar.addPermanentWidget(self.lock_button)
+        # A message longer than the room the permanent pieces leave it (at 150%, about 38
+        # characters) is cut off: the whole of it is the bar's tooltip while it shows.
+        bar.messageChanged.connect(bar.setToolTip)
 
         self.lock_action = QAction("Lock", self)
         # setShortcuts: setShortcut's overloads take a Qt enum, which builds PySide's Qt namespace.
@@ -355,19 +358,20 @@ class MainWindow(QMainWindow):
         bridge.sync_now()
 
     def _after_sync(self, summary) -> None:
-        """What a sync brought that the worker must hear of: a new role from the council (the
-        manager's screens come or go at once), and changes the server refused (kept aside there,
-        with the reason, for IT; here they stay on this laptop only). In words the status bar has
-        room for at 150%: a sentence naming the screens was cut off beside the sync state."""
+        """What a sync brought that the worker must hear of: changes the server refused (kept
+        aside there, with the reason, for IT; here they stay on this laptop only), and a new role
+        from the council (the manager's screens come or go at once). In words the status bar has
+        room for at 150% (a sentence naming the screens was cut off beside the sync state); the
+        refusal first, as the screens that came or went show the new role anyway."""
         said = []
+        if summary.refused:
+            many = "s" if summary.refused != 1 else ""
+            said.append(f"The server refused {summary.refused} change{many}: ask IT.")
         if summary.role_now is not None and self.workspace is not None:
             self.workspace.follow_role(summary.role_now)
             from ehdesk.sync.protocol import role_with_article
 
             said.append(f"You are now {role_with_article(summary.role_now)}.")
-        if summary.refused:
-            many = "s" if summary.refused != 1 else ""
-            said.append(f"The server refused {summary.refused} change{many}: ask IT.")
         if said:
             self.statusBar().showMessage(" ".join(said), 60_000)
 

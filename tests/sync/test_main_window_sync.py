@@ -141,7 +141,7 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
     assert "team" not in window.workspace.screens
     assert window.workspace.stack.currentWidget() is window.workspace.page
     assert nav["caseload"].isChecked()
-    assert window.statusBar().currentMessage() == (
-        "You are now a practitioner. The server refused 1 change: ask IT."
-    )
+    said = "The server refused 1 change: ask IT. You are now a practitioner."
+    assert window.statusBar().currentMessage() == said
+    assert window.statusBar().toolTip() == said  # whole, where the bar cuts it at 150%
     window.lock()
