@@ -131,10 +131,10 @@ def enable_user(session: Session, username: str) -> tuple[str, bool]:
 
 def set_role(session: Session, username: str, role: str) -> tuple[str, str]:
     """A worker made a manager, or back (not an admin, or from one: that changes which families
-    the laptop holds). The user row is logged like any change, so the worker's
-    laptops take the new role at their next sync (``sync.engine`` follows it), and every server
-    process refuses or allows by it within a second (the auth epoch). Returns the name as kept and
-    the role before (the same role again changes and logs nothing)."""
+    the laptop holds). The user row is logged like any change, so the worker's laptops take the
+    new role at their next sync (``sync.engine`` follows it), and every server process refuses or
+    allows by it within a second (the auth epoch). Returns the name as kept and the role before
+    (the same role again changes and logs nothing)."""
     if role not in ROLES:
         raise EhdeskError(f"The role must be one of: {', '.join(ROLES)}.")
     user, account = _user(session, username)
