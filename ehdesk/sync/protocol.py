@@ -35,7 +35,8 @@ ROLES: tuple[str, ...] = get_args(Role)
 
 
 def role_with_article(role: str) -> str:
-    """ "a manager", "an admin": as the admin command and a sync's summary say a role."""
+    """The role with its article, as the admin command and a sync's summary say it: "a manager",
+    "an admin"."""
     return f"an {role}" if role[:1] in ("a", "e", "i", "o", "u") else f"a {role}"
 
 
