@@ -17,6 +17,7 @@ from ehdesk.casework.plans import OPEN_STATUSES
 from ehdesk.config.dates import show_date
 from ehdesk.models.meeting import Meeting
 from ehdesk.models.plan import PlanAction
+from ehdesk.models.sync_meta import RefusedChange
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,29 @@ def episode_flags(session: Session, episode_id: str, today: date | None = None) 
 
 
 def family_flags(session: Session, family_id: str, today: date | None = None) -> list[Flag]:
-    """The flags on the family's current (or last) case: what the family record shows on top."""
+    """The flags on the family's current (or last) case: what the family record shows on top; and
+    first, changes to the family the council server refused, which are on this laptop only."""
     from ehdesk.casework.episode_access import current_episode
 
     episode = current_episode(session, family_id)
-    return episode_flags(session, episode.id, today) if episode is not None else []
+    found = episode_flags(session, episode.id, today) if episode is not None else []
+    refused = session.scalar(
+        select(func.count()).where(
+            RefusedChange.family_id == family_id,
+            RefusedChange.confirmed.is_(True),
+            RefusedChange.dismissed.is_(False),
+        )
+    )
+    if refused:
+        many = refused != 1
+        found.insert(
+            0,
+            Flag(
+                "refused_by_server",
+                "warn",
+                f"{refused} change{'s' if many else ''} to this family {'were' if many else 'was'} not accepted "
+                f"by the council server: {'they are' if many else 'it is'} on this laptop only. The Conflicts "
+                "screen says which, and why.",
+            ),
+        )
+    return found

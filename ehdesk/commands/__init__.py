@@ -10,4 +10,5 @@ COMMAND_MODULES = [
     "ehdesk.commands.report",
     "ehdesk.commands.tools",
     "ehdesk.commands.sync",
+    "ehdesk.commands.refused",
 ]

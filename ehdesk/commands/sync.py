@@ -32,4 +32,6 @@ def _sync(args) -> int:
     finally:
         store.close()
     print(summary.text())
+    if summary.refused:
+        print(f"Which, and why: ehdesk refused --profile {args.profile}")
     return 0

@@ -16,7 +16,7 @@ from ehdesk.models.org import Team, User
 from ehdesk.models.reading import Reading
 from ehdesk.models.supporting_families import FamilyOutcome
 from ehdesk.models.sync_blob import BlobOnServer
-from ehdesk.models.sync_meta import OutboxEntry, SyncState
+from ehdesk.models.sync_meta import OutboxEntry, RefusedChange, SyncState
 from ehdesk.models.ui_draft import UiDraft
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "OutboxEntry",
     "Person",
     "Reading",
+    "RefusedChange",
     "Referral",
     "Synced",
     "SyncConflict",

@@ -157,6 +157,42 @@ def set_role(session: Session, username: str, role: str) -> tuple[str, str]:
     return account.username, before
 
 
+def move_user(session: Session, username: str, team_name: str) -> tuple[str, str]:
+    """A worker who has moved to another team: from now on the server gives and takes only that
+    team's families from them. The user row is logged like any change, so their laptops learn the
+    new team at their next sync and follow it there (``sync.engine``): they drop the old team's
+    families and take the new team's as a first sync does. Returns the name as kept and the old
+    team's name (the same team again changes and logs nothing).
+
+    What the worker changed on the old team's families and had not sent is refused at that sync,
+    and kept aside for IT (``admin refused``): ask them to sync before the move. Cases allocated
+    to them in the old team stay allocated to them until their manager reallocates them."""
+    user, account = _user(session, username)
+    team = _team(session, team_name)
+    if user.role == "admin":
+        raise EhdeskError(f'"{account.username}" is an admin, who sees every team\'s families already.')
+    old = session.get(Team, user.team_id) if user.team_id else None
+    members = list(session.scalars(select(TeamMember).where(TeamMember.user_id == user.id)))
+    if user.team_id == team.id and [m.team_id for m in members] == [team.id]:
+        return account.username, team.name
+    for member in members:
+        session.delete(member)
+    session.flush()
+    session.add(TeamMember(user_id=user.id, team_id=team.id))
+    user.team_id = team.id
+    session.flush()
+    log_row(session, Revisions(session), user, ["team_id"])
+    _audit(
+        session,
+        "move_user",
+        "user_account",
+        user.id,
+        from_teams=sorted(m.team_id for m in members),
+        to_team=team.id,
+    )
+    return account.username, old.name if old is not None else ""
+
+
 def move_family(session: Session, family_id: str, team_name: str) -> int:
     """Give a family to another team. Its records are re-sent (as new revisions) so the new team's
     laptops receive them; the old team's laptops purge it at their next sync. Returns the number

@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     # "admin" is offered so that asking for it is told why not (admin.set_role), not "invalid choice".
     p.add_argument("--role", required=True, choices=["practitioner", "manager", "admin"])
     p.set_defaults(handler=_set_role)
+    p = asub.add_parser("move-user", help="a worker who has moved to another team: their laptops follow")
+    p.add_argument("--name", required=True)
+    p.add_argument("--team", required=True)
+    p.set_defaults(handler=_move_user)
     p = asub.add_parser("move-family", help="give a family to another team")
     p.add_argument("--family", required=True, metavar="ID")
     p.add_argument("--team", required=True)
@@ -452,6 +456,23 @@ def _set_role(args) -> int:
     print(
         f'"{name}" is now {role_with_article(args.role)} (was {role_with_article(before)}). '
         "Their laptops take the new role at their next sync."
+    )
+    return 0
+
+
+def _move_user(args) -> int:
+    from ehdesk.server import admin
+
+    name, before = _admin(args, lambda s: admin.move_user(s, args.name, args.team))
+    if before == args.team.strip():
+        print(f'"{name}" is already in team "{before}": nothing was changed.')
+        return 0
+    print(
+        f'"{name}" is now in team "{args.team.strip()}"'
+        + (f' (was "{before}")' if before else "")
+        + ". At their next sync their laptops drop the old team's families and take the new team's. "
+        "Anything they had not sent about the old team's families is refused and kept aside: "
+        "see admin refused."
     )
     return 0
 

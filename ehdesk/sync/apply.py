@@ -18,6 +18,7 @@ from ehdesk.models import (
     Family,
     FamilyScoped,
     OutboxEntry,
+    RefusedChange,
     Synced,
     SyncState,
     model_for_table,
@@ -136,6 +137,8 @@ def purge_family(session: Session, family_id: str) -> None:
             session.execute(delete(model).where(model.family_id == family_id))
     session.execute(delete(Family).where(Family.id == family_id))
     session.execute(delete(Blob).where(Blob.family_id == family_id))
+    # What the server refused of it holds the family's words too: it leaves with the family.
+    session.execute(delete(RefusedChange).where(RefusedChange.family_id == family_id))
     acked = read_int(session, ACKED_KEY)
     for start in range(0, len(row_ids), 500):
         session.execute(
@@ -150,6 +153,7 @@ def wipe_everything(session: Session) -> None:
     for model in synced_models():
         session.execute(delete(model))
     session.execute(delete(Blob))
+    session.execute(delete(RefusedChange))
     acked = session.scalar(select(func.max(OutboxEntry.seq))) or 0
     session.execute(delete(OutboxEntry).where(OutboxEntry.seq < acked))
     write_state(session, ACKED_KEY, acked)

@@ -230,6 +230,13 @@ class SyncClient:
         )
         return p.PullResponse.model_validate_json(self._send("POST", "/v1/sync/pull", request))
 
+    def refusals(self, seqs: list[int]) -> dict[int, str]:
+        """Of these outbox changes, those the server refused, with its reason (a 404 from a server
+        of the release before, which cannot say)."""
+        request = p.RefusalQuery(schema_version=self.schema_version, device_id=self._device(), seqs=seqs)
+        reply = p.RefusalResponse.model_validate_json(self._send("POST", "/v1/sync/refusals", request))
+        return {r.seq: r.reason for r in reply.refusals}
+
     def blobs_missing(self, hashes: list[str]) -> list[str]:
         request = p.BlobQuery(schema_version=self.schema_version, hashes=hashes)
         return p.BlobQueryResponse.model_validate_json(

@@ -13,15 +13,7 @@ from sqlalchemy.orm import Session
 from ehdesk.errors import EhdeskError, NotFound
 from ehdesk.models import SyncConflict, model_for_table
 from ehdesk.models.wire import from_json_value, to_json_value
-
-# What a worker sees instead of table and column names.
-ENTITY_LABELS = {
-    "family": "Family",
-    "person": "Family member",
-    "referral": "Request for support",
-    "episode": "Episode",
-    "consent": "Consent",
-}
+from ehdesk.sync.refusals import entity_label
 
 
 @dataclass(frozen=True)
@@ -57,7 +49,7 @@ def _view(c: SyncConflict) -> ConflictView:
         id=c.id,
         family_id=c.family_id,
         entity=c.entity,
-        entity_label=ENTITY_LABELS.get(c.entity, c.entity.replace("_", " ").capitalize()),
+        entity_label=entity_label(c.entity),
         row_id=c.row_id,
         field=c.field,
         field_label=DELETE_EDIT_LABEL if c.field == "deleted" else c.field.replace("_", " ").capitalize(),

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select
 
 from ehdesk.errors import EhdeskError
-from ehdesk.models import Blob, BlobOnServer, SyncConflict, User
+from ehdesk.models import Blob, BlobOnServer, Family, SyncConflict, Team, User
 from ehdesk.store import ProfileManager, Store
 from ehdesk.store.changes import ChangeSet
 from ehdesk.sync import protocol as p
@@ -28,6 +28,7 @@ from ehdesk.sync.apply import (
     CURSOR_KEY,
     apply_page,
     pending_count,
+    purge_family,
     read_int,
     wipe_everything,
     write_state,
@@ -35,6 +36,8 @@ from ehdesk.sync.apply import (
 from ehdesk.sync.client import RETRY_STATUSES, Offline, SignedOut, SyncClient, SyncRefused
 from ehdesk.sync.framing import MAX_BATCH_BLOBS, MAX_BATCH_DATA, read_ahead
 from ehdesk.sync.outbox_batches import OutboxBatch, acknowledge, combine, read_batch
+from ehdesk.sync.refusals import forget_unconfirmed, record_answer, to_ask
+from ehdesk.sync.refusals import open_count as refused_count
 from ehdesk.sync.snapshot import COMMIT_ROWS as SNAPSHOT_COMMIT_ROWS
 from ehdesk.sync.snapshot import Committed, SnapshotWriter, collector_paused, snapshot_progress
 from ehdesk.sync.status import SyncStatus
@@ -66,6 +69,8 @@ class SyncSummary:
     # The worker's role, when this sync brought a new one from the council (``ehdesk-server admin
     # set-role``): the desktop adds or takes away the manager's screens.
     role_now: str | None = None
+    # The name of the worker's new team, when this sync followed them there (``admin move-user``).
+    team_now: str | None = None
     status: SyncStatus = field(default_factory=SyncStatus)
     # What the pulled pages brought, so open screens refresh (the desktop's ``changes``).
     changes: ChangeSet = field(default_factory=ChangeSet)
@@ -85,6 +90,8 @@ class SyncSummary:
             parts.append(f"{self.conflicts_new} new conflict{'s' if self.conflicts_new != 1 else ''}")
         if self.role_now:
             parts.append(f"the council has made you {p.role_with_article(self.role_now)}")
+        if self.team_now:
+            parts.append(f'the council has moved you to team "{self.team_now}"')
         return ", ".join(parts) + f". {self.status.text()}."
 
 
@@ -134,9 +141,16 @@ class SyncEngine:
             )
         return waiting, conflicts or 0
 
-    def refresh_counts(self, report: bool = True) -> SyncStatus:
+    def tallies(self) -> dict[str, int]:
+        """What the status bar counts: changes waiting, open conflicts, and refused changes the
+        worker has not dealt with."""
         waiting, conflicts = self.counts()
-        self.status = self.status.with_(waiting=waiting, conflicts=conflicts)
+        with self.store.session() as s:
+            refused = refused_count(s)
+        return {"waiting": waiting, "conflicts": conflicts, "refused": refused}
+
+    def refresh_counts(self, report: bool = True) -> SyncStatus:
+        self.status = self.status.with_(**self.tallies())
         if report and self.on_status is not None:
             self.on_status(self.status)
         return self.status
@@ -151,6 +165,9 @@ class SyncEngine:
             self._push(summary)
             self._push_blobs(summary)
             self._pull(summary)
+            if not summary.wiped:  # (a laptop to be wiped may only receive the wipe)
+                self._follow_team(summary)
+                self._explain_refusals(summary)
         except Offline as exc:
             self._fail("offline", exc)
             raise
@@ -161,54 +178,75 @@ class SyncEngine:
             self._fail("error", EhdeskError(f"Sync stopped unexpectedly ({type(exc).__name__})."))
             raise
         self._mark_online(summary)
-        waiting, conflicts = self.counts()
-        self._report(
-            state="up_to_date",
-            percent=100,
-            last_synced_at=datetime.now(UTC),
-            waiting=waiting,
-            conflicts=conflicts,
-        )
+        self._report(state="up_to_date", percent=100, last_synced_at=datetime.now(UTC), **self.tallies())
         summary.status = self.status
         return summary
 
     def _mark_online(self, summary: SyncSummary) -> None:
         """Profiles expire when not seen online for N days: this sync counts as seen. And the
-        worker's role as the council now has it, which came with the pulled user rows, is kept in
-        ``profile.json``, where the sign-in and the screens read it: without this a worker made a
-        manager on the server stayed a practitioner on the laptop for good."""
+        worker's role and team as the council now has them, which came with the pulled user rows,
+        are kept in ``profile.json``, where the sign-in and the screens read them: without this a
+        worker made a manager on the server stayed a practitioner on the laptop for good."""
         profile = self.store.profile
         changes: dict[str, str] = {"last_online_at": datetime.now(UTC).isoformat()}
-        role = self._role_on_server()
+        user = self._user_on_server()
+        role = user.role if user is not None and user.role in p.ROLES else None
         if role is not None and role != profile.role:
             changes["role"] = role
+        if user is not None and user.team_id and user.team_id != profile.team_id:
+            changes["team_id"] = user.team_id
         try:
             updated = ProfileManager(profile.path.parent.parent).update_profile(profile, **changes)
         except OSError:
             return  # the sync itself succeeded; both are refreshed at the next one
-        if "role" in changes:
+        if "role" in changes or "team_id" in changes:
             # Read by the casework as each act is done (``actor_role``): the new role holds at once.
             self.store.profile = updated
+        if "role" in changes:
             summary.role_now = role
 
-    def _role_on_server(self) -> str | None:
+    def _user_on_server(self) -> User | None:
+        """This worker's own user row, as the council last sent it (detached: read its columns)."""
         user_id = self.store.profile.user_id
         if not user_id:
             return None
         with self.store.session() as s:
             user = s.get(User, user_id)
-            if user is None or user.deleted or user.role not in p.ROLES:
+            if user is None or user.deleted:
                 return None
-            return user.role
+            s.expunge(user)
+            return user
+
+    def _follow_team(self, summary: SyncSummary) -> None:
+        """The council moved this worker to another team (``ehdesk-server admin move-user``): their
+        own user row, pulled with the new team's staff, names it. The server no longer gives or
+        takes the old team's families, so they leave this laptop (as a family moved away does),
+        and the new team's arrive as a first sync takes them, from cursor 0. An admin's laptop
+        holds every team's families: nothing to follow."""
+        user = self._user_on_server()
+        profile = self.store.profile
+        if user is None or not user.team_id or not profile.team_id or user.team_id == profile.team_id:
+            return
+        if profile.role == "admin" or user.role == "admin":
+            return
+        with self.store.session(applying_remote=True) as s:
+            gone = list(
+                s.scalars(
+                    select(Family.id).where(Family.team_id.is_not(None), Family.team_id != user.team_id)
+                )
+            )
+            for family_id in gone:
+                purge_family(s, family_id)
+            write_state(s, CURSOR_KEY, 0)
+            team = s.get(Team, user.team_id)
+            summary.team_now = team.name if team is not None else "a new team"
+        summary.purged_families += len(gone)
+        summary.changes = ChangeSet(everything=True)
+        self._pull(summary)  # from cursor 0: the new team's families, as a snapshot
 
     def _fail(self, state: str, exc: Exception) -> None:
-        waiting, conflicts = self.counts()
         self._report(
-            state=state,
-            last_error=str(exc),
-            waiting=waiting,
-            conflicts=conflicts,
-            signed_out=isinstance(exc, SignedOut),
+            state=state, last_error=str(exc), signed_out=isinstance(exc, SignedOut), **self.tallies()
         )
 
     # -- push ---------------------------------------------------------------------------------
@@ -271,6 +309,28 @@ class SyncEngine:
             if following is None:
                 return
             batch = following
+
+    def _explain_refusals(self, summary: SyncSummary) -> None:
+        """Ask the server why it refused the changes kept without a reason, and whether it had
+        refused those it answered as already applied (``refusals``): one request, and only when
+        there are any. A server of the release before cannot say: those answered as applied are
+        taken as applied, and the refusals stay without a reason."""
+        with self.store.session() as s:
+            asked = to_ask(s)
+        if not asked:
+            return
+        reasons: dict[int, str] = {}
+        try:
+            for start in range(0, len(asked), p.MAX_REFUSAL_QUERY):
+                reasons.update(self.client.refusals(asked[start : start + p.MAX_REFUSAL_QUERY]))
+        except SyncRefused as exc:
+            if exc.status not in (404, 405):
+                raise
+            with self.store.session(applying_remote=True) as s:
+                forget_unconfirmed(s)
+            return
+        with self.store.session(applying_remote=True) as s:
+            summary.refused += record_answer(s, asked, reasons)
 
     def _push_blobs(self, summary: SyncSummary) -> None:
         """Blobs go up after the rows that name them (the server checks the family), each only

@@ -19,6 +19,7 @@ from ehdesk.models import OutboxEntry, model_for_table
 from ehdesk.store import Store
 from ehdesk.sync import protocol as p
 from ehdesk.sync.apply import ACKED_KEY, CURSOR_KEY, write_state
+from ehdesk.sync.refusals import keep_refused
 
 # A push batch stops short of this much field JSON, well inside what the server takes inflated
 # (long forms: fewer changes a batch, never a batch the server refuses as too large).
@@ -117,17 +118,21 @@ def combine(done: list[tuple[OutboxBatch, p.PushResponse]]) -> tuple[OutboxBatch
     return batch, reply
 
 
-def acknowledge(store: Store, batch: OutboxBatch, reply: p.PushResponse, cursor: int) -> None:
+def acknowledge(store: Store, batch: OutboxBatch, reply: p.PushResponse, cursor: int) -> int:
     """Forget what the server now holds, in one transaction: the acknowledged sequence, the entries
     before it (the last is kept as the high-water mark), each row's revision where the laptop
     holds exactly what the server has; and the pull cursor ``cursor`` when the reply says there
-    is nothing to pull."""
+    is nothing to pull. Changes the server refused, or answered as already applied (it may have
+    refused them the first time), are kept first (``refusals``). Returns how many it refused."""
+    refused = {r.seq: r.status == "refused" for r in reply.results if r.status in ("refused", "duplicate")}
     with store.session(applying_remote=True) as s:
+        keep_refused(s, refused)
         write_state(s, ACKED_KEY, reply.last_seq)
         s.execute(delete(OutboxEntry).where(OutboxEntry.seq < reply.last_seq))
         _stamp_revisions(s, batch, reply)
         if not reply.pull_needed:
             write_state(s, CURSOR_KEY, cursor)
+    return sum(refused.values())
 
 
 def _stamp_revisions(session: Session, batch: OutboxBatch, reply: p.PushResponse) -> None:

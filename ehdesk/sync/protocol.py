@@ -157,6 +157,32 @@ class PushResponse(WireModel):
     pull_needed: bool = True
 
 
+# -- refusals -------------------------------------------------------------------------------
+
+# Changes the laptop records at a time (``engine.ACK_EVERY``): every one of them can be asked about.
+MAX_REFUSAL_QUERY = 5000
+
+
+class RefusalQuery(Versioned):
+    """Which of these outbox changes the server refused, and why (``/v1/sync/refusals``, added in
+    schema 3's lifetime: a server of the release before answers 404). Asked after a push that
+    refused some, or answered some as already applied; never part of the push reply, which a
+    laptop of the release before would refuse for an unknown field."""
+
+    device_id: str = ID
+    seqs: list[Annotated[int, Count(ge=1)]] = Field(max_length=MAX_REFUSAL_QUERY)
+
+
+class Refusal(WireModel):
+    seq: int
+    reason: str
+
+
+class RefusalResponse(WireModel):
+    # Only the asked changes the server refused; a change not listed was applied.
+    refusals: list[Refusal]
+
+
 # -- pull ------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ class SyncStatus:
     last_synced_at: datetime | None = None
     waiting: int = 0
     conflicts: int = 0
+    # Changes the server refused that the worker has not dealt with (``sync.refusals``).
+    refused: int = 0
     last_error: str = ""
     # The last sync failed because the server no longer accepts this laptop's sign-in (a password
     # reset, a revoked laptop, a refresh token presented twice): the app offers "Sign in again…".
@@ -42,6 +44,8 @@ class SyncStatus:
             parts.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting")
         if self.conflicts:
             parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
+        if self.refused:
+            parts.append(f"{self.refused} refused")
         text = " · ".join(parts)
         if self.last_error and self.state in ("offline", "error"):
             text += f" — {self.last_error}"

@@ -359,19 +359,24 @@ class MainWindow(QMainWindow):
 
     def _after_sync(self, summary) -> None:
         """What a sync brought that the worker must hear of: changes the server refused (kept
-        aside there, with the reason, for IT; here they stay on this laptop only), and a new role
-        from the council (the manager's screens come or go at once). In words the status bar has
+        aside there, with the reason, for IT; here they stay on this laptop only, each listed on
+        the Conflicts screen with its reason), a new role from the council (the manager's screens
+        come or go at once), and a new team (``admin move-user``: the old team's families have
+        left the laptop and the new team's arrived in the same sync). In words the status bar has
         room for at 150% (a sentence naming the screens was cut off beside the sync state); the
         refusal first, as the screens that came or went show the new role anyway."""
         said = []
         if summary.refused:
             many = "s" if summary.refused != 1 else ""
-            said.append(f"The server refused {summary.refused} change{many}: ask IT.")
+            said.append(f"The server refused {summary.refused} change{many}: see Conflicts.")
         if summary.role_now is not None and self.workspace is not None:
             self.workspace.follow_role(summary.role_now)
             from ehdesk.sync.protocol import role_with_article
 
             said.append(f"You are now {role_with_article(summary.role_now)}.")
+        if summary.team_now is not None and self.workspace is not None:
+            self.workspace.follow_team()
+            said.append(f'You are now in team "{summary.team_now}".')
         if said:
             self.statusBar().showMessage(" ".join(said), 60_000)
 

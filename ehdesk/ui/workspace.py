@@ -105,16 +105,26 @@ class Workspace(QWidget):
             elif not manager and key in self.nav_buttons:
                 self._drop_screen(key)
 
+    def follow_team(self) -> None:
+        """The worker moved to another team: a manager's screens, made for the old team, are made
+        again for the new one when next shown (their buttons stay)."""
+        for key, _text, _shortcut in MANAGER_SCREENS:
+            self._forget_screen(key)
+
     def _drop_screen(self, key: str) -> None:
-        screen = self.screens.pop(key, None)
-        if screen is not None and self.stack.currentWidget() is screen:
-            self.show_caseload()
+        self._forget_screen(key)
         button = self.nav_buttons.pop(key)
         self.nav.removeWidget(button)
         button.deleteLater()
-        if screen is not None:
-            self.stack.removeWidget(screen)
-            screen.deleteLater()
+
+    def _forget_screen(self, key: str) -> None:
+        screen = self.screens.pop(key, None)
+        if screen is None:
+            return
+        if self.stack.currentWidget() is screen:
+            self.show_caseload()
+        self.stack.removeWidget(screen)
+        screen.deleteLater()
 
     def _make_screen(self, key: str) -> QWidget:
         if key == "reports":

@@ -177,6 +177,19 @@ def test_another_teams_family_cannot_be_read_written_or_its_blob_fetched(server,
     assert server.count(Quarantine) == len(attempts)
     assert server.count(ServerAudit, ServerAudit.action.like("refused_%")) == len(attempts) + 3
     assert server.get(Blob, sha2) is None
+    # Each laptop may ask why its own changes were refused, and only its own.
+    asked = [m["seq"] for m in attempts] + [9999]
+    why = south.http.post(
+        "/v1/sync/refusals", json={"schema_version": V, "device_id": south.device_id, "seqs": asked}
+    )
+    assert [(r["seq"], r["reason"]) for r in why.json()["refusals"]][:2] == [
+        (attempts[0]["seq"], "The family belongs to another team."),
+        (attempts[1]["seq"], "The record belongs to a family of another team."),
+    ]
+    assert len(why.json()["refusals"]) == len(attempts)
+    theirs = {"schema_version": V, "device_id": north.device_id, "seqs": asked}
+    assert south.http.post("/v1/sync/refusals", json=theirs).status_code == 422
+    assert north.http.post("/v1/sync/refusals", json=theirs).json() == {"refusals": []}
 
 
 def test_manager_sees_their_team_admin_sees_all(server, north, south):
@@ -420,6 +433,7 @@ def test_openapi_lists_every_endpoint(server):
         "/v1/auth/sign-out",
         "/v1/sync/push",
         "/v1/sync/pull",
+        "/v1/sync/refusals",
         "/v1/sync/snapshot",
         "/v1/blobs/missing",
         "/v1/blobs/fetch",

@@ -572,6 +572,31 @@ def test_set_role_makes_a_worker_a_manager_and_says_when_the_laptop_follows(serv
     assert "invalid choice: 'boss'" in capsys.readouterr().err
 
 
+def test_move_user_says_what_follows_on_the_laptops(tmp_path, monkeypatch, capsys):
+    data = str(tmp_path / "server")
+    monkeypatch.setenv("EHDESK_PASSWORD", PASSWORD)
+    for argv in (
+        ["admin", "create-team", "--name", "North"],
+        ["admin", "create-team", "--name", "South"],
+        ["admin", "create-user", "--name", "ann", "--team", "North", "--role", "practitioner"],
+    ):
+        assert server_main(["--data-dir", data, *argv]) == 0
+    capsys.readouterr()
+    move = ["--data-dir", data, "admin", "move-user", "--name"]
+    assert server_main([*move, "ann", "--team", "South"]) == 0
+    assert capsys.readouterr().out == (
+        '"ann" is now in team "South" (was "North"). At their next sync their laptops drop the old '
+        "team's families and take the new team's. Anything they had not sent about the old team's "
+        "families is refused and kept aside: see admin refused.\n"
+    )
+    assert server_main([*move, "ann", "--team", "South"]) == 0
+    assert capsys.readouterr().out == '"ann" is already in team "South": nothing was changed.\n'
+    assert server_main(["--data-dir", data, "admin", "users"]) == 0
+    assert capsys.readouterr().out == "ann  practitioner  South\n"
+    assert server_main([*move, "ann", "--team", "East"]) == 2
+    assert 'There is no team called "East".' in capsys.readouterr().err
+
+
 def test_disable_user_and_enable_user_say_what_they_did(served, tmp_path, capsys):
     admin = ["--data-dir", str(tmp_path / "server"), "admin"]
     assert server_main([*admin, "disable-user", "--name", "ann"]) == 0

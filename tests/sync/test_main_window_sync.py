@@ -106,6 +106,19 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
     nav["team"].click()
     assert window.workspace.stack.currentWidget() is window.workspace.screens["team"]
 
+    # Moved to the South team while looking at North's: back to the caseload, told so, and the
+    # team's screen is made again, for South, when next shown.
+    north_screen = window.workspace.screens["team"]
+    with sqlite_server.session() as s:
+        admin.move_user(s, "ann", "South")
+    window.sync_bridge.sync_now()
+    qtbot.waitUntil(lambda: "team" not in window.workspace.screens, timeout=20_000)
+    assert window.statusBar().currentMessage() == 'You are now in team "South".'
+    assert window.workspace.stack.currentWidget() is window.workspace.page
+    assert window.store.profile.team_id == sqlite_server.teams["South"]
+    nav["team"].click()
+    assert window.workspace.screens["team"] is not north_screen
+
     # Stepped down while looking at the team, with a supervision recorded since (the laptop still
     # said manager): back to the caseload, the manager's screens gone, and the worker told that
     # the server refused it (and the action marked done on it).
@@ -141,7 +154,17 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
     assert "team" not in window.workspace.screens
     assert window.workspace.stack.currentWidget() is window.workspace.page
     assert nav["caseload"].isChecked()
-    said = "The server refused 1 change: ask IT. You are now a practitioner."
+    said = "The server refused 1 change: see Conflicts. You are now a practitioner."
     assert window.statusBar().currentMessage() == said
     assert window.statusBar().toolTip() == said  # whole, where the bar cuts it at 150%
+    # Which change, and why, on the Conflicts screen until she has dealt with it.
+    conflicts = window.workspace.screens["conflicts"]
+    qtbot.waitUntil(lambda: conflicts.refused_list.count() == 1, timeout=10_000)
+    assert conflicts.refused.isVisibleTo(conflicts)
+    shown = conflicts.refused_list.item(0).text()
+    assert shown.startswith("New supervision — ")
+    assert shown.endswith("\nOnly a manager can record case supervision.")
+    assert "did not accept this change" in conflicts.refused_heading.text()
+    conflicts.dealt_with.click()
+    qtbot.waitUntil(lambda: not conflicts.refused.isVisibleTo(conflicts), timeout=10_000)
     window.lock()

@@ -7,7 +7,7 @@ the device if it was not remembered, does the work and commits, and the reply's 
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ehdesk.models.types import utcnow
@@ -15,7 +15,7 @@ from ehdesk.server import ops_metrics
 from ehdesk.server.db import Prebuilt
 from ehdesk.server.deps import KnownPrincipal, check_version, in_transaction, principal_in
 from ehdesk.server.fast_json import FastJsonRoute
-from ehdesk.server.models import ServerAudit
+from ehdesk.server.models import Quarantine, ServerAudit
 from ehdesk.server.openapi import AUTHENTICATED
 from ehdesk.server.pull import pull_page
 from ehdesk.server.push import BadPush, apply_push
@@ -65,6 +65,31 @@ def _pull(s: Session, request: Request, known: Principal | None, body: p.PullReq
     # A laptop that did not ask for arrivals as snapshots never sees the field (it would refuse it).
     exclude = None if page.arrived_families else {"arrived_families"}
     return page.model_dump_json(exclude=exclude).encode()
+
+
+@router.post("/v1/sync/refusals", response_model=p.RefusalResponse, responses=AUTHENTICATED)
+async def refusals(body: p.RefusalQuery, request: Request, known: KnownPrincipal) -> Response:
+    check_version(body.schema_version)
+    return _json(await in_transaction(request, _refusals, request, known, body, reads_only=True))
+
+
+def _refusals(s: Session, request: Request, known: Principal | None, body: p.RefusalQuery) -> bytes:
+    """The laptop's own refused changes among those it asks about, with the reason kept in the
+    quarantine (a device sees only its own: the reason can name a family's team)."""
+    principal = principal_in(s, request, known)
+    if body.device_id != principal.device_id:
+        raise HTTPException(422, "The request names another device.")
+    found: dict[int, str] = {}
+    seqs = sorted(set(body.seqs))
+    for start in range(0, len(seqs), 1000):
+        for seq, reason in s.execute(
+            select(Quarantine.seq, Quarantine.reason).where(
+                Quarantine.device_id == principal.device_id, Quarantine.seq.in_(seqs[start : start + 1000])
+            )
+        ):
+            found.setdefault(seq, reason)
+    reply = p.RefusalResponse(refusals=[p.Refusal(seq=seq, reason=found[seq]) for seq in sorted(found)])
+    return reply.model_dump_json().encode()
 
 
 _AUDIT = ServerAudit.__table__

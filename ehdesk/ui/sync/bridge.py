@@ -126,7 +126,11 @@ class SyncBridge(QObject):
         factory = self.engine_factory
 
         def done(counted: SyncStatus) -> None:
-            self._emit_status(self.status.with_(waiting=counted.waiting, conflicts=counted.conflicts))
+            self._emit_status(
+                self.status.with_(
+                    waiting=counted.waiting, conflicts=counted.conflicts, refused=counted.refused
+                )
+            )
 
         self.ops.run(
             lambda: factory(lambda _status: None).refresh_counts(report=False),

@@ -1,5 +1,9 @@
 """The Conflicts view: each field two people changed differently while apart, both values side by
-side. The worker keeps one, or (for text) edits a merge of the two; the choice syncs."""
+side. The worker keeps one, or (for text) edits a merge of the two; the choice syncs.
+
+Above them, when there are any, the changes the council server refused (``sync.refusals``): what
+each was, its family and the server's reason, until the worker says they have dealt with it.
+Those stay on this laptop only, so the worker must hear of each, not just of how many."""
 
 from __future__ import annotations
 
@@ -17,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ehdesk.config.dates import show_date
 from ehdesk.store import Store
 from ehdesk.sync.conflicts import ConflictView, open_conflicts, resolve
+from ehdesk.sync.refusals import RefusalView, dismiss, open_refusals
 from ehdesk.ui.ops import error_text, for_store, refresh_on_changes
 from ehdesk.ui.style import page_margins
 from ehdesk.ui.widgets import MessageLine
@@ -48,7 +54,9 @@ class ConflictsView(QWidget):
         self.bridge = bridge
         self.family_id = family_id
         self.conflicts: list[ConflictView] = []
+        self.refusals: list[RefusalView] = []
 
+        self.refused = self._refusals_section()
         self.list = QListWidget()
         self.list.setAccessibleName("Conflicts")
         self.empty = QLabel("No conflicts: everything you and your team changed fits together.")
@@ -83,14 +91,16 @@ class ConflictsView(QWidget):
         grid.addWidget(self.message, 7, 0, 1, 2)
         self.detail = detail
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.list)
         splitter.addWidget(detail)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         page_margins(layout)
+        layout.addWidget(self.refused)
         layout.addWidget(self.empty)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
+        layout.addStretch(0)  # takes the room when there is no conflict to show
 
         self.list.currentRowChanged.connect(self._show)
         self.keep_server.clicked.connect(lambda: self._resolve(lambda c: c.server_value))
@@ -102,10 +112,32 @@ class ConflictsView(QWidget):
         self.reload()
         refresh_on_changes(self, store, self.reload, family_id=family_id, kinds={"sync_conflict"})
 
+    def _refusals_section(self) -> QWidget:
+        section = QWidget()
+        self.refused_heading = QLabel()
+        self.refused_heading.setWordWrap(True)
+        self.refused_list = QListWidget()
+        self.refused_list.setAccessibleName("Changes the council did not accept")
+        self.refused_list.setWordWrap(True)
+        self.dealt_with = QPushButton("I have dealt with this")
+        self.dealt_with.setToolTip("Stop showing the chosen change (it stays on this laptop's record)")
+        self.dealt_with.clicked.connect(self._dismiss)
+        self.refused_list.currentRowChanged.connect(lambda row: self.dealt_with.setEnabled(row >= 0))
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.refused_heading)
+        layout.addWidget(self.refused_list)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.dealt_with)
+        layout.addLayout(row)
+        section.hide()
+        return section
+
     def reload(self) -> None:
         family_id = self.family_id
         self.ops.query(
-            lambda s: open_conflicts(s, family_id),
+            lambda s: (open_conflicts(s, family_id), open_refusals(s, family_id)),
             self._loaded,
             owner=self,
             on_error=lambda exc: self.error.emit(error_text(exc)),
@@ -118,16 +150,64 @@ class ConflictsView(QWidget):
         row = self.list.currentRow()
         return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
 
-    def _loaded(self, conflicts: list[ConflictView]) -> None:
+    def _loaded(self, found: tuple[list[ConflictView], list[RefusalView]]) -> None:
+        conflicts, self.refusals = found
         self.conflicts = conflicts
+        self._show_refusals()
         self.list.clear()
         for c in conflicts:
             QListWidgetItem(f"{c.entity_label}: {c.field_label}", self.list)
         self.empty.setVisible(not conflicts)
+        self.splitter.setVisible(bool(conflicts))  # an empty list box said nothing the line does not
         self.detail.setVisible(bool(conflicts))
         if conflicts:
             self.list.setCurrentRow(0)
         self.loaded.emit(len(conflicts))
+
+    def _show_refusals(self) -> None:
+        refusals = self.refusals
+        self.refused.setVisible(bool(refusals))
+        if not refusals:
+            return
+        many = len(refusals) != 1
+        self.refused_heading.setText(
+            f"The council server did not accept {len(refusals)} changes of yours. They are on this laptop "
+            "only: ask your manager to record them, or ask IT."
+            if many
+            else "The council server did not accept this change of yours. It is on this laptop only: ask "
+            "your manager to record it, or ask IT."
+        )
+        # Three refusals beside conflicts (which need the room); about nine on their own.
+        lines = 8 if self.conflicts else 20
+        self.refused_list.setMaximumHeight(self.refused_list.fontMetrics().lineSpacing() * lines)
+        self.refused_list.clear()
+        for r in refusals:
+            family = " ".join(
+                part for part in (r.household, f"({r.reference})" if r.reference else "") if part
+            )
+            what = f"{r.what} — {family}" if family else r.what
+            item = QListWidgetItem(f"{what}\n{r.reason}", self.refused_list)
+            item.setToolTip(f"Refused at the sync of {show_date(r.refused_at)}")
+        self.refused_list.setCurrentRow(0)
+
+    def _dismiss(self) -> None:
+        row = self.refused_list.currentRow()
+        if not 0 <= row < len(self.refusals):
+            return
+        seq = self.refusals[row].seq
+
+        def done(_result) -> None:
+            self.message.say("")
+            if self.bridge is not None:
+                self.bridge.refresh_counts()  # the status bar's "n refused"
+            self.reload()
+
+        self.ops.write(
+            lambda s: dismiss(s, seq),
+            done,
+            owner=self,
+            on_error=lambda exc: self.message.say(error_text(exc), error=True),
+        )
 
     def _show(self, row: int) -> None:
         c = self.current()
