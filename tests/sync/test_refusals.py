@@ -6,56 +6,22 @@ council does not hold."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from ehdesk.casework import flags, supervision
-from ehdesk.models import Episode, RefusedChange
+from ehdesk.casework import flags
+from ehdesk.models import RefusedChange
 from ehdesk.models.team import Supervision
 from ehdesk.server import admin
 from ehdesk.sync import engine as engine_module
 from ehdesk.sync import refusals
 from ehdesk.sync.client import SyncRefused
+from tests.sync.scenarios import supervision_after_stepping_down
 
 REASON = "Only a manager can record case supervision."
 # The action marked done on it: a change to a record the server refused before.
 LATER = "The change is to a record the server does not have."
-
-
-def _supervision_after_stepping_down(server, laptops):
-    """Ann, a manager, is stepped down while offline and then records a supervision (her laptop
-    still says manager) and marks its action done: both are a manager's decisions the server
-    refuses. Returns (ann, family id, supervision id)."""
-    with server.session() as s:
-        admin.set_role(s, "ann", "manager")
-    ann = laptops("ann")
-    family_id = ann.add_family("EH-SUP")
-    today = date.today()
-    with ann.store.session() as s:
-        episode = Episode(family_id=family_id, opened_on=today - timedelta(days=40))
-        s.add(episode)
-        s.flush()
-        episode_id = episode.id
-    ann.sync()
-    with server.session() as s:
-        admin.set_role(s, "ann", "practitioner")
-    with ann.store.session() as s:
-        supervision_id = supervision.record_supervision(
-            s,
-            episode_id,
-            {
-                "held_on": today,
-                "manager_name": "Ann",
-                "discussion": "Attendance",
-                "actions": [{"what": "Ring the school", "due_on": (today + timedelta(days=7)).isoformat()}],
-            },
-            actor_role=ann.store.profile.role,
-        )
-    with ann.store.session() as s:
-        supervision.complete_supervision_action(s, supervision_id, 0, today)
-    return ann, family_id, supervision_id
 
 
 def _listed(laptop, family_id=None):
@@ -64,7 +30,7 @@ def _listed(laptop, family_id=None):
 
 
 def test_each_refused_change_is_listed_with_its_family_and_the_servers_reason(server, laptops):
-    ann, family_id, supervision_id = _supervision_after_stepping_down(server, laptops)
+    ann, family_id, supervision_id = supervision_after_stepping_down(server, laptops)
     second = ann.add_family("EH-NEXT")
 
     summary = ann.sync()
@@ -105,7 +71,7 @@ def test_a_refusal_is_not_lost_when_the_laptop_stops_before_recording_the_server
     """The server refused the supervision, but the laptop stopped before recording the reply: sent
     again, the batch is answered "already applied". The laptop asks which of those the server had
     refused, and lists exactly those."""
-    ann, family_id, _ = _supervision_after_stepping_down(server, laptops)
+    ann, family_id, _ = supervision_after_stepping_down(server, laptops)
     ann.add_family("EH-NEXT")
     real = engine_module.acknowledge
 
@@ -132,7 +98,7 @@ def test_a_refusal_is_not_lost_when_the_laptop_stops_before_recording_the_server
 def test_a_server_that_cannot_say_why_leaves_the_refusals_listed_without_a_reason(
     server, laptops, monkeypatch
 ):
-    ann, _, _ = _supervision_after_stepping_down(server, laptops)
+    ann, _, _ = supervision_after_stepping_down(server, laptops)
 
     def too_old(self, seqs):
         raise SyncRefused("Not Found", 404)
@@ -148,7 +114,7 @@ def test_a_server_that_cannot_say_why_leaves_the_refusals_listed_without_a_reaso
 
 
 def test_refusals_leave_the_laptop_with_their_family(server, laptops):
-    ann, family_id, _ = _supervision_after_stepping_down(server, laptops)
+    ann, family_id, _ = supervision_after_stepping_down(server, laptops)
     ann.sync()
     assert len(_listed(ann)) == 2
 
@@ -161,7 +127,7 @@ def test_refusals_leave_the_laptop_with_their_family(server, laptops):
 
 
 def test_a_wipe_removes_the_refusals(server, laptops):
-    ann, _, _ = _supervision_after_stepping_down(server, laptops)
+    ann, _, _ = supervision_after_stepping_down(server, laptops)
     ann.sync()
     assert len(_listed(ann)) == 2
     with server.session() as s:
@@ -177,7 +143,7 @@ def test_the_command_line_lists_them_by_family_reference_and_dismisses_one(
     from ehdesk.cli import main
     from tests.sync.harness import PASSWORD
 
-    ann, _, _ = _supervision_after_stepping_down(server, laptops)
+    ann, _, _ = supervision_after_stepping_down(server, laptops)
     ann.sync()
     seqs = [r.seq for r in _listed(ann)]
     ann.store.close()

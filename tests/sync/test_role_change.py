@@ -94,42 +94,11 @@ def test_a_managers_decision_made_after_the_role_was_taken_away_is_kept_aside_an
     recorded there (and the action she later marked done on it) are refused by the server, which
     takes a manager's decisions only from a manager; the rest of what she did is sent, and the
     laptop's next changes too (a change to the refused record used to refuse its whole batch)."""
-    from datetime import date, timedelta
-
-    from ehdesk.casework import supervision
-    from ehdesk.models import Episode, Family
+    from ehdesk.models import Family
     from ehdesk.models.team import Supervision
+    from tests.sync.scenarios import supervision_after_stepping_down
 
-    with server.session() as s:
-        admin.set_role(s, "ann", "manager")
-    ann = laptops("ann")
-    assert ann.store.profile.role == "manager"
-    family_id = ann.add_family("EH-SUP")
-    today = date.today()
-    with ann.store.session() as s:
-        episode = Episode(family_id=family_id, opened_on=today - timedelta(days=40))
-        s.add(episode)
-        s.flush()
-        episode_id = episode.id
-    ann.sync()
-
-    with server.session() as s:
-        admin.set_role(s, "ann", "practitioner")
-    # Offline: the laptop still says manager, and the operation lets her.
-    with ann.store.session() as s:
-        supervision_id = supervision.record_supervision(
-            s,
-            episode_id,
-            {
-                "held_on": today,
-                "manager_name": "Ann",
-                "discussion": "Attendance",
-                "actions": [{"what": "Ring the school", "due_on": (today + timedelta(days=7)).isoformat()}],
-            },
-            actor_role=ann.store.profile.role,
-        )
-    with ann.store.session() as s:
-        supervision.complete_supervision_action(s, supervision_id, 0, today)
+    ann, _, supervision_id = supervision_after_stepping_down(server, laptops)
     second = ann.add_family("EH-NEXT")
 
     summary = ann.sync()
