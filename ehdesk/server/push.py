@@ -96,6 +96,8 @@ class _Batch:
     existed: set[tuple[str, str]]
     # Families whose own change was refused in this batch: their records are refused with them.
     refused_families: set[str] = field(default_factory=set)
+    # (table, row id) of the rows whose change was refused in this batch.
+    refused_rows: set[tuple[str, str]] = field(default_factory=set)
     # (table, row id) -> [(revision, fields changed)] by other devices, for rows the batch finds on
     # the server: read for the whole batch at once, filtered by each change's base revision.
     others: dict[tuple[str, str], list[tuple[int, list[str]]]] = field(default_factory=dict)
@@ -139,6 +141,7 @@ def apply_push(session: Session, principal: Principal, request: PushRequest) -> 
             except Refused as refused:
                 if m.entity == "family":
                     batch.refused_families.add(m.row_id)
+                batch.refused_rows.add((m.entity, m.row_id))
                 _quarantine(session, principal, m, refused)
                 by_seq[m.seq] = ("refused", 0, 0)
             else:
@@ -376,7 +379,7 @@ def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> st
             # A later change to a record refused before (a manager's decision the worker may not
             # make, a family of another team): kept aside with it. Without a family id it would
             # refuse the whole batch, and the laptop could never send anything after it.
-            raise Refused("The change is to a record the server does not have.", values.get("family_id"))
+            raise Refused(_missing_record(batch, m), values.get("family_id"))
         family_ids = {values.get("family_id")} if obj is None else {obj.family_id, values.get("family_id")}
         family_ids.discard(None)
         if not family_ids:
@@ -393,6 +396,24 @@ def _authorise(batch: _Batch, model: type, m: Mutation, obj, values: dict) -> st
                 raise Refused(f"Only a manager can {act}.", family_id)
         return family_id
     raise Refused("The server does not accept changes to this table.")
+
+
+def _missing_record(batch: _Batch, m: Mutation) -> str:
+    """Why a change to a record the server does not have is refused, in words the worker reads on
+    the laptop too: most often the record itself was refused before (a manager's decision, a
+    family of another team), in this batch or an earlier one from this laptop."""
+    key = (m.entity, m.row_id)
+    # The device's own quarantine, which holds only its refused changes (a few): not the server's
+    # audit, which grows with every push.
+    refused_before = key in batch.refused_rows or any(
+        (kept.get("entity"), kept.get("row_id")) == key
+        for kept in batch.session.scalars(
+            select(Quarantine.mutation).where(Quarantine.device_id == batch.principal.device_id)
+        )
+    )
+    if refused_before:
+        return "The record it changes was refused before, so this change is kept aside with it."
+    return "The change is to a record the server does not have."
 
 
 def _family_ok(batch: _Batch, family_id: str) -> bool:

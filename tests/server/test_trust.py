@@ -400,6 +400,16 @@ def test_records_of_a_family_refused_in_the_same_batch_are_refused_too(server, n
     later = north.push(north.mutation("person", person_id, {"given_name": "Renamed"}, op="update", base=1))
     assert later.status_code == 200, later.text
     assert [r["status"] for r in later.json()["results"]] == ["refused"]
+    # Said as such to the worker (the laptop lists it) and to IT; a record that was never sent is
+    # said so.
+    never = north.push(north.mutation("person", str(uuid.uuid4()), {"given_name": "X"}, op="update", base=1))
+    assert [r["status"] for r in never.json()["results"]] == ["refused"]
+    with server.session() as s:
+        reasons = [q.reason for q in s.scalars(select(Quarantine).order_by(Quarantine.id))]
+    assert reasons[-2:] == [
+        "The record it changes was refused before, so this change is kept aside with it.",
+        "The change is to a record the server does not have.",
+    ]
 
 
 def _put(api, data, family_id):

@@ -21,7 +21,7 @@ from tests.sync.scenarios import supervision_after_stepping_down
 
 REASON = "Only a manager can record case supervision."
 # The action marked done on it: a change to a record the server refused before.
-LATER = "The change is to a record the server does not have."
+LATER = "The record it changes was refused before, so this change is kept aside with it."
 
 
 def _listed(laptop, family_id=None):
