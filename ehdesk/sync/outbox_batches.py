@@ -118,12 +118,12 @@ def combine(done: list[tuple[OutboxBatch, p.PushResponse]]) -> tuple[OutboxBatch
     return batch, reply
 
 
-def acknowledge(store: Store, batch: OutboxBatch, reply: p.PushResponse, cursor: int) -> int:
+def acknowledge(store: Store, batch: OutboxBatch, reply: p.PushResponse, cursor: int) -> None:
     """Forget what the server now holds, in one transaction: the acknowledged sequence, the entries
     before it (the last is kept as the high-water mark), each row's revision where the laptop
     holds exactly what the server has; and the pull cursor ``cursor`` when the reply says there
     is nothing to pull. Changes the server refused, or answered as already applied (it may have
-    refused them the first time), are kept first (``refusals``). Returns how many it refused."""
+    refused them the first time), are kept first (``refusals``)."""
     refused = {r.seq: r.status == "refused" for r in reply.results if r.status in ("refused", "duplicate")}
     with store.session(applying_remote=True) as s:
         keep_refused(s, refused)
@@ -132,7 +132,6 @@ def acknowledge(store: Store, batch: OutboxBatch, reply: p.PushResponse, cursor:
         _stamp_revisions(s, batch, reply)
         if not reply.pull_needed:
             write_state(s, CURSOR_KEY, cursor)
-    return sum(refused.values())
 
 
 def _stamp_revisions(session: Session, batch: OutboxBatch, reply: p.PushResponse) -> None:
