@@ -181,7 +181,12 @@ def move_user(session: Session, username: str, team_name: str) -> tuple[str, str
     session.add(TeamMember(user_id=user.id, team_id=team.id))
     user.team_id = team.id
     session.flush()
-    log_row(session, Revisions(session), user, ["team_id"])
+    revisions = Revisions(session)
+    # The old team's laptops hear of it too: their staff lists (who a case can be allocated to)
+    # no longer offer the worker who left the team.
+    for old_team in sorted({m.team_id for m in members} - {team.id}):
+        log_row(session, revisions, user, ["team_id"], team_id=old_team)
+    log_row(session, revisions, user, ["team_id"])
     _audit(
         session,
         "move_user",

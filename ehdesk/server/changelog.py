@@ -181,8 +181,10 @@ def log_row(
     changed: list[str],
     device_id: str = "",
     origin_has_it: bool = False,
+    team_id: str | None = None,
 ) -> int:
-    """Stamp ``obj`` with a new revision and append its whole row to the log."""
+    """Stamp ``obj`` with a new revision and append its whole row to the log. ``team_id``: a staff
+    row for another team's laptops than its own (a worker's old team, when they move)."""
     revision = revisions.next()
     obj.server_revision = revision
     session.add(
@@ -191,7 +193,7 @@ def log_row(
             entity=obj.__tablename__,
             row_id=obj.id,
             family_id=family_of(obj),
-            team_id=team_of(obj),
+            team_id=team_id or team_of(obj),
             fields=row_to_dict(obj, exclude=NOT_SENT),
             changed=sorted(changed),
             deleted=bool(obj.deleted),

@@ -16,7 +16,7 @@ from ehdesk.store import ProfileManager
 
 
 def test_a_moved_worker_s_laptop_drops_the_old_team_and_takes_the_new(server, laptops):
-    ann, sue = laptops("ann"), laptops("sue")
+    ann, sue, bob = laptops("ann"), laptops("sue"), laptops("bob")
     north = ann.add_family("EH-NORTH", members=2)
     south = sue.add_family("EH-SOUTH", members=3)
     ann.sync()
@@ -48,6 +48,15 @@ def test_a_moved_worker_s_laptop_drops_the_old_team_and_takes_the_new(server, la
     with ann.store.session() as s:
         assert s.scalars(select(RefusedChange)).all() == []
         assert s.scalars(select(Blob).where(Blob.family_id == north)).all() == []
+
+    # Her old team's laptops no longer count her among their staff (a case cannot be given her
+    # there), and her new team's do.
+    bob.sync()
+    [ann_on_bob] = bob.rows(User, User.username == "ann")
+    assert ann_on_bob.team_id == server.teams["South"]
+    sue.sync()
+    [ann_on_sue] = sue.rows(User, User.username == "ann")
+    assert ann_on_sue.team_id == server.teams["South"]
 
     # Said once; from now on she syncs the new team's families like any of its workers.
     again = ann.sync()
