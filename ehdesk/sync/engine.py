@@ -56,6 +56,9 @@ class SyncSummary:
     pushed: int = 0
     pulled: int = 0
     purged_families: int = 0
+    # The families this sync took off the laptop (moved to a team outside the worker's scope, or
+    # the worker moved): a record of one left open is closed.
+    left_families: list[str] = field(default_factory=list)
     conflicts_new: int = 0
     refused: int = 0
     blobs_sent: int = 0
@@ -241,6 +244,7 @@ class SyncEngine:
             team = s.get(Team, user.team_id)
             summary.team_now = team.name if team is not None else "a new team"
         summary.purged_families += len(gone)
+        summary.left_families += gone
         summary.changes = ChangeSet(everything=True)
         self._pull(summary)  # from cursor 0: the new team's families, as a snapshot
 
@@ -477,6 +481,7 @@ class SyncEngine:
                     if stamp:
                         self.store.clock.observe(stamp)
                 summary.purged_families += len(page.remove_families)
+                summary.left_families += page.remove_families
                 summary.changes = summary.changes | pulled_changes(page)
                 cursor = page.cursor
                 span = max(page.head - start, 1)

@@ -366,7 +366,9 @@ class MainWindow(QMainWindow):
         room for at 150% (a sentence naming the screens was cut off beside the sync state); the
         refusal first, as the screens that came or went show the new role anyway."""
         said = []
-        if summary.refused:
+        if summary.refused and summary.status.refused:
+            # (Refusals about families the same sync took off the laptop are not listed there, and
+            # not said here: the worker can do nothing about them; IT has them.)
             many = "s" if summary.refused != 1 else ""
             said.append(f"The server refused {summary.refused} change{many}: see Conflicts.")
         if summary.role_now is not None and self.workspace is not None:
@@ -377,6 +379,8 @@ class MainWindow(QMainWindow):
         if summary.team_now is not None and self.workspace is not None:
             self.workspace.follow_team()
             said.append(f'You are now in team "{summary.team_now}".')
+        if self.workspace is not None and self.workspace.close_family_that_left(summary.left_families):
+            said.append("The family you had open has left this laptop.")
         if said:
             self.statusBar().showMessage(" ".join(said), 60_000)
 

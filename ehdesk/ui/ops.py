@@ -257,6 +257,14 @@ class Runner(QObject):
         elif kind == _FAILED and not isinstance(value, ValidationError):
             self._unsaved.append(owner)
 
+    def forget_unsaved(self, within: QObject) -> None:
+        """Failed saves of a screen closed because what it saved into has left the laptop: there
+        is nothing to save them into any more, so they are not what quitting would lose."""
+        kept = [each for each in self._unsaved if each is None or not _within(each, within)]
+        if len(kept) != len(self._unsaved):
+            self._unsaved = kept
+            self.saving_changed.emit()
+
     def pending_for(self, owner: QObject) -> int:
         """Tasks for ``owner`` or anything inside it (a tab's dialogs)."""
         return sum(1 for task in self._mine.values() if task.owner_alive() and _within(task.owner, owner))

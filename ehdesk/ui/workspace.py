@@ -217,10 +217,23 @@ class Workspace(QWidget):
         self.stack.setCurrentWidget(self.record)
         self._remember_place({"family_id": family_id})
 
-    def close_record(self) -> None:
+    def close_family_that_left(self, family_ids: list[str]) -> bool:
+        """A sync took the open record's family off the laptop (it moved to another team, or the
+        worker did): back to the caseload. Nothing half-typed in it is saved, nor counted as
+        unsaved: the family is no longer here to save it into, and the server would refuse it.
+        Returns whether a record was closed."""
+        if self.record is None or self.record.family_id not in family_ids:
+            return False
+        self.ops.forget_unsaved(self.record)
+        self.close_record(save=False)
+        self.show_caseload()
+        return True
+
+    def close_record(self, save: bool = True) -> None:
         if self.record is None:
             return
-        self.record.flush_pending()
+        if save:
+            self.record.flush_pending()
         self.stack.removeWidget(self.record)
         self.record.deleteLater()
         self.record = None

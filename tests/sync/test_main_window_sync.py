@@ -168,3 +168,38 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
     conflicts.dealt_with.click()
     qtbot.waitUntil(lambda: not conflicts.refused.isVisibleTo(conflicts), timeout=10_000)
     window.lock()
+
+
+def test_the_family_open_when_it_leaves_the_laptop_is_closed_and_the_worker_told(
+    qtbot, sqlite_server, tmp_path
+):
+    """Ann has a North family's record open when IT moves her to South: the sync takes the family
+    off the laptop, so its record closes (nothing left half-saved against a family that is gone)
+    and the status bar says why."""
+    from ehdesk.server import admin
+    from ehdesk.ui.ops import for_store
+
+    ann = Laptop(tmp_path, "ann", sqlite_server.base_url, backoff=0.01)
+    family_id = ann.add_family("EH-OPEN", members=2)
+    with ann.store.session() as s:
+        s.add(Episode(family_id=family_id, opened_on=date.today()))
+    ann.sync()
+    ann.store.close()
+    window = MainWindow(ann.data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window, "ann", PASSWORD)
+    qtbot.waitUntil(lambda: window.sync_status.label.text().startswith("Up to date"), timeout=20_000)
+    window.workspace.open_family(family_id)
+    qtbot.waitUntil(lambda: window.workspace.record is not None, timeout=10_000)
+
+    with sqlite_server.session() as s:
+        admin.move_user(s, "ann", "South")
+    window.sync_bridge.sync_now()
+    qtbot.waitUntil(lambda: window.workspace.record is None, timeout=20_000)
+    assert window.workspace.stack.currentWidget() is window.workspace.page
+    said = window.statusBar().currentMessage()
+    assert said == 'You are now in team "South". The family you had open has left this laptop.'
+    qtbot.wait(500)  # anything the closed record still had queued has run
+    assert for_store(window.store).unsaved == 0
+    window.lock()

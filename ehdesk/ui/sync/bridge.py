@@ -162,8 +162,10 @@ class SyncBridge(QObject):
         self.running = False
         self.status = summary.status
         self.status_changed.emit(summary.status)
-        self.ops.announce(summary.changes)
+        # Said first, then announced: a record whose family this sync took off the laptop is
+        # closed (main window) before its screens reload it from a store that no longer has it.
         self.finished.emit(summary)
+        self.ops.announce(summary.changes)
         if self._again:
             self.sync_now()
 
