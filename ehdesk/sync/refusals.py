@@ -62,7 +62,9 @@ REASON_NOT_GIVEN = "The council server has not said why (it may need updating)."
 def keep_refused(session: Session, refused: dict[int, bool]) -> None:
     """Copy these outbox entries (seq -> confirmed: the reply said refused, rather than already
     applied) into ``refused_change`` before they are forgotten. An entry refused again (the same
-    batch sent twice) is kept once."""
+    batch sent twice) is kept once. Audit events are not kept: they are the laptop's record of
+    what the worker did, not the worker's words, and nothing the worker can do about them (a view
+    of a family that has just moved away); IT sees them with ``admin refused``."""
     if not refused:
         return
     seqs = sorted(refused)
@@ -78,7 +80,7 @@ def keep_refused(session: Session, refused: dict[int, bool]) -> None:
                 OutboxEntry.op,
                 OutboxEntry.fields,
                 OutboxEntry.changed_at,
-            ).where(OutboxEntry.seq.in_(chunk))
+            ).where(OutboxEntry.seq.in_(chunk), OutboxEntry.entity != "audit_event")
         ).all()
         for seq, entity, row_id, op, fields, changed_at in entries:
             if seq in held:

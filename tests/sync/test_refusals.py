@@ -165,3 +165,27 @@ def test_the_command_line_lists_them_by_family_reference_and_dismisses_one(
     assert "No refused change 999999 is listed on this laptop." in capsys.readouterr().err
     assert main([*base, "--dismiss", str(seqs[1])]) == 0
     assert capsys.readouterr().out.endswith("The council server has accepted every change on this laptop.\n")
+
+
+def test_a_refused_audit_event_is_not_listed_for_the_worker(server, laptops):
+    """An audit event is the laptop's record of what the worker did: the worker can do nothing
+    about its refusal, so it is not listed (IT has it); the refused change it records is."""
+    from ehdesk.casework import audit
+    from ehdesk.models import Family
+
+    ann = laptops("ann")
+    with ann.store.session() as s:
+        # A family on another team's books, as an altered laptop might make it.
+        family = Family(reference="EH-SOUTH", household_name="Elsewhere", team_id=server.teams["South"])
+        s.add(family)
+        s.flush()
+        audit.record(s, "view", "family", family.id, family.id)
+        family_id = family.id
+    summary = ann.sync()
+    assert summary.refused == 2
+    with server.session() as s:
+        assert sorted(q.mutation["entity"] for q, _name in admin.refused(s, "ann")) == [
+            "audit_event",
+            "family",
+        ]
+    assert [(r.what, r.family_id) for r in _listed(ann)] == [("New family details", family_id)]
