@@ -164,7 +164,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.lock_button)
         # A message longer than the room the permanent pieces leave it (at 150%, about 38
         # characters) is cut off: the whole of it is the bar's tooltip while it shows.
-        bar.messageChanged.connect(bar.setToolTip)
+        # (Through a method of the window: connected straight to ``setToolTip``, a slot PySide does
+        # not wrap on QStatusBar, it printed a libpyside warning at every start.)
+        bar.messageChanged.connect(self._whole_message_as_tooltip)
 
         self.lock_action = QAction("Lock", self)
         # setShortcuts: setShortcut's overloads take a Qt enum, which builds PySide's Qt namespace.
@@ -356,6 +358,9 @@ class MainWindow(QMainWindow):
         bridge.finished.connect(self._after_sync)
         bridge.start()
         bridge.sync_now()
+
+    def _whole_message_as_tooltip(self, text: str) -> None:
+        self.statusBar().setToolTip(text)
 
     def _after_sync(self, summary) -> None:
         """What a sync brought that the worker must hear of: changes the server refused (kept

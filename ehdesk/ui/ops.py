@@ -171,6 +171,9 @@ class _Task:
     cancel: Callable[[], None] | None = None
     in_session: bool = False  # the outcome is (value, change set)
     skip: bool = False  # set when the runner closes before a queued read started
+    # Set when what the task saves into has left the laptop (``forget_unsaved``): a failure is
+    # not a save the worker lost.
+    moot: bool = False
 
     def owner_alive(self) -> bool:
         return self.owner is None or shiboken6.isValid(self.owner)
@@ -254,12 +257,16 @@ class Runner(QObject):
         if kind == _DONE:
             # The screen saved again: what it failed to save before is in this save.
             self._unsaved = [each for each in self._unsaved if each is not owner]
-        elif kind == _FAILED and not isinstance(value, ValidationError):
+        elif kind == _FAILED and not isinstance(value, ValidationError) and not task.moot:
             self._unsaved.append(owner)
 
     def forget_unsaved(self, within: QObject) -> None:
-        """Failed saves of a screen closed because what it saved into has left the laptop: there
-        is nothing to save them into any more, so they are not what quitting would lose."""
+        """Saves of a screen closed because what it saved into has left the laptop, failed or
+        still to run (its first loads, queued while a sync took the family away): there is
+        nothing to save them into any more, so they are not what quitting would lose."""
+        for task in self._mine.values():
+            if task.write and task.owner is not None and task.owner_alive() and _within(task.owner, within):
+                task.moot = True
         kept = [each for each in self._unsaved if each is None or not _within(each, within)]
         if len(kept) != len(self._unsaved):
             self._unsaved = kept
