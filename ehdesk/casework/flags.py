@@ -152,8 +152,7 @@ def family_flags(session: Session, family_id: str, today: date | None = None) ->
     refused = session.scalar(
         select(func.count()).where(
             RefusedChange.family_id == family_id,
-            RefusedChange.confirmed.is_(True),
-            RefusedChange.dismissed.is_(False),
+            RefusedChange.listed(),
         )
     )
     if refused:

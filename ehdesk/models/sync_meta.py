@@ -66,3 +66,9 @@ class RefusedChange(Base):
     refused_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
     # The worker has read it and dealt with it: no longer shown.
     dismissed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    @classmethod
+    def listed(cls):
+        """The refusals the worker is shown: confirmed by the server, not yet dealt with (the one
+        test the Conflicts list, its count and the family's flag all ask)."""
+        return cls.confirmed.is_(True) & cls.dismissed.is_(False)

@@ -164,7 +164,7 @@ def forget_unconfirmed(session: Session) -> None:
 
 def open_refusals(session: Session, family_id: str | None = None) -> list[RefusalView]:
     """Refusals the worker has not dismissed, oldest first (of one family, when given)."""
-    query = select(RefusedChange).where(RefusedChange.confirmed.is_(True), RefusedChange.dismissed.is_(False))
+    query = select(RefusedChange).where(RefusedChange.listed())
     if family_id is not None:
         query = query.where(RefusedChange.family_id == family_id)
     refusals = list(session.scalars(query.order_by(RefusedChange.seq)))
@@ -208,9 +208,4 @@ def dismiss(session: Session, seq: int) -> None:
 
 
 def open_count(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(RefusedChange.confirmed.is_(True), RefusedChange.dismissed.is_(False))
-        )
-        or 0
-    )
+    return session.scalar(select(func.count()).where(RefusedChange.listed())) or 0

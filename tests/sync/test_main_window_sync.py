@@ -23,6 +23,17 @@ def sqlite_server(tmp_path):
     drop_server(harness)
 
 
+def _signed_in(qtbot, laptop: Laptop) -> MainWindow:
+    """The laptop's worker signed in to the real app, its first background sync done."""
+    laptop.store.close()
+    window = MainWindow(laptop.data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window, laptop.username, PASSWORD)
+    qtbot.waitUntil(lambda: window.sync_status.label.text().startswith("Up to date"), timeout=20_000)
+    return window
+
+
 def test_a_server_profile_syncs_in_the_background_and_stops_on_lock(qtbot, sqlite_server, tmp_path):
     ann = Laptop(tmp_path, "ann", sqlite_server.base_url, backoff=0.01)
     bob = Laptop(tmp_path, "bob", sqlite_server.base_url, backoff=0.01)
@@ -80,12 +91,7 @@ def test_made_a_manager_on_the_server_the_worker_gets_the_team_screens_at_the_ne
     from ehdesk.server import admin
 
     ann = Laptop(tmp_path, "ann", sqlite_server.base_url, backoff=0.01)
-    ann.store.close()
-    window = MainWindow(ann.data_dir)
-    qtbot.addWidget(window)
-    window.show()
-    sign_in(qtbot, window, "ann", PASSWORD)
-    qtbot.waitUntil(lambda: window.sync_status.label.text().startswith("Up to date"), timeout=20_000)
+    window = _signed_in(qtbot, ann)
     nav = window.workspace.nav_buttons
     assert list(nav) == ["caseload", "reports", "conflicts"]
 
@@ -184,12 +190,7 @@ def test_the_family_open_when_it_leaves_the_laptop_is_closed_and_the_worker_told
     with ann.store.session() as s:
         s.add(Episode(family_id=family_id, opened_on=date.today()))
     ann.sync()
-    ann.store.close()
-    window = MainWindow(ann.data_dir)
-    qtbot.addWidget(window)
-    window.show()
-    sign_in(qtbot, window, "ann", PASSWORD)
-    qtbot.waitUntil(lambda: window.sync_status.label.text().startswith("Up to date"), timeout=20_000)
+    window = _signed_in(qtbot, ann)
     window.workspace.open_family(family_id)
     qtbot.waitUntil(lambda: window.workspace.record is not None, timeout=10_000)
 
